@@ -1,0 +1,656 @@
+// Web chat of the simulator: talks to the control API under /_sim/ and renders chats safely.
+// Text from users and the bot only ever reaches the page through textContent / text nodes.
+"use strict";
+
+(() => {
+  const S = window.STRINGS;
+  const $ = (id) => document.getElementById(id);
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const ICONS = {
+    send: "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z",
+    attach:
+      "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z",
+    pin: "M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z",
+    slash: "M15.6 3.2 17.4 4 8.4 20.8 6.6 20z",
+    back: "M12 4l-1.41 1.41L16.17 11H4v2h12.17l-5.58 5.59L12 20l8-8z",
+    "person-add":
+      "M15 12a4 4 0 1 0-4-4 4 4 0 0 0 4 4zm-9-2V7H4v3H1v2h3v3h2v-3h3v-2zm9 4c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z",
+    doc: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9z",
+    contact:
+      "M12 12a4 4 0 1 0-4-4 4 4 0 0 0 4 4zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z",
+  };
+  const AVATAR_COLORS = ["#e17076", "#7bc862", "#65aadd", "#a695e7", "#ee7aae", "#6ec9cb", "#faa774"];
+  const state = {
+    info: null,
+    users: [],
+    userId: null,
+    chats: [],
+    chatId: null,
+    chat: null,
+    version: 0,
+    seenAnswer: {},
+    pendingButton: null,
+    lastRendered: "",
+  };
+
+  // -- small helpers ----------------------------------------------------------------------------
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child !== null && child !== undefined) {
+        node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      }
+    }
+    return node;
+  }
+
+  function icon(name) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
+
+  const faDigits = (value) => String(value).replace(/\d/g, (d) => S.digits[d]);
+
+  function clock(unix) {
+    const date = new Date(unix * 1000);
+    const hh = String(date.getHours()).padStart(2, "0");
+    const mm = String(date.getMinutes()).padStart(2, "0");
+    return faDigits(`${hh}:${mm}`);
+  }
+
+  function avatar(node, name, id) {
+    node.textContent = (name || S.unknownInitial).trim().charAt(0);
+    node.style.background = AVATAR_COLORS[Math.abs(Number(id)) % AVATAR_COLORS.length];
+  }
+
+  async function api(method, path, body, isForm) {
+    const options = { method, headers: {} };
+    if (body !== undefined) {
+      if (isForm) options.body = body;
+      else {
+        options.body = JSON.stringify(body);
+        options.headers["Content-Type"] = "application/json";
+      }
+    }
+    const response = await fetch(`/_sim${path}`, options);
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error || response.statusText);
+    return data;
+  }
+
+  let toastTimer = null;
+  function toast(text) {
+    const node = $("toast");
+    node.textContent = text;
+    node.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { node.hidden = true; }, 3500);
+  }
+
+  function alertBox(text) {
+    $("alert-text").textContent = text;
+    $("alert-dialog").showModal();
+  }
+
+  async function guarded(action) {
+    try {
+      await action();
+    } catch (error) {
+      toast(`${S.error}: ${error.message}`);
+    }
+  }
+
+  // -- formatted text: Telegram entities become DOM nodes -------------------------------------
+
+  function entityNode(entity) {
+    switch (entity.type) {
+      case "bold": return el("b");
+      case "italic": return el("i");
+      case "underline": return el("u");
+      case "strikethrough": return el("s");
+      case "spoiler":
+        return el("span", { class: "spoiler", onclick: (e) => e.currentTarget.classList.add("shown") });
+      case "code": return el("code");
+      case "pre": return el("pre", { dir: "ltr" });
+      case "blockquote": return el("blockquote");
+      case "expandable_blockquote":
+        return el("blockquote", {
+          class: "collapsed",
+          onclick: (e) => e.currentTarget.classList.remove("collapsed"),
+        });
+      case "text_link":
+      case "url": {
+        const link = el("a", { target: "_blank", rel: "noopener noreferrer" });
+        const href = entity.url || "";
+        if (/^(https?|tg):/i.test(href)) link.setAttribute("href", href);
+        return link;
+      }
+      case "bot_command":
+        return el("span", { class: "command" });
+      case "mention":
+      case "text_mention":
+        return el("span", { class: "mention" });
+      case "hashtag":
+      case "cashtag":
+        return el("span", { class: "hashtag" });
+      default:
+        return el("span");
+    }
+  }
+
+  function renderEntities(parent, text, entities, start, end) {
+    const sorted = entities
+      .filter((e) => e.offset >= start && e.offset + e.length <= end)
+      .sort((a, b) => a.offset - b.offset || b.length - a.length);
+    let position = start;
+    let index = 0;
+    while (index < sorted.length) {
+      const entity = sorted[index];
+      if (entity.offset < position) { index += 1; continue; }
+      parent.append(document.createTextNode(text.slice(position, entity.offset)));
+      const node = entityNode(entity);
+      if (entity.type === "url" && !entity.url) {
+        const href = text.slice(entity.offset, entity.offset + entity.length);
+        if (/^https?:/i.test(href)) node.setAttribute("href", href);
+      }
+      if (entity.type === "bot_command") {
+        const command = text.slice(entity.offset, entity.offset + entity.length);
+        node.addEventListener("click", () => guarded(() => sendText(command)));
+      }
+      const inner = sorted.filter((e) => e !== entity && e.offset >= entity.offset
+        && e.offset + e.length <= entity.offset + entity.length);
+      renderEntities(node, text, inner, entity.offset, entity.offset + entity.length);
+      parent.append(node);
+      position = entity.offset + entity.length;
+      index += 1;
+    }
+    parent.append(document.createTextNode(text.slice(position, end)));
+  }
+
+  function formatted(text, entities) {
+    const body = el("div", { class: "body", dir: "auto" });
+    renderEntities(body, text, entities || [], 0, text.length);
+    return body;
+  }
+
+  // -- rendering --------------------------------------------------------------------------------
+
+  function userName(id) {
+    const user = state.users.find((u) => u.id === id);
+    return user ? user.first_name : "";
+  }
+
+  function serviceText(service, msg) {
+    if (service.group_chat_created) return S.groupCreated;
+    if (service.new_chat_members) {
+      return service.new_chat_members.map((m) => S.joined(m.first_name)).join(S.listSeparator);
+    }
+    if (service.left_chat_member) return S.left(service.left_chat_member.first_name);
+    return msg.sender ? msg.sender.first_name : "";
+  }
+
+  function isOutgoing(msg) {
+    if (state.chat.type === "channel") return false;
+    return !msg.from_bot && msg.sender && msg.sender.id === state.userId;
+  }
+
+  function photoGrid(messages) {
+    const count = messages.length;
+    const cls = count === 1 ? "n1" : count === 2 ? "n2" : count === 4 ? "n4" : "many";
+    const grid = el("div", { class: `photo-grid ${cls}` });
+    for (const msg of messages) {
+      const best = msg.photo[msg.photo.length - 1];
+      grid.append(el("img", { src: best.url, alt: S.photo, loading: "lazy", width: best.width, height: best.height }));
+    }
+    return grid;
+  }
+
+  function mediaBody(msg) {
+    if (msg.document) {
+      const kb = Math.max(1, Math.round(msg.document.size / 1024));
+      return el("div", { class: "doc" },
+        el("span", { class: "badge" }, icon("doc")),
+        el("div", {},
+          el("a", { href: msg.document.url, download: msg.document.file_name || "file", text: msg.document.file_name || S.document }),
+          el("div", { class: "small", text: S.sizeKb(faDigits(kb)) })));
+    }
+    if (msg.location) {
+      const { latitude, longitude } = msg.location;
+      return el("div", { class: "loc" },
+        el("span", { class: "badge" }, icon("pin")),
+        el("div", {}, el("div", { text: S.location }),
+          el("div", { class: "small ltr", text: `${latitude.toFixed(5)}, ${longitude.toFixed(5)}` })));
+    }
+    if (msg.contact) {
+      return el("div", { class: "contact" },
+        el("span", { class: "badge" }, icon("contact")),
+        el("div", {}, el("div", { text: msg.contact.first_name }),
+          el("div", { class: "small ltr", text: msg.contact.phone_number })));
+    }
+    return null;
+  }
+
+  function inlineKeyboard(msg) {
+    if (!msg.buttons || !msg.buttons.length) return null;
+    const board = el("div", { class: "inline-kb", dataset: { testid: "inline-keyboard" } });
+    for (const row of msg.buttons) {
+      const line = el("div", { class: "kb-row" });
+      for (const button of row) {
+        const node = el("button", { type: "button", class: "kb-btn", text: button.text });
+        node.addEventListener("click", () => guarded(() => pressInline(msg, button, node)));
+        line.append(node);
+      }
+      board.append(line);
+    }
+    return board;
+  }
+
+  function messageRow(group) {
+    const msg = group[0];
+    if (msg.service && Object.keys(msg.service).length) {
+      return el("div", { class: "service", text: serviceText(msg.service, msg) });
+    }
+    const row = el("div", { class: `row ${isOutgoing(msg) ? "out" : "in"}`, dataset: { messageId: msg.message_id } });
+    const photos = group.filter((m) => m.photo);
+    const bubble = el("div", { class: `bubble${photos.length ? " media" : ""}` });
+    const showSender = state.chat.type !== "private" && state.chat.type !== "channel" && !isOutgoing(msg);
+    if (showSender) {
+      const name = msg.from_bot ? (state.info ? state.info.bot.first_name : S.bot) : msg.sender.first_name;
+      const senderId = msg.from_bot ? 0 : msg.sender.id;
+      const label = el("div", { class: "sender", text: name });
+      label.style.color = AVATAR_COLORS[(senderId + 3) % AVATAR_COLORS.length];
+      bubble.append(label);
+    }
+    if (msg.forwarded) bubble.append(el("div", { class: "tag", text: S.forwarded }));
+    if (photos.length) bubble.append(photoGrid(photos));
+    const media = mediaBody(msg);
+    if (media) bubble.append(media);
+    const captioned = group.find((m) => m.caption) || null;
+    const meta = el("span", { class: "meta" }, msg.edited ? `${S.edited} ` : "", clock(msg.date));
+    if (msg.text !== null && msg.text !== undefined) {
+      const body = formatted(msg.text, msg.entities);
+      body.append(meta);
+      bubble.append(body);
+    } else if (captioned) {
+      const body = formatted(captioned.caption, captioned.caption_entities);
+      body.append(meta);
+      bubble.append(body);
+    } else {
+      bubble.append(el("div", { class: "meta-row" }, meta));
+    }
+    row.append(bubble);
+    const keyboard = inlineKeyboard(msg);
+    if (keyboard) row.append(keyboard);
+    return row;
+  }
+
+  function groupAlbums(messages) {
+    const groups = [];
+    for (const msg of messages) {
+      const previous = groups[groups.length - 1];
+      if (previous && msg.media_group_id && previous[0].media_group_id === msg.media_group_id) {
+        previous.push(msg);
+      } else {
+        groups.push([msg]);
+      }
+    }
+    return groups;
+  }
+
+  function renderMessages() {
+    const box = $("messages");
+    const chat = state.chat;
+    const signature = JSON.stringify([chat.id, chat.messages, state.userId]);
+    if (signature === state.lastRendered) return;
+    state.lastRendered = signature;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    box.replaceChildren();
+    if (!chat.messages.length) box.append(el("div", { class: "empty", text: S.emptyChat }));
+    for (const group of groupAlbums(chat.messages)) box.append(messageRow(group));
+    if (atBottom || state.scrollNext) box.scrollTop = box.scrollHeight;
+    state.scrollNext = false;
+  }
+
+  function renderReplyKeyboard() {
+    const box = $("reply-keyboard");
+    const board = state.chat && state.chat.reply_keyboard;
+    box.replaceChildren();
+    box.hidden = !board || !canWrite();
+    if (box.hidden) return;
+    for (const row of board.rows) {
+      const line = el("div", { class: "kb-row" });
+      for (const button of row) {
+        const node = el("button", { type: "button", class: "kb-btn", text: button.text });
+        node.addEventListener("click", () => guarded(() => pressReply(button)));
+        line.append(node);
+      }
+      box.append(line);
+    }
+    $("text-input").placeholder = board.placeholder || S.messagePlaceholder;
+  }
+
+  function me() {
+    return state.users.find((u) => u.id === state.userId) || null;
+  }
+
+  function canWrite() {
+    const chat = state.chat;
+    if (!chat) return false;
+    if (chat.type === "private") return !(me() && me().blocked);
+    const member = chat.members.find((m) => m.user_id === state.userId);
+    if (chat.type === "channel") return Boolean(member && ["creator", "administrator"].includes(member.status));
+    return Boolean(member && ["creator", "administrator", "member"].includes(member.status));
+  }
+
+  function renderHeader() {
+    const chat = state.chat;
+    const user = me();
+    $("chat-title").textContent = chat.type === "private" ? state.info.bot.first_name : chat.title;
+    avatar($("chat-avatar"), $("chat-title").textContent, chat.id);
+    const sub = $("chat-sub");
+    sub.classList.toggle("active", Boolean(chat.chat_action));
+    if (chat.chat_action) {
+      const actions = { upload_photo: S.uploadingPhoto, upload_document: S.uploadingDocument, find_location: S.choosingLocation };
+      sub.textContent = actions[chat.chat_action] || S.typing;
+    } else if (chat.type === "private") sub.textContent = S.online;
+    else if (chat.type === "channel") sub.textContent = S.subscribers;
+    else {
+      const count = chat.members.filter((m) => ["creator", "administrator", "member"].includes(m.status)).length + 1;
+      sub.textContent = S.members(faDigits(count));
+    }
+    const block = $("block-btn");
+    block.hidden = chat.type !== "private" || !user;
+    if (user) block.textContent = user.blocked ? S.unblock : S.block;
+    const writable = canWrite();
+    $("composer").hidden = !writable;
+    const notice = $("notice");
+    notice.hidden = writable;
+    notice.replaceChildren();
+    if (!writable) {
+      if (chat.type === "private") {
+        notice.append(S.blocked, el("button", { type: "button", class: "btn", text: S.unblock, onclick: () => guarded(toggleBlock) }));
+      } else notice.append(S.readOnlyChannel);
+    }
+    $("text-input").placeholder = chat.type === "channel" ? S.channelPlaceholder : S.messagePlaceholder;
+    const extras = chat.type !== "channel";
+    $("commands-btn").hidden = !extras;
+    $("location-btn").hidden = !extras;
+  }
+
+  function renderChatList() {
+    const list = $("chat-list");
+    list.replaceChildren();
+    for (const chat of state.chats) {
+      const title = chat.type === "private" ? state.info.bot.first_name : chat.title;
+      const kind = { private: S.bot, group: S.members(faDigits(chat.members.length + 1)), supergroup: S.members(faDigits(chat.members.length + 1)), channel: S.subscribers }[chat.type];
+      const face = el("div", { class: "avatar" });
+      avatar(face, title, chat.id);
+      const item = el("li", { class: `chat-item${chat.id === state.chatId ? " active" : ""}`, dataset: { chatId: chat.id } },
+        face,
+        el("div", { class: "chat-item-text" }, el("div", { class: "chat-item-title", text: title }), el("div", { class: "chat-item-sub", text: kind })));
+      item.addEventListener("click", () => guarded(() => openChat(chat.id)));
+      list.append(item);
+    }
+  }
+
+  function renderUsers() {
+    const select = $("user-select");
+    select.replaceChildren();
+    for (const user of state.users) {
+      const option = el("option", { value: user.id, text: user.first_name });
+      if (user.id === state.userId) option.selected = true;
+      select.append(option);
+    }
+  }
+
+  // -- data flow --------------------------------------------------------------------------------
+
+  async function loadChat() {
+    if (state.chatId === null) return;
+    state.chat = await api("GET", `/chats/${state.chatId}`);
+    renderHeader();
+    renderMessages();
+    renderReplyKeyboard();
+  }
+
+  async function refresh() {
+    state.users = await api("GET", "/users");
+    if (!state.users.some((u) => u.id === state.userId)) {
+      state.userId = state.users.length ? state.users[0].id : null;
+    }
+    if (state.userId === null) return;
+    state.chats = await api("GET", `/chats?user_id=${state.userId}`);
+    if (!state.chats.some((c) => c.id === state.chatId)) state.chatId = state.userId;
+    renderUsers();
+    renderChatList();
+    await loadChat();
+    announceAnswer();
+  }
+
+  function announceAnswer() {
+    const user = me();
+    if (!user || !user.last_answer_query) return;
+    if (state.seenAnswer[user.id] === user.last_answer_query) return;
+    const first = state.seenAnswer[user.id] === undefined && !state.pendingButton;
+    state.seenAnswer[user.id] = user.last_answer_query;
+    document.querySelectorAll(".kb-btn.pending").forEach((n) => n.classList.remove("pending"));
+    state.pendingButton = null;
+    if (first) return;
+    const answer = user.last_answer;
+    if (answer && answer.text) {
+      if (answer.show_alert) alertBox(answer.text);
+      else toast(answer.text);
+    }
+  }
+
+  async function pollChanges() {
+    for (;;) {
+      try {
+        const data = await api("GET", `/changes?since=${state.version}&timeout=25`);
+        if (data.version !== state.version) {
+          state.version = data.version;
+          await refresh();
+        }
+      } catch (error) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  // -- actions ----------------------------------------------------------------------------------
+
+  async function openChat(chatId) {
+    state.chatId = chatId;
+    state.lastRendered = "";
+    state.scrollNext = true;
+    $("app").classList.add("in-chat");
+    $("commands-popup").hidden = true;
+    renderChatList();
+    await loadChat();
+  }
+
+  async function sendText(text) {
+    const value = text.trim();
+    if (!value) return;
+    state.scrollNext = true;
+    if (state.chat.type === "channel") {
+      await api("POST", `/channels/${state.chatId}/posts`, { text: value, user_id: state.userId });
+    } else {
+      await api("POST", `/users/${state.userId}/messages`, { text: value, chat_id: state.chatId });
+    }
+  }
+
+  async function pressInline(msg, button, node) {
+    if (button.url) { toast(S.urlButton(button.url)); return; }
+    if (button.copy_text) { toast(button.copy_text.text || ""); return; }
+    if (button.callback_data === undefined) return;
+    node.classList.add("pending");
+    state.pendingButton = button.callback_data;
+    await api("POST", `/users/${state.userId}/press`, { chat_id: state.chatId, message_id: msg.message_id, data: button.callback_data });
+  }
+
+  async function pressReply(button) {
+    state.scrollNext = true;
+    if (button.request_location) { $("location-dialog").showModal(); return; }
+    if (button.request_contact) {
+      await api("POST", `/users/${state.userId}/contact`, { chat_id: state.chatId });
+      return;
+    }
+    await sendText(button.text);
+  }
+
+  async function sendPhotos(files) {
+    if (!files.length) return;
+    if (files.length > 10) { toast(S.tooManyPhotos); return; }
+    const form = new FormData();
+    form.append("chat_id", String(state.chatId));
+    const caption = $("text-input").value.trim();
+    if (caption) form.append("caption", caption);
+    for (const file of files) form.append("photo", file, file.name);
+    $("text-input").value = "";
+    state.scrollNext = true;
+    await api("POST", `/users/${state.userId}/photos`, form, true);
+  }
+
+  async function toggleBlock() {
+    const user = me();
+    await api("POST", `/users/${user.id}/${user.blocked ? "unblock" : "block"}`);
+  }
+
+  async function showCommands() {
+    const popup = $("commands-popup");
+    if (!popup.hidden) { popup.hidden = true; return; }
+    const lists = await api("GET", "/commands");
+    const pick = (lang) => lists.find((l) => l.scope.type === "default" && l.language_code === lang);
+    const chosen = pick("fa") || pick("") || lists[0];
+    popup.replaceChildren();
+    if (!chosen || !chosen.commands.length) popup.append(el("div", { class: "small", text: S.noCommands }));
+    for (const command of chosen ? chosen.commands : []) {
+      const item = el("button", { type: "button" }, el("span", { class: "cmd", text: `/${command.command}` }), el("span", { text: command.description }));
+      item.addEventListener("click", () => guarded(async () => { popup.hidden = true; await sendText(`/${command.command}`); }));
+      popup.append(item);
+    }
+    popup.hidden = false;
+  }
+
+  function openChatDialog(kind) {
+    const dialog = $("chat-dialog");
+    dialog.dataset.kind = kind;
+    $("chat-dialog-title").textContent = kind === "group" ? S.newGroup : S.newChannel;
+    $("chat-name-label").textContent = kind === "group" ? S.groupTitle : S.channelTitle;
+    $("chat-name").value = "";
+    $("group-fields").hidden = kind !== "group";
+    const checks = $("member-checks");
+    checks.replaceChildren();
+    for (const user of state.users.filter((u) => u.id !== state.userId)) {
+      checks.append(el("label", {}, el("input", { type: "checkbox", value: user.id }), user.first_name));
+    }
+    dialog.showModal();
+  }
+
+  async function createChat() {
+    const dialog = $("chat-dialog");
+    const title = $("chat-name").value.trim();
+    if (!title) return;
+    let chat;
+    if (dialog.dataset.kind === "group") {
+      const others = [...$("member-checks").querySelectorAll("input:checked")].map((i) => Number(i.value));
+      chat = await api("POST", "/groups", { title, members: [state.userId, ...others], bot_admin: $("bot-admin").checked });
+    } else {
+      chat = await api("POST", "/channels", { title, owner_id: state.userId });
+    }
+    await refresh();
+    await openChat(chat.id);
+  }
+
+  async function createUser(name) {
+    const user = await api("POST", "/users", { first_name: name });
+    state.userId = user.id;
+    localStorage.setItem("sim-user", String(user.id));
+    await refresh();
+    await openChat(user.id);
+  }
+
+  // -- wiring -----------------------------------------------------------------------------------
+
+  function wire() {
+    document.title = S.pageTitle;
+    $("brand").textContent = S.appName;
+    for (const node of document.querySelectorAll("[data-icon]")) node.append(icon(node.dataset.icon));
+    for (const node of document.querySelectorAll("[data-text]")) node.textContent = S[node.dataset.text];
+    const titles = { "new-user": S.newUser, "attach-btn": S.attachPhoto, "location-btn": S.sendLocation, "commands-btn": S.commands, "send-btn": S.send, back: S.back };
+    for (const [id, title] of Object.entries(titles)) { $(id).title = title; $(id).setAttribute("aria-label", title); }
+    $("new-group").textContent = S.newGroup;
+    $("new-channel").textContent = S.newChannel;
+    $("text-input").placeholder = S.messagePlaceholder;
+    for (const node of document.querySelectorAll("[data-close]")) {
+      node.addEventListener("click", () => node.closest("dialog").close());
+    }
+    $("composer").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = $("text-input");
+      const text = input.value;
+      input.value = "";
+      guarded(() => sendText(text));
+    });
+    $("attach-btn").addEventListener("click", () => $("file-input").click());
+    $("file-input").addEventListener("change", (event) => {
+      const files = [...event.target.files];
+      event.target.value = "";
+      guarded(() => sendPhotos(files));
+    });
+    $("location-btn").addEventListener("click", () => $("location-dialog").showModal());
+    $("location-form").addEventListener("submit", () => guarded(() => api("POST", `/users/${state.userId}/location`, {
+      chat_id: state.chatId, latitude: Number($("lat").value), longitude: Number($("lon").value),
+    })));
+    $("commands-btn").addEventListener("click", () => guarded(showCommands));
+    $("block-btn").addEventListener("click", () => guarded(toggleBlock));
+    $("back").addEventListener("click", () => $("app").classList.remove("in-chat"));
+    $("user-select").addEventListener("change", (event) => guarded(async () => {
+      state.userId = Number(event.target.value);
+      localStorage.setItem("sim-user", String(state.userId));
+      state.chatId = state.userId;
+      await refresh();
+      await openChat(state.userId);
+    }));
+    $("new-user").addEventListener("click", () => { $("user-name").value = ""; $("user-dialog").showModal(); });
+    $("user-form").addEventListener("submit", () => {
+      const name = $("user-name").value.trim();
+      if (name) guarded(() => createUser(name));
+    });
+    $("new-group").addEventListener("click", () => openChatDialog("group"));
+    $("new-channel").addEventListener("click", () => openChatDialog("channel"));
+    $("chat-form").addEventListener("submit", () => guarded(createChat));
+  }
+
+  async function start() {
+    wire();
+    state.info = await api("GET", "/info");
+    state.users = await api("GET", "/users");
+    const saved = Number(localStorage.getItem("sim-user"));
+    if (state.users.some((u) => u.id === saved)) state.userId = saved;
+    if (!state.users.length) {
+      const user = await api("POST", "/users", { first_name: S.newUserDefault });
+      state.userId = user.id;
+    }
+    await refresh();
+    if (state.userId !== null) await openChat(state.chatId ?? state.userId);
+    document.body.dataset.ready = "1";
+    pollChanges();
+  }
+
+  window.addEventListener("DOMContentLoaded", () => guarded(start));
+})();
