@@ -1,0 +1,198 @@
+"""Who may do what: the principal of an update and the one policy every action passes through.
+
+Every command and every button is checked here, before any feature handler runs
+(handlers.middleware calls check_access in a negative handler group). Callback data is client
+input: a button whose prefix:action has no rule is refused, and a rule re-checks the ids it
+carries against the database. Handlers then look rows up by id and refuse what does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import Context
+from bot.i18n import label, t
+from bot.keyboards import Callback, parse_cb
+from bot.principal import Principal
+from db.store import Store
+
+log = logging.getLogger(__name__)
+
+
+Rule = Callable[[Principal, Callback, Store], Awaitable[bool]]
+
+
+async def anyone(who: Principal, data: Callback, store: Store) -> bool:
+    """Any registered user."""
+    return True
+
+
+async def admin(who: Principal, data: Callback, store: Store) -> bool:
+    """Admins only."""
+    return who.admin
+
+
+async def overseer(who: Principal, data: Callback, store: Store) -> bool:
+    """Admins and coordinators."""
+    return who.admin or who.coordinator
+
+
+async def leader_of_first(who: Principal, data: Callback, store: Store) -> bool:
+    """The leader of the group whose id comes first in the data."""
+    return who.leads(data.id(0))
+
+
+async def member_of_first(who: Principal, data: Callback, store: Store) -> bool:
+    """A member (any role) of the group whose id comes first in the data."""
+    return who.member_of(data.id(0))
+
+
+async def overseer_of_first_group(who: Principal, data: Callback, store: Store) -> bool:
+    """An admin, or a coordinator of the province of the group whose id comes first."""
+    if who.admin:
+        return True
+    group_id = data.id(0)
+    group = await store.groups.get(group_id) if group_id is not None else None
+    return group is not None and who.oversees(group.province_id)
+
+
+async def leader(who: Principal, data: Callback, store: Store) -> bool:
+    """Anyone who leads at least one group."""
+    return who.leader
+
+
+async def reporter(who: Principal, data: Callback, store: Store) -> bool:
+    """Anyone who leads at least one active group (and so may report)."""
+    return bool(who.reporting_groups)
+
+
+async def reporter_of_first_report(who: Principal, data: Callback, store: Store) -> bool:
+    """The volunteer who saved the report whose id comes first in the data."""
+    report = await store.reports.get(data.id(0) or 0)
+    return report is not None and report.reporter_id == who.user_id
+
+
+def _actions(rule: Rule, prefix: str, *actions: str) -> dict[str, Rule]:
+    return {f"{prefix}:{action}": rule for action in actions}
+
+
+# The whole policy, in one place. Inline buttons are keyed "prefix:action" and anything missing
+# is refused; commands and main-menu buttons (by locale key) carry the key of their refusal,
+# and those missing are open to everyone who wrote to the bot.
+BUTTONS: dict[str, Rule] = {
+    **_actions(anyone, "onb", "join", "create"),
+    **_actions(anyone, "join", "ok", "no"),
+    **_actions(anyone, "ng", "prov", "cpage", "county", "spec", "name", "ok", "back", "cancel"),
+    **_actions(overseer_of_first_group, "apr", "ok", "no"),
+    **_actions(member_of_first, "grp", "card", "leave", "leaveok"),
+    **_actions(
+        leader_of_first,
+        "grp",
+        "members",
+        "member",
+        "remove",
+        "removeok",
+        "promote",
+        "demote",
+        "invite",
+        "revoke",
+    ),
+    **_actions(overseer, "adm", "menu", "groups", "pending", "cancel"),
+    **_actions(
+        admin,
+        "adm",
+        "coords",
+        "coord",
+        "addcoord",
+        "addprov",
+        "cprov",
+        "rmcoord",
+        "admins",
+        "addadmin",
+        "rmadmin",
+    ),
+    **_actions(
+        overseer_of_first_group, "adm", "group", "rename", "merge", "transfer", "mergeto", "mergeok"
+    ),
+    **_actions(leader_of_first, "rep", "grp"),
+    **_actions(
+        reporter,
+        "rep",
+        "camp",
+        "area",
+        "svc",
+        "bigok",
+        "bigno",
+        "skip",
+        "same",
+        "pick",
+        "loc",
+        "prov",
+        "cpage",
+        "county",
+        "day",
+        "pdone",
+        "nophoto",
+        "edit",
+        "save",
+        "back",
+        "cancel",
+        "resume",
+    ),
+    **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
+}
+COMMANDS: dict[str, tuple[Rule, str]] = {
+    "report": (reporter, "report-only-leaders"),
+    "admin": (overseer, "not-allowed"),
+}
+MENU: dict[str, tuple[Rule, str]] = {
+    "menu-report": (reporter, "report-only-leaders"),
+    "menu-admin": (overseer, "not-allowed"),
+}
+
+
+def _command(update: Update) -> str | None:
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    if not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else None
+
+
+async def check_access(update: Update, context: Context) -> bool:
+    """Returns True when the update may go on to the feature handlers; refuses politely if not."""
+    who: Principal | None = getattr(context, "who", None)
+    if update.callback_query is not None:
+        query = update.callback_query
+        data = parse_cb(query.data)
+        rule = BUTTONS.get(f"{data.prefix}:{data.action}") if data else None
+        if who is not None and data is not None and rule is not None:  # noqa: SIM102
+            if await rule(who, data, context.store):
+                return True
+        log.warning("refused button %r from user %s", query.data, who and who.user_id)
+        try:
+            await query.answer(
+                label("not-allowed") if rule else label("stale-button"), show_alert=True
+            )
+        except TelegramError:
+            log.info("could not answer a refused callback query")
+        return False
+    message = update.effective_message
+    command = _command(update)
+    if command is not None:
+        entry = COMMANDS.get(command)
+    else:
+        text = message.text if message and message.text else None
+        entry = next((v for key, v in MENU.items() if text == label(key)), None)
+    if entry is None:
+        return True  # unknown commands reach the fallback, which explains what exists
+    rule, refusal = entry
+    if who is not None and await rule(who, Callback("cmd", command or "menu", ()), context.store):
+        return True
+    if message is not None:
+        await message.reply_text(t(refusal))
+    return False

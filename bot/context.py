@@ -1,0 +1,62 @@
+"""The typed callback context: handlers reach the repositories and config through it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.principal import Principal
+from db.store import Store
+
+
+class BotData:
+    """Application-wide objects, set once by build_application()."""
+
+    def __init__(self) -> None:
+        self._store: Store | None = None
+        self._config: Config | None = None
+        self.reported_errors: set[str] = set()
+
+    def attach(self, store: Store, config: Config) -> None:
+        """Binds the store and config of this application."""
+        self._store, self._config = store, config
+
+    @property
+    def store(self) -> Store:
+        """The repositories."""
+        if self._store is None:
+            raise RuntimeError("store is not attached")
+        return self._store
+
+    @property
+    def config(self) -> Config:
+        """The configuration."""
+        if self._config is None:
+            raise RuntimeError("config is not attached")
+        return self._config
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """CallbackContext with typed access to the store, the config and the user's roles."""
+
+    who: Principal | None = None
+
+    @property
+    def user_id(self) -> int | None:
+        """The id of the user the update (or job) is about."""
+        return self._user_id
+
+    @property
+    def store(self) -> Store:
+        """The repositories of the application."""
+        return self.bot_data.store
+
+    @property
+    def config(self) -> Config:
+        """The configuration of the application."""
+        return self.bot_data.config
+
+
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,156 @@
+"""`khedmatyar demo`: the Bot API simulator, the bot and the Persian web chat on 127.0.0.1.
+
+Everything runs in one process with no Telegram account and no internet: the simulator plays
+Telegram, the bot polls it, and the web chat lets a person be any of the demo's people. The demo
+database is created afresh on every start from locales/fa/demo.toml (people, groups, a national
+campaign) plus eight weeks of generated reports, so the numbers look like a real campaign.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import random
+import secrets
+import signal
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot import jalali
+from bot.app import build_application
+from bot.config import Config
+from bot.i18n import LOCALE_DIR, label
+from bot.runner import start_polling, stop
+from bot.text import normalize, search_key
+from db.database import Database
+from db.models import GroupRole, GroupStatus, ReportInput, Role
+from db.store import Store
+from simulator.server import SimulatorServer
+
+log = logging.getLogger(__name__)
+
+DEMO_FILE = LOCALE_DIR / "demo.toml"
+DEMO_BOT_ID = 7000000001
+WEEKS = 8
+EXTRA_LEADER_BASE = 9_000_000  # ids of generated leaders who are not web-chat people
+
+
+def demo_data() -> dict[str, Any]:
+    """The demo's people, groups, campaign and sample texts."""
+    return tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
+    """Fills a fresh database with the demo; people maps each role to a simulator user id.
+
+    Returns the number of generated reports.
+    """
+    data = demo_data()
+    rng = random.Random(1405)
+    for person in data["person"]:
+        user_id = people[person["role"]]
+        await store.volunteers.seen(user_id, person["name"], "", person["username"])
+        if person["role"] == "coordinator":
+            province = (await store.places.search_provinces(search_key(person["province"])))[0]
+            await store.roles.grant(user_id, Role.COORDINATOR, province.id, None)
+    spec = data["campaign"]
+    campaign_id = await store.campaigns.create(
+        spec["title"],
+        spec["target"],
+        spec["unit"],
+        today - timedelta(days=spec["started_days_ago"]),
+        today + timedelta(days=spec["ends_in_days"]),
+    )
+    groups: list[tuple[int, int, int, int, list[int]]] = []
+    for number, group in enumerate(data["group"]):
+        county = (await store.places.search_counties(search_key(group["county"])))[0]
+        leader = people["leader"] if number == 0 else EXTRA_LEADER_BASE + number
+        if number:
+            await store.volunteers.seen(leader, group["leader"], "", "")
+        name = normalize(group["name"])
+        group_id = await store.groups.create(
+            name, search_key(name), county.province_id, county.id, None, leader, GroupStatus.ACTIVE
+        )
+        await store.groups.new_invite(group_id, leader)
+        services = []
+        for slug in group["services"]:
+            services.append(
+                int(await store.db.scalar("SELECT id FROM categories WHERE slug = ?", (slug,)))
+            )
+        groups.append((group_id, leader, county.province_id, county.id, services))
+    await store.groups.add_member(groups[0][0], people["member"], GroupRole.MEMBER)
+
+    samples = data["samples"]
+    count = 0
+    year = jalali.to_jalali(today)[0]
+    for days_ago in range(WEEKS * 7, 0, -1):
+        day = today - timedelta(days=days_ago)
+        for group_id, leader, province_id, county_id, services in groups:
+            if rng.random() > 0.45:
+                continue
+            category = await store.categories.get(rng.choice(services))
+            assert category is not None
+            top = max(2, round(category.max_quantity**0.5 / 2))
+            report = ReportInput(
+                group_id=group_id,
+                campaign_id=campaign_id if rng.random() < 0.85 else None,
+                category_id=category.id,
+                quantity=rng.randint(1, top),
+                beneficiaries=rng.choice([None, rng.randint(5, 200)]),
+                volunteers=rng.randint(2, 25),
+                province_id=province_id,
+                county_id=county_id,
+                place=rng.choice(samples["places"]),
+                latitude=None,
+                longitude=None,
+                service_date=day,
+                description=rng.choice(samples["descriptions"]),
+                photos=(),
+            )
+            await store.reports.create(report, leader, f"demo-{count}", year)
+            count += 1
+    return count
+
+
+async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> None:
+    """Runs the simulator, the web chat and the bot until Ctrl+C."""
+    server = SimulatorServer(port=port, token=f"{DEMO_BOT_ID}:{secrets.token_urlsafe(27)}")
+    await server.open()
+    people = {
+        p["role"]: server.world.create_user(p["name"], username=p["username"], started=True).id
+        for p in demo_data()["person"]
+    }
+    db_path = Path(data) / "demo.db"
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        leftover.unlink()
+    store = Store(Database(db_path))
+    await store.open()
+    reports = await seed_demo(store, people, jalali.today())
+    await store.close()
+    log.info("demo data: %d people, %d reports", len(people), reports)
+
+    demo_config = dataclasses.replace(
+        config,
+        telegram=dataclasses.replace(
+            config.telegram, token=server.token, base_url=server.base_url, mode="polling"
+        ),
+        bot=dataclasses.replace(config.bot, admins=(people["admin"],)),
+        database=dataclasses.replace(config.database, path=str(db_path)),
+    )
+    app = build_application(demo_config)
+    await start_polling(app)
+    print(label("cli-demo-ready", url=server.web_url, api=server.base_url), flush=True)
+    done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, done.set)
+    try:
+        await done.wait()
+    finally:
+        await stop(app)
+        await server.close()

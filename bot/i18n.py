@@ -1,0 +1,70 @@
+"""Persian strings from locales/fa/*.ftl, looked up by key with t() (HTML) or label() (plain)."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+
+from bot.text import fmt_num
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales" / "fa"
+
+
+class Html(str):
+    """A string that is already safe HTML; t() inserts it without escaping."""
+
+    __slots__ = ()
+
+
+@cache
+def _bundle() -> FluentBundle:
+    bundle = FluentBundle(["fa"], use_isolating=False)
+    for path in sorted(LOCALE_DIR.glob("*.ftl")):
+        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    return bundle
+
+
+def keys() -> frozenset[str]:
+    """Returns every message id the locale files define."""
+    ids: set[str] = set()
+    for path in LOCALE_DIR.glob("*.ftl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line[:1].isalpha() and "=" in line:
+                ids.add(line.split("=", 1)[0].strip())
+    return frozenset(ids)
+
+
+def _format(key: str, args: dict[str, object], escape: bool) -> str:
+    bundle = _bundle()
+    if not bundle.has_message(key):
+        raise KeyError(f"locale key missing: {key}")
+    message = bundle.get_message(key)
+    if message.value is None:
+        raise KeyError(f"locale key has no value: {key}")
+    prepared: dict[str, object] = {}
+    for name, value in args.items():
+        if isinstance(value, bool):
+            raise TypeError(f"{key}: pass booleans as a selector string, not {name}={value}")
+        if isinstance(value, int):
+            prepared[name] = fmt_num(value)
+        elif isinstance(value, Html) or not escape:
+            prepared[name] = str(value)
+        else:
+            prepared[name] = html.escape(str(value), quote=False)
+    text, errors = bundle.format_pattern(message.value, prepared)
+    if errors:
+        raise ValueError(f"{key}: {errors}")
+    return str(text)
+
+
+def t(key: str, /, **args: object) -> Html:
+    """Formats a message for HTML parse mode: str args are escaped, ints get Persian digits."""
+    return Html(_format(key, args, escape=True))
+
+
+def label(key: str, /, **args: object) -> str:
+    """Formats a plain-text string (button labels, command descriptions): nothing is escaped."""
+    return _format(key, args, escape=False)

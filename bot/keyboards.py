@@ -1,0 +1,120 @@
+"""Every keyboard the bot shows, and the one place callback data is built and parsed.
+
+Callback data is `prefix:action[:id...]` with ASCII ids only (Telegram allows 1–64 bytes, and a
+Persian label would not fit); it is client input, so handlers re-check every id on the server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.i18n import label
+
+_PART = re.compile(r"^[a-z0-9_]{1,16}$")
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """Parsed callback data."""
+
+    prefix: str
+    action: str
+    ids: tuple[int, ...]
+
+    def id(self, index: int = 0) -> int | None:
+        """Returns the index-th id, or None when the data carried fewer."""
+        return self.ids[index] if index < len(self.ids) else None
+
+
+def cb(prefix: str, action: str, *ids: int) -> str:
+    """Builds callback data; raises ValueError if it would break Telegram's 64-byte limit."""
+    if not (_PART.match(prefix) and _PART.match(action)):
+        raise ValueError(f"bad callback part: {prefix}:{action}")
+    data = ":".join([prefix, action, *(str(int(i)) for i in ids)])
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long: {data}")
+    return data
+
+
+def parse_cb(data: str | None) -> Callback | None:
+    """Parses callback data; returns None for anything malformed (forged or from old versions)."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or not (_PART.match(parts[0]) and _PART.match(parts[1])):
+        return None
+    ids: list[int] = []
+    for part in parts[2:]:
+        if not re.fullmatch(r"-?\d{1,19}", part):
+            return None
+        ids.append(int(part))
+    return Callback(parts[0], parts[1], tuple(ids))
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """One inline button with callback data."""
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows, dropping empty rows."""
+    return InlineKeyboardMarkup([list(row) for row in rows if row])
+
+
+def grid(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    """Arranges buttons in rows of per_row (Telegram allows at most 8 a row)."""
+    per_row = max(1, min(per_row, 8))
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def nav_row(prefix: str, *, back: bool = True) -> list[InlineKeyboardButton]:
+    """The Back and Cancel buttons every step of a conversation has."""
+    row = [button(label("button-back"), cb(prefix, "back"))] if back else []
+    row.append(button(label("button-cancel"), cb(prefix, "cancel")))
+    return row
+
+
+def pager(
+    items: Sequence[InlineKeyboardButton],
+    page: int,
+    per_page: int,
+    per_row: int,
+    page_data: str,
+) -> list[list[InlineKeyboardButton]]:
+    """One page of buttons in rows plus previous/next buttons; page_data gets :page appended."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 0), pages - 1)
+    rows = grid(items[page * per_page : (page + 1) * per_page], per_row)
+    turn = []
+    if page > 0:
+        turn.append(button(label("button-prev-page"), f"{page_data}:{page - 1}"))
+    if page < pages - 1:
+        turn.append(button(label("button-next-page"), f"{page_data}:{page + 1}"))
+    if turn:
+        rows.append(turn)
+    return rows
+
+
+def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
+    """The main menu as a reply keyboard; what it offers depends on the user's roles."""
+    rows: list[list[KeyboardButton]] = []
+    if leader:
+        rows.append([KeyboardButton(label("menu-report"))])
+        rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
+    else:
+        rows.append([KeyboardButton(label("menu-group"))])
+    last = [KeyboardButton(label("menu-help"))]
+    if admin:
+        last.insert(0, KeyboardButton(label("menu-admin")))
+    rows.append(last)
+    return ReplyKeyboardMarkup(
+        rows,
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=label("menu-placeholder"),
+    )

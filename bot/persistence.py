@@ -1,0 +1,99 @@
+"""Conversation states and user/chat data kept in SQLite through the application's database."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+
+from db.state import StateRepo
+from db.store import Store
+
+Data = dict[Any, Any]
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+
+
+class SQLitePersistence(BasePersistence[Data, Data, Data]):
+    """Stores conversation states and user/chat data as JSON rows; bot data is not persisted.
+
+    The application calls update_persistence() after every update (see bot.app), so a state is
+    on disk as soon as it changes, not only at shutdown.
+    """
+
+    def __init__(self, store: Store, update_interval: float = 60) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=update_interval,
+        )
+        self.store = store
+        self.state = store.state
+
+    async def _ready(self) -> StateRepo:
+        """Opens the store on first use: PTB loads persistence before post_init runs."""
+        await self.store.open()
+        return self.state
+
+    async def get_user_data(self) -> dict[int, Data]:
+        """Loads every user's data."""
+        return defaultdict(dict, await (await self._ready()).data("user"))
+
+    async def get_chat_data(self) -> dict[int, Data]:
+        """Loads every chat's data."""
+        return defaultdict(dict, await (await self._ready()).data("chat"))
+
+    async def get_bot_data(self) -> Data:
+        """Bot data is built by the application, never loaded."""
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        """Arbitrary callback data is not used: buttons carry ids only."""
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        """Loads the states of one conversation."""
+        stored = await (await self._ready()).conversations(name)
+        return {tuple(json.loads(key)): state for key, state in stored.items()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Stores one conversation state, or deletes it when the conversation ended."""
+        await self.state.set_conversation(name, json.dumps(list(key)), new_state)
+
+    async def update_user_data(self, user_id: int, data: Data) -> None:
+        """Stores one user's data."""
+        await self.state.set_data("user", user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: Data) -> None:
+        """Stores one chat's data."""
+        await self.state.set_data("chat", chat_id, data)
+
+    async def update_bot_data(self, data: Data) -> None:
+        """Bot data is not persisted."""
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Arbitrary callback data is not used."""
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Deletes one chat's data."""
+        await self.state.set_data("chat", chat_id, None)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        """Deletes one user's data."""
+        await self.state.set_data("user", user_id, None)
+
+    async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
+        """Nothing to refresh: this process is the only writer."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: Data) -> None:
+        """Nothing to refresh: this process is the only writer."""
+
+    async def refresh_bot_data(self, bot_data: Data) -> None:
+        """Nothing to refresh: bot data is not persisted."""
+
+    async def flush(self) -> None:
+        """Every update is written when it happens; nothing is buffered."""

@@ -1,0 +1,1 @@
+"""Storage: the aiosqlite connection, numbered migrations and repositories returning dataclasses."""

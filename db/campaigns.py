@@ -1,0 +1,81 @@
+"""Repository of campaigns (national or for one province) and their progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import aiosqlite
+
+from db.database import Database, utcnow
+from db.models import Campaign
+
+_SELECT = "SELECT * FROM campaigns"
+
+
+def _campaign(row: aiosqlite.Row) -> Campaign:
+    return Campaign(
+        id=row["id"],
+        title=row["title"],
+        target=row["target"],
+        unit=row["unit"],
+        province_id=row["province_id"],
+        starts_on=date.fromisoformat(row["starts_on"]),
+        ends_on=date.fromisoformat(row["ends_on"]),
+        active=bool(row["active"]),
+    )
+
+
+class CampaignRepo:
+    """Creates campaigns and reads them with their progress."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        title: str,
+        target: int,
+        unit: str,
+        starts_on: date,
+        ends_on: date,
+        province_id: int | None = None,
+        by: int | None = None,
+    ) -> int:
+        """Creates an active campaign; returns its id."""
+        return await self.db.execute(
+            "INSERT INTO campaigns (title, target, unit, province_id, starts_on, ends_on,"
+            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                title,
+                target,
+                unit,
+                province_id,
+                starts_on.isoformat(),
+                ends_on.isoformat(),
+                by,
+                utcnow(),
+            ),
+        )
+
+    async def get(self, campaign_id: int) -> Campaign | None:
+        """Returns a campaign by id."""
+        row = await self.db.fetchone(_SELECT + " WHERE id = ?", (campaign_id,))
+        return None if row is None else _campaign(row)
+
+    async def running(self, province_id: int, on: date) -> list[Campaign]:
+        """Returns the active campaigns for a place (national or its province) running on a date."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE active = 1 AND (province_id IS NULL OR province_id = ?)"
+            " AND starts_on <= ? AND ends_on >= ? ORDER BY province_id IS NOT NULL, starts_on, id",
+            (province_id, on.isoformat(), on.isoformat()),
+        )
+        return [_campaign(r) for r in rows]
+
+    async def progress(self, campaign_id: int) -> int:
+        """Sum of the quantities of the campaign's live (not deleted) reports."""
+        total = await self.db.scalar(
+            "SELECT IFNULL(SUM(quantity), 0) FROM reports"
+            " WHERE campaign_id = ? AND status != 'deleted'",
+            (campaign_id,),
+        )
+        return int(total)

@@ -1,0 +1,178 @@
+"""The application's one aiosqlite connection: pragmas, a write lock, transactions, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+Params = Sequence[Any] | dict[str, Any]
+
+
+def utcnow() -> str:
+    """Returns the current time as ISO 8601 UTC, the form every *_at column holds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """Lists the numbered migration files in order as (version, name, path)."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:4]), path.stem[5:], path))
+    return found
+
+
+class Database:
+    """Owns one SQLite connection; every statement runs under one lock, transactions included.
+
+    A transaction holds the lock for its whole body, so statements of other tasks cannot slip
+    into it; statements issued by the task that owns the transaction run inside it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._ready = asyncio.Lock()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        """True while the connection is open."""
+        return self._conn is not None
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Opens the connection (once), sets the pragmas and applies pending migrations."""
+        async with self._ready:
+            if self._conn is not None:
+                return
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn = conn
+            if migrate:
+                await self.migrate()
+
+    async def close(self) -> None:
+        """Closes the connection if it is open."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._owner is not None and self._owner is asyncio.current_task():
+            yield self.conn
+            return
+        async with self._lock:
+            yield self.conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Runs the body as one IMMEDIATE transaction; rolls back if it raises."""
+        if self._owner is not None and self._owner is asyncio.current_task():
+            yield self.conn  # nested: part of the enclosing transaction
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                self._owner = None
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Runs one statement; returns lastrowid (for INSERT) or the changed row count."""
+        async with self._locked() as conn, conn.execute(sql, params) as cursor:
+            if sql.lstrip()[:6].upper() == "INSERT":
+                return int(cursor.lastrowid or 0) if cursor.rowcount else 0
+            return int(cursor.rowcount)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Runs one statement for many parameter rows."""
+        async with self._locked() as conn:
+            await conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Returns the first row of a query, or None."""
+        async with self._locked() as conn, conn.execute(sql, params) as cursor:
+            row: aiosqlite.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Returns every row of a query."""
+        async with self._locked() as conn, conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        """Returns the first column of the first row, or None."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def migrate(self) -> list[int]:
+        """Applies the migrations the database has not recorded yet; returns their versions."""
+        conn = self.conn
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with conn.execute("SELECT version FROM schema_migrations") as cursor:
+            done = {row[0] for row in await cursor.fetchall()}
+        applied = []
+        for version, name, path in migrations():
+            if version in done:
+                continue
+            script = path.read_text(encoding="utf-8")
+            try:
+                await conn.executescript(
+                    "BEGIN IMMEDIATE;\n"
+                    + script
+                    + "\nINSERT INTO schema_migrations (version, name, applied_at)"
+                    + f" VALUES ({version}, '{name}', '{utcnow()}');\nCOMMIT;"
+                )
+            except Exception:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+            log.info("applied migration %04d_%s", version, name)
+            applied.append(version)
+        return applied
+
+    async def backup(self, target: str | Path) -> None:
+        """Copies the live database to target with SQLite's online backup API."""
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        async with self._locked() as conn, aiosqlite.connect(str(target)) as dest:
+            await conn.backup(dest)

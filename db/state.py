@@ -1,0 +1,142 @@
+"""Repository of bot state: conversation states, persisted data, drafts and handled updates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from db.database import Database, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDraft:
+    """A draft as stored: its JSON payload and when it was last changed or reminded."""
+
+    volunteer_id: int
+    kind: str
+    data: dict[str, Any]
+    updated_at: str
+    reminded_at: str | None
+
+
+class StateRepo:
+    """Conversation persistence and drafts in SQLite."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def conversations(self, name: str) -> dict[str, Any]:
+        """Returns the stored states of one conversation as {json key: state}."""
+        rows = await self.db.fetchall(
+            "SELECT key, state FROM conversations WHERE name = ?", (name,)
+        )
+        return {row["key"]: json.loads(row["state"]) for row in rows}
+
+    async def set_conversation(self, name: str, key: str, state: Any) -> None:
+        """Stores one conversation state; None deletes it."""
+        if state is None:
+            await self.db.execute(
+                "DELETE FROM conversations WHERE name = ? AND key = ?", (name, key)
+            )
+        else:
+            await self.db.execute(
+                "INSERT INTO conversations (name, key, state) VALUES (?, ?, ?)"
+                " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                (name, key, json.dumps(state)),
+            )
+
+    async def data(self, kind: str) -> dict[int, Any]:
+        """Returns every persisted object of one kind (user, chat, bot, callback) by id."""
+        rows = await self.db.fetchall("SELECT id, data FROM persisted_data WHERE kind = ?", (kind,))
+        return {row["id"]: json.loads(row["data"]) for row in rows}
+
+    async def set_data(self, kind: str, key: int, value: Any) -> None:
+        """Stores one persisted object; an empty or None value deletes it."""
+        if not value:
+            await self.db.execute(
+                "DELETE FROM persisted_data WHERE kind = ? AND id = ?", (kind, key)
+            )
+            return
+        await self.db.execute(
+            "INSERT INTO persisted_data (kind, id, data) VALUES (?, ?, ?)"
+            " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+            (kind, key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    async def draft(self, volunteer_id: int, kind: str) -> StoredDraft | None:
+        """Returns a volunteer's draft of one kind."""
+        row = await self.db.fetchone(
+            "SELECT * FROM drafts WHERE volunteer_id = ? AND kind = ?", (volunteer_id, kind)
+        )
+        if row is None:
+            return None
+        return StoredDraft(
+            row["volunteer_id"],
+            row["kind"],
+            json.loads(row["data"]),
+            row["updated_at"],
+            row["reminded_at"],
+        )
+
+    async def save_draft(self, volunteer_id: int, kind: str, data: dict[str, Any]) -> None:
+        """Stores a draft and restarts its idle clock."""
+        await self.db.execute(
+            "INSERT INTO drafts (volunteer_id, kind, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (volunteer_id, kind) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at, reminded_at = NULL",
+            (volunteer_id, kind, json.dumps(data, ensure_ascii=False), utcnow()),
+        )
+
+    async def delete_draft(self, volunteer_id: int, kind: str) -> None:
+        """Removes a draft."""
+        await self.db.execute(
+            "DELETE FROM drafts WHERE volunteer_id = ? AND kind = ?", (volunteer_id, kind)
+        )
+
+    async def idle_drafts(self, kind: str, idle_for: timedelta) -> list[StoredDraft]:
+        """Returns drafts not changed for at least idle_for."""
+        cutoff = (datetime.now(UTC) - idle_for).isoformat(timespec="seconds")
+        rows = await self.db.fetchall(
+            "SELECT * FROM drafts WHERE kind = ? AND updated_at <= ? ORDER BY updated_at",
+            (kind, cutoff),
+        )
+        return [
+            StoredDraft(
+                r["volunteer_id"],
+                r["kind"],
+                json.loads(r["data"]),
+                r["updated_at"],
+                r["reminded_at"],
+            )
+            for r in rows
+        ]
+
+    async def mark_reminded(self, volunteer_id: int, kind: str) -> None:
+        """Notes that the idle reminder for a draft was sent."""
+        await self.db.execute(
+            "UPDATE drafts SET reminded_at = ? WHERE volunteer_id = ? AND kind = ?",
+            (utcnow(), volunteer_id, kind),
+        )
+
+    async def was_processed(self, update_id: int) -> bool:
+        """True when this update was handled already (a redelivery)."""
+        return (
+            await self.db.scalar(
+                "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
+            )
+            is not None
+        )
+
+    async def mark_processed(self, update_id: int) -> None:
+        """Records that an update was handled."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+            (update_id, utcnow()),
+        )
+
+    async def forget_processed(self, older_than: timedelta) -> int:
+        """Drops records of handled updates older than the given age; returns how many."""
+        cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
+        return await self.db.execute("DELETE FROM processed_updates WHERE at < ?", (cutoff,))

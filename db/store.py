@@ -1,0 +1,41 @@
+"""All repositories over one Database, as handlers reach them through the context."""
+
+from __future__ import annotations
+
+from db.audit import AuditRepo
+from db.campaigns import CampaignRepo
+from db.categories import CategoryRepo
+from db.database import Database
+from db.groups import GroupRepo
+from db.places import PlaceRepo
+from db.reference import seed_reference_data
+from db.reports import ReportRepo
+from db.roles import RoleRepo
+from db.state import StateRepo
+from db.volunteers import VolunteerRepo
+
+
+class Store:
+    """The repositories of the application, sharing one connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.volunteers = VolunteerRepo(db)
+        self.roles = RoleRepo(db)
+        self.groups = GroupRepo(db)
+        self.places = PlaceRepo(db)
+        self.categories = CategoryRepo(db)
+        self.audit = AuditRepo(db)
+        self.campaigns = CampaignRepo(db)
+        self.reports = ReportRepo(db, self.audit)
+        self.state = StateRepo(db)
+
+    async def open(self) -> None:
+        """Opens the database, applies migrations and seeds reference data (idempotent)."""
+        if not self.db.is_open:
+            await self.db.open()
+            await seed_reference_data(self.db)
+
+    async def close(self) -> None:
+        """Closes the database."""
+        await self.db.close()

@@ -1,0 +1,61 @@
+"""Repository of the volunteers table (Telegram users who talked to the bot)."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from db.database import Database, utcnow
+from db.models import Volunteer
+
+
+def _volunteer(row: aiosqlite.Row) -> Volunteer:
+    return Volunteer(
+        id=row["id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        username=row["username"],
+        blocked=row["blocked_at"] is not None,
+    )
+
+
+class VolunteerRepo:
+    """Reads and records volunteers."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def seen(self, user_id: int, first_name: str, last_name: str, username: str) -> bool:
+        """Records a user's current Telegram names; returns True when the user is new."""
+        now = utcnow()
+        inserted = await self.db.execute(
+            "INSERT INTO volunteers (id, first_name, last_name, username, created_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (user_id, first_name, last_name, username, now, now),
+        )
+        if not inserted:
+            await self.db.execute(
+                "UPDATE volunteers SET first_name = ?, last_name = ?, username = ?,"
+                " last_seen_at = ?, blocked_at = NULL WHERE id = ?",
+                (first_name, last_name, username, now, user_id),
+            )
+        return bool(inserted)
+
+    async def get(self, user_id: int) -> Volunteer | None:
+        """Returns a volunteer by Telegram id."""
+        row = await self.db.fetchone("SELECT * FROM volunteers WHERE id = ?", (user_id,))
+        return None if row is None else _volunteer(row)
+
+    async def find_by_username(self, username: str) -> Volunteer | None:
+        """Returns the volunteer with this @username (case-insensitive)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM volunteers WHERE lower(username) = lower(?) AND username != ''",
+            (username.lstrip("@"),),
+        )
+        return None if row is None else _volunteer(row)
+
+    async def mark_blocked(self, user_id: int) -> None:
+        """Notes that the user blocked the bot, so that nothing more is sent to them."""
+        await self.db.execute(
+            "UPDATE volunteers SET blocked_at = ? WHERE id = ? AND blocked_at IS NULL",
+            (utcnow(), user_id),
+        )

@@ -1,0 +1,107 @@
+"""/start (with invite deep links), /help, /cancel, and the answers nothing else gave."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import Context
+from bot.flow import stale
+from bot.i18n import label, t
+from handlers.common import PRIVATE, menu_for, menu_text, reply
+from handlers.group_view import INVITE_PREFIX
+from handlers.onboarding import offer_join, offer_onboarding, parse_code
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greets the user with the main menu; an invite payload offers to join its group."""
+    user = update.effective_user
+    if user is None:
+        return
+    who = context.who
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(INVITE_PREFIX):
+        code = parse_code(payload)
+        if code is not None:
+            await offer_join(update, context, code)
+            return
+    if who is not None and who.memberships:
+        await reply(update, t("start-welcome-back", name=user.first_name), menu_for(who))
+        return
+    await reply(update, t("start-welcome", name=user.first_name), menu_for(who))
+    await offer_onboarding(update, context)
+
+
+async def show_help(update: Update, context: Context) -> None:
+    """Lists what the bot can do."""
+    await reply(update, t("help-text"), menu_for(context.who))
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """Answers /cancel when no conversation is running."""
+    await reply(update, t("cancel-nothing"), menu_for(context.who))
+
+
+async def unknown(update: Update, context: Context) -> None:
+    """Answers a message that no feature understood, with the menu again."""
+    await reply(update, t("unknown-message"), menu_for(context.who))
+
+
+async def not_private(update: Update, context: Context) -> None:
+    """Asks to talk in private when a command is sent in a group."""
+    if update.effective_message:
+        await update.effective_message.reply_text(t("private-only"))
+
+
+async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> None:
+    """Registers the command list with Persian descriptions (admins also see /admin)."""
+    commands = [
+        BotCommand("start", label("command-start")),
+        BotCommand("report", label("command-report")),
+        BotCommand("myreports", label("command-myreports")),
+        BotCommand("group", label("command-group")),
+        BotCommand("join", label("command-join")),
+        BotCommand("help", label("command-help")),
+        BotCommand("cancel", label("command-cancel")),
+    ]
+    await bot.set_my_commands(commands)
+    for admin in admins:
+        try:
+            await bot.set_my_commands(
+                [*commands, BotCommand("admin", label("command-admin"))],
+                scope=BotCommandScopeChat(admin),
+            )
+        except TelegramError as exc:
+            log.info("admin %s has not started the bot yet (%s)", admin, exc)
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """/start, /help and the help menu button."""
+    return [
+        CommandHandler("start", start, filters=PRIVATE),
+        CommandHandler("help", show_help, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-help"), show_help),
+    ]
+
+
+def fallbacks() -> list[BaseHandler[Update, Context, Any]]:
+    """What answers updates no feature took; registered after every feature."""
+    return [
+        CommandHandler("cancel", cancel, filters=PRIVATE),
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, not_private),
+        MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, unknown),
+        CallbackQueryHandler(stale),
+    ]

@@ -1,0 +1,1 @@
+"""Locale files (Fluent) and text seed data; see locales/fa/README.md."""

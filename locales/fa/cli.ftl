@@ -1,0 +1,20 @@
+## The khedmatyar command line (plain text).
+
+cli-description = خدمت‌یار: بات تلگرام گروه‌های داوطلب (Khedmatyar, a Telegram bot for volunteer groups)
+cli-config-help = مسیر فایل تنظیمات TOML (پیش‌فرض: config.toml یا متغیر KHEDMATYAR_CONFIG)
+cli-run-help = اجرای بات با سرور Bot API تنظیم‌شده؛ بدون توکن، نسخهٔ نمایشی اجرا می‌شود
+cli-demo-help = نسخهٔ نمایشی آفلاین: شبیه‌ساز تلگرام، گفت‌وگوی وب فارسی و داده‌های نمونه
+cli-port-help = درگاه گفت‌وگوی وب روی 127.0.0.1 (پیش‌فرض 8080)
+cli-data-help = پوشهٔ پایگاه‌دادهٔ نسخهٔ نمایشی (پیش‌فرض .demo)
+cli-db-help = کارهای پایگاه‌داده
+cli-migrate-help = اعمال مهاجرت‌های پایگاه‌داده و داده‌های پایه
+cli-backup-help = پشتیبان‌گیری امن از پایگاه‌داده، حتی وقتی بات در حال اجراست
+cli-migrated = پایگاه‌دادهٔ {$path} به‌روز است.
+cli-backed-up = نسخهٔ پشتیبان در {$path} ذخیره شد.
+cli-no-database = پایگاه‌داده‌ای در {$path} نیست.
+cli-no-token = توکن تلگرام تنظیم نشده است؛ نسخهٔ نمایشی آفلاین اجرا می‌شود. (No token configured: starting the offline demo.)
+cli-demo-ready =
+    ✅ نسخهٔ نمایشی خدمت‌یار آماده است (Khedmatyar demo is running):
+       گفت‌وگوی وب: {$url}
+       سرور Bot API شبیه‌سازی‌شده: {$api}
+    برای پایان Ctrl+C را بزنید.

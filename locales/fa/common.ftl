@@ -1,0 +1,72 @@
+## Start, help, cancel, the main menu and general answers.
+
+start-welcome =
+    سلام {$name}، به <b>خدمت‌یار</b> خوش آمدید 🌱
+
+    اینجا گروه‌های داوطلب خدمت‌هایشان را قدم‌به‌قدم ثبت می‌کنند، آمار گروه و پیشرفت پویش را می‌بینند و هر هفته گزارشش در کانال‌ها منتشر می‌شود.
+start-welcome-back = سلام {$name}، خوشحالیم که دوباره آمدید. از دکمه‌های پایین صفحه یکی را انتخاب کنید.
+help-text =
+    <b>راهنمای خدمت‌یار</b>
+
+    📝 /report — ثبت گزارش خدمت (ویژهٔ سرگروه‌ها)
+    🗂 /myreports — گزارش‌های اخیر من
+    👥 /group — کارت گروه، اعضا و لینک دعوت
+    🔗 /join — پیوستن به گروه با کد دعوت
+    ✖️ /cancel — لغو کار نیمه‌تمام
+
+    عددها را با رقم فارسی یا انگلیسی و تاریخ را شمسی بنویسید؛ مثلاً ۱۲۰ یا ۱۴۰۵/۰۹/۰۱.
+cancel-done = لغو شد. هر وقت خواستید از منوی پایین دوباره شروع کنید.
+cancel-nothing = کار نیمه‌تمامی نداشتید.
+unknown-message = متوجه نشدم. از دکمه‌های پایین صفحه یکی را انتخاب کنید یا /help را بفرستید.
+private-only = برای این کار لطفاً در گفت‌وگوی خصوصی با من پیام بدهید.
+error-generic = ببخشید، مشکلی پیش آمد و کارتان انجام نشد. اطلاعات قبلی‌تان محفوظ است؛ لطفاً دوباره امتحان کنید.
+error-admin-notice =
+    ⚠️ خطا در خدمت‌یار: <code>{$error}</code>
+    جزئیات در گزارش‌های سرور است. این خطا تا راه‌اندازی دوباره فقط یک بار اعلام می‌شود.
+
+## Main menu (reply keyboard) labels.
+menu-report = 📝 ثبت گزارش خدمت
+menu-my-reports = 🗂 گزارش‌های من
+menu-group = 👥 گروه من
+menu-help = ❓ راهنما
+menu-admin = ⚙️ مدیریت
+menu-placeholder = یکی از گزینه‌ها را انتخاب کنید
+
+## Command descriptions for setMyCommands (plain text, 1–256 characters).
+command-start = شروع و منوی اصلی
+command-report = ثبت گزارش خدمت
+command-myreports = گزارش‌های اخیر من
+command-group = گروه من، اعضا و لینک دعوت
+command-join = پیوستن به گروه با کد دعوت
+command-help = راهنما
+command-cancel = لغو کار نیمه‌تمام
+command-admin = مدیریت (ویژهٔ مدیران)
+
+## Buttons shared by many steps.
+button-back = ↩️ بازگشت
+button-cancel = ✖️ انصراف
+button-skip = رد شدن
+button-yes = بله
+button-no = خیر
+button-next-page = بعدی ◀️
+button-prev-page = ▶️ قبلی
+stale-button = این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید.
+not-allowed = اجازهٔ این کار را ندارید.
+
+## Configuration errors printed by the command line (plain text).
+config-error = تنظیمات نادرست است: «{$key}» — {$why}
+config-error-syntax = فایل تنظیمات {$path} خوانده نشد: {$why}
+config-error-missing = فایل تنظیمات {$path} پیدا نشد.
+config-why-unknown = چنین کلیدی در تنظیمات نداریم (unknown key).
+config-why-section = باید یک بخش [جدول] باشد (expected a table).
+config-why-int = باید عدد صحیح باشد (expected an integer).
+config-why-positive = باید عددی مثبت باشد (expected a positive number).
+config-why-int-list = باید فهرستی از شناسه‌های عددی تلگرام باشد، مثل [123456789] (expected a list of integers).
+config-why-string = باید متن باشد (expected a string).
+config-why-choice = باید یکی از این‌ها باشد: {$choices}
+config-why-token = توکن شکل درستی ندارد؛ توکن را از BotFather بگیرید، مثل 123456789:AA… (malformed token).
+config-why-url = باید نشانی http یا https باشد (expected an http(s) URL).
+config-why-webhook = در حالت webhook نشانی https لازم است (webhook mode needs an https URL).
+config-why-time = باید ساعت به شکل HH:MM باشد، مثل 18:00 (expected HH:MM).
+config-why-timezone = منطقهٔ زمانی شناخته نشد، مثل Asia/Tehran (unknown time zone).
+config-why-photos = باید بین ۱ تا ۱۰ باشد (between 1 and 10).

@@ -1,0 +1,188 @@
+"""Shared fixtures: a fresh SQLite file per test, and the bot running against the simulator.
+
+End-to-end tests talk to the real bot over real HTTP: the bot polls the project's Bot API
+simulator, and the test kit acts as users through the simulator's control API. The bot runs
+in this process, so the kit learns exactly when an update has been handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Config, parse_config
+from bot.context import App
+from bot.runner import start_polling, stop
+from bot.text import normalize, search_key
+from db.database import Database
+from db.models import GroupRole, GroupStatus, Role
+from db.store import Store
+from simulator.server import SimulatorServer
+from simulator.testing import ProcessedTracker, SimClient, SimUser
+
+pytest_plugins = ["simulator.pytest_plugin"]
+
+BOT_ID = 7000000001
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """An opened Store over a new database file with reference data."""
+    s = Store(Database(tmp_path / "test.db"))
+    await s.open()
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def tracker() -> ProcessedTracker:
+    """Collects the ids of updates the in-process bot has finished."""
+    return ProcessedTracker()
+
+
+@pytest.fixture
+def sim_server_options() -> dict[str, Any]:
+    """A simulator whose token has the shape of a real one (the config validates it)."""
+    return {"token": f"{BOT_ID}:{secrets.token_urlsafe(27)}"}
+
+
+@pytest.fixture
+def sim_wait_processed(tracker: ProcessedTracker) -> Any:
+    """The kit waits for the in-process bot to finish each update."""
+    return tracker.wait
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    """Config overrides for one test module (override the fixture to change them)."""
+    return {}
+
+
+class Harness:
+    """The bot under test, its database, and helpers to set up people and groups."""
+
+    def __init__(
+        self,
+        server: SimulatorServer,
+        sim: SimClient,
+        tracker: ProcessedTracker,
+        db_path: Path,
+        settings: dict[str, Any],
+    ) -> None:
+        self.server = server
+        self.sim = sim
+        self.tracker = tracker
+        self.db_path = db_path
+        self.settings = settings
+        self.app: App | None = None
+        self.config: Config | None = None
+        self.admin: SimUser | None = None
+        self.handled: list[int] = []  # update ids in the order the bot finished them
+
+    @property
+    def store(self) -> Store:
+        """The running bot's repositories."""
+        assert self.app is not None
+        return self.app.bot_data.store
+
+    async def start(self, admins: list[int]) -> None:
+        """Builds and starts the bot against the simulator."""
+        data: dict[str, Any] = {
+            "telegram": {"token": self.server.token, "base_url": self.server.base_url},
+            "bot": {"admins": admins},
+            "database": {"path": str(self.db_path)},
+        }
+        for section, values in self.settings.items():
+            data.setdefault(section, {}).update(values)
+        self.config = parse_config(data)
+        app = build_application(self.config)
+        original = app.process_update
+
+        async def tracked(update: object) -> None:
+            try:
+                await original(update)
+            finally:
+                if isinstance(update, Update):
+                    self.handled.append(update.update_id)
+                    self.tracker.done(update.update_id)
+
+        app.process_update = tracked  # type: ignore[method-assign]
+        await start_polling(app, poll_timeout=1)
+        self.app = app
+
+    async def stop(self) -> None:
+        """Stops the bot cleanly (persistence flushed, database closed)."""
+        if self.app is not None:
+            await stop(self.app)
+            self.app = None
+
+    async def restart(self) -> None:
+        """Stops and starts the bot on the same database, as after a redeploy."""
+        assert self.config is not None
+        admins = list(self.config.bot.admins)
+        await self.stop()
+        await self.start(admins)
+
+    async def group(
+        self,
+        leader: SimUser,
+        name: str = "گروه امید",
+        county: str = "اراک",
+        members: tuple[SimUser, ...] = (),
+    ) -> int:
+        """Creates an active group with a leader (and members) directly in the database."""
+        store = self.store
+        place = (await store.places.search_counties(county))[0]
+        for user in (leader, *members):
+            await store.volunteers.seen(user.id, user.first_name, "", user.username or "")
+        name = normalize(name)
+        group_id = await store.groups.create(
+            name, search_key(name), place.province_id, place.id, None, leader.id, GroupStatus.ACTIVE
+        )
+        for member in members:
+            await store.groups.add_member(group_id, member.id, GroupRole.MEMBER)
+        return group_id
+
+    async def coordinator(self, user: SimUser, province: str) -> int:
+        """Makes a user coordinator of a province; returns the province id."""
+        store = self.store
+        await user.send("/start")
+        found = (await store.places.search_provinces(province))[0]
+        await store.roles.grant(user.id, Role.COORDINATOR, found.id, None)
+        return found.id
+
+
+@pytest.fixture
+async def harness(
+    sim_server: SimulatorServer,
+    sim: SimClient,
+    tracker: ProcessedTracker,
+    tmp_path: Path,
+    settings: dict[str, Any],
+) -> AsyncIterator[Harness]:
+    """The bot running against the simulator, with one configured admin user («مدیر»)."""
+    h = Harness(sim_server, sim, tracker, tmp_path / "bot.db", settings)
+    h.admin = await sim.user("مدیر", username="head_admin")
+    await h.start([h.admin.id])
+    await h.admin.send("/start")
+    yield h
+    await h.stop()
+
+
+async def eventually(sim: SimClient, check: Callable[[], bool], limit: float = 5.0) -> None:
+    """Waits (bounded) for something the bot does on its own, such as a job's message."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while True:
+        await sim.refresh()
+        if check():
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the bot did not do it in time")
+        await asyncio.sleep(0.05)
