@@ -1,0 +1,295 @@
+"""/group: the group card, members, leadership, invite links, leaving."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import Context
+from bot.flow import answer
+from bot.i18n import label, t
+from bot.keyboards import Callback, button, cb, inline, pager, parse_cb
+from bot.principal import load_principal
+from db.models import Group, GroupRole, GroupStatus, Member
+from handlers.common import PRIVATE, menu_for, menu_text, notify, reply
+from handlers.group_view import group_card
+from handlers.onboarding import offer_onboarding
+
+log = logging.getLogger(__name__)
+
+MEMBERS_PER_PAGE = 20
+
+
+async def show_groups(update: Update, context: Context) -> None:
+    """Shows the user's group card, or a choice when they belong to several."""
+    who = context.who
+    if who is None or not who.memberships:
+        await reply(update, t("group-none"), menu_for(who))
+        await offer_onboarding(update, context)
+        return
+    if len(who.memberships) == 1:
+        await _send_card(update, context, who.memberships[0].group_id)
+        return
+    rows = [[button(m.group_name, cb("grp", "card", m.group_id))] for m in who.memberships]
+    await reply(update, t("group-pick"), inline(rows))
+
+
+async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboardButton]]:
+    who = context.who
+    rows: list[list[InlineKeyboardButton]] = []
+    if who is not None and who.leads(group.id):
+        rows.append([button(label("group-members"), cb("grp", "members", group.id, 0))])
+        if group.status is GroupStatus.ACTIVE:
+            rows.append(
+                [
+                    button(label("group-new-invite"), cb("grp", "invite", group.id)),
+                    button(label("group-revoke-invite"), cb("grp", "revoke", group.id)),
+                ]
+            )
+    rows.append([button(label("group-leave"), cb("grp", "leave", group.id))])
+    return rows
+
+
+async def _card(context: Context, group: Group) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    who = context.who
+    leader = who is not None and who.leads(group.id)
+    invite = await context.store.groups.current_invite(group.id) if leader else None
+    text = await group_card(
+        context.store, group, invite=invite, bot_username=context.bot.username, show_invite=leader
+    )
+    return text, await _card_markup(context, group)
+
+
+async def _send_card(update: Update, context: Context, group_id: int) -> None:
+    group = await context.store.groups.get(group_id)
+    if group is None:
+        await reply(update, t("group-gone"))
+        return
+    text, rows = await _card(context, group)
+    await reply(update, text, inline(rows))
+
+
+async def _edit(
+    update: Update, text: str, rows: list[list[InlineKeyboardButton]] | None = None
+) -> None:
+    """Replaces the pressed message with new content."""
+    query = update.callback_query
+    if query is not None:
+        await query.edit_message_text(text, reply_markup=inline(rows) if rows else None)
+
+
+def _member_label(member: Member) -> str:
+    if member.role is GroupRole.LEADER:
+        return label("group-member-leader", name=member.name)
+    return member.name
+
+
+async def _find_member(context: Context, group_id: int, user_id: int | None) -> Member | None:
+    for member in await context.store.groups.members(group_id):
+        if member.volunteer_id == user_id:
+            return member
+    return None
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Handles the group card's buttons; the access policy already checked the role."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    user = update.effective_user
+    if data is None or user is None:
+        return
+    group = await context.store.groups.get(data.id(0) or 0)
+    if group is None or group.status not in (GroupStatus.ACTIVE, GroupStatus.PENDING):
+        await answer(update, label("group-gone"), alert=True)
+        return
+    handler = _ACTIONS.get(data.action)
+    if handler is None:
+        await answer(update, label("stale-button"), alert=True)
+        return
+    await handler(update, context, group, data)
+
+
+async def _render_card(update: Update, context: Context, group: Group) -> None:
+    text, rows = await _card(context, group)
+    await _edit(update, text, rows)
+
+
+async def _render_members(update: Update, context: Context, group: Group, page: int = 0) -> None:
+    members = await context.store.groups.members(group.id)
+    buttons = [
+        button(_member_label(m), cb("grp", "member", group.id, m.volunteer_id)) for m in members
+    ]
+    rows = pager(buttons, page, MEMBERS_PER_PAGE, 2, cb("grp", "members", group.id))
+    rows.append([button(label("group-back-to-card"), cb("grp", "card", group.id))])
+    await _edit(update, t("group-members-title", group=group.name, count=len(members)), rows)
+
+
+async def _show_card(update: Update, context: Context, group: Group, data: Callback) -> None:
+    await answer(update)
+    await _render_card(update, context, group)
+
+
+async def _members(update: Update, context: Context, group: Group, data: Callback) -> None:
+    await answer(update)
+    await _render_members(update, context, group, data.id(1) or 0)
+
+
+async def _member(update: Update, context: Context, group: Group, data: Callback) -> None:
+    member = await _find_member(context, group.id, data.id(1))
+    if member is None:
+        await answer(update, label("group-member-gone"), alert=True)
+        return
+    await answer(update)
+    role = label("group-role-leader" if member.role is GroupRole.LEADER else "group-role-member")
+    rows: list[list[InlineKeyboardButton]] = []
+    if member.role is GroupRole.MEMBER:
+        rows.append(
+            [button(label("group-promote"), cb("grp", "promote", group.id, member.volunteer_id))]
+        )
+        rows.append(
+            [button(label("group-remove"), cb("grp", "remove", group.id, member.volunteer_id))]
+        )
+    else:
+        key = "group-step-down" if member.volunteer_id == context.user_id else "group-demote"
+        rows.append([button(label(key), cb("grp", "demote", group.id, member.volunteer_id))])
+    rows.append([button(label("button-back"), cb("grp", "members", group.id, 0))])
+    await _edit(update, t("group-member-card", name=member.name, role=role), rows)
+
+
+async def _remove(update: Update, context: Context, group: Group, data: Callback) -> None:
+    member = await _find_member(context, group.id, data.id(1))
+    if member is None:
+        await answer(update, label("group-member-gone"), alert=True)
+        return
+    await answer(update)
+    rows = [
+        [
+            button(label("button-yes"), cb("grp", "removeok", group.id, member.volunteer_id)),
+            button(label("button-no"), cb("grp", "member", group.id, member.volunteer_id)),
+        ]
+    ]
+    await _edit(update, t("group-remove-confirm", name=member.name, group=group.name), rows)
+
+
+async def _remove_ok(update: Update, context: Context, group: Group, data: Callback) -> None:
+    member = await _find_member(context, group.id, data.id(1))
+    if member is None:
+        await answer(update, label("group-member-gone"), alert=True)
+        return
+    store = context.store
+    async with store.db.transaction():
+        removed = await store.groups.remove_member(group.id, member.volunteer_id)
+        if removed:
+            await store.audit.record(
+                context.user_id, "member.remove", "group", group.id, member=member.volunteer_id
+            )
+    if not removed:
+        await answer(update, label("group-last-leader"), alert=True)
+        return
+    await answer(update, label("group-removed", name=member.name))
+    await _render_members(update, context, group)
+    await notify(context, member.volunteer_id, t("group-you-were-removed", group=group.name))
+
+
+async def _set_role(update: Update, context: Context, group: Group, data: Callback) -> None:
+    member = await _find_member(context, group.id, data.id(1))
+    if member is None:
+        await answer(update, label("group-member-gone"), alert=True)
+        return
+    role = GroupRole.LEADER if data.action == "promote" else GroupRole.MEMBER
+    store = context.store
+    async with store.db.transaction():
+        changed = await store.groups.set_role(group.id, member.volunteer_id, role)
+        if changed:
+            await store.audit.record(
+                context.user_id,
+                f"member.{data.action}",
+                "group",
+                group.id,
+                member=member.volunteer_id,
+            )
+    if not changed:
+        await answer(update, label("group-last-leader"), alert=True)
+        return
+    await answer(
+        update,
+        label("group-promoted" if role is GroupRole.LEADER else "group-demoted", name=member.name),
+    )
+    if member.volunteer_id == context.user_id:  # stepped down: the card shows what a member sees
+        context.who = await load_principal(store, context.config, member.volunteer_id)
+        await _render_card(update, context, group)
+        await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
+        return
+    await _render_members(update, context, group)
+    if role is GroupRole.LEADER:
+        await notify(context, member.volunteer_id, t("group-you-were-promoted", group=group.name))
+
+
+async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:
+    store = context.store
+    if data.action == "invite":
+        await store.groups.new_invite(
+            group.id, context.user_id or 0, context.config.groups.invite_days
+        )
+        await store.audit.record(context.user_id, "invite.new", "group", group.id)
+        note = label("group-invite-new")
+    else:
+        await store.groups.revoke_invites(group.id)
+        await store.audit.record(context.user_id, "invite.revoke", "group", group.id)
+        note = label("group-invite-revoked")
+    await answer(update, note)
+    await _render_card(update, context, group)
+
+
+async def _leave(update: Update, context: Context, group: Group, data: Callback) -> None:
+    await answer(update)
+    rows = [
+        [
+            button(label("button-yes"), cb("grp", "leaveok", group.id)),
+            button(label("button-no"), cb("grp", "card", group.id)),
+        ]
+    ]
+    await _edit(update, t("group-leave-confirm", group=group.name), rows)
+
+
+async def _leave_ok(update: Update, context: Context, group: Group, data: Callback) -> None:
+    user_id = context.user_id or 0
+    store = context.store
+    async with store.db.transaction():
+        left = await store.groups.remove_member(group.id, user_id)
+        if left:
+            await store.audit.record(user_id, "member.leave", "group", group.id)
+    if not left:
+        await answer(update, label("group-last-leader"), alert=True)
+        return
+    await answer(update)
+    if update.callback_query is not None:
+        await update.callback_query.delete_message()
+    context.who = await load_principal(store, context.config, user_id)
+    await reply(update, t("group-left", group=group.name), menu_for(context.who))
+
+
+_ACTIONS = {
+    "card": _show_card,
+    "members": _members,
+    "member": _member,
+    "remove": _remove,
+    "removeok": _remove_ok,
+    "promote": _set_role,
+    "demote": _set_role,
+    "invite": _invite,
+    "revoke": _invite,
+    "leave": _leave,
+    "leaveok": _leave_ok,
+}
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The group card and its buttons."""
+    return [
+        CommandHandler("group", show_groups, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-group"), show_groups),
+        CallbackQueryHandler(on_button, pattern=r"^grp:"),
+    ]

@@ -1,0 +1,56 @@
+"""How groups are shown: the place line, the card and the invite link (used by several features)."""
+
+from __future__ import annotations
+
+from bot.i18n import Html, label, t
+from db.models import Group, GroupRole, GroupStatus, Invite
+from db.store import Store
+
+INVITE_PREFIX = "j-"
+
+
+def place_text(county: str, province: str) -> str:
+    """«اراک، استان مرکزی»."""
+    return label("place", county=county, province=province)
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens the bot and offers to join: https://t.me/<bot>?start=j-<code>."""
+    return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{code}"
+
+
+def specialty_text(group: Group) -> str:
+    """The group's specialty, or «چندحوزه‌ای»."""
+    return group.specialty_name or label("newgroup-no-specialty")
+
+
+async def group_card(
+    store: Store, group: Group, *, invite: Invite | None, bot_username: str, show_invite: bool
+) -> Html:
+    """The group card: name, place, specialty, leaders, member count, and the invite for leaders."""
+    members = await store.groups.members(group.id)
+    leaders = "، ".join(m.name for m in members if m.role is GroupRole.LEADER)
+    lines = [
+        t(
+            "group-card",
+            group=group.name,
+            place=place_text(group.county_name, group.province_name),
+            specialty=specialty_text(group),
+            leaders=leaders or "—",
+            members=len(members),
+        )
+    ]
+    if group.status is GroupStatus.PENDING:
+        lines.append(t("group-card-pending"))
+    if show_invite:
+        if invite is not None and invite.valid:
+            lines.append(
+                t(
+                    "group-card-invite",
+                    link=invite_link(bot_username, invite.code),
+                    code=invite.code,
+                )
+            )
+        else:
+            lines.append(t("group-card-no-invite"))
+    return Html("\n\n".join(lines))

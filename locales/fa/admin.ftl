@@ -1,0 +1,46 @@
+## /admin: roles, groups, approvals (admins; coordinators see their provinces).
+
+admin-menu = ⚙️ <b>مدیریت خدمت‌یار</b>. چه کاری انجام دهیم؟
+admin-coordinators = 👤 هماهنگ‌کننده‌ها
+admin-admins = 🛡 مدیران
+admin-groups = 👥 گروه‌ها
+admin-pending = ⏳ درخواست‌های گروه
+admin-back = ↩️ منوی مدیریت
+admin-coordinators-title = هماهنگ‌کننده‌های استان‌ها ({$count} نفر):
+admin-coordinators-empty = هنوز هماهنگ‌کننده‌ای تعیین نشده است.
+admin-add-coordinator = ➕ هماهنگ‌کنندهٔ تازه
+admin-coordinator-card =
+    👤 {$name}
+    استان‌ها: {$provinces}
+admin-add-province = ➕ استان دیگر
+admin-remove-province = ❌ {$province}
+admin-admins-title = مدیران ({$count} نفر). مدیرانی که در فایل تنظیمات آمده‌اند را فقط از همان‌جا می‌شود برداشت.
+admin-add-admin = ➕ مدیر تازه
+admin-remove-admin = ❌ {$name}
+admin-ask-user = شناسهٔ عددی تلگرام یا نام کاربری (مثل @maryam) آن فرد را بفرستید. او باید پیش‌تر بات را /start کرده باشد.
+admin-user-unknown = کسی با «{$query}» پیدا نشد. شناسهٔ عددی یا @نام‌کاربری کسی را بفرستید که بات را /start کرده است.
+admin-pick-province = {$name} هماهنگ‌کنندهٔ کدام استان باشد؟
+admin-coordinator-added = {$name} هماهنگ‌کنندهٔ استان {$province} شد.
+admin-coordinator-removed = {$name} دیگر هماهنگ‌کنندهٔ استان {$province} نیست.
+admin-you-are-coordinator = 🎉 شما هماهنگ‌کنندهٔ استان {$province} در خدمت‌یار شدید. از «⚙️ مدیریت» گروه‌های استان را ببینید.
+admin-admin-added = {$name} مدیر شد.
+admin-admin-removed = {$name} دیگر مدیر نیست.
+admin-you-are-admin = 🎉 شما مدیر خدمت‌یار شدید. از «⚙️ مدیریت» شروع کنید.
+admin-config-admin = این مدیر در فایل تنظیمات آمده و از اینجا برداشته نمی‌شود.
+admin-groups-title = گروه‌ها ({$count}). برای مدیریت روی گروه بزنید یا بخشی از نامش را بنویسید:
+admin-groups-empty = گروهی پیدا نشد.
+admin-group-rename = ✏️ تغییر نام
+admin-group-merge = 🔀 ادغام در گروه دیگر
+admin-group-transfer = 👤 انتقال سرگروهی
+admin-ask-group-name = نام تازهٔ گروه «{$group}» را بنویسید:
+admin-renamed = نام گروه به «{$group}» تغییر کرد.
+admin-ask-merge-target = گروه «{$group}» در کدام گروه ادغام شود؟ بخشی از نام گروه مقصد را بنویسید:
+admin-merge-pick = گروه مقصد را انتخاب کنید:
+admin-merge-confirm =
+    همهٔ گزارش‌ها و اعضای «{$source}» به «{$target}» منتقل می‌شود و «{$source}» کنار می‌رود. ادامه می‌دهید؟
+admin-merged = «{$source}» در «{$target}» ادغام شد؛ {$reports} گزارش منتقل شد.
+admin-merge-same = گروهی را نمی‌شود در خودش ادغام کرد.
+admin-ask-transfer = سرگروه تازهٔ «{$group}» کیست؟ شناسهٔ عددی یا @نام‌کاربری او را بفرستید:
+admin-transferred = سرگروهی «{$group}» به {$name} سپرده شد.
+admin-pending-empty = درخواستی در انتظار نیست.
+admin-pending-title = درخواست‌های ساختن گروه ({$count}):

@@ -1,0 +1,134 @@
+"""/admin end to end: appointing coordinators and admins, renaming, merging, transferring."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import jalali
+from db.models import GroupRole, GroupStatus, ReportInput, Role
+from tests.conftest import Harness
+
+
+async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    zahra = await harness.sim.user("زهرا", username="zahra_m")
+    await zahra.send("/start")
+    await admin.press("⚙️ مدیریت")
+    await admin.press("👤 هماهنگ‌کننده‌ها")
+    assert "هنوز هماهنگ‌کننده‌ای" in admin.last.text
+    await admin.press("➕ هماهنگ‌کنندهٔ تازه")
+    await admin.send("@nobody_here")
+    assert "کسی با «@nobody_here» پیدا نشد" in admin.last.text
+    await admin.send("@Zahra_M")
+    assert "زهرا هماهنگ‌کنندهٔ کدام استان باشد؟" in admin.last.text
+    await admin.press("مرکزی")
+    assert "استان‌ها: مرکزی" in admin.last.text
+    assert "هماهنگ‌کنندهٔ استان مرکزی" in zahra.last.text
+    await admin.press("➕ استان دیگر")
+    await admin.press("قم")
+    grants = await harness.store.roles.of(zahra.id)
+    assert sorted(g.province_name for g in grants) == ["قم", "مرکزی"]
+    await admin.press("❌ قم")
+    assert [g.province_name for g in await harness.store.roles.of(zahra.id)] == ["مرکزی"]
+    await zahra.send("/start")
+    assert zahra.keyboard is not None and ["⚙️ مدیریت", "❓ راهنما"] in zahra.keyboard
+
+    await admin.send("/admin")
+    await admin.press("🛡 مدیران")
+    await admin.press("➕ مدیر تازه")
+    await admin.send(str(zahra.id).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+    assert "زهرا مدیر شد" in admin.last.text
+    assert Role.ADMIN in {g.role for g in await harness.store.roles.of(zahra.id)}
+    audit = [(e.action, e.entity_id) for e in await harness.store.audit.latest()]
+    assert ("role.grant", zahra.id) in audit and ("role.revoke", zahra.id) in audit
+
+
+async def test_merge_keeps_every_report(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    store = harness.store
+    ali = await harness.sim.user("علی")
+    reza = await harness.sim.user("رضا")
+    for user in (ali, reza):
+        await user.send("/start")
+    first = await harness.group(ali, "گروه امید اراک")
+    second = await harness.group(reza, "گروه اميد")
+    county = (await store.places.search_counties("اراک"))[0]
+    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
+    for number, (group, user) in enumerate([(first, ali), (second, reza), (second, reza)]):
+        data = ReportInput(
+            group,
+            None,
+            service.id,
+            10 + number,
+            None,
+            None,
+            county.province_id,
+            county.id,
+            "",
+            None,
+            None,
+            jalali.today() - timedelta(days=1),
+            "",
+            (),
+        )
+        await store.reports.create(data, user.id, f"key-{number}", 1405)
+
+    await admin.send("/admin")
+    await admin.press("👥 گروه‌ها")
+    await admin.press("گروه امید — اراک")
+    await admin.press("🔀 ادغام در گروه دیگر")
+    await admin.send("امید اراک")
+    await admin.press("گروه امید اراک — اراک")
+    assert "ادامه می‌دهید؟" in admin.last.text
+    await admin.press("بله")
+    assert "۲ گزارش منتقل شد" in admin.last.text
+    merged = await store.groups.get(second)
+    assert merged is not None and merged.status is GroupStatus.MERGED
+    counts = await store.db.fetchall("SELECT group_id, COUNT(*) FROM reports GROUP BY group_id")
+    assert [tuple(r) for r in counts] == [(first, 3)]
+    assert await store.groups.role_of(first, reza.id) is GroupRole.LEADER
+    assert [m.group_id for m in await store.groups.memberships(reza.id)] == [first]
+
+
+async def test_rename_and_transfer(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    ali = await harness.sim.user("علی")
+    sara = await harness.sim.user("سارا", username="sara")
+    for user in (ali, sara):
+        await user.send("/start")
+    group = await harness.group(ali, "گروه نور")
+    await admin.send("/admin")
+    await admin.press("👥 گروه‌ها")
+    await admin.press("گروه نور — اراک")
+    await admin.press("✏️ تغییر نام")
+    await admin.send("ن")
+    assert "نام گروه باید بین" in admin.last.text
+    await admin.send("گروه  نورِ اراک")
+    assert "«گروه نورِ اراک»" in admin.last.text  # spaces collapsed, the kasra kept
+    await admin.send("/admin")
+    await admin.press("👥 گروه‌ها")
+    await admin.press("گروه نورِ اراک — اراک")
+    await admin.press("👤 انتقال سرگروهی")
+    await admin.send("@sara")
+    assert await harness.store.groups.role_of(group, sara.id) is GroupRole.LEADER
+    assert await harness.store.groups.role_of(group, ali.id) is GroupRole.MEMBER
+    assert "سرگروه گروه" in sara.last.text
+
+
+async def test_coordinator_sees_only_their_province(harness: Harness) -> None:
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    ali = await harness.sim.user("علی")
+    reza = await harness.sim.user("رضا")
+    for user in (ali, reza):
+        await user.send("/start")
+    await harness.group(ali, "گروه اراک", "اراک")
+    await harness.group(reza, "گروه تهران", "تهران")
+    await zahra.send("/admin")
+    await zahra.press("👥 گروه‌ها")
+    labels = [b for row in zahra.last.buttons for b in row]
+    assert "گروه اراک — اراک" in labels
+    assert not any("تهران" in b for b in labels)
