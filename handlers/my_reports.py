@@ -1,0 +1,106 @@
+"""«🗂 گزارش‌های من»: a reporter's recent reports with their status; edit and delete them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot import jalali
+from bot.context import Context
+from bot.flow import answer
+from bot.i18n import Html, label, t
+from bot.keyboards import button, cb, inline, parse_cb
+from bot.text import to_persian_digits
+from db.models import Report, ReportStatus
+from handlers.common import PRIVATE, menu_text, reply
+
+RECENT = 10
+STATUS_KEYS = {
+    ReportStatus.SUBMITTED: "myreports-status-submitted",
+    ReportStatus.APPROVED: "myreports-status-approved",
+    ReportStatus.RETURNED: "myreports-status-returned",
+}
+
+
+def editable(report: Report, context: Context) -> bool:
+    """True while the reporter may still change the report: submitted and within the window."""
+    if report.status is not ReportStatus.SUBMITTED:
+        return False
+    created = datetime.fromisoformat(report.created_at)
+    return datetime.now(UTC) - created <= timedelta(hours=context.config.report.edit_hours)
+
+
+def _line(report: Report) -> str:
+    return t(
+        "myreports-line",
+        receipt=to_persian_digits(report.receipt),
+        date=jalali.format_day_month(report.service_date),
+        service=report.category_name,
+        quantity=report.quantity,
+        unit=report.unit,
+        status=label(STATUS_KEYS.get(report.status, "myreports-status-submitted")),
+    )
+
+
+async def show_reports(update: Update, context: Context) -> None:
+    """Lists the user's recent reports; editable ones get edit and delete buttons."""
+    if context.user_id is None:
+        return
+    reports = await context.store.reports.recent(context.user_id, RECENT)
+    if not reports:
+        await reply(update, t("myreports-empty"))
+        return
+    lines = [t("myreports-title"), *(_line(r) for r in reports)]
+    rows = []
+    for report in reports:
+        if editable(report, context):
+            receipt = to_persian_digits(report.receipt)
+            rows.append(
+                [
+                    button(label("myreports-edit", receipt=receipt), cb("myr", "edit", report.id)),
+                    button(label("myreports-delete", receipt=receipt), cb("myr", "del", report.id)),
+                ]
+            )
+    await reply(update, Html("\n".join(lines)), inline(rows) if rows else None)
+
+
+async def on_delete(update: Update, context: Context) -> None:
+    """Asks to confirm a deletion, then marks the report deleted (kept in the audit trail)."""
+    query = update.callback_query
+    data = parse_cb(query.data if query else None)
+    report = await context.store.reports.get(data.id() or 0) if data else None
+    if query is None or data is None or report is None or context.user_id is None:
+        return
+    if not editable(report, context):
+        await answer(update, label("myreports-locked"), alert=True)
+        return
+    await answer(update)
+    receipt = to_persian_digits(report.receipt)
+    if data.action == "del":
+        rows = [
+            [
+                button(label("button-yes"), cb("myr", "delok", report.id)),
+                button(label("button-no"), cb("myr", "keep", report.id)),
+            ]
+        ]
+        await query.edit_message_text(
+            t("myreports-delete-confirm", receipt=receipt), reply_markup=inline(rows)
+        )
+        return
+    if data.action == "keep":
+        await query.edit_message_text(_line(report))
+        return
+    await context.store.reports.delete(report.id, context.user_id)
+    await query.edit_message_text(t("myreports-deleted", receipt=receipt))
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The recent-reports list and its delete buttons."""
+    return [
+        CommandHandler("myreports", show_reports, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-my-reports"), show_reports),
+        CallbackQueryHandler(on_delete, pattern=r"^myr:(del|delok|keep):\d+$"),
+    ]

@@ -1,0 +1,444 @@
+"""The report conversation end to end: happy path, edits, back, bad input, albums, idempotency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import jalali
+from db.models import ReportStatus
+from simulator.testing import SimUser
+from tests.conftest import Harness, eventually
+
+
+async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[SimUser, int, int]:
+    """A leader of «گروه امید» in Arak who has started the bot, and a running national campaign."""
+    reza = await harness.sim.user(name)
+    await reza.send("/start")
+    group_id = await harness.group(reza)
+    today = jalali.today()
+    campaign_id = await harness.store.campaigns.create(
+        "پویش ۱۱ هزار خدمت", 11000, "خدمت", today - timedelta(days=60), today + timedelta(days=60)
+    )
+    await reza.send("/start")  # the menu now offers reporting
+    return reza, group_id, campaign_id
+
+
+async def fill_report(reza: SimUser) -> None:
+    """Walks the whole conversation up to the review screen, as in UX.md."""
+    await reza.press("📝 ثبت گزارش خدمت")
+    assert reza.last.text == "گزارش برای کدام پویش است؟"
+    await reza.press("پویش ۱۱ هزار خدمت")
+    await reza.press("معیشتی")
+    assert "کدام خدمت" in reza.last.text
+    await reza.press("بستهٔ معیشتی")
+    assert reza.last.text == "چند بسته توزیع شد؟ (عدد را بنویسید)"
+    await reza.send("120")
+    assert "به چند نفر" in reza.last.text
+    await reza.send("۴۵")
+    assert "چند نفر از اعضای گروه" in reza.last.text
+    await reza.send("٨")
+    assert reza.last.text == "کجا انجام شد؟"
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.send("روستای خنداب")
+    assert "چه روزی" in reza.last.text
+    await reza.press("دیروز")
+    await reza.send("توزیع بسته بین خانواده‌های کم‌برخوردار با کمک خیرین محل")
+    assert "عکس دارید" in reza.last.text
+    await reza.press("بدون عکس")
+
+
+async def test_happy_path(harness: Harness) -> None:
+    reza, group_id, campaign_id = await leader_with_campaign(harness)
+    await fill_report(reza)
+    review = reza.last.text
+    assert "خدمت: معیشتی › بستهٔ معیشتی — ۱۲۰ بسته" in review
+    assert "بهره‌مندان: ۴۵ نفر · داوطلبان: ۸ نفر" in review
+    assert "محل: روستای خنداب، اراک، استان مرکزی" in review
+    yesterday = jalali.today() - timedelta(days=1)
+    assert f"تاریخ: {jalali.format_date(yesterday)}" in review
+    await reza.press("✅ ثبت گزارش")
+    receipt = reza.last.text
+    assert "ثبت شد. دست مریزاد!" in receipt
+    assert "پویش ۱۱ هزار خدمت: ۱۲۰ از ۱۱٬۰۰۰ (۱٪)" in receipt
+    reports = await harness.store.reports.recent(reza.id)
+    assert len(reports) == 1
+    report = reports[0]
+    assert (report.quantity, report.beneficiaries, report.volunteers) == (120, 45, 8)
+    assert report.campaign_id == campaign_id and report.group_id == group_id
+    assert report.place == "روستای خنداب" and report.service_date == yesterday
+    assert report.status is ReportStatus.SUBMITTED
+    assert await harness.store.state.draft(reza.id, "report") is None
+
+
+async def to_review(harness: Harness) -> SimUser:
+    reza, _, _ = await leader_with_campaign(harness)
+    await fill_report(reza)
+    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
+    return reza
+
+
+async def test_every_field_edited_from_review(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await reza.press("✏️ پویش")
+    await reza.press("بدون پویش")
+    assert "پویش: بدون پویش" in reza.last.text
+    await reza.press("✏️ خدمت")
+    await reza.press("درمانی و بهداشتی")
+    await reza.press("ویزیت پزشکی")
+    assert "خدمت: درمانی و بهداشتی › ویزیت پزشکی — ۱۲۰ نفر" in reza.last.text
+    await reza.press("✏️ تعداد")
+    await reza.send("۳۰")
+    assert "ویزیت پزشکی — ۳۰ نفر" in reza.last.text
+    await reza.press("✏️ بهره‌مندان و داوطلبان")
+    await reza.press("رد شدن")
+    await reza.send("12")
+    assert "بهره‌مندان: — · داوطلبان: ۱۲ نفر" in reza.last.text
+    await reza.press("✏️ محل")
+    await reza.press("انتخاب استان و شهرستان")
+    await reza.send("سمنان")
+    await reza.press("شاهرود")
+    await reza.press("رد شدن")
+    assert "محل: شاهرود، استان سمنان" in reza.last.text
+    await reza.press("✏️ تاریخ")
+    day = jalali.today() - timedelta(days=5)
+    await reza.send(jalali.format_numeric(day))
+    assert f"تاریخ: {jalali.format_date(day)}" in reza.last.text
+    await reza.press("✏️ توضیح")
+    await reza.press("رد شدن")
+    assert "توضیح:" not in reza.last.text
+    await reza.press("✏️ عکس‌ها")
+    await reza.send_photo()
+    assert "۱ عکس دریافت شد" in reza.last.text
+    await reza.press("✅ تمام")
+    assert "عکس: ۱" in reza.last.text
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert report.campaign_id is None and report.category_name == "ویزیت پزشکی"
+    assert (report.quantity, report.beneficiaries, report.volunteers) == (30, None, 12)
+    assert report.county_name == "شاهرود" and report.place == "" and report.description == ""
+    assert report.service_date == day and len(report.photos) == 1
+
+
+async def test_back_from_every_step(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    steps = [
+        ("پویش ۱۱ هزار خدمت", "press", "گزارش برای کدام پویش است؟"),
+        ("معیشتی", "press", "حوزهٔ خدمت را انتخاب کنید:"),
+        ("بستهٔ معیشتی", "press", "کدام خدمت؟ (معیشتی)"),
+        ("120", "send", "چند بسته توزیع شد؟ (عدد را بنویسید)"),
+        ("45", "send", "به چند نفر (یا خانوار) رسید؟"),
+        ("8", "send", "چند نفر از اعضای گروه شرکت داشتند؟"),
+        ("📍 همان محل گروه: اراک، استان مرکزی", "press", "کجا انجام شد؟"),
+        ("رد شدن", "press", "نام روستا یا محله (اختیاری):"),
+        ("امروز، " + jalali.format_day_month(jalali.today()), "press", "چه روزی انجام شد؟"),
+        ("رد شدن", "press", "توضیح کوتاه (اختیاری، حداکثر ۵۰۰ حرف):"),
+        ("بدون عکس", "press", "عکس دارید؟"),
+    ]
+    for answer, how, question in steps:
+        before = reza.last.text
+        await (reza.press(answer) if how == "press" else reza.send(answer))
+        await reza.press("↩️ بازگشت")
+        assert reza.last.text.startswith(question), (answer, reza.last.text)
+        assert reza.last.text == before
+        await (reza.press(answer) if how == "press" else reza.send(answer))
+    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
+    await reza.press("↩️ بازگشت")
+    assert reza.last.text.startswith("عکس دارید؟")
+
+
+@pytest.mark.parametrize("typed", ["۱۲۰", "١٢٠", "120", " 120 "])
+async def test_digit_systems(harness: Harness, typed: str) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send(typed)
+    assert "به چند نفر" in reza.last.text
+    draft = await harness.store.state.draft(reza.id, "report")
+    assert draft is not None and draft.data["quantity"] == 120
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("صد و بیست", "لطفاً تعداد را با عدد بنویسید؛ مثلاً ۱۲۰."),
+        ("-5", "عدد منفی پذیرفته نیست"),
+        ("1.5", "لطفاً عدد صحیح بنویسید"),
+        ("0", "تعداد باید دست‌کم ۱ باشد"),
+        ("1" * 40, "این عدد بیش از حد بزرگ"),
+        ("<b>12</b>", "لطفاً تعداد را با عدد بنویسید"),
+    ],
+)
+async def test_invalid_numbers(harness: Harness, typed: str, hint: str) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send(typed)
+    assert reza.last.text.startswith(hint)
+    assert reza.last.text.endswith("چند بسته توزیع شد؟ (عدد را بنویسید)")
+    await reza.send("1٬200")
+    assert "به چند نفر" in reza.last.text
+
+
+async def test_large_number_asks_for_confirmation(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("5,000,000")
+    assert reza.last.text.startswith("۵٬۰۰۰٬۰۰۰ بسته؟")
+    await reza.press("✏️ اصلاح عدد")
+    await reza.send("۵۰۰۰۰۰۰")
+    await reza.press("✅ بله، درست است")
+    draft = await harness.store.state.draft(reza.id, "report")
+    assert draft is not None and draft.data["quantity"] == 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("1405/13/01", "ماه ۱۳ نداریم"),
+        ("1404/12/30", "اسفند ۱۴۰۴ فقط ۲۹ روز دارد"),
+        ("دیروز بود", "تاریخ را به شکل سال/ماه/روز بنویسید"),
+        ("FUTURE", "تاریخ نمی‌تواند بعد از امروز باشد"),
+        ("OLD", "تاریخ نباید بیش از ۹۰ روز پیش باشد"),
+        ("BEFORE", "این پویش از"),
+    ],
+)
+async def test_invalid_dates(harness: Harness, typed: str, hint: str) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    today = jalali.today()
+    typed = {
+        "FUTURE": jalali.format_numeric(today + timedelta(days=1)),
+        "OLD": jalali.format_numeric(today - timedelta(days=91)),
+        "BEFORE": jalali.format_numeric(today - timedelta(days=61)),
+    }.get(typed, typed)
+    await reza.send("/report")
+    await reza.press("پویش ۱۱ هزار خدمت")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("10")
+    await reza.press("رد شدن")
+    await reza.press("رد شدن")
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press("رد شدن")
+    await reza.send(typed)
+    assert hint in reza.last.text
+    assert "چه روزی انجام شد؟" in reza.last.text
+    await reza.send(jalali.format_numeric(today).replace("۰", "0"))
+    assert "توضیح کوتاه" in reza.last.text
+
+
+async def test_wrong_kind_of_answer_gets_hint_and_same_question(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.send("معیشتی")  # typed where a button is expected
+    assert reza.last.text.startswith("لطفاً یکی از دکمه‌ها را بزنید.")
+    assert reza.last.text.endswith("گزارش برای کدام پویش است؟")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send_photo()  # a photo where a number is expected
+    assert reza.last.text.startswith("لطفاً تعداد را با عدد بنویسید")
+    await reza.send("/group")  # a command in the middle of the flow
+    assert "کار نیمه‌تمامی دارید" in reza.last.text
+    await reza.send("7")
+    assert "به چند نفر" in reza.last.text
+
+
+async def test_album_of_photos(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await reza.press("✏️ عکس‌ها")
+    await reza.send_album(3)
+    await eventually(harness.sim, lambda: "۳ عکس دریافت شد" in reza.last.text)
+    acks = [m for m in reza.messages if "عکس دریافت شد" in m.text]
+    assert len(acks) == 1  # one answer for the whole album
+    await reza.send_photo()
+    assert "۴ عکس دریافت شد" in reza.last.text
+    await reza.press("✅ تمام")
+    assert "عکس: ۴" in reza.last.text
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert len(report.photos) == 4
+    assert len({p.file_unique_id for p in report.photos}) == 4
+
+
+async def test_double_tap_saves_once(harness: Harness) -> None:
+    reza = await to_review(harness)
+    panel = reza.last
+    data = next(b.callback_data for row in panel.keyboard for b in row if b.text == "✅ ثبت گزارش")
+    assert data is not None
+    first = await reza.press_data(panel.message_id, data, wait=False)
+    second = await reza.press_data(panel.message_id, data, wait=False)
+    for sent in (first, second):
+        for update_id in sent.update_ids:
+            await harness.sim.wait(update_id)
+    await harness.sim.refresh()
+    assert await harness.store.reports.count() == 1
+    assert "این دکمه دیگر کار نمی‌کند" in (reza.last_answer or "")
+
+
+async def test_redelivered_update_makes_one_report(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await harness.sim.add_fault("redeliver", count=1)
+    sent = await reza.press("✅ ثبت گزارش")
+    save_update = sent.update_ids[-1]
+    await eventually(harness.sim, lambda: harness.handled.count(save_update) == 2)
+    assert await harness.store.reports.count() == 1
+    assert "ثبت شد" in reza.last.text
+
+
+async def test_html_and_huge_text_are_safe(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("10")
+    await reza.press("رد شدن")
+    await reza.press("رد شدن")
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.send("<i>ده</i> & <script>")
+    await reza.press("دیروز")
+    await reza.send("ا" * 5000)
+    assert "توضیح ۵٬۰۰۰ حرف است؛ حداکثر ۵۰۰ حرف بنویسید." in reza.last.text
+    await reza.send("<b>bold?</b> a & b")
+    await reza.press("بدون عکس")
+    assert "توضیح: <b>bold?</b> a & b" in reza.last.text  # shown literally, not as markup
+    assert "&lt;b&gt;" in reza.last.html
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert report.place == "<i>ده</i> & <script>"
+    assert report.description == "<b>bold?</b> a & b"
+
+
+async def test_non_leader_and_forged_buttons(harness: Harness) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    maryam = await harness.sim.user("مریم")
+    await maryam.send("/start")
+    other_leader = await harness.sim.user("علی")
+    await other_leader.send("/start")
+    other_group = await harness.group(other_leader, "گروه دیگر", "تهران")
+    await maryam.send("/report")
+    assert "ویژهٔ سرگروه‌هاست" in maryam.last.text
+    await reza.send("/report")
+    panel = reza.last
+    await reza.press_data(panel.message_id, f"rep:grp:{other_group}")
+    assert reza.last_answer == "اجازهٔ این کار را ندارید."
+    await reza.press_data(panel.message_id, "rep:svc:99999")
+    await reza.press_data(panel.message_id, "zz:top:1")
+    assert reza.last_answer == "این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید."
+    await reza.press_data(panel.message_id, "rep:" + "x" * 70)
+    assert await harness.store.reports.count() == 0
+    assert group_id != other_group
+
+
+async def test_shared_location(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("درمانی و بهداشتی")
+    await reza.press("ویزیت پزشکی")
+    await reza.send("40")
+    await reza.press("رد شدن")
+    await reza.press("رد شدن")
+    await reza.press("ارسال موقعیت")
+    assert reza.keyboard == [["📍 ارسال موقعیت من"]]
+    await reza.press("📍 ارسال موقعیت من")  # the kit shares a location near Arak
+    assert reza.keyboard is not None and ["📝 ثبت گزارش خدمت"] in reza.keyboard
+    assert "نام روستا یا محله" in reza.last.text
+    await reza.send("محله شهرک صنعتی")
+    await reza.press("امروز، " + jalali.format_day_month(jalali.today()))
+    await reza.press("رد شدن")
+    await reza.press("بدون عکس")
+    assert "(موقعیت ثبت شده 📍)" in reza.last.text
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert report.latitude is not None and round(report.latitude, 2) == 34.1
+    assert report.county_name == "اراک"
+
+
+async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    await reza.press("🗂 گزارش‌های من")
+    assert "۱۲۰ بسته · ثبت‌شده" in reza.last.text
+    receipt = report.receipt.replace("1405", "۱۴۰۵").translate(
+        str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    )
+    await reza.press(f"✏️ ویرایش {receipt}")
+    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
+    await reza.press("✏️ تعداد")
+    await reza.send("150")
+    await reza.press("✅ ثبت گزارش")
+    assert "ویرایش شد" in reza.last.text
+    edited = await harness.store.reports.get(report.id)
+    assert edited is not None and edited.quantity == 150
+    assert await harness.store.reports.count() == 1
+    await reza.press("🗂 گزارش‌های من")
+    await reza.press(f"🗑 حذف {receipt}")
+    await reza.press("بله")
+    assert "حذف شد" in reza.last.text
+    deleted = await harness.store.reports.get(report.id)
+    assert deleted is not None and deleted.status is ReportStatus.DELETED
+    actions = [e.action for e in await harness.store.audit.for_entity("report", report.id)]
+    assert actions == ["report.create", "report.edit", "report.delete"]
+    # Another user cannot edit or delete it, even with forged buttons.
+    maryam = await harness.sim.user("مریم")
+    await maryam.send("/start")
+    await maryam.press_data(maryam.last.message_id, f"myr:delok:{report.id}")
+    assert maryam.last_answer == "اجازهٔ این کار را ندارید."
+
+
+async def test_old_buttons_after_saving_change_nothing(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await reza.press("✅ ثبت گزارش")
+    before = await harness.store.reports.count()
+    for message in reza.messages:
+        for row in message.keyboard:
+            for button in row:
+                if button.callback_data and button.callback_data.startswith("rep:"):
+                    await reza.press_data(message.message_id, button.callback_data)
+                    assert reza.last_answer is not None
+    await reza.press_data(reza.last.message_id, "rep:save")
+    assert "دیگر کار نمی‌کند" in (reza.last_answer or "")
+    assert await harness.store.reports.count() == before
+
+
+async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    store = harness.store
+    await store.db.execute(
+        "UPDATE drafts SET updated_at = ? WHERE volunteer_id = ?",
+        ((datetime.now(UTC) - timedelta(minutes=31)).isoformat(timespec="seconds"), reza.id),
+    )
+    assert harness.app is not None
+    jobs = harness.app.job_queue.get_jobs_by_name("report-draft-reminders")  # type: ignore[union-attr]
+    await jobs[0].run(harness.app)
+    await jobs[0].run(harness.app)
+    await harness.sim.refresh()
+    reminders = [m for m in reza.messages if "گزارش نیمه‌تمامی دارید" in m.text]
+    assert len(reminders) == 1
+    await reza.press("ادامهٔ گزارش")
+    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
+    await store.db.execute(
+        "UPDATE drafts SET updated_at = ? WHERE volunteer_id = ?",
+        ((datetime.now(UTC) - timedelta(hours=25)).isoformat(timespec="seconds"), reza.id),
+    )
+    await jobs[0].run(harness.app)
+    await harness.sim.refresh()
+    assert "حذف شد" in reza.last.text
+    await reza.send("12")
+    assert "منقضی شده" in reza.last.text
+    await reza.send("/report")
+    assert reza.last.text == "گزارش برای کدام پویش است؟"

@@ -1,0 +1,136 @@
+"""Drafts and conversation state survive a restart, and a killed process, at the same step."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.text import search_key
+from db.database import Database
+from db.models import GroupStatus
+from db.store import Store
+from simulator.server import SimulatorServer
+from simulator.testing import SimClient, assert_no_violations
+from tests.conftest import Harness
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_clean_restart_resumes_at_same_step(harness: Harness) -> None:
+    reza = await harness.sim.user("رضا")
+    await reza.send("/start")
+    await harness.group(reza)
+    await reza.send("/report")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("120")
+    await harness.restart()
+    await reza.send("۴۵")
+    assert "چند نفر از اعضای گروه" in reza.last.text
+    draft = await harness.store.state.draft(reza.id, "report")
+    assert draft is not None and (draft.data["quantity"], draft.data["beneficiaries"]) == (120, 45)
+
+
+class BotProcess:
+    """The real `python -m bot run` in a subprocess, which a test can kill."""
+
+    def __init__(self, config: Path, log: Path) -> None:
+        self.config = config
+        self.log = log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "--config",
+                str(self.config),
+                "run",
+                cwd=ROOT,
+                stdout=out,
+                stderr=out,
+            )
+
+    async def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        await self.proc.wait()
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.terminate()
+            await asyncio.wait_for(self.proc.wait(), 20)
+
+
+@pytest.fixture
+async def process_setup(
+    sim_server: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[tuple[BotProcess, SimClient, Path]]:
+    db_path = tmp_path / "bot.db"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[telegram]\ntoken = "{sim_server.token}"\nbase_url = "{sim_server.base_url}"\n'
+        f'[database]\npath = "{db_path}"\n',
+        encoding="utf-8",
+    )
+    bot = BotProcess(config, tmp_path / "bot.log")
+    async with SimClient(sim_server.control_url, timeout=30) as client:
+        yield bot, client, db_path
+        await bot.stop()
+
+
+async def test_killed_process_resumes_at_same_step(
+    process_setup: tuple[BotProcess, SimClient, Path],
+) -> None:
+    bot, sim, db_path = process_setup
+    reza = await sim.user("رضا")
+    store = Store(Database(db_path))
+    await store.open()
+    await store.volunteers.seen(reza.id, "رضا", "", "")
+    place = (await store.places.search_counties(search_key("اراک")))[0]
+    await store.groups.create(
+        "گروه امید",
+        search_key("گروه امید"),
+        place.province_id,
+        place.id,
+        None,
+        reza.id,
+        GroupStatus.ACTIVE,
+    )
+    await store.close()
+
+    await bot.start()
+    await reza.send("/report")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("120")
+    await reza.send("45")
+    assert "چند نفر از اعضای گروه" in reza.last.text
+    await bot.kill()  # SIGKILL: no shutdown, no flush
+
+    await bot.start()
+    await reza.send("8")
+    assert reza.last.text == "کجا انجام شد؟"
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press("رد شدن")
+    await reza.press("دیروز")
+    await reza.press("رد شدن")
+    await reza.press("بدون عکس")
+    assert "۱۲۰ بسته" in reza.last.text and "بهره‌مندان: ۴۵ نفر · داوطلبان: ۸ نفر" in reza.last.text
+    await reza.press("✅ ثبت گزارش")
+    assert "ثبت شد" in reza.last.text
+    await bot.stop()
+    store = Store(Database(db_path))
+    await store.open()
+    reports = await store.reports.recent(reza.id)
+    await store.close()
+    assert [(r.quantity, r.beneficiaries, r.volunteers) for r in reports] == [(120, 45, 8)]
+    await sim.refresh()
+    assert_no_violations(sim)
