@@ -23,6 +23,7 @@ from typing import Any
 from bot import jalali
 from bot.app import build_application
 from bot.config import Config
+from bot.context import App
 from bot.i18n import LOCALE_DIR, label
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
@@ -116,8 +117,22 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
     return count
 
 
-async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> None:
-    """Runs the simulator, the web chat and the bot until Ctrl+C."""
+@dataclasses.dataclass
+class Demo:
+    """A running demo: the simulator (with its web chat) and the bot polling it."""
+
+    server: SimulatorServer
+    app: App
+    people: dict[str, int]
+
+    async def stop(self) -> None:
+        """Stops the bot, then the simulator."""
+        await stop(self.app)
+        await self.server.close()
+
+
+async def start_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> Demo:
+    """Starts the simulator on 127.0.0.1:port, seeds a fresh demo database and starts the bot."""
     server = SimulatorServer(port=port, token=f"{DEMO_BOT_ID}:{secrets.token_urlsafe(27)}")
     await server.open()
     people = {
@@ -132,7 +147,6 @@ async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> 
     reports = await seed_demo(store, people, jalali.today())
     await store.close()
     log.info("demo data: %d people, %d reports", len(people), reports)
-
     demo_config = dataclasses.replace(
         config,
         telegram=dataclasses.replace(
@@ -143,6 +157,13 @@ async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> 
     )
     app = build_application(demo_config)
     await start_polling(app)
+    return Demo(server, app, people)
+
+
+async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> None:
+    """Runs the demo until Ctrl+C."""
+    demo = await start_demo(config, port=port, data=data)
+    server = demo.server
     print(label("cli-demo-ready", url=server.web_url, api=server.base_url), flush=True)
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -152,5 +173,4 @@ async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> 
     try:
         await done.wait()
     finally:
-        await stop(app)
-        await server.close()
+        await demo.stop()

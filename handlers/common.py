@@ -68,7 +68,10 @@ async def notify(
     context: Context, user_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> bool:
     """Messages someone other than the sender; a user who blocked (or never started) the bot is
-    noted, not retried. Returns True when the message went out."""
+    noted and not written to again until they come back. Returns True when the message went out."""
+    volunteer = await context.store.volunteers.get(user_id)
+    if volunteer is not None and volunteer.blocked:
+        return False
     try:
         await context.bot.send_message(user_id, text, reply_markup=markup)
     except Forbidden as exc:

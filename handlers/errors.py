@@ -10,6 +10,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.context import Context
 from bot.i18n import t
+from handlers.common import notify
 
 log = logging.getLogger(__name__)
 
@@ -26,33 +27,25 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     if error is None:
         return
-    user_id = (
-        update.effective_user.id if isinstance(update, Update) and update.effective_user else None
-    )
-    if isinstance(error, Forbidden) and user_id is not None:
-        log.info("user %s blocked the bot: %s", user_id, error)
-        await context.store.volunteers.mark_blocked(user_id)
+    if not isinstance(update, Update):
+        # Polling trouble (the network, Telegram's side): python-telegram-bot retries by itself.
+        log.warning("error outside an update: %s", error)
         return
-    if isinstance(error, NetworkError):
-        log.warning("network error (python-telegram-bot retries polling itself): %s", error)
+    user = update.effective_user
+    if isinstance(error, Forbidden) and user is not None:
+        log.info("user %s cannot be messaged: %s", user.id, error)
+        await context.store.volunteers.mark_blocked(user.id)
         return
-    desc = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error("error while handling update %s", desc, exc_info=error)
-    if (
-        isinstance(update, Update)
-        and update.effective_chat
-        and update.effective_chat.type == "private"
-    ):
+    log.error("error while handling update %s", update.to_dict(), exc_info=error)
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
         try:
-            await context.bot.send_message(update.effective_chat.id, t("error-generic"))
-        except TelegramError:
-            log.warning("could not tell user %s about the error", user_id)
+            await context.bot.send_message(chat.id, t("error-generic"))
+        except TelegramError as exc:
+            log.warning("could not tell user %s about the error: %s", chat.id, exc)
     signature = _signature(error)
-    if signature in context.bot_data.reported_errors:
-        return
+    if isinstance(error, NetworkError) or signature in context.bot_data.reported_errors:
+        return  # transient network trouble is not worth a message; others are told once
     context.bot_data.reported_errors.add(signature)
     for admin in context.config.bot.admins:
-        try:
-            await context.bot.send_message(admin, t("error-admin-notice", error=signature))
-        except TelegramError:
-            log.warning("could not notify admin %s", admin)
+        await notify(context, admin, t("error-admin-notice", error=signature))

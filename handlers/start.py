@@ -7,7 +7,9 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
+from telegram.constants import ChatMemberStatus
 from telegram.ext import (
+    ChatMemberHandler,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -60,6 +62,16 @@ async def unknown(update: Update, context: Context) -> None:
     await reply(update, t("unknown-message"), menu_for(context.who))
 
 
+async def on_my_status(update: Update, context: Context) -> None:
+    """Notes when a user blocks the bot (nothing is sent to them until they come back)."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    if change.new_chat_member.status == ChatMemberStatus.BANNED:
+        await context.store.volunteers.mark_blocked(change.chat.id)
+        log.info("user %s blocked the bot", change.chat.id)
+
+
 async def not_private(update: Update, context: Context) -> None:
     """Asks to talk in private when a command is sent in a group."""
     if update.effective_message:
@@ -93,6 +105,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("start", start, filters=PRIVATE),
         CommandHandler("help", show_help, filters=PRIVATE),
+        ChatMemberHandler(on_my_status, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & menu_text("menu-help"), show_help),
     ]
 

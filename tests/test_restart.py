@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.text import search_key
@@ -73,6 +74,7 @@ class BotProcess:
 async def process_setup(
     sim_server: SimulatorServer, tmp_path: Path
 ) -> AsyncIterator[tuple[BotProcess, SimClient, Path]]:
+    """`khedmatyar run --config` against the simulator, with a kit that waits by quiescence."""
     db_path = tmp_path / "bot.db"
     config = tmp_path / "config.toml"
     config.write_text(
@@ -84,6 +86,23 @@ async def process_setup(
     async with SimClient(sim_server.control_url, timeout=30) as client:
         yield bot, client, db_path
         await bot.stop()
+
+
+async def test_run_with_config_answers_start_and_registers_commands(
+    process_setup: tuple[BotProcess, SimClient, Path], sim_server: SimulatorServer
+) -> None:
+    bot, sim, _ = process_setup
+    maryam = await sim.user("مریم")
+    await bot.start()
+    await maryam.send("/start")
+    assert "به <b>خدمت‌یار</b> خوش آمدید" in maryam.messages[0].html
+    async with aiohttp.ClientSession() as session:
+        url = f"{sim_server.bot_api_url}{sim_server.token}/getMyCommands"
+        async with session.post(url) as response:
+            commands = (await response.json())["result"]
+    assert {"command": "report", "description": "ثبت گزارش خدمت"} in commands
+    await sim.refresh()
+    assert_no_violations(sim)
 
 
 async def test_killed_process_resumes_at_same_step(

@@ -31,3 +31,51 @@ async def test_commands_registered_in_persian(harness: Harness) -> None:
     names = {c.command: c.description for c in commands}
     assert names["report"] == "ثبت گزارش خدمت"
     assert set(names) == {"start", "report", "myreports", "group", "join", "help", "cancel"}
+
+
+async def test_blocked_renamed_and_group_chats(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza = await sim.user("رضا")
+    maryam = await sim.user("مریم", username="maryam")
+    await reza.send("/start")
+    await maryam.send("/start")
+    group_id = await harness.group(reza, members=(maryam,))
+    await maryam.block()
+    volunteer = await store.volunteers.get(maryam.id)
+    assert volunteer is not None and volunteer.blocked
+    # The leader removes her: the notice is not sent to someone who blocked the bot.
+    await reza.send("/group")
+    await reza.press("👥 اعضا")
+    await reza.press("مریم")
+    await reza.press("❌ حذف از گروه")
+    await reza.press("بله")
+    assert await store.groups.role_of(group_id, maryam.id) is None
+    await maryam.unblock()
+    await maryam.rename("مریم‌السادات", username="maryam_s")
+    await maryam.send("/start")
+    volunteer = await store.volunteers.get(maryam.id)
+    assert volunteer is not None and not volunteer.blocked
+    assert (volunteer.first_name, volunteer.username) == ("مریم‌السادات", "maryam_s")
+    assert "سلام مریم‌السادات" in maryam.messages[-2].text
+    team = await sim.group("گروه تلگرامی امید", members=[reza, maryam])
+    await reza.send("/report", chat=team)
+    assert team.last.text == "برای این کار لطفاً در گفت‌وگوی خصوصی با من پیام بدهید."
+
+
+async def test_errors_are_answered_and_reported_to_admins_once(harness: Harness) -> None:
+    sim = harness.sim
+    assert harness.app is not None and harness.admin is not None
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+
+    async def broken(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    harness.app.handlers[0].insert(0, CommandHandler("boom", broken))
+    await reza.send("/boom")
+    assert reza.last.text.startswith("ببخشید، مشکلی پیش آمد")
+    await reza.send("/boom")
+    notices = [m for m in harness.admin.messages if "خطا در خدمت‌یار" in m.text]
+    assert len(notices) == 1 and "RuntimeError" in notices[0].text

@@ -1,0 +1,59 @@
+"""The demo as a person meets it: the web chat in headless Chromium, talking to the real bot."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import parse_config
+from bot.demo import Demo, start_demo
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is missing")
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    """The demo on an ephemeral port with its data in the test's directory."""
+    running = await start_demo(parse_config({}), port=0, data=str(tmp_path / "demo"))
+    yield running
+    await running.stop()
+
+
+async def test_start_and_report_button_in_the_web_chat(demo: Demo, tmp_path: Path) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1000, "height": 800}, locale="fa-IR")
+            await page.goto(demo.server.web_url)
+            await page.wait_for_selector("body[data-ready='1']")
+            await page.get_by_test_id("user-select").select_option(str(demo.people["leader"]))
+            box = page.get_by_test_id("text-input")
+            await box.fill("/start")
+            await box.press("Enter")
+            await expect(page.locator(".bubble", has_text="سلام رضا")).to_be_visible()
+            keyboard = page.get_by_test_id("reply-keyboard")
+            await keyboard.get_by_role("button", name="📝 ثبت گزارش خدمت").click()
+            await expect(page.locator(".bubble", has_text="گزارش برای کدام پویش است؟")).to_be_visible()
+            await page.get_by_role("button", name="پویش ۱۱ هزار خدمت").click()
+            await expect(page.locator(".bubble", has_text="حوزهٔ خدمت")).to_be_visible()
+            await page.screenshot(path=str(tmp_path / "demo-report.png"))
+        finally:
+            await browser.close()
+    assert (tmp_path / "demo-report.png").stat().st_size > 10_000
+    assert demo.server.violations == []
