@@ -141,5 +141,10 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
 
 
 async def stale(update: Update, context: Context) -> None:
-    """Answers a button of a finished or older step: politely, changing nothing."""
+    """Answers a button of a finished conversation: politely, changing nothing."""
     await answer(update, label("stale-button"), alert=True)
+
+
+async def earlier_step(update: Update) -> None:
+    """Answers a button of an earlier question of the running conversation, changing nothing."""
+    await answer(update, label("stale-step"), alert=True)

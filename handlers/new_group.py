@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, finish, load_draft, on_panel, show, stale
+from bot.flow import END, Draft, answer, earlier_step, finish, load_draft, on_panel, show
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, grid, inline, nav_row, pager, parse_cb
 from bot.principal import load_principal
@@ -227,7 +227,7 @@ async def on_button(update: Update, context: Context) -> int:
     if draft is None or data is None:
         return END
     if not on_panel(update, draft):
-        await stale(update, context)
+        await earlier_step(update)
         return NewGroup(draft.step)
     await answer(update)
     store = context.store

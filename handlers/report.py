@@ -25,12 +25,12 @@ from bot.flow import (
     END,
     Draft,
     answer,
+    earlier_step,
     finish,
     load_draft,
     on_panel,
     save_draft,
     show,
-    stale,
     strip_buttons,
 )
 from bot.i18n import Html, label, t
@@ -783,7 +783,7 @@ async def on_button(update: Update, context: Context) -> int:
         await answer(update)
         return await ASK[Step(draft.step)](update, context, draft, "")
     if not on_panel(update, draft):
-        await stale(update, context)
+        await earlier_step(update)
         return Step(draft.step)
     await answer(update)
     action = _BUTTONS.get(data.action)

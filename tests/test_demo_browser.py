@@ -49,7 +49,9 @@ async def test_start_and_report_button_in_the_web_chat(demo: Demo, tmp_path: Pat
             await expect(page.locator(".bubble", has_text="سلام رضا")).to_be_visible()
             keyboard = page.get_by_test_id("reply-keyboard")
             await keyboard.get_by_role("button", name="📝 ثبت گزارش خدمت").click()
-            await expect(page.locator(".bubble", has_text="گزارش برای کدام پویش است؟")).to_be_visible()
+            await expect(
+                page.locator(".bubble", has_text="گزارش برای کدام پویش است؟")
+            ).to_be_visible()
             await page.get_by_role("button", name="پویش ۱۱ هزار خدمت").click()
             await expect(page.locator(".bubble", has_text="حوزهٔ خدمت")).to_be_visible()
             await page.screenshot(path=str(tmp_path / "demo-report.png"))

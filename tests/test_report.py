@@ -442,3 +442,19 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     assert "منقضی شده" in reza.last.text
     await reza.send("/report")
     assert reza.last.text == "گزارش برای کدام پویش است؟"
+
+
+async def test_button_of_an_earlier_question_changes_nothing(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    first_panel = reza.last
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("5")  # a typed answer: the next question comes in a new panel
+    question = reza.last.text
+    await reza.press_data(first_panel.message_id, "rep:area:1")
+    assert reza.last_answer == "این دکمه مال پرسش قبلی است؛ لطفاً به آخرین پیام جواب دهید."
+    assert reza.last.text == question
+    draft = await harness.store.state.draft(reza.id, "report")
+    assert draft is not None and draft.data["quantity"] == 5

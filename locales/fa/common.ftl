@@ -51,6 +51,7 @@ button-no = خیر
 button-next-page = بعدی ◀️
 button-prev-page = ▶️ قبلی
 stale-button = این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید.
+stale-step = این دکمه مال پرسش قبلی است؛ لطفاً به آخرین پیام جواب دهید.
 not-allowed = اجازهٔ این کار را ندارید.
 
 ## Configuration errors printed by the command line (plain text).
