@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.context import Context
-from bot.i18n import label
+from bot.i18n import label, t
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,17 @@ async def load_draft[D: Draft](context: Context, cls: type[D]) -> D | None:
     assert context.user_id is not None
     stored = await context.store.state.draft(context.user_id, cls.KIND)
     return None if stored is None else cls.from_dict(stored.data)
+
+
+async def resume_draft[D: Draft](update: Update, context: Context, cls: type[D]) -> D | None:
+    """Loads the running conversation's draft; says so when it expired (or was cancelled)."""
+    draft = await load_draft(context, cls)
+    if draft is None:
+        await answer(update)
+        chat = update.effective_chat
+        if chat is not None:
+            await chat.send_message(t("flow-expired"))
+    return draft
 
 
 async def save_draft(context: Context, draft: Draft) -> None:

@@ -42,6 +42,21 @@ def _group(row: aiosqlite.Row) -> Group:
     )
 
 
+def _filter(
+    statuses: tuple[str, ...], province_ids: list[int] | None, key: str
+) -> tuple[str, list[object]]:
+    """The WHERE clause for groups of some statuses, provinces (None: all) and a search key."""
+    sql = f"WHERE g.status IN ({','.join('?' * len(statuses))})"
+    params: list[object] = list(statuses)
+    if province_ids is not None:
+        sql += f" AND g.province_id IN ({','.join('?' * len(province_ids)) or 'NULL'})"
+        params.extend(province_ids)
+    if key:
+        sql += " AND instr(g.search_key, ?) > 0"
+        params.append(key)
+    return sql, params
+
+
 def _invite(row: aiosqlite.Row) -> Invite:
     return Invite(
         id=row["id"],
@@ -108,38 +123,25 @@ class GroupRepo:
         self, province_ids: list[int] | None, key: str = "", limit: int = 50, offset: int = 0
     ) -> list[Group]:
         """Lists active and pending groups, optionally of some provinces and matching a key."""
-        sql = _GROUP_SELECT + " WHERE g.status IN ('active', 'pending')"
-        params: list[object] = []
-        if province_ids is not None:
-            sql += f" AND g.province_id IN ({','.join('?' * len(province_ids)) or 'NULL'})"
-            params.extend(province_ids)
-        if key:
-            sql += " AND instr(g.search_key, ?) > 0"
-            params.append(key)
-        sql += " ORDER BY g.name, g.id LIMIT ? OFFSET ?"
-        params.extend([limit, offset])
-        return [_group(r) for r in await self.db.fetchall(sql, params)]
+        where, params = _filter(("active", "pending"), province_ids, key)
+        rows = await self.db.fetchall(
+            f"{_GROUP_SELECT} {where} ORDER BY g.name, g.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_group(r) for r in rows]
 
     async def count(self, province_ids: list[int] | None, key: str = "") -> int:
         """Counts what listing() would list without paging."""
-        sql = "SELECT COUNT(*) FROM groups g WHERE g.status IN ('active', 'pending')"
-        params: list[object] = []
-        if province_ids is not None:
-            sql += f" AND g.province_id IN ({','.join('?' * len(province_ids)) or 'NULL'})"
-            params.extend(province_ids)
-        if key:
-            sql += " AND instr(g.search_key, ?) > 0"
-            params.append(key)
-        return int(await self.db.scalar(sql, params))
+        where, params = _filter(("active", "pending"), province_ids, key)
+        return int(await self.db.scalar(f"SELECT COUNT(*) FROM groups g {where}", params))
 
     async def pending(self, province_ids: list[int] | None) -> list[Group]:
         """Returns groups waiting for approval, optionally of some provinces."""
-        sql = _GROUP_SELECT + " WHERE g.status = 'pending'"
-        params: list[object] = []
-        if province_ids is not None:
-            sql += f" AND g.province_id IN ({','.join('?' * len(province_ids)) or 'NULL'})"
-            params.extend(province_ids)
-        return [_group(r) for r in await self.db.fetchall(sql + " ORDER BY g.id", params)]
+        where, params = _filter(("pending",), province_ids, "")
+        return [
+            _group(r)
+            for r in await self.db.fetchall(f"{_GROUP_SELECT} {where} ORDER BY g.id", params)
+        ]
 
     async def transfer(self, group_id: int, volunteer_id: int) -> None:
         """Makes one volunteer the group's only leader; former leaders stay as members."""

@@ -7,19 +7,18 @@ import logging
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, finish, load_draft, show
+from bot.flow import END, Draft, answer, finish, resume_draft, show
 from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
 from bot.text import normalize, search_key, to_latin_digits
 from db.models import Group, Role, Volunteer
 from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_text, notify, reply
-from handlers.group_view import place_text
-from handlers.new_group import NAME_MAX, NAME_MIN
+from handlers.group_view import bad_name_hint, group_name, place_text
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +58,10 @@ async def _edit(update: Update, text: str, rows: list[list[InlineKeyboardButton]
         await query.edit_message_text(text, reply_markup=inline(rows))
     else:
         await reply(update, text, inline(rows))
+
+
+def _cancel_only() -> InlineKeyboardMarkup:
+    return inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
 
 
 def _back() -> list[InlineKeyboardButton]:
@@ -380,7 +383,7 @@ async def begin(update: Update, context: Context) -> int:
     draft = AdminDraft(action=data.action, group_id=data.id())
     query = update.callback_query
     draft.panel = query.message.message_id if query and query.message else None
-    back = inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
+    back = _cancel_only()
     if data.action in ("addcoord", "addadmin"):
         await show(update, context, draft, t("admin-ask-user"), back)
         return AdminStep.USER
@@ -407,12 +410,12 @@ async def _find_user(context: Context, text: str) -> Volunteer | None:
 
 async def on_user(update: Update, context: Context) -> int:
     """Takes the user named for a new coordinator, a new admin, or a group's new leader."""
-    draft = await load_draft(context, AdminDraft)
+    draft = await resume_draft(update, context, AdminDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
     volunteer = await _find_user(context, message.text)
-    back = inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
+    back = _cancel_only()
     if volunteer is None:
         await show(
             update, context, draft, t("admin-user-unknown", query=message.text.strip()[:40]), back
@@ -452,7 +455,7 @@ async def on_user(update: Update, context: Context) -> int:
 
 async def on_name(update: Update, context: Context) -> int:
     """Takes a group's new name."""
-    draft = await load_draft(context, AdminDraft)
+    draft = await resume_draft(update, context, AdminDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
@@ -460,10 +463,9 @@ async def on_name(update: Update, context: Context) -> int:
     if group is None:
         await finish(update, context, draft, t("group-gone"))
         return END
-    name = normalize(message.text)
-    if not (NAME_MIN <= len(name) <= NAME_MAX) or not any(ch.isalpha() for ch in name):
-        back = inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
-        await show(update, context, draft, t("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX), back)
+    name = group_name(message.text)
+    if name is None:
+        await show(update, context, draft, bad_name_hint(), _cancel_only())
         return AdminStep.NAME
     store = context.store
     async with store.db.transaction():
@@ -477,7 +479,7 @@ async def on_name(update: Update, context: Context) -> int:
 
 async def on_merge_search(update: Update, context: Context) -> int:
     """Finds the group to merge into by a typed part of its name."""
-    draft = await load_draft(context, AdminDraft)
+    draft = await resume_draft(update, context, AdminDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None or context.who is None:
         return END
@@ -491,7 +493,7 @@ async def on_merge_search(update: Update, context: Context) -> int:
         for g in await context.store.groups.listing(_scope(context.who), search_key(query), 20)
         if g.id != source.id
     ]
-    back = inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
+    back = _cancel_only()
     if not found:
         await show(update, context, draft, t("search-none", query=query), back)
         return AdminStep.MERGE

@@ -104,6 +104,14 @@ async def on_button(update: Update, context: Context) -> None:
     if group is None or group.status not in (GroupStatus.ACTIVE, GroupStatus.PENDING):
         await answer(update, label("group-gone"), alert=True)
         return
+    on_member = _MEMBER_ACTIONS.get(data.action)
+    if on_member is not None:
+        member = await _find_member(context, group.id, data.id(1))
+        if member is None:
+            await answer(update, label("group-member-gone"), alert=True)
+            return
+        await on_member(update, context, group, member, data)
+        return
     handler = _ACTIONS.get(data.action)
     if handler is None:
         await answer(update, label("stale-button"), alert=True)
@@ -136,11 +144,9 @@ async def _members(update: Update, context: Context, group: Group, data: Callbac
     await _render_members(update, context, group, data.id(1) or 0)
 
 
-async def _member(update: Update, context: Context, group: Group, data: Callback) -> None:
-    member = await _find_member(context, group.id, data.id(1))
-    if member is None:
-        await answer(update, label("group-member-gone"), alert=True)
-        return
+async def _member(
+    update: Update, context: Context, group: Group, member: Member, data: Callback
+) -> None:
     await answer(update)
     role = label("group-role-leader" if member.role is GroupRole.LEADER else "group-role-member")
     rows: list[list[InlineKeyboardButton]] = []
@@ -158,11 +164,9 @@ async def _member(update: Update, context: Context, group: Group, data: Callback
     await _edit(update, t("group-member-card", name=member.name, role=role), rows)
 
 
-async def _remove(update: Update, context: Context, group: Group, data: Callback) -> None:
-    member = await _find_member(context, group.id, data.id(1))
-    if member is None:
-        await answer(update, label("group-member-gone"), alert=True)
-        return
+async def _remove(
+    update: Update, context: Context, group: Group, member: Member, data: Callback
+) -> None:
     await answer(update)
     rows = [
         [
@@ -173,11 +177,9 @@ async def _remove(update: Update, context: Context, group: Group, data: Callback
     await _edit(update, t("group-remove-confirm", name=member.name, group=group.name), rows)
 
 
-async def _remove_ok(update: Update, context: Context, group: Group, data: Callback) -> None:
-    member = await _find_member(context, group.id, data.id(1))
-    if member is None:
-        await answer(update, label("group-member-gone"), alert=True)
-        return
+async def _remove_ok(
+    update: Update, context: Context, group: Group, member: Member, data: Callback
+) -> None:
     store = context.store
     async with store.db.transaction():
         removed = await store.groups.remove_member(group.id, member.volunteer_id)
@@ -193,11 +195,9 @@ async def _remove_ok(update: Update, context: Context, group: Group, data: Callb
     await notify(context, member.volunteer_id, t("group-you-were-removed", group=group.name))
 
 
-async def _set_role(update: Update, context: Context, group: Group, data: Callback) -> None:
-    member = await _find_member(context, group.id, data.id(1))
-    if member is None:
-        await answer(update, label("group-member-gone"), alert=True)
-        return
+async def _set_role(
+    update: Update, context: Context, group: Group, member: Member, data: Callback
+) -> None:
     role = GroupRole.LEADER if data.action == "promote" else GroupRole.MEMBER
     store = context.store
     async with store.db.transaction():
@@ -274,15 +274,18 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
 _ACTIONS = {
     "card": _show_card,
     "members": _members,
+    "invite": _invite,
+    "revoke": _invite,
+    "leave": _leave,
+    "leaveok": _leave_ok,
+}
+# Actions on one member: the member id (second in the data) is looked up in the group first.
+_MEMBER_ACTIONS = {
     "member": _member,
     "remove": _remove,
     "removeok": _remove_ok,
     "promote": _set_role,
     "demote": _set_role,
-    "invite": _invite,
-    "revoke": _invite,
-    "leave": _leave,
-    "leaveok": _leave_ok,
 }
 
 

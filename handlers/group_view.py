@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from bot.i18n import Html, label, t
+from bot.text import normalize
 from db.models import Group, GroupRole, GroupStatus, Invite
 from db.store import Store
 
 INVITE_PREFIX = "j-"
+NAME_MIN, NAME_MAX = 3, 60
+
+
+def group_name(text: str) -> str | None:
+    """The normalised group name typed, or None when it is too short, too long or has no letter."""
+    name = normalize(text)
+    if NAME_MIN <= len(name) <= NAME_MAX and any(ch.isalpha() for ch in name):
+        return name
+    return None
+
+
+def bad_name_hint() -> str:
+    """The one line that says what a group name must be."""
+    return t("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX)
 
 
 def place_text(county: str, province: str) -> str:

@@ -12,18 +12,17 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, earlier_step, finish, load_draft, on_panel, show
+from bot.flow import END, Draft, answer, earlier_step, finish, on_panel, resume_draft, show
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, grid, inline, nav_row, pager, parse_cb
 from bot.principal import load_principal
 from bot.text import normalize, search_key
 from db.models import Group, GroupStatus, Role
 from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_for, notify, reply
-from handlers.group_view import invite_link, place_text
+from handlers.group_view import bad_name_hint, group_name, invite_link, place_text
 
 log = logging.getLogger(__name__)
 
-NAME_MIN, NAME_MAX = 3, 60
 COUNTIES_PER_PAGE = 24
 
 
@@ -59,15 +58,6 @@ def similar(a: str, b: str) -> bool:
         or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
         or (SequenceMatcher(None, ka, kb).ratio() >= 0.85)
     )
-
-
-async def _draft(update: Update, context: Context) -> GroupDraft | None:
-    """Loads the draft; tells the user when it is gone (expired or cancelled elsewhere)."""
-    draft = await load_draft(context, GroupDraft)
-    if draft is None:
-        await answer(update)
-        await reply(update, t("flow-expired"), menu_for(context.who))
-    return draft
 
 
 async def ask_name(update: Update, context: Context, draft: GroupDraft, text: str = "") -> int:
@@ -162,15 +152,13 @@ async def _opens_directly(context: Context, province_id: int) -> bool:
 
 async def on_name(update: Update, context: Context) -> int:
     """Takes the group's name."""
-    draft = await _draft(update, context)
+    draft = await resume_draft(update, context, GroupDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
-    name = normalize(message.text)
-    if not (NAME_MIN <= len(name) <= NAME_MAX) or not any(ch.isalpha() for ch in name):
-        return await ask_name(
-            update, context, draft, t("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX)
-        )
+    name = group_name(message.text)
+    if name is None:
+        return await ask_name(update, context, draft, bad_name_hint())
     draft.name = name
     if draft.reviewing:
         return await ask_confirm(update, context, draft)
@@ -179,7 +167,7 @@ async def on_name(update: Update, context: Context) -> int:
 
 async def on_province_text(update: Update, context: Context) -> int:
     """Finds a province by a typed name."""
-    draft = await _draft(update, context)
+    draft = await resume_draft(update, context, GroupDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
@@ -198,7 +186,7 @@ async def on_province_text(update: Update, context: Context) -> int:
 
 async def on_county_text(update: Update, context: Context) -> int:
     """Finds a county of the chosen province by a typed name."""
-    draft = await _draft(update, context)
+    draft = await resume_draft(update, context, GroupDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
@@ -222,7 +210,7 @@ async def use_buttons(update: Update, context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> int:
     """Handles every button of the flow; ids are re-checked against the database."""
-    draft = await _draft(update, context)
+    draft = await resume_draft(update, context, GroupDraft)
     data = parse_cb(update.callback_query.data if update.callback_query else None)
     if draft is None or data is None:
         return END

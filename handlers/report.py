@@ -29,6 +29,7 @@ from bot.flow import (
     finish,
     load_draft,
     on_panel,
+    resume_draft,
     save_draft,
     show,
     strip_buttons,
@@ -556,14 +557,6 @@ async def begin_edit(update: Update, context: Context) -> int:
 # --- answers -------------------------------------------------------------------------------
 
 
-async def _load(update: Update, context: Context) -> ReportDraft | None:
-    draft = await load_draft(context, ReportDraft)
-    if draft is None:
-        await answer(update)
-        await reply(update, t("flow-expired"), menu_for(context.who))
-    return draft
-
-
 def _number_hint(error: NumberError) -> str:
     if error.reason is NumberReason.NEGATIVE:
         return label("report-number-negative")
@@ -622,7 +615,7 @@ async def _take_date(update: Update, context: Context, draft: ReportDraft, day: 
 
 async def on_text(update: Update, context: Context) -> int:
     """Takes a typed answer for the current step; where a button is expected, gives a hint."""
-    draft = await _load(update, context)
+    draft = await resume_draft(update, context, ReportDraft)
     message = update.effective_message
     if draft is None or message is None or message.text is None:
         return END
@@ -681,7 +674,7 @@ async def on_text(update: Update, context: Context) -> int:
 
 async def on_other(update: Update, context: Context) -> int:
     """Answers a sticker, file or other message the current step did not ask for."""
-    draft = await _load(update, context)
+    draft = await resume_draft(update, context, ReportDraft)
     if draft is None:
         return END
     step = Step(draft.step)
@@ -698,7 +691,7 @@ async def on_other(update: Update, context: Context) -> int:
 
 async def on_location(update: Update, context: Context) -> int:
     """Takes a shared location: the group's county is the place, the point is kept."""
-    draft = await _load(update, context)
+    draft = await resume_draft(update, context, ReportDraft)
     message = update.effective_message
     if draft is None or message is None or message.location is None:
         return END
@@ -714,7 +707,7 @@ async def on_location(update: Update, context: Context) -> int:
 
 async def on_photo(update: Update, context: Context) -> int:
     """Collects photos (single or albums); the panel shows the count once a batch is in."""
-    draft = await _load(update, context)
+    draft = await resume_draft(update, context, ReportDraft)
     message = update.effective_message
     if draft is None or message is None or not message.photo:
         return END
@@ -775,7 +768,7 @@ async def _album_ack(context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> int:
     """Handles the flow's buttons; ids are re-checked against the database."""
-    draft = await _load(update, context)
+    draft = await resume_draft(update, context, ReportDraft)
     data = parse_cb(update.callback_query.data if update.callback_query else None)
     if draft is None or data is None:
         return END
