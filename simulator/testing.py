@@ -18,6 +18,8 @@ from simulator.state import FloodEvent, UnansweredCallback, Violation
 WaitProcessed = Callable[[int], Awaitable[None]]
 
 __all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
     "Button",
     "ProcessedTracker",
     "Sent",
@@ -32,6 +34,19 @@ __all__ = [
     "SimulatorServer",
     "WaitProcessed",
     "assert_no_violations",
+]
+
+
+# Debian's chromium, as browser tests start it here (no `playwright install`: no internet).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

@@ -25,6 +25,14 @@ async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[
     return reza, group_id, campaign_id
 
 
+async def to_quantity(reza: SimUser) -> None:
+    """Starts a report without a campaign for food packages, up to «چند بسته توزیع شد؟»."""
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+
+
 async def fill_report(reza: SimUser) -> None:
     """Walks the whole conversation up to the review screen, as in UX.md."""
     await reza.press("📝 ثبت گزارش خدمت")
@@ -152,10 +160,7 @@ async def test_back_from_every_step(harness: Harness) -> None:
 @pytest.mark.parametrize("typed", ["۱۲۰", "١٢٠", "120", " 120 "])
 async def test_digit_systems(harness: Harness, typed: str) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await reza.send("/report")
-    await reza.press("بدون پویش")
-    await reza.press("معیشتی")
-    await reza.press("بستهٔ معیشتی")
+    await to_quantity(reza)
     await reza.send(typed)
     assert "به چند نفر" in reza.last.text
     draft = await harness.store.state.draft(reza.id, "report")
@@ -175,10 +180,7 @@ async def test_digit_systems(harness: Harness, typed: str) -> None:
 )
 async def test_invalid_numbers(harness: Harness, typed: str, hint: str) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await reza.send("/report")
-    await reza.press("بدون پویش")
-    await reza.press("معیشتی")
-    await reza.press("بستهٔ معیشتی")
+    await to_quantity(reza)
     await reza.send(typed)
     assert reza.last.text.startswith(hint)
     assert reza.last.text.endswith("چند بسته توزیع شد؟ (عدد را بنویسید)")
@@ -188,10 +190,7 @@ async def test_invalid_numbers(harness: Harness, typed: str, hint: str) -> None:
 
 async def test_large_number_asks_for_confirmation(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await reza.send("/report")
-    await reza.press("بدون پویش")
-    await reza.press("معیشتی")
-    await reza.press("بستهٔ معیشتی")
+    await to_quantity(reza)
     await reza.send("5,000,000")
     assert reza.last.text.startswith("۵٬۰۰۰٬۰۰۰ بسته؟")
     await reza.press("✏️ اصلاح عدد")
@@ -297,10 +296,7 @@ async def test_redelivered_update_makes_one_report(harness: Harness) -> None:
 
 async def test_html_and_huge_text_are_safe(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await reza.send("/report")
-    await reza.press("بدون پویش")
-    await reza.press("معیشتی")
-    await reza.press("بستهٔ معیشتی")
+    await to_quantity(reza)
     await reza.send("10")
     await reza.press("رد شدن")
     await reza.press("رد شدن")
