@@ -19,6 +19,7 @@ from bot.text import normalize, search_key, to_latin_digits
 from db.models import Group, Role, Volunteer
 from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_text, notify, reply
 from handlers.group_view import bad_name_hint, group_name, place_text
+from handlers.new_group import approval_request
 
 log = logging.getLogger(__name__)
 
@@ -212,21 +213,7 @@ async def _pending(update: Update, context: Context) -> None:
         return
     await _edit(update, t("admin-pending-title", count=len(groups)), [_back()])
     for group in groups:
-        text = t(
-            "newgroup-pending-notice",
-            group=group.name,
-            place=place_text(group.county_name, group.province_name),
-            name=str(group.created_by or ""),
-        )
-        markup = inline(
-            [
-                [
-                    button(label("approval-approve"), cb("apr", "ok", group.id)),
-                    button(label("approval-reject"), cb("apr", "no", group.id)),
-                ]
-            ]
-        )
-        await reply(update, text, markup)
+        await reply(update, *await approval_request(context.store, group))
 
 
 # --- buttons that act at once ------------------------------------------------------------------

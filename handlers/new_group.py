@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from enum import IntEnum
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
@@ -18,6 +18,7 @@ from bot.keyboards import button, cb, grid, inline, nav_row, pager, parse_cb
 from bot.principal import load_principal
 from bot.text import normalize, search_key
 from db.models import Group, GroupStatus, Role
+from db.store import Store
 from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_for, notify, reply
 from handlers.group_view import bad_name_hint, group_name, invite_link, place_text
 
@@ -293,25 +294,20 @@ async def _create(update: Update, context: Context, draft: GroupDraft) -> int:
         )
     else:
         await finish(update, context, draft, t("newgroup-requested", group=group.name))
-        await _ask_approval(context, group, user.full_name)
+        await _ask_approval(context, group)
     context.who = await load_principal(store, context.config, user.id)
     await reply(update, t("start-welcome-back", name=user.first_name), menu_for(context.who))
     return END
 
 
-async def _ask_approval(context: Context, group: Group, requester: str) -> None:
-    """Sends the request to admins and the province's coordinators, with approve/reject buttons."""
-    store = context.store
-    reviewers = set(context.config.bot.admins)
-    reviewers |= {g.volunteer_id for g in await store.roles.holders(Role.ADMIN)}
-    reviewers |= {
-        g.volunteer_id for g in await store.roles.holders(Role.COORDINATOR, group.province_id)
-    }
+async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyboardMarkup]:
+    """A pending group as reviewers see it, with approve and reject buttons."""
+    requester = await store.volunteers.get(group.created_by or 0)
     text = t(
         "newgroup-pending-notice",
         group=group.name,
         place=place_text(group.county_name, group.province_name),
-        name=requester,
+        name=requester.display_name if requester else "—",
     )
     markup = inline(
         [
@@ -321,6 +317,18 @@ async def _ask_approval(context: Context, group: Group, requester: str) -> None:
             ]
         ]
     )
+    return text, markup
+
+
+async def _ask_approval(context: Context, group: Group) -> None:
+    """Sends the request to admins and the province's coordinators."""
+    store = context.store
+    reviewers = set(context.config.bot.admins)
+    reviewers |= {g.volunteer_id for g in await store.roles.holders(Role.ADMIN)}
+    reviewers |= {
+        g.volunteer_id for g in await store.roles.holders(Role.COORDINATOR, group.province_id)
+    }
+    text, markup = await approval_request(store, group)
     for reviewer in sorted(reviewers):
         await notify(context, reviewer, text, markup)
 

@@ -39,6 +39,7 @@ from bot.keyboards import Callback, button, cb, grid, inline, nav_row, pager, pa
 from bot.text import (
     NumberError,
     NumberReason,
+    escape,
     fmt_percent,
     normalize,
     parse_count,
@@ -178,7 +179,11 @@ async def _show(
 
 
 def _with_hint(hint: str, question: str) -> Html:
-    return Html(f"{hint}\n\n{question}" if hint else question)
+    """A hint line above the question; plain-text hints (from label()) are escaped here."""
+    if not hint:
+        return Html(question)
+    safe = hint if isinstance(hint, Html) else escape(hint)
+    return Html(f"{safe}\n\n{question}")
 
 
 async def ask_group(update: Update, context: Context, draft: ReportDraft, hint: str = "") -> int:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from bot import jalali
 from db.models import GroupRole, GroupStatus, ReportInput, Role
@@ -132,3 +135,25 @@ async def test_coordinator_sees_only_their_province(harness: Harness) -> None:
     labels = [b for row in zahra.last.buttons for b in row]
     assert "گروه اراک — اراک" in labels
     assert not any("تهران" in b for b in labels)
+
+
+@pytest.mark.parametrize("settings", [{"groups": {"creation": "approval"}}])
+async def test_pending_requests_in_admin(harness: Harness, settings: dict[str, Any]) -> None:
+    admin = harness.admin
+    assert admin is not None
+    reza = await harness.sim.user("رضا")
+    await reza.send("/newgroup")
+    await reza.send("گروه باران")
+    await reza.press("قم")
+    await reza.press("قم")
+    await reza.press("چندحوزه‌ای")
+    await reza.press("✅ ارسال درخواست")
+    await admin.send("/admin")
+    await admin.press("⏳ درخواست‌های گروه")
+    request = admin.last
+    assert "نام: گروه باران" in request.text and "درخواست‌دهنده: رضا" in request.text
+    await admin.press("❌ رد")
+    assert "رد شد" in admin.last.text
+    assert "تأیید نشد" in reza.last.text
+    group = await harness.store.groups.listing(None, "", 10)
+    assert group == []

@@ -454,3 +454,17 @@ async def test_button_of_an_earlier_question_changes_nothing(harness: Harness) -
     assert reza.last.text == question
     draft = await harness.store.state.draft(reza.id, "report")
     assert draft is not None and draft.data["quantity"] == 5
+
+
+async def test_markup_typed_into_a_search_is_shown_as_text(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("3")
+    await reza.press("رد شدن")
+    await reza.press("رد شدن")
+    await reza.press("انتخاب استان و شهرستان")
+    await reza.send("<b>تهران</b> & co")
+    assert reza.last.text.startswith("چیزی با «<b>تهران</b> & co» پیدا نشد")
+    await reza.send("تهران")
+    await reza.send("<i>ری")
+    assert "«<i>ری» پیدا نشد" in reza.last.text
