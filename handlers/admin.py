@@ -17,7 +17,16 @@ from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
 from bot.text import normalize, search_key, to_latin_digits
 from db.models import Group, Role, Volunteer
-from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_text, notify, reply
+from handlers.common import (
+    FREE_TEXT,
+    PRIVATE,
+    canceller,
+    conversation,
+    menu_text,
+    notify,
+    reply,
+    tell_new_leader,
+)
 from handlers.group_view import bad_name_hint, group_name, place_text
 from handlers.new_group import approval_request
 
@@ -436,7 +445,7 @@ async def on_user(update: Update, context: Context) -> int:
         draft,
         t("admin-transferred", group=group.name, name=volunteer.display_name),
     )
-    await notify(context, volunteer.id, t("group-you-were-promoted", group=group.name))
+    await tell_new_leader(context, volunteer.id, t("group-you-were-promoted", group=group.name))
     return END
 
 

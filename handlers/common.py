@@ -20,9 +20,9 @@ from telegram.ext import (
 
 from bot.context import Context
 from bot.flow import END, Callback, answer, strip_buttons
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.keyboards import main_menu
-from bot.principal import Principal
+from bot.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,10 @@ async def reply(
 
 
 async def notify(
-    context: Context, user_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    context: Context,
+    user_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
 ) -> bool:
     """Messages someone other than the sender; a user who blocked (or never started) the bot is
     noted and not written to again until they come back. Returns True when the message went out."""
@@ -82,6 +85,12 @@ async def notify(
         log.warning("could not message %s: %s", user_id, exc)
         return False
     return True
+
+
+async def tell_new_leader(context: Context, user_id: int, text: str) -> None:
+    """Tells someone they now lead a group, with the main menu that now lets them report."""
+    who = await load_principal(context.store, context.config, user_id)
+    await notify(context, user_id, Html(f"{text}\n\n{t('menu-now-leader')}"), menu_for(who))
 
 
 def canceller(kind: str | None) -> Callback:

@@ -14,7 +14,7 @@ from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline, pager, parse_cb
 from bot.principal import load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
-from handlers.common import PRIVATE, menu_for, menu_text, notify, reply
+from handlers.common import PRIVATE, menu_for, menu_text, notify, reply, tell_new_leader
 from handlers.group_view import group_card
 from handlers.onboarding import offer_onboarding
 
@@ -224,7 +224,9 @@ async def _set_role(
         return
     await _render_members(update, context, group)
     if role is GroupRole.LEADER:
-        await notify(context, member.volunteer_id, t("group-you-were-promoted", group=group.name))
+        await tell_new_leader(
+            context, member.volunteer_id, t("group-you-were-promoted", group=group.name)
+        )
 
 
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:

@@ -19,7 +19,16 @@ from bot.principal import load_principal
 from bot.text import normalize, search_key
 from db.models import Group, GroupStatus, Role
 from db.store import Store
-from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_for, notify, reply
+from handlers.common import (
+    FREE_TEXT,
+    PRIVATE,
+    canceller,
+    conversation,
+    menu_for,
+    notify,
+    reply,
+    tell_new_leader,
+)
 from handlers.group_view import bad_name_hint, group_name, invite_link, place_text
 
 log = logging.getLogger(__name__)
@@ -292,11 +301,11 @@ async def _create(update: Update, context: Context, draft: GroupDraft) -> int:
             draft,
             t("newgroup-created", group=group.name, link=link, code=invite.code),
         )
+        context.who = await load_principal(store, context.config, user.id)
+        await reply(update, t("menu-now-leader"), menu_for(context.who))
     else:
         await finish(update, context, draft, t("newgroup-requested", group=group.name))
         await _ask_approval(context, group)
-    context.who = await load_principal(store, context.config, user.id)
-    await reply(update, t("start-welcome-back", name=user.first_name), menu_for(context.who))
     return END
 
 
@@ -363,15 +372,13 @@ async def on_approval(update: Update, context: Context) -> None:
     )
     if group.created_by is None:
         return
-    if invite is not None:
-        notice = t(
-            "approval-you-approved",
-            group=group.name,
-            link=invite_link(context.bot.username, invite.code),
-        )
-    else:
-        notice = t("approval-you-rejected", group=group.name)
-    await notify(context, group.created_by, notice)
+    if invite is None:
+        await notify(context, group.created_by, t("approval-you-rejected", group=group.name))
+        return
+    link = invite_link(context.bot.username, invite.code)
+    await tell_new_leader(
+        context, group.created_by, t("approval-you-approved", group=group.name, link=link)
+    )
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -14,7 +14,6 @@ from bot.context import Context
 from bot.flow import END, answer
 from bot.i18n import t
 from bot.keyboards import button, cb, inline, parse_cb
-from bot.principal import load_principal
 from bot.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
@@ -143,8 +142,6 @@ async def confirm_join(update: Update, context: Context) -> None:
         key = "join-done" if joined else "join-already"
         await query.edit_message_text(t(key, group=group.name))
     if joined:
-        context.who = await load_principal(context.store, context.config, user.id)
-        await reply(update, t("start-welcome-back", name=user.first_name), menu_for(context.who))
         await _tell_leaders(context, group.id, group.name, user.full_name)
 
 

@@ -118,7 +118,8 @@ async def test_rename_and_transfer(harness: Harness) -> None:
     await admin.send("@sara")
     assert await harness.store.groups.role_of(group, sara.id) is GroupRole.LEADER
     assert await harness.store.groups.role_of(group, ali.id) is GroupRole.MEMBER
-    assert "سرگروه گروه" in sara.last.text
+    assert "شما سرگروه «گروه نورِ اراک» شدید" in sara.last.text
+    assert sara.keyboard is not None and ["📝 ثبت گزارش خدمت"] in sara.keyboard
 
 
 async def test_coordinator_sees_only_their_province(harness: Harness) -> None:

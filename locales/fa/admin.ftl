@@ -32,9 +32,9 @@ admin-groups-empty = گروهی پیدا نشد.
 admin-group-rename = ✏️ تغییر نام
 admin-group-merge = 🔀 ادغام در گروه دیگر
 admin-group-transfer = 👤 انتقال سرگروهی
-admin-ask-group-name = نام تازهٔ گروه «{$group}» را بنویسید:
+admin-ask-group-name = نام تازهٔ «{$group}» را بنویسید:
 admin-renamed = نام گروه به «{$group}» تغییر کرد.
-admin-ask-merge-target = گروه «{$group}» در کدام گروه ادغام شود؟ بخشی از نام گروه مقصد را بنویسید:
+admin-ask-merge-target = «{$group}» در کدام گروه ادغام شود؟ بخشی از نام گروه مقصد را بنویسید:
 admin-merge-pick = گروه مقصد را انتخاب کنید:
 admin-merge-confirm =
     همهٔ گزارش‌ها و اعضای «{$source}» به «{$target}» منتقل می‌شود و «{$source}» کنار می‌رود. ادامه می‌دهید؟

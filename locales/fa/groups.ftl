@@ -11,9 +11,9 @@ onboarding-request = ➕ درخواست ساختن گروه
 join-ask-code = کد دعوت گروه را بفرستید (۱۲ حرف و رقم، مثل <code>k7m2p9x4qabc</code>). لینک دعوت را هم می‌توانید همین‌جا بفرستید.
 join-bad-code = این کد دعوت درست نیست. کد را همان‌طور که سرگروه فرستاده بنویسید؛ مثل <code>k7m2p9x4qabc</code>.
 join-invalid = این دعوت دیگر معتبر نیست. از سرگروهتان لینک تازه بخواهید.
-join-already = شما عضو گروه <b>{$group}</b> هستید.
+join-already = شما عضو «{$group}» هستید.
 join-confirm =
-    دعوت به گروه <b>{$group}</b>
+    دعوت به <b>{$group}</b>
     📍 {$place}
     {$specialty}
     👥 {$members} عضو
@@ -22,8 +22,8 @@ join-confirm =
 join-yes = ✅ بله، عضو می‌شوم
 join-no = ✖️ نه
 join-declined = باشد، عضو نشدید.
-join-done = به گروه <b>{$group}</b> خوش آمدید 🌱 از منوی پایین آمار و کارهای گروه را ببینید.
-join-leader-notice = 👋 {$name} با لینک دعوت به گروه <b>{$group}</b> پیوست.
+join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و اعضایش را از «👥 گروه من» ببینید.
+join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پیوست.
 
 newgroup-ask-name = نام گروه را بنویسید؛ مثلاً «گروه جهادی امید».
 newgroup-bad-name = نام گروه باید بین {$min} تا {$max} حرف باشد و حرف داشته باشد. دوباره بنویسید.
@@ -41,12 +41,12 @@ newgroup-create = ✅ ساختن گروه
 newgroup-request = ✅ ارسال درخواست
 newgroup-edit-name = ✏️ نام
 newgroup-created =
-    ✅ گروه <b>{$group}</b> ساخته شد و شما سرگروه آن هستید.
+    ✅ «{$group}» ساخته شد و شما سرگروه آن هستید.
 
     اعضا را با این لینک دعوت کنید:
     {$link}
     یا کد دعوت را بدهید: <code>{$code}</code>
-newgroup-requested = درخواست ساختن گروه <b>{$group}</b> ثبت شد. پس از تأیید مدیر یا هماهنگ‌کنندهٔ استان خبرتان می‌کنیم.
+newgroup-requested = درخواست ساختن «{$group}» ثبت شد. پس از تأیید مدیر یا هماهنگ‌کنندهٔ استان خبرتان می‌کنیم.
 newgroup-pending-notice =
     📝 درخواست ساختن گروه تازه:
     نام: <b>{$group}</b>
@@ -54,15 +54,15 @@ newgroup-pending-notice =
     درخواست‌دهنده: {$name}
 approval-approve = ✅ تأیید
 approval-reject = ❌ رد
-approval-approved = گروه <b>{$group}</b> تأیید شد.
-approval-rejected = درخواست گروه <b>{$group}</b> رد شد.
+approval-approved = «{$group}» تأیید شد.
+approval-rejected = درخواست «{$group}» رد شد.
 approval-already = به این درخواست قبلاً رسیدگی شده است.
 approval-you-approved =
-    ✅ گروه <b>{$group}</b> تأیید شد و شما سرگروه آن هستید.
+    ✅ «{$group}» تأیید شد و شما سرگروه آن هستید.
 
     اعضا را با این لینک دعوت کنید:
     {$link}
-approval-you-rejected = متأسفانه درخواست ساختن گروه <b>{$group}</b> تأیید نشد. برای توضیح با هماهنگ‌کنندهٔ استان تماس بگیرید.
+approval-you-rejected = متأسفانه درخواست ساختن «{$group}» تأیید نشد. برای توضیح با هماهنگ‌کنندهٔ استان تماس بگیرید.
 
 search-none = چیزی با «{$query}» پیدا نشد. از دکمه‌ها انتخاب کنید یا نام دیگری بنویسید.
 search-many = چند مورد با «{$query}» پیدا شد؛ یکی را انتخاب کنید:
@@ -91,7 +91,7 @@ group-revoke-invite = 🚫 لغو لینک دعوت
 group-leave = 🚪 خروج از گروه
 group-step-down = کناره‌گیری از سرگروهی
 group-back-to-card = ↩️ کارت گروه
-group-members-title = اعضای گروه <b>{$group}</b> ({$count} نفر). برای مدیریت هر عضو رویش بزنید:
+group-members-title = اعضای «{$group}» ({$count} نفر). برای مدیریت هر عضو رویش بزنید:
 group-member-leader = ⭐️ {$name}
 group-member-card =
     {$name}
@@ -101,19 +101,20 @@ group-role-member = عضو
 group-remove = ❌ حذف از گروه
 group-promote = ⭐️ سرگروه کردن
 group-demote = برداشتن سرگروهی
-group-remove-confirm = {$name} از گروه <b>{$group}</b> حذف شود؟
+group-remove-confirm = {$name} از «{$group}» حذف شود؟
 group-removed = {$name} از گروه حذف شد.
-group-you-were-removed = شما دیگر عضو گروه <b>{$group}</b> نیستید.
+group-you-were-removed = شما دیگر عضو «{$group}» نیستید.
 group-promoted = {$name} حالا سرگروه است.
-group-you-were-promoted = ⭐️ شما سرگروه گروه <b>{$group}</b> شدید.
+group-you-were-promoted = ⭐️ شما سرگروه «{$group}» شدید.
 group-demoted = {$name} دیگر سرگروه نیست.
 group-last-leader = گروه بدون سرگروه نمی‌ماند. اول یک نفر دیگر را سرگروه کنید.
-group-leave-confirm = از گروه <b>{$group}</b> خارج می‌شوید؟
-group-left = از گروه <b>{$group}</b> خارج شدید.
+group-leave-confirm = از «{$group}» خارج می‌شوید؟
+group-left = از «{$group}» خارج شدید.
 group-invite-new = لینک دعوت تازه ساخته شد و لینک قبلی دیگر کار نمی‌کند.
 group-invite-revoked = لینک دعوت لغو شد.
 group-member-gone = این فرد دیگر عضو گروه نیست.
 group-gone = این گروه دیگر فعال نیست.
 place = {$county}، استان {$province}
 specialty-line = 🏷 تخصص: {$specialty}
-group-you-stepped-down = دیگر سرگروه گروه <b>{$group}</b> نیستید و عضو آن می‌مانید.
+menu-now-leader = از این پس «📝 ثبت گزارش خدمت» در منوی پایین است.
+group-you-stepped-down = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
