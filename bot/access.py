@@ -89,6 +89,7 @@ BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "ng", "prov", "cpage", "county", "spec", "name", "ok", "back", "cancel"),
     **_actions(overseer_of_first_group, "apr", "ok", "no"),
     **_actions(member_of_first, "grp", "card", "leave", "leaveok"),
+    **_actions(anyone, "grps", "page"),
     **_actions(
         leader_of_first,
         "grp",
@@ -122,6 +123,7 @@ BUTTONS: dict[str, Rule] = {
     **_actions(
         reporter,
         "rep",
+        "gpage",
         "camp",
         "area",
         "svc",

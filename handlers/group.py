@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.flow import answer
 from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline, pager, parse_cb
-from bot.principal import load_principal
+from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
 from handlers.common import PRIVATE, menu_for, menu_text, notify, reply, tell_new_leader
 from handlers.group_view import group_card
@@ -21,6 +21,7 @@ from handlers.onboarding import offer_onboarding
 log = logging.getLogger(__name__)
 
 MEMBERS_PER_PAGE = 20
+GROUPS_PER_PAGE = 20
 
 
 async def show_groups(update: Update, context: Context) -> None:
@@ -33,8 +34,21 @@ async def show_groups(update: Update, context: Context) -> None:
     if len(who.memberships) == 1:
         await _send_card(update, context, who.memberships[0].group_id)
         return
-    rows = [[button(m.group_name, cb("grp", "card", m.group_id))] for m in who.memberships]
-    await reply(update, t("group-pick"), inline(rows))
+    await reply(update, t("group-pick"), inline(_pick_rows(who, 0)))
+
+
+def _pick_rows(who: Principal, page: int) -> list[list[InlineKeyboardButton]]:
+    """A page of the user's groups to choose from."""
+    buttons = [button(m.group_name, cb("grp", "card", m.group_id)) for m in who.memberships]
+    return pager(buttons, page, GROUPS_PER_PAGE, 1, cb("grps", "page"))
+
+
+async def on_pick_page(update: Update, context: Context) -> None:
+    """Turns the page of the group choice."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    await answer(update)
+    if data is not None and context.who is not None:
+        await _edit(update, t("group-pick"), _pick_rows(context.who, data.id() or 0))
 
 
 async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboardButton]]:
@@ -297,4 +311,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CommandHandler("group", show_groups, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-group"), show_groups),
         CallbackQueryHandler(on_button, pattern=r"^grp:"),
+        CallbackQueryHandler(on_pick_page, pattern=r"^grps:page:\d+$"),
     ]

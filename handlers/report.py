@@ -64,6 +64,7 @@ from handlers.my_reports import editable
 log = logging.getLogger(__name__)
 
 COUNTIES_PER_PAGE = 24
+GROUPS_PER_PAGE = 20
 VILLAGE_MAX = 100
 PEOPLE_MAX = 10_000_000
 QUANTITY_LIMIT = 10**9  # beyond this a number is a typo, not a report
@@ -186,12 +187,12 @@ def _with_hint(hint: str, question: str) -> Html:
     return Html(f"{safe}\n\n{question}")
 
 
-async def ask_group(update: Update, context: Context, draft: ReportDraft, hint: str = "") -> int:
-    """Asks which group (only when the user leads several)."""
-    assert context.who is not None
-    rows = [
-        [button(m.group_name, cb("rep", "grp", m.group_id))] for m in context.who.reporting_groups
-    ]
+async def ask_group(
+    update: Update, context: Context, draft: ReportDraft, hint: str = "", page: int = 0
+) -> int:
+    """Asks which group (only when the user leads several), a page of them at a time."""
+    buttons = [button(m.group_name, cb("rep", "grp", m.group_id)) for m in _led(context)]
+    rows = pager(buttons, page, GROUPS_PER_PAGE, 1, cb("rep", "gpage"))
     rows.append(_nav(draft, has_previous=False))
     return await _show(
         update, context, draft, Step.GROUP, _with_hint(hint, t("report-ask-group")), rows
@@ -804,6 +805,12 @@ async def _b_group(update: Update, context: Context, draft: ReportDraft, data: C
     return await ask_campaign(update, context, draft)
 
 
+async def _b_group_page(
+    update: Update, context: Context, draft: ReportDraft, data: Callback
+) -> int:
+    return await ask_group(update, context, draft, page=data.id() or 0)
+
+
 async def _b_campaign(update: Update, context: Context, draft: ReportDraft, data: Callback) -> int:
     running = {c.id for c in await _campaigns(context, draft)}
     chosen = data.id()
@@ -924,6 +931,7 @@ async def _b_save(update: Update, context: Context, draft: ReportDraft, data: Ca
 _BUTTONS: dict[str, ButtonAction] = {
     "back": _b_back,
     "grp": _b_group,
+    "gpage": _b_group_page,
     "camp": _b_campaign,
     "area": _b_area,
     "svc": _b_service,

@@ -52,6 +52,7 @@ ACTIONS = {
     "ng:cancel": "anyone",
     "apr:ok:{g}": "overseer_of_group",
     "apr:no:{g}": "overseer_of_group",
+    "grps:page:1": "anyone",
     "grp:card:{g}": "member_of_group",
     "grp:leave:{g}": "member_of_group",
     "grp:leaveok:{g}": "member_of_group",
@@ -86,6 +87,7 @@ ACTIONS = {
     **{
         f"rep:{a}": "reporter"
         for a in (
+            "gpage:1",
             "camp:0",
             "area:1",
             "svc:1",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import aiosqlite
@@ -121,3 +125,29 @@ async def test_roles(store: Store) -> None:
     assert await store.roles.grant(5, Role.ADMIN, None, None)
     assert {g.role for g in await store.roles.of(5)} == {Role.ADMIN, Role.COORDINATOR}
     assert await store.roles.revoke(5, Role.COORDINATOR) == 1
+
+
+def test_cli_migrate_and_backup(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[database]\npath = "{tmp_path / "live.db"}"\n', encoding="utf-8")
+    for args in (["db", "migrate"], ["db", "backup", str(tmp_path / "copy.db")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    assert (
+        "به‌روز است"
+        in subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "db", "migrate"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
+    with contextlib.closing(sqlite3.connect(tmp_path / "copy.db")) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM provinces").fetchone() == (31,)

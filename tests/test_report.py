@@ -468,3 +468,22 @@ async def test_markup_typed_into_a_search_is_shown_as_text(harness: Harness) -> 
     await reza.send("تهران")
     await reza.send("<i>ری")
     assert "«<i>ری» پیدا نشد" in reza.last.text
+
+
+async def test_leader_of_many_groups_pages_through_them(harness: Harness) -> None:
+    reza = await harness.sim.user("رضا")
+    await reza.send("/start")
+    for number in range(25):
+        await harness.group(reza, f"گروه شماره {number + 1}")
+    await reza.send("/report")
+    assert reza.last.text == "گزارش برای کدام گروه است؟"
+    assert len(reza.last.buttons) == 22  # 20 groups, the page turn, Cancel
+    await reza.press("بعدی ◀️")
+    assert len(reza.last.buttons) == 7
+    await reza.press("گروه شماره 9")
+    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
+    await reza.send("/cancel")
+    await reza.send("/group")
+    await reza.press("بعدی ◀️")
+    await reza.press("گروه شماره 9")
+    assert "تعداد اعضا: ۱" in reza.last.text
