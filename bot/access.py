@@ -1,4 +1,4 @@
-"""Who may do what: the principal of an update and the one policy every action passes through.
+"""Who may do what: the one policy every command, menu button and inline button passes through.
 
 Every command and every button is checked here, before any feature handler runs
 (handlers.middleware calls check_access in a negative handler group). Callback data is client
@@ -58,11 +58,6 @@ async def overseer_of_first_group(who: Principal, data: Callback, store: Store) 
     group_id = data.id(0)
     group = await store.groups.get(group_id) if group_id is not None else None
     return group is not None and who.oversees(group.province_id)
-
-
-async def leader(who: Principal, data: Callback, store: Store) -> bool:
-    """Anyone who leads at least one group."""
-    return who.leader
 
 
 async def reporter(who: Principal, data: Callback, store: Store) -> bool:
@@ -167,7 +162,7 @@ def _command(update: Update) -> str | None:
 
 async def check_access(update: Update, context: Context) -> bool:
     """Returns True when the update may go on to the feature handlers; refuses politely if not."""
-    who: Principal | None = getattr(context, "who", None)
+    who = context.who
     if update.callback_query is not None:
         query = update.callback_query
         data = parse_cb(query.data)

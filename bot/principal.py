@@ -34,11 +34,6 @@ class Principal:
         """The active groups the user leads: the groups they may report for."""
         return tuple(m for m in self.led_groups if m.active)
 
-    @property
-    def leader(self) -> bool:
-        """True when the user leads at least one group."""
-        return bool(self.led_groups)
-
     def leads(self, group_id: int | None) -> bool:
         """True when the user leads this group."""
         return any(m.group_id == group_id for m in self.led_groups)
