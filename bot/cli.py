@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
 
             if command == "run":
                 print(label("cli-no-token"))
-            asyncio.run(
-                run_demo(
-                    config, port=getattr(args, "port", 8080), data=getattr(args, "data", ".demo")
-                )
-            )
+            port = getattr(args, "port", 8080)
+            try:
+                asyncio.run(run_demo(config, port=port, data=getattr(args, "data", ".demo")))
+            except OSError as exc:  # the port is taken, most likely
+                raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":
             run_bot(config)
         elif args.db_command == "migrate":
