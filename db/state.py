@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiosqlite
+
 from db.database import Database, utcnow
 
 
@@ -19,6 +21,16 @@ class StoredDraft:
     data: dict[str, Any]
     updated_at: str
     reminded_at: str | None
+
+
+def _draft(row: aiosqlite.Row) -> StoredDraft:
+    return StoredDraft(
+        row["volunteer_id"],
+        row["kind"],
+        json.loads(row["data"]),
+        row["updated_at"],
+        row["reminded_at"],
+    )
 
 
 class StateRepo:
@@ -70,15 +82,7 @@ class StateRepo:
         row = await self.db.fetchone(
             "SELECT * FROM drafts WHERE volunteer_id = ? AND kind = ?", (volunteer_id, kind)
         )
-        if row is None:
-            return None
-        return StoredDraft(
-            row["volunteer_id"],
-            row["kind"],
-            json.loads(row["data"]),
-            row["updated_at"],
-            row["reminded_at"],
-        )
+        return None if row is None else _draft(row)
 
     async def save_draft(self, volunteer_id: int, kind: str, data: dict[str, Any]) -> None:
         """Stores a draft and restarts its idle clock."""
@@ -102,16 +106,7 @@ class StateRepo:
             "SELECT * FROM drafts WHERE kind = ? AND updated_at <= ? ORDER BY updated_at",
             (kind, cutoff),
         )
-        return [
-            StoredDraft(
-                r["volunteer_id"],
-                r["kind"],
-                json.loads(r["data"]),
-                r["updated_at"],
-                r["reminded_at"],
-            )
-            for r in rows
-        ]
+        return [_draft(r) for r in rows]
 
     async def mark_reminded(self, volunteer_id: int, kind: str) -> None:
         """Notes that the idle reminder for a draft was sent."""

@@ -24,21 +24,17 @@ class VolunteerRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def seen(self, user_id: int, first_name: str, last_name: str, username: str) -> bool:
-        """Records a user's current Telegram names; returns True when the user is new."""
+    async def seen(self, user_id: int, first_name: str, last_name: str, username: str) -> None:
+        """Records a user's current Telegram names (one statement, run for every update)."""
         now = utcnow()
-        inserted = await self.db.execute(
+        await self.db.execute(
             "INSERT INTO volunteers (id, first_name, last_name, username, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " first_name = excluded.first_name, last_name = excluded.last_name,"
+            " username = excluded.username, last_seen_at = excluded.last_seen_at,"
+            " blocked_at = NULL",
             (user_id, first_name, last_name, username, now, now),
         )
-        if not inserted:
-            await self.db.execute(
-                "UPDATE volunteers SET first_name = ?, last_name = ?, username = ?,"
-                " last_seen_at = ?, blocked_at = NULL WHERE id = ?",
-                (first_name, last_name, username, now, user_id),
-            )
-        return bool(inserted)
 
     async def get(self, user_id: int) -> Volunteer | None:
         """Returns a volunteer by Telegram id."""
