@@ -4,19 +4,23 @@ Every command and every button is checked here, before any feature handler runs
 (handlers.middleware calls check_access in a negative handler group). Callback data is client
 input: a button whose prefix:action has no rule is refused, and a rule re-checks the ids it
 carries against the database. Handlers then look rows up by id and refuse what does not exist.
+Ids are range-checked once, in bot.keyboards.parse_cb. Typed answers inside a flow are held to
+FLOWS: on every update, each open flow of the person is checked against their role at that moment
+(handlers.middleware.guard_flows), so a role lost mid-flow ends the flow at the next update.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import Context
 from bot.i18n import label, t
-from bot.keyboards import Callback, parse_cb
+from bot.keyboards import MENU_KEYS, Callback, parse_cb
 from bot.principal import Principal
 from db.store import Store
 
@@ -24,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 Rule = Callable[[Principal, Callback, Store], Awaitable[bool]]
+FlowRule = Callable[[Principal, dict[str, Any], Store], Awaitable[bool]]
 
 
 async def anyone(who: Principal, data: Callback, store: Store) -> bool:
@@ -71,6 +76,12 @@ async def reporter_of_first_report(who: Principal, data: Callback, store: Store)
     return report is not None and report.reporter_id == who.user_id
 
 
+async def offered_to_join(who: Principal, data: Callback, store: Store) -> bool:
+    """Someone who was shown an invite (by its code) and has not answered yet."""
+    stored = await store.state.draft(who.user_id, "join")
+    return stored is not None and stored.data.get("invite_id") is not None
+
+
 def _actions(rule: Rule, prefix: str, *actions: str) -> dict[str, Rule]:
     return {f"{prefix}:{action}": rule for action in actions}
 
@@ -80,7 +91,7 @@ def _actions(rule: Rule, prefix: str, *actions: str) -> dict[str, Rule]:
 # and those missing are open to everyone who wrote to the bot.
 BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "onb", "join", "create"),
-    **_actions(anyone, "join", "ok", "no"),
+    **_actions(offered_to_join, "join", "ok", "no"),
     **_actions(anyone, "ng", "prov", "cpage", "county", "spec", "name", "ok", "back", "cancel"),
     **_actions(overseer_of_first_group, "apr", "ok", "no"),
     **_actions(member_of_first, "grp", "card", "leave", "leaveok"),
@@ -152,12 +163,56 @@ MENU: dict[str, tuple[Rule, str]] = {
 }
 
 
+async def _open_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Flows anyone may be in (joining, creating a group)."""
+    return True
+
+
+async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """A report (or an edit of one) only while its writer still leads the group it is for."""
+    report_id = draft.get("report_id")
+    if report_id is not None:
+        report = await store.reports.get(int(report_id))
+        if report is None or report.reporter_id != who.user_id:
+            return False
+    group_id = draft.get("group_id")
+    if group_id is None:
+        return bool(who.reporting_groups)
+    return any(m.group_id == group_id for m in who.reporting_groups)
+
+
+async def _admin_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Appointing people is for admins; changing a group for those who oversee its province."""
+    if draft.get("action") in ("addcoord", "addadmin"):
+        return who.admin
+    group_id = draft.get("group_id")
+    group = await store.groups.get(int(group_id)) if group_id is not None else None
+    return group is not None and who.oversees(group.province_id)
+
+
+# Who may go on with a flow, by the kind of its draft. Checked on every update of its user
+# (typed answers included), so a role lost mid-flow ends the flow at the very next update.
+FLOWS: dict[str, FlowRule] = {
+    "report": _report_flow,
+    "admin": _admin_flow,
+    "group": _open_flow,
+    "join": _open_flow,
+}
+
+
 def _command(update: Update) -> str | None:
     message = update.effective_message
     text = message.text if message and message.text else ""
     if not text.startswith("/"):
         return None
     return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else None
+
+
+def is_menu_or_command(update: Update) -> bool:
+    """True for a command or a main-menu button: what works in the middle of any flow."""
+    message = update.effective_message
+    text = message.text if message and message.text else None
+    return _command(update) is not None or any(text == label(key) for key in MENU_KEYS)
 
 
 async def check_access(update: Update, context: Context) -> bool:

@@ -18,6 +18,7 @@ from db.database import Database
 from db.store import Store
 from handlers import (
     admin,
+    common,
     errors,
     group,
     middleware,
@@ -58,6 +59,12 @@ async def _post_init(app: App) -> None:
         interval=timedelta(hours=6),
         first=timedelta(minutes=1),
         name="forget-processed-updates",
+    )
+    jobs.run_repeating(
+        common.expire_idle_flows,
+        interval=timedelta(minutes=10),
+        first=timedelta(seconds=45),
+        name="idle-flow-expiry",
     )
     jobs.run_repeating(
         report.remind_idle_drafts,

@@ -15,7 +15,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.i18n import label
 
 _PART = re.compile(r"^[a-z0-9_]{1,16}$")
+_ID = re.compile(r"\d{1,16}")
 MAX_CALLBACK_BYTES = 64
+# Ids in callback data are row ids, page numbers and Telegram user ids (at most 52 bits): all
+# non-negative and far below SQLite's 64-bit limit. Anything else is forged and refused here.
+MAX_ID = 2**53 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ def cb(prefix: str, action: str, *ids: int) -> str:
     """Builds callback data; raises ValueError if it would break Telegram's 64-byte limit."""
     if not (_PART.match(prefix) and _PART.match(action)):
         raise ValueError(f"bad callback part: {prefix}:{action}")
+    if any(not 0 <= int(i) <= MAX_ID for i in ids):
+        raise ValueError(f"callback id out of range: {ids}")
     data = ":".join([prefix, action, *(str(int(i)) for i in ids)])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {data}")
@@ -50,7 +56,7 @@ def parse_cb(data: str | None) -> Callback | None:
         return None
     ids: list[int] = []
     for part in parts[2:]:
-        if not re.fullmatch(r"-?\d{1,19}", part):
+        if not _ID.fullmatch(part) or int(part) > MAX_ID:
             return None
         ids.append(int(part))
     return Callback(parts[0], parts[1], tuple(ids))
@@ -59,6 +65,11 @@ def parse_cb(data: str | None) -> Callback | None:
 def button(text: str, data: str) -> InlineKeyboardButton:
     """One inline button with callback data."""
     return InlineKeyboardButton(text, callback_data=data)
+
+
+def url_button(text: str, url: str) -> InlineKeyboardButton:
+    """One inline button that opens a link."""
+    return InlineKeyboardButton(text, url=url)
 
 
 def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
@@ -98,6 +109,10 @@ def pager(
     if turn:
         rows.append(turn)
     return rows
+
+
+# Every main-menu button, by locale key; a press arrives as the button's text.
+MENU_KEYS = ("menu-report", "menu-my-reports", "menu-group", "menu-help", "menu-admin")
 
 
 def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:

@@ -84,6 +84,13 @@ class StateRepo:
         )
         return None if row is None else _draft(row)
 
+    async def drafts_of(self, volunteer_id: int) -> list[StoredDraft]:
+        """Returns every draft of a volunteer (one per kind of flow)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM drafts WHERE volunteer_id = ? ORDER BY kind", (volunteer_id,)
+        )
+        return [_draft(r) for r in rows]
+
     async def save_draft(self, volunteer_id: int, kind: str, data: dict[str, Any]) -> None:
         """Stores a draft and restarts its idle clock."""
         await self.db.execute(

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import Context
 from bot.flow import END, Draft, answer, finish, resume_draft, show
 from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import MAX_ID, Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
 from bot.text import normalize, search_key, to_latin_digits
 from db.models import Group, Role, Volunteer
@@ -399,8 +399,9 @@ async def begin(update: Update, context: Context) -> int:
 
 async def _find_user(context: Context, text: str) -> Volunteer | None:
     text = to_latin_digits(text.strip())
-    if text.lstrip("-").isdigit():
-        return await context.store.volunteers.get(int(text))
+    if text.isdigit():
+        user_id = int(text)
+        return await context.store.volunteers.get(user_id) if user_id <= MAX_ID else None
     return await context.store.volunteers.find_by_username(text)
 
 
@@ -517,6 +518,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
                 AdminStep.NAME: [MessageHandler(FREE_TEXT, on_name)],
                 AdminStep.MERGE: [MessageHandler(FREE_TEXT, on_merge_search)],
             },
+            kind=AdminDraft.KIND,
             cancel=canceller(AdminDraft.KIND),
             prefix="adm",
         ),

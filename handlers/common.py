@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
@@ -21,7 +22,7 @@ from telegram.ext import (
 from bot.context import Context
 from bot.flow import END, Callback, answer, strip_buttons
 from bot.i18n import Html, label, t
-from bot.keyboards import main_menu
+from bot.keyboards import MENU_KEYS, main_menu
 from bot.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,7 @@ def menu_text(key: str) -> filters.MessageFilter:
     return filters.Text([label(key)])
 
 
-MENU_BUTTONS = (
-    menu_text("menu-report")
-    | menu_text("menu-my-reports")
-    | menu_text("menu-group")
-    | menu_text("menu-help")
-    | menu_text("menu-admin")
-)
+MENU_BUTTONS = filters.Text([label(key) for key in MENU_KEYS])
 # Text a step of a conversation may take as its answer: not a command, not a menu button.
 FREE_TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND & ~MENU_BUTTONS
 
@@ -118,16 +113,78 @@ async def busy(update: Update, context: Context) -> None:
     await reply(update, t("busy"))
 
 
+class FlowConversation(ConversationHandler[Context]):
+    """A conversation whose draft (of kind `kind`) is its truth: without the draft it has ended."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def is_open(self, chat_id: int, user_id: int) -> bool:
+        """True when this conversation has a state for the user in that chat."""
+        return (chat_id, user_id) in self._conversations
+
+    def end_for(self, chat_id: int, user_id: int) -> None:
+        """Ends the user's conversation in that chat (persisted with the next update)."""
+        # PTB 22 has no public way to end a conversation from outside its handlers;
+        # _update_state is how the handler itself ends one, persistence included.
+        self._update_state(self.END, (chat_id, user_id))
+
+
+# How a notice names a flow, by the kind of its draft.
+FLOW_NAMES = {
+    "report": "flow-name-report",
+    "admin": "flow-name-admin",
+    "group": "flow-name-group",
+    "join": "flow-name-join",
+}
+# Flows that end quietly after a day idle (the report has its own reminder and notice).
+QUIET_EXPIRY = ("admin", "group", "join")
+
+
+def flows(context: Context) -> list[FlowConversation]:
+    """The application's conversations that are backed by a draft."""
+    return [h for h in context.application.handlers.get(0, []) if isinstance(h, FlowConversation)]
+
+
+async def end_flow(context: Context, user_id: int, kind: str) -> None:
+    """Ends a person's flow of one kind: its draft, its buttons and its conversation state."""
+    stored = await context.store.state.draft(user_id, kind)
+    if stored is not None:
+        await strip_buttons(context, user_id, stored.data.get("panel"))
+        await context.store.state.delete_draft(user_id, kind)
+    for flow in flows(context):
+        if flow.kind == kind:
+            flow.end_for(user_id, user_id)
+
+
+async def expire_idle_flows(context: Context) -> None:
+    """Ends admin, group-creation and join flows left idle past the report's expiry time.
+
+    The person is told once (an unanswered invite offer just loses its buttons).
+    """
+    idle = timedelta(hours=context.config.report.expiry_hours)
+    for kind in QUIET_EXPIRY:
+        for stored in await context.store.state.idle_drafts(kind, idle):
+            await end_flow(context, stored.volunteer_id, kind)
+            if kind != "join":
+                text = t("flow-expired-notice", flow=label(FLOW_NAMES[kind]))
+                await notify(context, stored.volunteer_id, text)
+
+
 def conversation(
     name: str,
     entry_points: Sequence[BaseHandler[Update, Context, Any]],
     states: dict[Any, list[BaseHandler[Update, Context, Any]]],
     *,
+    kind: str,
     cancel: Callback = cancel_flow,
     prefix: str | None = None,
-) -> ConversationHandler[Context]:
+) -> FlowConversation:
     """A persistent, named conversation per user and chat, as every flow of the bot is.
 
+    `kind` names its draft: a conversation whose draft is gone (expired, cancelled, revoked)
+    is ended before the next update reaches it (see handlers.middleware).
     /cancel and the flow's «انصراف» button (prefix:cancel) end it; a menu button or another
     command in the middle gets a short "finish or cancel" instead of starting a second flow.
     """
@@ -139,7 +196,8 @@ def conversation(
         # Button presses are tracked per user and chat on purpose: bot.flow's panel check makes
         # only the newest question's buttons act, which is what per_message would give.
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        return ConversationHandler(
+        return FlowConversation(
+            kind,
             entry_points=list(entry_points),
             states=states,
             fallbacks=fallbacks,

@@ -1,17 +1,50 @@
-"""Runs before every feature handler: records who wrote and decides what they may do."""
+"""Runs before every feature handler: keeps to private chats, records who wrote, ends flows that
+lost their draft or their permission, and decides what the user may do."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
-from bot.access import check_access
+from bot.access import FLOWS, check_access, is_menu_or_command
 from bot.context import Context
+from bot.flow import answer
+from bot.i18n import label, t
+from bot.keyboards import inline, url_button
 from bot.principal import load_principal
+from handlers.common import FLOW_NAMES, end_flow, flows, menu_for, reply
 
 log = logging.getLogger(__name__)
+
+
+def _addressed_to_us(update: Update, username: str) -> bool:
+    """True for a command in a group that is meant for this bot (`/x` or `/x@thisbot`)."""
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    if not text.startswith("/"):
+        return False
+    command = text.split(maxsplit=1)[0]
+    return "@" not in command or command.split("@", 1)[1].lower() == username.lower()
+
+
+async def stay_private(update: Update, context: Context) -> None:
+    """Keeps the bot quiet outside private chats: never a refusal or a flow in public.
+
+    A command meant for the bot in a group gets one pointer with a button that opens the private
+    chat; channel posts, other messages and button presses there change nothing.
+    """
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE or update.my_chat_member is not None:
+        return
+    if update.callback_query is not None:
+        await answer(update, label("private-only"), alert=True)
+    elif chat.type != ChatType.CHANNEL and _addressed_to_us(update, context.bot.username):
+        link = f"https://t.me/{context.bot.username}"
+        await reply(update, t("private-only"), inline([[url_button(label("open-private"), link)]]))
+    raise ApplicationHandlerStop
 
 
 async def identify(update: Update, context: Context) -> None:
@@ -25,6 +58,39 @@ async def identify(update: Update, context: Context) -> None:
     context.who = await load_principal(context.store, context.config, user.id)
 
 
+async def guard_flows(update: Update, context: Context) -> None:
+    """Holds every open flow to its draft and to the person's role at this very update.
+
+    A conversation whose draft is gone (expired, finished elsewhere) ends quietly, so that the
+    person can start again. A flow the person may no longer go on with (a role revoked mid-flow)
+    ends with a short notice and the menu of their role now; the update that found it goes no
+    further unless it is a command or a menu button, which then work as usual.
+    """
+    who = context.who
+    chat = update.effective_chat
+    if who is None or chat is None:
+        return
+    drafts = {d.kind: d for d in await context.store.state.drafts_of(who.user_id)}
+    for flow in flows(context):
+        if flow.kind not in drafts and flow.is_open(chat.id, who.user_id):
+            flow.end_for(chat.id, who.user_id)
+    revoked = []
+    for kind, draft in drafts.items():
+        rule = FLOWS.get(kind)
+        if rule is None or not await rule(who, draft.data, context.store):
+            log.info("ending %s flow of user %s: permission lost", kind, who.user_id)
+            await end_flow(context, who.user_id, kind)
+            revoked.append(kind)
+    named = [label(FLOW_NAMES[kind]) for kind in revoked if kind in FLOW_NAMES]
+    if not named:
+        return
+    await answer(update)
+    names = "، ".join(named)
+    await reply(update, t("flow-revoked", flow=names), menu_for(who))
+    if not is_menu_or_command(update):
+        raise ApplicationHandlerStop
+
+
 async def authorize(update: Update, context: Context) -> None:
     """Stops any command or button the user may not use, with a polite refusal."""
     if not await check_access(update, context):
@@ -32,8 +98,10 @@ async def authorize(update: Update, context: Context) -> None:
 
 
 def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:
-    """The checks, by handler group; negative groups run before every feature."""
+    """The checks, by handler group; negative groups run before every feature, in this order."""
     return {
+        -200: [TypeHandler(Update, stay_private)],
         -100: [TypeHandler(Update, identify)],
+        -75: [TypeHandler(Update, guard_flows)],
         -50: [TypeHandler(Update, authorize)],
     }

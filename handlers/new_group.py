@@ -398,6 +398,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
                 NewGroup.SPECIALTY: [MessageHandler(FREE_TEXT, use_buttons), buttons],
                 NewGroup.CONFIRM: [MessageHandler(FREE_TEXT, use_buttons), buttons],
             },
+            kind=GroupDraft.KIND,
             cancel=canceller(GroupDraft.KIND),
             prefix="ng",
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from enum import IntEnum
@@ -11,13 +12,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import END, answer
-from bot.i18n import t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.flow import END, Draft, answer, drop_draft, load_draft, on_panel, save_draft
+from bot.i18n import label, t
+from bot.keyboards import button, cb, inline
 from bot.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
-from handlers.common import FREE_TEXT, PRIVATE, conversation, menu_for, notify, reply
+from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_for, notify, reply
 from handlers.group_view import INVITE_PREFIX, place_text, specialty_text
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,19 @@ class JoinState(IntEnum):
     """Steps of the join-by-code conversation."""
 
     CODE = 1
+
+
+@dataclasses.dataclass
+class JoinDraft(Draft):
+    """A person's pending join: waiting for a code, or an offer of one invite to confirm.
+
+    The confirmation buttons carry no id: they act on the invite this person was offered, which
+    only its code (a secret) could lead to. A forged press without an offer changes nothing.
+    """
+
+    KIND = "join"
+
+    invite_id: int | None = None
 
 
 def parse_code(text: str) -> str | None:
@@ -74,14 +88,12 @@ async def offer_join(update: Update, context: Context, code: str) -> None:
         members=group.member_count,
     )
     markup = inline(
-        [
-            [
-                button(t("join-yes"), cb("join", "ok", invite.id)),
-                button(t("join-no"), cb("join", "no", invite.id)),
-            ]
-        ]
+        [[button(t("join-yes"), cb("join", "ok")), button(t("join-no"), cb("join", "no"))]]
     )
-    await reply(update, text, markup)
+    chat = update.effective_chat
+    assert chat is not None
+    sent = await chat.send_message(text, reply_markup=markup)
+    await save_draft(context, JoinDraft(invite_id=invite.id, panel=sent.message_id))
 
 
 async def ask_code(update: Update, context: Context) -> int:
@@ -90,6 +102,7 @@ async def ask_code(update: Update, context: Context) -> int:
     if context.args:
         await on_code(update, context)
         return END
+    await save_draft(context, JoinDraft())
     await reply(update, t("join-ask-code"))
     return JoinState.CODE
 
@@ -102,25 +115,28 @@ async def on_code(update: Update, context: Context) -> int:
     if code is None:
         await reply(update, t("join-bad-code"))
         return JoinState.CODE
+    await drop_draft(context, JoinDraft.KIND)
     await offer_join(update, context, code)
     return END
 
 
 async def confirm_join(update: Update, context: Context) -> None:
-    """Joins the group after the user confirmed, re-checking the invite on the server."""
+    """Joins the group this person was offered, re-checking the invite on the server."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
-    invite_id = data.id() if data else None
     user = update.effective_user
-    if data is None or invite_id is None or user is None:
+    if query is None or user is None:
         return
-    if data.action == "no":
-        await answer(update)
-        if query and query.message:
-            await query.edit_message_text(t("join-declined"))
+    draft = await load_draft(context, JoinDraft)
+    if draft is None or draft.invite_id is None or not on_panel(update, draft):
+        await answer(update, label("stale-button"), alert=True)
+        return
+    await answer(update)
+    await drop_draft(context, JoinDraft.KIND)
+    if query.data and query.data.startswith(cb("join", "no")):
+        await query.edit_message_text(t("join-declined"))
         return
     store = context.store
-    invite = await store.groups.invite(invite_id)
+    invite = await store.groups.invite(draft.invite_id)
     group = await store.groups.get(invite.group_id) if invite else None
     if (
         invite is None
@@ -128,19 +144,15 @@ async def confirm_join(update: Update, context: Context) -> None:
         or not invite.valid
         or group.status is not GroupStatus.ACTIVE
     ):
-        await answer(update)
-        if query and query.message:
-            await query.edit_message_text(t("join-invalid"))
+        await query.edit_message_text(t("join-invalid"))
         return
-    await answer(update)
     async with store.db.transaction():
         joined = await store.groups.add_member(group.id, user.id, GroupRole.MEMBER)
         if joined:
             await store.groups.use_invite(invite.id)
             await store.audit.record(user.id, "join", "group", group.id, invite=invite.id)
-    if query and query.message:
-        key = "join-done" if joined else "join-already"
-        await query.edit_message_text(t(key, group=group.name))
+    key = "join-done" if joined else "join-already"
+    await query.edit_message_text(t(key, group=group.name))
     if joined:
         await _tell_leaders(context, group.id, group.name, user.full_name)
 
@@ -164,6 +176,8 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
                 CallbackQueryHandler(ask_code, pattern=r"^onb:join$"),
             ],
             states={JoinState.CODE: [MessageHandler(FREE_TEXT, on_code)]},
+            kind=JoinDraft.KIND,
+            cancel=canceller(JoinDraft.KIND),
         ),
-        CallbackQueryHandler(confirm_join, pattern=r"^join:(ok|no):"),
+        CallbackQueryHandler(confirm_join, pattern=r"^join:(ok|no)(:|$)"),
     ]

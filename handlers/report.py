@@ -1103,6 +1103,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
                 CallbackQueryHandler(begin_edit, pattern=r"^myr:edit:\d+$"),
             ],
             states={step: common for step in Step},
+            kind=ReportDraft.KIND,
             cancel=canceller(ReportDraft.KIND),
             prefix="rep",
         ),

@@ -72,12 +72,6 @@ async def on_my_status(update: Update, context: Context) -> None:
         log.info("user %s blocked the bot", change.chat.id)
 
 
-async def not_private(update: Update, context: Context) -> None:
-    """Asks to talk in private when a command is sent in a group."""
-    if update.effective_message:
-        await update.effective_message.reply_text(t("private-only"))
-
-
 async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> None:
     """Registers the command list with Persian descriptions (admins also see /admin)."""
     commands = [
@@ -114,7 +108,6 @@ def fallbacks() -> list[BaseHandler[Update, Context, Any]]:
     """What answers updates no feature took; registered after every feature."""
     return [
         CommandHandler("cancel", cancel, filters=PRIVATE),
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, not_private),
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, unknown),
         CallbackQueryHandler(stale),
     ]

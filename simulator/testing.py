@@ -145,6 +145,7 @@ class Sent:
     chat_id: int
     message_ids: list[int]
     update_ids: list[int]
+    callback_query_id: str | None = None  # set for a button press
 
     @property
     def update_id(self) -> int | None:
@@ -307,6 +308,12 @@ class SimUser:
         """Text of the latest answerCallbackQuery given to this user."""
         answer = self._view.get("last_answer")
         return answer.get("text") if answer else None
+
+    @property
+    def last_answer_query(self) -> str | None:
+        """Id of the latest callback query the bot answered for this user."""
+        query: str | None = self._view.get("last_answer_query")
+        return query
 
     @property
     def blocked(self) -> bool:
@@ -543,7 +550,12 @@ class SimClient:
 
     async def settle(self, data: dict[str, Any], *, wait: bool = True) -> Sent:
         """Waits for the updates an action produced, then refreshes what tests read."""
-        sent = Sent(data.get("chat_id", 0), data.get("message_ids", []), data.get("update_ids", []))
+        sent = Sent(
+            data.get("chat_id", 0),
+            data.get("message_ids", []),
+            data.get("update_ids", []),
+            data.get("callback_query_id"),
+        )
         if wait and sent.update_ids:
             if self.wait_processed is None:
                 await self.wait(max(sent.update_ids))

@@ -1,140 +1,172 @@
-"""Who may do what: every button × every role, with forged callback data, end to end.
+"""Who may do what: every button × every role × forged ids, generated from the policy table.
 
-The expected rights are written here independently of bot.access, so that a change of the
-policy (or a new button without a rule) shows up as a failing test.
+The test knows, for each rule of bot.access, who holds it in a world of two groups in two
+provinces; the matrix of presses is generated from bot.access.BUTTONS, so a new button kind is
+pressed by every role the day its rule is added. A scan of the code finds every callback action
+the bot can emit, and fails when one has no rule or no id template here.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from bot import jalali
 from bot.access import BUTTONS
+from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Photo, ReportInput, Role
 from simulator.testing import SimUser
 from tests.conftest import Harness
 
+ROOT = Path(__file__).resolve().parent.parent
 ROLES = (
     "head_admin",
     "admin",
     "coord_here",
     "coord_there",
     "leader",
-    "other_leader",
     "member",
+    "other_leader",
+    "other_member",
     "outsider",
 )
-WHO = {
-    "anyone": set(ROLES),
-    "admin": {"head_admin", "admin"},
-    "overseer": {"head_admin", "admin", "coord_here", "coord_there"},
-    "overseer_of_group": {"head_admin", "admin", "coord_here"},
-    "leader_of_group": {"leader"},
-    "member_of_group": {"leader", "member"},
-    "reporter": {"leader", "other_leader"},
-    "reporter_of_report": {"leader"},
+# Who holds each rule when the ids in the data are those of group A (Markazi: «leader» leads it,
+# «member» is in it, its report is the leader's) or of group B (Tehran: the «other_» people).
+HOLDERS: dict[str, tuple[set[str], set[str]]] = {
+    "anyone": (set(ROLES), set(ROLES)),
+    "admin": ({"head_admin", "admin"}, {"head_admin", "admin"}),
+    "overseer": (
+        {"head_admin", "admin", "coord_here", "coord_there"},
+        {"head_admin", "admin", "coord_here", "coord_there"},
+    ),
+    "reporter": ({"leader", "other_leader"}, {"leader", "other_leader"}),
+    "offered_to_join": (set(), set()),  # nobody here was shown an invite
+    "leader_of_first": ({"leader"}, {"other_leader"}),
+    "member_of_first": ({"leader", "member"}, {"other_leader", "other_member"}),
+    "overseer_of_first_group": (
+        {"head_admin", "admin", "coord_here"},
+        {"head_admin", "admin", "coord_there"},
+    ),
+    "reporter_of_first_report": ({"leader"}, {"other_leader"}),
 }
-# Every button of the bot and who may press it. {g} is the group, {m} the member, {r} the report.
-ACTIONS = {
-    "onb:join": "anyone",
-    "onb:create": "anyone",
-    "join:ok:1": "anyone",
-    "join:no:1": "anyone",
-    "ng:prov:1": "anyone",
-    "ng:cpage:1": "anyone",
-    "ng:county:1": "anyone",
-    "ng:spec:1": "anyone",
-    "ng:name": "anyone",
-    "ng:ok": "anyone",
-    "ng:back": "anyone",
-    "ng:cancel": "anyone",
-    "apr:ok:{g}": "overseer_of_group",
-    "apr:no:{g}": "overseer_of_group",
-    "grps:page:1": "anyone",
-    "grp:card:{g}": "member_of_group",
-    "grp:leave:{g}": "member_of_group",
-    "grp:leaveok:{g}": "member_of_group",
-    "grp:members:{g}:0": "leader_of_group",
-    "grp:member:{g}:{m}": "leader_of_group",
-    "grp:remove:{g}:{m}": "leader_of_group",
-    "grp:removeok:{g}:{m}": "leader_of_group",
-    "grp:promote:{g}:{m}": "leader_of_group",
-    "grp:demote:{g}:{m}": "leader_of_group",
-    "grp:invite:{g}": "leader_of_group",
-    "grp:revoke:{g}": "leader_of_group",
-    "adm:menu": "overseer",
-    "adm:groups:0": "overseer",
-    "adm:pending": "overseer",
-    "adm:cancel": "overseer",
-    "adm:coords": "admin",
-    "adm:coord:{m}": "admin",
-    "adm:addcoord": "admin",
-    "adm:addprov:{m}": "admin",
-    "adm:cprov:{m}:1": "admin",
-    "adm:rmcoord:{m}:1": "admin",
-    "adm:admins": "admin",
-    "adm:addadmin": "admin",
-    "adm:rmadmin:{m}": "admin",
-    "adm:group:{g}": "overseer_of_group",
-    "adm:rename:{g}": "overseer_of_group",
-    "adm:merge:{g}": "overseer_of_group",
-    "adm:transfer:{g}": "overseer_of_group",
-    "adm:mergeto:{g}:{h}": "overseer_of_group",
-    "adm:mergeok:{g}:{h}": "overseer_of_group",
-    "rep:grp:{g}": "leader_of_group",
-    **{
-        f"rep:{a}": "reporter"
-        for a in (
-            "gpage:1",
-            "camp:0",
-            "area:1",
-            "svc:1",
-            "bigok",
-            "bigno",
-            "skip",
-            "same",
-            "pick",
-            "loc",
-            "prov:1",
-            "cpage:1",
-            "county:1",
-            "day:0",
-            "pdone",
-            "nophoto",
-            "edit:1",
-            "save",
-            "back",
-            "cancel",
-            "resume",
-        )
-    },
-    "myr:edit:{r}": "reporter_of_report",
-    "myr:del:{r}": "reporter_of_report",
-    "myr:delok:{r}": "reporter_of_report",
-    "myr:keep:{r}": "reporter_of_report",
+SCOPED = {k for k, (a, b) in HOLDERS.items() if a != b}
+# The ids each action carries: {g} a group, {m} one of its members, {r} its report, {h} the
+# other group (a merge target), {p} a province; plain numbers are pages and catalogue ids.
+IDS: dict[str, str] = {
+    "onb:join": "",
+    "onb:create": "",
+    "join:ok": "",
+    "join:no": "",
+    "ng:prov": "1",
+    "ng:cpage": "1",
+    "ng:county": "1",
+    "ng:spec": "1",
+    "ng:name": "",
+    "ng:ok": "",
+    "ng:back": "",
+    "ng:cancel": "",
+    "apr:ok": "{g}",
+    "apr:no": "{g}",
+    "grps:page": "1",
+    "grp:card": "{g}",
+    "grp:leave": "{g}",
+    "grp:leaveok": "{g}",
+    "grp:members": "{g}:0",
+    "grp:member": "{g}:{m}",
+    "grp:remove": "{g}:{m}",
+    "grp:removeok": "{g}:{m}",
+    "grp:promote": "{g}:{m}",
+    "grp:demote": "{g}:{m}",
+    "grp:invite": "{g}",
+    "grp:revoke": "{g}",
+    "adm:menu": "",
+    "adm:groups": "0",
+    "adm:pending": "",
+    "adm:cancel": "",
+    "adm:coords": "",
+    "adm:coord": "{m}",
+    "adm:addcoord": "",
+    "adm:addprov": "{m}",
+    "adm:cprov": "{m}:{p}",
+    "adm:rmcoord": "{m}:{p}",
+    "adm:admins": "",
+    "adm:addadmin": "",
+    "adm:rmadmin": "{m}",
+    "adm:group": "{g}",
+    "adm:rename": "{g}",
+    "adm:merge": "{g}",
+    "adm:transfer": "{g}",
+    "adm:mergeto": "{g}:{h}",
+    "adm:mergeok": "{g}:{h}",
+    "rep:grp": "{g}",
+    "rep:gpage": "1",
+    "rep:camp": "0",
+    "rep:area": "1",
+    "rep:svc": "1",
+    "rep:bigok": "",
+    "rep:bigno": "",
+    "rep:skip": "",
+    "rep:same": "",
+    "rep:pick": "",
+    "rep:loc": "",
+    "rep:prov": "1",
+    "rep:cpage": "1",
+    "rep:county": "1",
+    "rep:day": "0",
+    "rep:pdone": "",
+    "rep:nophoto": "",
+    "rep:edit": "1",
+    "rep:save": "",
+    "rep:back": "",
+    "rep:cancel": "",
+    "rep:resume": "",
+    "myr:edit": "{r}",
+    "myr:del": "{r}",
+    "myr:delok": "{r}",
+    "myr:keep": "{r}",
 }
+# Ids no button ever carries: each replaces the ids of an action (or is added to one without).
+BAD_IDS = ("99999999999999999999", "9223372036854775808", "-1", "x", "1.5", "")
+MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1" * 60, "رپ:ناحیه")
+TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
 
 
-def test_every_button_of_the_policy_is_in_the_matrix() -> None:
-    keys = set()
-    for data in ACTIONS:
-        parsed = parse_cb(data.format(g=1, m=1, r=1, h=1))
-        assert parsed is not None, data
-        keys.add(f"{parsed.prefix}:{parsed.action}")
-    assert keys == set(BUTTONS)
+def _emitted_actions() -> set[str]:
+    """Every prefix:action the code can put in a button."""
+    code = "\n".join(
+        p.read_text("utf-8") for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py")
+    )
+    found = {f"{p}:{a}" for p, a in re.findall(r'\bcb\(\s*"(\w+)",\s*"(\w+)"', code)}
+    for prefix in re.findall(r'\bnav_row\(\s*"(\w+)"', code):
+        found |= {f"{prefix}:back", f"{prefix}:cancel"}
+    return found
 
 
-async def _snapshot(harness: Harness) -> list[object]:
-    tables = ["memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log"]
-    return [
-        [tuple(row) for row in await harness.store.db.fetchall(f"SELECT * FROM {table}")]
-        for table in tables
-    ]
+def test_every_emitted_action_has_a_rule_and_a_forgery_case() -> None:
+    emitted = _emitted_actions()
+    assert emitted, "the scan found no buttons"
+    assert not emitted - set(BUTTONS), f"buttons without a rule: {emitted - set(BUTTONS)}"
+    assert set(BUTTONS) == set(IDS), f"rules without ids here: {set(BUTTONS) ^ set(IDS)}"
+    assert {rule.__name__ for rule in BUTTONS.values()} <= set(HOLDERS)
 
 
-async def _people(harness: Harness) -> tuple[dict[str, SimUser], int, int, int, int]:
+class World:
+    """Two groups in two provinces, the people around them, and one report of each."""
+
+    def __init__(self, users: dict[str, SimUser], ids: tuple[dict[str, int], dict[str, int]]):
+        self.users = users
+        self.ids = ids
+
+    def data(self, action: str, side: int) -> str:
+        """Callback data for an action with the ids of group A (side 0) or B (side 1)."""
+        ids = IDS[action].format(**self.ids[side])
+        return f"{action}:{ids}" if ids else action
+
+
+async def _world(harness: Harness) -> World:
     sim, store = harness.sim, harness.store
     assert harness.admin is not None
     users = {"head_admin": harness.admin}
@@ -142,67 +174,112 @@ async def _people(harness: Harness) -> tuple[dict[str, SimUser], int, int, int, 
         users[role] = await sim.user(role)
         await users[role].send("/start")
     await store.roles.grant(users["admin"].id, Role.ADMIN, None, None)
-    await harness.coordinator(users["coord_here"], "مرکزی")
-    await harness.coordinator(users["coord_there"], "تهران")
-    group = await harness.group(users["leader"], members=(users["member"],))
-    other = await harness.group(users["other_leader"], "گروه دیگر", "اراک")
-    county = (await store.places.search_counties("اراک"))[0]
-    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
-    yesterday = jalali.today() - timedelta(days=1)
-    data = ReportInput(
-        group,
-        None,
-        service.id,
-        5,
-        None,
-        None,
-        county.province_id,
-        county.id,
-        "",
-        None,
-        None,
-        yesterday,
-        "",
-        (Photo("file", "unique"),),
+    here = await harness.coordinator(users["coord_here"], "مرکزی")
+    there = await harness.coordinator(users["coord_there"], "تهران")
+    group_a = await harness.group(users["leader"], "گروه امید", "اراک", (users["member"],))
+    group_b = await harness.group(
+        users["other_leader"], "گروه مهر", "تهران", (users["other_member"],)
     )
-    report, _ = await store.reports.create(data, users["leader"].id, "key-1", 1405)
-    return users, group, other, users["member"].id, report.id
+    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
+    reports = []
+    for leader, group, county in (("leader", group_a, "اراک"), ("other_leader", group_b, "تهران")):
+        place = (await store.places.search_counties(county))[0]
+        data = ReportInput(
+            group,
+            None,
+            service.id,
+            5,
+            None,
+            None,
+            place.province_id,
+            place.id,
+            "",
+            None,
+            None,
+            jalali.today() - timedelta(days=1),
+            "",
+            (Photo(f"file-{leader}", f"unique-{leader}"),),
+        )
+        report, _ = await store.reports.create(data, users[leader].id, f"key-{leader}", 1405)
+        reports.append(report.id)
+    a = {"g": group_a, "h": group_b, "m": users["member"].id, "r": reports[0], "p": here}
+    b = {"g": group_b, "h": group_a, "m": users["other_member"].id, "r": reports[1], "p": there}
+    return World(users, (a, b))
+
+
+async def _snapshot(harness: Harness) -> list[object]:
+    return [
+        [tuple(row) for row in await harness.store.db.fetchall(f"SELECT * FROM {table}")]
+        for table in (*TABLES, "drafts")
+    ]
+
+
+async def _press(user: SimUser, data: str) -> str | None:
+    """Presses forged data on the user's latest message; the press must be answered."""
+    sent = await user.press_data(user.last.message_id, data)
+    assert sent.callback_query_id is not None
+    assert user.last_answer_query == sent.callback_query_id, f"{data!r} was not answered"
+    return user.last_answer
 
 
 async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -> None:
-    users, group, other, member, report = await _people(harness)
-    refused = 0
-    for role, user in users.items():
-        for template, kind in ACTIONS.items():
-            if role in WHO[kind]:
-                continue
-            data = template.format(g=group, m=member, r=report, h=other)
-            before = await _snapshot(harness)
-            await user.press_data(user.last.message_id, data)
-            assert user.last_answer == "اجازهٔ این کار را ندارید.", (role, data, user.last_answer)
-            assert await _snapshot(harness) == before, (role, data)
-            refused += 1
-    assert refused > 150
+    world = await _world(harness)
+    refusals = {label("not-allowed"), label("stale-button")}
+    pressed = 0
+    for action, rule in BUTTONS.items():
+        sides = (0, 1) if rule.__name__ in SCOPED else (0,)
+        for side in sides:
+            data = world.data(action, side)
+            for role, user in world.users.items():
+                if role in HOLDERS[rule.__name__][side]:
+                    continue
+                before = await _snapshot(harness)
+                assert await _press(user, data) in refusals, (role, data)
+                assert await _snapshot(harness) == before, (role, data)
+                pressed += 1
+    assert pressed > 400
+    assert not [m for u in world.users.values() for m in u.messages if "مشکلی پیش آمد" in m.text]
 
 
-async def test_rightful_users_pass_the_policy(harness: Harness) -> None:
-    users, group, other, member, report = await _people(harness)
+async def test_bad_ids_are_refused_where_callback_data_is_parsed(harness: Harness) -> None:
+    world = await _world(harness)
+    before = await _snapshot(harness)
+    for action, rule in BUTTONS.items():
+        holders = HOLDERS[rule.__name__][0]
+        user = world.users[next((r for r in ROLES if r in holders), "outsider")]
+        slots = IDS[action].count(":") + 1 if IDS[action] else 1
+        for bad in BAD_IDS:
+            for slot in range(slots):
+                ids = world.data(action, 0).split(":")[2:] or [""]
+                ids[slot] = bad
+                data = ":".join([action, *ids]) if bad or IDS[action] else f"{action}:"
+                assert parse_cb(data) is None, data
+                assert await _press(user, data) == label("stale-button"), data
+    for data in MALFORMED:
+        assert await _press(world.users["head_admin"], data) == label("stale-button"), data
+    assert await _snapshot(harness) == before
+    assert not [m for u in world.users.values() for m in u.messages if "مشکلی پیش آمد" in m.text]
+
+
+async def test_rules_grant_exactly_their_holders(harness: Harness) -> None:
+    world = await _world(harness)
     assert harness.config is not None
-    for role, user in users.items():
+    for role, user in world.users.items():
         who = await load_principal(harness.store, harness.config, user.id)
-        for template, kind in ACTIONS.items():
-            data = parse_cb(template.format(g=group, m=member, r=report, h=other))
-            assert data is not None
-            allowed = await BUTTONS[f"{data.prefix}:{data.action}"](who, data, harness.store)
-            assert allowed == (role in WHO[kind]), (role, template)
+        for action, rule in BUTTONS.items():
+            for side in (0, 1):
+                data = parse_cb(world.data(action, side))
+                assert data is not None
+                allowed = await rule(who, data, harness.store)
+                assert allowed == (role in HOLDERS[rule.__name__][side]), (role, action, side)
 
 
 async def test_commands_and_menu_buttons_are_checked(harness: Harness) -> None:
-    users, *_ = await _people(harness)
+    users = (await _world(harness)).users
     await users["member"].send("/admin")
-    assert users["member"].last.text == "اجازهٔ این کار را ندارید."
+    assert users["member"].last.text == label("not-allowed")
     await users["member"].send("⚙️ مدیریت")
-    assert users["member"].last.text == "اجازهٔ این کار را ندارید."
+    assert users["member"].last.text == label("not-allowed")
     await users["outsider"].send("/report")
     assert "ویژهٔ سرگروه‌هاست" in users["outsider"].last.text
     await users["outsider"].send("📝 ثبت گزارش خدمت")
