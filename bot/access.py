@@ -91,9 +91,13 @@ def _actions(rule: Rule, prefix: str, *actions: str) -> dict[str, Rule]:
 # and those missing are open to everyone who wrote to the bot.
 BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "onb", "join", "create"),
+    **_actions(anyone, "flow", "resume", "cancel", "discard", "switch"),
     **_actions(offered_to_join, "join", "ok", "no"),
-    **_actions(anyone, "ng", "prov", "cpage", "county", "spec", "name", "ok", "back", "cancel"),
-    **_actions(overseer_of_first_group, "apr", "ok", "no"),
+    **_actions(anyone, "join", "back", "cancel"),
+    **_actions(
+        anyone, "ng", "prov", "cpage", "county", "spec", "name", "place", "ok", "back", "cancel"
+    ),
+    **_actions(overseer_of_first_group, "apr", "ok", "no", "noyes", "ask"),
     **_actions(member_of_first, "grp", "card", "leave", "leaveok"),
     **_actions(anyone, "grps", "page"),
     **_actions(
@@ -108,7 +112,8 @@ BUTTONS: dict[str, Rule] = {
         "invite",
         "revoke",
     ),
-    **_actions(overseer, "adm", "menu", "groups", "pending", "cancel"),
+    **_actions(overseer, "adm", "menu", "groups", "pending", "search"),
+    **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
     **_actions(
         admin,
         "adm",
@@ -145,11 +150,11 @@ BUTTONS: dict[str, Rule] = {
         "day",
         "pdone",
         "nophoto",
+        "pclear",
         "edit",
         "save",
         "back",
         "cancel",
-        "resume",
     ),
     **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
 }
@@ -185,6 +190,8 @@ async def _admin_flow(who: Principal, draft: dict[str, Any], store: Store) -> bo
     """Appointing people is for admins; changing a group for those who oversee its province."""
     if draft.get("action") in ("addcoord", "addadmin"):
         return who.admin
+    if draft.get("action") == "search":
+        return who.admin or who.coordinator
     group_id = draft.get("group_id")
     group = await store.groups.get(int(group_id)) if group_id is not None else None
     return group is not None and who.oversees(group.province_id)

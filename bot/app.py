@@ -8,10 +8,18 @@ from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
 
 from bot.config import Config
 from bot.context import App, BotData, Context
+from bot.engine import Engine
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
 from db.database import Database
@@ -61,22 +69,26 @@ async def _post_init(app: App) -> None:
         name="forget-processed-updates",
     )
     jobs.run_repeating(
-        common.expire_idle_flows,
-        interval=timedelta(minutes=10),
-        first=timedelta(seconds=45),
-        name="idle-flow-expiry",
-    )
-    jobs.run_repeating(
-        report.remind_idle_drafts,
+        _tidy_flows,
         interval=timedelta(minutes=1),
         first=timedelta(seconds=30),
-        name="report-draft-reminders",
+        name="idle-flows",
     )
 
 
 async def _post_shutdown(app: App) -> None:
     """Closes the database after persistence has been flushed."""
     await app.bot_data.store.close()
+
+
+async def _tidy_flows(context: Context) -> None:
+    """Reminds once about a flow left idle, and ends those idle too long."""
+    settings = context.config.report
+    await context.bot_data.engine.tidy(
+        context,
+        remind_after=timedelta(minutes=settings.reminder_minutes),
+        expire_after=timedelta(hours=settings.expiry_hours),
+    )
 
 
 async def _forget_old_updates(context: Context) -> None:
@@ -104,13 +116,18 @@ def build_application(config: Config, *, base_url: str | None = None) -> App:
         .post_shutdown(_post_shutdown)
         .build(),
     )
-    app.bot_data.attach(store, config)
+    engine = Engine(
+        [report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW], common.menu_for, common.notify
+    )
+    app.bot_data.attach(store, config, engine)
 
     # Order matters: the middleware (negative groups) records the user and checks permissions
     # before any feature handler sees the update; features live in group 0.
     for number, handlers in middleware.handlers().items():
         app.add_handlers(handlers, group=number)
-    # Features in group 0; conversations come first so that a running flow gets its answers.
+    # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
+    app.add_handler(TypeHandler(Update, engine.route), group=-10)
+    # Features in group 0: commands, menu buttons and buttons outside flows.
     for feature in (report, onboarding, new_group, admin, group, my_reports, start):
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took

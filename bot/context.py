@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from bot.principal import Principal
 from db.store import Store
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 
 class BotData:
@@ -17,11 +20,19 @@ class BotData:
     def __init__(self) -> None:
         self._store: Store | None = None
         self._config: Config | None = None
+        self._engine: Engine | None = None
         self.reported_errors: set[str] = set()
 
-    def attach(self, store: Store, config: Config) -> None:
-        """Binds the store and config of this application."""
-        self._store, self._config = store, config
+    def attach(self, store: Store, config: Config, engine: Engine) -> None:
+        """Binds the store, config and flow engine of this application."""
+        self._store, self._config, self._engine = store, config, engine
+
+    @property
+    def engine(self) -> Engine:
+        """The engine that runs every flow."""
+        if self._engine is None:
+            raise RuntimeError("engine is not attached")
+        return self._engine
 
     @property
     def store(self) -> Store:

@@ -49,6 +49,16 @@ class VolunteerRepo:
         )
         return None if row is None else _volunteer(row)
 
+    async def search_by_name(self, text: str, limit: int = 8) -> list[Volunteer]:
+        """Volunteers whose first or last name contains the text (as typed), newest seen first."""
+        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        rows = await self.db.fetchall(
+            "SELECT * FROM volunteers WHERE first_name || ' ' || last_name LIKE ?"
+            " ORDER BY last_seen_at DESC LIMIT ?",
+            (pattern, limit),
+        )
+        return [_volunteer(r) for r in rows]
+
     async def mark_blocked(self, user_id: int) -> None:
         """Notes that the user blocked the bot, so that nothing more is sent to them."""
         await self.db.execute(

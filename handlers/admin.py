@@ -4,53 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from enum import IntEnum
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, finish, resume_draft, show
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
-from bot.keyboards import MAX_ID, Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
-from bot.text import normalize, search_key, to_latin_digits
-from db.models import Group, Role, Volunteer
-from handlers.common import (
-    FREE_TEXT,
-    PRIVATE,
-    canceller,
-    conversation,
-    menu_text,
-    notify,
-    reply,
-    tell_new_leader,
-)
-from handlers.group_view import bad_name_hint, group_name, place_text
-from handlers.new_group import approval_request
+from bot.text import normalize, search_key, truncate
+from db.models import Group, GroupRole, Role, Volunteer
+from db.usecases import grant_role, merge_groups, rename_group, transfer_group
+from handlers.common import PRIVATE, edit_or_keep, menu_text, reply, tell_role_change
+from handlers.group_view import approval_request, bad_name_hint, group_name, place_text
+from handlers.pickers import person_step
 
 log = logging.getLogger(__name__)
 
 GROUPS_PER_PAGE = 10
-
-
-class AdminStep(IntEnum):
-    """Steps of the admin flows that wait for typed input."""
-
-    USER = 1
-    NAME = 2
-    MERGE = 3
-
-
-@dataclasses.dataclass
-class AdminDraft(Draft):
-    """What an admin flow is doing and on what."""
-
-    KIND = "admin"
-
-    action: str = ""
-    group_id: int | None = None
 
 
 def _scope(who: Principal) -> list[int] | None:
@@ -65,13 +39,9 @@ def _in_scope(who: Principal, group: Group) -> bool:
 async def _edit(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> None:
     query = update.callback_query
     if query is not None:
-        await query.edit_message_text(text, reply_markup=inline(rows))
+        await edit_or_keep(query, text, inline(rows))
     else:
         await reply(update, text, inline(rows))
-
-
-def _cancel_only() -> InlineKeyboardMarkup:
-    return inline([[button(label("button-cancel"), cb("adm", "cancel"))]])
 
 
 def _back() -> list[InlineKeyboardButton]:
@@ -187,7 +157,7 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
         turn.append(button(label("button-prev-page"), cb("adm", "groups", page - 1)))
     if (page + 1) * GROUPS_PER_PAGE < total:
         turn.append(button(label("button-next-page"), cb("adm", "groups", page + 1)))
-    rows += [turn, _back()]
+    rows += [turn, [button(label("admin-group-search"), cb("adm", "search"))], _back()]
     text = t("admin-groups-title", count=total) if total else t("admin-groups-empty")
     await _edit(update, text, rows)
 
@@ -303,8 +273,9 @@ async def _change_coordinator(update: Update, context: Context, data: Callback) 
                 province=province.id,
             )
     await _coordinator(update, context, volunteer.id)
-    if grant and changed:
-        await notify(context, volunteer.id, t("admin-you-are-coordinator", province=province.name))
+    if changed:
+        key = "admin-you-are-coordinator" if grant else "admin-you-are-not-coordinator"
+        await tell_role_change(context, volunteer.id, t(key, province=province.name))
     key = "admin-coordinator-added" if grant else "admin-coordinator-removed"
     return label(key, name=volunteer.display_name, province=province.name), False
 
@@ -315,11 +286,14 @@ async def _revoke_admin(update: Update, context: Context, user_id: int) -> Toast
         return label("admin-config-admin"), True
     volunteer = await store.volunteers.get(user_id)
     async with store.db.transaction():
-        if await store.roles.revoke(user_id, Role.ADMIN):
+        revoked = bool(await store.roles.revoke(user_id, Role.ADMIN))
+        if revoked:
             await store.audit.record(
                 context.user_id, "role.revoke", "volunteer", user_id, role="admin"
             )
     await _admins(update, context)
+    if revoked:
+        await tell_role_change(context, user_id, t("admin-you-are-not-admin"))
     return label(
         "admin-admin-removed", name=volunteer.display_name if volunteer else str(user_id)
     ), False
@@ -356,171 +330,221 @@ async def _merge(update: Update, context: Context, data: Callback) -> Toast:
     if not isinstance(pair[0], Group):
         return pair
     source, target = pair
-    store = context.store
-    async with store.db.transaction():
-        moved = await store.groups.merge(source.id, target.id)
-        await store.audit.record(
-            context.user_id, "group.merge", "group", source.id, into=target.id, reports=moved
-        )
+    leaders = [
+        m for m in await context.store.groups.members(source.id) if m.role is GroupRole.LEADER
+    ]
+    moved = await merge_groups(
+        context.store, context.who.user_id if context.who else 0, source.id, target.id
+    )
+    for leader in leaders:
+        notice = t("admin-your-group-merged", source=source.name, target=target.name)
+        await tell_role_change(context, leader.volunteer_id, notice)
     await _edit(
         update, t("admin-merged", source=source.name, target=target.name, reports=moved), [_back()]
     )
     return QUIET
 
 
-# --- flows that wait for typed input -----------------------------------------------------------
+# --- the flow that waits for typed input (appointing, renaming, merging, searching) ------------
 
 
-async def begin(update: Update, context: Context) -> int:
-    """Starts an admin flow that needs a typed answer (a user, a name or a search)."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
-    assert data is not None
-    await answer(update)
-    draft = AdminDraft(action=data.action, group_id=data.id())
-    query = update.callback_query
-    draft.panel = query.message.message_id if query and query.message else None
-    back = _cancel_only()
-    if data.action in ("addcoord", "addadmin"):
-        await show(update, context, draft, t("admin-ask-user"), back)
-        return AdminStep.USER
-    group = await _group_in_scope(context, data.id())
+@dataclasses.dataclass
+class AdminDraft(Draft):
+    """What an admin flow is doing and on what."""
+
+    KIND = "admin"
+
+    action: str = ""
+    group_id: int | None = None
+    target_id: int | None = None
+
+
+async def _flow_group(turn: Turn[AdminDraft]) -> Group | None:
+    """The group the flow works on, while it is still within the person's reach."""
+    return await _group_in_scope(turn.context, turn.draft.group_id)
+
+
+async def ask_person(turn: Turn[AdminDraft]) -> Screen | Go:
+    """Asks who: a new coordinator, a new admin, or the group's new leader."""
+    if turn.draft.action != "transfer":
+        return Screen(t("admin-ask-user"), [turn.nav(back=False)])
+    group = await _flow_group(turn)
     if group is None:
-        await answer(update, label("not-allowed"), alert=True)
-        return END
-    if data.action == "rename":
-        await show(update, context, draft, t("admin-ask-group-name", group=group.name), back)
-        return AdminStep.NAME
-    if data.action == "transfer":
-        await show(update, context, draft, t("admin-ask-transfer", group=group.name), back)
-        return AdminStep.USER
-    await show(update, context, draft, t("admin-ask-merge-target", group=group.name), back)
-    return AdminStep.MERGE
+        return Go("gone")
+    return Screen(t("admin-ask-transfer", group=group.name), [turn.nav(back=False)])
 
 
-async def _find_user(context: Context, text: str) -> Volunteer | None:
-    text = to_latin_digits(text.strip())
-    if text.isdigit():
-        user_id = int(text)
-        return await context.store.volunteers.get(user_id) if user_id <= MAX_ID else None
-    return await context.store.volunteers.find_by_username(text)
+async def _members(turn: Turn[AdminDraft]) -> list[Volunteer]:
+    """For a transfer: the group's members who do not lead it yet."""
+    if turn.draft.action != "transfer" or turn.draft.group_id is None:
+        return []
+    members = await turn.store.groups.members(turn.draft.group_id)
+    people = [await turn.store.volunteers.get(m.volunteer_id) for m in members]
+    leaders = {m.volunteer_id for m in members if m.role is GroupRole.LEADER}
+    return [p for p in people if p is not None and p.id not in leaders]
 
 
-async def on_user(update: Update, context: Context) -> int:
-    """Takes the user named for a new coordinator, a new admin, or a group's new leader."""
-    draft = await resume_draft(update, context, AdminDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None:
-        return END
-    volunteer = await _find_user(context, message.text)
-    back = _cancel_only()
-    if volunteer is None:
-        await show(
-            update, context, draft, t("admin-user-unknown", query=message.text.strip()[:40]), back
-        )
-        return AdminStep.USER
-    store = context.store
+async def person_picked(turn: Turn[AdminDraft], volunteer: Volunteer) -> Result:
+    """Acts on the chosen person: coordinator (pick the province), admin, or leader (confirm)."""
+    draft = turn.draft
     if draft.action == "addcoord":
-        text, rows = await _province_picker(context, volunteer)
-        await finish(update, context, draft, text, inline(rows))
-        return END
+        text, rows = await _province_picker(turn.context, volunteer)
+        return Done(text, inline(rows))
     if draft.action == "addadmin":
-        async with store.db.transaction():
-            if await store.roles.grant(volunteer.id, Role.ADMIN, None, context.user_id):
-                await store.audit.record(
-                    context.user_id, "role.grant", "volunteer", volunteer.id, role="admin"
-                )
-        await finish(update, context, draft, t("admin-admin-added", name=volunteer.display_name))
-        await notify(context, volunteer.id, t("admin-you-are-admin"))
-        return END
-    group = await _group_in_scope(context, draft.group_id)
+        by = turn.who.user_id
+        await grant_role(turn.store, by, volunteer.id, Role.ADMIN)
+
+        async def tell() -> None:
+            await tell_role_change(turn.context, volunteer.id, t("admin-you-are-admin"))
+
+        return Done(t("admin-admin-added", name=volunteer.display_name), then=tell)
+    if await turn.store.groups.role_of(draft.group_id or 0, volunteer.id) is None:
+        return turn.again(label("admin-transfer-members-only", name=volunteer.display_name))
+    draft.target_id = volunteer.id
+    return Go("transfer")
+
+
+async def ask_transfer(turn: Turn[AdminDraft]) -> Screen | Go:
+    """Asks before handing a group's leadership to someone."""
+    group = await _flow_group(turn)
+    person = await turn.store.volunteers.get(turn.draft.target_id or 0)
+    if group is None or person is None:
+        return Go("gone")
+    rows = [[turn.button(label("button-yes"), "ok"), turn.button(label("button-no"), "back")]]
+    text = t("admin-transfer-confirm", group=group.name, name=person.display_name)
+    return Screen(text, rows)
+
+
+async def transfer_confirmed(turn: Turn[AdminDraft], data: Callback) -> Result:
+    """Hands the group to the chosen member and tells them, with the menu that lets them report."""
+    group = await _flow_group(turn)
+    person = await turn.store.volunteers.get(turn.draft.target_id or 0)
+    if group is None or person is None:
+        return Go("gone")
+    if not await transfer_group(turn.store, turn.who.user_id, group.id, person.id):
+        return Go("person", label("admin-transfer-members-only", name=person.display_name))
+
+    async def tell() -> None:
+        notice = t("group-you-were-promoted", group=group.name)
+        await tell_role_change(turn.context, person.id, notice)
+
+    return Done(t("admin-transferred", group=group.name, name=person.display_name), then=tell)
+
+
+async def ask_name(turn: Turn[AdminDraft]) -> Screen | Go:
+    """Asks a group's new name."""
+    group = await _flow_group(turn)
     if group is None:
-        await finish(update, context, draft, t("group-gone"))
-        return END
-    await store.groups.transfer(group.id, volunteer.id)
-    await store.audit.record(
-        context.user_id, "group.transfer", "group", group.id, leader=volunteer.id
-    )
-    await finish(
-        update,
-        context,
-        draft,
-        t("admin-transferred", group=group.name, name=volunteer.display_name),
-    )
-    await tell_new_leader(context, volunteer.id, t("group-you-were-promoted", group=group.name))
-    return END
+        return Go("gone")
+    return Screen(t("admin-ask-group-name", group=group.name), [turn.nav(back=False)])
 
 
-async def on_name(update: Update, context: Context) -> int:
+async def name_typed(turn: Turn[AdminDraft], text: str) -> Result:
     """Takes a group's new name."""
-    draft = await resume_draft(update, context, AdminDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None:
-        return END
-    group = await _group_in_scope(context, draft.group_id)
+    group = await _flow_group(turn)
     if group is None:
-        await finish(update, context, draft, t("group-gone"))
-        return END
-    name = group_name(message.text)
+        return Go("gone")
+    name = group_name(text)
     if name is None:
-        await show(update, context, draft, bad_name_hint(), _cancel_only())
-        return AdminStep.NAME
-    store = context.store
-    async with store.db.transaction():
-        await store.groups.rename(group.id, name, search_key(name))
-        await store.audit.record(
-            context.user_id, "group.rename", "group", group.id, old=group.name, new=name
-        )
-    await finish(update, context, draft, t("admin-renamed", group=name))
-    return END
+        return turn.again(bad_name_hint())
+    await rename_group(turn.store, turn.who.user_id, group, name, search_key(name))
+    return Done(t("admin-renamed", group=name))
 
 
-async def on_merge_search(update: Update, context: Context) -> int:
-    """Finds the group to merge into by a typed part of its name."""
-    draft = await resume_draft(update, context, AdminDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None or context.who is None:
-        return END
-    source = await _group_in_scope(context, draft.group_id)
+async def ask_merge(turn: Turn[AdminDraft]) -> Screen | Go:
+    """Asks (part of) the name of the group to merge into."""
+    group = await _flow_group(turn)
+    if group is None:
+        return Go("gone")
+    return Screen(t("admin-ask-merge-target", group=group.name), [turn.nav(back=False)])
+
+
+async def merge_typed(turn: Turn[AdminDraft], text: str) -> Result:
+    """Finds the groups a merge may go into."""
+    source = await _flow_group(turn)
     if source is None:
-        await finish(update, context, draft, t("group-gone"))
-        return END
-    query = normalize(message.text)
+        return Go("gone")
+    query = truncate(normalize(text), 40)
     found = [
         g
-        for g in await context.store.groups.listing(_scope(context.who), search_key(query), 20)
+        for g in await turn.store.groups.listing(_scope(turn.who), search_key(text), 20)
         if g.id != source.id
     ]
-    back = _cancel_only()
     if not found:
-        await show(update, context, draft, t("search-none", query=query), back)
-        return AdminStep.MERGE
+        return turn.again(label("search-none", query=query))
     rows = [
         [button(f"{g.name} — {g.county_name}", cb("adm", "mergeto", source.id, g.id))]
         for g in found
     ]
     rows.append([button(label("button-back"), cb("adm", "group", source.id))])
-    await finish(update, context, draft, t("admin-merge-pick"), inline(rows))
-    return END
+    return Done(t("admin-merge-pick"), inline(rows))
+
+
+async def ask_search(turn: Turn[AdminDraft]) -> Screen:
+    """Asks part of a group's name."""
+    return Screen(t("admin-ask-group-search"), [turn.nav(back=False)])
+
+
+async def search_typed(turn: Turn[AdminDraft], text: str) -> Result:
+    """Lists the groups whose name matches, as buttons to their cards."""
+    found = await turn.store.groups.listing(_scope(turn.who), search_key(text), 20)
+    if not found:
+        return turn.again(label("search-none", query=truncate(normalize(text), 40)))
+    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in found]
+    rows.append([button(label("admin-back"), cb("adm", "menu"))])
+    return Done(t("admin-search-found", count=len(found)), inline(rows))
+
+
+async def ask_gone(turn: Turn[AdminDraft]) -> Screen:
+    """The group went out of reach (merged, rejected, another province) while the flow was open."""
+    return Screen(t("group-gone"), [turn.nav(back=False)])
+
+
+def _entry(
+    action: str, step: str
+) -> Callable[[Turn[AdminDraft], tuple[int, ...]], Awaitable[Result]]:
+    async def start(turn: Turn[AdminDraft], ids: tuple[int, ...]) -> Result:
+        turn.draft.action, turn.draft.group_id = action, (ids[0] if ids else None)
+        return Go(step)
+
+    return start
+
+
+FLOW = Flow(
+    draft=AdminDraft,
+    prefix="adf",
+    name="flow-name-admin",
+    steps={
+        "person": person_step(ask_person, person_picked, _members),
+        "transfer": Step(ask_transfer, press={"ok": transfer_confirmed}, back="person"),
+        "name": Step(ask_name, text=name_typed, expects="admin-ask-name-hint"),
+        "merge": Step(ask_merge, text=merge_typed, expects="admin-ask-name-hint"),
+        "search": Step(ask_search, text=search_typed, expects="admin-ask-name-hint"),
+        "gone": Step(ask_gone),
+    },
+    entries={
+        "addcoord": _entry("addcoord", "person"),
+        "addadmin": _entry("addadmin", "person"),
+        "transfer": _entry("transfer", "person"),
+        "rename": _entry("rename", "name"),
+        "merge": _entry("merge", "merge"),
+        "search": _entry("search", "search"),
+    },
+)
+
+
+async def begin(update: Update, context: Context) -> None:
+    """Starts an admin flow from its button (the access policy checked the group's scope)."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    assert data is not None
+    await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    """The admin flows and buttons, fresh for each application."""
+    """The admin menu, its buttons and the ways into its flow, fresh for each application."""
     return [
-        conversation(
-            "admin",
-            entry_points=[
-                CallbackQueryHandler(
-                    begin, pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge)(:|$)"
-                ),
-            ],
-            states={
-                AdminStep.USER: [MessageHandler(FREE_TEXT, on_user)],
-                AdminStep.NAME: [MessageHandler(FREE_TEXT, on_name)],
-                AdminStep.MERGE: [MessageHandler(FREE_TEXT, on_merge_search)],
-            },
-            kind=AdminDraft.KIND,
-            cancel=canceller(AdminDraft.KIND),
-            prefix="adm",
+        CallbackQueryHandler(
+            begin, pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search)(:\d+)?$"
         ),
         CommandHandler("admin", show_menu, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-admin"), show_menu),

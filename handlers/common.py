@@ -1,28 +1,16 @@
-"""Pieces every feature uses: chat filters, replying, the main menu, cancelling a flow."""
+"""Pieces every feature uses: chat filters, replying, the main menu, telling people about roles."""
 
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import filters
 
 from bot.context import Context
-from bot.flow import END, Callback, answer, strip_buttons
 from bot.i18n import Html, label, t
-from bot.keyboards import MENU_KEYS, main_menu
+from bot.keyboards import main_menu
 from bot.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)
@@ -33,11 +21,6 @@ PRIVATE = filters.ChatType.PRIVATE
 def menu_text(key: str) -> filters.MessageFilter:
     """A filter for a main-menu button, which arrives as the button's text."""
     return filters.Text([label(key)])
-
-
-MENU_BUTTONS = filters.Text([label(key) for key in MENU_KEYS])
-# Text a step of a conversation may take as its answer: not a command, not a menu button.
-FREE_TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND & ~MENU_BUTTONS
 
 
 def menu_for(who: Principal | None) -> ReplyKeyboardMarkup:
@@ -57,6 +40,17 @@ async def reply(
     chat = update.effective_chat
     if chat is not None:
         await chat.send_message(text, reply_markup=markup)
+
+
+async def edit_or_keep(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edits the pressed message; a double tap (Telegram's «not modified») is no error."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
 
 
 async def notify(
@@ -82,125 +76,7 @@ async def notify(
     return True
 
 
-async def tell_new_leader(context: Context, user_id: int, text: str) -> None:
-    """Tells someone they now lead a group, with the main menu that now lets them report."""
+async def tell_role_change(context: Context, user_id: int, text: str) -> None:
+    """Tells someone their role changed, in one message that carries their new main menu."""
     who = await load_principal(context.store, context.config, user_id)
-    await notify(context, user_id, Html(f"{text}\n\n{t('menu-now-leader')}"), menu_for(who))
-
-
-def canceller(kind: str | None) -> Callback:
-    """A /cancel or «انصراف» handler that drops the flow's draft and ends the conversation."""
-
-    async def cancel(update: Update, context: Context) -> int:
-        """Ends the conversation, drops its draft and shows the main menu."""
-        await answer(update)
-        if kind is not None and context.user_id is not None:
-            stored = await context.store.state.draft(context.user_id, kind)
-            if stored is not None and update.effective_chat is not None:
-                await strip_buttons(context, update.effective_chat.id, stored.data.get("panel"))
-            await context.store.state.delete_draft(context.user_id, kind)
-        await reply(update, t("cancel-done"), menu_for(context.who))
-        return END
-
-    return cancel
-
-
-cancel_flow = canceller(None)
-
-
-async def busy(update: Update, context: Context) -> None:
-    """Answers a menu button or command sent in the middle of a conversation."""
-    await reply(update, t("busy"))
-
-
-class FlowConversation(ConversationHandler[Context]):
-    """A conversation whose draft (of kind `kind`) is its truth: without the draft it has ended."""
-
-    def __init__(self, kind: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.kind = kind
-
-    def is_open(self, chat_id: int, user_id: int) -> bool:
-        """True when this conversation has a state for the user in that chat."""
-        return (chat_id, user_id) in self._conversations
-
-    def end_for(self, chat_id: int, user_id: int) -> None:
-        """Ends the user's conversation in that chat (persisted with the next update)."""
-        # PTB 22 has no public way to end a conversation from outside its handlers;
-        # _update_state is how the handler itself ends one, persistence included.
-        self._update_state(self.END, (chat_id, user_id))
-
-
-# How a notice names a flow, by the kind of its draft.
-FLOW_NAMES = {
-    "report": "flow-name-report",
-    "admin": "flow-name-admin",
-    "group": "flow-name-group",
-    "join": "flow-name-join",
-}
-# Flows that end quietly after a day idle (the report has its own reminder and notice).
-QUIET_EXPIRY = ("admin", "group", "join")
-
-
-def flows(context: Context) -> list[FlowConversation]:
-    """The application's conversations that are backed by a draft."""
-    return [h for h in context.application.handlers.get(0, []) if isinstance(h, FlowConversation)]
-
-
-async def end_flow(context: Context, user_id: int, kind: str) -> None:
-    """Ends a person's flow of one kind: its draft, its buttons and its conversation state."""
-    stored = await context.store.state.draft(user_id, kind)
-    if stored is not None:
-        await strip_buttons(context, user_id, stored.data.get("panel"))
-        await context.store.state.delete_draft(user_id, kind)
-    for flow in flows(context):
-        if flow.kind == kind:
-            flow.end_for(user_id, user_id)
-
-
-async def expire_idle_flows(context: Context) -> None:
-    """Ends admin, group-creation and join flows left idle past the report's expiry time.
-
-    The person is told once (an unanswered invite offer just loses its buttons).
-    """
-    idle = timedelta(hours=context.config.report.expiry_hours)
-    for kind in QUIET_EXPIRY:
-        for stored in await context.store.state.idle_drafts(kind, idle):
-            await end_flow(context, stored.volunteer_id, kind)
-            if kind != "join":
-                text = t("flow-expired-notice", flow=label(FLOW_NAMES[kind]))
-                await notify(context, stored.volunteer_id, text)
-
-
-def conversation(
-    name: str,
-    entry_points: Sequence[BaseHandler[Update, Context, Any]],
-    states: dict[Any, list[BaseHandler[Update, Context, Any]]],
-    *,
-    kind: str,
-    cancel: Callback = cancel_flow,
-    prefix: str | None = None,
-) -> FlowConversation:
-    """A persistent, named conversation per user and chat, as every flow of the bot is.
-
-    `kind` names its draft: a conversation whose draft is gone (expired, cancelled, revoked)
-    is ended before the next update reaches it (see handlers.middleware).
-    /cancel and the flow's «انصراف» button (prefix:cancel) end it; a menu button or another
-    command in the middle gets a short "finish or cancel" instead of starting a second flow.
-    """
-    fallbacks: list[BaseHandler[Update, Context, Any]] = [CommandHandler("cancel", cancel)]
-    if prefix is not None:
-        fallbacks.append(CallbackQueryHandler(cancel, pattern=rf"^{prefix}:cancel$"))
-    fallbacks.append(MessageHandler(PRIVATE & (filters.COMMAND | MENU_BUTTONS), busy))
-    with warnings.catch_warnings():
-        # Button presses are tracked per user and chat on purpose: bot.flow's panel check makes
-        # only the newest question's buttons act, which is what per_message would give.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        return FlowConversation(
-            kind,
-            entry_points=list(entry_points),
-            states=states,
-            fallbacks=fallbacks,
-            name=name,
-            persistent=True,
-        )
+    await notify(context, user_id, Html(f"{text}\n\n{t('menu-now-yours')}"), menu_for(who))

@@ -9,12 +9,19 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import Context
-from bot.flow import answer
+from bot.engine import answer
 from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline, pager, parse_cb
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
-from handlers.common import PRIVATE, menu_for, menu_text, notify, reply, tell_new_leader
+from handlers.common import (
+    PRIVATE,
+    edit_or_keep,
+    menu_for,
+    menu_text,
+    reply,
+    tell_role_change,
+)
 from handlers.group_view import group_card
 from handlers.onboarding import offer_onboarding
 
@@ -92,7 +99,7 @@ async def _edit(
     """Replaces the pressed message with new content."""
     query = update.callback_query
     if query is not None:
-        await query.edit_message_text(text, reply_markup=inline(rows) if rows else None)
+        await edit_or_keep(query, text, inline(rows) if rows else None)
 
 
 def _member_label(member: Member) -> str:
@@ -206,7 +213,9 @@ async def _remove_ok(
         return
     await answer(update, label("group-removed", name=member.name))
     await _render_members(update, context, group)
-    await notify(context, member.volunteer_id, t("group-you-were-removed", group=group.name))
+    await tell_role_change(
+        context, member.volunteer_id, t("group-you-were-removed", group=group.name)
+    )
 
 
 async def _set_role(
@@ -237,10 +246,8 @@ async def _set_role(
         await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
         return
     await _render_members(update, context, group)
-    if role is GroupRole.LEADER:
-        await tell_new_leader(
-            context, member.volunteer_id, t("group-you-were-promoted", group=group.name)
-        )
+    key = "group-you-were-promoted" if role is GroupRole.LEADER else "group-you-were-demoted"
+    await tell_role_change(context, member.volunteer_id, t(key, group=group.name))
 
 
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from bot.i18n import Html, label, t
+from bot.keyboards import button, cb, inline
 from bot.text import normalize
 from db.models import Group, GroupRole, GroupStatus, Invite
 from db.store import Store
@@ -69,3 +72,23 @@ async def group_card(
         else:
             lines.append(t("group-card-no-invite"))
     return Html("\n\n".join(lines))
+
+
+async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyboardMarkup]:
+    """A pending group as reviewers see it, with approve and reject buttons."""
+    requester = await store.volunteers.get(group.created_by or 0)
+    text = t(
+        "newgroup-pending-notice",
+        group=group.name,
+        place=place_text(group.county_name, group.province_name),
+        name=requester.display_name if requester else "—",
+    )
+    markup = inline(
+        [
+            [
+                button(label("approval-approve"), cb("apr", "ok", group.id)),
+                button(label("approval-reject"), cb("apr", "no", group.id)),
+            ]
+        ]
+    )
+    return text, markup

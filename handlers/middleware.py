@@ -11,13 +11,21 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.access import FLOWS, check_access, is_menu_or_command
 from bot.context import Context
-from bot.flow import answer
+from bot.engine import answer, strip_buttons
 from bot.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import load_principal
-from handlers.common import FLOW_NAMES, end_flow, flows, menu_for, reply
+from handlers.common import menu_for, reply
 
 log = logging.getLogger(__name__)
+
+# How a notice names a flow, by the kind of its draft.
+FLOW_NAMES = {
+    "report": "flow-name-report",
+    "admin": "flow-name-admin",
+    "group": "flow-name-group",
+    "join": "flow-name-join",
+}
 
 
 def _addressed_to_us(update: Update, username: str) -> bool:
@@ -59,34 +67,28 @@ async def identify(update: Update, context: Context) -> None:
 
 
 async def guard_flows(update: Update, context: Context) -> None:
-    """Holds every open flow to its draft and to the person's role at this very update.
+    """Holds the person's open flow to their role at this very update.
 
-    A conversation whose draft is gone (expired, finished elsewhere) ends quietly, so that the
-    person can start again. A flow the person may no longer go on with (a role revoked mid-flow)
-    ends with a short notice and the menu of their role now; the update that found it goes no
-    further unless it is a command or a menu button, which then work as usual.
+    A flow the person may no longer go on with (a role revoked mid-flow) ends with a short notice
+    and the menu of their role now; the update that found it goes no further unless it is a
+    command or a menu button, which then works as usual.
     """
     who = context.who
-    chat = update.effective_chat
-    if who is None or chat is None:
+    if who is None or update.effective_chat is None:
         return
-    drafts = {d.kind: d for d in await context.store.state.drafts_of(who.user_id)}
-    for flow in flows(context):
-        if flow.kind not in drafts and flow.is_open(chat.id, who.user_id):
-            flow.end_for(chat.id, who.user_id)
     revoked = []
-    for kind, draft in drafts.items():
-        rule = FLOWS.get(kind)
+    for draft in await context.store.state.drafts_of(who.user_id):
+        rule = FLOWS.get(draft.kind)
         if rule is None or not await rule(who, draft.data, context.store):
-            log.info("ending %s flow of user %s: permission lost", kind, who.user_id)
-            await end_flow(context, who.user_id, kind)
-            revoked.append(kind)
+            log.info("ending %s flow of user %s: permission lost", draft.kind, who.user_id)
+            await context.store.state.delete_draft(who.user_id, draft.kind)
+            await strip_buttons(context, who.user_id, draft.data.get("panel"))
+            revoked.append(draft.kind)
     named = [label(FLOW_NAMES[kind]) for kind in revoked if kind in FLOW_NAMES]
     if not named:
         return
     await answer(update)
-    names = "، ".join(named)
-    await reply(update, t("flow-revoked", flow=names), menu_for(who))
+    await reply(update, t("flow-revoked", flow="، ".join(named)), menu_for(who))
     if not is_menu_or_command(update):
         raise ApplicationHandlerStop
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -10,12 +9,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import jalali
 from bot.context import Context
-from bot.flow import answer
+from bot.engine import answer
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline, parse_cb
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
-from handlers.common import PRIVATE, menu_text, reply
+from db.usecases import can_edit
+from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 
 RECENT = 10
 STATUS_KEYS = {
@@ -27,10 +27,7 @@ STATUS_KEYS = {
 
 def editable(report: Report, context: Context) -> bool:
     """True while the reporter may still change the report: submitted and within the window."""
-    if report.status is not ReportStatus.SUBMITTED:
-        return False
-    created = datetime.fromisoformat(report.created_at)
-    return datetime.now(UTC) - created <= timedelta(hours=context.config.report.edit_hours)
+    return can_edit(report, context.config.report.edit_hours)
 
 
 def _line(report: Report) -> str:
@@ -86,15 +83,13 @@ async def on_delete(update: Update, context: Context) -> None:
                 button(label("button-no"), cb("myr", "keep", report.id)),
             ]
         ]
-        await query.edit_message_text(
-            t("myreports-delete-confirm", receipt=receipt), reply_markup=inline(rows)
-        )
+        await edit_or_keep(query, t("myreports-delete-confirm", receipt=receipt), inline(rows))
         return
     if data.action == "keep":
-        await query.edit_message_text(_line(report))
+        await edit_or_keep(query, _line(report))
         return
     await context.store.reports.delete(report.id, context.user_id)
-    await query.edit_message_text(t("myreports-deleted", receipt=receipt))
+    await edit_or_keep(query, t("myreports-deleted", receipt=receipt))
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

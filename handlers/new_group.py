@@ -5,45 +5,29 @@ from __future__ import annotations
 import dataclasses
 import logging
 from difflib import SequenceMatcher
-from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, earlier_step, finish, on_panel, resume_draft, show
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, grid, inline, nav_row, pager, parse_cb
-from bot.principal import load_principal
-from bot.text import normalize, search_key
+from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.text import search_key
 from db.models import Group, GroupStatus, Role
-from db.store import Store
-from handlers.common import (
-    FREE_TEXT,
-    PRIVATE,
-    canceller,
-    conversation,
-    menu_for,
-    notify,
-    reply,
-    tell_new_leader,
+from db.usecases import create_group, decide_group
+from handlers.common import PRIVATE, edit_or_keep, notify, tell_role_change
+from handlers.group_view import (
+    approval_request,
+    bad_name_hint,
+    group_name,
+    invite_link,
+    place_text,
 )
-from handlers.group_view import bad_name_hint, group_name, invite_link, place_text
+from handlers.pickers import place_steps
 
 log = logging.getLogger(__name__)
-
-COUNTIES_PER_PAGE = 24
-
-
-class NewGroup(IntEnum):
-    """Steps of creating a group."""
-
-    NAME = 1
-    PROVINCE = 2
-    COUNTY = 3
-    SPECIALTY = 4
-    CONFIRM = 5
 
 
 @dataclasses.dataclass
@@ -56,8 +40,6 @@ class GroupDraft(Draft):
     province_id: int | None = None
     county_id: int | None = None
     specialty_id: int | None = None
-    step: int = NewGroup.NAME
-    reviewing: bool = False
 
 
 def similar(a: str, b: str) -> bool:
@@ -70,64 +52,49 @@ def similar(a: str, b: str) -> bool:
     )
 
 
-async def ask_name(update: Update, context: Context, draft: GroupDraft, text: str = "") -> int:
-    """Asks for the group's name (Back returns to the review when the name is being edited)."""
-    draft.step = NewGroup.NAME
-    markup = inline([nav_row("ng", back=draft.reviewing)])
-    await show(update, context, draft, Html(text or t("newgroup-ask-name")), markup)
-    return NewGroup.NAME
+async def ask_name(turn: Turn[GroupDraft]) -> Screen:
+    """Asks for the group's name (while editing it, with the current one)."""
+    text = t("newgroup-ask-name")
+    if turn.draft.reviewing:
+        text = Html(f"{text}\n{t('field-now', value=turn.draft.name)}")
+    return Screen(text, [turn.nav(back=turn.draft.reviewing)])
 
 
-async def begin(update: Update, context: Context) -> int:
-    """Starts creating a group with a fresh draft."""
-    await answer(update)
-    return await ask_name(update, context, GroupDraft())
+async def name_typed(turn: Turn[GroupDraft], text: str) -> Result:
+    """Takes the group's name."""
+    name = group_name(text)
+    if name is None:
+        return turn.again(bad_name_hint())
+    turn.draft.name = name
+    return turn.then("province")
 
 
-async def ask_province(update: Update, context: Context, draft: GroupDraft, text: str = "") -> int:
-    """Shows the 31 provinces (or the matches of a typed search)."""
-    provinces = await context.store.places.provinces()
-    buttons = [button(p.name, cb("ng", "prov", p.id)) for p in provinces]
-    markup = inline([*grid(buttons, 3), nav_row("ng")])
-    draft.step = NewGroup.PROVINCE
-    await show(update, context, draft, Html(text + t("newgroup-ask-province")), markup)
-    return NewGroup.PROVINCE
-
-
-async def ask_county(
-    update: Update, context: Context, draft: GroupDraft, page: int = 0, text: str = ""
-) -> int:
-    """Shows a page of the chosen province's counties."""
-    assert draft.province_id is not None
-    province = await context.store.places.province(draft.province_id)
-    counties = await context.store.places.counties(draft.province_id)
-    buttons = [button(c.name, cb("ng", "county", c.id)) for c in counties]
-    rows = pager(buttons, page, COUNTIES_PER_PAGE, 3, cb("ng", "cpage"))
-    markup = inline([*rows, nav_row("ng")])
-    name = province.name if province else ""
-    draft.step = NewGroup.COUNTY
-    await show(update, context, draft, Html(text + t("newgroup-ask-county", province=name)), markup)
-    return NewGroup.COUNTY
-
-
-async def ask_specialty(update: Update, context: Context, draft: GroupDraft) -> int:
+async def ask_specialty(turn: Turn[GroupDraft]) -> Screen:
     """Shows the service areas as the group's possible specialty."""
-    areas = await context.store.categories.areas()
-    buttons = [button(a.name, cb("ng", "spec", a.id)) for a in areas]
-    buttons.append(button(label("newgroup-no-specialty"), cb("ng", "spec", 0)))
-    markup = inline([*grid(buttons, 2), nav_row("ng")])
-    draft.step = NewGroup.SPECIALTY
-    await show(update, context, draft, t("newgroup-ask-specialty"), markup)
-    return NewGroup.SPECIALTY
+    areas = await turn.store.categories.areas()
+    buttons = [turn.button(a.name, "spec", a.id) for a in areas]
+    buttons.append(turn.button(label("newgroup-no-specialty"), "spec", 0))
+    return Screen(t("newgroup-ask-specialty"), [*grid(buttons, 2), turn.nav()])
 
 
-async def ask_confirm(update: Update, context: Context, draft: GroupDraft) -> int:
+async def specialty_pressed(turn: Turn[GroupDraft], data: Callback) -> Result:
+    """Takes the specialty (or none)."""
+    chosen = data.id() or 0
+    area = await turn.store.categories.get(chosen) if chosen else None
+    if chosen and (area is None or area.parent_id is not None):
+        return turn.again(label("stale-button"))
+    turn.draft.specialty_id = area.id if area else None
+    return Go("confirm")
+
+
+async def ask_confirm(turn: Turn[GroupDraft]) -> Screen | Go:
     """Summarises the new group, warns about a similar name in the county, asks to confirm."""
-    assert draft.county_id is not None
-    store = context.store
-    county = await store.places.county(draft.county_id)
+    draft, store = turn.draft, turn.store
+    county = await store.places.county(draft.county_id or 0)
+    if county is None:
+        return Go("province")
+    draft.reviewing = True
     specialty = await store.categories.get(draft.specialty_id) if draft.specialty_id else None
-    assert county is not None
     text = t(
         "newgroup-confirm",
         name=draft.name,
@@ -137,196 +104,92 @@ async def ask_confirm(update: Update, context: Context, draft: GroupDraft) -> in
     twins = [g for g in await store.groups.in_county(county.id) if similar(g.name, draft.name)]
     if twins:
         text = Html(text + "\n\n" + t("newgroup-duplicate", other=twins[0].name))
-    ok_key = (
-        "newgroup-create"
-        if await _opens_directly(context, county.province_id)
-        else "newgroup-request"
-    )
-    markup = inline(
+    ok_key = "newgroup-create" if _opens_directly(turn, county.province_id) else "newgroup-request"
+    rows = [
+        [turn.button(label(ok_key), "ok")],
         [
-            [button(label(ok_key), cb("ng", "ok"))],
-            [button(label("newgroup-edit-name"), cb("ng", "name"))],
-            nav_row("ng"),
-        ]
-    )
-    draft.step, draft.reviewing = NewGroup.CONFIRM, True
-    await show(update, context, draft, text, markup)
-    return NewGroup.CONFIRM
+            turn.button(label("newgroup-edit-name"), "name"),
+            turn.button(label("newgroup-edit-place"), "place"),
+        ],
+        turn.nav(),
+    ]
+    return Screen(text, rows)
 
 
-async def _opens_directly(context: Context, province_id: int) -> bool:
+def _opens_directly(turn: Turn[GroupDraft], province_id: int) -> bool:
     """True when a group here is active at once (open creation, or an admin/coordinator creates)."""
-    who = context.who
-    return context.config.groups.creation == "open" or bool(who and who.oversees(province_id))
+    return turn.context.config.groups.creation == "open" or turn.who.oversees(province_id)
 
 
-async def on_name(update: Update, context: Context) -> int:
-    """Takes the group's name."""
-    draft = await resume_draft(update, context, GroupDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None:
-        return END
-    name = group_name(message.text)
-    if name is None:
-        return await ask_name(update, context, draft, bad_name_hint())
-    draft.name = name
-    if draft.reviewing:
-        return await ask_confirm(update, context, draft)
-    return await ask_province(update, context, draft)
+async def edit_name(turn: Turn[GroupDraft], data: Callback) -> Result:
+    """Opens the name again from the summary."""
+    return Go("name")
 
 
-async def on_province_text(update: Update, context: Context) -> int:
-    """Finds a province by a typed name."""
-    draft = await resume_draft(update, context, GroupDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None:
-        return END
-    query = normalize(message.text)
-    found = await context.store.places.search_provinces(search_key(query))
-    if len(found) == 1:
-        draft.province_id = found[0].id
-        return await ask_county(update, context, draft)
-    if not found:
-        return await ask_province(update, context, draft, t("search-none", query=query) + "\n\n")
-    buttons = [button(p.name, cb("ng", "prov", p.id)) for p in found]
-    markup = inline([*grid(buttons, 3), nav_row("ng")])
-    await show(update, context, draft, t("search-many", query=query), markup)
-    return NewGroup.PROVINCE
+async def edit_place(turn: Turn[GroupDraft], data: Callback) -> Result:
+    """Opens the place again from the summary."""
+    return Go("province")
 
 
-async def on_county_text(update: Update, context: Context) -> int:
-    """Finds a county of the chosen province by a typed name."""
-    draft = await resume_draft(update, context, GroupDraft)
-    message = update.effective_message
-    if draft is None or message is None or message.text is None:
-        return END
-    query = normalize(message.text)
-    found = await context.store.places.search_counties(search_key(query), draft.province_id)
-    if len(found) == 1:
-        draft.county_id = found[0].id
-        return await ask_specialty(update, context, draft)
-    if not found:
-        return await ask_county(update, context, draft, text=t("search-none", query=query) + "\n\n")
-    buttons = [button(c.name, cb("ng", "county", c.id)) for c in found]
-    markup = inline([*grid(buttons, 3), nav_row("ng")])
-    await show(update, context, draft, t("search-many", query=query), markup)
-    return NewGroup.COUNTY
-
-
-async def use_buttons(update: Update, context: Context) -> None:
-    """Reminds that this step wants a button, keeping the step."""
-    await reply(update, t("use-buttons"))
-
-
-async def on_button(update: Update, context: Context) -> int:
-    """Handles every button of the flow; ids are re-checked against the database."""
-    draft = await resume_draft(update, context, GroupDraft)
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
-    if draft is None or data is None:
-        return END
-    if not on_panel(update, draft):
-        await earlier_step(update)
-        return NewGroup(draft.step)
-    await answer(update)
-    store = context.store
-    if data.action == "back":
-        return await _back(update, context, draft)
-    if data.action == "prov" and (province := await store.places.province(data.id() or 0)):
-        draft.province_id, draft.county_id = province.id, None
-        return await ask_county(update, context, draft)
-    if data.action == "cpage":
-        return await ask_county(update, context, draft, page=data.id() or 0)
-    if data.action == "county":
-        county = await store.places.county(data.id() or 0)
-        if county is not None and county.province_id == draft.province_id:
-            draft.county_id = county.id
-            return await ask_specialty(update, context, draft)
-    if data.action == "spec":
-        area = await store.categories.get(data.id() or 0) if data.id() else None
-        if data.id() == 0 or (area is not None and area.parent_id is None):
-            draft.specialty_id = area.id if area else None
-            return await ask_confirm(update, context, draft)
-    if data.action == "name":
-        return await ask_name(update, context, draft)
-    if data.action == "ok" and draft.county_id is not None:
-        return await _create(update, context, draft)
-    return NewGroup(draft.step)
-
-
-async def _back(update: Update, context: Context, draft: GroupDraft) -> int:
-    """Goes one step back; from an edited name, back to the review."""
-    if draft.step == NewGroup.NAME and draft.reviewing:
-        return await ask_confirm(update, context, draft)
-    draft.reviewing = False
-    if draft.step == NewGroup.CONFIRM:
-        return await ask_specialty(update, context, draft)
-    if draft.step == NewGroup.SPECIALTY:
-        return await ask_county(update, context, draft)
-    if draft.step == NewGroup.COUNTY:
-        return await ask_province(update, context, draft)
-    return await ask_name(update, context, draft)
-
-
-async def _create(update: Update, context: Context, draft: GroupDraft) -> int:
+async def create(turn: Turn[GroupDraft], data: Callback) -> Result:
     """Creates the group (active, or pending approval) with its creator as leader."""
-    store = context.store
-    user = update.effective_user
+    draft, store = turn.draft, turn.store
     county = await store.places.county(draft.county_id or 0)
-    assert user is not None and county is not None
-    active = await _opens_directly(context, county.province_id)
-    status = GroupStatus.ACTIVE if active else GroupStatus.PENDING
-    async with store.db.transaction():
-        group_id = await store.groups.create(
-            draft.name,
-            search_key(draft.name),
-            county.province_id,
-            county.id,
-            draft.specialty_id,
-            user.id,
-            status,
-        )
-        await store.audit.record(user.id, "group.create", "group", group_id, status=status.value)
-        invite = (
-            await store.groups.new_invite(group_id, user.id, context.config.groups.invite_days)
-            if active
-            else None
-        )
+    if county is None:
+        return Go("province")
+    user_id = turn.who.user_id
+    active = _opens_directly(turn, county.province_id)
+    group_id, invite = await create_group(
+        store,
+        user_id,
+        draft.name,
+        search_key(draft.name),
+        county,
+        draft.specialty_id,
+        active=active,
+        invite_days=turn.context.config.groups.invite_days,
+    )
     group = await store.groups.get(group_id)
     assert group is not None
-    if invite is not None:
-        link = invite_link(context.bot.username, invite.code)
-        await finish(
-            update,
-            context,
-            draft,
-            t("newgroup-created", group=group.name, link=link, code=invite.code),
-        )
-        context.who = await load_principal(store, context.config, user.id)
-        await reply(update, t("menu-now-leader"), menu_for(context.who))
-    else:
-        await finish(update, context, draft, t("newgroup-requested", group=group.name))
-        await _ask_approval(context, group)
-    return END
+    if invite is None:
+
+        async def ask_reviewers() -> None:
+            await _ask_approval(turn.context, group)
+
+        return Done(t("newgroup-requested", group=group.name), then=ask_reviewers)
+    link = invite_link(turn.context.bot.username, invite.code)
+    text = t("newgroup-created", group=group.name, link=link, code=invite.code)
+    return Done(Html(f"{text}\n\n{t('menu-now-yours')}"), menu=True)
 
 
-async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyboardMarkup]:
-    """A pending group as reviewers see it, with approve and reject buttons."""
-    requester = await store.volunteers.get(group.created_by or 0)
-    text = t(
-        "newgroup-pending-notice",
-        group=group.name,
-        place=place_text(group.county_name, group.province_name),
-        name=requester.display_name if requester else "—",
-    )
-    markup = inline(
-        [
-            [
-                button(label("approval-approve"), cb("apr", "ok", group.id)),
-                button(label("approval-reject"), cb("apr", "no", group.id)),
-            ]
-        ]
-    )
-    return text, markup
+async def entry(turn: Turn[GroupDraft], ids: tuple[int, ...]) -> Result:
+    """Starts with the name."""
+    return Go("name")
+
+
+FLOW = Flow(
+    draft=GroupDraft,
+    prefix="ng",
+    name="flow-name-group",
+    steps={
+        "name": Step(ask_name, text=name_typed, expects="newgroup-type-name", edits=True),
+        **place_steps("specialty", back="name"),
+        "specialty": Step(ask_specialty, press={"spec": specialty_pressed}, back="county"),
+        "confirm": Step(
+            ask_confirm,
+            press={"ok": create, "name": edit_name, "place": edit_place},
+            back="specialty",
+        ),
+    },
+    entries={"new": entry},
+    review="confirm",
+    must_confirm_cancel=lambda draft: draft.reviewing,
+)
+
+
+async def begin(update: Update, context: Context) -> None:
+    """/newgroup or «ساختن گروه تازه»."""
+    await context.bot_data.engine.start(update, context, FLOW, "new")
 
 
 async def _ask_approval(context: Context, group: Group) -> None:
@@ -353,22 +216,29 @@ async def on_approval(update: Update, context: Context) -> None:
         return
     await answer(update)
     if group.status is not GroupStatus.PENDING:
-        await query.edit_message_text(t("approval-already"))
+        await edit_or_keep(query, t("approval-already"))
+        return
+    if data.action == "no":  # rejecting cannot be undone: ask first
+        rows = [
+            [
+                button(label("approval-reject-yes"), cb("apr", "noyes", group.id)),
+                button(label("button-no"), cb("apr", "ask", group.id)),
+            ]
+        ]
+        await edit_or_keep(query, t("approval-reject-confirm", group=group.name), inline(rows))
+        return
+    if data.action == "ask":
+        await edit_or_keep(query, *await approval_request(store, group))
         return
     approve = data.action == "ok"
-    status = GroupStatus.ACTIVE if approve else GroupStatus.REJECTED
-    async with store.db.transaction():
-        await store.groups.set_status(group.id, status)
-        await store.audit.record(
-            user.id, "group.approve" if approve else "group.reject", "group", group.id
-        )
-        invite = (
-            await store.groups.new_invite(group.id, user.id, context.config.groups.invite_days)
-            if approve
-            else None
-        )
-    await query.edit_message_text(
-        t("approval-approved" if approve else "approval-rejected", group=group.name)
+    decided, invite = await decide_group(
+        store, user.id, group.id, approve=approve, invite_days=context.config.groups.invite_days
+    )
+    if not decided:
+        await edit_or_keep(query, t("approval-already"))
+        return
+    await edit_or_keep(
+        query, t("approval-approved" if approve else "approval-rejected", group=group.name)
     )
     if group.created_by is None:
         return
@@ -376,31 +246,15 @@ async def on_approval(update: Update, context: Context) -> None:
         await notify(context, group.created_by, t("approval-you-rejected", group=group.name))
         return
     link = invite_link(context.bot.username, invite.code)
-    await tell_new_leader(
+    await tell_role_change(
         context, group.created_by, t("approval-you-approved", group=group.name, link=link)
     )
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    """The group-creation conversation and approvals, fresh for each application."""
-    buttons = CallbackQueryHandler(on_button, pattern=r"^ng:(?!cancel$)")
+    """The ways into group creation (its answers reach it through the engine), and approvals."""
     return [
-        conversation(
-            "new_group",
-            entry_points=[
-                CommandHandler("newgroup", begin, filters=PRIVATE),
-                CallbackQueryHandler(begin, pattern=r"^onb:create$"),
-            ],
-            states={
-                NewGroup.NAME: [MessageHandler(FREE_TEXT, on_name), buttons],
-                NewGroup.PROVINCE: [MessageHandler(FREE_TEXT, on_province_text), buttons],
-                NewGroup.COUNTY: [MessageHandler(FREE_TEXT, on_county_text), buttons],
-                NewGroup.SPECIALTY: [MessageHandler(FREE_TEXT, use_buttons), buttons],
-                NewGroup.CONFIRM: [MessageHandler(FREE_TEXT, use_buttons), buttons],
-            },
-            kind=GroupDraft.KIND,
-            cancel=canceller(GroupDraft.KIND),
-            prefix="ng",
-        ),
-        CallbackQueryHandler(on_approval, pattern=r"^apr:(ok|no):"),
+        CommandHandler("newgroup", begin, filters=PRIVATE),
+        CallbackQueryHandler(begin, pattern=r"^onb:create$"),
+        CallbackQueryHandler(on_approval, pattern=r"^apr:(ok|no|noyes|ask):"),
     ]

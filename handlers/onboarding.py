@@ -1,24 +1,29 @@
-"""Joining a group: the onboarding offer, invite deep links, /join CODE and the confirmation."""
+"""Joining a group: the onboarding offer, invite deep links, /join CODE and the confirmation.
+
+Joining is a flow of the engine: «code» asks for an invite code (or a pasted link), «confirm»
+shows the group the code leads to. The confirmation acts on the invite kept in this person's
+draft, which only its code (a secret) leads to: buttons carry no invite ids.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import re
-from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.flow import END, Draft, answer, drop_draft, load_draft, on_panel, save_draft
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import label, t
-from bot.keyboards import button, cb, inline
+from bot.keyboards import Callback, button, cb, inline
 from bot.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
-from handlers.common import FREE_TEXT, PRIVATE, canceller, conversation, menu_for, notify, reply
+from db.usecases import join_group
+from handlers.common import PRIVATE, menu_for, notify, reply
 from handlers.group_view import INVITE_PREFIX, place_text, specialty_text
 
 log = logging.getLogger(__name__)
@@ -26,19 +31,9 @@ log = logging.getLogger(__name__)
 CODE_RE = re.compile(rf"(?:{INVITE_PREFIX})?([{CODE_ALPHABET}]{{{CODE_LENGTH}}})")
 
 
-class JoinState(IntEnum):
-    """Steps of the join-by-code conversation."""
-
-    CODE = 1
-
-
 @dataclasses.dataclass
 class JoinDraft(Draft):
-    """A person's pending join: waiting for a code, or an offer of one invite to confirm.
-
-    The confirmation buttons carry no id: they act on the invite this person was offered, which
-    only its code (a secret) could lead to. A forged press without an offer changes nothing.
-    """
+    """A pending join: waiting for a code, or an offer of one invite to confirm."""
 
     KIND = "join"
 
@@ -54,130 +49,147 @@ def parse_code(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-async def offer_onboarding(update: Update, context: Context) -> None:
-    """Offers a user without a group to join one by invite or to create one."""
-    creation = context.config.groups.creation
-    rows = [[button(t("onboarding-join"), cb("onb", "join"))]]
-    create_key = "onboarding-create" if creation == "open" else "onboarding-request"
-    rows.append([button(t(create_key), cb("onb", "create"))])
-    await reply(update, t("onboarding-choose"), inline(rows))
+async def _offer(turn: Turn[JoinDraft], code: str) -> Result:
+    """The group a code leads to, to confirm; or why it leads nowhere."""
+    store = turn.store
+    invite = await store.groups.invite_by_code(code)
+    group = await store.groups.get(invite.group_id) if invite else None
+    if invite is None or group is None:
+        return turn.again(label("join-unknown-code"))
+    if not invite.valid or group.status is not GroupStatus.ACTIVE:
+        return turn.again(label("join-invalid"))
+    if turn.who.member_of(group.id):
+        return Done(t("join-already", group=group.name))
+    turn.draft.invite_id = invite.id
+    return Go("confirm")
 
 
-async def offer_join(update: Update, context: Context, code: str) -> None:
-    """Shows the group an invite code leads to and asks for confirmation before joining."""
-    invite = await context.store.groups.invite_by_code(code)
-    group = await context.store.groups.get(invite.group_id) if invite else None
-    if (
-        invite is None
-        or group is None
-        or not invite.valid
-        or group.status is not GroupStatus.ACTIVE
-    ):
-        await reply(update, t("join-invalid"))
-        return
-    who = context.who
-    if who is not None and who.member_of(group.id):
-        await reply(update, t("join-already", group=group.name), menu_for(who))
-        return
-    specialty = t("specialty-line", specialty=specialty_text(group))
+async def ask_code(turn: Turn[JoinDraft]) -> Screen:
+    """Asks for an invite code or link."""
+    return Screen(t("join-ask-code"), [turn.nav(back=False)])
+
+
+async def code_typed(turn: Turn[JoinDraft], text: str) -> Result:
+    """Takes a typed code or pasted link."""
+    code = parse_code(text)
+    if code is None:
+        return turn.again(label("join-bad-code"))
+    return await _offer(turn, code)
+
+
+async def ask_confirm(turn: Turn[JoinDraft]) -> Screen | Go:
+    """Shows the group the invite leads to and asks before joining."""
+    invite = await turn.store.groups.invite(turn.draft.invite_id or 0)
+    group = await turn.store.groups.get(invite.group_id) if invite else None
+    if invite is None or group is None or not invite.valid:
+        return Go("code", label("join-invalid"))
+    if group.status is not GroupStatus.ACTIVE:
+        return Go("code", label("join-invalid"))
     text = t(
         "join-confirm",
         group=group.name,
         place=place_text(group.county_name, group.province_name),
-        specialty=specialty,
+        specialty=t("specialty-line", specialty=specialty_text(group)),
         members=group.member_count,
     )
-    markup = inline(
-        [[button(t("join-yes"), cb("join", "ok")), button(t("join-no"), cb("join", "no"))]]
-    )
-    chat = update.effective_chat
-    assert chat is not None
-    sent = await chat.send_message(text, reply_markup=markup)
-    await save_draft(context, JoinDraft(invite_id=invite.id, panel=sent.message_id))
+    rows = [[turn.button(label("join-yes"), "ok"), turn.button(label("join-no"), "no")]]
+    return Screen(text, rows)
 
 
-async def ask_code(update: Update, context: Context) -> int:
-    """Asks for an invite code (after the onboarding button or a bare /join)."""
-    await answer(update)
-    if context.args:
-        await on_code(update, context)
-        return END
-    await save_draft(context, JoinDraft())
-    await reply(update, t("join-ask-code"))
-    return JoinState.CODE
+async def confirmed(turn: Turn[JoinDraft], data: Callback) -> Result:
+    """Joins the offered group, re-checking the invite on the server."""
+    user = turn.update.effective_user if turn.update else None
+    assert user is not None
+    outcome = await join_group(turn.store, user.id, turn.draft.invite_id or 0)
+    if outcome.group is None:
+        return Done(t("join-invalid"), _menu_offer())
+    if not outcome.joined:
+        return Done(t("join-already", group=outcome.group.name))
+    group = outcome.group
+
+    async def then() -> None:
+        for member in await turn.store.groups.members(group.id):
+            if member.role is GroupRole.LEADER:
+                notice = t("join-leader-notice", name=user.full_name, group=group.name)
+                await notify(turn.context, member.volunteer_id, notice)
+
+    return Done(t("join-done", group=group.name), menu=True, then=then)
 
 
-async def on_code(update: Update, context: Context) -> int:
-    """Takes a typed code or pasted link and offers to join its group."""
-    message = update.effective_message
-    text = " ".join(context.args) if context.args else (message.text if message else "") or ""
-    code = parse_code(text)
-    if code is None:
-        await reply(update, t("join-bad-code"))
-        return JoinState.CODE
-    await drop_draft(context, JoinDraft.KIND)
-    await offer_join(update, context, code)
-    return END
+async def declined(turn: Turn[JoinDraft], data: Callback) -> Result:
+    """Leaves the invite unanswered for good; the person keeps the ways to go on."""
+    return Done(t("join-declined"), _menu_offer())
 
 
-async def confirm_join(update: Update, context: Context) -> None:
-    """Joins the group this person was offered, re-checking the invite on the server."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+def _menu_offer() -> Any:
+    """After a declined or dead invite: join with another code, or create a group."""
+    return inline([[button(label("onboarding-join"), cb("onb", "join"))]])
+
+
+async def entry_code(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
+    """Starts by asking for a code."""
+    return Go("code")
+
+
+async def entry_bad_code(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
+    """Starts after /join with something that is not a code: says so, asks again."""
+    return Go("code", label("join-bad-code"))
+
+
+async def entry_offer(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
+    """Starts at the confirmation of an invite found by its code (kept in the draft)."""
+    turn.draft.invite_id = ids[0] if ids else None
+    return Go("confirm")
+
+
+FLOW = Flow(
+    draft=JoinDraft,
+    prefix="join",
+    name="flow-name-join",
+    steps={
+        "code": Step(ask_code, text=code_typed, expects="join-bad-code"),
+        "confirm": Step(ask_confirm, press={"ok": confirmed, "no": declined}),
+    },
+    entries={"code": entry_code, "badcode": entry_bad_code, "offer": entry_offer},
+    restarts_quietly=True,
+)
+
+
+async def offer_onboarding(update: Update, context: Context) -> None:
+    """Offers a user without a group to join one by invite or to create one."""
+    creation = context.config.groups.creation
+    rows = [[button(label("onboarding-join"), cb("onb", "join"))]]
+    create_key = "onboarding-create" if creation == "open" else "onboarding-request"
+    rows.append([button(label(create_key), cb("onb", "create"))])
+    await reply(update, t("onboarding-choose"), inline(rows))
+
+
+async def offer_join(update: Update, context: Context, code: str) -> None:
+    """Shows the group an invite code leads to (from a deep link or /join CODE)."""
+    invite = await context.store.groups.invite_by_code(code)
+    group = await context.store.groups.get(invite.group_id) if invite else None
+    if invite is None or group is None:
+        await reply(update, t("join-unknown-code"), menu_for(context.who))
         return
-    draft = await load_draft(context, JoinDraft)
-    if draft is None or draft.invite_id is None or not on_panel(update, draft):
-        await answer(update, label("stale-button"), alert=True)
+    if context.who is not None and context.who.member_of(group.id):
+        await reply(update, t("join-already", group=group.name), menu_for(context.who))
         return
-    await answer(update)
-    await drop_draft(context, JoinDraft.KIND)
-    if query.data and query.data.startswith(cb("join", "no")):
-        await query.edit_message_text(t("join-declined"))
-        return
-    store = context.store
-    invite = await store.groups.invite(draft.invite_id)
-    group = await store.groups.get(invite.group_id) if invite else None
-    if (
-        invite is None
-        or group is None
-        or not invite.valid
-        or group.status is not GroupStatus.ACTIVE
-    ):
-        await query.edit_message_text(t("join-invalid"))
-        return
-    async with store.db.transaction():
-        joined = await store.groups.add_member(group.id, user.id, GroupRole.MEMBER)
-        if joined:
-            await store.groups.use_invite(invite.id)
-            await store.audit.record(user.id, "join", "group", group.id, invite=invite.id)
-    key = "join-done" if joined else "join-already"
-    await query.edit_message_text(t(key, group=group.name))
-    if joined:
-        await _tell_leaders(context, group.id, group.name, user.full_name)
+    await context.bot_data.engine.start(update, context, FLOW, "offer", invite.id)
 
 
-async def _tell_leaders(context: Context, group_id: int, group: str, name: str) -> None:
-    """Lets the group's leaders know someone joined."""
-    for member in await context.store.groups.members(group_id):
-        if member.role is GroupRole.LEADER:
-            await notify(
-                context, member.volunteer_id, t("join-leader-notice", name=name, group=group)
-            )
+async def begin(update: Update, context: Context) -> None:
+    """/join [CODE] or «پیوستن با کد دعوت»: asks for the code, or offers its group at once."""
+    code = parse_code(" ".join(context.args)) if context.args else None
+    if code is not None:
+        await offer_join(update, context, code)
+        return
+    entry = "badcode" if context.args else "code"
+    await context.bot_data.engine.start(update, context, FLOW, entry)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    """The join conversation and the join confirmation, fresh for each application."""
+    """The ways into the join flow (its answers reach it through the engine)."""
     return [
-        conversation(
-            "join",
-            entry_points=[
-                CommandHandler("join", ask_code, filters=PRIVATE),
-                CallbackQueryHandler(ask_code, pattern=r"^onb:join$"),
-            ],
-            states={JoinState.CODE: [MessageHandler(FREE_TEXT, on_code)]},
-            kind=JoinDraft.KIND,
-            cancel=canceller(JoinDraft.KIND),
-        ),
-        CallbackQueryHandler(confirm_join, pattern=r"^join:(ok|no)(:|$)"),
+        CommandHandler("join", begin, filters=PRIVATE),
+        CallbackQueryHandler(begin, pattern=r"^onb:join$"),
     ]

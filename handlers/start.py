@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.flow import stale
+from bot.engine import stale
 from bot.i18n import label, t
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import INVITE_PREFIX
@@ -42,14 +42,16 @@ async def start(update: Update, context: Context) -> None:
             return
     if who is not None and who.memberships:
         await reply(update, t("start-welcome-back", name=user.first_name), menu_for(who))
+        await context.bot_data.engine.remind(update, context)
         return
     await reply(update, t("start-welcome", name=user.first_name), menu_for(who))
     await offer_onboarding(update, context)
 
 
 async def show_help(update: Update, context: Context) -> None:
-    """Lists what the bot can do."""
+    """Lists what the bot can do, then shows the open flow's question again, if any."""
     await reply(update, t("help-text"), menu_for(context.who))
+    await context.bot_data.engine.remind(update, context)
 
 
 async def cancel(update: Update, context: Context) -> None:

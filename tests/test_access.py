@@ -14,10 +14,12 @@ from pathlib import Path
 
 from bot import jalali
 from bot.access import BUTTONS
+from bot.engine import ENGINE
 from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Photo, ReportInput, Role
+from handlers import admin, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness
 
@@ -56,20 +58,29 @@ SCOPED = {k for k, (a, b) in HOLDERS.items() if a != b}
 # The ids each action carries: {g} a group, {m} one of its members, {r} its report, {h} the
 # other group (a merge target), {p} a province; plain numbers are pages and catalogue ids.
 IDS: dict[str, str] = {
+    "flow:resume": "1",
+    "flow:cancel": "1",
+    "flow:discard": "1",
+    "flow:switch": "1",
     "onb:join": "",
     "onb:create": "",
-    "join:ok": "",
-    "join:no": "",
-    "ng:prov": "1",
-    "ng:cpage": "1",
-    "ng:county": "1",
-    "ng:spec": "1",
-    "ng:name": "",
-    "ng:ok": "",
-    "ng:back": "",
-    "ng:cancel": "",
+    "join:ok": "1",
+    "join:no": "1",
+    "join:back": "1",
+    "join:cancel": "1",
+    "ng:prov": "1:1",
+    "ng:cpage": "1:1",
+    "ng:county": "1:1",
+    "ng:spec": "1:1",
+    "ng:name": "1",
+    "ng:place": "1",
+    "ng:ok": "1",
+    "ng:back": "1",
+    "ng:cancel": "1",
     "apr:ok": "{g}",
     "apr:no": "{g}",
+    "apr:noyes": "{g}",
+    "apr:ask": "{g}",
     "grps:page": "1",
     "grp:card": "{g}",
     "grp:leave": "{g}",
@@ -85,7 +96,7 @@ IDS: dict[str, str] = {
     "adm:menu": "",
     "adm:groups": "0",
     "adm:pending": "",
-    "adm:cancel": "",
+    "adm:search": "",
     "adm:coords": "",
     "adm:coord": "{m}",
     "adm:addcoord": "",
@@ -101,28 +112,32 @@ IDS: dict[str, str] = {
     "adm:transfer": "{g}",
     "adm:mergeto": "{g}:{h}",
     "adm:mergeok": "{g}:{h}",
-    "rep:grp": "{g}",
-    "rep:gpage": "1",
-    "rep:camp": "0",
-    "rep:area": "1",
-    "rep:svc": "1",
-    "rep:bigok": "",
-    "rep:bigno": "",
-    "rep:skip": "",
-    "rep:same": "",
-    "rep:pick": "",
-    "rep:loc": "",
-    "rep:prov": "1",
-    "rep:cpage": "1",
-    "rep:county": "1",
-    "rep:day": "0",
-    "rep:pdone": "",
-    "rep:nophoto": "",
-    "rep:edit": "1",
-    "rep:save": "",
-    "rep:back": "",
-    "rep:cancel": "",
-    "rep:resume": "",
+    "adf:pick": "{m}:1",
+    "adf:ok": "1",
+    "adf:back": "1",
+    "adf:cancel": "1",
+    "rep:grp": "{g}:1",
+    "rep:gpage": "1:1",
+    "rep:camp": "0:1",
+    "rep:area": "1:1",
+    "rep:svc": "1:1",
+    "rep:bigok": "1",
+    "rep:bigno": "1",
+    "rep:skip": "1",
+    "rep:same": "1",
+    "rep:pick": "1",
+    "rep:loc": "1",
+    "rep:prov": "1:1",
+    "rep:cpage": "1:1",
+    "rep:county": "1:1",
+    "rep:day": "0:1",
+    "rep:pdone": "1",
+    "rep:nophoto": "1",
+    "rep:pclear": "1",
+    "rep:edit": "1:1",
+    "rep:save": "1",
+    "rep:back": "1",
+    "rep:cancel": "1",
     "myr:edit": "{r}",
     "myr:del": "{r}",
     "myr:delok": "{r}",
@@ -134,15 +149,33 @@ MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1
 TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
 
 
+FLOWS = (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW)
+
+
+def _flow_actions() -> set[str]:
+    """Every prefix:action the flows of the engine take (and the engine's own)."""
+    found = {f"{ENGINE}:{a}" for a in ("resume", "cancel", "discard", "switch")}
+    for flow in FLOWS:
+        found |= {f"{flow.prefix}:back", f"{flow.prefix}:cancel"}
+        for step in flow.steps.values():
+            found |= {f"{flow.prefix}:{action}" for action in step.press}
+            if step.skip is not None:
+                found.add(f"{flow.prefix}:skip")
+    return found
+
+
 def _emitted_actions() -> set[str]:
     """Every prefix:action the code can put in a button."""
     code = "\n".join(
         p.read_text("utf-8") for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py")
     )
     found = {f"{p}:{a}" for p, a in re.findall(r'\bcb\(\s*"(\w+)",\s*"(\w+)"', code)}
-    for prefix in re.findall(r'\bnav_row\(\s*"(\w+)"', code):
-        found |= {f"{prefix}:back", f"{prefix}:cancel"}
-    return found
+    # Buttons of a flow's question: turn.button(text, "action", ...) under the flow's prefix.
+    steps = set(re.findall(r'\.button\(\s*(?:label\([^)]*\)|[\w.]+),\s*"(\w+)"', code))
+    taken = _flow_actions()
+    untaken = {a for a in steps if not any(t.endswith(f":{a}") for t in taken)}
+    assert not untaken, f"flow buttons no step takes: {untaken}"
+    return found | taken
 
 
 def test_every_emitted_action_has_a_rule_and_a_forgery_case() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot import jalali
+from bot.i18n import label
 from db.models import GroupRole, GroupStatus, ReportInput, Role
 from tests.conftest import Harness
 
@@ -115,7 +116,13 @@ async def test_rename_and_transfer(harness: Harness) -> None:
     await admin.press("👥 گروه‌ها")
     await admin.press("گروه نورِ اراک — اراک")
     await admin.press("👤 انتقال سرگروهی")
-    await admin.send("@sara")
+    await admin.send("@sara")  # not a member: leadership goes to members only
+    assert "عضو این گروه نیست" in admin.last.text
+    assert await harness.store.groups.role_of(group, sara.id) is None
+    await harness.store.groups.add_member(group, sara.id, GroupRole.MEMBER)
+    await admin.send("سارا")  # a name is enough when it matches one person
+    assert "سپرده شود؟" in admin.last.text
+    await admin.press(label("button-yes"))
     assert await harness.store.groups.role_of(group, sara.id) is GroupRole.LEADER
     assert await harness.store.groups.role_of(group, ali.id) is GroupRole.MEMBER
     assert "شما سرگروه «گروه نورِ اراک» شدید" in sara.last.text
@@ -154,6 +161,8 @@ async def test_pending_requests_in_admin(harness: Harness, settings: dict[str, A
     request = admin.last
     assert "نام: گروه باران" in request.text and "درخواست‌دهنده: رضا" in request.text
     await admin.press("❌ رد")
+    assert "این کار برگشت ندارد" in admin.last.text  # rejecting is confirmed first
+    await admin.press(label("approval-reject-yes"))
     assert "رد شد" in admin.last.text
     assert "تأیید نشد" in reza.last.text
     group = await harness.store.groups.listing(None, "", 10)

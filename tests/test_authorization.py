@@ -31,9 +31,12 @@ async def test_a_join_button_without_an_offer_joins_nothing(harness: Harness) ->
     invite = await store.groups.current_invite(groups[0])
     assert invite is not None
     await sara.send(f"/start j-{invite.code}")
-    await sara.press_data(sara.last.message_id, "join:ok:3")
+    offer = sara.last.message_id
+    await sara.press_data(offer, "join:ok:3")  # not the question's number: changes nothing
+    assert await store.groups.memberships(sara.id) == []
+    await sara.press(label("join-yes"))
     assert [m.group_id for m in await store.groups.memberships(sara.id)] == [groups[0]]
-    await sara.press_data(sara.last.message_id, "join:ok")  # the offer was used up
+    await sara.press_data(offer, "join:ok:1")  # the offer was used up
     assert sara.last_answer == label("not-allowed")
 
 
@@ -47,8 +50,8 @@ async def test_only_the_newest_offer_can_be_confirmed(harness: Harness) -> None:
     await sara.send(f"/start j-{codes[0]}")
     old = sara.last.message_id
     await sara.send(f"/join {codes[1]}")
-    await sara.press_data(old, "join:ok")
-    assert sara.last_answer == label("stale-button")
+    await sara.press_data(old, "join:ok:1")
+    assert sara.last_answer in (label("stale-button"), label("stale-step"))
     await sara.press("✅ بله، عضو می‌شوم")
     assert [m.group_id for m in await store.groups.memberships(sara.id)] == [second]
 
@@ -145,7 +148,7 @@ async def test_an_idle_admin_flow_expires_with_a_notice(harness: Harness) -> Non
     await admin.press(label("admin-add-admin"))
     old = (datetime.now(UTC) - timedelta(hours=25)).isoformat(timespec="seconds")
     await store.db.execute("UPDATE drafts SET updated_at = ? WHERE kind = 'admin'", (old,))
-    (job,) = harness.app.job_queue.get_jobs_by_name("idle-flow-expiry")
+    (job,) = harness.app.job_queue.get_jobs_by_name("idle-flows")
     await job.run(harness.app)
     await sim.refresh()
     assert admin.last.text == t("flow-expired-notice", flow=label("flow-name-admin"))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import jalali
+from bot.i18n import label, t
 from db.models import ReportStatus
 from simulator.testing import SimUser
 from tests.conftest import Harness, eventually
@@ -94,9 +95,12 @@ async def test_every_field_edited_from_review(harness: Harness) -> None:
     assert "پویش: بدون پویش" in reza.last.text
     await reza.press("✏️ خدمت")
     await reza.press("درمانی و بهداشتی")
-    await reza.press("ویزیت پزشکی")
+    await reza.press("ویزیت پزشکی")  # another unit: «۱۲۰ بسته» is no «۱۲۰ نفر», so it asks
+    assert label("report-unit-changed") in reza.last.text
+    await reza.send("120")
     assert "خدمت: درمانی و بهداشتی › ویزیت پزشکی — ۱۲۰ نفر" in reza.last.text
     await reza.press("✏️ تعداد")
+    assert t("field-now", value="۱۲۰ نفر") in reza.last.text  # the value it has now
     await reza.send("۳۰")
     assert "ویزیت پزشکی — ۳۰ نفر" in reza.last.text
     await reza.press("✏️ بهره‌مندان و داوطلبان")
@@ -246,8 +250,11 @@ async def test_wrong_kind_of_answer_gets_hint_and_same_question(harness: Harness
     await reza.press("بستهٔ معیشتی")
     await reza.send_photo()  # a photo where a number is expected
     assert reza.last.text.startswith("لطفاً تعداد را با عدد بنویسید")
-    await reza.send("/group")  # a command in the middle of the flow
-    assert "کار نیمه‌تمامی دارید" in reza.last.text
+    await reza.send("/group")  # a command in the middle of the flow works, the flow waits
+    assert "👥 گروه امید" in reza.last.text
+    await reza.send("/report")  # starting it again offers to go on or to start afresh
+    assert label("flow-busy", flow=label("flow-name-report")) in reza.last.text
+    assert "چند بسته" in reza.last.text
     await reza.send("7")
     assert "به چند نفر" in reza.last.text
 
@@ -419,13 +426,14 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
         ((datetime.now(UTC) - timedelta(minutes=31)).isoformat(timespec="seconds"), reza.id),
     )
     assert harness.app is not None
-    jobs = harness.app.job_queue.get_jobs_by_name("report-draft-reminders")  # type: ignore[union-attr]
+    jobs = harness.app.job_queue.get_jobs_by_name("idle-flows")  # type: ignore[union-attr]
     await jobs[0].run(harness.app)
     await jobs[0].run(harness.app)
     await harness.sim.refresh()
-    reminders = [m for m in reza.messages if "گزارش نیمه‌تمامی دارید" in m.text]
+    name = label("flow-name-report")
+    reminders = [m for m in reza.messages if m.text == t("flow-reminder", flow=name)]
     assert len(reminders) == 1
-    await reza.press("ادامهٔ گزارش")
+    await reza.press(label("flow-resume", flow=name))
     assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
     await store.db.execute(
         "UPDATE drafts SET updated_at = ? WHERE volunteer_id = ?",
@@ -433,7 +441,7 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     )
     await jobs[0].run(harness.app)
     await harness.sim.refresh()
-    assert "حذف شد" in reza.last.text
+    assert reza.last.text == t("flow-expired-notice", flow=name)
     # The expired draft took its conversation with it: the menu button starts afresh at once.
     await reza.press("📝 ثبت گزارش خدمت")
     assert reza.last.text == "گزارش برای کدام پویش است؟"

@@ -27,7 +27,7 @@ admin-admin-added = {$name} مدیر شد.
 admin-admin-removed = {$name} دیگر مدیر نیست.
 admin-you-are-admin = 🎉 شما مدیر خدمت‌یار شدید. از «⚙️ مدیریت» شروع کنید.
 admin-config-admin = این مدیر در فایل تنظیمات آمده و از اینجا برداشته نمی‌شود.
-admin-groups-title = گروه‌ها ({$count}). برای مدیریت روی گروه بزنید یا بخشی از نامش را بنویسید:
+admin-groups-title = گروه‌ها ({$count}). برای مدیریت روی گروه بزنید یا آن را جستجو کنید:
 admin-groups-empty = گروهی پیدا نشد.
 admin-group-rename = ✏️ تغییر نام
 admin-group-merge = 🔀 ادغام در گروه دیگر
@@ -44,3 +44,16 @@ admin-ask-transfer = سرگروه تازهٔ «{$group}» کیست؟ شناسه�
 admin-transferred = سرگروهی «{$group}» به {$name} سپرده شد.
 admin-pending-empty = درخواستی در انتظار نیست.
 admin-pending-title = درخواست‌های ساختن گروه ({$count}):
+
+admin-group-search = 🔎 جستجوی گروه
+admin-ask-group-search = بخشی از نام گروه را بنویسید:
+admin-ask-name-hint = لطفاً نام را بنویسید.
+admin-search-found = { $count ->
+    [one] یک گروه پیدا شد:
+   *[other] {$count} گروه پیدا شد:
+}
+admin-transfer-confirm = سرگروهی «{$group}» به {$name} سپرده شود؟ سرگروه فعلی عضو گروه می‌ماند.
+admin-transfer-members-only = {$name} عضو این گروه نیست؛ سرگروه تازه باید از اعضای گروه باشد.
+admin-you-are-not-admin = دیگر مدیر خدمت‌یار نیستید.
+admin-you-are-not-coordinator = دیگر هماهنگ‌کنندهٔ استان {$province} نیستید.
+admin-your-group-merged = گروه «{$source}» در «{$target}» ادغام شد؛ از این پس با «{$target}» کار کنید.

@@ -78,3 +78,22 @@ config-why-webhook = در حالت webhook نشانی https لازم است (web
 config-why-time = باید ساعت به شکل HH:MM باشد، مثل 18:00 (expected HH:MM).
 config-why-timezone = منطقهٔ زمانی شناخته نشد، مثل Asia/Tehran (unknown time zone).
 config-why-photos = باید بین ۱ تا ۱۰ باشد (between 1 and 10).
+
+## The flow engine: what every step-by-step flow shares.
+button-keep = ↩️ نگه داشتن
+field-now = الان: {$value}
+flow-busy = «{$flow}» را نیمه‌تمام گذاشته‌اید؛ ادامه‌اش همین‌جاست:
+flow-continue = ادامهٔ «{$flow}»:
+flow-resume = ▶️ ادامهٔ {$flow}
+flow-start-other = 🔄 کنار گذاشتن و شروع {$flow}
+flow-confirm-discard = «{$flow}» نیمه‌تمام است و پاسخ‌هایتان پاک می‌شود. کنار گذاشته شود؟
+flow-discard-yes = بله، کنار بگذار
+flow-discard-no = نه، ادامه می‌دهم
+flow-edit-ignored = ویرایش پیام پاسخ را عوض نمی‌کند؛ لطفاً پاسخ را دوباره بفرستید.
+flow-reminder = ⏳ «{$flow}» نیمه‌تمام مانده است. ادامه می‌دهید؟
+menu-now-yours = منوی پایین صفحه برای نقش تازه‌تان به‌روز شد.
+place-ask-province = کدام استان؟ انتخاب کنید یا نام استان را بنویسید.
+place-ask-county = کدام شهرستانِ استان {$province}؟ انتخاب کنید یا نامش را بنویسید.
+place-use-buttons = لطفاً از دکمه‌ها انتخاب کنید یا نام را بنویسید.
+people-matches = چند نفر با «{$query}» پیدا شدند؛ یکی را انتخاب کنید:
+people-not-shared = این پیام کسی را معرفی نمی‌کند که بات را شروع کرده باشد. نام، @نام‌کاربری یا شناسهٔ عددی او را بنویسید.

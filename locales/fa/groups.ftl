@@ -27,8 +27,6 @@ join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پی�
 
 newgroup-ask-name = نام گروه را بنویسید؛ مثلاً «گروه جهادی امید».
 newgroup-bad-name = نام گروه باید بین {$min} تا {$max} حرف باشد و حرف داشته باشد. دوباره بنویسید.
-newgroup-ask-province = گروه در کدام استان است؟ انتخاب کنید یا نام استان را بنویسید.
-newgroup-ask-county = کدام شهرستانِ استان {$province}؟ انتخاب کنید یا نامش را بنویسید.
 newgroup-ask-specialty = تخصص اصلی گروه چیست؟
 newgroup-no-specialty = چندحوزه‌ای
 newgroup-confirm =
@@ -67,9 +65,6 @@ approval-you-rejected = متأسفانه درخواست ساختن «{$group}» 
 search-none = چیزی با «{$query}» پیدا نشد. از دکمه‌ها انتخاب کنید یا نام دیگری بنویسید.
 search-many = چند مورد با «{$query}» پیدا شد؛ یکی را انتخاب کنید:
 use-buttons = لطفاً یکی از دکمه‌ها را بزنید.
-busy = کار نیمه‌تمامی دارید. آن را ادامه دهید یا «انصراف» را بزنید.
-flow-expired = این کار نیمه‌تمام منقضی شده است؛ از منوی پایین دوباره شروع کنید.
-
 ## The group card and its management.
 
 group-none = هنوز عضو گروهی نیستید.
@@ -116,5 +111,11 @@ group-member-gone = این فرد دیگر عضو گروه نیست.
 group-gone = این گروه دیگر فعال نیست.
 place = {$county}، استان {$province}
 specialty-line = 🏷 تخصص: {$specialty}
-menu-now-leader = از این پس «📝 ثبت گزارش خدمت» در منوی پایین است.
 group-you-stepped-down = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
+
+join-unknown-code = کد دعوتی با این نشانی پیدا نشد. کد را همان‌طور که سرگروه فرستاده بنویسید یا لینک دعوت را بفرستید.
+newgroup-edit-place = ✏️ محل
+newgroup-type-name = لطفاً نام گروه را بنویسید.
+group-you-were-demoted = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
+approval-reject-confirm = درخواست «{$group}» رد شود؟ این کار برگشت ندارد و به درخواست‌کننده خبر داده می‌شود.
+approval-reject-yes = بله، رد شود

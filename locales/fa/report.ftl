@@ -25,8 +25,6 @@ report-ask-location = موقعیت را با دکمهٔ «📍 ارسال موق
 report-location-button = 📍 ارسال موقعیت من
 report-location-received = 📍 موقعیت دریافت شد.
 report-location-expected = لطفاً موقعیت را با دکمهٔ پایین صفحه بفرستید یا «بازگشت» را بزنید.
-report-ask-province = کدام استان؟ انتخاب کنید یا نام استان را بنویسید.
-report-ask-county = کدام شهرستانِ استان {$province}؟ انتخاب کنید یا نامش را بنویسید.
 report-ask-village = نام روستا یا محله (اختیاری):
 report-village-too-long = نام محل حداکثر {$max} حرف است؛ کوتاه‌تر بنویسید.
 report-ask-date = چه روزی انجام شد؟ یا تاریخ را بنویسید؛ مثلاً {$example}
@@ -72,9 +70,6 @@ report-campaign-progress = {$campaign}: {$done} از {$target} ({$percent}) {$ba
 report-campaign-forecast = با این سرعت تا {$eta} به هدف می‌رسد؛ پایان پویش {$end} است.
 report-campaign-behind = برای رسیدن به هدف تا پایان پویش ({$end}) روزی {$per_day} خدمت لازم است.
 report-campaign-reached = 🎉 پویش به هدفش رسیده است!
-report-reminder = ⏳ گزارش نیمه‌تمامی دارید. ادامه می‌دهید؟
-report-resume = ادامهٔ گزارش
-report-expired = پیش‌نویس گزارشتان چون مدتی دست‌نخورده ماند حذف شد. هر وقت خواستید از «📝 ثبت گزارش خدمت» دوباره شروع کنید.
 report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛ گزارش ثبت نشد.
 
 ## «🗂 گزارش‌های من»: recent reports, edit and delete.
@@ -92,3 +87,11 @@ myreports-deleted = گزارش {$receipt} حذف شد.
 myreports-locked = این گزارش دیگر قابل ویرایش یا حذف نیست (زمان ویرایش گذشته یا بررسی شده است).
 report-location-keyboard = دکمهٔ «📍 ارسال موقعیت من» پایین صفحه است 👇
 report-location-skipped = باشد، بدون موقعیت.
+
+report-quantity-now = {$quantity} {$unit}
+report-unit-changed = واحد این خدمت فرق دارد؛ تعداد را دوباره بنویسید.
+report-text-empty = متنی دیده نشد؛ دوباره بنویسید یا «رد شدن» را بزنید.
+report-photos-clear = 🗑 حذف همهٔ عکس‌ها
+report-photos-cleared = همهٔ عکس‌ها حذف شد.
+report-date-hint = تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید یا یکی از دکمه‌ها را بزنید.
+report-edit-cancelled = ویرایش لغو شد؛ گزارش قبلی بدون تغییر ماند.

@@ -1,0 +1,659 @@
+"""One engine for every step-by-step flow of the bot.
+
+A flow is data: a `Flow` names its draft class and its steps; each `Step` says what it asks
+(`ask`), which typed, pressed, photo or location answers it takes, where Back goes and what Skip
+does. The engine is the only code that moves a person through a flow, and it keeps these rules:
+
+- The draft (one row in SQLite) is the flow's only state; a person has at most one open flow.
+- A question is saved before it is shown (`shown` false), and marked shown with the message that
+  carries it; if the bot stops in between, the next update shows the question again instead of
+  taking an answer for the wrong field.
+- Every answer is bound to its question: buttons carry the question's number (`seq`, the last
+  id of their data), a typed answer counts only if it was sent after the question appeared, and an
+  edited message is never taken as an answer. Anything else changes nothing.
+- A wrong kind of answer gets one short hint above the same question. Starting another flow while
+  one is open offers to continue it or to start afresh; Cancel asks first when work would be lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.i18n import Html, label, t
+from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
+from bot.principal import load_principal
+from bot.text import escape
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from bot.context import Context
+    from bot.principal import Principal
+    from db.store import Store
+
+log = logging.getLogger(__name__)
+
+ENGINE = "flow"  # prefix of the engine's own buttons: resume, discard, switch
+
+
+@dataclasses.dataclass
+class Draft:
+    """Base of every flow's draft: identity, current step and the message that shows it."""
+
+    KIND: ClassVar[str] = ""
+
+    key: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+    step: str = ""
+    seq: int = 0  # number of the question on screen; its buttons carry it
+    panel: int | None = None  # the message showing the current question
+    shown: bool = False  # the current question is known to have reached the person
+    reviewing: bool = False  # the answers are complete; a changed field returns to the review
+    switch: list[Any] | None = None  # what the person asked to start instead, while busy
+    search: str = ""  # a typed search whose matches the current question offers
+    page: int = 0  # the page of a long list the current question shows
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Builds a draft from stored JSON, ignoring fields a newer or older version had."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The draft as JSON-ready data."""
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Screen:
+    """What a step shows: the question and its buttons (and, rarely, a reply keyboard first)."""
+
+    text: str
+    rows: list[list[InlineKeyboardButton]]
+    keyboard: tuple[str, ReplyKeyboardMarkup] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Go:
+    """Ask `step` next (with a hint above it, for a wrong answer)."""
+
+    step: str
+    hint: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Done:
+    """The flow is over: show `text` in its panel, drop the draft, then run `then`."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    then: Callable[[], Awaitable[None]] | None = None
+    menu: bool = False  # the person's role changed: say it in a new message with their menu
+
+
+@dataclasses.dataclass(frozen=True)
+class Hold:
+    """Keep the answer without showing anything yet (an album's photos, shown once it is in)."""
+
+
+Result = Go | Done | Hold
+
+
+class Turn[D: Draft]:
+    """One update's view of a flow: the draft, who is acting, and helpers to build screens."""
+
+    def __init__(
+        self, update: Update | None, context: Context, flow: Flow[D], draft: D, chat_id: int
+    ) -> None:
+        self.update = update
+        self.context = context
+        self.flow = flow
+        self.draft = draft
+        self.chat_id = chat_id
+        self.user_id = chat_id  # flows run in private chats only
+        self.entering = False  # the step being asked was not the one on screen before
+
+    def menu(self) -> ReplyKeyboardMarkup:
+        """The person's main menu (to put back after a step's own reply keyboard)."""
+        engine: Engine = self.context.bot_data.engine
+        return engine.menu(self.context.who)
+
+    @property
+    def query(self) -> Any:
+        """The button press this turn answers, if any."""
+        return self.update.callback_query if self.update is not None else None
+
+    @property
+    def store(self) -> Store:
+        """The repositories."""
+        return self.context.store
+
+    @property
+    def who(self) -> Principal:
+        """The person acting (the middleware loaded their roles)."""
+        assert self.context.who is not None
+        return self.context.who
+
+    def button(self, text: str, action: str, *ids: int) -> InlineKeyboardButton:
+        """A button of the current question: its data ends with the question's number."""
+        return button(text, cb(self.flow.prefix, action, *ids, self.draft.seq))
+
+    def nav(self, *, back: bool = True) -> list[InlineKeyboardButton]:
+        """Back (or «نگه داشتن» while editing from the review) and Cancel."""
+        step = self.flow.steps.get(self.draft.step)
+        row = []
+        if back and step is not None and (step.back is not None or self.draft.reviewing):
+            key = "button-keep" if self.draft.reviewing and step.edits else "button-back"
+            row.append(self.button(label(key), "back"))
+        row.append(self.button(label("button-cancel"), "cancel"))
+        return row
+
+    def then(self, step: str, hint: str = "") -> Go:
+        """After a field is complete: back to the review when editing, else `step`."""
+        if self.draft.reviewing and self.flow.review is not None:
+            return Go(self.flow.review, hint)
+        return Go(step, hint)
+
+    def again(self, hint: str = "") -> Go:
+        """The same question again, with a hint above it."""
+        return Go(self.draft.step, hint)
+
+
+Ask = Callable[[Turn[Any]], Awaitable[Screen | Go]]
+TakeText = Callable[[Turn[Any], str], Awaitable[Result]]
+TakePress = Callable[[Turn[Any], Callback], Awaitable[Result]]
+TakeMessage = Callable[[Turn[Any], Message], Awaitable[Result]]
+Back = str | Callable[[Turn[Any]], Awaitable[str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One question of a flow and the answers it takes."""
+
+    ask: Ask
+    text: TakeText | None = None
+    press: Mapping[str, TakePress] = dataclasses.field(default_factory=dict)
+    photo: TakeMessage | None = None
+    location: TakeMessage | None = None
+    other: TakeMessage | None = None  # a forwarded message, a contact, ...
+    back: Back | None = None
+    skip: Callable[[Turn[Any]], Awaitable[Result]] | None = None
+    expects: str = "use-buttons"  # the hint for an answer of the wrong kind
+    edits: bool = False  # a field the review can open: Back returns to the review
+
+
+@dataclasses.dataclass(frozen=True)
+class Flow[D: Draft]:
+    """A flow: its draft, its steps, and how the engine names and ends it."""
+
+    draft: type[D]
+    prefix: str
+    name: str  # locale key of the flow's name, for notices
+    steps: Mapping[str, Step]
+    entries: Mapping[str, Callable[[Turn[D], tuple[int, ...]], Awaitable[Result]]]
+    review: str | None = None
+    must_confirm_cancel: Callable[[D], bool] = lambda draft: False
+    cancelled: Callable[[D], str] = lambda draft: "cancel-done"  # locale key said after a cancel
+    restarts_quietly: bool = False  # starting it again while open just starts afresh
+
+    @property
+    def kind(self) -> str:
+        """The kind of the flow's draft."""
+        return self.draft.KIND
+
+
+Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
+Notify = Callable[["Context", int, str, InlineKeyboardMarkup | None], Awaitable[bool]]
+
+
+class Engine:
+    """Runs every flow: starts, routes answers, shows questions, cancels, reminds, expires."""
+
+    def __init__(self, flows: list[Flow[Any]], menu: Menu, notify: Notify) -> None:
+        self.menu = menu
+        self.notify = notify
+        self.flows = {flow.kind: flow for flow in flows}
+        self.by_prefix = {flow.prefix: flow for flow in flows}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._holders: dict[int, int] = {}
+
+    @asynccontextmanager
+    async def lock(self, user_id: int) -> AsyncIterator[None]:
+        """Serialises everything that reads and writes one person's draft (updates and jobs)."""
+        lock = self._locks.setdefault(user_id, asyncio.Lock())
+        self._holders[user_id] = self._holders.get(user_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._holders[user_id] -= 1
+            if not self._holders[user_id]:
+                del self._holders[user_id], self._locks[user_id]
+
+    async def open_flow(self, context: Context, user_id: int) -> tuple[Flow[Any], Draft] | None:
+        """The person's open flow and its draft, if any."""
+        for stored in await context.store.state.drafts_of(user_id):
+            flow = self.flows.get(stored.kind)
+            if flow is not None:
+                return flow, flow.draft.from_dict(stored.data)
+        return None
+
+    # --- starting -----------------------------------------------------------------------------
+
+    async def start(
+        self, update: Update, context: Context, flow: Flow[Any], entry: str, *ids: int
+    ) -> None:
+        """Starts a flow at one of its entries; if one is open, offers to go on or switch."""
+        user = update.effective_user
+        assert user is not None and entry in flow.entries
+        await answer(update)
+        async with self.lock(user.id):
+            current = await self.open_flow(context, user.id)
+            if current is not None and current[0] is flow and flow.restarts_quietly:
+                _strip_later(context, user.id, current[1].panel)  # nothing to lose: afresh
+                current = None
+            if current is not None:
+                other, draft = current
+                draft.switch = [flow.kind, entry, *ids]
+                turn = Turn(update, context, other, draft, user.id)
+                hint = label("flow-busy", flow=label(other.name))
+                await self._ask(turn, Go(draft.step, hint), busy=flow)
+                return
+            turn = Turn(update, context, flow, flow.draft(), user.id)
+            await self._apply(turn, await flow.entries[entry](turn, ids))
+
+    async def remind(self, update: Update, context: Context) -> None:
+        """Shows the open flow's question again (after /help or /start in the middle of it)."""
+        user = update.effective_user
+        if user is None:
+            return
+        async with self.lock(user.id):
+            current = await self.open_flow(context, user.id)
+            if current is not None:
+                flow, draft = current
+                turn = Turn(update, context, flow, draft, user.id)
+                await self._ask(turn, Go(draft.step, label("flow-continue", flow=label(flow.name))))
+
+    async def refresh(self, context: Context, user_id: int, kind: str, seq: int) -> None:
+        """Shows the open question anew from a job (an album's count), unless answered since."""
+        async with self.lock(user_id):
+            current = await self.open_flow(context, user_id)
+            if current is None or current[0].kind != kind or current[1].seq != seq:
+                return
+            flow, draft = current
+            await self._ask(Turn(None, context, flow, draft, user_id), Go(draft.step))
+
+    # --- routing ------------------------------------------------------------------------------
+
+    async def route(self, update: Update, context: Context) -> None:
+        """Takes an update that belongs to a flow and stops it there; lets the others through."""
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return
+        query = update.callback_query
+        if query is not None:
+            data = parse_cb(query.data)
+            if data is None or (data.prefix != ENGINE and data.prefix not in self.by_prefix):
+                return
+            async with self.lock(user.id):
+                await self._press(update, context, data, user.id)
+            raise ApplicationHandlerStop
+        message = update.effective_message
+        if message is None or update.my_chat_member is not None:
+            return
+        if _is_command(message, "cancel"):
+            async with self.lock(user.id):
+                handled = await self._cancel(update, context, user.id)
+            if handled:
+                raise ApplicationHandlerStop
+            return
+        if _is_command_or_menu(message):
+            return
+        async with self.lock(user.id):
+            current = await self.open_flow(context, user.id)
+            if current is None:
+                return
+            await self._message(Turn(update, context, *current, user.id), message)
+        raise ApplicationHandlerStop
+
+    async def _message(self, turn: Turn[Any], message: Message) -> None:
+        """A typed answer, photo, location or anything else sent while a flow is open."""
+        draft = turn.draft
+        step = turn.flow.steps.get(draft.step)
+        if step is None:
+            await self._ask(turn, Go(next(iter(turn.flow.steps))))
+            return
+        if turn.update is not None and turn.update.edited_message is not None:
+            await self._ask(turn, turn.again(label("flow-edit-ignored")))
+            return
+        if not draft.shown:
+            await self._ask(turn, turn.again())  # it may never have reached them: ask it again
+            return
+        if draft.panel is not None and message.message_id < draft.panel:
+            return  # sent before this question appeared: it answered an earlier one
+        if step.other is not None and (message.forward_origin or message.contact):
+            result = await step.other(turn, message)
+        elif message.text is not None and step.text is not None:
+            result = await step.text(turn, message.text)
+        elif message.photo and step.photo is not None:
+            result = await step.photo(turn, message)
+        elif message.location is not None and step.location is not None:
+            result = await step.location(turn, message)
+        else:
+            result = turn.again(label(step.expects))
+        await self._apply(turn, result)
+
+    async def _press(self, update: Update, context: Context, data: Callback, user_id: int) -> None:
+        """A button of a flow (or of the engine), bound to its question by its last id."""
+        current = await self.open_flow(context, user_id)
+        if current is None:
+            await answer(update, label("stale-button"), alert=True)
+            return
+        flow, draft = current
+        turn = Turn(update, context, flow, draft, user_id)
+        seq = data.ids[-1] if data.ids else None
+        if data.prefix == ENGINE and data.action == "resume":
+            await answer(update)
+            draft.switch = None
+            await self._ask(turn, turn.again())
+            return
+        query = update.callback_query
+        pressed = query.message.message_id if query is not None and query.message else None
+        if data.prefix == ENGINE:
+            if seq != draft.seq:
+                await answer(update, label("stale-step"), alert=True)
+                return
+            await answer(update)
+            await self._engine_button(turn, data.action)
+            return
+        on_panel = pressed == draft.panel or not draft.shown
+        if seq != draft.seq or data.prefix != flow.prefix or not on_panel:
+            await answer(update, label("stale-step"), alert=True)
+            return
+        if not draft.shown and pressed is not None:
+            # The question reached them after all (they pressed its button): adopt its message.
+            draft.panel, draft.shown = pressed, True
+        await answer(update)
+        if data.action == "cancel":
+            await self._cancel_turn(turn)
+            return
+        step = flow.steps.get(draft.step)
+        if step is None:
+            await self._ask(turn, Go(next(iter(flow.steps))))
+        elif data.action == "back":
+            if draft.reviewing and step.edits and flow.review is not None:
+                await self._ask(turn, Go(flow.review))
+            elif step.back is not None:
+                target = step.back if isinstance(step.back, str) else await step.back(turn)
+                await self._ask(turn, Go(target))
+            else:
+                await self._ask(turn, turn.again())
+        elif data.action == "skip" and step.skip is not None:
+            await self._apply(turn, await step.skip(turn))
+        elif (take := step.press.get(data.action)) is not None:
+            await self._apply(
+                turn, await take(turn, Callback(data.prefix, data.action, data.ids[:-1]))
+            )
+        else:
+            await self._ask(turn, turn.again(label("use-buttons")))
+
+    async def _engine_button(self, turn: Turn[Any], action: str) -> None:
+        """The engine's own buttons: cancel, discard (once confirmed), switch to another flow."""
+        draft, flow = turn.draft, turn.flow
+        if action == "cancel":
+            await self._cancel_turn(turn)
+            return
+        if action == "switch" and draft.switch and flow.must_confirm_cancel(draft):
+            draft.switch = [*draft.switch]  # kept: «yes» below discards and then switches
+            await self._confirm_discard(turn)
+            return
+        if action not in ("discard", "switch"):
+            await self._ask(turn, turn.again())
+            return
+        switch = draft.switch
+        if not switch:
+            await self._end(turn, t(flow.cancelled(draft)), cancelled=True)
+            return
+        await self._end(turn, "")
+        other = self.flows.get(str(switch[0]))
+        if other is not None and str(switch[1]) in other.entries:
+            new = Turn(turn.update, turn.context, other, other.draft(), turn.user_id)
+            ids = tuple(int(i) for i in switch[2:])
+            await self._apply(new, await other.entries[str(switch[1])](new, ids))
+
+    async def _cancel(self, update: Update, context: Context, user_id: int) -> bool:
+        """/cancel: ends the open flow (asking first when work would be lost)."""
+        current = await self.open_flow(context, user_id)
+        if current is None:
+            return False
+        await self._cancel_turn(Turn(update, context, *current, user_id))
+        return True
+
+    async def _cancel_turn(self, turn: Turn[Any]) -> None:
+        """Cancel: at once, or after «are you sure?» when finished work would be lost."""
+        if turn.flow.must_confirm_cancel(turn.draft):
+            turn.draft.switch = None
+            await self._confirm_discard(turn)
+        else:
+            await self._end(turn, t(turn.flow.cancelled(turn.draft)), cancelled=True)
+
+    async def _confirm_discard(self, turn: Turn[Any]) -> None:
+        """Asks whether to throw the unfinished work away; «no» shows the question again."""
+        draft = turn.draft
+        draft.seq += 1
+        rows = [
+            [
+                button(label("flow-discard-yes"), cb(ENGINE, "discard", draft.seq)),
+                button(label("flow-discard-no"), cb(ENGINE, "resume", draft.seq)),
+            ]
+        ]
+        await self._show(turn, t("flow-confirm-discard", flow=label(turn.flow.name)), rows)
+
+    # --- showing ------------------------------------------------------------------------------
+
+    async def _apply(self, turn: Turn[Any], result: Result) -> None:
+        """Carries out what a step decided."""
+        if isinstance(result, Hold):
+            await turn.store.state.save_draft(turn.user_id, turn.flow.kind, turn.draft.to_dict())
+        elif isinstance(result, Done) and result.menu:
+            await self._end(turn, "")
+            who = await load_principal(turn.store, turn.context.config, turn.user_id)
+            turn.context.who = who
+            await turn.context.bot.send_message(
+                turn.chat_id, result.text, reply_markup=self.menu(who)
+            )
+            if result.then is not None:
+                await result.then()
+        elif isinstance(result, Done):
+            await self._end(turn, result.text, result.markup)
+            if result.then is not None:
+                await result.then()
+        else:
+            await self._ask(turn, result)
+
+    async def _ask(self, turn: Turn[Any], go: Go, *, busy: Flow[Any] | None = None) -> None:
+        """Shows a step's question (following a step's hand-over), saved before it is sent."""
+        flow, draft = turn.flow, turn.draft
+        for _ in range(len(flow.steps) + 1):  # a step may hand over to another (no choice)
+            step = flow.steps.get(go.step)
+            if step is None:
+                go = Go(next(iter(flow.steps)), go.hint)
+                continue
+            turn.entering = go.step != draft.step
+            if turn.entering:
+                draft.search, draft.page = "", 0
+            draft.step = go.step
+            draft.seq += 1
+            screen = await step.ask(turn)
+            if isinstance(screen, Go):
+                go = Go(screen.step, screen.hint or go.hint)
+                continue
+            break
+        else:
+            raise RuntimeError(f"flow {flow.kind} hands over in a loop")
+        text = screen.text
+        if go.hint:
+            safe = go.hint if isinstance(go.hint, Html) else escape(go.hint)
+            text = Html(f"{safe}\n\n{text}")
+        rows = list(screen.rows)
+        if busy is not None:
+            rows.append(
+                [
+                    button(
+                        label("flow-resume", flow=label(flow.name)), cb(ENGINE, "resume", draft.seq)
+                    ),
+                    button(
+                        label("flow-start-other", flow=label(busy.name)),
+                        cb(ENGINE, "switch", draft.seq),
+                    ),
+                ]
+            )
+        if screen.keyboard is not None:
+            await turn.context.bot.send_message(
+                turn.chat_id, screen.keyboard[0], reply_markup=screen.keyboard[1]
+            )
+        await self._show(turn, text, rows)
+
+    async def _show(
+        self, turn: Turn[Any], text: str, rows: list[list[InlineKeyboardButton]]
+    ) -> None:
+        """Saves the draft, then puts the text in the panel (edited, or a new message)."""
+        draft, store = turn.draft, turn.store
+        draft.shown = False
+        await store.state.save_draft(turn.user_id, turn.flow.kind, draft.to_dict())
+        draft.panel = await _present(turn, text, inline(rows))
+        draft.shown = True
+        await store.state.save_draft(turn.user_id, turn.flow.kind, draft.to_dict())
+
+    async def _end(
+        self,
+        turn: Turn[Any],
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        cancelled: bool = False,
+    ) -> None:
+        """Drops the draft, then shows the flow's last word (after a cancel, with the menu)."""
+        await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
+        if cancelled or not text:
+            _strip_later(turn.context, turn.chat_id, turn.draft.panel)
+            if text:
+                menu = self.menu(turn.context.who)
+                await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
+            return
+        await _present(turn, text, markup)
+
+    # --- idle flows -----------------------------------------------------------------------------
+
+    async def tidy(
+        self, context: Context, *, remind_after: timedelta, expire_after: timedelta
+    ) -> None:
+        """Reminds once about a flow left idle, and ends one idle too long, with a notice."""
+        store = context.store
+        for kind, flow in self.flows.items():
+            for stored in await store.state.idle_drafts(kind, expire_after):
+                async with self.lock(stored.volunteer_id):
+                    fresh = await store.state.draft(stored.volunteer_id, kind)
+                    if fresh is None or fresh.updated_at != stored.updated_at:
+                        continue  # answered meanwhile
+                    await store.state.delete_draft(stored.volunteer_id, kind)
+                    _strip_later(context, stored.volunteer_id, stored.data.get("panel"))
+                    notice = t("flow-expired-notice", flow=label(flow.name))
+                    await self.notify(context, stored.volunteer_id, notice, None)
+            for stored in await store.state.idle_drafts(kind, remind_after):
+                if stored.reminded_at is not None:
+                    continue
+                async with self.lock(stored.volunteer_id):
+                    await store.state.mark_reminded(stored.volunteer_id, kind)
+                    seq = int(stored.data.get("seq", 0))
+                    markup = inline(
+                        [
+                            [
+                                button(
+                                    label("flow-resume", flow=label(flow.name)),
+                                    cb(ENGINE, "resume", seq),
+                                ),
+                                button(label("button-cancel"), cb(ENGINE, "cancel", seq)),
+                            ]
+                        ]
+                    )
+                    notice = t("flow-reminder", flow=label(flow.name))
+                    await self.notify(context, stored.volunteer_id, notice, markup)
+
+
+async def answer(update: Update | None, text: str | None = None, *, alert: bool = False) -> None:
+    """Answers a button press (every press must be answered), optionally with a toast."""
+    if update is not None and update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text, show_alert=alert)
+        except TelegramError as exc:
+            log.info("could not answer callback query: %s", exc)
+
+
+async def _present(turn: Turn[Any], text: str, markup: InlineKeyboardMarkup | None) -> int:
+    """Edits the panel when its button was pressed, else sends a new panel; returns its id."""
+    panel = turn.draft.panel
+    query = turn.query
+    if query is not None and query.message is not None and query.message.message_id == panel:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return int(panel)
+        except BadRequest as exc:
+            if "not modified" in str(exc):
+                return int(panel)
+            log.info("panel edit failed, sending a new one: %s", exc)
+    sent = await turn.context.bot.send_message(turn.chat_id, text, reply_markup=markup)
+    _strip_later(turn.context, turn.chat_id, panel)
+    return sent.message_id
+
+
+def _strip_later(context: Context, chat_id: int, message_id: int | None) -> None:
+    """Takes the buttons off an older panel in the background: the person never waits for it."""
+    if message_id is not None:
+        context.application.create_task(strip_buttons(context, chat_id, message_id))
+
+
+async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
+    """Removes the buttons of an older message, ignoring one that has none any more."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        pass  # already without buttons, or deleted by the person
+    except TelegramError as exc:
+        log.info("could not strip buttons of %s: %s", message_id, exc)
+
+
+def _is_command(message: Message, name: str) -> bool:
+    """True for /name (or /name@bot)."""
+    words = (message.text or "").split(maxsplit=1)
+    return bool(words) and words[0].split("@", 1)[0].lower() == f"/{name}"
+
+
+def _is_command_or_menu(message: Message) -> bool:
+    """Commands and main-menu buttons are never answers to a question."""
+    text = message.text or ""
+    return text.startswith("/") or any(text == label(key) for key in MENU_KEYS)
+
+
+async def stale(update: Update, context: Context) -> None:
+    """Answers a button of something finished: politely, changing nothing."""
+    await answer(update, label("stale-button"), alert=True)

@@ -1,0 +1,154 @@
+"""Writes as use cases: one function per action, one transaction each, its audit row inside it.
+
+Handlers decide who may act (bot.access); these functions re-check, inside the transaction,
+whatever a race between two people could break (the invite still valid, the group still active,
+the target still a member), so that the check and the write cannot be separated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from db.models import (
+    County,
+    Group,
+    GroupRole,
+    GroupStatus,
+    Invite,
+    Report,
+    ReportInput,
+    ReportStatus,
+    Role,
+)
+from db.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """What joining by an invite came to: the group (None if the invite is dead) and whether new."""
+
+    group: Group | None
+    joined: bool
+
+
+async def join_group(store: Store, user_id: int, invite_id: int) -> Joined:
+    """Adds a person to the group of a valid invite, counting the invite's use."""
+    async with store.db.transaction():
+        invite = await store.groups.invite(invite_id)
+        group = await store.groups.get(invite.group_id) if invite else None
+        if invite is None or group is None or not invite.valid:
+            return Joined(None, False)
+        if group.status is not GroupStatus.ACTIVE:
+            return Joined(None, False)
+        joined = await store.groups.add_member(group.id, user_id, GroupRole.MEMBER)
+        if joined:
+            await store.groups.use_invite(invite.id)
+            await store.audit.record(user_id, "join", "group", group.id, invite=invite.id)
+    return Joined(group, joined)
+
+
+async def rename_group(store: Store, by: int, group: Group, name: str, key: str) -> None:
+    """Renames a group."""
+    async with store.db.transaction():
+        await store.groups.rename(group.id, name, key)
+        await store.audit.record(by, "group.rename", "group", group.id, old=group.name, new=name)
+
+
+async def transfer_group(store: Store, by: int, group_id: int, to: int) -> bool:
+    """Makes a member of the group its leader (the old leaders stay as members)."""
+    async with store.db.transaction():
+        if await store.groups.role_of(group_id, to) is None:
+            return False
+        await store.groups.transfer(group_id, to)
+        await store.audit.record(by, "group.transfer", "group", group_id, leader=to)
+    return True
+
+
+async def merge_groups(store: Store, by: int, source: int, target: int) -> int:
+    """Moves a group's members and reports into another; returns how many reports moved."""
+    async with store.db.transaction():
+        moved = await store.groups.merge(source, target)
+        await store.audit.record(by, "group.merge", "group", source, into=target, reports=moved)
+    return moved
+
+
+async def grant_role(store: Store, by: int | None, user_id: int, role: Role) -> bool:
+    """Grants a role without a province (admin); False when the person had it already."""
+    async with store.db.transaction():
+        changed = await store.roles.grant(user_id, role, None, by)
+        if changed:
+            await store.audit.record(by, "role.grant", "volunteer", user_id, role=role.value)
+    return changed
+
+
+def can_edit(report: Report, edit_hours: int) -> bool:
+    """True while the reporter may still change a report: submitted and within the window."""
+    if report.status is not ReportStatus.SUBMITTED:
+        return False
+    created = datetime.fromisoformat(report.created_at)
+    return datetime.now(UTC) - created <= timedelta(hours=edit_hours)
+
+
+async def create_group(
+    store: Store,
+    by: int,
+    name: str,
+    key: str,
+    county: County,
+    specialty_id: int | None,
+    *,
+    active: bool,
+    invite_days: int,
+) -> tuple[int, Invite | None]:
+    """Creates a group led by its creator: active with an invite, or pending approval."""
+    status = GroupStatus.ACTIVE if active else GroupStatus.PENDING
+    async with store.db.transaction():
+        group_id = await store.groups.create(
+            name, key, county.province_id, county.id, specialty_id, by, status
+        )
+        await store.audit.record(by, "group.create", "group", group_id, status=status.value)
+        invite = await store.groups.new_invite(group_id, by, invite_days) if active else None
+    return group_id, invite
+
+
+async def decide_group(
+    store: Store, by: int, group_id: int, *, approve: bool, invite_days: int
+) -> tuple[bool, Invite | None]:
+    """Approves or rejects a pending group once: a second reviewer finds it decided (False)."""
+    status = GroupStatus.ACTIVE if approve else GroupStatus.REJECTED
+    async with store.db.transaction():
+        changed = await store.db.execute(
+            "UPDATE groups SET status = ? WHERE id = ? AND status = 'pending'",
+            (status.value, group_id),
+        )
+        if not changed:
+            return False, None
+        action = "group.approve" if approve else "group.reject"
+        await store.audit.record(by, action, "group", group_id)
+        invite = await store.groups.new_invite(group_id, by, invite_days) if approve else None
+    return True, invite
+
+
+async def save_report(
+    store: Store,
+    data: ReportInput,
+    reporter_id: int,
+    *,
+    key: str,
+    receipt_year: int,
+    report_id: int | None,
+    edit_hours: int,
+) -> tuple[Report | None, bool]:
+    """Saves a new report once per key, or an edit while the report is still editable.
+
+    Returns the report (None when an edit came too late) and whether it was an edit.
+    """
+    if report_id is None:
+        report, _ = await store.reports.create(data, reporter_id, key, receipt_year)
+        return report, False
+    async with store.db.transaction():
+        before = await store.reports.get(report_id)
+        if before is None or before.reporter_id != reporter_id or not can_edit(before, edit_hours):
+            return None, True
+        return await store.reports.update(report_id, data, reporter_id), True

@@ -1,0 +1,43 @@
+"""The service report: a flow of the engine (flow.py), its steps (steps.py), its receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import Context
+from bot.engine import answer
+from bot.i18n import label
+from bot.keyboards import parse_cb
+from db.usecases import can_edit
+from handlers.common import PRIVATE, menu_text
+from handlers.report.flow import FLOW
+
+__all__ = ["FLOW", "handlers"]
+
+
+async def begin(update: Update, context: Context) -> None:
+    """/report or «📝 ثبت گزارش خدمت»: a new report."""
+    await context.bot_data.engine.start(update, context, FLOW, "new")
+
+
+async def begin_edit(update: Update, context: Context) -> None:
+    """«ویرایش» in «گزارش‌های من»: the saved report on the review, while it may be edited."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    assert data is not None
+    report = await context.store.reports.get(data.id() or 0)
+    if report is None or not can_edit(report, context.config.report.edit_hours):
+        await answer(update, label("myreports-locked"), alert=True)
+        return
+    await context.bot_data.engine.start(update, context, FLOW, "edit", report.id)
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The ways into the report (its answers reach it through the engine)."""
+    return [
+        CommandHandler("report", begin, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-report"), begin),
+        CallbackQueryHandler(begin_edit, pattern=r"^myr:edit:\d+$"),
+    ]

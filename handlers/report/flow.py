@@ -1,0 +1,132 @@
+"""The report flow as a table: each step, what it takes, where Back goes, what Skip does."""
+
+from __future__ import annotations
+
+from bot.engine import Flow, Go, Result, Step
+from handlers.pickers import place_steps
+from handlers.report import steps as s
+from handlers.report.draft import ReportDraft
+
+
+async def new_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
+    """A new report: the group first when the person leads several, else the campaign."""
+    groups = s.led(turn)
+    if len(groups) == 1:
+        turn.draft.group_id = groups[0].group_id
+        return Go("campaign")
+    return Go("group")
+
+
+async def edit_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
+    """A saved report opened on the review (the access policy checked whose it is)."""
+    report = await turn.store.reports.get(ids[0] if ids else 0)
+    if report is None:
+        return Go("area")
+    service = await turn.store.categories.get(report.category_id)
+    turn.draft = ReportDraft.of_report(report, service.parent_id if service else None)
+    return Go("review")
+
+
+def _must_confirm(draft: ReportDraft) -> bool:
+    """Discarding asks first once a new report holds real answers (an edit loses nothing)."""
+    return draft.report_id is None and (draft.quantity is not None or draft.reviewing)
+
+
+def _cancelled(draft: ReportDraft) -> str:
+    """What a cancel says: a discarded draft, or an edit that left the saved report as it was."""
+    return "report-edit-cancelled" if draft.report_id is not None else "cancel-done"
+
+
+FLOW = Flow(
+    draft=ReportDraft,
+    prefix="rep",
+    name="flow-name-report",
+    steps={
+        "group": Step(s.ask_group, press={"grp": s.group_pressed, "gpage": s.group_page}),
+        "campaign": Step(
+            s.ask_campaign, press={"camp": s.campaign_pressed}, back="group", edits=True
+        ),
+        "area": Step(s.ask_area, press={"area": s.area_pressed}, back=s.back_from_area, edits=True),
+        "service": Step(s.ask_service, press={"svc": s.service_pressed}, back="area", edits=True),
+        "quantity": Step(
+            s.ask_quantity,
+            text=s.quantity_typed,
+            back="service",
+            expects="report-number-hint",
+            edits=True,
+        ),
+        "large": Step(
+            s.ask_large,
+            text=s.quantity_typed,
+            press={"bigok": s.large_confirmed, "bigno": s.large_refused},
+            back="quantity",
+            expects="report-number-hint",
+        ),
+        "beneficiaries": Step(
+            s.ask_beneficiaries,
+            text=s.beneficiaries_typed,
+            skip=s.beneficiaries_skipped,
+            back="quantity",
+            expects="report-number-hint",
+            edits=True,
+        ),
+        "volunteers": Step(
+            s.ask_volunteers,
+            text=s.volunteers_typed,
+            skip=s.volunteers_skipped,
+            back="beneficiaries",
+            expects="report-number-hint",
+            edits=True,
+        ),
+        "place": Step(
+            s.ask_place,
+            press={"same": s.same_place, "pick": s.pick_place, "loc": s.share_location},
+            back="volunteers",
+            edits=True,
+        ),
+        "location": Step(
+            s.ask_location,
+            location=s.location_shared,
+            back=s.back_from_location,
+            expects="report-location-expected",
+        ),
+        **place_steps("village", back="place", part_of_place=True),
+        "village": Step(
+            s.ask_village,
+            text=s.village_typed,
+            skip=s.village_skipped,
+            back=s.back_from_village,
+            edits=True,
+        ),
+        "date": Step(
+            s.ask_date,
+            text=s.date_typed,
+            press={"day": s.day_pressed},
+            back="village",
+            expects="report-date-hint",
+            edits=True,
+        ),
+        "description": Step(
+            s.ask_description,
+            text=s.description_typed,
+            skip=s.description_skipped,
+            back="date",
+            edits=True,
+        ),
+        "photos": Step(
+            s.ask_photos,
+            photo=s.photo_sent,
+            press={"pdone": s.photos_done, "nophoto": s.no_photos, "pclear": s.photos_cleared},
+            back="description",
+            expects="report-photo-expected",
+            edits=True,
+        ),
+        "review": Step(
+            s.ask_review, press={"edit": s.edit_pressed, "save": s.save_pressed}, back="photos"
+        ),
+    },
+    entries={"new": new_report, "edit": edit_report},
+    review="review",
+    must_confirm_cancel=_must_confirm,
+    cancelled=_cancelled,
+)

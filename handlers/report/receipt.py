@@ -1,0 +1,53 @@
+"""The receipt after saving: the report's number, its group's week and the campaign's progress."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from bot import jalali
+from bot.i18n import Html, t
+from bot.text import fmt_percent, progress_bar, to_persian_digits
+from db.models import Report
+from db.store import Store
+
+
+async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
+    """The receipt: report number, the group's week, the campaign's progress and forecast."""
+    receipt = to_persian_digits(report.receipt)
+    lines: list[str] = [t("report-updated" if edited else "report-saved", receipt=receipt)]
+    start, end = jalali.week_of(jalali.today())
+    week = await store.reports.group_totals(report.group_id, start, end)
+    lines.append(t("report-week-totals", reports=week.reports, quantity=week.quantity))
+    if report.campaign_id is not None:
+        campaign = await store.campaigns.get(report.campaign_id)
+        if campaign is not None:
+            done = await store.campaigns.progress(campaign.id)
+            lines.append(
+                t(
+                    "report-campaign-progress",
+                    campaign=campaign.title,
+                    done=done,
+                    target=campaign.target,
+                    percent=fmt_percent(done, campaign.target),
+                    bar=progress_bar(done, campaign.target),
+                )
+            )
+            lines.append(forecast(campaign.starts_on, campaign.ends_on, done, campaign.target))
+    return Html("\n".join(line for line in lines if line))
+
+
+def forecast(starts: date, ends: date, done: int, target: int) -> str:
+    """When the campaign reaches its target at its pace so far."""
+    if done >= target:
+        return t("report-campaign-reached")
+    today = jalali.today()
+    days = (today - starts).days + 1
+    if done <= 0 or days <= 0:
+        return ""
+    eta = today + timedelta(days=math.ceil((target - done) * days / done))
+    end = jalali.format_date(ends, weekday=False)
+    if eta <= ends:
+        return t("report-campaign-forecast", eta=jalali.format_day_month(eta), end=end)
+    left = max((ends - today).days + 1, 1)
+    return t("report-campaign-behind", end=end, per_day=math.ceil((target - done) / left))
