@@ -152,6 +152,11 @@ class WeekDigest:
         return self.current.reports == 0
 
 
+def last_ended_week(day: date) -> date:
+    """The Saturday of the latest week that has ended by day (a Friday ends its own week)."""
+    return jalali.week_of(day - timedelta(days=6))[0]
+
+
 def isolate(name: str) -> str:
     """Wraps a name in a first-strong isolate so that it cannot reorder the line around it.
 

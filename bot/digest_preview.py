@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import html
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from bot import jalali
 from bot.config import Config, ConfigError
-from bot.digest import WeekDigest, render_messages, to_plain
+from bot.digest import WeekDigest, last_ended_week, render_messages, to_plain
 from bot.i18n import label
 from bot.text import search_key, to_latin_digits
 from db.channels import ChannelScope
@@ -63,7 +63,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def parse_week(text: str | None, today: date) -> date:
     """The Saturday of the week holding a typed Jalali date; by default the last week ended."""
     if not text:
-        return jalali.week_of(today - timedelta(days=6))[0]
+        return last_ended_week(today)
     try:
         return jalali.week_of(jalali.parse_date(text))[0]
     except jalali.DateError as exc:

@@ -28,6 +28,7 @@ from bot.digest import (
     ServiceTotal,
     WeekDigest,
     content_hash,
+    last_ended_week,
     render_caption,
     render_html,
     render_messages,
@@ -241,6 +242,14 @@ def test_caption_fits_and_hash_follows_content() -> None:
     assert content_hash(_digest()) == content_hash(_digest())
     assert content_hash(_digest()) != content_hash(_digest(days=(201, 150, 0, 310, 120, 400, 68)))
     assert content_hash(_digest()) == content_hash(_digest(late=True))
+
+
+def test_the_last_ended_week() -> None:
+    friday, saturday = WEEK + timedelta(days=6), WEEK + timedelta(days=7)
+    assert last_ended_week(friday) == WEEK  # Friday evening posts its own week
+    assert last_ended_week(saturday) == WEEK
+    assert last_ended_week(saturday + timedelta(days=5)) == WEEK  # Thursday: not ended yet
+    assert last_ended_week(saturday + timedelta(days=6)) == saturday
 
 
 def test_week_must_start_on_saturday() -> None:
