@@ -11,6 +11,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.config import Config, ConfigError, load_config
+from bot.digest_preview import add_parser as add_digest_parser
 from bot.i18n import label
 
 log = logging.getLogger("khedmatyar")
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("migrate", help=label("cli-migrate-help"))
     backup = db_commands.add_parser("backup", help=label("cli-backup-help"))
     backup.add_argument("path")
+    add_digest_parser(commands)
     for sub in (*commands.choices.values(), *db_commands.choices.values()):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=label("cli-config-help"))
     return parser
@@ -106,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":
             run_bot(config)
+        elif command == "digest":
+            from bot.digest_preview import run as run_digest
+
+            run_digest(config, args)
         elif args.db_command == "migrate":
             asyncio.run(_migrate(config))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.audit import AuditRepo
 from db.campaigns import CampaignRepo
 from db.categories import CategoryRepo
+from db.channels import ChannelRepo, DigestLedger
 from db.database import Database
 from db.groups import GroupRepo
 from db.places import PlaceRepo
@@ -29,6 +30,8 @@ class Store:
         self.campaigns = CampaignRepo(db)
         self.reports = ReportRepo(db, self.audit)
         self.state = StateRepo(db)
+        self.channels = ChannelRepo(db)
+        self.digest_posts = DigestLedger(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

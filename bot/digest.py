@@ -1,0 +1,393 @@
+"""The weekly digest: one week's figures for a scope, and how they read as Persian HTML messages.
+
+`WeekDigest` is the input: whatever computes the figures (db.digest_queries today, the statistics
+layer later) fills it in; `render_messages()` turns it into messages that each fit Telegram's
+limit, `render_caption()` gives the chart's caption, `content_hash()` tells whether a posted digest
+needs an edit. Every name is HTML-escaped and wrapped in a bidi isolate, numbers are Persian,
+dates Jalali.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Final
+
+from bot import jalali
+from bot.i18n import Html, label, t
+from bot.text import escape, fmt_percent, progress_bar, utf16_len
+from db.channels import ScopeKind
+
+MESSAGE_LIMIT: Final = 4096
+CAPTION_LIMIT: Final = 1024
+MAX_SERVICES: Final = 8  # service types listed by name; the rest are summed in one line
+
+# First-strong isolate and its pop: a name in Latin letters (or starting with digits) keeps its
+# own direction without turning the Persian line around it; the paragraph stays right-to-left.
+_FSI: Final = "\u2068"
+_PDI: Final = "\u2069"
+_TAG: Final = re.compile(r"<[^>]+>")
+
+
+class PlaceLevel(StrEnum):
+    """Which places the «leading places» list names."""
+
+    PROVINCE = "province"
+    COUNTY = "county"
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A week's totals: summed quantities (services), reports, distinct groups, beneficiaries."""
+
+    services: int = 0
+    reports: int = 0
+    groups: int = 0
+    beneficiaries: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTotal:
+    """A service type's summed quantity in its unit: «بستهٔ معیشتی — ۶۴۰ بسته»."""
+
+    name: str
+    area: str
+    unit: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A named total: a group, a province or county, or a service area."""
+
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignProgress:
+    """A campaign's standing at the end of the week (as_of): count, target, pace, finish."""
+
+    title: str
+    unit: str
+    target: int
+    done: int  # from its start up to as_of
+    week: int  # during the digest's week
+    starts_on: date
+    ends_on: date
+    as_of: date
+
+    @property
+    def reached(self) -> bool:
+        """True when the target has been met."""
+        return self.done >= self.target
+
+    @property
+    def elapsed_days(self) -> int:
+        """Days of the campaign up to as_of (or its end, if earlier), at least one."""
+        last = min(self.as_of, self.ends_on)
+        return max((last - self.starts_on).days + 1, 1)
+
+    @property
+    def pace_per_week(self) -> int:
+        """The average count per week so far, rounded."""
+        return round(self.done * 7 / self.elapsed_days)
+
+    @property
+    def projected_finish(self) -> date | None:
+        """The day the target is reached at the pace so far; None if reached or no pace."""
+        if self.reached or self.done <= 0:
+            return None
+        days = math.ceil((self.target - self.done) * self.elapsed_days / self.done)
+        return self.as_of + timedelta(days=days)
+
+    @property
+    def needed_per_week(self) -> int | None:
+        """The count per week needed from as_of to reach the target by the end; None if over."""
+        remaining_days = (self.ends_on - self.as_of).days
+        if self.reached or remaining_days <= 0:
+            return None
+        return math.ceil((self.target - self.done) * 7 / remaining_days)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekDigest:
+    """Everything one week's digest shows, for one scope; names are raw (rendering escapes)."""
+
+    scope: ScopeKind
+    scope_name: str  # the province's name or the campaign's title; '' for national
+    week_start: date  # a Saturday; the week runs to the Friday after
+    current: Figures
+    previous: Figures  # the week before, for the change
+    services: tuple[ServiceTotal, ...]  # by service type, largest first
+    areas: tuple[Ranked, ...]  # by service area, largest first (the chart's bars)
+    days: tuple[int, int, int, int, int, int, int]  # services per day, Saturday first
+    top_groups: tuple[Ranked, ...]
+    top_places: tuple[Ranked, ...]
+    place_level: PlaceLevel  # provinces for a national digest, counties for a provincial one
+    campaigns: tuple[CampaignProgress, ...]  # the campaigns running during the week
+    late: bool = False  # posted after its time (the bot was down)
+
+    def __post_init__(self) -> None:
+        if jalali.weekday(self.week_start) != 0:
+            raise ValueError(f"a digest week starts on a Saturday, not on {self.week_start}")
+        if len(self.days) != 7:
+            raise ValueError("days must hold seven totals, Saturday first")
+
+    @property
+    def week_end(self) -> date:
+        """The Friday that ends the week."""
+        return self.week_start + timedelta(days=6)
+
+    @property
+    def empty(self) -> bool:
+        """True when no report was filed during the week."""
+        return self.current.reports == 0
+
+
+def last_ended_week(day: date) -> date:
+    """The Saturday of the latest week that has ended by day (a Friday ends its own week)."""
+    return jalali.week_of(day - timedelta(days=6))[0]
+
+
+def isolate(name: str) -> str:
+    """Wraps a name in a first-strong isolate so that it cannot reorder the line around it.
+
+    Line breaks inside a name become spaces: a digest line (and its tags) stays one line.
+    """
+    return _FSI + " ".join(name.splitlines()) + _PDI
+
+
+def week_range(digest: WeekDigest) -> str:
+    """The week's Jalali range: «۲۳ تا ۲۹ آبان ۱۴۰۵»."""
+    return jalali.format_range(digest.week_start, digest.week_end)
+
+
+def _short_date(d: date, reference: date) -> str:
+    """«۱۸ دی» in the reference's Jalali year, «۲ فروردین ۱۴۰۶» in another."""
+    if jalali.to_jalali(d)[0] == jalali.to_jalali(reference)[0]:
+        return jalali.format_day_month(d)
+    return jalali.format_date(d, weekday=False)
+
+
+def _title(digest: WeekDigest) -> Html:
+    week = week_range(digest)
+    if digest.scope is ScopeKind.PROVINCE:
+        return t("digest-title-province", province=isolate(digest.scope_name), week=week)
+    if digest.scope is ScopeKind.CAMPAIGN:
+        return t("digest-title-campaign", campaign=isolate(digest.scope_name), week=week)
+    return t("digest-title-national", week=week)
+
+
+def _change(current: int, previous: int) -> Html:
+    if previous == 0:
+        return t("digest-change-new")
+    percent = round(abs(current - previous) * 100 / previous)
+    if percent == 0:
+        return t("digest-change-same")
+    key = "digest-change-up" if current > previous else "digest-change-down"
+    return t(key, percent=percent)
+
+
+def _totals(digest: WeekDigest) -> list[Html]:
+    now, before = digest.current, digest.previous
+    if digest.empty:
+        lines = [t("digest-empty")]
+        if before.services:
+            lines.append(t("digest-empty-previous", services=before.services))
+        return lines
+    line = t("digest-totals", services=now.services, reports=now.reports, groups=now.groups)
+    if now.beneficiaries:
+        line = t("digest-totals-beneficiaries", totals=line, beneficiaries=now.beneficiaries)
+    return [Html(line + " " + _change(now.services, before.services))]
+
+
+def _services(digest: WeekDigest, most: int) -> list[Html]:
+    lines = [t("digest-services-title")]
+    shown, rest = digest.services[:most], digest.services[most:]
+    for item in shown:
+        if item.unit:
+            lines.append(
+                t(
+                    "digest-service-line",
+                    name=isolate(item.name),
+                    quantity=item.quantity,
+                    unit=item.unit,
+                )
+            )
+        else:
+            lines.append(
+                t("digest-service-line-no-unit", name=isolate(item.name), quantity=item.quantity)
+            )
+    if rest:
+        quantity = sum(item.quantity for item in rest)
+        lines.append(t("digest-services-more", count=len(rest), quantity=quantity))
+    return lines
+
+
+def _ranking(title: Html, items: tuple[Ranked, ...]) -> list[Html]:
+    lines = [title]
+    for rank, item in enumerate(items, start=1):
+        lines.append(
+            t("digest-rank-line", rank=rank, name=isolate(item.name), quantity=item.quantity)
+        )
+    return lines
+
+
+def _campaign(item: CampaignProgress) -> list[Html]:
+    unit = item.unit or label("digest-unit-default")
+    lines = [
+        t(
+            "digest-campaign",
+            title=isolate(item.title),
+            done=item.done,
+            target=item.target,
+            unit=unit,
+            percent=fmt_percent(item.done, item.target),
+            bar=progress_bar(item.done, item.target),
+        )
+    ]
+    if item.done <= 0:
+        lines.append(t("digest-campaign-no-pace"))
+        return lines
+    lines.append(t("digest-campaign-week", week=item.week, unit=unit, pace=item.pace_per_week))
+    end = _short_date(item.ends_on, item.as_of)
+    finish = item.projected_finish
+    needed = item.needed_per_week
+    if item.reached:
+        lines.append(t("digest-campaign-reached"))
+    elif finish is not None and finish <= item.ends_on:
+        date_text = _short_date(finish, item.as_of)
+        lines.append(t("digest-campaign-on-track", date=date_text, end=end))
+    elif needed is not None:
+        lines.append(t("digest-campaign-behind", end=end, need=needed, unit=unit))
+    else:
+        lines.append(t("digest-campaign-ended", end=end))
+    return lines
+
+
+def render_sections(digest: WeekDigest, *, most_services: int = MAX_SERVICES) -> list[Html]:
+    """The digest as sections (blank-line separated in a message), each of whole lines."""
+    sections: list[list[Html]] = [[_title(digest), *_totals(digest)]]
+    if digest.services:
+        sections.append(_services(digest, most_services))
+    if digest.top_groups:
+        sections.append(_ranking(t("digest-groups-title"), digest.top_groups))
+    if digest.top_places:
+        key = (
+            "digest-counties-title"
+            if digest.place_level is PlaceLevel.COUNTY
+            else "digest-provinces-title"
+        )
+        sections.append(_ranking(t(key), digest.top_places))
+    for campaign in digest.campaigns:
+        sections.append(_campaign(campaign))
+    closing = [t("digest-late")] if digest.late else []
+    closing.append(t("digest-thanks-empty") if digest.empty else t("digest-thanks"))
+    sections.append(closing)
+    return [Html("\n".join(lines)) for lines in sections]
+
+
+def render_html(digest: WeekDigest, *, most_services: int = MAX_SERVICES) -> Html:
+    """The whole digest as one HTML text (it may be longer than one message)."""
+    return Html("\n\n".join(render_sections(digest, most_services=most_services)))
+
+
+def render_messages(
+    digest: WeekDigest, limit: int = MESSAGE_LIMIT, *, most_services: int = MAX_SERVICES
+) -> list[Html]:
+    """The digest as HTML messages, each at most limit UTF-16 units, split between sections."""
+    return split_messages(render_html(digest, most_services=most_services), limit)
+
+
+def render_caption(digest: WeekDigest) -> Html:
+    """The chart's caption: the title and the week's totals, within Telegram's caption limit."""
+    return split_messages(render_sections(digest)[0], CAPTION_LIMIT)[0]
+
+
+def render_plain(digest: WeekDigest) -> str:
+    """The digest as plain text (no tags, no entities), for files and logs."""
+    return to_plain(render_html(digest))
+
+
+def to_plain(text: str) -> str:
+    """Strips the tags of Telegram HTML and unescapes its entities."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def content_hash(digest: WeekDigest) -> str:
+    """A fingerprint of the digest's figures; a posted digest is edited when it changes.
+
+    The late flag is left out: an edit of a late post is not a change of content.
+    """
+    fields = dataclasses.asdict(digest)
+    del fields["late"]
+    data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# --- splitting -------------------------------------------------------------------------------
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    """Cuts one line longer than limit into pieces that fit (tags dropped, text kept)."""
+    if utf16_len(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    current = ""
+    for ch in to_plain(line):
+        if utf16_len(escape(current + ch)) > limit:
+            boundary = current.rfind(" ")
+            if boundary > len(current) // 2:
+                pieces.append(escape(current[:boundary]))
+                current = current[boundary + 1 :]
+            else:
+                pieces.append(escape(current))
+                current = ""
+        current += ch
+    if current.strip():
+        pieces.append(escape(current))
+    return pieces
+
+
+def split_messages(text: str, limit: int = MESSAGE_LIMIT) -> list[Html]:
+    """Splits HTML into messages of at most limit UTF-16 units.
+
+    Cuts between sections (blank lines) where it can, between lines where a section is too long,
+    and inside a line only if one line alone is too long. Tags never span lines in a digest, so
+    every message stays well-formed.
+    """
+    if limit < 16:
+        raise ValueError("limit is too small for a message")
+    pieces: list[tuple[str, str]] = []  # (separator before it, piece)
+    for section in text.split("\n\n"):
+        if utf16_len(section) <= limit:
+            pieces.append(("\n\n", section))
+            continue
+        separator = "\n\n"
+        for line in section.split("\n"):
+            for part in _cut_line(line, limit):
+                pieces.append((separator, part))
+                separator = "\n"
+    messages: list[str] = []
+    current = ""
+    for separator, piece in pieces:
+        if not piece.strip():
+            continue
+        if not current:
+            current = piece
+        elif utf16_len(current) + utf16_len(separator) + utf16_len(piece) <= limit:
+            current += separator + piece
+        else:
+            messages.append(current)
+            current = piece
+    if current:
+        messages.append(current)
+    return [Html(m) for m in messages]

@@ -1,0 +1,131 @@
+"""`khedmatyar digest preview`: a week's digest text and chart written to files, no Telegram."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot import jalali
+from bot.config import Config, ConfigError
+from bot.digest import WeekDigest, last_ended_week, render_messages, to_plain
+from bot.i18n import label
+from bot.text import search_key, to_latin_digits
+from db.channels import ChannelScope
+from db.database import Database
+from db.digest_queries import week_digest
+
+_PAGE_HEAD = """<!doctype html>
+<html lang="fa" dir="rtl">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: Vazirmatn, Tahoma, sans-serif; background: #e7ebf0; margin: 2em auto;
+       max-width: 36em; line-height: 1.6; }}
+.message {{ background: #fff; border-radius: 12px; padding: 1em 1.2em; margin: 0 0 1em;
+           white-space: pre-wrap; box-shadow: 0 1px 2px rgba(0, 0, 0, .15); }}
+img {{ width: 100%; border-radius: 12px; }}
+</style>
+</head>
+<body>
+<img src="chart.png" alt="">
+"""
+_MESSAGE = '<div class="message">{text}</div>\n'
+_PAGE_TAIL = "</body>\n</html>\n"
+_TEXT_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a preview wrote."""
+
+    digest: WeekDigest
+    messages: int
+    paths: tuple[Path, ...]
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Adds `digest preview` to the command line."""
+    digest = commands.add_parser("digest", help=label("cli-digest-help"))
+    sub = digest.add_subparsers(dest="digest_command", required=True)
+    preview = sub.add_parser("preview", help=label("cli-digest-preview-help"))
+    preview.add_argument("--week", help=label("cli-digest-week-help"))
+    preview.add_argument("--scope", default="national", help=label("cli-digest-scope-help"))
+    preview.add_argument("--out", required=True, help=label("cli-digest-out-help"))
+    preview.add_argument("--db", help=label("cli-digest-db-help"))
+    preview.add_argument("--config", default=argparse.SUPPRESS, help=label("cli-config-help"))
+
+
+def parse_week(text: str | None, today: date) -> date:
+    """The Saturday of the week holding a typed Jalali date; by default the last week ended."""
+    if not text:
+        return last_ended_week(today)
+    try:
+        return jalali.week_of(jalali.parse_date(text))[0]
+    except jalali.DateError as exc:
+        raise ConfigError(exc.describe(today)) from exc
+
+
+async def parse_scope(db: Database, text: str) -> ChannelScope:
+    """Reads national, province:<name> or campaign:<id> into a scope."""
+    kind, _, value = text.partition(":")
+    kind = kind.strip().lower()
+    value = value.strip()
+    if kind == "national" and not value:
+        return ChannelScope.national()
+    if kind == "province" and value:
+        key = search_key(value)
+        row = await db.fetchone(
+            "SELECT id FROM provinces WHERE search_key = ? OR code = ?", (key, value.upper())
+        )
+        if row is None:
+            raise ConfigError(label("cli-digest-no-province", name=value))
+        return ChannelScope.province(int(row["id"]))
+    if kind == "campaign" and to_latin_digits(value).isdigit():
+        campaign_id = int(to_latin_digits(value))
+        if await db.scalar("SELECT id FROM campaigns WHERE id = ?", (campaign_id,)) is None:
+            raise ConfigError(label("cli-digest-no-campaign", id=str(campaign_id)))
+        return ChannelScope.campaign(campaign_id)
+    raise ConfigError(label("cli-digest-bad-scope", scope=text))
+
+
+def write_preview(digest: WeekDigest, out: Path) -> Preview:
+    """Writes digest.html (the Telegram HTML messages in a page), digest.txt and chart.png."""
+    from bot.chart import render_chart  # matplotlib loads only when a chart is drawn
+
+    out.mkdir(parents=True, exist_ok=True)
+    messages = render_messages(digest)
+    title = to_plain(messages[0].split("\n", 1)[0])
+    page = _PAGE_HEAD.format(title=html.escape(title))
+    page += "".join(_MESSAGE.format(text=m) for m in messages) + _PAGE_TAIL
+    paths = (out / "digest.html", out / "digest.txt", out / "chart.png")
+    paths[0].write_text(page, encoding="utf-8")
+    plain = _TEXT_SEPARATOR.join(to_plain(m) for m in messages)
+    paths[1].write_text(plain + "\n", encoding="utf-8")
+    paths[2].write_bytes(render_chart(digest))
+    return Preview(digest, len(messages), paths)
+
+
+async def preview(database: str, week: str | None, scope: str, out: str) -> Preview:
+    """Computes a week's digest from a database file and writes the preview files."""
+    db = Database(database)
+    await db.open(migrate=False)
+    try:
+        week_start = parse_week(week, jalali.today())
+        digest = await week_digest(db, await parse_scope(db, scope), week_start)
+    finally:
+        await db.close()
+    return await asyncio.to_thread(write_preview, digest, Path(out))
+
+
+def run(config: Config, args: argparse.Namespace) -> None:
+    """Runs `digest preview` and says where the files are."""
+    database = args.db or config.database.path
+    if not Path(database).exists():
+        raise ConfigError(label("cli-no-database", path=database))
+    result = asyncio.run(preview(database, args.week, args.scope, args.out))
+    print(label("cli-digest-written", path=args.out, messages=result.messages))

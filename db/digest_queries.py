@@ -1,0 +1,168 @@
+"""Computes one week's digest for a scope straight from the reports table.
+
+A deliberately small query layer: the statistics repository may replace it later, as long as it
+fills in the same bot.digest.WeekDigest. Reports count unless deleted (as campaign progress does);
+a report belongs to the week of its service date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.digest import (
+    CampaignProgress,
+    Figures,
+    PlaceLevel,
+    Ranked,
+    ServiceTotal,
+    WeekDigest,
+)
+from db.channels import ChannelScope, ScopeKind
+from db.database import Database
+
+TOP_GROUPS = 5
+TOP_PLACES = 3
+_LIVE = "r.status != 'deleted'"
+
+
+class UnknownScope(LookupError):
+    """The province or campaign of a scope does not exist."""
+
+
+async def _scope(db: Database, scope: ChannelScope) -> tuple[str, list[object], str, PlaceLevel]:
+    """The scope's filter on reports r, its parameters, its display name and its place level."""
+    if scope.kind is ScopeKind.PROVINCE:
+        name = await db.scalar("SELECT name FROM provinces WHERE id = ?", (scope.province_id,))
+        if name is None:
+            raise UnknownScope(f"no province {scope.province_id}")
+        return "r.province_id = ?", [scope.province_id], str(name), PlaceLevel.COUNTY
+    if scope.kind is ScopeKind.CAMPAIGN:
+        row = await db.fetchone(
+            "SELECT title, province_id FROM campaigns WHERE id = ?", (scope.campaign_id,)
+        )
+        if row is None:
+            raise UnknownScope(f"no campaign {scope.campaign_id}")
+        level = PlaceLevel.PROVINCE if row["province_id"] is None else PlaceLevel.COUNTY
+        return "r.campaign_id = ?", [scope.campaign_id], str(row["title"]), level
+    return "1 = 1", [], "", PlaceLevel.PROVINCE
+
+
+async def _figures(db: Database, where: str, params: list[object], start: date) -> Figures:
+    row = await db.fetchone(
+        "SELECT IFNULL(SUM(r.quantity), 0), COUNT(*), COUNT(DISTINCT r.group_id),"
+        " IFNULL(SUM(r.beneficiaries), 0) FROM reports r"
+        f" WHERE {where} AND {_LIVE} AND r.service_date BETWEEN ? AND ?",
+        [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
+    )
+    assert row is not None
+    return Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
+async def _campaigns(db: Database, scope: ChannelScope, start: date) -> list[CampaignProgress]:
+    """The campaigns a digest shows: running during the week and within the scope."""
+    end = start + timedelta(days=6)
+    sql = "SELECT * FROM campaigns WHERE active = 1 AND starts_on <= ? AND ends_on >= ?"
+    params: list[object] = [end.isoformat(), start.isoformat()]
+    if scope.kind is ScopeKind.NATIONAL:
+        sql += " AND province_id IS NULL"
+    elif scope.kind is ScopeKind.PROVINCE:
+        sql += " AND (province_id IS NULL OR province_id = ?)"
+        params.append(scope.province_id)
+    else:
+        sql = "SELECT * FROM campaigns WHERE id = ?"
+        params = [scope.campaign_id]
+    rows = await db.fetchall(sql + " ORDER BY province_id IS NOT NULL, starts_on, id", params)
+    found = []
+    for row in rows:
+        sums = await db.fetchone(
+            "SELECT IFNULL(SUM(r.quantity), 0),"
+            " IFNULL(SUM(CASE WHEN r.service_date >= ? THEN r.quantity END), 0)"
+            f" FROM reports r WHERE r.campaign_id = ? AND {_LIVE} AND r.service_date <= ?",
+            (start.isoformat(), row["id"], end.isoformat()),
+        )
+        assert sums is not None
+        found.append(
+            CampaignProgress(
+                title=row["title"],
+                unit=row["unit"],
+                target=row["target"],
+                done=int(sums[0]),
+                week=int(sums[1]),
+                starts_on=date.fromisoformat(row["starts_on"]),
+                ends_on=date.fromisoformat(row["ends_on"]),
+                as_of=end,
+            )
+        )
+    return found
+
+
+async def week_digest(
+    db: Database,
+    scope: ChannelScope,
+    week_start: date,
+    *,
+    late: bool = False,
+    top_groups: int = TOP_GROUPS,
+    top_places: int = TOP_PLACES,
+) -> WeekDigest:
+    """Computes the digest of the Jalali week starting on week_start (a Saturday) for a scope."""
+    if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
+        raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
+    where, params, scope_name, level = await _scope(db, scope)
+    start = week_start
+    end = start + timedelta(days=6)
+    week = [*params, start.isoformat(), end.isoformat()]
+    in_week = f"{where} AND {_LIVE} AND r.service_date BETWEEN ? AND ?"
+
+    services = await db.fetchall(
+        "SELECT c.name, IFNULL(a.name, ''), c.unit, SUM(r.quantity) AS total"
+        " FROM reports r JOIN categories c ON c.id = r.category_id"
+        " LEFT JOIN categories a ON a.id = c.parent_id"
+        f" WHERE {in_week} GROUP BY c.id ORDER BY total DESC, a.position, c.position, c.id",
+        week,
+    )
+    areas = await db.fetchall(
+        "SELECT IFNULL(a.name, c.name), SUM(r.quantity) AS total"
+        " FROM reports r JOIN categories c ON c.id = r.category_id"
+        " LEFT JOIN categories a ON a.id = c.parent_id"
+        f" WHERE {in_week} GROUP BY IFNULL(a.id, c.id)"
+        " ORDER BY total DESC, MIN(IFNULL(a.position, c.position)), IFNULL(a.id, c.id)",
+        week,
+    )
+    by_day = await db.fetchall(
+        f"SELECT r.service_date, SUM(r.quantity) FROM reports r WHERE {in_week}"
+        " GROUP BY r.service_date",
+        week,
+    )
+    groups = await db.fetchall(
+        "SELECT g.name, SUM(r.quantity) AS total FROM reports r JOIN groups g ON g.id = r.group_id"
+        f" WHERE {in_week} GROUP BY g.id ORDER BY total DESC, g.id LIMIT ?",
+        [*week, top_groups],
+    )
+    place_table, place_column = (
+        ("provinces", "province_id") if level is PlaceLevel.PROVINCE else ("counties", "county_id")
+    )
+    places = await db.fetchall(
+        f"SELECT p.name, SUM(r.quantity) AS total FROM reports r"
+        f" JOIN {place_table} p ON p.id = r.{place_column}"
+        f" WHERE {in_week} GROUP BY p.id ORDER BY total DESC, p.position, p.id LIMIT ?",
+        [*week, top_places],
+    )
+    days = [0] * 7
+    for row in by_day:
+        days[(date.fromisoformat(row[0]) - start).days] = int(row[1])
+    return WeekDigest(
+        scope=scope.kind,
+        scope_name=scope_name,
+        week_start=start,
+        current=await _figures(db, where, params, start),
+        previous=await _figures(db, where, params, start - timedelta(days=7)),
+        services=tuple(ServiceTotal(r[0], r[1], r[2], int(r[3])) for r in services),
+        areas=tuple(Ranked(r[0], int(r[1])) for r in areas),
+        days=(days[0], days[1], days[2], days[3], days[4], days[5], days[6]),
+        top_groups=tuple(Ranked(r[0], int(r[1])) for r in groups),
+        top_places=tuple(Ranked(r[0], int(r[1])) for r in places),
+        place_level=level,
+        campaigns=tuple(await _campaigns(db, scope, start)),
+        late=late,
+    )

@@ -1,0 +1,80 @@
+## The weekly digest posted to channels (bot/digest.py) and its chart (bot/chart.py).
+## Text messages are HTML; $-arguments are escaped by the code, numbers get Persian digits.
+
+# The first line; $week is a Jalali range such as «۲۳ تا ۲۹ آبان ۱۴۰۵».
+digest-title-national = 📊 <b>گزارش هفتگی خدمات داوطلبانه</b> — هفتهٔ { $week }
+digest-title-province = 📊 <b>گزارش هفتگی خدمات داوطلبانهٔ استان { $province }</b> — هفتهٔ { $week }
+digest-title-campaign = 📊 <b>گزارش هفتگی { $campaign }</b> — هفتهٔ { $week }
+
+# The week's totals: services (summed quantities), reports, groups; beneficiaries when any.
+digest-totals = <b>{ $services }</b> خدمت در { $reports } گزارش از { $groups } گروه
+digest-totals-beneficiaries = { $totals } · { $beneficiaries } بهره‌مند
+# Change of the week's services against the week before; $percent is a whole number.
+digest-change-up = ({ $percent }٪ بیشتر از هفتهٔ قبل)
+digest-change-down = ({ $percent }٪ کمتر از هفتهٔ قبل)
+digest-change-same = (به اندازهٔ هفتهٔ قبل)
+digest-change-new = (هفتهٔ قبل خدمتی ثبت نشده بود)
+# A week with no report at all.
+digest-empty = این هفته گزارش خدمتی ثبت نشد.
+digest-empty-previous = هفتهٔ قبل { $services } خدمت ثبت شده بود.
+
+digest-services-title = <b>خدمات این هفته:</b>
+# «• بستهٔ معیشتی — ۶۴۰ بسته»
+digest-service-line = • { $name } — { $quantity } { $unit }
+digest-service-line-no-unit = • { $name } — { $quantity }
+# After the largest service types, when there are more: «• و ۱۳ نوع خدمت دیگر — ۱۰۳»
+digest-services-more = • و { $count } نوع خدمت دیگر — { $quantity }
+
+digest-groups-title = <b>گروه‌های پیشرو:</b>
+digest-provinces-title = <b>استان‌های پیشرو:</b>
+digest-counties-title = <b>شهرستان‌های پیشرو:</b>
+# «۱. گروه امید اراک — ۱۸۵ خدمت»
+digest-rank-line = { $rank }. { $name } — { $quantity } خدمت
+
+# A campaign's progress: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
+digest-campaign = 🎯 <b>{ $title }</b>: { $done } از { $target } { $unit } ({ $percent }) { $bar }
+digest-campaign-week = این هفته { $week } { $unit } · میانگین هفته‌ای { $pace }
+digest-campaign-reached = 🎉 به هدف رسیده است؛ دست همه درد نکند!
+digest-campaign-on-track = با این سرعت { $date } به هدف می‌رسد؛ پایان پویش { $end } است.
+# The pace is too slow to reach the target before the end; $need: needed per week from now.
+digest-campaign-behind = برای رسیدن به هدف تا { $end }، هفته‌ای { $need } { $unit } لازم است.
+digest-campaign-ended = این پویش { $end } به پایان رسید.
+digest-campaign-no-pace = هنوز خدمتی برای این پویش ثبت نشده است.
+
+# What a campaign counts when its unit is left empty.
+digest-unit-default = خدمت
+
+# Posted after the bot was down at the scheduled time.
+digest-late = ⏱ این گزارش با کمی تأخیر منتشر شد.
+digest-thanks = از همهٔ داوطلبان سپاسگزاریم 🌱
+digest-thanks-empty = منتظر خبرهای خوب هفتهٔ آینده هستیم 🌱
+
+## The chart (plain text, drawn by matplotlib).
+
+chart-title = خدمات داوطلبانه — هفتهٔ { $week }
+chart-scope-national = سراسر کشور
+chart-scope-province = استان { $province }
+# $scope: «سراسر کشور», «استان مرکزی» or a campaign's title.
+chart-subtitle = { $scope }، { $services } خدمت در { $reports } گزارش
+chart-by-day = خدمات هر روز
+chart-by-area = خدمات به تفکیک حوزه
+# The last bar when there are more service areas than fit.
+chart-other-areas = سایر حوزه‌ها
+chart-empty = این هفته گزارش خدمتی ثبت نشد
+# Under a day's bar: «شنبه» and «۲۳ آبان» on two lines.
+chart-day = { $weekday }
+    { $date }
+
+## `khedmatyar digest preview` (plain text).
+
+cli-digest-help = گزارش هفتگی کانال‌ها
+cli-digest-preview-help = نوشتن متن و نمودار گزارش یک هفته در پوشه‌ای، بدون تلگرام
+cli-digest-week-help = روزی از هفته به تاریخ شمسی، مثلاً 1405/08/24 (پیش‌فرض: آخرین هفتهٔ تمام‌شده)
+cli-digest-scope-help = دامنهٔ گزارش: national یا province:<نام استان> یا campaign:<شناسهٔ پویش> (پیش‌فرض national)
+cli-digest-out-help = پوشه‌ای که digest.html و digest.txt و chart.png در آن نوشته می‌شوند
+cli-digest-db-help = پایگاه‌داده‌ای که گزارش از آن ساخته می‌شود (پیش‌فرض: همانی که در تنظیمات آمده است)
+cli-digest-no-province = استانی به نام «{$name}» پیدا نشد.
+cli-digest-no-campaign = پویشی با شناسهٔ {$id} پیدا نشد.
+cli-digest-bad-scope = دامنهٔ «{$scope}» را نمی‌شناسم؛ یکی از این‌ها را بدهید: national یا province:مرکزی یا campaign:1
+# $messages: how many Telegram messages the digest takes.
+cli-digest-written = گزارش در {$path} نوشته شد ({$messages} پیام، با نمودار).
