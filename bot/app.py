@@ -22,7 +22,7 @@ from bot.context import App, BotData, Context
 from bot.engine import Engine
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
-from db.database import Database
+from db.database import Clock, Database, system_clock
 from db.store import Store
 from handlers import (
     admin,
@@ -96,10 +96,13 @@ async def _forget_old_updates(context: Context) -> None:
     await context.store.state.forget_processed(timedelta(days=2))
 
 
-def build_application(config: Config, *, base_url: str | None = None) -> App:
-    """Builds the bot's Application from config; base_url overrides the configured server."""
+def build_application(
+    config: Config, *, base_url: str | None = None, clock: Clock = system_clock
+) -> App:
+    """Builds the bot's Application from config; base_url overrides the configured server, and
+    clock is the one clock every part reads the time from (tests set it)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
-    store = Store(Database(config.database.path))
+    store = Store(Database(config.database.path, clock))
     context_types = ContextTypes(context=Context, bot_data=BotData)
     app = cast(
         App,

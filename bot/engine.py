@@ -23,7 +23,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from telegram import (
@@ -36,6 +36,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot import jalali
 from bot.i18n import Html, label, t
 from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
 from bot.principal import load_principal
@@ -128,6 +129,10 @@ class Turn[D: Draft]:
         self.chat_id = chat_id
         self.user_id = chat_id  # flows run in private chats only
         self.entering = False  # the step being asked was not the one on screen before
+
+    def today(self) -> date:
+        """Today in Tehran, by the application's one clock."""
+        return jalali.today(self.store.db.clock)
 
     def menu(self) -> ReplyKeyboardMarkup:
         """The person's main menu (to put back after a step's own reply keyboard)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import AuditEntry
 
 
@@ -27,7 +27,7 @@ class AuditRepo:
             "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, details)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                utcnow(),
+                self.db.stamp(),
                 actor_id,
                 action,
                 entity,

@@ -6,7 +6,7 @@ from datetime import date
 
 import aiosqlite
 
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import Campaign
 
 _SELECT = "SELECT * FROM campaigns"
@@ -53,7 +53,7 @@ class CampaignRepo:
                 starts_on.isoformat(),
                 ends_on.isoformat(),
                 by,
-                utcnow(),
+                self.db.stamp(),
             ),
         )
 

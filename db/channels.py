@@ -9,7 +9,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from db.database import Database, utcnow
+from db.database import Database
 
 WEEKDAY_NAMES = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -162,7 +162,7 @@ class ChannelRepo:
 
         Returns the channel and True when it was new. Adding again also resumes it.
         """
-        now = utcnow()
+        now = self.db.stamp()
         async with self.db.transaction():
             existed = await self.db.scalar("SELECT id FROM channels WHERE chat_id = ?", (chat_id,))
             await self.db.execute(
@@ -211,7 +211,7 @@ class ChannelRepo:
         """Records a channel's new title; False if there is no such channel."""
         changed = await self.db.execute(
             "UPDATE channels SET title = ?, updated_at = ? WHERE chat_id = ?",
-            (title, utcnow(), chat_id),
+            (title, self.db.stamp(), chat_id),
         )
         return bool(changed)
 
@@ -220,13 +220,13 @@ class ChannelRepo:
         _check_schedule(weekday, post_time)
         changed = await self.db.execute(
             "UPDATE channels SET weekday = ?, post_time = ?, updated_at = ? WHERE chat_id = ?",
-            (weekday, post_time, utcnow(), chat_id),
+            (weekday, post_time, self.db.stamp(), chat_id),
         )
         return bool(changed)
 
     async def pause(self, chat_id: int, reason: PauseReason, note: str = "") -> bool:
         """Pauses a channel; True only if it was running, so a failure is reported once."""
-        now = utcnow()
+        now = self.db.stamp()
         changed = await self.db.execute(
             "UPDATE channels SET paused = 1, paused_reason = ?, paused_note = ?, paused_at = ?,"
             " updated_at = ? WHERE chat_id = ? AND paused = 0",
@@ -239,7 +239,7 @@ class ChannelRepo:
         changed = await self.db.execute(
             "UPDATE channels SET paused = 0, paused_reason = NULL, paused_note = '',"
             " paused_at = NULL, updated_at = ? WHERE chat_id = ? AND paused = 1",
-            (utcnow(), chat_id),
+            (self.db.stamp(), chat_id),
         )
         return bool(changed)
 
@@ -287,7 +287,7 @@ class DigestLedger:
         post_id = await self.db.execute(
             "INSERT INTO digest_posts (chat_id, week_start, content_hash, late, claimed_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING",
-            (chat_id, week_start.isoformat(), content_hash, int(late), utcnow()),
+            (chat_id, week_start.isoformat(), content_hash, int(late), self.db.stamp()),
         )
         if not post_id:
             return None
@@ -332,7 +332,13 @@ class DigestLedger:
         changed = await self.db.execute(
             "UPDATE digest_posts SET state = 'sent', message_ids = ?, chart_message_id = ?,"
             " chart_file_id = ?, posted_at = ? WHERE id = ? AND state = 'sending'",
-            (json.dumps(list(message_ids)), chart_message_id, chart_file_id, utcnow(), post_id),
+            (
+                json.dumps(list(message_ids)),
+                chart_message_id,
+                chart_file_id,
+                self.db.stamp(),
+                post_id,
+            ),
         )
         return bool(changed)
 
@@ -350,7 +356,7 @@ class DigestLedger:
         changed = await self.db.execute(
             "UPDATE digest_posts SET content_hash = ?, chart_file_id = ?, edited_at = ?"
             " WHERE id = ? AND state = 'sent'",
-            (content_hash, chart_file_id, utcnow(), post_id),
+            (content_hash, chart_file_id, self.db.stamp(), post_id),
         )
         return bool(changed)
 

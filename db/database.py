@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +18,18 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 Params = Sequence[Any] | dict[str, Any]
 
 
+Clock = Callable[[], datetime]
+"""Returns the current time as an aware datetime: the one clock of the application."""
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC."""
+    return datetime.now(UTC)
+
+
 def utcnow() -> str:
-    """Returns the current time as ISO 8601 UTC, the form every *_at column holds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """Returns the real current time as ISO 8601 UTC (migrations only; code uses Database.stamp)."""
+    return system_clock().isoformat(timespec="seconds")
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -38,12 +47,21 @@ class Database:
     into it; statements issued by the task that owns the transaction run inside it.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, clock: Clock = system_clock) -> None:
         self.path = str(path)
+        self.clock = clock  # every time the code reads comes from here; tests set it
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._ready = asyncio.Lock()
+
+    def now(self) -> datetime:
+        """The current time (aware, UTC) by the application's clock."""
+        return self.clock().astimezone(UTC)
+
+    def stamp(self) -> str:
+        """The current time as ISO 8601 UTC, the form every *_at column holds."""
+        return self.now().isoformat(timespec="seconds")
 
     @property
     def conn(self) -> aiosqlite.Connection:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import aiosqlite
 
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import Group, GroupRole, GroupStatus, Invite, Member, Membership
 
 _GROUP_SELECT = """
@@ -57,14 +57,17 @@ def _filter(
     return sql, params
 
 
-def _invite(row: aiosqlite.Row) -> Invite:
+def _invite(row: aiosqlite.Row, now: str) -> Invite:
+    revoked = row["revoked_at"] is not None
+    expires = row["expires_at"]
     return Invite(
         id=row["id"],
         group_id=row["group_id"],
         code=row["code"],
-        expires_at=row["expires_at"],
-        revoked=row["revoked_at"] is not None,
+        expires_at=expires,
+        revoked=revoked,
         uses=row["uses"],
+        valid=not revoked and (expires is None or expires > now),
     )
 
 
@@ -85,7 +88,7 @@ class GroupRepo:
         status: GroupStatus,
     ) -> int:
         """Creates a group led by its creator; returns its id."""
-        now = utcnow()
+        now = self.db.stamp()
         async with self.db.transaction():
             group_id = await self.db.execute(
                 "INSERT INTO groups (name, search_key, province_id, county_id, specialty_id,"
@@ -154,21 +157,21 @@ class GroupRepo:
                 "INSERT INTO memberships (group_id, volunteer_id, role, joined_at)"
                 " VALUES (?, ?, 'leader', ?) ON CONFLICT (group_id, volunteer_id)"
                 " DO UPDATE SET role = 'leader'",
-                (group_id, volunteer_id, utcnow()),
+                (group_id, volunteer_id, self.db.stamp()),
             )
 
     async def set_status(self, group_id: int, status: GroupStatus) -> None:
         """Changes a group's status (approval or rejection)."""
         await self.db.execute(
             "UPDATE groups SET status = ?, updated_at = ? WHERE id = ?",
-            (status.value, utcnow(), group_id),
+            (status.value, self.db.stamp(), group_id),
         )
 
     async def rename(self, group_id: int, name: str, search_key: str) -> None:
         """Renames a group."""
         await self.db.execute(
             "UPDATE groups SET name = ?, search_key = ?, updated_at = ? WHERE id = ?",
-            (name, search_key, utcnow(), group_id),
+            (name, search_key, self.db.stamp(), group_id),
         )
 
     async def merge(self, source_id: int, target_id: int) -> int:
@@ -192,11 +195,11 @@ class GroupRepo:
             await self.db.execute("DELETE FROM memberships WHERE group_id = ?", (source_id,))
             await self.db.execute(
                 "UPDATE invites SET revoked_at = ? WHERE group_id = ? AND revoked_at IS NULL",
-                (utcnow(), source_id),
+                (self.db.stamp(), source_id),
             )
             await self.db.execute(
                 "UPDATE groups SET status = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
-                (target_id, utcnow(), source_id),
+                (target_id, self.db.stamp(), source_id),
             )
         return moved
 
@@ -254,7 +257,7 @@ class GroupRepo:
             await self.db.execute(
                 "INSERT OR IGNORE INTO memberships (group_id, volunteer_id, role, joined_at)"
                 " VALUES (?, ?, ?, ?)",
-                (group_id, volunteer_id, role.value, utcnow()),
+                (group_id, volunteer_id, role.value, self.db.stamp()),
             )
         )
 
@@ -290,7 +293,7 @@ class GroupRepo:
     async def new_invite(self, group_id: int, by: int, valid_days: int = 0) -> Invite:
         """Revokes the group's open invites and issues a fresh unguessable code."""
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        now = datetime.now(UTC)
+        now = self.db.now()
         expires = (
             (now + timedelta(days=valid_days)).isoformat(timespec="seconds") if valid_days else None
         )
@@ -301,13 +304,13 @@ class GroupRepo:
                 " VALUES (?, ?, ?, ?, ?)",
                 (group_id, code, by, now.isoformat(timespec="seconds"), expires),
             )
-        return Invite(invite_id, group_id, code, expires, False, 0)
+        return Invite(invite_id, group_id, code, expires, False, 0, True)
 
     async def revoke_invites(self, group_id: int) -> int:
         """Revokes every open invite of a group; returns how many."""
         return await self.db.execute(
             "UPDATE invites SET revoked_at = ? WHERE group_id = ? AND revoked_at IS NULL",
-            (utcnow(), group_id),
+            (self.db.stamp(), group_id),
         )
 
     async def current_invite(self, group_id: int) -> Invite | None:
@@ -315,19 +318,19 @@ class GroupRepo:
         row = await self.db.fetchone(
             "SELECT * FROM invites WHERE group_id = ? AND revoked_at IS NULL"
             " AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC LIMIT 1",
-            (group_id, utcnow()),
+            (group_id, self.db.stamp()),
         )
-        return None if row is None else _invite(row)
+        return None if row is None else _invite(row, self.db.stamp())
 
     async def invite_by_code(self, code: str) -> Invite | None:
         """Returns the invite with this code whether or not it is still valid."""
         row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
-        return None if row is None else _invite(row)
+        return None if row is None else _invite(row, self.db.stamp())
 
     async def invite(self, invite_id: int) -> Invite | None:
         """Returns an invite by id whether or not it is still valid."""
         row = await self.db.fetchone("SELECT * FROM invites WHERE id = ?", (invite_id,))
-        return None if row is None else _invite(row)
+        return None if row is None else _invite(row, self.db.stamp())
 
     async def use_invite(self, invite_id: int) -> None:
         """Counts one use of an invite."""

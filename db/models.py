@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 
 
@@ -147,13 +147,7 @@ class Invite:
     expires_at: str | None
     revoked: bool
     uses: int
-
-    @property
-    def valid(self) -> bool:
-        """True when the invite is neither revoked nor expired."""
-        return not self.revoked and (
-            self.expires_at is None or self.expires_at > datetime.now(UTC).isoformat()
-        )
+    valid: bool  # neither revoked nor expired when it was read
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import date
 import aiosqlite
 
 from db.audit import AuditRepo
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import Photo, Report, ReportInput, ReportStatus, Totals
 
 _SELECT = """
@@ -99,7 +99,7 @@ class ReportRepo:
                 "SELECT id FROM reports WHERE idempotency_key = ?", (key,)
             )
             if existing is None:
-                now = utcnow()
+                now = self.db.stamp()
                 columns = ", ".join(_FIELDS)
                 marks = ", ".join("?" * len(_FIELDS))
                 report_id = await self.db.execute(
@@ -134,7 +134,7 @@ class ReportRepo:
             assignments = ", ".join(f"{name} = ?" for name in _FIELDS)
             await self.db.execute(
                 f"UPDATE reports SET {assignments}, updated_at = ? WHERE id = ?",
-                [*_values(data), utcnow(), report_id],
+                [*_values(data), self.db.stamp(), report_id],
             )
             await self._save_photos(report_id, data.photos)
             changed = {
@@ -153,7 +153,7 @@ class ReportRepo:
             changed = await self.db.execute(
                 "UPDATE reports SET status = 'deleted', updated_at = ? WHERE id = ?"
                 " AND status != 'deleted'",
-                (utcnow(), report_id),
+                (self.db.stamp(), report_id),
             )
             if changed:
                 await self.audit.record(actor_id, "report.delete", "report", report_id)

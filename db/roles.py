@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import Role, RoleGrant
 
 
@@ -54,7 +54,7 @@ class RoleRepo:
                 "INSERT OR IGNORE INTO roles"
                 " (volunteer_id, role, province_id, granted_by, granted_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (volunteer_id, role.value, province_id, by, utcnow()),
+                (volunteer_id, role.value, province_id, by, self.db.stamp()),
             )
         )
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiosqlite
 
-from db.database import Database, utcnow
+from db.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ class StateRepo:
             "INSERT INTO drafts (volunteer_id, kind, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (volunteer_id, kind) DO UPDATE SET data = excluded.data,"
             " updated_at = excluded.updated_at, reminded_at = NULL",
-            (volunteer_id, kind, json.dumps(data, ensure_ascii=False), utcnow()),
+            (volunteer_id, kind, json.dumps(data, ensure_ascii=False), self.db.stamp()),
         )
 
     async def delete_draft(self, volunteer_id: int, kind: str) -> None:
@@ -108,7 +108,7 @@ class StateRepo:
 
     async def idle_drafts(self, kind: str, idle_for: timedelta) -> list[StoredDraft]:
         """Returns drafts not changed for at least idle_for."""
-        cutoff = (datetime.now(UTC) - idle_for).isoformat(timespec="seconds")
+        cutoff = (self.db.now() - idle_for).isoformat(timespec="seconds")
         rows = await self.db.fetchall(
             "SELECT * FROM drafts WHERE kind = ? AND updated_at <= ? ORDER BY updated_at",
             (kind, cutoff),
@@ -119,7 +119,7 @@ class StateRepo:
         """Notes that the idle reminder for a draft was sent."""
         await self.db.execute(
             "UPDATE drafts SET reminded_at = ? WHERE volunteer_id = ? AND kind = ?",
-            (utcnow(), volunteer_id, kind),
+            (self.db.stamp(), volunteer_id, kind),
         )
 
     async def was_processed(self, update_id: int) -> bool:
@@ -135,10 +135,10 @@ class StateRepo:
         """Records that an update was handled."""
         await self.db.execute(
             "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-            (update_id, utcnow()),
+            (update_id, self.db.stamp()),
         )
 
     async def forget_processed(self, older_than: timedelta) -> int:
         """Drops records of handled updates older than the given age; returns how many."""
-        cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
+        cutoff = (self.db.now() - older_than).isoformat(timespec="seconds")
         return await self.db.execute("DELETE FROM processed_updates WHERE at < ?", (cutoff,))

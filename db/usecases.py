@@ -8,7 +8,7 @@ the target still a member), so that the check and the write cannot be separated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from db.models import (
     County,
@@ -82,12 +82,12 @@ async def grant_role(store: Store, by: int | None, user_id: int, role: Role) -> 
     return changed
 
 
-def can_edit(report: Report, edit_hours: int) -> bool:
+def can_edit(report: Report, edit_hours: int, now: datetime) -> bool:
     """True while the reporter may still change a report: submitted and within the window."""
     if report.status is not ReportStatus.SUBMITTED:
         return False
     created = datetime.fromisoformat(report.created_at)
-    return datetime.now(UTC) - created <= timedelta(hours=edit_hours)
+    return now - created <= timedelta(hours=edit_hours)
 
 
 async def create_group(
@@ -149,6 +149,10 @@ async def save_report(
         return report, False
     async with store.db.transaction():
         before = await store.reports.get(report_id)
-        if before is None or before.reporter_id != reporter_id or not can_edit(before, edit_hours):
+        if (
+            before is None
+            or before.reporter_id != reporter_id
+            or not can_edit(before, edit_hours, store.db.now())
+        ):
             return None, True
         return await store.reports.update(report_id, data, reporter_id), True

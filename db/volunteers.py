@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from db.database import Database, utcnow
+from db.database import Database
 from db.models import Volunteer
 
 
@@ -26,7 +26,7 @@ class VolunteerRepo:
 
     async def seen(self, user_id: int, first_name: str, last_name: str, username: str) -> None:
         """Records a user's current Telegram names (one statement, run for every update)."""
-        now = utcnow()
+        now = self.db.stamp()
         await self.db.execute(
             "INSERT INTO volunteers (id, first_name, last_name, username, created_at, last_seen_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
@@ -63,5 +63,5 @@ class VolunteerRepo:
         """Notes that the user blocked the bot, so that nothing more is sent to them."""
         await self.db.execute(
             "UPDATE volunteers SET blocked_at = ? WHERE id = ? AND blocked_at IS NULL",
-            (utcnow(), user_id),
+            (self.db.stamp(), user_id),
         )

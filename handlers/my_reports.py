@@ -27,7 +27,7 @@ STATUS_KEYS = {
 
 def editable(report: Report, context: Context) -> bool:
     """True while the reporter may still change the report: submitted and within the window."""
-    return can_edit(report, context.config.report.edit_hours)
+    return can_edit(report, context.config.report.edit_hours, context.store.db.now())
 
 
 def _line(report: Report) -> str:

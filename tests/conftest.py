@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Config, parse_config
 from bot.context import App
+from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
 from db.database import Database
@@ -30,6 +32,24 @@ from simulator.testing import ProcessedTracker, SimClient, SimUser
 pytest_plugins = ["simulator.pytest_plugin"]
 
 BOT_ID = 7000000001
+# The tests' clock starts on a Wednesday at noon in Tehran (1405/08/27): no test depends on the
+# real date, and none can flake across Tehran's midnight.
+START = datetime(2026, 11, 18, 8, 30, tzinfo=UTC)
+TODAY = START.astimezone(TEHRAN).date()
+
+
+class SetClock:
+    """A clock the test sets: it stands still unless advanced."""
+
+    def __init__(self, time: datetime = START) -> None:
+        self.time = time
+
+    def __call__(self) -> datetime:
+        return self.time
+
+    def advance(self, **delta: float) -> None:
+        """Moves the clock forward (minutes=31, hours=25, ...)."""
+        self.time += timedelta(**delta)
 
 
 @pytest.fixture
@@ -85,6 +105,7 @@ class Harness:
         self.config: Config | None = None
         self.admin: SimUser | None = None
         self.handled: list[int] = []  # update ids in the order the bot finished them
+        self.clock = SetClock()
 
     @property
     def store(self) -> Store:
@@ -102,7 +123,7 @@ class Harness:
         for section, values in self.settings.items():
             data.setdefault(section, {}).update(values)
         self.config = parse_config(data)
-        app = build_application(self.config)
+        app = build_application(self.config, clock=self.clock)
         original = app.process_update
 
         async def tracked(update: object) -> None:

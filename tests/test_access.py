@@ -12,7 +12,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from bot import jalali
 from bot.access import BUTTONS
 from bot.engine import ENGINE
 from bot.i18n import label
@@ -21,7 +20,7 @@ from bot.principal import load_principal
 from db.models import Photo, ReportInput, Role
 from handlers import admin, new_group, onboarding, report
 from simulator.testing import SimUser
-from tests.conftest import Harness
+from tests.conftest import TODAY, Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = (
@@ -229,7 +228,7 @@ async def _world(harness: Harness) -> World:
             "",
             None,
             None,
-            jalali.today() - timedelta(days=1),
+            TODAY - timedelta(days=1),
             "",
             (Photo(f"file-{leader}", f"unique-{leader}"),),
         )

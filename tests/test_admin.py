@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot import jalali
 from bot.i18n import label
 from db.models import GroupRole, GroupStatus, ReportInput, Role
-from tests.conftest import Harness
+from tests.conftest import TODAY, Harness
 
 
 async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> None:
@@ -73,7 +72,7 @@ async def test_merge_keeps_every_report(harness: Harness) -> None:
             "",
             None,
             None,
-            jalali.today() - timedelta(days=1),
+            TODAY - timedelta(days=1),
             "",
             (),
         )

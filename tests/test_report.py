@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from bot import jalali
 from bot.i18n import label, t
 from db.models import ReportStatus
 from simulator.testing import SimUser
-from tests.conftest import Harness, eventually
+from tests.conftest import TODAY, Harness, eventually
 
 
 async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[SimUser, int, int]:
@@ -18,7 +18,7 @@ async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[
     reza = await harness.sim.user(name)
     await reza.send("/start")
     group_id = await harness.group(reza)
-    today = jalali.today()
+    today = TODAY
     campaign_id = await harness.store.campaigns.create(
         "پویش ۱۱ هزار خدمت", 11000, "خدمت", today - timedelta(days=60), today + timedelta(days=60)
     )
@@ -65,7 +65,7 @@ async def test_happy_path(harness: Harness) -> None:
     assert "خدمت: معیشتی › بستهٔ معیشتی — ۱۲۰ بسته" in review
     assert "بهره‌مندان: ۴۵ نفر · داوطلبان: ۸ نفر" in review
     assert "محل: روستای خنداب، اراک، استان مرکزی" in review
-    yesterday = jalali.today() - timedelta(days=1)
+    yesterday = TODAY - timedelta(days=1)
     assert f"تاریخ: {jalali.format_date(yesterday)}" in review
     await reza.press("✅ ثبت گزارش")
     receipt = reza.last.text
@@ -114,7 +114,7 @@ async def test_every_field_edited_from_review(harness: Harness) -> None:
     await reza.press("رد شدن")
     assert "محل: شاهرود، استان سمنان" in reza.last.text
     await reza.press("✏️ تاریخ")
-    day = jalali.today() - timedelta(days=5)
+    day = TODAY - timedelta(days=5)
     await reza.send(jalali.format_numeric(day))
     assert f"تاریخ: {jalali.format_date(day)}" in reza.last.text
     await reza.press("✏️ توضیح")
@@ -145,7 +145,7 @@ async def test_back_from_every_step(harness: Harness) -> None:
         ("8", "send", "چند نفر از اعضای گروه شرکت داشتند؟"),
         ("📍 همان محل گروه: اراک، استان مرکزی", "press", "کجا انجام شد؟"),
         ("رد شدن", "press", "نام روستا یا محله (اختیاری):"),
-        ("امروز، " + jalali.format_day_month(jalali.today()), "press", "چه روزی انجام شد؟"),
+        ("امروز، " + jalali.format_day_month(TODAY), "press", "چه روزی انجام شد؟"),
         ("رد شدن", "press", "توضیح کوتاه (اختیاری، حداکثر ۵۰۰ حرف):"),
         ("بدون عکس", "press", "عکس دارید؟"),
     ]
@@ -217,7 +217,7 @@ async def test_large_number_asks_for_confirmation(harness: Harness) -> None:
 )
 async def test_invalid_dates(harness: Harness, typed: str, hint: str) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    today = jalali.today()
+    today = TODAY
     typed = {
         "FUTURE": jalali.format_numeric(today + timedelta(days=1)),
         "OLD": jalali.format_numeric(today - timedelta(days=91)),
@@ -358,7 +358,7 @@ async def test_shared_location(harness: Harness) -> None:
     assert reza.keyboard is not None and ["📝 ثبت گزارش خدمت"] in reza.keyboard
     assert "نام روستا یا محله" in reza.last.text
     await reza.send("محله شهرک صنعتی")
-    await reza.press("امروز، " + jalali.format_day_month(jalali.today()))
+    await reza.press("امروز، " + jalali.format_day_month(TODAY))
     await reza.press("رد شدن")
     await reza.press("بدون عکس")
     assert "(موقعیت ثبت شده 📍)" in reza.last.text
@@ -420,11 +420,7 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
     await reza.press("بدون پویش")
-    store = harness.store
-    await store.db.execute(
-        "UPDATE drafts SET updated_at = ? WHERE volunteer_id = ?",
-        ((datetime.now(UTC) - timedelta(minutes=31)).isoformat(timespec="seconds"), reza.id),
-    )
+    harness.clock.advance(minutes=31)
     assert harness.app is not None
     jobs = harness.app.job_queue.get_jobs_by_name("idle-flows")  # type: ignore[union-attr]
     await jobs[0].run(harness.app)
@@ -435,10 +431,7 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     assert len(reminders) == 1
     await reza.press(label("flow-resume", flow=name))
     assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
-    await store.db.execute(
-        "UPDATE drafts SET updated_at = ? WHERE volunteer_id = ?",
-        ((datetime.now(UTC) - timedelta(hours=25)).isoformat(timespec="seconds"), reza.id),
-    )
+    harness.clock.advance(hours=25)
     await jobs[0].run(harness.app)
     await harness.sim.refresh()
     assert reza.last.text == t("flow-expired-notice", flow=name)

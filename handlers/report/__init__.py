@@ -28,7 +28,8 @@ async def begin_edit(update: Update, context: Context) -> None:
     data = parse_cb(update.callback_query.data if update.callback_query else None)
     assert data is not None
     report = await context.store.reports.get(data.id() or 0)
-    if report is None or not can_edit(report, context.config.report.edit_hours):
+    now = context.store.db.now()
+    if report is None or not can_edit(report, context.config.report.edit_hours, now):
         await answer(update, label("myreports-locked"), alert=True)
         return
     await context.bot_data.engine.start(update, context, FLOW, "edit", report.id)

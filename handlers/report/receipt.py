@@ -16,7 +16,7 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
     """The receipt: report number, the group's week, the campaign's progress and forecast."""
     receipt = to_persian_digits(report.receipt)
     lines: list[str] = [t("report-updated" if edited else "report-saved", receipt=receipt)]
-    start, end = jalali.week_of(jalali.today())
+    start, end = jalali.week_of(jalali.today(store.db.clock))
     week = await store.reports.group_totals(report.group_id, start, end)
     lines.append(t("report-week-totals", reports=week.reports, quantity=week.quantity))
     if report.campaign_id is not None:
@@ -33,15 +33,17 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
                     bar=progress_bar(done, campaign.target),
                 )
             )
-            lines.append(forecast(campaign.starts_on, campaign.ends_on, done, campaign.target))
+            today = jalali.today(store.db.clock)
+            lines.append(
+                forecast(today, campaign.starts_on, campaign.ends_on, done, campaign.target)
+            )
     return Html("\n".join(line for line in lines if line))
 
 
-def forecast(starts: date, ends: date, done: int, target: int) -> str:
+def forecast(today: date, starts: date, ends: date, done: int, target: int) -> str:
     """When the campaign reaches its target at its pace so far."""
     if done >= target:
         return t("report-campaign-reached")
-    today = jalali.today()
     days = (today - starts).days + 1
     if done <= 0 or days <= 0:
         return ""

@@ -48,7 +48,7 @@ async def campaigns(turn: Report) -> list[Campaign]:
     group = await turn.store.groups.get(turn.draft.group_id or 0)
     if group is None:
         return []
-    return await turn.store.campaigns.running(group.province_id, jalali.today())
+    return await turn.store.campaigns.running(group.province_id, turn.today())
 
 
 def _now(value: str) -> str:
@@ -395,7 +395,7 @@ async def back_from_village(turn: Report) -> str:
 
 async def ask_date(turn: Report) -> Screen:
     """Offers today, yesterday and the day before, or a typed Jalali date."""
-    today = jalali.today()
+    today = turn.today()
     rows = [
         [turn.button(label("report-date-today", date=jalali.format_day_month(today)), "day", 0)],
         [
@@ -411,7 +411,7 @@ async def ask_date(turn: Report) -> Screen:
 
 
 async def _take_date(turn: Report, day: date) -> Result:
-    today = jalali.today()
+    today = turn.today()
     limit = turn.context.config.report.max_age_days
     if day > today:
         return turn.again(label("report-date-future"))
@@ -440,7 +440,7 @@ async def day_pressed(turn: Report, data: Callback) -> Result:
     back = data.id() or 0
     if back not in (0, 1, 2):
         return turn.again(label("stale-button"))
-    return await _take_date(turn, jalali.today() - timedelta(days=back))
+    return await _take_date(turn, turn.today() - timedelta(days=back))
 
 
 async def ask_description(turn: Report) -> Screen:
@@ -627,7 +627,7 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
         report_input,
         turn.who.user_id,
         key=draft.key,
-        receipt_year=jalali.to_jalali(jalali.today())[0],
+        receipt_year=jalali.to_jalali(turn.today())[0],
         report_id=draft.report_id,
         edit_hours=turn.context.config.report.edit_hours,
     )
