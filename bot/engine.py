@@ -389,6 +389,11 @@ class Engine:
             await self._engine_button(turn, data.action)
             return
         on_panel = pressed == draft.panel or not draft.shown
+        if not draft.shown and seq != draft.seq and data.prefix == flow.prefix:
+            # The current question may never have reached them: show it instead of a refusal.
+            await answer(update)
+            await self._ask(turn, turn.again())
+            return
         if seq != draft.seq or data.prefix != flow.prefix or not on_panel:
             await answer(update, label("stale-step"), alert=True)
             return

@@ -15,6 +15,7 @@ class FaultKind(StrEnum):
     SLOW = "slow"  # the answer comes after `delay` seconds
     TIMEOUT = "timeout"  # no answer at all until the client gives up
     DROP = "drop"  # the connection is closed without an answer
+    LOST = "lost"  # the call takes effect, then the connection is closed: the answer is lost
     FLOOD = "flood"  # a 429 Too Many Requests with retry_after
     REDELIVER = "redeliver"  # getUpdates hands out the updates it just confirmed once more
 
@@ -121,6 +122,10 @@ class FaultInjector:
     def drop(self, *, count: int | None = 1, method: str | None = None) -> FaultRule:
         """Matching requests have their connection closed without an answer."""
         return self.add(FaultRule(FaultKind.DROP, method=method, count=count))
+
+    def lose(self, *, count: int | None = 1, method: str | None = None) -> FaultRule:
+        """Matching requests take effect, but their answer never reaches the bot."""
+        return self.add(FaultRule(FaultKind.LOST, method=method, count=count))
 
     def flood(
         self, count: int = 1, *, retry_after: int = 3, method: str | None = None

@@ -325,6 +325,10 @@ class SimulatorServer:
                 # An abandoned long poll (e.g. a bot that restarted) is not a second instance.
                 return web.Response(status=499)
             return self._fail(spec.name, raw, files, exc)
+        if fault is not None and fault.kind is FaultKind.LOST:
+            if request.transport is not None:
+                request.transport.abort()  # it happened, but the bot never hears so
+            return web.Response(status=499)
         if spec.name == "getUpdates":
             if self._client_gone(request):
                 return web.Response(status=499)
@@ -357,6 +361,8 @@ class SimulatorServer:
                 retry_after=fault.retry_after,
             )
             return _json_response(error.payload(), 429)
+        if fault.kind is FaultKind.LOST:
+            return None  # served normally; the answer is lost afterwards
         if fault.kind is FaultKind.SLOW:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.closing.wait(), fault.delay)
