@@ -6,7 +6,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.context import Context
 from bot.i18n import t
@@ -28,6 +28,10 @@ async def on_error(update: object, context: Context) -> None:
     if error is None:
         return
     if not isinstance(update, Update):
+        if context.job is not None:  # a job failed: its traceback, and the admins told once
+            log.error("job %s failed", context.job.name, exc_info=error)
+            await _tell_admins(context, error)
+            return
         # Polling trouble (the network, Telegram's side): python-telegram-bot retries by itself.
         log.warning("error outside an update: %s", error)
         return
@@ -43,9 +47,15 @@ async def on_error(update: object, context: Context) -> None:
             await context.bot.send_message(chat.id, t("error-generic"))
         except TelegramError as exc:
             log.warning("could not tell user %s about the error: %s", chat.id, exc)
+    await _tell_admins(context, error)
+
+
+async def _tell_admins(context: Context, error: BaseException) -> None:
+    """Tells the admins about a kind of failure once; transient network trouble not at all."""
     signature = _signature(error)
-    if isinstance(error, NetworkError) or signature in context.bot_data.reported_errors:
-        return  # transient network trouble is not worth a message; others are told once
+    transient = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    if transient or signature in context.bot_data.reported_errors:
+        return
     context.bot_data.reported_errors.add(signature)
     for admin in context.config.bot.admins:
         await notify(context, admin, t("error-admin-notice", error=signature))

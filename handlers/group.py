@@ -22,8 +22,7 @@ from handlers.common import (
     reply,
     tell_role_change,
 )
-from handlers.group_view import group_card
-from handlers.onboarding import offer_onboarding
+from handlers.group_view import group_card, offer_onboarding
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.text import normalize
@@ -92,3 +93,14 @@ async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyb
         ]
     )
     return text, markup
+
+
+async def offer_onboarding(update: Update, context: Context) -> None:
+    """Offers a user without a group to join one by invite or to create one."""
+    creation = context.config.groups.creation
+    rows = [[button(label("onboarding-join"), cb("onb", "join"))]]
+    create_key = "onboarding-create" if creation == "open" else "onboarding-request"
+    rows.append([button(label(create_key), cb("onb", "create"))])
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_message(t("onboarding-choose"), reply_markup=inline(rows))

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
@@ -155,15 +155,6 @@ FLOW = Flow(
 )
 
 
-async def offer_onboarding(update: Update, context: Context) -> None:
-    """Offers a user without a group to join one by invite or to create one."""
-    creation = context.config.groups.creation
-    rows = [[button(label("onboarding-join"), cb("onb", "join"))]]
-    create_key = "onboarding-create" if creation == "open" else "onboarding-request"
-    rows.append([button(label(create_key), cb("onb", "create"))])
-    await reply(update, t("onboarding-choose"), inline(rows))
-
-
 async def offer_join(update: Update, context: Context, code: str) -> None:
     """Shows the group an invite code leads to (from a deep link or /join CODE)."""
     invite = await context.store.groups.invite_by_code(code)
@@ -187,9 +178,20 @@ async def begin(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, entry)
 
 
+async def deep_link(update: Update, context: Context) -> None:
+    """/start j-CODE, from an invite link: offers to join its group."""
+    code = parse_code(context.args[0]) if context.args else None
+    if code is None:
+        await reply(update, t("join-unknown-code"), menu_for(context.who))
+        return
+    await offer_join(update, context, code)
+
+
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The ways into the join flow (its answers reach it through the engine)."""
+    invite = filters.Regex(rf"^/start {INVITE_PREFIX}")
     return [
+        CommandHandler("start", deep_link, filters=PRIVATE & invite),
         CommandHandler("join", begin, filters=PRIVATE),
         CallbackQueryHandler(begin, pattern=r"^onb:join$"),
     ]

@@ -20,10 +20,9 @@ from telegram.ext import (
 
 from bot.context import Context
 from bot.engine import stale
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from handlers.common import PRIVATE, menu_for, menu_text, reply
-from handlers.group_view import INVITE_PREFIX
-from handlers.onboarding import offer_join, offer_onboarding, parse_code
+from handlers.group_view import offer_onboarding
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +33,6 @@ async def start(update: Update, context: Context) -> None:
     if user is None:
         return
     who = context.who
-    payload = context.args[0] if context.args else ""
-    if payload.startswith(INVITE_PREFIX):
-        code = parse_code(payload)
-        if code is not None:
-            await offer_join(update, context, code)
-            return
     if who is not None and who.memberships:
         await reply(update, t("start-welcome-back", name=user.first_name), menu_for(who))
         await context.bot_data.engine.remind(update, context)
@@ -49,8 +42,16 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def show_help(update: Update, context: Context) -> None:
-    """Lists what the bot can do, then shows the open flow's question again, if any."""
-    await reply(update, t("help-text"), menu_for(context.who))
+    """Lists what this person can do, then shows the open flow's question again, if any."""
+    who = context.who
+    parts = [t("help-title")]
+    if who is not None and who.reporting_groups:
+        parts.append(t("help-leader"))
+    parts.append(t("help-member"))
+    if who is not None and (who.admin or who.coordinator):
+        parts.append(t("help-overseer"))
+    parts.append(t("help-footer"))
+    await reply(update, Html("\n\n".join(parts)), menu_for(who))
     await context.bot_data.engine.remind(update, context)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import Harness
+import asyncio
+
+from tests.conftest import Harness, eventually
 
 
 async def test_start_welcomes_in_persian_with_menu(harness: Harness) -> None:
@@ -16,8 +18,8 @@ async def test_start_welcomes_in_persian_with_menu(harness: Harness) -> None:
 
 async def test_help_and_cancel(harness: Harness) -> None:
     reza = await harness.sim.user("رضا")
-    await reza.send("/help")
-    assert "/report" in reza.last.text
+    await reza.send("/help")  # a newcomer: what a member can do, not reporting
+    assert "/join" in reza.last.text and "/report" not in reza.last.text
     await reza.press("❓ راهنما")
     assert "راهنمای خدمت‌یار" in reza.last.text
     await reza.send("/cancel")
@@ -79,3 +81,19 @@ async def test_errors_are_answered_and_reported_to_admins_once(harness: Harness)
     await reza.send("/boom")
     notices = [m for m in harness.admin.messages if "خطا در خدمت‌یار" in m.text]
     assert len(notices) == 1 and "RuntimeError" in notices[0].text
+
+
+async def test_a_failing_job_is_logged_and_told_to_admins_once(harness: Harness) -> None:
+    assert harness.app is not None and harness.app.job_queue is not None
+    admin = harness.admin
+    assert admin is not None
+
+    async def broken(context: object) -> None:
+        raise RuntimeError("job boom")
+
+    harness.app.job_queue.run_once(broken, 0, name="broken-job")
+    harness.app.job_queue.run_once(broken, 0.05, name="broken-job")
+    await eventually(harness.sim, lambda: any("RuntimeError" in m.text for m in admin.messages))
+    await asyncio.sleep(0.3)
+    await harness.sim.refresh()
+    assert len([m for m in admin.messages if "RuntimeError" in m.text]) == 1
