@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.text import fmt_num
+from bot.text import fmt_num, isolate_ltr
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales" / "fa"
 
@@ -57,7 +57,9 @@ def _format(key: str, args: dict[str, object], escape: bool) -> str:
     text, errors = bundle.format_pattern(message.value, prepared)
     if errors:
         raise ValueError(f"{key}: {errors}")
-    return str(text)
+    # Right-to-left is decided here, once, for every string a person reads in Telegram; terminal
+    # messages (cli-*) are left alone: terminals do not lay out bidi text the same way.
+    return str(text) if key.startswith("cli-") else isolate_ltr(str(text))
 
 
 def t(key: str, /, **args: object) -> Html:

@@ -304,3 +304,19 @@ def truncate(text: str, limit: int) -> str:
             head = head[:boundary]
     head = head.rstrip().rstrip(ZWNJ + ZWJ + "،,؛;:")
     return head + ELLIPSIS
+
+
+# Left-to-right runs that the bidi algorithm would scramble inside a Persian sentence: a /command
+# (shown as «help/»), an @username, and numbers joined by a hyphen (a receipt «۱۴۰۵-۰۰۰۲۵۰» shows
+# as «۰۰۰۲۵۰-۱۴۰۵»). Each is wrapped in a left-to-right isolate (U+2066 … U+2069).
+LRI, PDI = "\u2066", "\u2069"
+_LTR_RUN = re.compile(
+    r"(?<![<;\w/:.@\u2066])/[A-Za-z][A-Za-z0-9_]*(?:@\w+)?"  # /command, not </b> or a URL
+    r"|(?<![\w/@\u2066])@[A-Za-z][A-Za-z0-9_]{2,}"  # @username
+    r"|(?<![\w\u2066])[0-9۰-۹]+(?:-[0-9۰-۹]+)+(?![\w-])"  # ۱۴۰۵-۰۰۰۲۵۰
+)
+
+
+def isolate_ltr(text: str) -> str:
+    """Wraps commands, @usernames and hyphenated numbers in isolates so they read right in RTL."""
+    return _LTR_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)

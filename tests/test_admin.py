@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label
+from bot.i18n import label, t
 from db.models import GroupRole, GroupStatus, ReportInput, Role
 from tests.conftest import TODAY, Harness
 
@@ -22,7 +22,7 @@ async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> No
     assert "هنوز هماهنگ‌کننده‌ای" in admin.last.text
     await admin.press("➕ هماهنگ‌کنندهٔ تازه")
     await admin.send("@nobody_here")
-    assert "کسی با «@nobody_here» پیدا نشد" in admin.last.text
+    assert t("admin-user-unknown", query="@nobody_here") in admin.last.html
     await admin.send("@Zahra_M")
     assert "زهرا هماهنگ‌کنندهٔ کدام استان باشد؟" in admin.last.text
     await admin.press("مرکزی")

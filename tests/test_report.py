@@ -377,7 +377,7 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     receipt = report.receipt.replace("1405", "۱۴۰۵").translate(
         str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     )
-    await reza.press(f"✏️ ویرایش {receipt}")
+    await reza.press(label("myreports-edit", receipt=receipt))
     assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
     await reza.press("✏️ تعداد")
     await reza.send("150")
@@ -387,7 +387,7 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     assert edited is not None and edited.quantity == 150
     assert await harness.store.reports.count() == 1
     await reza.press("🗂 گزارش‌های من")
-    await reza.press(f"🗑 حذف {receipt}")
+    await reza.press(label("myreports-delete", receipt=receipt))
     await reza.press("بله")
     assert "حذف شد" in reza.last.text
     deleted = await harness.store.reports.get(report.id)
