@@ -10,6 +10,7 @@ plain sqlite3 because exports run in a worker thread, off the event loop.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,7 +178,7 @@ class ExportReader:
 
     def __init__(self, path: str | Path) -> None:
         if not Path(path).is_file():
-            raise FileNotFoundError(str(path))
+            raise FileNotFoundError(errno.ENOENT, "no such database", str(path))
         uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
         self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         self._conn.row_factory = sqlite3.Row

@@ -232,7 +232,10 @@ async def test_filters_by_province_status_and_dates(seeded: Store, tmp_path: Pat
     assert {r[COL["وضعیت"]] for r in rows} == {"حذف‌شده"}
 
 
-async def test_runs_in_a_thread_beside_an_open_write(seeded: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("process", [True, False], ids=["process", "thread"])
+async def test_runs_in_background_beside_an_open_write(
+    seeded: Store, tmp_path: Path, process: bool
+) -> None:
     """A write transaction of the bot neither blocks the export nor leaks into it."""
     db_path = Path(seeded.db.path)
     seen: list[tuple[int, int, int]] = []
@@ -253,12 +256,46 @@ async def test_runs_in_a_thread_beside_an_open_write(seeded: Store, tmp_path: Pa
             tmp_path / "x.csv",
             ExportFormat.CSV,
             progress=lambda done, total: seen.append((done, total, threading.get_ident())),
+            process=process,
         )
     assert result.rows == before
     await asyncio.sleep(0)  # let the last relayed progress calls run
     assert seen[0][:2] == (0, before) and seen[-1][:2] == (before, before)
     assert {thread for _, _, thread in seen} == {loop_thread}
     assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)
+    lines = await asyncio.to_thread((tmp_path / "x.csv").read_text, encoding="utf-8-sig")
+    assert len(lines.splitlines()) == before + 1
+
+
+async def test_background_errors_and_cancelling(seeded: Store, tmp_path: Path) -> None:
+    """The child process's errors come back as write_export's; cancelling leaves no file."""
+    db_path = Path(seeded.db.path)
+    with pytest.raises(FileNotFoundError):
+        await export_in_background(
+            db_path, ExportFilter(*ABAN), tmp_path / "no" / "x.csv", ExportFormat.CSV
+        )
+    with pytest.raises(FileNotFoundError):
+        await export_in_background(
+            tmp_path / "none.db", ExportFilter(*ABAN), tmp_path / "x.csv", ExportFormat.CSV
+        )
+    writing = asyncio.Event()
+    task = asyncio.create_task(
+        export_in_background(
+            db_path,
+            ExportFilter(*ABAN),
+            tmp_path / "c.xlsx",
+            ExportFormat.XLSX,
+            progress=lambda done, total: writing.set(),
+        )
+    )
+    await writing.wait()  # the child has its partial file open now
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not _leftovers(tmp_path)
+    if (tmp_path / "c.xlsx").exists():  # the child may have finished before the signal came
+        assert len(_sheet_rows(tmp_path / "c.xlsx")) > 50
+    assert not (tmp_path / "x.csv").exists()
 
 
 def _leftovers(*folders: Path) -> list[Path]:
