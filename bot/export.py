@@ -95,6 +95,7 @@ _STATUS_KEYS: Final = {
 }
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _CREATED_FORMAT: Final = "yyyy-mm-dd hh:mm"
+_COUNT_FORMAT: Final = "#,##0"
 _HEADER_FONT: Final = Font(bold=True)
 _HEADER_FILL: Final = PatternFill("solid", fgColor="DDEBF7")
 _HXL_FONT: Final = Font(italic=True, color="666666")
@@ -265,6 +266,20 @@ class _Sheet:
             cells.append(value)
         self.ws.append(cells)
 
+    def summary(self, values: list[Any], *, total: bool = False) -> None:
+        """Writes a summary row: counts with thousands separators, the total row in bold."""
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(
+                self.ws, value=_xlsx_text(value) if isinstance(value, str) else value
+            )
+            if isinstance(value, int):
+                cell.number_format = _COUNT_FORMAT
+            if total:
+                cell.font = _HEADER_FONT
+            cells.append(cell)
+        self.ws.append(cells)
+
 
 def _service_sheet(book: Workbook, sums: list[ServiceSum]) -> None:
     """Writes the summary by service type, with its unit, and a total row."""
@@ -275,13 +290,13 @@ def _service_sheet(book: Workbook, sums: list[ServiceSum]) -> None:
     )
     sheet.header()
     for s in sums:
-        sheet.append(
+        sheet.summary(
             [s.area, s.service, s.unit, s.reports, s.quantity, s.beneficiaries, s.volunteers]
         )
     total = [label("export-sum-total"), "", ""]
     total += [sum(getattr(s, f) for s in sums) for f in ("reports", "quantity")]
     total += [sum(getattr(s, f) for s in sums) for f in ("beneficiaries", "volunteers")]
-    sheet.append(total)
+    sheet.summary(total, total=True)
 
 
 def _province_sheet(book: Workbook, sums: list[ProvinceSum]) -> None:
@@ -293,9 +308,10 @@ def _province_sheet(book: Workbook, sums: list[ProvinceSum]) -> None:
     )
     sheet.header()
     for p in sums:
-        sheet.append([p.province, p.reports, p.quantity, p.beneficiaries, p.volunteers])
+        sheet.summary([p.province, p.reports, p.quantity, p.beneficiaries, p.volunteers])
     fields = ("reports", "quantity", "beneficiaries", "volunteers")
-    sheet.append([label("export-sum-total"), *(sum(getattr(p, f) for p in sums) for f in fields)])
+    totals = [label("export-sum-total"), *(sum(getattr(p, f) for p in sums) for f in fields)]
+    sheet.summary(totals, total=True)
 
 
 def _write_xlsx(
