@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.config import Config, ConfigError, load_config
 from bot.digest_preview import add_parser as add_digest_parser
+from bot.export_cli import add_export_parser, run_export
 from bot.i18n import label
 
 log = logging.getLogger("khedmatyar")
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = db_commands.add_parser("backup", help=label("cli-backup-help"))
     backup.add_argument("path")
     add_digest_parser(commands)
+    add_export_parser(commands)
     for sub in (*commands.choices.values(), *db_commands.choices.values()):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=label("cli-config-help"))
     return parser
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.digest_preview import run as run_digest
 
             run_digest(config, args)
+        elif command == "export":
+            return run_export(config.database.path, args)
         elif args.db_command == "migrate":
             asyncio.run(_migrate(config))
         else:
