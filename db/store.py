@@ -12,6 +12,7 @@ from db.reference import seed_reference_data
 from db.reports import ReportRepo
 from db.roles import RoleRepo
 from db.state import StateRepo
+from db.stats import StatsRepo
 from db.volunteers import VolunteerRepo
 
 
@@ -29,6 +30,7 @@ class Store:
         self.campaigns = CampaignRepo(db)
         self.reports = ReportRepo(db, self.audit)
         self.state = StateRepo(db)
+        self.stats = StatsRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""
