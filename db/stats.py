@@ -31,6 +31,8 @@ FUZZY_WHEN_FEWER = 20
 # A trigram held by more groups than this is too common to narrow a typo search.
 GRAM_CAP = 3000
 FUZZY_CANDIDATES = 100
+# At most this many exact matches are listed (a search for a common word stops there).
+SEARCH_CAP = 300
 
 
 class Counting(StrEnum):
@@ -262,6 +264,7 @@ class Page[T]:
     total: int
     offset: int
     limit: int
+    capped: bool = False  # total stopped at a cap: there were more
 
     @property
     def has_more(self) -> bool:
@@ -450,6 +453,12 @@ def typo_allowance(key: str) -> int:
     return 0 if len(key) < 4 else 1
 
 
+_HIT_SELECT = (
+    "SELECT g.id, g.name, p.name, c.name, g.search_key FROM groups g"
+    " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
+)
+
+
 class StatsRepo:
     """Reads figures for scopes and periods, rankings, campaign progress; searches by name."""
 
@@ -592,7 +601,7 @@ class StatsRepo:
             else:
                 sql = (
                     f"SELECT IFNULL(SUM({ok}), 0), IFNULL(SUM({wait}), 0) FROM groups g"
-                    f" JOIN {source} ON s.group_id = g.id AND {on} WHERE {where}"
+                    f" CROSS JOIN {source} ON s.group_id = g.id AND {on} WHERE {where}"
                 )
                 row = await self.db.fetchone(sql, [*on_params, *params])
         elif scope.kind is ScopeKind.NATIONAL and period.kind is not PeriodKind.CAMPAIGN:
@@ -821,54 +830,77 @@ class StatsRepo:
         scope = scope or Scope.national()
         values, params = self._group_values(period, counting, measure, scope)
         where, where_params = self._group_filter(scope)
-        base = f"FROM ({values}) v JOIN groups g ON g.id = v.group_id WHERE {where}"
-        rows = await self.db.fetchall(
-            f"SELECT g.id, g.name, p.name, c.name, v.value, v.reports FROM ({values}) v"
-            " JOIN groups g ON g.id = v.group_id JOIN provinces p ON p.id = g.province_id"
-            f" JOIN counties c ON c.id = g.county_id WHERE {where}"
-            " ORDER BY v.value DESC, g.id LIMIT ?",
-            [*params, *where_params, limit],
+        if scope.kind is ScopeKind.NATIONAL:  # no join: the summary alone answers
+            source, source_params = f"FROM ({values}) v WHERE 1", params
+        else:
+            # CROSS JOIN: start from the scope's groups, not from every group's summary row.
+            source = f"FROM groups g CROSS JOIN ({values}) v ON v.group_id = g.id WHERE {where}"
+            source_params = [*params, *where_params]
+        top = await self.db.fetchall(
+            f"SELECT v.group_id, v.value, v.reports {source}"
+            " ORDER BY v.value DESC, v.group_id LIMIT ?",
+            [*source_params, limit],
         )
-        ranked = int(await self.db.scalar(f"SELECT COUNT(*) {base}", [*params, *where_params]))
-        ranks = _rank([int(r[4]) for r in rows])
+        names = await self._names([r[0] for r in top])
+        ranks = _rank([int(r[1]) for r in top])
         lines = [
-            GroupLine(r[0], r[1], r[2], r[3], rank, int(r[4]), int(r[5]))
-            for r, rank in zip(rows, ranks, strict=True)
+            GroupLine(r[0], *names[r[0]], rank, int(r[1]), int(r[2]))
+            for r, rank in zip(top, ranks, strict=True)
         ]
         own = None
         if own_group_id is not None:
             own = next((line for line in lines if line.group_id == own_group_id), None)
-            if own is None:
-                own = await self._own_rank(own_group_id, values, params, where, where_params)
+        if own_group_id is not None and own is None:
+            own, ranked = await self._own_rank(
+                own_group_id, scope, values, params, source, source_params
+            )
+        else:
+            ranked = int(await self.db.scalar(f"SELECT COUNT(*) {source}", source_params))
         return Ranking(lines, ranked, own)
+
+    async def _names(self, group_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """Each group's name, province and county names."""
+        rows = await self.db.fetchall(
+            "SELECT g.id, g.name, p.name, c.name FROM groups g"
+            " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
+            f" WHERE g.id IN ({_marks(group_ids)})",
+            group_ids,
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     async def _own_rank(
         self,
         group_id: int,
+        scope: Scope,
         values: str,
         params: list[object],
-        where: str,
-        where_params: list[object],
-    ) -> GroupLine | None:
-        """A group's rank in the scope (rank None: no counted work; None: not in the scope)."""
-        info = await self.db.fetchone(
-            "SELECT g.id, g.name, p.name, c.name, v.value, v.reports FROM groups g"
-            " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
-            f" LEFT JOIN ({values}) v ON v.group_id = g.id WHERE g.id = ? AND {where}",
-            [*params, group_id, *where_params],
+        source: str,
+        source_params: list[object],
+    ) -> tuple[GroupLine | None, int]:
+        """A group's line (rank None: no counted work; None: not in the scope) and how many rank.
+
+        One pass over the ranked groups counts them and those above the group.
+        """
+        where, where_params = self._group_filter(scope)
+        known = await self.db.scalar(
+            f"SELECT COUNT(*) FROM groups g WHERE g.id = ? AND {where}", [group_id, *where_params]
         )
-        if info is None:
-            return None
-        if info[4] is None:
-            return GroupLine(info[0], info[1], info[2], info[3], None, 0, 0)
-        above = await self.db.scalar(
-            f"SELECT COUNT(*) FROM ({values}) v JOIN groups g ON g.id = v.group_id"
-            f" WHERE {where} AND v.value > ?",
-            [*params, *where_params, info[4]],
+        row = await self.db.fetchone(
+            f"SELECT v.value, v.reports FROM ({values}) v WHERE v.group_id = ?",
+            [*params, group_id],
         )
-        return GroupLine(
-            info[0], info[1], info[2], info[3], int(above) + 1, int(info[4]), int(info[5])
+        value = None if row is None or not known else int(row[0])
+        counts = await self.db.fetchone(
+            f"SELECT COUNT(*), IFNULL(SUM(v.value > ?), 0) {source}", [value, *source_params]
         )
+        assert counts is not None
+        if not known:
+            return None, int(counts[0])
+        names = await self._names([group_id])
+        if row is None:
+            return GroupLine(group_id, *names[group_id], None, 0, 0), int(counts[0])
+        line = GroupLine(group_id, *names[group_id], int(counts[1]) + 1, int(row[0]), int(row[1]))
+        return line, int(counts[0])
 
     async def group_activity(
         self,
@@ -909,21 +941,19 @@ class StatsRepo:
         since = (today - timedelta(weeks=weeks) + DAY).isoformat()
         where, params = self._group_filter(scope)
         base = (
-            "FROM groups g LEFT JOIN stat_group_last l ON l.group_id = g.id"
+            "FROM stat_group_last l JOIN groups g ON g.id = l.group_id"
             " JOIN counties c ON c.id = g.county_id"
-            f" WHERE {where} AND g.status = 'active' AND g.created_at < ?"
-            " AND (l.last_day IS NULL OR l.last_day < ?)"
+            f" WHERE l.last_day < ? AND g.status = 'active' AND g.created_at < ? AND {where}"
         )
-        base_params = [*params, since, since]
+        base_params = [since, since, *params]
         total = int(await self.db.scalar(f"SELECT COUNT(*) {base}", base_params))
         rows = await self.db.fetchall(
             f"SELECT g.id, g.name, c.name, l.last_day {base}"
-            " ORDER BY l.last_day IS NOT NULL, l.last_day, g.id LIMIT ? OFFSET ?",
+            " ORDER BY l.last_day, g.id LIMIT ? OFFSET ?",
             [*base_params, limit, offset],
         )
         items = [
-            SilentGroup(r[0], r[1], r[2], None if r[3] is None else date.fromisoformat(r[3]))
-            for r in rows
+            SilentGroup(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None) for r in rows
         ]
         return Page(items, total, offset, limit)
 
@@ -1118,59 +1148,69 @@ class StatsRepo:
         limit: int = 10,
         offset: int = 0,
     ) -> Page[GroupHit]:
-        """Active groups by name: containing the search key, then (if few) within a typo or two."""
+        """Active groups by name: those containing the search key, then (if few) within a typo.
+
+        Exact matches come first (the whole name, then names starting with it, then shorter
+        names); at most SEARCH_CAP of them are listed (the page says when there were more).
+        """
         key = search_key(text)
         if not key:
             return Page([], 0, offset, limit)
         place = "" if province_id is None else " AND g.province_id = ?"
         place_params: list[object] = [] if province_id is None else [province_id]
-        select = (
-            "SELECT g.id, g.name, p.name, c.name, g.search_key FROM groups g"
-            " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
+        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+        counts = await self._gram_counts(grams)
+        exact = await self._exact_groups(key, counts, place, place_params)
+        capped = len(exact) > SEARCH_CAP
+        exact = sorted(
+            exact[:SEARCH_CAP],
+            key=lambda r: (r[4] != key, not r[4].startswith(key), len(r[4]), r[0]),
         )
-        exact_where = f" WHERE g.status = 'active' AND instr(g.search_key, ?) > 0{place}"
-        exact_total = int(
-            await self.db.scalar(
-                "SELECT COUNT(*) FROM groups g" + exact_where, [key, *place_params]
+        hits = [GroupHit(r[0], r[1], r[2], r[3], True) for r in exact]
+        if len(hits) < FUZZY_WHEN_FEWER:
+            hits += await self._fuzzy_groups(key, counts, place, place_params)
+        return Page(hits[offset : offset + limit], len(hits), offset, limit, capped)
+
+    async def _gram_counts(self, grams: list[str]) -> dict[str, int]:
+        """How many groups hold each trigram, counted up to GRAM_CAP + 1."""
+        counts = {}
+        for gram in grams:
+            counts[gram] = int(
+                await self.db.scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM group_grams WHERE gram = ? LIMIT ?)",
+                    (gram, GRAM_CAP + 1),
+                )
             )
-        )
-        fuzzy: list[GroupHit] = []
-        if exact_total < FUZZY_WHEN_FEWER:
-            fuzzy = await self._fuzzy_groups(key, select, place, place_params)
-        items: list[GroupHit] = []
-        if offset < exact_total:
-            rows = await self.db.fetchall(
-                select + exact_where + " ORDER BY g.search_key != ?, instr(g.search_key, ?) != 1,"
-                " length(g.search_key), g.id LIMIT ? OFFSET ?",
-                [key, *place_params, key, key, limit, offset],
+        return counts
+
+    async def _exact_groups(
+        self, key: str, counts: dict[str, int], place: str, place_params: list[object]
+    ) -> list[aiosqlite.Row]:
+        """Up to SEARCH_CAP + 1 active groups whose search key contains key."""
+        where = f" WHERE g.status = 'active' AND instr(g.search_key, ?) > 0{place} LIMIT ?"
+        params = [key, *place_params, SEARCH_CAP + 1]
+        if counts and min(counts.values()) == 0:
+            return []
+        if counts and min(counts.values()) <= GRAM_CAP:
+            rarest = min(counts, key=lambda gram: counts[gram])
+            return await self.db.fetchall(
+                _HIT_SELECT + " JOIN group_grams m ON m.group_id = g.id AND m.gram = ?" + where,
+                [rarest, *params],
             )
-            items = [GroupHit(r[0], r[1], r[2], r[3], True) for r in rows]
-        start = max(offset - exact_total, 0)
-        items += fuzzy[start : start + limit - len(items)]
-        return Page(items, exact_total + len(fuzzy), offset, limit)
+        return await self.db.fetchall(_HIT_SELECT + where, params)
 
     async def _fuzzy_groups(
-        self, key: str, select: str, place: str, place_params: list[object]
+        self, key: str, counts: dict[str, int], place: str, place_params: list[object]
     ) -> list[GroupHit]:
-        """Groups whose key holds the search key with a typo or two (not exactly)."""
+        """Groups whose search key holds the key with one typo (not exactly)."""
         allowed = typo_allowance(key)
-        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
-        if not allowed or not grams:
+        useful = [gram for gram, count in counts.items() if 0 < count <= GRAM_CAP]
+        if not allowed or not useful:
             return []
-        useful = []
-        for gram in grams:
-            df = await self.db.scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM group_grams WHERE gram = ? LIMIT ?)",
-                (gram, GRAM_CAP + 1),
-            )
-            if 0 < int(df) <= GRAM_CAP:
-                useful.append(gram)
-        # One typo changes at most three trigrams of the key; the rest must be in the name.
-        need = max(len(grams) - 3 * allowed - (len(grams) - len(useful)), 1)
-        if not useful:
-            return []
+        # One typo changes at most three trigrams of the key; the others must be in the name.
+        need = max(len(counts) - 3 * allowed - (len(counts) - len(useful)), 1)
         rows = await self.db.fetchall(
-            select + " JOIN (SELECT group_id, COUNT(*) AS shared FROM group_grams"
+            _HIT_SELECT + " JOIN (SELECT group_id, COUNT(*) AS shared FROM group_grams"
             f" WHERE gram IN ({_marks(useful)}) GROUP BY group_id HAVING shared >= ?"
             " ORDER BY shared DESC LIMIT ?) m ON m.group_id = g.id"
             f" WHERE g.status = 'active' AND instr(g.search_key, ?) = 0{place}",

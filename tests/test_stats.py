@@ -653,7 +653,9 @@ async def test_retired_and_renamed_types_keep_old_reports(world: World) -> None:
     assert await store.categories.restore(retired)
 
 
-async def test_search_groups_by_any_spelling_and_with_a_typo(world: World) -> None:
+async def test_search_groups_by_any_spelling_and_with_a_typo(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stats = world.store.stats
     found = await stats.search_groups("علي كريمي")
     assert [h.name for h in found.items] == ["گروه علی‌کریمی"] and found.items[0].exact
@@ -672,6 +674,10 @@ async def test_search_groups_by_any_spelling_and_with_a_typo(world: World) -> No
     pages = [(await stats.search_groups("گروه", limit=3, offset=o)).items for o in (0, 3, 6, 9)]
     ids = [h.group_id for page in pages for h in page]
     assert len(ids) == len(set(ids)) == expected
+    monkeypatch.setattr("db.stats.SEARCH_CAP", 3)
+    capped = await stats.search_groups("گروه")
+    assert capped.capped and capped.total == 3 and len(capped.items) == 3
+    monkeypatch.undo()
     province = world.provinces[1]
     local = await stats.search_groups("گروه", province_id=province, limit=50)
     homes = dict(await world.store.db.fetchall("SELECT id, province_id FROM groups"))

@@ -573,10 +573,10 @@ CREATE TABLE stat_group_campaign (
     PRIMARY KEY (campaign_id, group_id)
 ) WITHOUT ROWID;
 
--- Each group's latest live service date (NULL: none), for groups silent for weeks.
+-- Every group's latest live service date ('' when it has none), for groups silent for weeks.
 CREATE TABLE stat_group_last (
     group_id  INTEGER PRIMARY KEY,
-    last_day  TEXT
+    last_day  TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX stat_group_last_by_day ON stat_group_last (last_day);
 
@@ -587,7 +587,7 @@ CREATE INDEX reports_by_date_group ON reports (service_date, group_id, status, c
 
 CREATE TRIGGER stat_reports_insert AFTER INSERT ON reports WHEN NEW.status != 'deleted' BEGIN
     INSERT INTO stat_group_last (group_id, last_day) VALUES (NEW.group_id, NEW.service_date)
-    ON CONFLICT (group_id) DO UPDATE SET last_day = MAX(IFNULL(last_day, ''), excluded.last_day);
+    ON CONFLICT (group_id) DO UPDATE SET last_day = MAX(last_day, excluded.last_day);
     INSERT INTO stat_place (province_id, county_id, kind, start, category_id, n, q, b, v, na, qa, ba, va)
     SELECT pl.p, pl.c, kd.k, kd.st, NEW.category_id, 1, 1 * NEW.quantity, 1 * IFNULL(NEW.beneficiaries, 0), 1 * IFNULL(NEW.volunteers, 0), 1 * (NEW.status = 'approved'), 1 * (NEW.status = 'approved') * NEW.quantity, 1 * (NEW.status = 'approved') * IFNULL(NEW.beneficiaries, 0), 1 * (NEW.status = 'approved') * IFNULL(NEW.volunteers, 0)
     FROM (SELECT 0 AS p, 0 AS c UNION ALL SELECT NEW.province_id, 0
@@ -620,7 +620,7 @@ END;
 
 CREATE TRIGGER stat_reports_delete AFTER DELETE ON reports WHEN OLD.status != 'deleted' BEGIN
     INSERT OR REPLACE INTO stat_group_last (group_id, last_day)
-    SELECT OLD.group_id, MAX(service_date) FROM reports
+    SELECT OLD.group_id, IFNULL(MAX(service_date), '') FROM reports
     WHERE group_id = OLD.group_id AND status != 'deleted';
     INSERT INTO stat_place (province_id, county_id, kind, start, category_id, n, q, b, v, na, qa, ba, va)
     SELECT pl.p, pl.c, kd.k, kd.st, OLD.category_id, -1, -1 * OLD.quantity, -1 * IFNULL(OLD.beneficiaries, 0), -1 * IFNULL(OLD.volunteers, 0), -1 * (OLD.status = 'approved'), -1 * (OLD.status = 'approved') * OLD.quantity, -1 * (OLD.status = 'approved') * IFNULL(OLD.beneficiaries, 0), -1 * (OLD.status = 'approved') * IFNULL(OLD.volunteers, 0)
@@ -655,7 +655,7 @@ END;
 CREATE TRIGGER stat_reports_update_old AFTER UPDATE OF status, quantity, beneficiaries, volunteers, service_date, group_id, category_id, province_id, county_id, campaign_id ON reports
 WHEN OLD.status != 'deleted' BEGIN
     INSERT OR REPLACE INTO stat_group_last (group_id, last_day)
-    SELECT OLD.group_id, MAX(service_date) FROM reports
+    SELECT OLD.group_id, IFNULL(MAX(service_date), '') FROM reports
     WHERE group_id = OLD.group_id AND status != 'deleted';
     INSERT INTO stat_place (province_id, county_id, kind, start, category_id, n, q, b, v, na, qa, ba, va)
     SELECT pl.p, pl.c, kd.k, kd.st, OLD.category_id, -1, -1 * OLD.quantity, -1 * IFNULL(OLD.beneficiaries, 0), -1 * IFNULL(OLD.volunteers, 0), -1 * (OLD.status = 'approved'), -1 * (OLD.status = 'approved') * OLD.quantity, -1 * (OLD.status = 'approved') * IFNULL(OLD.beneficiaries, 0), -1 * (OLD.status = 'approved') * IFNULL(OLD.volunteers, 0)
@@ -690,7 +690,7 @@ END;
 CREATE TRIGGER stat_reports_update_new AFTER UPDATE OF status, quantity, beneficiaries, volunteers, service_date, group_id, category_id, province_id, county_id, campaign_id ON reports
 WHEN NEW.status != 'deleted' BEGIN
     INSERT INTO stat_group_last (group_id, last_day) VALUES (NEW.group_id, NEW.service_date)
-    ON CONFLICT (group_id) DO UPDATE SET last_day = MAX(IFNULL(last_day, ''), excluded.last_day);
+    ON CONFLICT (group_id) DO UPDATE SET last_day = MAX(last_day, excluded.last_day);
     INSERT INTO stat_place (province_id, county_id, kind, start, category_id, n, q, b, v, na, qa, ba, va)
     SELECT pl.p, pl.c, kd.k, kd.st, NEW.category_id, 1, 1 * NEW.quantity, 1 * IFNULL(NEW.beneficiaries, 0), 1 * IFNULL(NEW.volunteers, 0), 1 * (NEW.status = 'approved'), 1 * (NEW.status = 'approved') * NEW.quantity, 1 * (NEW.status = 'approved') * IFNULL(NEW.beneficiaries, 0), 1 * (NEW.status = 'approved') * IFNULL(NEW.volunteers, 0)
     FROM (SELECT 0 AS p, 0 AS c UNION ALL SELECT NEW.province_id, 0
@@ -722,7 +722,13 @@ WHEN NEW.status != 'deleted' BEGIN
 END;
 
 INSERT INTO stat_group_last (group_id, last_day)
-SELECT group_id, MAX(service_date) FROM reports WHERE status != 'deleted' GROUP BY group_id;
+SELECT g.id, IFNULL(m.last_day, '') FROM groups g LEFT JOIN (
+    SELECT group_id, MAX(service_date) AS last_day FROM reports WHERE status != 'deleted'
+    GROUP BY group_id) m ON m.group_id = g.id;
+
+CREATE TRIGGER stat_groups_insert AFTER INSERT ON groups BEGIN
+    INSERT OR IGNORE INTO stat_group_last (group_id, last_day) VALUES (NEW.id, '');
+END;
 
 -- Fill the summaries from the reports already stored.
 CREATE TEMP TABLE stat_fill AS
