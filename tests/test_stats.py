@@ -617,6 +617,11 @@ async def test_counted_types_recount_and_follow_new_reports(world: World) -> Non
     await _insert(store, rows)
     after = (await store.stats.totals(Scope.national(), period)).counted
     assert after.services == before.services + 7  # only the counted type
+    assert await store.campaigns.progress(campaign) == await store.db.scalar(
+        "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND status != 'deleted'"
+        " AND category_id IN (?, ?)",
+        (campaign, *world.types[1:3]),
+    )
     running = await store.stats.campaigns_counting(world.types[0], province, TODAY)
     assert campaign not in {c.id for c in running}
     assert world.small_campaign not in {c.id for c in running}  # another province's campaign
