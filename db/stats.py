@@ -141,6 +141,11 @@ class Period:
         return cls(PeriodKind.RANGE, first, last + DAY)
 
     @classmethod
+    def since(cls, first: date, today: date) -> Period:
+        """From a day (e.g. when a volunteer joined) to today, both included."""
+        return cls.typed(min(first, today), today)
+
+    @classmethod
     def of_campaign(cls, campaign: Campaign) -> Period:
         """A campaign: its reports (whatever their dates), shown with its start and end."""
         return cls(PeriodKind.CAMPAIGN, campaign.starts_on, campaign.ends_on + DAY, campaign.id)
@@ -553,6 +558,25 @@ class StatsRepo:
         assert row is not None
         pending_groups = int(row[9]) if counting is Counting.APPROVED else 0
         return Tally(_figures(row, 0, int(row[8])), _figures(row, 4, pending_groups))
+
+    async def reporter_totals(
+        self, reporter_id: int, period: Period, *, counting: Counting = Counting.ALL
+    ) -> Tally:
+        """The reports a person filed themself (a leader's own part); groups: how many groups."""
+        if period.kind is PeriodKind.CAMPAIGN:
+            when = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+            params: list[object] = [reporter_id, period.campaign_id]
+        else:
+            when = "r.service_date >= ? AND r.service_date < ?"
+            params = [reporter_id, period.start.isoformat(), period.end.isoformat()]
+        ok = _counted_status(counting)
+        row = await self.db.fetchone(
+            f"SELECT {_report_sums(counting)}, COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END)"
+            f" FROM reports r WHERE r.reporter_id = ? AND {when} AND r.status != 'deleted'",
+            params,
+        )
+        assert row is not None
+        return Tally(_figures(row, 0, int(row[8])), _figures(row, 4))
 
     def _report_filter(
         self, scope: Scope, period: Period, categories: Collection[int] | None

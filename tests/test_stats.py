@@ -778,3 +778,29 @@ async def test_migration_fills_summaries_from_old_reports(tmp_path: Path) -> Non
     )
     for s in stores:
         await s.close()
+
+
+async def test_a_reporters_own_reports_and_since_joining(world: World) -> None:
+    db = world.store.db
+    await world.store.volunteers.seen(77, "سرگروه", "", "")
+    await db.execute(
+        "UPDATE reports SET reporter_id = 77 WHERE id IN (SELECT id FROM reports WHERE id % 5 = 0)"
+    )
+    joined = date(2026, 2, 1)
+    period = Period.since(joined, TODAY)
+    assert (period.start, period.last, period.kind) == (joined, TODAY, PeriodKind.RANGE)
+    campaign = Period(PeriodKind.CAMPAIGN, TODAY, TODAY, world.campaign)
+    for when in (period, campaign):
+        for counting in Counting:
+            cond, params = await _period_sql(world.store, when)
+            row = await db.fetchone(
+                "SELECT COUNT(*), IFNULL(SUM(quantity), 0), COUNT(DISTINCT group_id) FROM reports"
+                f" WHERE reporter_id = 77 AND {cond} AND {_status(counting)}",
+                params,
+            )
+            mine = (await world.store.stats.reporter_totals(77, when, counting=counting)).counted
+            assert row is not None
+            assert (mine.reports, mine.services, mine.groups) == tuple(row)
+    group = Scope.group(world.groups[3])
+    counted = (await world.store.stats.totals(group, period)).counted
+    assert counted == await _expected(world.store, group, period, Counting.ALL)
