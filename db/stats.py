@@ -993,14 +993,20 @@ class StatsRepo:
     async def set_counted_categories(
         self, campaign_id: int, category_ids: Collection[int] | None
     ) -> None:
-        """Sets which service types a campaign counts (None or empty: all) and recounts it."""
+        """Sets which service types a campaign counts (None or empty: all) and recounts it.
+
+        An area among the ids stands for every service type in it (retired ones included).
+        """
+        ids = sorted(set(category_ids or ()))
         async with self.db.transaction():
             await self.db.execute(
                 "DELETE FROM campaign_categories WHERE campaign_id = ?", (campaign_id,)
             )
-            await self.db.executemany(
-                "INSERT INTO campaign_categories (campaign_id, category_id) VALUES (?, ?)",
-                [(campaign_id, c) for c in sorted(set(category_ids or ()))],
+            await self.db.execute(
+                "INSERT INTO campaign_categories (campaign_id, category_id) SELECT ?, id"
+                f" FROM categories WHERE parent_id IS NOT NULL AND (id IN ({_marks(ids)})"
+                f" OR parent_id IN ({_marks(ids)}))",
+                [campaign_id, *ids, *ids],
             )
             await self._recount_campaign(campaign_id)
 

@@ -627,6 +627,15 @@ async def test_counted_types_recount_and_follow_new_reports(world: World) -> Non
     assert world.small_campaign not in {c.id for c in running}  # another province's campaign
     running = await store.stats.campaigns_counting(world.types[0], world.provinces[0], TODAY)
     assert {c.id for c in running} == {world.small_campaign}
+    area = await store.db.scalar("SELECT parent_id FROM categories WHERE id = ?", (world.types[0],))
+    await store.stats.set_counted_categories(campaign, [area])
+    assert await store.stats.counted_categories(campaign) == {
+        r[0]
+        for r in await store.db.fetchall("SELECT id FROM categories WHERE parent_id = ?", (area,))
+    }
+    assert (await store.stats.totals(Scope.national(), period)).counted == await _expected(
+        store, Scope.national(), period, Counting.ALL
+    )
     await store.stats.set_counted_categories(campaign, None)
     assert (await store.stats.totals(Scope.national(), period)).counted == await _expected(
         store, Scope.national(), period, Counting.ALL
