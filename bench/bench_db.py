@@ -125,7 +125,7 @@ async def main(reports: int, groups: int) -> None:
     for key, label in (
         ("save", "save one report (tx, 2 photos, audit)"),
         ("week", "group's week totals"),
-        ("progress", "campaign progress (SUM)"),
+        ("progress", "campaign progress (summary row)"),
         ("recent", "reporter's recent 10"),
     ):
         values = timings[key]

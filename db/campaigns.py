@@ -72,10 +72,13 @@ class CampaignRepo:
         return [_campaign(r) for r in rows]
 
     async def progress(self, campaign_id: int) -> int:
-        """Sum of the quantities of the campaign's live (not deleted) reports."""
+        """Sum of the quantities of the campaign's live (not deleted) reports of counted types.
+
+        Read from the campaign's summary row (migration 0002), kept by triggers on reports.
+        """
         total = await self.db.scalar(
-            "SELECT IFNULL(SUM(quantity), 0) FROM reports"
-            " WHERE campaign_id = ? AND status != 'deleted'",
+            "SELECT IFNULL(SUM(q), 0) FROM stat_campaign_place"
+            " WHERE campaign_id = ? AND province_id = 0 AND county_id = 0",
             (campaign_id,),
         )
         return int(total)

@@ -51,3 +51,50 @@ class CategoryRepo:
         """Returns one category (area or type)."""
         row = await self.db.fetchone(_SELECT + " WHERE c.id = ?", (category_id,))
         return None if row is None else _category(row)
+
+    async def all_types(self, *, retired: bool = False) -> list[Category]:
+        """Returns every service type in area order; retired ones too when asked."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE c.parent_id IS NOT NULL AND (c.active = 1 OR ?)"
+            " ORDER BY p.position, c.position, c.id",
+            (int(retired),),
+        )
+        return [_category(r) for r in rows]
+
+    async def add_type(
+        self, area_id: int, slug: str, name: str, unit: str, done: str, max_quantity: int
+    ) -> int:
+        """Adds a service type at the end of an area; returns its id."""
+        return await self.db.execute(
+            "INSERT INTO categories (parent_id, slug, name, unit, done, max_quantity, position)"
+            " VALUES (?, ?, ?, ?, ?, ?, (SELECT IFNULL(MAX(position), -1) + 1 FROM categories"
+            " WHERE parent_id = ?))",
+            (area_id, slug, name, unit, done, max_quantity, area_id),
+        )
+
+    async def rename(self, category_id: int, name: str, unit: str | None = None) -> bool:
+        """Renames a category (and its unit); old reports show the new name, their counts stay."""
+        return bool(
+            await self.db.execute(
+                "UPDATE categories SET name = ?, unit = IFNULL(?, unit) WHERE id = ?",
+                (name, unit, category_id),
+            )
+        )
+
+    async def retire(self, category_id: int) -> bool:
+        """Hides a category from new reports; old reports keep it and still count."""
+        return bool(
+            await self.db.execute(
+                "UPDATE categories SET active = 0, retired_at = ? WHERE id = ? AND active = 1",
+                (self.db.stamp(), category_id),
+            )
+        )
+
+    async def restore(self, category_id: int) -> bool:
+        """Offers a retired category for new reports again."""
+        return bool(
+            await self.db.execute(
+                "UPDATE categories SET active = 1, retired_at = NULL WHERE id = ? AND active = 0",
+                (category_id,),
+            )
+        )

@@ -88,6 +88,7 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages (default 2 MiB)
             self._conn = conn
             if migrate:
                 await self.migrate()

@@ -13,6 +13,7 @@ from db.reference import seed_reference_data
 from db.reports import ReportRepo
 from db.roles import RoleRepo
 from db.state import StateRepo
+from db.stats import StatsRepo
 from db.volunteers import VolunteerRepo
 
 
@@ -32,6 +33,7 @@ class Store:
         self.state = StateRepo(db)
         self.channels = ChannelRepo(db)
         self.digest_posts = DigestLedger(db)
+        self.stats = StatsRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

@@ -1,0 +1,416 @@
+"""Lookups, campaigns, leaderboards and search on a national-scale database.
+
+Seeds a temporary SQLite file with 1,000,000 reports from 50,000 groups in every county over
+about 14 months (bulk insert with migration 0001 only; migration 0002 then fills the summary
+tables from them, as it would on a live database), and prints the median and p95 time of each
+lookup of db/stats.py over varied arguments.
+
+    .venv/bin/python bench/bench_lookups.py [--reports 1000000] [--groups 50000] [--samples 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot.text import search_key
+from db.audit import AuditRepo
+from db.database import MIGRATIONS_DIR, Database, utcnow
+from db.models import Photo, ReportInput
+from db.reference import seed_reference_data
+from db.reports import ReportRepo
+from db.stats import Counting, Measure, Period, Scope
+from db.store import Store
+
+TODAY = date(2026, 11, 22)
+DAYS = 420
+PREFIXES = ("گروه", "گروه", "کانون", "جهادی", "خیریه", "هیئت", "مؤسسه")
+WORDS = [
+    "امید",
+    "مهر",
+    "نور",
+    "فجر",
+    "یاران",
+    "سپیده",
+    "رحمت",
+    "همدلی",
+    "ایثار",
+    "شهید",
+    "همت",
+    "باکری",
+    "چمران",
+    "کریمی",
+    "علی\u200cکریمی",
+    "رضایی",
+    "احمدی",
+    "حسینی",
+    "محمدی",
+    "موسوی",
+    "جعفری",
+    "کاظمی",
+    "صادقی",
+    "رحیمی",
+    "نوری",
+    "طاهری",
+    "زهرا",
+    "فاطمه",
+    "مریم",
+    "زینب",
+    "حسن",
+    "حسین",
+    "رضا",
+    "مهدی",
+    "امیر",
+    "سجاد",
+    "کوثر",
+    "بهار",
+    "آفتاب",
+    "ستاره",
+    "دریا",
+    "کوه",
+    "جنگل",
+    "روستا",
+    "شهر",
+    "محله",
+    "مسجد",
+    "جوانان",
+    "نیکوکاران",
+    "خادمان",
+    "داوطلبان",
+    "مهربانی",
+    "آبادانی",
+    "سازندگی",
+]
+
+
+async def _saves(
+    db: Database,
+    rng: random.Random,
+    groups: int,
+    homes: list[tuple[int, int]],
+    services: list[int],
+    tag: str,
+    count: int = 100,
+) -> list[float]:
+    """Times saving reports as the bot does (one transaction with photos and audit row), in ms."""
+    repo = ReportRepo(db, AuditRepo(db))
+    values = []
+    for n in range(count):
+        g = rng.randint(1, groups)
+        county, province = homes[g - 1]
+        data = ReportInput(
+            g, 1, rng.choice(services), 10, 5, 3, province, county, "", None, None, TODAY, "",
+            (Photo("file", f"{tag}{n}a"),),
+        )  # fmt: skip
+        start = time.perf_counter()
+        await repo.create(data, g, f"{tag}-{n}", 1405)
+        values.append((time.perf_counter() - start) * 1000)
+    return values
+
+
+async def seed(path: Path, reports: int, groups: int, rng: random.Random) -> dict[str, float]:
+    """Fills the database; returns the seconds each stage took."""
+    times: dict[str, float] = {}
+    db = Database(path)
+    await db.open(migrate=False)
+    conn = db.conn
+    await conn.execute("PRAGMA synchronous = OFF")
+    await conn.execute("PRAGMA cache_size = -400000")  # 400 MB while filling
+    await conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    )
+    init = (MIGRATIONS_DIR / "0001_init.sql").read_text(encoding="utf-8")
+    await conn.executescript(
+        f"BEGIN; {init}\nINSERT INTO schema_migrations VALUES (1, 'init', '{utcnow()}'); COMMIT;"
+    )
+    await seed_reference_data(db)
+    counties = [tuple(r) for r in await db.fetchall("SELECT id, province_id FROM counties")]
+    services = [
+        r[0] for r in await db.fetchall("SELECT id FROM categories WHERE parent_id IS NOT NULL")
+    ]
+    now = utcnow()
+    start = time.perf_counter()
+    homes = []
+    async with db.transaction():
+        await db.executemany(
+            "INSERT INTO volunteers (id, created_at, last_seen_at) VALUES (?, ?, ?)",
+            [(i, now, now) for i in range(1, groups + 1)],
+        )
+        rows = []
+        for g in range(1, groups + 1):
+            county, province = rng.choice(counties)
+            homes.append((county, province))
+            name = f"{rng.choice(PREFIXES)} {rng.choice(WORDS)} {rng.choice(WORDS)}"
+            created = "2025-01-01T00:00:00+00:00"
+            rows.append((g, name, search_key(name), province, county, g, created, created))
+        await db.executemany(
+            "INSERT INTO groups (id, name, search_key, province_id, county_id, created_by,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        await db.execute(
+            "INSERT INTO campaigns (id, title, target, unit, starts_on, ends_on, created_at)"
+            " VALUES (1, 'پویش ملی', 900000, 'خدمت', '2026-03-21', '2027-01-19', ?)",
+            (now,),
+        )
+        await db.execute(
+            "INSERT INTO campaigns (id, title, target, unit, province_id, starts_on, ends_on,"
+            " created_at) VALUES (2, 'پویش استانی', 20000, 'خدمت', ?, '2026-06-01',"
+            " '2026-12-30', ?)",
+            (homes[0][1], now),
+        )
+    statuses = ("approved",) * 6 + ("submitted",) * 3 + ("returned", "deleted")
+    batch = 100_000
+    for first in range(0, reports, batch):
+        rows = []
+        for n in range(first, min(first + batch, reports)):
+            g = rng.randint(1, groups)
+            county, province = homes[g - 1] if rng.random() < 0.9 else rng.choice(counties)
+            day = TODAY - timedelta(days=int(rng.triangular(0, DAYS, 0)))
+            campaign = 1 if day >= date(2026, 3, 21) and rng.random() < 0.7 else None
+            rows.append(
+                (
+                    f"r{n:07d}",
+                    f"k{n:07d}",
+                    g,
+                    g,
+                    campaign,
+                    rng.choice(services),
+                    rng.randint(1, 60),
+                    rng.randint(0, 120) if rng.random() < 0.8 else None,
+                    rng.randint(1, 12) if rng.random() < 0.7 else None,
+                    province,
+                    county,
+                    day.isoformat(),
+                    rng.choice(statuses),
+                    now,
+                    now,
+                )
+            )
+        async with db.transaction():
+            await db.executemany(
+                "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id,"
+                " campaign_id, category_id, quantity, beneficiaries, volunteers, province_id,"
+                " county_id, service_date, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+    times["insert groups and reports (0001 only)"] = time.perf_counter() - start
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    await conn.execute("PRAGMA cache_size = -65536")  # as Database.open sets them
+    await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await _saves(db, rng, groups, homes, services, "warm-before", 20)
+    before = await _saves(db, rng, groups, homes, services, "before")
+    start = time.perf_counter()
+    await db.migrate()
+    times["migration 0002 (summaries filled from reports)"] = time.perf_counter() - start
+    await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await _saves(db, rng, groups, homes, services, "warm-after", 20)
+    after = await _saves(db, rng, groups, homes, services, "after")
+    for label, values in (("without", before), ("with", after)):
+        times[f"save one report {label} the summaries' triggers: median ms"] = statistics.median(
+            values
+        )
+    await db.close()
+    return times
+
+
+def _size_mb(folder: Path) -> float:
+    """Size of the database files in a folder."""
+    return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+
+
+async def main(reports: int, groups: int, samples: int) -> None:
+    """Seeds, then times every lookup."""
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        stages = await seed(path, reports, groups, rng)
+        size_mb = _size_mb(Path(tmp))
+        store = Store(Database(path))
+        await store.open()
+        stats = store.stats
+        db = store.db
+        provinces = [r[0] for r in await db.fetchall("SELECT id FROM provinces")]
+        counties = [r[0] for r in await db.fetchall("SELECT id FROM counties")]
+        names = [r[0] for r in await db.fetchall("SELECT name FROM groups LIMIT 2000")]
+        services = [
+            r[0] for r in await db.fetchall("SELECT id FROM categories WHERE parent_id > 0")
+        ]
+        campaign = await store.campaigns.get(1)
+        local = await store.campaigns.get(2)
+        assert campaign is not None and local is not None
+        await stats.set_shares(1, {p: 900000 // 31 for p in provinces})
+        start = time.perf_counter()
+        await stats.set_counted_categories(1, services[:12])
+        stages["recount the national campaign for 12 counted types"] = time.perf_counter() - start
+        week, month, year = Period.week(TODAY), Period.month(TODAY), Period.year(TODAY)
+        typed = Period.typed(TODAY - timedelta(days=50), TODAY - timedelta(days=5))
+        whole = Period.of_campaign(campaign)
+        group = lambda: rng.randint(1, groups)  # noqa: E731
+        province = lambda: rng.choice(provinces)  # noqa: E731
+        county = lambda: rng.choice(counties)  # noqa: E731
+
+        def typo(name: str) -> str:
+            word = name.split()[-1]
+            i = rng.randrange(len(word))
+            return word[:i] + "ی" + word[i + 1 :]
+
+        lookups: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("totals: a group, this week", lambda: stats.totals(Scope.group(group()), week)),
+            ("totals: a group, this year", lambda: stats.totals(Scope.group(group()), year)),
+            (
+                "totals: 3 groups, this month",
+                lambda: stats.totals(Scope.groups([group(), group(), group()]), month),
+            ),
+            ("totals: a county, this month", lambda: stats.totals(Scope.county(county()), month)),
+            (
+                "totals: a province, this week",
+                lambda: stats.totals(Scope.province(province()), week),
+            ),
+            (
+                "totals: a province, this year",
+                lambda: stats.totals(Scope.province(province()), year),
+            ),
+            (
+                "totals: a province, typed 46 days",
+                lambda: stats.totals(Scope.province(province()), typed),
+            ),
+            ("totals: national, this week", lambda: stats.totals(Scope.national(), week)),
+            ("totals: national, this month", lambda: stats.totals(Scope.national(), month)),
+            ("totals: national, this year", lambda: stats.totals(Scope.national(), year)),
+            (
+                "totals: national, this year, approved only",
+                lambda: stats.totals(Scope.national(), year, counting=Counting.APPROVED),
+            ),
+            ("totals: national, typed 46 days", lambda: stats.totals(Scope.national(), typed)),
+            ("totals: national, the campaign", lambda: stats.totals(Scope.national(), whole)),
+            (
+                "totals: a province, campaign's 10 types, month",
+                lambda: stats.totals(Scope.province(province()), month, categories=services[:10]),
+            ),
+            ("by type: national, this year", lambda: stats.by_type(Scope.national(), year)),
+            ("by type: a group, this year", lambda: stats.by_type(Scope.group(group()), year)),
+            ("by province: national, this year", lambda: stats.by_place(Scope.national(), year)),
+            (
+                "by county: a province, this month",
+                lambda: stats.by_place(Scope.province(province()), month),
+            ),
+            (
+                "overview (all of the above + previous): national, month",
+                lambda: stats.overview(Scope.national(), month),
+            ),
+            (
+                "overview: a province, this year",
+                lambda: stats.overview(Scope.province(province()), year),
+            ),
+            (
+                "overview: a group, this month",
+                lambda: stats.overview(Scope.group(group()), month),
+            ),
+            (
+                "top 10 groups + own rank: national, week",
+                lambda: stats.top_groups(week, own_group_id=group()),
+            ),
+            (
+                "top 10 groups + own rank: national, month",
+                lambda: stats.top_groups(month, own_group_id=group()),
+            ),
+            (
+                "top 10 groups + own rank: national, year",
+                lambda: stats.top_groups(year, own_group_id=group()),
+            ),
+            (
+                "top 10 groups + own rank: national, campaign, beneficiaries",
+                lambda: stats.top_groups(
+                    whole, measure=Measure.BENEFICIARIES, own_group_id=group()
+                ),
+            ),
+            (
+                "top 10 groups + own rank: a province, month",
+                lambda: stats.top_groups(month, scope=Scope.province(province()), own_group_id=1),
+            ),
+            (
+                "top 10 groups: national, typed 46 days",
+                lambda: stats.top_groups(typed),
+            ),
+            (
+                "most active 5 groups: a province, month",
+                lambda: stats.group_activity(province(), month),
+            ),
+            (
+                "least active 5 groups: a province, year",
+                lambda: stats.group_activity(province(), year, least=True),
+            ),
+            (
+                "silent 4 weeks (page of 20): a province",
+                lambda: stats.silent_groups(Scope.province(province()), TODAY),
+            ),
+            (
+                "silent 4 weeks (page of 20): national",
+                lambda: stats.silent_groups(Scope.national(), TODAY),
+            ),
+            (
+                "campaign progress + province and group share",
+                lambda: stats.progress(campaign, TODAY, province_id=province(), group_id=group()),
+            ),
+            (
+                "campaign progress, approved only",
+                lambda: stats.progress(campaign, TODAY, counting=Counting.APPROVED),
+            ),
+            ("province shares of a campaign", lambda: stats.shares(1)),
+            (
+                "campaigns counting a service type",
+                lambda: stats.campaigns_counting(5, province(), TODAY),
+            ),
+            (
+                "search groups: a name",
+                lambda: stats.search_groups(" ".join(rng.choice(names).split()[1:])),
+            ),
+            (
+                "search groups: a name with a typo",
+                lambda: stats.search_groups(typo(rng.choice(names))),
+            ),
+            (
+                "search groups: «گروه» (25,000 hits), page 3",
+                lambda: stats.search_groups("گروه", offset=20),
+            ),
+            ("search places with totals: «آباد», year", lambda: stats.search_places("آباد", year)),
+        ]
+        rows = []
+        for label, call in lookups:
+            await call()  # warm the page cache once
+            values = []
+            for _ in range(samples):
+                t0 = time.perf_counter()
+                await call()
+                values.append((time.perf_counter() - t0) * 1000)
+            p95 = statistics.quantiles(values, n=20)[18]
+            rows.append((label, statistics.median(values), p95))
+        await store.close()
+    print(f"reports {reports:,} from {groups:,} groups over {DAYS} days; {samples} samples each")
+    print(f"database file with WAL: {size_mb:.0f} MB")
+    for label, seconds in stages.items():
+        unit = "" if label.endswith("ms") else " s"
+        print(f"{label:<62} {seconds:7.2f}{unit}")
+    print(f"{'lookup':<62} {'median':>9} {'p95':>9}")
+    for label, median, p95 in rows:
+        flag = "" if p95 < 50 else "  > 50 ms"
+        print(f"{label:<62} {median:6.2f} ms {p95:6.2f} ms{flag}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--groups", type=int, default=50_000)
+    parser.add_argument("--samples", type=int, default=40)
+    args = parser.parse_args()
+    asyncio.run(main(args.reports, args.groups, args.samples))

@@ -1,0 +1,1294 @@
+"""Figures for lookups, campaigns and leaderboards, read from the summaries of 0002_stats.sql.
+
+A scope is one group, a set of groups, a county, a province or the country; a period is a Jalali
+week (Saturday-Friday), month or year, a campaign, or a typed range, always [start, end) in dates.
+Place figures count reports by where the service was done; "active groups" counts the groups
+based in the scope (their home county) with a counted report in the period. A campaign counts the
+reports filed under it whose service type it counts. Counting.APPROVED counts approved reports
+only and returns the rest (submitted or returned, not yet approved) as pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot import jalali
+from bot.text import search_key
+from db.campaigns import _campaign
+from db.database import Database
+from db.models import Campaign
+
+DAY = timedelta(days=1)
+PACE_DAYS = 28
+SILENT_WEEKS = 4
+# Typo-tolerant matches are added only when the exact ones are fewer than this.
+FUZZY_WHEN_FEWER = 20
+# A trigram held by more groups than this is too common to narrow a typo search.
+GRAM_CAP = 3000
+FUZZY_CANDIDATES = 100
+# At most this many exact matches are listed (a search for a common word stops there).
+SEARCH_CAP = 300
+
+
+class Counting(StrEnum):
+    """Which reports count: every live (not deleted) report, or approved ones only."""
+
+    ALL = "all"
+    APPROVED = "approved"
+
+
+class Measure(StrEnum):
+    """What a leaderboard ranks by."""
+
+    SERVICES = "services"
+    BENEFICIARIES = "beneficiaries"
+
+
+class ScopeKind(StrEnum):
+    """The kinds of scope figures are asked for."""
+
+    GROUPS = "groups"
+    COUNTY = "county"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose figures: some groups, a county, a province or the whole country."""
+
+    kind: ScopeKind
+    ids: tuple[int, ...] = ()
+
+    @classmethod
+    def group(cls, group_id: int) -> Scope:
+        """One group."""
+        return cls(ScopeKind.GROUPS, (group_id,))
+
+    @classmethod
+    def groups(cls, group_ids: Collection[int]) -> Scope:
+        """A set of groups (e.g. every group a volunteer belongs to)."""
+        return cls(ScopeKind.GROUPS, tuple(sorted(set(group_ids))))
+
+    @classmethod
+    def county(cls, county_id: int) -> Scope:
+        """One county."""
+        return cls(ScopeKind.COUNTY, (county_id,))
+
+    @classmethod
+    def province(cls, province_id: int) -> Scope:
+        """One province (a coordinator's view)."""
+        return cls(ScopeKind.PROVINCE, (province_id,))
+
+    @classmethod
+    def national(cls) -> Scope:
+        """The whole country."""
+        return cls(ScopeKind.NATIONAL)
+
+
+class PeriodKind(StrEnum):
+    """The kinds of period: Jalali week, month, year, a campaign, or a typed range."""
+
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    CAMPAIGN = "campaign"
+    RANGE = "range"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Service dates from start (inclusive) to end (exclusive); a campaign period also filters."""
+
+    kind: PeriodKind
+    start: date
+    end: date
+    campaign_id: int | None = None
+
+    @property
+    def last(self) -> date:
+        """The last day inside the period."""
+        return self.end - DAY
+
+    @classmethod
+    def week(cls, day: date) -> Period:
+        """The Saturday-Friday week containing day."""
+        first, last = jalali.week_of(day)
+        return cls(PeriodKind.WEEK, first, last + DAY)
+
+    @classmethod
+    def month(cls, day: date) -> Period:
+        """The Jalali month containing day."""
+        first, last = jalali.month_of(day)
+        return cls(PeriodKind.MONTH, first, last + DAY)
+
+    @classmethod
+    def year(cls, day: date) -> Period:
+        """The Jalali year containing day."""
+        first, last = jalali.year_of(day)
+        return cls(PeriodKind.YEAR, first, last + DAY)
+
+    @classmethod
+    def typed(cls, first: date, last: date) -> Period:
+        """A range a person typed, both days included."""
+        if last < first:
+            raise ValueError(f"range ends before it starts: {first} > {last}")
+        return cls(PeriodKind.RANGE, first, last + DAY)
+
+    @classmethod
+    def since(cls, first: date, today: date) -> Period:
+        """From a day (e.g. when a volunteer joined) to today, both included."""
+        return cls.typed(min(first, today), today)
+
+    @classmethod
+    def of_campaign(cls, campaign: Campaign) -> Period:
+        """A campaign: its reports (whatever their dates), shown with its start and end."""
+        return cls(PeriodKind.CAMPAIGN, campaign.starts_on, campaign.ends_on + DAY, campaign.id)
+
+    @classmethod
+    def current(cls, kind: PeriodKind, clock: jalali.Clock | None = None) -> Period:
+        """This week, month or year in Tehran."""
+        day = jalali.today(clock)
+        makers = {PeriodKind.WEEK: cls.week, PeriodKind.MONTH: cls.month, PeriodKind.YEAR: cls.year}
+        if kind not in makers:
+            raise ValueError(f"no current period of kind {kind}")
+        return makers[kind](day)
+
+    def previous(self) -> Period | None:
+        """The period of the same kind just before (None for a campaign)."""
+        if self.kind is PeriodKind.WEEK:
+            return Period.week(self.start - DAY)
+        if self.kind is PeriodKind.MONTH:
+            return Period.month(self.start - DAY)
+        if self.kind is PeriodKind.YEAR:
+            return Period.year(self.start - DAY)
+        if self.kind is PeriodKind.RANGE:
+            return Period(PeriodKind.RANGE, self.start - (self.end - self.start), self.start)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Counts over a set of reports."""
+
+    reports: int = 0
+    services: int = 0
+    beneficiaries: int = 0
+    volunteers: int = 0
+    groups: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What counts, and (when only approved reports count) what still waits for approval."""
+
+    counted: Figures
+    pending: Figures
+
+
+@dataclass(frozen=True, slots=True)
+class TypeLine:
+    """One service type's figures, with its unit; retired types still show for old reports."""
+
+    category_id: int
+    name: str
+    area_name: str
+    unit: str
+    retired: bool
+    reports: int
+    services: int
+    beneficiaries: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLine:
+    """A province's or county's figures, ranked."""
+
+    place_id: int
+    name: str
+    rank: int
+    reports: int
+    services: int
+    beneficiaries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A scope's figures for a period, the previous period's, by service type and by place."""
+
+    scope: Scope
+    period: Period
+    tally: Tally
+    previous: Figures | None
+    by_type: list[TypeLine]
+    by_place: list[PlaceLine]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLine:
+    """A group's place in a ranking (rank None: nothing counted)."""
+
+    group_id: int
+    name: str
+    province_name: str
+    county_name: str
+    rank: int | None
+    value: int
+    reports: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The top groups, how many were ranked, and the asker's own group wherever it stands."""
+
+    lines: list[GroupLine]
+    ranked: int
+    own: GroupLine | None
+
+
+@dataclass(frozen=True, slots=True)
+class SilentGroup:
+    """An active group with no report for weeks, and its last report's service date."""
+
+    group_id: int
+    name: str
+    county_name: str
+    last_report: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page[T]:
+    """One page of a longer list."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+    capped: bool = False  # total stopped at a cap: there were more
+
+    @property
+    def has_more(self) -> bool:
+        """True when later pages exist."""
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignProgress:
+    """A campaign's count against its target, its pace and where it is heading."""
+
+    campaign: Campaign
+    counted: int
+    pending: int
+    last_weeks: int
+    pace_per_day: float
+    projected: date | None
+    reached: bool
+    on_track: bool
+    province_count: int | None
+    group_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLine:
+    """A province's share of a campaign's target and its progress against it."""
+
+    province_id: int
+    name: str
+    target: int
+    counted: int
+
+    @property
+    def gap(self) -> int:
+        """How much of its share is still missing."""
+        return max(self.target - self.counted, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHit:
+    """A group found by name; exact False when found despite a typo."""
+
+    group_id: int
+    name: str
+    province_name: str
+    county_name: str
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHit:
+    """A province (county_id None) or county found by name, with its figures."""
+
+    province_id: int
+    county_id: int | None
+    name: str
+    province_name: str
+    figures: Figures
+
+
+# --- SQL pieces --------------------------------------------------------------------------------
+
+_LIVE = ("n", "q", "b", "v")
+_APPROVED = ("na", "qa", "ba", "va")
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values)) or "NULL"
+
+
+def _cols(counting: Counting) -> tuple[str, ...]:
+    """Summary columns of what counts: (reports, services, beneficiaries, volunteers)."""
+    return _APPROVED if counting is Counting.APPROVED else _LIVE
+
+
+def _sums(counting: Counting, prefix: str = "") -> str:
+    """SELECT list of counted sums then pending sums over summary rows."""
+    counted = ", ".join(f"IFNULL(SUM({prefix}{c}), 0)" for c in _cols(counting))
+    if counting is Counting.APPROVED:
+        pending = ", ".join(
+            f"IFNULL(SUM({prefix}{a} - {prefix}{b}), 0)"
+            for a, b in zip(_LIVE, _APPROVED, strict=True)
+        )
+    else:
+        pending = "0, 0, 0, 0"
+    return f"{counted}, {pending}"
+
+
+def _report_sums(counting: Counting) -> str:
+    """SELECT list of counted then pending sums over raw reports r (deleted ones filtered out)."""
+    ok = "r.status = 'approved'" if counting is Counting.APPROVED else "1"
+    wait = "r.status != 'approved'" if counting is Counting.APPROVED else "0"
+    parts = []
+    for cond in (ok, wait):
+        parts += [
+            f"IFNULL(SUM({cond}), 0)",
+            f"IFNULL(SUM(({cond}) * r.quantity), 0)",
+            f"IFNULL(SUM(({cond}) * IFNULL(r.beneficiaries, 0)), 0)",
+            f"IFNULL(SUM(({cond}) * IFNULL(r.volunteers, 0)), 0)",
+        ]
+    return ", ".join(parts)
+
+
+def _counted_status(counting: Counting, alias: str = "r") -> str:
+    """Condition on a report's status for what counts."""
+    if counting is Counting.APPROVED:
+        return f"{alias}.status = 'approved'"
+    return f"{alias}.status != 'deleted'"
+
+
+_CAMPAIGN_TYPES = (
+    "(NOT EXISTS (SELECT 1 FROM campaign_categories k WHERE k.campaign_id = r.campaign_id)"
+    " OR r.category_id IN (SELECT k.category_id FROM campaign_categories k"
+    " WHERE k.campaign_id = r.campaign_id))"
+)
+
+
+def _pieces(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """Splits [start, end) into whole Jalali months (first and last month start) and day ranges."""
+    months: list[date] = []
+    days: list[tuple[date, date]] = []
+    cur = start
+    while cur < end:
+        first, last = jalali.month_of(cur)
+        following = last + DAY
+        if cur == first and following <= end:
+            months.append(first)
+            cur = following
+        else:
+            stop = min(following, end)
+            if days and days[-1][1] == cur:
+                days[-1] = (days[-1][0], stop)
+            else:
+                days.append((cur, stop))
+            cur = stop
+    return ((months[0], months[-1]) if months else None), days
+
+
+def _place_ranges(period: Period) -> tuple[str, list[object]]:
+    """A condition on stat_place (aliased s) selecting the rows that make up a period."""
+    months, days = _pieces(period.start, period.end)
+    conds: list[str] = []
+    params: list[object] = []
+    if months is not None:
+        conds.append("(s.kind = 'm' AND s.start BETWEEN ? AND ?)")
+        params += [months[0].isoformat(), months[1].isoformat()]
+    for lo, hi in days:
+        conds.append("(s.kind = 'd' AND s.start >= ? AND s.start < ?)")
+        params += [lo.isoformat(), hi.isoformat()]
+    return "(" + (" OR ".join(conds) or "0") + ")", params
+
+
+def _group_period(period: Period) -> tuple[str, str] | None:
+    """The stat_group_period key (kind, start) that is exactly this period, if one is."""
+    codes = {PeriodKind.WEEK: "w", PeriodKind.MONTH: "m", PeriodKind.YEAR: "y"}
+    code = codes.get(period.kind)
+    return None if code is None else (code, period.start.isoformat())
+
+
+def _figures(row: aiosqlite.Row, offset: int = 0, groups: int = 0) -> Figures:
+    values = [int(row[offset + i] or 0) for i in range(4)]
+    return Figures(values[0], values[1], values[2], values[3], groups)
+
+
+def _rank(values: Sequence[int]) -> list[int]:
+    """Competition ranks (1, 2, 2, 4) of values sorted from largest to smallest."""
+    ranks: list[int] = []
+    for i, value in enumerate(values):
+        ranks.append(ranks[-1] if i and values[i - 1] == value else i + 1)
+    return ranks
+
+
+def fuzzy_distance(pattern: str, text: str) -> int:
+    """The fewest single-letter edits that make pattern appear somewhere inside text."""
+    previous = [0] * (len(text) + 1)
+    for i, p in enumerate(pattern, 1):
+        current = [i] + [0] * len(text)
+        for j, c in enumerate(text, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (p != c))
+        previous = current
+    return min(previous)
+
+
+def typo_allowance(key: str) -> int:
+    """How many typos a search key tolerates: one, from four letters up."""
+    return 0 if len(key) < 4 else 1
+
+
+_HIT_SELECT = (
+    "SELECT g.id, g.name, p.name, c.name, g.search_key FROM groups g"
+    " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
+)
+
+
+class StatsRepo:
+    """Reads figures for scopes and periods, rankings, campaign progress; searches by name."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- scopes ---------------------------------------------------------------------------------
+
+    async def _place_key(self, scope: Scope) -> tuple[int, int]:
+        """The (province_id, county_id) of a place scope's summary rows."""
+        if scope.kind is ScopeKind.NATIONAL:
+            return 0, 0
+        if scope.kind is ScopeKind.PROVINCE:
+            return scope.ids[0], 0
+        if scope.kind is ScopeKind.COUNTY:
+            province = await self.db.scalar(
+                "SELECT province_id FROM counties WHERE id = ?", (scope.ids[0],)
+            )
+            return int(province or -1), scope.ids[0]
+        raise ValueError(f"not a place scope: {scope.kind}")
+
+    def _group_filter(self, scope: Scope) -> tuple[str, list[object]]:
+        """A condition on groups g for the groups based in a scope."""
+        if scope.kind is ScopeKind.NATIONAL:
+            return "1", []
+        if scope.kind is ScopeKind.PROVINCE:
+            return "g.province_id = ?", [scope.ids[0]]
+        if scope.kind is ScopeKind.COUNTY:
+            return (
+                "g.province_id = (SELECT province_id FROM counties WHERE id = ?)"
+                " AND g.county_id = ?",
+                [scope.ids[0], scope.ids[0]],
+            )
+        return f"g.id IN ({_marks(scope.ids)})", list(scope.ids)
+
+    @staticmethod
+    def _types(categories: Collection[int] | None) -> tuple[str, list[object]]:
+        if categories is None:
+            return "", []
+        ids = sorted(categories)
+        return f" AND s.category_id IN ({_marks(ids)})", list(ids)
+
+    # --- totals ---------------------------------------------------------------------------------
+
+    async def totals(
+        self,
+        scope: Scope,
+        period: Period,
+        *,
+        categories: Collection[int] | None = None,
+        counting: Counting = Counting.ALL,
+    ) -> Tally:
+        """Reports, services, beneficiaries, volunteers and active groups of a scope in a period."""
+        if scope.kind is ScopeKind.GROUPS:
+            return await self._group_totals(scope, period, categories, counting)
+        province, county = await self._place_key(scope)
+        types, type_params = self._types(categories)
+        if period.kind is PeriodKind.CAMPAIGN:
+            row = await self.db.fetchone(
+                f"SELECT {_sums(counting, 's.')} FROM stat_campaign_place s"
+                f" WHERE s.campaign_id = ? AND s.province_id = ? AND s.county_id = ?{types}",
+                [period.campaign_id, province, county, *type_params],
+            )
+        else:
+            ranges, params = _place_ranges(period)
+            row = await self.db.fetchone(
+                f"SELECT {_sums(counting, 's.')} FROM stat_place s"
+                f" WHERE s.province_id = ? AND s.county_id = ? AND {ranges}{types}",
+                [province, county, *params, *type_params],
+            )
+        assert row is not None
+        groups, pending_groups = await self._active_groups(scope, period, categories, counting)
+        return Tally(_figures(row, 0, groups), _figures(row, 4, pending_groups))
+
+    async def _group_totals(
+        self,
+        scope: Scope,
+        period: Period,
+        categories: Collection[int] | None,
+        counting: Counting,
+    ) -> Tally:
+        where, params = self._report_filter(scope, period, categories)
+        ok = _counted_status(counting)
+        wait = "r.status NOT IN ('approved', 'deleted')"
+        row = await self.db.fetchone(
+            f"SELECT {_report_sums(counting)},"
+            f" COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END),"
+            f" COUNT(DISTINCT CASE WHEN {wait} THEN r.group_id END)"
+            f" FROM reports r WHERE {where} AND r.status != 'deleted'",
+            params,
+        )
+        assert row is not None
+        pending_groups = int(row[9]) if counting is Counting.APPROVED else 0
+        return Tally(_figures(row, 0, int(row[8])), _figures(row, 4, pending_groups))
+
+    async def reporter_totals(
+        self, reporter_id: int, period: Period, *, counting: Counting = Counting.ALL
+    ) -> Tally:
+        """The reports a person filed themself (a leader's own part); groups: how many groups."""
+        if period.kind is PeriodKind.CAMPAIGN:
+            when = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+            params: list[object] = [reporter_id, period.campaign_id]
+        else:
+            when = "r.service_date >= ? AND r.service_date < ?"
+            params = [reporter_id, period.start.isoformat(), period.end.isoformat()]
+        ok = _counted_status(counting)
+        row = await self.db.fetchone(
+            f"SELECT {_report_sums(counting)}, COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END)"
+            f" FROM reports r WHERE r.reporter_id = ? AND {when} AND r.status != 'deleted'",
+            params,
+        )
+        assert row is not None
+        return Tally(_figures(row, 0, int(row[8])), _figures(row, 4))
+
+    def _report_filter(
+        self, scope: Scope, period: Period, categories: Collection[int] | None
+    ) -> tuple[str, list[object]]:
+        """A condition on reports r for a groups scope and a period."""
+        sql = f"r.group_id IN ({_marks(scope.ids)})"
+        params: list[object] = list(scope.ids)
+        if period.kind is PeriodKind.CAMPAIGN:
+            sql += f" AND r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+            params.append(period.campaign_id)
+        else:
+            sql += " AND r.service_date >= ? AND r.service_date < ?"
+            params += [period.start.isoformat(), period.end.isoformat()]
+        if categories is not None:
+            ids = sorted(categories)
+            sql += f" AND r.category_id IN ({_marks(ids)})"
+            params += ids
+        return sql, params
+
+    async def _active_groups(
+        self,
+        scope: Scope,
+        period: Period,
+        categories: Collection[int] | None,
+        counting: Counting,
+    ) -> tuple[int, int]:
+        """Groups of a place scope with a counted report in the period (and with pending ones)."""
+        where, params = self._group_filter(scope)
+        key = _group_period(period)
+        ok = "s.na > 0" if counting is Counting.APPROVED else "s.n > 0"
+        wait = "s.n > s.na" if counting is Counting.APPROVED else "0"
+        if categories is None and (key is not None or period.kind is PeriodKind.CAMPAIGN):
+            if key is not None:
+                source = "stat_group_period s"
+                on = "s.kind = ? AND s.start = ?"
+                on_params: list[object] = list(key)
+            else:
+                source = "stat_group_campaign s"
+                on = "s.campaign_id = ?"
+                on_params = [period.campaign_id]
+            if scope.kind is ScopeKind.NATIONAL:
+                sql = (
+                    f"SELECT IFNULL(SUM({ok}), 0), IFNULL(SUM({wait}), 0) FROM {source} WHERE {on}"
+                )
+                row = await self.db.fetchone(sql, on_params)
+            else:
+                sql = (
+                    f"SELECT IFNULL(SUM({ok}), 0), IFNULL(SUM({wait}), 0) FROM groups g"
+                    f" CROSS JOIN {source} ON s.group_id = g.id AND {on} WHERE {where}"
+                )
+                row = await self.db.fetchone(sql, [*on_params, *params])
+        elif scope.kind is ScopeKind.NATIONAL and period.kind is not PeriodKind.CAMPAIGN:
+            types = ""
+            type_params: list[object] = []
+            if categories is not None:
+                type_params = list(sorted(categories))
+                types = f" AND r.category_id IN ({_marks(type_params)})"
+            waiting = (
+                "COUNT(DISTINCT CASE WHEN r.status != 'approved' THEN r.group_id END)"
+                if counting is Counting.APPROVED
+                else "0"
+            )
+            ok_groups = (
+                "COUNT(DISTINCT CASE WHEN r.status = 'approved' THEN r.group_id END)"
+                if counting is Counting.APPROVED
+                else "COUNT(DISTINCT r.group_id)"
+            )
+            row = await self.db.fetchone(
+                f"SELECT {ok_groups}, {waiting} FROM reports r INDEXED BY reports_by_date_group"
+                " WHERE r.service_date >= ? AND r.service_date < ? AND r.status != 'deleted'"
+                f"{types}",
+                [period.start.isoformat(), period.end.isoformat(), *type_params],
+            )
+        else:
+            period_sql: str
+            if period.kind is PeriodKind.CAMPAIGN:
+                period_sql = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+                period_params: list[object] = [period.campaign_id]
+            else:
+                period_sql = "r.service_date >= ? AND r.service_date < ?"
+                period_params = [period.start.isoformat(), period.end.isoformat()]
+            if categories is not None:
+                ids = sorted(categories)
+                period_sql += f" AND r.category_id IN ({_marks(ids)})"
+                period_params += ids
+            exists = (
+                "EXISTS (SELECT 1 FROM reports r WHERE r.group_id = g.id AND {status} AND "
+                + period_sql
+                + ")"
+            )
+            counted = exists.format(status=_counted_status(counting))
+            waiting = (
+                exists.format(status="r.status IN ('submitted', 'returned')")
+                if counting is Counting.APPROVED
+                else "0"
+            )
+            wait_params = period_params if counting is Counting.APPROVED else []
+            row = await self.db.fetchone(
+                f"SELECT IFNULL(SUM({counted}), 0), IFNULL(SUM({waiting}), 0)"
+                f" FROM groups g WHERE {where}",
+                [*period_params, *wait_params, *params],
+            )
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    # --- breakdowns -----------------------------------------------------------------------------
+
+    async def by_type(
+        self,
+        scope: Scope,
+        period: Period,
+        *,
+        categories: Collection[int] | None = None,
+        counting: Counting = Counting.ALL,
+    ) -> list[TypeLine]:
+        """A scope's counted figures per service type with its unit, most services first."""
+        cols = _cols(counting)
+        if scope.kind is ScopeKind.GROUPS:
+            where, params = self._report_filter(scope, period, categories)
+            inner = (
+                f"SELECT r.category_id AS category_id, COUNT(*) AS n, SUM(r.quantity) AS q,"
+                f" SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r"
+                f" WHERE {where} AND {_counted_status(counting)} GROUP BY r.category_id"
+            )
+        else:
+            province, county = await self._place_key(scope)
+            types, type_params = self._types(categories)
+            if period.kind is PeriodKind.CAMPAIGN:
+                table, cond = "stat_campaign_place", "s.campaign_id = ?"
+                params = [period.campaign_id]
+            else:
+                ranges, range_params = _place_ranges(period)
+                table, cond, params = "stat_place", ranges, range_params
+            inner = (
+                f"SELECT s.category_id AS category_id, SUM(s.{cols[0]}) AS n,"
+                f" SUM(s.{cols[1]}) AS q, SUM(s.{cols[2]}) AS b FROM {table} s"
+                f" WHERE s.province_id = ? AND s.county_id = ? AND {cond}{types}"
+                " GROUP BY s.category_id"
+            )
+            params = [province, county, *params, *type_params]
+        rows = await self.db.fetchall(
+            "SELECT x.category_id, x.n, x.q, x.b, c.name, c.unit, IFNULL(a.name, '') AS area,"
+            " c.active FROM (" + inner + ") x JOIN categories c ON c.id = x.category_id"
+            " LEFT JOIN categories a ON a.id = c.parent_id WHERE x.n > 0"
+            " ORDER BY x.q DESC, c.position, c.id",
+            params,
+        )
+        return [
+            TypeLine(
+                category_id=r[0],
+                name=r[4],
+                area_name=r[6],
+                unit=r[5],
+                retired=not r[7],
+                reports=int(r[1]),
+                services=int(r[2]),
+                beneficiaries=int(r[3]),
+            )
+            for r in rows
+        ]
+
+    async def by_place(
+        self,
+        scope: Scope,
+        period: Period,
+        *,
+        categories: Collection[int] | None = None,
+        counting: Counting = Counting.ALL,
+        measure: Measure = Measure.SERVICES,
+    ) -> list[PlaceLine]:
+        """The provinces of the country or the counties of a province, ranked (all of them)."""
+        cols = _cols(counting)
+        types, type_params = self._types(categories)
+        params: list[object]
+        if period.kind is PeriodKind.CAMPAIGN:
+            table, cond, params = "stat_campaign_place", "s.campaign_id = ?", [period.campaign_id]
+        else:
+            table = "stat_place"
+            cond, params = _place_ranges(period)
+        if scope.kind is ScopeKind.NATIONAL:
+            places = "SELECT id, name, position, id AS province_id, 0 AS county_id FROM provinces"
+            place_params: list[object] = []
+        elif scope.kind is ScopeKind.PROVINCE:
+            places = (
+                "SELECT id, name, position, province_id, id AS county_id FROM counties"
+                " WHERE province_id = ?"
+            )
+            place_params = [scope.ids[0]]
+        else:
+            return []
+        rows = await self.db.fetchall(
+            f"SELECT p.id, p.name, IFNULL(SUM(s.{cols[0]}), 0), IFNULL(SUM(s.{cols[1]}), 0),"
+            f" IFNULL(SUM(s.{cols[2]}), 0) FROM ({places}) p LEFT JOIN {table} s"
+            f" ON s.province_id = p.province_id AND s.county_id = p.county_id AND {cond}{types}"
+            " GROUP BY p.id ORDER BY p.position",
+            [*place_params, *params, *type_params],
+        )
+        index = 3 if measure is Measure.SERVICES else 4
+        ordered = sorted(rows, key=lambda r: -int(r[index]))  # stable: ties keep place order
+        ranks = _rank([int(r[index]) for r in ordered])
+        return [
+            PlaceLine(int(r[0]), r[1], rank, int(r[2]), int(r[3]), int(r[4]))
+            for r, rank in zip(ordered, ranks, strict=True)
+        ]
+
+    async def overview(
+        self,
+        scope: Scope,
+        period: Period,
+        *,
+        categories: Collection[int] | None = None,
+        counting: Counting = Counting.ALL,
+    ) -> Overview:
+        """Everything the stats screen shows for a scope and period, with the previous period."""
+        tally = await self.totals(scope, period, categories=categories, counting=counting)
+        before = period.previous()
+        previous = (
+            None
+            if before is None
+            else (
+                await self.totals(scope, before, categories=categories, counting=counting)
+            ).counted
+        )
+        by_type = await self.by_type(scope, period, categories=categories, counting=counting)
+        by_place = await self.by_place(scope, period, categories=categories, counting=counting)
+        return Overview(scope, period, tally, previous, by_type, by_place)
+
+    # --- groups ---------------------------------------------------------------------------------
+
+    def _group_values(
+        self, period: Period, counting: Counting, measure: Measure, scope: Scope | None = None
+    ) -> tuple[str, list[object]]:
+        """A subquery of (group_id, value, reports) for a period, only groups with counted work."""
+        cols = _cols(counting)
+        value = cols[1] if measure is Measure.SERVICES else cols[2]
+        key = _group_period(period)
+        if key is not None:
+            return (
+                f"SELECT group_id, {value} AS value, {cols[0]} AS reports FROM stat_group_period"
+                f" WHERE kind = ? AND start = ? AND {cols[0]} > 0",
+                list(key),
+            )
+        if period.kind is PeriodKind.CAMPAIGN:
+            return (
+                f"SELECT group_id, {value} AS value, {cols[0]} AS reports FROM stat_group_campaign"
+                f" WHERE campaign_id = ? AND {cols[0]} > 0",
+                [period.campaign_id],
+            )
+        column = "r.quantity" if measure is Measure.SERVICES else "IFNULL(r.beneficiaries, 0)"
+        params: list[object] = [period.start.isoformat(), period.end.isoformat()]
+        home = ""
+        if scope is not None and scope.kind is not ScopeKind.NATIONAL:
+            where, where_params = self._group_filter(scope)
+            home = f" AND r.group_id IN (SELECT g.id FROM groups g WHERE {where})"
+            params += where_params
+        return (
+            f"SELECT r.group_id AS group_id, SUM({column}) AS value, COUNT(*) AS reports"
+            f" FROM reports r INDEXED BY reports_by_date_group"
+            f" WHERE r.service_date >= ? AND r.service_date < ?"
+            f" AND {_counted_status(counting)}{home} GROUP BY r.group_id",
+            params,
+        )
+
+    async def top_groups(
+        self,
+        period: Period,
+        *,
+        scope: Scope | None = None,
+        measure: Measure = Measure.SERVICES,
+        limit: int = 10,
+        own_group_id: int | None = None,
+        counting: Counting = Counting.ALL,
+    ) -> Ranking:
+        """The leading groups of the country, a province or a county, and the asker's group."""
+        scope = scope or Scope.national()
+        values, params = self._group_values(period, counting, measure, scope)
+        where, where_params = self._group_filter(scope)
+        if scope.kind is ScopeKind.NATIONAL:  # no join: the summary alone answers
+            source, source_params = f"FROM ({values}) v WHERE 1", params
+        else:
+            # CROSS JOIN: start from the scope's groups, not from every group's summary row.
+            source = f"FROM groups g CROSS JOIN ({values}) v ON v.group_id = g.id WHERE {where}"
+            source_params = [*params, *where_params]
+        top = await self.db.fetchall(
+            f"SELECT v.group_id, v.value, v.reports {source}"
+            " ORDER BY v.value DESC, v.group_id LIMIT ?",
+            [*source_params, limit],
+        )
+        names = await self._names([r[0] for r in top])
+        ranks = _rank([int(r[1]) for r in top])
+        lines = [
+            GroupLine(r[0], *names[r[0]], rank, int(r[1]), int(r[2]))
+            for r, rank in zip(top, ranks, strict=True)
+        ]
+        own = None
+        if own_group_id is not None:
+            own = next((line for line in lines if line.group_id == own_group_id), None)
+        if own_group_id is not None and own is None:
+            own, ranked = await self._own_rank(
+                own_group_id, scope, values, params, source, source_params
+            )
+        else:
+            ranked = int(await self.db.scalar(f"SELECT COUNT(*) {source}", source_params))
+        return Ranking(lines, ranked, own)
+
+    async def _names(self, group_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """Each group's name, province and county names."""
+        rows = await self.db.fetchall(
+            "SELECT g.id, g.name, p.name, c.name FROM groups g"
+            " JOIN provinces p ON p.id = g.province_id JOIN counties c ON c.id = g.county_id"
+            f" WHERE g.id IN ({_marks(group_ids)})",
+            group_ids,
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    async def _own_rank(
+        self,
+        group_id: int,
+        scope: Scope,
+        values: str,
+        params: list[object],
+        source: str,
+        source_params: list[object],
+    ) -> tuple[GroupLine | None, int]:
+        """A group's line (rank None: no counted work; None: not in the scope) and how many rank.
+
+        One pass over the ranked groups counts them and those above the group.
+        """
+        where, where_params = self._group_filter(scope)
+        known = await self.db.scalar(
+            f"SELECT COUNT(*) FROM groups g WHERE g.id = ? AND {where}", [group_id, *where_params]
+        )
+        row = await self.db.fetchone(
+            f"SELECT v.value, v.reports FROM ({values}) v WHERE v.group_id = ?",
+            [*params, group_id],
+        )
+        value = None if row is None or not known else int(row[0])
+        counts = await self.db.fetchone(
+            f"SELECT COUNT(*), IFNULL(SUM(v.value > ?), 0) {source}", [value, *source_params]
+        )
+        assert counts is not None
+        if not known:
+            return None, int(counts[0])
+        names = await self._names([group_id])
+        if row is None:
+            return GroupLine(group_id, *names[group_id], None, 0, 0), int(counts[0])
+        line = GroupLine(group_id, *names[group_id], int(counts[1]) + 1, int(row[0]), int(row[1]))
+        return line, int(counts[0])
+
+    async def group_activity(
+        self,
+        province_id: int,
+        period: Period,
+        *,
+        least: bool = False,
+        limit: int = 5,
+        measure: Measure = Measure.SERVICES,
+        counting: Counting = Counting.ALL,
+    ) -> list[GroupLine]:
+        """The most (or least) active groups of a province; the least include groups with none."""
+        values, params = self._group_values(period, counting, measure, Scope.province(province_id))
+        order = "ASC" if least else "DESC"
+        rows = await self.db.fetchall(
+            "SELECT g.id, g.name, p.name, c.name, IFNULL(v.value, 0), IFNULL(v.reports, 0)"
+            f" FROM groups g JOIN provinces p ON p.id = g.province_id"
+            f" JOIN counties c ON c.id = g.county_id LEFT JOIN ({values}) v ON v.group_id = g.id"
+            f" WHERE g.province_id = ? AND g.status = 'active'"
+            f" ORDER BY IFNULL(v.value, 0) {order}, IFNULL(v.reports, 0) {order}, g.id LIMIT ?",
+            [*params, province_id, limit],
+        )
+        return [GroupLine(r[0], r[1], r[2], r[3], None, int(r[4]), int(r[5])) for r in rows]
+
+    async def silent_groups(
+        self,
+        scope: Scope,
+        today: date,
+        *,
+        weeks: int = SILENT_WEEKS,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Page[SilentGroup]:
+        """Active groups of a scope (older than the window) with no live report for some weeks.
+
+        Longest silent first: groups that never reported, then by their last service date.
+        """
+        since = (today - timedelta(weeks=weeks) + DAY).isoformat()
+        where, params = self._group_filter(scope)
+        base = (
+            "FROM stat_group_last l JOIN groups g ON g.id = l.group_id"
+            " JOIN counties c ON c.id = g.county_id"
+            f" WHERE l.last_day < ? AND g.status = 'active' AND g.created_at < ? AND {where}"
+        )
+        base_params = [since, since, *params]
+        total = int(await self.db.scalar(f"SELECT COUNT(*) {base}", base_params))
+        rows = await self.db.fetchall(
+            f"SELECT g.id, g.name, c.name, l.last_day {base}"
+            " ORDER BY l.last_day, g.id LIMIT ? OFFSET ?",
+            [*base_params, limit, offset],
+        )
+        items = [
+            SilentGroup(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None) for r in rows
+        ]
+        return Page(items, total, offset, limit)
+
+    # --- campaigns ------------------------------------------------------------------------------
+
+    async def counted_categories(self, campaign_id: int) -> frozenset[int] | None:
+        """The service types a campaign counts; None when it counts every type."""
+        rows = await self.db.fetchall(
+            "SELECT category_id FROM campaign_categories WHERE campaign_id = ?", (campaign_id,)
+        )
+        return frozenset(r[0] for r in rows) or None
+
+    async def set_counted_categories(
+        self, campaign_id: int, category_ids: Collection[int] | None
+    ) -> None:
+        """Sets which service types a campaign counts (None or empty: all) and recounts it.
+
+        An area among the ids stands for every service type in it (retired ones included).
+        """
+        ids = sorted(set(category_ids or ()))
+        async with self.db.transaction():
+            await self.db.execute(
+                "DELETE FROM campaign_categories WHERE campaign_id = ?", (campaign_id,)
+            )
+            await self.db.execute(
+                "INSERT INTO campaign_categories (campaign_id, category_id) SELECT ?, id"
+                f" FROM categories WHERE parent_id IS NOT NULL AND (id IN ({_marks(ids)})"
+                f" OR parent_id IN ({_marks(ids)}))",
+                [campaign_id, *ids, *ids],
+            )
+            await self._recount_campaign(campaign_id)
+
+    async def _recount_campaign(self, campaign_id: int) -> None:
+        """Refills one campaign's summaries from its reports (inside the caller's transaction)."""
+        for table in ("stat_campaign_place", "stat_campaign_day", "stat_group_campaign"):
+            await self.db.execute(f"DELETE FROM {table} WHERE campaign_id = ?", (campaign_id,))
+        sums = (
+            "COUNT(*), SUM(r.quantity), SUM(IFNULL(r.beneficiaries, 0)),"
+            " SUM(IFNULL(r.volunteers, 0)), SUM(r.status = 'approved'),"
+            " SUM((r.status = 'approved') * r.quantity),"
+            " SUM((r.status = 'approved') * IFNULL(r.beneficiaries, 0)),"
+            " SUM((r.status = 'approved') * IFNULL(r.volunteers, 0))"
+        )
+        cols = "n, q, b, v, na, qa, ba, va"
+        counted = (
+            "FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted'"
+            f" AND {_CAMPAIGN_TYPES}"
+        )
+        levels = (
+            ("0", "0", ""),
+            ("r.province_id", "0", "r.province_id, "),
+            ("r.province_id", "r.county_id", "r.province_id, r.county_id, "),
+        )
+        for province, county, group in levels:
+            await self.db.execute(
+                "INSERT INTO stat_campaign_place (campaign_id, province_id, county_id,"
+                f" category_id, {cols}) SELECT r.campaign_id, {province}, {county},"
+                f" r.category_id, {sums} {counted} GROUP BY {group}r.category_id",
+                (campaign_id,),
+            )
+        await self.db.execute(
+            f"INSERT INTO stat_campaign_day (campaign_id, day, {cols})"
+            f" SELECT r.campaign_id, r.service_date, {sums} {counted} GROUP BY r.service_date",
+            (campaign_id,),
+        )
+        await self.db.execute(
+            f"INSERT INTO stat_group_campaign (campaign_id, group_id, {cols})"
+            f" SELECT r.campaign_id, r.group_id, {sums} {counted} GROUP BY r.group_id",
+            (campaign_id,),
+        )
+
+    async def campaigns_counting(
+        self, category_id: int, province_id: int, on: date
+    ) -> list[Campaign]:
+        """Running campaigns of a place (national or its province) that count a service type."""
+        rows = await self.db.fetchall(
+            "SELECT c.* FROM campaigns c WHERE c.active = 1"
+            " AND (c.province_id IS NULL OR c.province_id = ?) AND c.starts_on <= ?"
+            " AND c.ends_on >= ? AND (NOT EXISTS (SELECT 1 FROM campaign_categories k"
+            " WHERE k.campaign_id = c.id) OR EXISTS (SELECT 1 FROM campaign_categories k"
+            " WHERE k.campaign_id = c.id AND k.category_id = ?))"
+            " ORDER BY c.province_id IS NOT NULL, c.starts_on, c.id",
+            (province_id, on.isoformat(), on.isoformat(), category_id),
+        )
+        return [_campaign(r) for r in rows]
+
+    async def _campaign_sum(
+        self, campaign_id: int, province_id: int, counting: Counting
+    ) -> tuple[int, int]:
+        col = _cols(counting)[1]
+        row = await self.db.fetchone(
+            f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(q - {col}), 0) FROM stat_campaign_place"
+            " WHERE campaign_id = ? AND province_id = ? AND county_id = 0",
+            (campaign_id, province_id),
+        )
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    async def progress(
+        self,
+        campaign: Campaign,
+        today: date,
+        *,
+        province_id: int | None = None,
+        group_id: int | None = None,
+        counting: Counting = Counting.ALL,
+    ) -> CampaignProgress:
+        """A campaign's count against target, its pace, projection, a province's and group's part.
+
+        The pace is the counted services with service dates in the 28 days up to today, per day;
+        the projected date is when the remainder would be done at that pace (None at zero pace).
+        """
+        col = _cols(counting)[1]
+        counted, pending = await self._campaign_sum(campaign.id, 0, counting)
+        recent = int(
+            await self.db.scalar(
+                f"SELECT IFNULL(SUM({col}), 0) FROM stat_campaign_day WHERE campaign_id = ?"
+                " AND day > ? AND day <= ?",
+                (
+                    campaign.id,
+                    (today - timedelta(days=PACE_DAYS)).isoformat(),
+                    today.isoformat(),
+                ),
+            )
+        )
+        pace = recent / PACE_DAYS
+        remaining = campaign.target - counted
+        reached = remaining <= 0
+        projected: date | None
+        if reached:
+            projected = None
+        elif recent > 0:
+            projected = today + timedelta(days=-(-remaining * PACE_DAYS // recent))
+        else:
+            projected = None
+        on_track = reached or (projected is not None and projected <= campaign.ends_on)
+        province_count = None
+        if province_id is not None:
+            province_count = (await self._campaign_sum(campaign.id, province_id, counting))[0]
+        group_count = None
+        if group_id is not None:
+            group_count = int(
+                await self.db.scalar(
+                    f"SELECT IFNULL(SUM({col}), 0) FROM stat_group_campaign"
+                    " WHERE campaign_id = ? AND group_id = ?",
+                    (campaign.id, group_id),
+                )
+            )
+        return CampaignProgress(
+            campaign=campaign,
+            counted=counted,
+            pending=pending if counting is Counting.APPROVED else 0,
+            last_weeks=recent,
+            pace_per_day=pace,
+            projected=projected,
+            reached=reached,
+            on_track=on_track,
+            province_count=province_count,
+            group_count=group_count,
+        )
+
+    async def set_shares(self, campaign_id: int, shares: dict[int, int]) -> None:
+        """Splits a campaign's target into province shares (an empty dict removes the split)."""
+        async with self.db.transaction():
+            await self.db.execute(
+                "DELETE FROM campaign_shares WHERE campaign_id = ?", (campaign_id,)
+            )
+            await self.db.executemany(
+                "INSERT INTO campaign_shares (campaign_id, province_id, target) VALUES (?, ?, ?)",
+                [(campaign_id, p, target) for p, target in sorted(shares.items())],
+            )
+
+    async def shares(
+        self, campaign_id: int, *, counting: Counting = Counting.ALL
+    ) -> list[ShareLine]:
+        """Each province's share and progress, the widest gaps first.
+
+        Widest gap: the smallest fraction of its share done; ties by the most still missing.
+        """
+        col = _cols(counting)[1]
+        rows = await self.db.fetchall(
+            f"SELECT p.id, p.name, h.target, IFNULL(SUM(s.{col}), 0) FROM campaign_shares h"
+            " JOIN provinces p ON p.id = h.province_id LEFT JOIN stat_campaign_place s"
+            " ON s.campaign_id = h.campaign_id AND s.province_id = h.province_id"
+            " AND s.county_id = 0 WHERE h.campaign_id = ? GROUP BY p.id",
+            (campaign_id,),
+        )
+        lines = [ShareLine(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+        return sorted(lines, key=lambda s: (min(s.counted / s.target, 1.0), -s.gap, s.province_id))
+
+    # --- search ---------------------------------------------------------------------------------
+
+    async def search_groups(
+        self,
+        text: str,
+        *,
+        province_id: int | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Page[GroupHit]:
+        """Active groups by name: those containing the search key, then (if few) within a typo.
+
+        Exact matches come first (the whole name, then names starting with it, then shorter
+        names); at most SEARCH_CAP of them are listed (the page says when there were more).
+        """
+        key = search_key(text)
+        if not key:
+            return Page([], 0, offset, limit)
+        place = "" if province_id is None else " AND g.province_id = ?"
+        place_params: list[object] = [] if province_id is None else [province_id]
+        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+        counts = await self._gram_counts(grams)
+        exact = await self._exact_groups(key, counts, place, place_params)
+        capped = len(exact) > SEARCH_CAP
+        exact = sorted(
+            exact[:SEARCH_CAP],
+            key=lambda r: (r[4] != key, not r[4].startswith(key), len(r[4]), r[0]),
+        )
+        hits = [GroupHit(r[0], r[1], r[2], r[3], True) for r in exact]
+        if len(hits) < FUZZY_WHEN_FEWER:
+            hits += await self._fuzzy_groups(key, counts, place, place_params)
+        return Page(hits[offset : offset + limit], len(hits), offset, limit, capped)
+
+    async def _gram_counts(self, grams: list[str]) -> dict[str, int]:
+        """How many groups hold each trigram, counted up to GRAM_CAP + 1."""
+        counts = {}
+        for gram in grams:
+            counts[gram] = int(
+                await self.db.scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM group_grams WHERE gram = ? LIMIT ?)",
+                    (gram, GRAM_CAP + 1),
+                )
+            )
+        return counts
+
+    async def _exact_groups(
+        self, key: str, counts: dict[str, int], place: str, place_params: list[object]
+    ) -> list[aiosqlite.Row]:
+        """Up to SEARCH_CAP + 1 active groups whose search key contains key."""
+        where = f" WHERE g.status = 'active' AND instr(g.search_key, ?) > 0{place} LIMIT ?"
+        params = [key, *place_params, SEARCH_CAP + 1]
+        if counts and min(counts.values()) == 0:
+            return []
+        if counts and min(counts.values()) <= GRAM_CAP:
+            rarest = min(counts, key=lambda gram: counts[gram])
+            return await self.db.fetchall(
+                _HIT_SELECT + " JOIN group_grams m ON m.group_id = g.id AND m.gram = ?" + where,
+                [rarest, *params],
+            )
+        return await self.db.fetchall(_HIT_SELECT + where, params)
+
+    async def _fuzzy_groups(
+        self, key: str, counts: dict[str, int], place: str, place_params: list[object]
+    ) -> list[GroupHit]:
+        """Groups whose search key holds the key with one typo (not exactly)."""
+        allowed = typo_allowance(key)
+        useful = [gram for gram, count in counts.items() if 0 < count <= GRAM_CAP]
+        if not allowed or not useful:
+            return []
+        # One typo changes at most three trigrams of the key; the others must be in the name.
+        need = max(len(counts) - 3 * allowed - (len(counts) - len(useful)), 1)
+        rows = await self.db.fetchall(
+            _HIT_SELECT + " JOIN (SELECT group_id, COUNT(*) AS shared FROM group_grams"
+            f" WHERE gram IN ({_marks(useful)}) GROUP BY group_id HAVING shared >= ?"
+            " ORDER BY shared DESC LIMIT ?) m ON m.group_id = g.id"
+            f" WHERE g.status = 'active' AND instr(g.search_key, ?) = 0{place}",
+            [*useful, need, FUZZY_CANDIDATES, key, *place_params],
+        )
+        scored = []
+        for row in rows:
+            distance = fuzzy_distance(key, row[4])
+            if distance <= allowed:
+                scored.append((distance, len(row[4]), row[0], row))
+        scored.sort()
+        return [GroupHit(r[0], r[1], r[2], r[3], False) for *_, r in scored]
+
+    async def search_places(
+        self,
+        text: str,
+        period: Period,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        counting: Counting = Counting.ALL,
+    ) -> Page[PlaceHit]:
+        """Provinces and counties by name (exact first, then within a typo), with their figures."""
+        key = search_key(text)
+        if not key:
+            return Page([], 0, offset, limit)
+        rows = await self.db.fetchall(
+            "SELECT p.id, NULL, p.name, p.name, p.search_key, p.position, -1 FROM provinces p"
+            " UNION ALL SELECT c.province_id, c.id, c.name, p.name, c.search_key, p.position,"
+            " c.position FROM counties c JOIN provinces p ON p.id = c.province_id"
+        )
+        allowed = typo_allowance(key)
+        found = []
+        for row in rows:
+            place_key: str = row[4]
+            if key in place_key:
+                distance = 0
+            elif allowed:
+                distance = fuzzy_distance(key, place_key)
+                if distance > allowed:
+                    continue
+            else:
+                continue
+            found.append(((distance, place_key != key, row[1] is not None, row[5], row[6]), row))
+        found.sort(key=lambda item: item[0])
+        hits = []
+        for _, row in found[offset : offset + limit]:
+            scope = Scope.province(row[0]) if row[1] is None else Scope.county(row[1])
+            tally = await self.totals(scope, period, counting=counting)
+            hits.append(PlaceHit(row[0], row[1], row[2], row[3], tally.counted))
+        return Page(hits, len(found), offset, limit)

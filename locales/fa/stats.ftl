@@ -1,0 +1,77 @@
+## Figures for /stats, /campaign, /top and /find, rendered by bot/stats_text.py (HTML).
+## Numbers arrive already in Persian digits; names arrive escaped.
+
+# Periods: «هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵», «آبان ۱۴۰۵», «سال ۱۴۰۵», a campaign's title, a typed range.
+stats-period-week = هفتهٔ { $range }
+stats-period-month = { $month } { $year }
+stats-period-year = سال { $year }
+stats-period-campaign = { $title }
+stats-period-range = { $range }
+
+# Whose figures: a group's name as it is, or one of these.
+stats-scope-national = سراسر کشور
+stats-scope-province = استان { $name }
+stats-scope-county = شهرستان { $name }
+
+# «📊 استان مرکزی — آبان ۱۴۰۵»
+stats-heading = 📊 <b>{ $scope }</b> — { $period }
+stats-totals = { $services } خدمت در { $reports } گزارش از { $groups } گروه
+stats-totals-groups = { $services } خدمت در { $reports } گزارش
+stats-people = { $beneficiaries } بهره‌مند · { $volunteers } داوطلب
+# The change against the previous period of the same kind.
+stats-change-up = { $percent } بیشتر از { $previous }
+stats-change-down = { $percent } کمتر از { $previous }
+stats-change-same = همانند { $previous }
+stats-change-new = { $previous } خدمتی ثبت نشده بود
+stats-previous-week = هفتهٔ قبل
+stats-previous-month = ماه قبل
+stats-previous-year = سال قبل
+stats-previous-range = دورهٔ هم‌اندازهٔ قبل
+stats-pending = ⏳ در انتظار تأیید: { $services } خدمت در { $reports } گزارش
+stats-empty = در این دوره هنوز گزارشی ثبت نشده است.
+stats-by-type-title = <b>به تفکیک خدمت:</b>
+stats-type-line = • { $name } — { $services } { $unit }
+stats-type-retired = { $name } (بایگانی‌شده)
+stats-by-province-title = <b>به تفکیک استان:</b>
+stats-by-county-title = <b>به تفکیک شهرستان:</b>
+stats-place-line = { $rank }. { $name } — { $services } خدمت
+stats-more = … و { $count } مورد دیگر
+
+# A campaign: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
+stats-campaign-progress = 🎯 <b>{ $title }</b>: { $count } از { $target } ({ $percent }) { $bar }
+stats-campaign-pace = در چهار هفتهٔ گذشته { $count } { $unit }؛ روزانه حدود { $daily }.
+stats-campaign-projection = با این سرعت تا { $date } به هدف می‌رسد؛ پایان پویش { $end } است.
+stats-campaign-behind = با این سرعت تا پایان پویش ({ $end }) به هدف نمی‌رسد؛ رسیدن به هدف: { $date }.
+stats-campaign-stalled = در چهار هفتهٔ گذشته خدمتی ثبت نشده است؛ پایان پویش { $end } است.
+stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
+stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار تأیید است.
+stats-campaign-province-share = سهم استان { $name }: { $count } ({ $percent })
+stats-campaign-group-share = سهم گروه { $name }: { $count } ({ $percent })
+stats-shares-title = <b>سهم استان‌ها، از بیشترین فاصله تا هدف:</b>
+stats-share-line = • { $name }: { $count } از { $target } ({ $percent }) { $bar }
+
+# Leaderboards rank groups and places, never persons.
+stats-top-groups-title = 🏆 <b>گروه‌های پیشرو — { $period }</b>
+stats-top-provinces-title = 🏆 <b>استان‌های پیشرو — { $period }</b>
+stats-top-counties-title = 🏆 <b>شهرستان‌های پیشرو — { $period }</b>
+stats-measure-services = خدمت
+stats-measure-beneficiaries = بهره‌مند
+stats-top-line = { $rank }. { $name } ({ $place }) — { $value } { $measure }
+stats-top-place-line = { $rank }. { $name } — { $value } { $measure }
+stats-top-own = گروه شما، { $name }: رتبهٔ { $rank } از { $total } — { $value } { $measure }
+stats-top-own-none = گروه شما، { $name }، در این دوره هنوز خدمتی ثبت نکرده است.
+stats-top-empty = در این دوره هنوز خدمتی ثبت نشده است.
+
+# Groups with no report for some weeks (a coordinator's view).
+stats-silent-title = <b>گروه‌های بی‌گزارش در { $weeks } هفتهٔ اخیر: { $count }</b>
+stats-silent-line = • { $name } ({ $county }) — آخرین خدمت: { $date }
+stats-silent-never = • { $name } ({ $county }) — هنوز گزارشی نداده است
+stats-silent-none = همهٔ گروه‌ها در { $weeks } هفتهٔ اخیر گزارش داده‌اند. 👏
+
+# /find: «🔎 «علی کریمی»: ۲ گروه، ۰ محل»
+stats-find-title = 🔎 «{ $query }»: { $groups } گروه، { $places } محل
+stats-find-group = • { $name } — { $county }، { $province }
+stats-find-group-typo = • { $name } — { $county }، { $province } (نام نزدیک)
+stats-find-province = • استان { $name } — { $services } خدمت در { $reports } گزارش
+stats-find-county = • شهرستان { $name }، { $province } — { $services } خدمت در { $reports } گزارش
+stats-find-none = گروه یا محلی با نام «{ $query }» پیدا نشد. نام را کوتاه‌تر یا به شکل دیگری بنویسید.
