@@ -150,6 +150,7 @@ BUTTONS: dict[str, Rule] = {
         "day",
         "pdone",
         "nophoto",
+        "trim",
         "pclear",
         "edit",
         "save",

@@ -182,6 +182,30 @@ def parse_date(text: str) -> date:
     return from_jalali(year, month, day)
 
 
+def parse_spoken_date(text: str, today: date) -> date | None:
+    """Reads «امروز», «دیروز», «پریروز» or a day and month name («۲۵ آبان», «۲۵ آبان ۱۴۰۵»).
+
+    Without a year it is the most recent such day up to today. None when the text is neither.
+    """
+    words = to_latin_digits(_INVISIBLE.sub("", text)).split()
+    relative = label("calendar-relative-days").split()
+    if len(words) == 1 and words[0] in relative:
+        return today - timedelta(days=relative.index(words[0]))
+    if len(words) not in (2, 3) or not words[0].isdigit() or words[1] not in month_names():
+        return None
+    month, day = month_names().index(words[1]) + 1, int(words[0])
+    if len(words) == 3 and not words[2].isdigit():
+        return None
+    year = int(words[2]) if len(words) == 3 else to_jalali(today)[0]
+    try:
+        found = parse_date(f"{year}/{month}/{day}")
+    except DateError:
+        return None
+    if len(words) == 2 and found > today:
+        found = parse_date(f"{year - 1}/{month}/{day}")
+    return found
+
+
 # --- formatting --------------------------------------------------------------------------------
 
 

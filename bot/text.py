@@ -203,6 +203,15 @@ def persian_sort_key(text: str) -> tuple[tuple[int, ...], str]:
     return tuple(ranks), text
 
 
+def persian_sort_text(text: str) -> str:
+    """persian_sort_key as a string whose binary order is Persian order (SQLite's ORDER BY)."""
+    chars = []
+    for rank in persian_sort_key(text)[0]:
+        code = min(rank + 1, 0x10FFFF)
+        chars.append(chr(code + 0x800 if 0xD800 <= code <= 0xDFFF else code))
+    return "".join(chars)
+
+
 # --- numbers -----------------------------------------------------------------------------------
 
 
@@ -253,6 +262,20 @@ def parse_count(text: str, *, maximum: int = 10**9) -> int:
     if len(digits) > len(str(maximum)) or int(digits) > maximum:
         raise NumberError(NumberReason.TOO_LARGE, text, maximum)
     return int(digits)
+
+
+_NUMBER_AND_WORDS = re.compile(r"\s*([0-9۰-۹٠-٩][0-9۰-۹٠-٩٬,]*)\s+([^\W\d_][^\d]*)")
+
+
+def parse_count_with_words(text: str, *, maximum: int = 10**9) -> int:
+    """Like parse_count, but forgives a unit or words after the number: «۱۲۰ بسته», «۴۵ نفر»."""
+    try:
+        return parse_count(text, maximum=maximum)
+    except NumberError:
+        match = _NUMBER_AND_WORDS.fullmatch(text.strip())
+        if match is None:
+            raise
+        return parse_count(match.group(1), maximum=maximum)
 
 
 def fmt_percent(part: int, whole: int) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.text import persian_sort_text
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -89,6 +91,8 @@ class Database:
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages (default 2 MiB)
+            # ORDER BY fa_sort(name): names in Persian alphabetical order, not by code point.
+            await conn.create_function("fa_sort", 1, persian_sort_text, deterministic=True)
             self._conn = conn
             if migrate:
                 await self.migrate()

@@ -117,7 +117,7 @@ class GroupRepo:
         """Returns the active and pending groups of a county."""
         rows = await self.db.fetchall(
             _GROUP_SELECT + " WHERE g.county_id = ? AND g.status IN ('active', 'pending')"
-            " ORDER BY g.name",
+            " ORDER BY fa_sort(g.name)",
             (county_id,),
         )
         return [_group(r) for r in rows]
@@ -128,7 +128,7 @@ class GroupRepo:
         """Lists active and pending groups, optionally of some provinces and matching a key."""
         where, params = _filter(("active", "pending"), province_ids, key)
         rows = await self.db.fetchall(
-            f"{_GROUP_SELECT} {where} ORDER BY g.name, g.id LIMIT ? OFFSET ?",
+            f"{_GROUP_SELECT} {where} ORDER BY fa_sort(g.name), g.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [_group(r) for r in rows]
@@ -210,7 +210,7 @@ class GroupRepo:
             " FROM memberships m"
             " JOIN groups g ON g.id = m.group_id"
             " WHERE m.volunteer_id = ? AND g.status IN ('active', 'pending')"
-            " ORDER BY m.role = 'member', g.name",
+            " ORDER BY m.role = 'member', fa_sort(g.name)",
             (volunteer_id,),
         )
         return [

@@ -19,7 +19,7 @@ from bot.text import normalize, search_key, truncate
 from db.models import Group, GroupRole, Role, Volunteer
 from db.usecases import grant_role, merge_groups, rename_group, transfer_group
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply, tell_role_change
-from handlers.group_view import approval_request, bad_name_hint, group_name, place_text
+from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
 
 log = logging.getLogger(__name__)
@@ -163,16 +163,7 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
 
 
 async def _group(update: Update, context: Context, group: Group) -> None:
-    members = await context.store.groups.members(group.id)
-    leaders = "، ".join(m.name for m in members if m.role.value == "leader") or "—"
-    text = t(
-        "group-card",
-        group=group.name,
-        place=place_text(group.county_name, group.province_name),
-        specialty=group.specialty_name or label("newgroup-no-specialty"),
-        leaders=leaders,
-        members=len(members),
-    )
+    text = card_text(group, await context.store.groups.members(group.id))
     rows = [
         [
             button(label("admin-group-rename"), cb("adm", "rename", group.id)),
@@ -339,9 +330,14 @@ async def _merge(update: Update, context: Context, data: Callback) -> Toast:
     for leader in leaders:
         notice = t("admin-your-group-merged", source=source.name, target=target.name)
         await tell_role_change(context, leader.volunteer_id, notice)
-    await _edit(
-        update, t("admin-merged", source=source.name, target=target.name, reports=moved), [_back()]
+    text = t(
+        "admin-merged",
+        source=source.name,
+        target=target.name,
+        reports=moved,
+        moved="some" if moved else "none",
     )
+    await _edit(update, text, [_back()])
     return QUIET
 
 

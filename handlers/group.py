@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
@@ -11,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, inline, pager, parse_cb
+from bot.keyboards import Callback, button, cb, inline, pager, parse_cb, url_button
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
 from handlers.common import (
@@ -22,7 +23,7 @@ from handlers.common import (
     reply,
     tell_role_change,
 )
-from handlers.group_view import group_card, offer_onboarding
+from handlers.group_view import group_card, invite_link, offer_onboarding
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,13 @@ async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboa
     who = context.who
     rows: list[list[InlineKeyboardButton]] = []
     if who is not None and who.leads(group.id):
+        invite = await context.store.groups.current_invite(group.id)
+        if invite is not None and invite.valid and group.status is GroupStatus.ACTIVE:
+            link = invite_link(context.bot.username, invite.code)
+            share = "https://t.me/share/url?" + urlencode(
+                {"url": link, "text": label("group-share-text", group=group.name)}
+            )
+            rows.append([url_button(label("group-share-invite"), share)])
         rows.append([button(label("group-members"), cb("grp", "members", group.id, 0))])
         if group.status is GroupStatus.ACTIVE:
             rows.append(

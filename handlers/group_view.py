@@ -8,7 +8,7 @@ from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.text import normalize
-from db.models import Group, GroupRole, GroupStatus, Invite
+from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.store import Store
 
 INVITE_PREFIX = "j-"
@@ -43,22 +43,26 @@ def specialty_text(group: Group) -> str:
     return group.specialty_name or label("newgroup-no-specialty")
 
 
+def card_text(group: Group, members: list[Member]) -> Html:
+    """The group's name, place, specialty, leader(s) and member count."""
+    leaders = [m.name for m in members if m.role is GroupRole.LEADER]
+    return t(
+        "group-card",
+        group=group.name,
+        place=place_text(group.county_name, group.province_name),
+        specialty=specialty_text(group),
+        leaders="، ".join(leaders) or "—",
+        several="yes" if len(leaders) > 1 else "no",
+        members=len(members),
+    )
+
+
 async def group_card(
     store: Store, group: Group, *, invite: Invite | None, bot_username: str, show_invite: bool
 ) -> Html:
     """The group card: name, place, specialty, leaders, member count, and the invite for leaders."""
     members = await store.groups.members(group.id)
-    leaders = "، ".join(m.name for m in members if m.role is GroupRole.LEADER)
-    lines = [
-        t(
-            "group-card",
-            group=group.name,
-            place=place_text(group.county_name, group.province_name),
-            specialty=specialty_text(group),
-            leaders=leaders or "—",
-            members=len(members),
-        )
-    ]
+    lines = [card_text(group, members)]
     if group.status is GroupStatus.PENDING:
         lines.append(t("group-card-pending"))
     if show_invite:

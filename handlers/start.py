@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.context import Context
 from bot.engine import stale
 from bot.i18n import Html, label, t
+from bot.keyboards import inline, url_button
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding
 
@@ -33,8 +34,17 @@ async def start(update: Update, context: Context) -> None:
     if user is None:
         return
     who = context.who
-    if who is not None and who.memberships:
-        await reply(update, t("start-welcome-back", name=user.first_name), menu_for(who))
+    role_welcome = None
+    if who is not None and who.admin:
+        role_welcome = "start-welcome-admin"
+    elif who is not None and who.coordinator:
+        role_welcome = "start-welcome-coordinator"
+    elif who is not None and who.reporting_groups:
+        role_welcome = "start-welcome-leader"
+    elif who is not None and who.memberships:
+        role_welcome = "start-welcome-back"
+    if role_welcome is not None:
+        await reply(update, t(role_welcome, name=user.first_name), menu_for(who))
         await context.bot_data.engine.remind(update, context)
         return
     await reply(update, t("start-welcome", name=user.first_name), menu_for(who))
@@ -66,9 +76,26 @@ async def unknown(update: Update, context: Context) -> None:
 
 
 async def on_my_status(update: Update, context: Context) -> None:
-    """Notes when a user blocks the bot (nothing is sent to them until they come back)."""
+    """Notes when a user blocks the bot; says hello (once) when added to a Telegram group."""
     change = update.my_chat_member
-    if change is None or change.chat.type != "private":
+    if change is None:
+        return
+    if change.chat.type in ("group", "supergroup"):
+        joined = change.new_chat_member.status in (
+            ChatMemberStatus.MEMBER,
+            ChatMemberStatus.ADMINISTRATOR,
+        )
+        if joined and change.old_chat_member.status in (
+            ChatMemberStatus.LEFT,
+            ChatMemberStatus.BANNED,
+        ):
+            link = f"https://t.me/{context.bot.username}"
+            markup = inline([[url_button(label("open-private"), link)]])
+            await context.bot.send_message(
+                change.chat.id, t("group-chat-hello"), reply_markup=markup
+            )
+        return
+    if change.chat.type != "private":
         return
     if change.new_chat_member.status == ChatMemberStatus.BANNED:
         await context.store.volunteers.mark_blocked(change.chat.id)

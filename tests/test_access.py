@@ -132,6 +132,7 @@ IDS: dict[str, str] = {
     "rep:day": "0:1",
     "rep:pdone": "1",
     "rep:nophoto": "1",
+    "rep:trim": "1",
     "rep:pclear": "1",
     "rep:edit": "1:1",
     "rep:save": "1",

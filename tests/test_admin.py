@@ -86,7 +86,7 @@ async def test_merge_keeps_every_report(harness: Harness) -> None:
     await admin.press("گروه امید اراک — اراک")
     assert "ادامه می‌دهید؟" in admin.last.text
     await admin.press("بله")
-    assert "۲ گزارش منتقل شد" in admin.last.text
+    assert "۲ گزارش آن منتقل شد" in admin.last.text
     merged = await store.groups.get(second)
     assert merged is not None and merged.status is GroupStatus.MERGED
     counts = await store.db.fetchall("SELECT group_id, COUNT(*) FROM reports GROUP BY group_id")

@@ -130,8 +130,9 @@ async def test_the_bot_is_silent_in_channels_and_points_to_private_in_groups(
     for text in ("/admin", "/report@someone_else_bot", "سلام", "۱۲۰"):
         await maryam.send(text, chat=team)
     replies = [m for m in team.messages if m.from_bot]
-    assert [m.text for m in replies] == [t("private-only")]
-    (button,) = [b for row in replies[0].keyboard for b in row]
+    # One hello when added (with the way to the private chat), one pointer for /admin.
+    assert [m.text for m in replies] == [t("group-chat-hello"), t("private-only")]
+    (button,) = [b for row in replies[1].keyboard for b in row]
     assert button.text == label("open-private") and button.url and "t.me/" in button.url
     assert label("not-allowed") not in str([m.text for m in team.messages])
 

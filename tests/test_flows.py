@@ -46,7 +46,7 @@ async def test_busy_offers_to_go_on_or_start_afresh(harness: Harness) -> None:
     assert label("flow-resume", flow=REPORT) in buttons
     await reza.press(label("flow-resume", flow=REPORT))
     await reza.send("12")  # the pending question still takes its answer
-    assert "به چند نفر" in reza.last.text
+    assert "بهره‌مند شدند" in reza.last.text
     await reza.press(label("menu-report"))
     await reza.press(label("flow-start-other", flow=REPORT))  # a quantity is there: ask first
     assert reza.last.text == t("flow-confirm-discard", flow=REPORT)
@@ -155,9 +155,9 @@ async def test_a_lost_reply_never_puts_an_answer_in_the_wrong_field(harness: Har
     await to_quantity(reza)
     harness.server.faults.lose(method="sendMessage")  # the question arrives; the bot never knows
     await reza.send("120")
-    assert "به چند نفر" in " ".join(m.text for m in reza.messages[-3:])
+    assert "بهره‌مند شدند" in " ".join(m.text for m in reza.messages[-3:])
     await reza.send("45")  # the answer to what they see: asked again, not taken for a quantity
-    assert "به چند نفر" in reza.last.text
+    assert "بهره‌مند شدند" in reza.last.text
     await reza.send("45")
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None
@@ -258,7 +258,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("حوزهٔ خدمت را انتخاب کنید", "press", "معیشتی"),
     ("کدام خدمت؟", "press", "بستهٔ معیشتی"),
     ("چند بسته توزیع شد؟", "send", "120"),
-    ("به چند نفر", "send", "45"),
+    ("چند نفر از این خدمت", "send", "45"),
     ("چند نفر از اعضای گروه", "send", "8"),
     ("کجا انجام شد؟", "press", "📍 همان محل گروه: اراک، استان مرکزی"),
     ("نام روستا یا محله", "send", "روستای خنداب"),

@@ -214,7 +214,7 @@ def test_parse_date_accepts_esfand_30_in_a_leap_year() -> None:
             "1550/01/01",
             DateReason.YEAR,
             {"year": 1550},
-            "سال ۱۵۵۰ درست به نظر نمی‌رسد؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            "سال ۱۵۵۰ در تقویم شمسی نیست؛ تاریخ را شمسی بنویسید، مثل ۱۴۰۵/۰۹/۰۱.",
         ),
         ("1299/12/29", DateReason.YEAR, {"year": 1299}, None),
         ("404/09/10", DateReason.YEAR, {"year": 404}, None),

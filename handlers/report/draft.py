@@ -31,6 +31,7 @@ class ReportDraft(Draft):
     longitude: float | None = None
     service_date: str | None = None
     description: str = ""
+    pending_text: str = ""  # a description too long, kept to offer its first part
     photos: list[list[str]] = dataclasses.field(default_factory=list)
 
     @property

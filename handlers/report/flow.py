@@ -109,6 +109,7 @@ FLOW = Flow(
         "description": Step(
             s.ask_description,
             text=s.description_typed,
+            press={"trim": s.description_trimmed},
             skip=s.description_skipped,
             back="date",
             edits=True,

@@ -16,9 +16,16 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
     """The receipt: report number, the group's week, the campaign's progress and forecast."""
     receipt = to_persian_digits(report.receipt)
     lines: list[str] = [t("report-updated" if edited else "report-saved", receipt=receipt)]
-    start, end = jalali.week_of(jalali.today(store.db.clock))
+    this_week = jalali.week_of(jalali.today(store.db.clock))
+    start, end = jalali.week_of(report.service_date)
     week = await store.reports.group_totals(report.group_id, start, end)
-    lines.append(t("report-week-totals", reports=week.reports, quantity=week.quantity))
+    if (start, end) == this_week:
+        lines.append(t("report-week-totals", reports=week.reports, quantity=week.quantity))
+    else:  # a back-dated report counts in its own week: say which, so it is not taken as lost
+        days = jalali.format_range(start, end)
+        lines.append(
+            t("report-other-week-totals", week=days, reports=week.reports, quantity=week.quantity)
+        )
     if report.campaign_id is not None:
         campaign = await store.campaigns.get(report.campaign_id)
         if campaign is not None:

@@ -11,7 +11,7 @@ from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, grid
-from bot.text import NumberError, NumberReason, normalize, parse_count, truncate
+from bot.text import NumberError, NumberReason, normalize, parse_count_with_words, truncate
 from db.models import Campaign, Membership
 from db.usecases import save_report
 from handlers.group_view import place_text
@@ -197,7 +197,7 @@ def number_hint(error: NumberError) -> str:
 async def quantity_typed(turn: Report, text: str) -> Result:
     """Takes the quantity; one far above the usual asks for a confirmation."""
     try:
-        value = parse_count(text, maximum=QUANTITY_LIMIT)
+        value = parse_count_with_words(text, maximum=QUANTITY_LIMIT)
     except NumberError as error:
         return Go("quantity", number_hint(error))
     if value == 0:
@@ -262,7 +262,7 @@ async def ask_volunteers(turn: Report) -> Screen:
 async def beneficiaries_typed(turn: Report, text: str) -> Result:
     """Takes the number of people served."""
     try:
-        turn.draft.beneficiaries = parse_count(text, maximum=PEOPLE_MAX)
+        turn.draft.beneficiaries = parse_count_with_words(text, maximum=PEOPLE_MAX)
     except NumberError as error:
         return turn.again(number_hint(error))
     return Go("volunteers")
@@ -277,7 +277,7 @@ async def beneficiaries_skipped(turn: Report) -> Result:
 async def volunteers_typed(turn: Report, text: str) -> Result:
     """Takes the number of members who took part."""
     try:
-        turn.draft.volunteers = parse_count(text, maximum=PEOPLE_MAX)
+        turn.draft.volunteers = parse_count_with_words(text, maximum=PEOPLE_MAX)
     except NumberError as error:
         return turn.again(number_hint(error))
     return turn.then("place")
@@ -431,7 +431,10 @@ async def date_typed(turn: Report, text: str) -> Result:
     try:
         day = jalali.parse_date(text)
     except jalali.DateError as error:
-        return turn.again(error.describe())
+        spoken = jalali.parse_spoken_date(text, turn.today())
+        if spoken is None:
+            return turn.again(error.describe())
+        day = spoken
     return await _take_date(turn, day)
 
 
@@ -448,7 +451,11 @@ async def ask_description(turn: Report) -> Screen:
     limit = turn.context.config.report.description_max
     question = t("report-ask-description", max=limit)
     value = truncate(turn.draft.description, 60) or label("report-review-people-unknown")
-    return Screen(_with_now(turn, question, value), [_skip_row(turn), turn.nav()])
+    rows = [_skip_row(turn), turn.nav()]
+    if turn.draft.pending_text:
+        trim = label("report-description-trim", max=limit)
+        rows.insert(0, [turn.button(trim, "trim")])
+    return Screen(_with_now(turn, question, value), rows)
 
 
 async def description_typed(turn: Report, text: str) -> Result:
@@ -458,14 +465,26 @@ async def description_typed(turn: Report, text: str) -> Result:
     if not description:
         return turn.again(label("report-text-empty"))
     if len(description) > limit:
-        return turn.again(label("report-description-too-long", length=len(description), max=limit))
-    turn.draft.description = description
+        turn.draft.pending_text = description
+        hint = label("report-description-too-long", length=len(description), max=limit)
+        return turn.again(hint)
+    turn.draft.description, turn.draft.pending_text = description, ""
+    return turn.then("photos")
+
+
+async def description_trimmed(turn: Report, data: Callback) -> Result:
+    """Keeps the first part of a description that was too long."""
+    limit = turn.context.config.report.description_max
+    if not turn.draft.pending_text:
+        return turn.again()
+    turn.draft.description = turn.draft.pending_text[:limit].rstrip()
+    turn.draft.pending_text = ""
     return turn.then("photos")
 
 
 async def description_skipped(turn: Report) -> Result:
     """No description."""
-    turn.draft.description = ""
+    turn.draft.description, turn.draft.pending_text = "", ""
     return turn.then("photos")
 
 

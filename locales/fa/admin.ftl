@@ -38,7 +38,10 @@ admin-ask-merge-target = «{$group}» در کدام گروه ادغام شود؟
 admin-merge-pick = گروه مقصد را انتخاب کنید:
 admin-merge-confirm =
     همهٔ گزارش‌ها و اعضای «{$source}» به «{$target}» منتقل می‌شود و «{$source}» کنار می‌رود. ادامه می‌دهید؟
-admin-merged = «{$source}» در «{$target}» ادغام شد؛ {$reports} گزارش منتقل شد.
+admin-merged = { $moved ->
+    [none] «{$source}» در «{$target}» ادغام شد؛ گزارشی برای انتقال نداشت.
+   *[some] «{$source}» در «{$target}» ادغام شد و {$reports} گزارش آن منتقل شد.
+}
 admin-merge-same = گروهی را نمی‌شود در خودش ادغام کرد.
 admin-ask-transfer = سرگروه تازهٔ «{$group}» کیست؟ شناسهٔ عددی یا @نام‌کاربری او را بفرستید:
 admin-transferred = سرگروهی «{$group}» به {$name} سپرده شد.
@@ -48,10 +51,7 @@ admin-pending-title = درخواست‌های ساختن گروه ({$count}):
 admin-group-search = 🔎 جستجوی گروه
 admin-ask-group-search = بخشی از نام گروه را بنویسید:
 admin-ask-name-hint = لطفاً نام را بنویسید.
-admin-search-found = { $count ->
-    [one] یک گروه پیدا شد:
-   *[other] {$count} گروه پیدا شد:
-}
+admin-search-found = {$count} گروه پیدا شد:
 admin-transfer-confirm = سرگروهی «{$group}» به {$name} سپرده شود؟ سرگروه فعلی عضو گروه می‌ماند.
 admin-transfer-members-only = {$name} عضو این گروه نیست؛ سرگروه تازه باید از اعضای گروه باشد.
 admin-you-are-not-admin = دیگر مدیر خدمت‌یار نیستید.

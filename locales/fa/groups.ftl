@@ -21,7 +21,7 @@ join-confirm =
     عضو این گروه می‌شوید؟
 join-yes = ✅ بله، عضو می‌شوم
 join-no = ✖️ نه
-join-declined = باشد، عضو نشدید.
+join-declined = عضو این گروه نشدید. هر وقت خواستید، با کد دعوت دیگری بپیوندید.
 join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و اعضایش را از «👥 گروه من» ببینید.
 join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پیوست.
 
@@ -73,7 +73,10 @@ group-card =
     👥 <b>{$group}</b>
     📍 {$place}
     🏷 تخصص: {$specialty}
-    سرگروه: {$leaders}
+    { $several ->
+        [yes] سرگروه‌ها
+       *[no] سرگروه
+    }: {$leaders}
     تعداد اعضا: {$members}
 group-card-pending = ⏳ در انتظار تأیید
 group-card-invite =
@@ -86,7 +89,7 @@ group-revoke-invite = 🚫 لغو لینک دعوت
 group-leave = 🚪 خروج از گروه
 group-step-down = کناره‌گیری از سرگروهی
 group-back-to-card = ↩️ کارت گروه
-group-members-title = اعضای «{$group}» ({$count} نفر). برای مدیریت هر عضو رویش بزنید:
+group-members-title = اعضای «{$group}» ({$count} نفر). برای مدیریت هر عضو، روی نامش بزنید:
 group-member-leader = ⭐️ {$name}
 group-member-card =
     {$name}
@@ -119,3 +122,6 @@ newgroup-type-name = لطفاً نام گروه را بنویسید.
 group-you-were-demoted = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
 approval-reject-confirm = درخواست «{$group}» رد شود؟ این کار برگشت ندارد و به درخواست‌کننده خبر داده می‌شود.
 approval-reject-yes = بله، رد شود
+group-share-invite = 📤 فرستادن لینک دعوت
+group-share-text = به گروه «{$group}» در خدمت‌یار بپیوندید:
+group-chat-hello = سلام 🌱 من خدمت‌یارم. ثبت گزارش و آمار در گفت‌وگوی خصوصی با من است؛ برای شروع دکمهٔ زیر را بزنید.

@@ -1,0 +1,150 @@
+"""What a newcomer, a leader and an admin meet in their first hour (issue 14): Persian text that
+reads right, forgiving answers, invites that work, and each role greeted for what it can do."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot import jalali
+from bot.i18n import LOCALE_DIR, keys, label, t
+from db.models import Role
+from tests.conftest import TODAY, Harness
+from tests.test_report import leader_with_campaign, to_quantity
+
+
+def _messages() -> dict[str, str]:
+    """Every locale message as written (continuation lines joined)."""
+    found: dict[str, str] = {}
+    for path in sorted(LOCALE_DIR.glob("*.ftl")):
+        current = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line[:1].isalpha() and "=" in line:
+                current = line.split("=", 1)[0].strip()
+                found[current] = line.split("=", 1)[1]
+            elif current and line.startswith(" "):
+                found[current] += "\n" + line
+    return found
+
+
+CODE_OR_LINK = re.compile(r"<code>.*?</code>|https?://\S+|/[a-z_]+|@\w+|\{[^}]*\}|--\w+")
+
+
+TERMINAL = ("cli-", "config-", "export-")  # read in a terminal, where Latin digits are right
+
+
+@pytest.mark.parametrize("key", sorted(k for k in keys() if not k.startswith(TERMINAL)))
+def test_every_persian_string_is_clean(key: str) -> None:
+    """Persian letters (ی ک, not Arabic ي ك), Persian digits, no stray spacing or Latin «?»."""
+    lines = CODE_OR_LINK.sub("◌", _messages()[key]).split("\n")
+    text = "\n".join(line.lstrip() for line in lines)
+    assert not re.search("[يك]", text), f"{key}: Arabic ي or ك"
+    assert not re.search("[0-9]", text), f"{key}: Latin digits where a person reads"
+    assert "  " not in text.replace("\n    ", "\n"), f"{key}: double space"
+    assert not re.search(r" [،؛.؟!:]", text), f"{key}: a space before punctuation"
+    assert not re.search(r"[\u0600-\u06ff]\s*\?", text), f"{key}: Latin «?» after Persian"
+    assert all(line == line.rstrip() for line in text.split("\n")), f"{key}: trailing space"
+
+
+async def test_groups_are_listed_in_persian_order(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    reza = await harness.sim.user("رضا")
+    await reza.send("/start")
+    for name in ("گروه مهندسان", "گروه پزشکی", "گروه ژاله"):
+        await harness.group(reza, name)
+    await admin.send("/admin")
+    await admin.press(label("admin-groups"))
+    names = [b.split(" — ")[0] for row in admin.last.buttons for b in row if "—" in b]
+    assert names == ["گروه پزشکی", "گروه ژاله", "گروه مهندسان"]
+
+
+async def test_predictable_answers_are_forgiven(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("۱۲۰ بسته")  # the unit after the number
+    assert "بهره‌مند شدند" in reza.last.text
+    await reza.send("۴۵ نفر")
+    await reza.press(label("button-skip"))
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(label("button-skip"))
+    await reza.send("دیروز")  # a word where a date is asked
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None
+    assert stored.data["service_date"] == (TODAY - timedelta(days=1)).isoformat()
+    assert (stored.data["quantity"], stored.data["beneficiaries"]) == (120, 45)
+    await reza.press(label("button-back"))
+    day = TODAY - timedelta(days=3)
+    _, month, number = jalali.to_jalali(day)
+    await reza.send(f"{number} {jalali.month_name(month)}")  # «۲۴ آبان»
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["service_date"] == day.isoformat()
+    await reza.send("ا" * 599)  # 99 characters too long
+    assert label("report-description-trim", max=500) in str(reza.last.buttons)
+    await reza.press(label("report-description-trim", max=500))
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["description"] == "ا" * 500
+
+
+async def test_a_back_dated_receipt_says_which_week_it_counted_in(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(label("button-skip"))
+    day = TODAY - timedelta(days=9)
+    await reza.send(jalali.format_numeric(day))
+    await reza.press(label("button-skip"))
+    await reza.press(label("report-no-photos"))
+    await reza.press(label("report-save"))
+    start, end = jalali.week_of(day)
+    assert t(
+        "report-other-week-totals", week=jalali.format_range(start, end), reports=1, quantity=10
+    ) in (reza.last.html or "")
+
+
+async def test_a_leader_shares_the_invite_in_one_tap(harness: Harness) -> None:
+    reza = await harness.sim.user("رضا")
+    await reza.send("/start")
+    group = await harness.group(reza)
+    invite = await harness.store.groups.new_invite(group, reza.id)
+    await reza.press(label("menu-group"))
+    share = next(b for row in reza.last.keyboard for b in row if b.url and "share" in b.url)
+    assert share.text == label("group-share-invite")
+    assert share.url is not None
+    link = parse_qs(urlparse(share.url).query)["url"][0]
+    assert link.endswith(f"?start=j-{invite.code}")
+
+
+async def test_each_role_is_greeted_for_what_it_can_do(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    await admin.send("/start")
+    assert admin.last.text == t("start-welcome-admin", name=admin.first_name)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    await zahra.send("/start")
+    assert zahra.last.text == t("start-welcome-coordinator", name="زهرا")
+    assert await harness.store.roles.of(zahra.id)
+    assert Role.COORDINATOR
+
+
+async def test_a_wrong_code_keeps_the_question_and_a_pasted_link_then_works(
+    harness: Harness,
+) -> None:
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    await reza.send("/start")
+    group = await harness.group(reza)
+    invite = await harness.store.groups.new_invite(group, reza.id)
+    await maryam.send("/join")
+    assert label("button-cancel") in str(maryam.last.buttons)  # the code prompt can be left
+    await maryam.send("abcdefabcdef")  # the right shape, but no such invite
+    assert label("join-unknown-code") in maryam.last.text
+    await maryam.send(f"https://t.me/bot?start=j-{invite.code}")
+    await maryam.press(label("join-yes"))
+    assert [m.group_id for m in await harness.store.groups.memberships(maryam.id)] == [group]
