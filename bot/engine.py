@@ -353,7 +353,9 @@ class Engine:
             return
         if draft.panel is not None and message.message_id < draft.panel:
             return  # sent before this question appeared: it answered an earlier one
-        if step.other is not None and (message.forward_origin or message.contact):
+        if step.other is not None and (
+            message.forward_origin or message.contact or message.document
+        ):
             result = await step.other(turn, message)
         elif message.text is not None and step.text is not None:
             result = await step.text(turn, message.text)

@@ -12,6 +12,8 @@ import pytest
 from bot import jalali
 from bot.i18n import LOCALE_DIR, keys, label, t
 from db.models import Role
+from simulator.media import make_png
+from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness
 from tests.test_report import leader_with_campaign, to_quantity
 
@@ -148,3 +150,28 @@ async def test_a_wrong_code_keeps_the_question_and_a_pasted_link_then_works(
     await maryam.send(f"https://t.me/bot?start=j-{invite.code}")
     await maryam.press(label("join-yes"))
     assert [m.group_id for m in await harness.store.groups.memberships(maryam.id)] == [group]
+
+
+async def test_a_picture_sent_as_a_file_becomes_a_photo(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_review_photos(reza)
+    picture = make_png(64, 48, (200, 120, 40))
+    await reza.send_document("picture.png", picture, mime_type="image/png")
+    assert reza.messages[-2].caption == label("report-photo-from-file")
+    assert t("report-photos-received", count=1) in reza.last.text
+    await reza.send_document("notes.txt", b"text")  # not a picture: the same question again
+    assert reza.last.text.startswith(label("report-photo-expected"))
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and len(stored.data["photos"]) == 1
+
+
+async def to_review_photos(reza: SimUser) -> None:
+    """A short report up to the photos question."""
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(label("button-skip"))
+    await reza.press(label("report-date-yesterday"))
+    await reza.press(label("button-skip"))

@@ -117,6 +117,7 @@ FLOW = Flow(
         "photos": Step(
             s.ask_photos,
             photo=s.photo_sent,
+            other=s.picture_file_sent,
             press={"pdone": s.photos_done, "nophoto": s.no_photos, "pclear": s.photos_cleared},
             back="description",
             expects="report-photo-expected",

@@ -517,6 +517,26 @@ async def photo_sent(turn: Report, message: Message) -> Result:
     return Hold()
 
 
+PHOTO_FILE_MAX = 10 * 1024 * 1024  # a picture sent as a file is turned into a photo up to this
+
+
+async def picture_file_sent(turn: Report, message: Message) -> Result:
+    """A picture sent as a file: turned into a photo (shown to them) instead of refused."""
+    document = message.document
+    is_image = document is not None and (document.mime_type or "").startswith("image/")
+    if document is None or not is_image or (document.file_size or 0) > PHOTO_FILE_MAX:
+        return turn.again(label("report-photo-expected"))
+    if len(turn.draft.photos) >= turn.context.config.report.photos_max:
+        return turn.again()
+    picture = await (await turn.context.bot.get_file(document.file_id)).download_as_bytearray()
+    sent = await turn.context.bot.send_photo(
+        turn.chat_id, bytes(picture), caption=label("report-photo-from-file")
+    )
+    largest = sent.photo[-1]
+    turn.draft.photos.append([largest.file_id, largest.file_unique_id])
+    return turn.again()
+
+
 ALBUM_SETTLE_SECONDS = 1.0
 
 

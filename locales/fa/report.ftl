@@ -97,3 +97,4 @@ report-date-hint = تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید یا
 report-edit-cancelled = ویرایش لغو شد؛ گزارش قبلی بدون تغییر ماند.
 report-other-week-totals = این گزارش در هفتهٔ {$week} شمرده شد؛ گروه شما آن هفته: {$reports} گزارش، {$quantity} خدمت
 report-description-trim = ✂️ نگه داشتن {$max} حرف اول
+report-photo-from-file = 📷 تصویری که به شکل فایل فرستادید، به شکل عکس به گزارش اضافه شد.
