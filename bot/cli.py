@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -91,6 +92,18 @@ async def _backup(config: Config, target: str) -> None:
     print(label("cli-backed-up", path=target))
 
 
+def _backup_or_say_why(config: Config, target: str) -> None:
+    """Runs a backup; a folder, a missing folder or a full disk is said in one line."""
+    path = Path(target)
+    if path.is_dir():
+        raise ConfigError(label("cli-backup-is-folder", path=target))
+    try:
+        asyncio.run(_backup(config, target))
+    except (OSError, sqlite3.Error) as exc:  # no such folder, no permission, a full disk
+        path.unlink(missing_ok=True)
+        raise ConfigError(label("cli-backup-failed", path=target, why=str(exc))) from exc
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the khedmatyar command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if not Path(config.database.path).exists():
                 raise ConfigError(label("cli-no-database", path=config.database.path))
-            asyncio.run(_backup(config, args.path))
+            _backup_or_say_why(config, args.path)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

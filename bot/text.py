@@ -123,7 +123,10 @@ def normalize(text: str) -> str:
     pieces.append(_normalize_words(text[start:]))
     text = _SPACE_RUN.sub(" ", "".join(pieces))
     text = _SPACE_AT_LINE_EDGE.sub("\n", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    # Text made only of joiners, tatweel or marks shows as nothing: it is no text at all.
+    visible = any(unicodedata.category(ch)[0] in "LNPS" and ch != "ـ" for ch in text)
+    return text if visible else ""
 
 
 # --- search keys and sorting -------------------------------------------------------------------

@@ -196,6 +196,5 @@ class Database:
 
     async def backup(self, target: str | Path) -> None:
         """Copies the live database to target with SQLite's online backup API."""
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
         async with self._locked() as conn, aiosqlite.connect(str(target)) as dest:
             await conn.backup(dest)

@@ -151,3 +151,20 @@ def test_cli_migrate_and_backup(tmp_path: Path) -> None:
     )
     with contextlib.closing(sqlite3.connect(tmp_path / "copy.db")) as copy:
         assert copy.execute("SELECT COUNT(*) FROM provinces").fetchone() == (31,)
+
+
+def test_cli_backup_onto_a_folder_or_a_missing_folder_says_why(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[database]\npath = "{tmp_path / "live.db"}"\n', encoding="utf-8")
+    base = [sys.executable, "-m", "bot", "--config", str(config)]
+    subprocess.run([*base, "db", "migrate"], capture_output=True, timeout=60, check=True)
+    for target in (tmp_path, tmp_path / "no" / "such" / "folder" / "copy.db"):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "db", "backup", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and "پشتیبان" in done.stderr + done.stdout

@@ -175,3 +175,16 @@ async def to_review_photos(reza: SimUser) -> None:
     await reza.press(label("button-skip"))
     await reza.press(label("report-date-yesterday"))
     await reza.press(label("button-skip"))
+
+
+async def test_invisible_text_is_no_answer(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.send("\u200d\u200c")  # only joiners: nothing a person could read
+    assert reza.last.text.startswith(label("report-text-empty"))
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["place"] == "" and stored.data["step"] == "village"

@@ -376,3 +376,9 @@ def test_truncate_never_exceeds_the_limit(text: str, limit: int) -> None:
         assert short == text
     else:
         assert short.endswith("…")
+
+
+def test_invisible_only_text_is_empty() -> None:
+    for text in ("\u200d", "\u200c\u200d ", "ـــ", "\u200d\u064b"):
+        assert normalize(text) == "", repr(text)
+    assert normalize("👍") == "👍"

@@ -19,3 +19,5 @@ cli-demo-ready =
        گفت‌وگوی وب: {$url}
        سرور Bot API شبیه‌سازی‌شده: {$api}
     برای پایان Ctrl+C را بزنید.
+cli-backup-is-folder = {$path} یک پوشه است؛ نام فایل پشتیبان را بدهید، مثلاً {$path}/khedmatyar.db
+cli-backup-failed = پشتیبان در {$path} نوشته نشد: {$why}. آیا پوشه‌اش هست و اجازهٔ نوشتن دارید؟
