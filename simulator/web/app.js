@@ -175,15 +175,17 @@
     let url;
     try { url = new URL(href); } catch (error) { return null; }
     const host = url.hostname.toLowerCase();
-    const name = url.pathname.replace(/^\//, "").replace(/\/$/, "");
-    const ours = ["t.me", "telegram.me", "www.t.me"].includes(host) && name.toLowerCase() === username.toLowerCase();
+    let name = url.pathname.replace(/^\//, "").replace(/\/$/, "");
+    if (url.protocol === "tg:") name = host === "resolve" ? url.searchParams.get("domain") || "" : "";
+    else if (!["t.me", "telegram.me", "www.t.me"].includes(host)) name = "";
+    const ours = name.toLowerCase() === username.toLowerCase();
     const payload = url.searchParams.get("start");
     return ours && payload !== null && /^[A-Za-z0-9_-]{1,64}$/.test(payload) ? payload : null;
   }
 
   function linkNode(href, node) {
     const link = node || el("a", { target: "_blank", rel: "noopener noreferrer", text: href });
-    if (/^https?:/i.test(href)) link.setAttribute("href", href);
+    if (/^(https?|tg):/i.test(href)) link.setAttribute("href", href);
     link.addEventListener("click", (event) => {
       const payload = startPayload(href);
       if (payload === null) return;

@@ -198,8 +198,35 @@ async def test_links_and_commands_are_clickable(sim_server: SimulatorServer, bot
         await expect(page.locator(".row.out .bubble", has_text="/help")).to_be_visible()
         await bubble.locator("a", has_text="start=j-AB12cd").click()
         await expect(page.locator(".row.out .bubble", has_text="/start j-AB12cd")).to_be_visible()
+        deep = f"tg://resolve?domain={sim_server.world.bot.username}&amp;start=j-Zz9"
+        await bot.ok(
+            "sendMessage",
+            {"chat_id": user.id, "text": f'<a href="{deep}">پیوستن</a>', "parse_mode": "HTML"},
+        )
+        await page.locator(".row.in .bubble a", has_text="پیوستن").click()
+        await expect(page.locator(".row.out .bubble", has_text="/start j-Zz9")).to_be_visible()
     sent = [m.text for m in sim_server.world.private_chat(user).messages.values() if not m.from_bot]
-    assert sent[-2:] == ["/help", "/start j-AB12cd"]
+    assert sent[-3:] == ["/help", "/start j-AB12cd", "/start j-Zz9"]
+
+
+async def test_three_long_buttons_to_a_row_fit_a_phone(
+    sim_server: SimulatorServer, bot: RawBot
+) -> None:
+    """Three province names to a row wrap inside their buttons on a 390 px screen, none cut off."""
+    from playwright.async_api import expect
+
+    user = started_user(sim_server, "رضا")
+    names = ["کهگیلویه و بویراحمد", "چهارمحال و بختیاری", "سیستان و بلوچستان"]
+    row = [{"text": name, "callback_data": f"p:{n}"} for n, name in enumerate(names)]
+    markup = {"inline_keyboard": [row]}
+    await bot.ok("sendMessage", {"chat_id": user.id, "text": "استان:", "reply_markup": markup})
+    async with chat_page(sim_server, 390, 844) as page:
+        await expect(page.get_by_role("button", name=names[0])).to_be_visible()
+        cut = await page.evaluate(
+            "[...document.querySelectorAll('.inline-kb .kb-btn')]"
+            ".filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent)"
+        )
+        assert cut == []
 
 
 async def test_edited_only_when_the_text_changed(sim_server: SimulatorServer, bot: RawBot) -> None:
