@@ -2,7 +2,15 @@
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: the runtime install (`make run`) and the one with the development tools (`make test`).
+# Only the dev rule touches DEV_STAMP, so `make test` never takes a runtime-only venv for ready.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+# The versions the tests last passed with (`make lock` updates it); every install is held to it.
+CONSTRAINTS := constraints.txt
+LOCKVENV := $(VENV)-lock
+PORT ?=
+FRESH ?=
 CHROMIUM ?= /usr/bin/chromium
 
 # A Python 3.13 or 3.12: first on PATH, then among the versions pyenv has installed.
@@ -18,22 +26,47 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test venv lint format typecheck unit chromium bench clean
+.PHONY: run test venv lint format typecheck unit chromium bench clean lock
 
-run: $(STAMP)
-	$(BIN)/khedmatyar
+# The demo (or the bot, with a token in config.toml) on runtime packages only.
+# `make run PORT=8090` picks the web chat's port; `make run FRESH=1` seeds the demo data anew.
+run: $(RUN_STAMP)
+	$(BIN)/khedmatyar run $(if $(PORT),--port $(PORT)) $(if $(FRESH),--fresh)
 
-$(STAMP): pyproject.toml
-	@py=$$(bash -c "$$FIND_PYTHON") || { \
-	  echo "خطا: پایتون ۳٫۱۲ یا ۳٫۱۳ پیدا نشد. Python 3.12 or 3.13 is required (hazm 0.12 needs >= 3.12, < 3.14);" >&2; \
-	  echo "install one (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; }; \
-	echo "using $$py ($$($$py --version))"; \
-	[ -x $(BIN)/python ] || $$py -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# Creates the venv with a 3.12/3.13 interpreter when it is missing (used by both installs).
+define MAKE_VENV
+@py=$$(bash -c "$$FIND_PYTHON") || { \
+  echo "خطا: پایتون ۳٫۱۲ یا ۳٫۱۳ پیدا نشد. Python 3.12 or 3.13 is required (hazm 0.12 needs >= 3.12, < 3.14);" >&2; \
+  echo "install one (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; }; \
+echo "using $$py ($$($$py --version))"; \
+[ -x $(BIN)/python ] || $$py -m venv $(VENV)
+$(BIN)/python -m pip install --quiet --upgrade pip
+endef
 
-venv: $(STAMP)
+$(RUN_STAMP): pyproject.toml $(CONSTRAINTS)
+	$(MAKE_VENV)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e .
+	@touch $(RUN_STAMP)
+
+# The dev install includes the runtime one, so it stamps both.
+$(DEV_STAMP): pyproject.toml $(CONSTRAINTS)
+	$(MAKE_VENV)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
+	@touch $(RUN_STAMP) $(DEV_STAMP)
+
+venv: $(DEV_STAMP)
+
+# Re-resolves the newest versions pyproject.toml allows in a scratch venv and records them in
+# constraints.txt; run `make test` afterwards and commit the file when it passes.
+lock:
+	@py=$$(bash -c "$$FIND_PYTHON") || { echo "Python 3.12 or 3.13 is required" >&2; exit 1; }; \
+	rm -rf $(LOCKVENV) && $$py -m venv $(LOCKVENV)
+	$(LOCKVENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCKVENV)/bin/python -m pip install --quiet -e '.[dev]'
+	@{ echo "# The versions \`make test\` passed with; \`make lock\` rewrites this file (pip freeze)."; \
+	  $(LOCKVENV)/bin/python -m pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	rm -rf $(LOCKVENV)
+	@echo "constraints.txt updated: run make test, then commit it"
 
 # Browser tests drive Debian's chromium; install it when missing (needs root or sudo).
 chromium:
@@ -43,24 +76,24 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) chromium
+unit: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCKVENV) .demo .pytest_cache .mypy_cache .ruff_cache

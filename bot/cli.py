@@ -35,10 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khedmatyar", description=label("cli-description"))
     parser.add_argument("--config", help=label("cli-config-help"))
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help=label("cli-run-help"))
+    run = commands.add_parser("run", help=label("cli-run-help"))
     demo = commands.add_parser("demo", help=label("cli-demo-help"))
-    demo.add_argument("--port", type=int, default=8080, help=label("cli-port-help"))
-    demo.add_argument("--data", default=".demo", help=label("cli-data-help"))
+    # `run` without a token starts the demo, so it takes the demo's options too (`make run PORT=`).
+    for sub in (run, demo):
+        sub.add_argument("--port", type=int, default=8080, help=label("cli-port-help"))
+        sub.add_argument("--data", default=".demo", help=label("cli-data-help"))
+        sub.add_argument("--fresh", action="store_true", help=label("cli-fresh-help"))
     db = commands.add_parser("db", help=label("cli-db-help"))
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("migrate", help=label("cli-migrate-help"))
@@ -118,7 +121,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(label("cli-no-token"))
             port = getattr(args, "port", 8080)
             try:
-                asyncio.run(run_demo(config, port=port, data=getattr(args, "data", ".demo")))
+                asyncio.run(
+                    run_demo(
+                        config,
+                        port=port,
+                        data=getattr(args, "data", ".demo"),
+                        fresh=getattr(args, "fresh", False),
+                    )
+                )
             except OSError as exc:  # the port is taken, most likely
                 raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":

@@ -2,8 +2,9 @@
 
 Everything runs in one process with no Telegram account and no internet: the simulator plays
 Telegram, the bot polls it, and the web chat lets a person be any of the demo's people. The demo
-database is created afresh on every start from locales/fa/demo.toml (people, groups, a national
-campaign) plus eight weeks of generated reports, so the numbers look like a real campaign.
+database is created and seeded when it is missing (or when asked: `--fresh`) from
+locales/fa/demo.toml (people, groups, a national campaign) plus eight weeks of generated reports,
+so the numbers look like a real campaign; otherwise the last run's database is kept.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import signal
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from bot import jalali
@@ -38,6 +40,16 @@ DEMO_FILE = LOCALE_DIR / "demo.toml"
 DEMO_BOT_ID = 7000000001
 WEEKS = 8
 EXTRA_LEADER_BASE = 9_000_000  # ids of generated leaders who are not web-chat people
+# What the web chat's person picker says beside each name («رضا — سرگروه»), by demo role.
+ROLE_TITLES = MappingProxyType(
+    {
+        "admin": "demo-role-admin",
+        "leader": "demo-role-leader",
+        "member": "demo-role-member",
+        "coordinator": "demo-role-coordinator",
+        "newcomer": "demo-role-newcomer",
+    }
+)
 
 
 def demo_data() -> dict[str, Any]:
@@ -131,22 +143,49 @@ class Demo:
         await self.server.close()
 
 
-async def start_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> Demo:
-    """Starts the simulator on 127.0.0.1:port, seeds a fresh demo database and starts the bot."""
-    server = SimulatorServer(port=port, token=f"{DEMO_BOT_ID}:{secrets.token_urlsafe(27)}")
-    await server.open()
-    people = {
-        p["role"]: server.world.create_user(p["name"], username=p["username"], started=True).id
-        for p in demo_data()["person"]
-    }
-    db_path = Path(data) / "demo.db"
+def _remove_database(db_path: Path) -> None:
+    """Deletes a database file with its journal and WAL files."""
     for leftover in db_path.parent.glob(db_path.name + "*"):
         leftover.unlink()
+
+
+async def _prepare_database(db_path: Path, people: dict[str, int], *, fresh: bool) -> None:
+    """Keeps the last run's demo database, or creates and seeds one when missing or asked."""
+    if not fresh and await asyncio.to_thread(db_path.exists):
+        store = Store(Database(db_path))
+        await store.open()
+        try:
+            # The simulator numbers its people the same way every run; a database seeded for
+            # other ids (an older demo file) would greet nobody, so it is seeded again.
+            kept = await store.volunteers.get(people["leader"]) is not None
+        finally:
+            await store.close()
+        if kept:
+            log.info("demo data kept from the last run: %s (--fresh starts over)", db_path)
+            return
+    await asyncio.to_thread(_remove_database, db_path)
     store = Store(Database(db_path))
     await store.open()
-    reports = await seed_demo(store, people, jalali.today())
-    await store.close()
+    try:
+        reports = await seed_demo(store, people, jalali.today())
+    finally:
+        await store.close()
     log.info("demo data: %d people, %d reports", len(people), reports)
+
+
+async def start_demo(
+    config: Config, *, port: int = 8080, data: str = ".demo", fresh: bool = False
+) -> Demo:
+    """Starts the simulator on 127.0.0.1:port, prepares the demo database and starts the bot."""
+    server = SimulatorServer(port=port, token=f"{DEMO_BOT_ID}:{secrets.token_urlsafe(27)}")
+    await server.open()
+    people: dict[str, int] = {}
+    for person in demo_data()["person"]:
+        user = server.world.create_user(person["name"], username=person["username"], started=True)
+        people[person["role"]] = user.id
+        server.user_titles[user.id] = label(ROLE_TITLES[person["role"]])
+    db_path = Path(data) / "demo.db"
+    await _prepare_database(db_path, people, fresh=fresh)
     demo_config = dataclasses.replace(
         config,
         telegram=dataclasses.replace(
@@ -160,9 +199,11 @@ async def start_demo(config: Config, *, port: int = 8080, data: str = ".demo") -
     return Demo(server, app, people)
 
 
-async def run_demo(config: Config, *, port: int = 8080, data: str = ".demo") -> None:
+async def run_demo(
+    config: Config, *, port: int = 8080, data: str = ".demo", fresh: bool = False
+) -> None:
     """Runs the demo until Ctrl+C."""
-    demo = await start_demo(config, port=port, data=data)
+    demo = await start_demo(config, port=port, data=data, fresh=fresh)
     server = demo.server
     print(label("cli-demo-ready", url=server.web_url, api=server.base_url), flush=True)
     done = asyncio.Event()

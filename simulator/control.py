@@ -30,8 +30,10 @@ _WEB_TYPES = MappingProxyType(
         ".css": "text/css",
         ".svg": "image/svg+xml",
         ".png": "image/png",
+        ".woff2": "font/woff2",
     }
 )
+_BINARY = frozenset({".png", ".woff2"})
 
 
 def _ok(payload: Any, status: int = 200) -> web.Response:
@@ -137,8 +139,11 @@ def chat_view(world: World, chat: Chat, *, messages: bool) -> dict[str, Any]:
     return view
 
 
-def user_view(world: World, user: User) -> dict[str, Any]:
-    """Describes a user with the answer to their latest callback query."""
+def user_view(world: World, user: User, title: str | None = None) -> dict[str, Any]:
+    """Describes a user with the answer to their latest callback query.
+
+    title is what the web chat's person picker shows beside the name (a demo role, say).
+    """
     answers = [c for c in world.callbacks.values() if c.user_id == user.id and c.answered]
     latest = max(answers, key=lambda c: c.answer["time"] if c.answer else 0, default=None)
     return {
@@ -151,6 +156,7 @@ def user_view(world: World, user: User) -> dict[str, Any]:
         "started": user.started,
         "last_answer": latest.answer if latest else None,
         "last_answer_query": latest.id if latest else None,
+        "title": title,
     }
 
 
@@ -175,6 +181,10 @@ class Control:
         if not isinstance(body, dict):
             raise SimError("the body must be a JSON object")
         return body
+
+    def _user_view(self, user: User) -> dict[str, Any]:
+        """Describes a user with the title the server keeps for them."""
+        return user_view(self.world, user, self.server.user_titles.get(user.id))
 
     def _user(self, request: web.Request) -> User:
         """The user named in the path."""
@@ -280,7 +290,7 @@ class Control:
 
     async def list_users(self, request: web.Request) -> web.Response:
         """Every user."""
-        return _ok([user_view(self.world, u) for u in self.world.users.values()])
+        return _ok([self._user_view(u) for u in self.world.users.values()])
 
     async def create_user(self, request: web.Request) -> web.Response:
         """Creates a user."""
@@ -294,18 +304,18 @@ class Control:
             language_code=body.get("language_code", "fa"),
             started=bool(body.get("started", False)),
         )
-        return _ok(user_view(self.world, user))
+        return _ok(self._user_view(user))
 
     async def get_user(self, request: web.Request) -> web.Response:
         """One user."""
-        return _ok(user_view(self.world, self._user(request)))
+        return _ok(self._user_view(self._user(request)))
 
     async def rename_user(self, request: web.Request) -> web.Response:
         """Changes a user's names."""
         body = await self._body(request)
         user = self._user(request)
         self.world.rename(user, body.get("first_name"), body.get("last_name"), body.get("username"))
-        return _ok(user_view(self.world, user))
+        return _ok(self._user_view(user))
 
     async def block(self, request: web.Request) -> web.Response:
         """The user blocks the bot."""
@@ -667,27 +677,33 @@ class Control:
     # -- web chat ----------------------------------------------------------------------------
 
     async def web_file(self, request: web.Request) -> web.StreamResponse:
-        """Serves the web chat's static files."""
+        """Serves the web chat's static files (fonts under fonts/, cached: they never change)."""
         name = request.match_info.get("name") or "index.html"
+        if request.match_info.get("folder"):
+            name = f"{request.match_info['folder']}/{name}"
         if name not in self.web_files:
             return web.Response(status=404)
         suffix = name[name.rindex(".") :]
+        cache = "max-age=86400" if suffix == ".woff2" else "no-store"
         return web.Response(
             body=self.web_files[name],
             content_type=_WEB_TYPES[suffix],
-            charset="utf-8" if suffix != ".png" else None,
-            headers={"Cache-Control": "no-store"},
+            charset=None if suffix in _BINARY else "utf-8",
+            headers={"Cache-Control": cache},
         )
 
 
 def load_web_files() -> dict[str, bytes]:
-    """Reads the web chat's static files once, when the server is set up."""
+    """Reads the web chat's static files (and its fonts/ folder) once, when the server is set up."""
     folder = resources.files("simulator").joinpath("web")
     files: dict[str, bytes] = {}
-    for entry in folder.iterdir():
-        suffix = entry.name[entry.name.rfind(".") :]
-        if entry.is_file() and suffix in _WEB_TYPES:
-            files[entry.name] = entry.read_bytes()
+    for prefix, place in (("", folder), ("fonts/", folder.joinpath("fonts"))):
+        if not place.is_dir():
+            continue
+        for entry in place.iterdir():
+            suffix = entry.name[entry.name.rfind(".") :]
+            if entry.is_file() and suffix in _WEB_TYPES:
+                files[prefix + entry.name] = entry.read_bytes()
     return files
 
 
@@ -753,6 +769,7 @@ def add_control_routes(
         ("GET", "/_sim/files/{file_id}", c.file),
         ("GET", "/", c.web_file),
         ("GET", "/web/{name}", c.web_file),
+        ("GET", "/web/{folder:fonts}/{name}", c.web_file),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

@@ -83,6 +83,8 @@ class SimulatorServer:
         )
         self.faults = FaultInjector(seed)
         self.strict_params = strict_params
+        # What the web chat's person picker shows beside a name (the demo's roles); by user id.
+        self.user_titles: dict[int, str] = {}
         self.closing = asyncio.Event()
         self._api: BotApi | None = None
         self.inflight = 0

@@ -6,10 +6,12 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.config import parse_config
 from bot.demo import Demo, start_demo
+from bot.i18n import label
 from simulator.testing import CHROMIUM, CHROMIUM_ARGS
 
 # Outside CI a developer without chromium skips these; in CI (`make test` installs it) they run.
@@ -51,4 +53,43 @@ async def test_start_and_report_button_in_the_web_chat(demo: Demo, tmp_path: Pat
         finally:
             await browser.close()
     assert (tmp_path / "demo-report.png").stat().st_size > 10_000
+    assert demo.server.violations == []
+
+
+async def test_personas_say_their_role_and_an_invite_link_opens_the_join_flow(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """«علی — تازه‌وارد» in the picker; tapping the bot's invite link sends /start j-CODE as him."""
+    from playwright.async_api import async_playwright, expect
+
+    async with aiosqlite.connect(tmp_path / "demo" / "demo.db") as db:
+        cursor = await db.execute("SELECT code FROM invites ORDER BY id LIMIT 1")
+        row = await cursor.fetchone()
+    assert row is not None
+    code = str(row[0])
+    ali = demo.people["newcomer"]
+    link = f"https://t.me/{demo.server.world.bot.username}?start=j-{code}"
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="fa-IR")
+            await page.goto(demo.server.web_url)
+            await page.wait_for_selector("body[data-ready='1']")
+            options = await page.get_by_test_id("user-select").locator("option").all_inner_texts()
+            assert options == [
+                "مدیر — مدیر",
+                "رضا — سرگروه",
+                "مریم — عضو",
+                "زهرا — هماهنگ‌کننده",
+                "علی — تازه‌وارد",
+            ]
+            await page.locator("#back").click()
+            await page.get_by_test_id("user-select").select_option(str(ali))
+            await demo.app.bot.send_message(ali, f"لینک دعوت: {link}")
+            await page.locator(".bubble a", has_text=f"j-{code}").click()
+            outgoing = page.locator(".row.out .bubble", has_text=f"/start j-{code}")
+            await expect(outgoing).to_be_visible()
+            await expect(page.get_by_role("button", name=label("join-yes"))).to_be_visible()
+        finally:
+            await browser.close()
     assert demo.server.violations == []

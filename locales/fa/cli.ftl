@@ -11,7 +11,7 @@ cli-migrate-help = اعمال مهاجرت‌های پایگاه‌داده و �
 cli-backup-help = پشتیبان‌گیری امن از پایگاه‌داده، حتی وقتی بات در حال اجراست
 cli-migrated = پایگاه‌دادهٔ {$path} به‌روز است.
 cli-backed-up = نسخهٔ پشتیبان در {$path} ذخیره شد.
-cli-port-busy = درگاه {$port} روی 127.0.0.1 در دسترس نیست ({$why})؛ درگاه دیگری بدهید، مثلاً: khedmatyar demo --port 8090
+cli-port-busy = درگاه {$port} روی 127.0.0.1 در دسترس نیست ({$why})؛ درگاه دیگری بدهید، مثلاً: make run PORT=8090
 cli-no-database = پایگاه‌داده‌ای در {$path} نیست.
 cli-no-token = توکن تلگرام تنظیم نشده است؛ نسخهٔ نمایشی آفلاین اجرا می‌شود. (No token configured: starting the offline demo.)
 cli-demo-ready =

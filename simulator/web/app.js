@@ -31,7 +31,15 @@
     seenAnswer: {},
     pendingButton: null,
     lastRendered: "",
+    // Whether the newest message should stay in view: true until the person scrolls up.
+    pinned: true,
+    userScrolledAt: 0,
+    scrollNext: false,
   };
+  // Links and commands Telegram would recognise in plain text (it sends them as entities;
+  // the simulator does not, so the page finds them the way a Telegram app does).
+  const AUTO_LINK = /https?:\/\/[^\s<>"«»]+|(?<![\p{L}\p{N}_/])\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\p{L}\p{N}_/])/gu;
+  const TRAILING = /[.,;:!?)\]،؛…]+$/u;
 
   // -- small helpers ----------------------------------------------------------------------------
 
@@ -132,12 +140,8 @@
           onclick: (e) => e.currentTarget.classList.remove("collapsed"),
         });
       case "text_link":
-      case "url": {
-        const link = el("a", { target: "_blank", rel: "noopener noreferrer" });
-        const href = entity.url || "";
-        if (/^(https?|tg):/i.test(href)) link.setAttribute("href", href);
-        return link;
-      }
+      case "url":
+        return el("a", { target: "_blank", rel: "noopener noreferrer" });
       case "bot_command":
         return el("span", { class: "command" });
       case "mention":
@@ -151,24 +155,72 @@
     }
   }
 
+  function plainText(parent, text, linkify) {
+    if (!linkify) { parent.append(document.createTextNode(text)); return; }
+    let position = 0;
+    for (const match of text.matchAll(AUTO_LINK)) {
+      let found = match[0];
+      if (!found.startsWith("/")) found = found.replace(TRAILING, "");
+      parent.append(document.createTextNode(text.slice(position, match.index)));
+      parent.append(found.startsWith("/") ? commandNode(found) : linkNode(found));
+      position = match.index + found.length;
+    }
+    parent.append(document.createTextNode(text.slice(position)));
+  }
+
+  // An invite of this bot (https://t.me/<bot>?start=PAYLOAD) gives its payload, else null.
+  function startPayload(href) {
+    const username = state.info && state.info.bot.username;
+    if (!username) return null;
+    let url;
+    try { url = new URL(href); } catch (error) { return null; }
+    const host = url.hostname.toLowerCase();
+    let name = url.pathname.replace(/^\//, "").replace(/\/$/, "");
+    if (url.protocol === "tg:") name = host === "resolve" ? url.searchParams.get("domain") || "" : "";
+    else if (!["t.me", "telegram.me", "www.t.me"].includes(host)) name = "";
+    const ours = name.toLowerCase() === username.toLowerCase();
+    const payload = url.searchParams.get("start");
+    return ours && payload !== null && /^[A-Za-z0-9_-]{1,64}$/.test(payload) ? payload : null;
+  }
+
+  function linkNode(href, node) {
+    const link = node || el("a", { target: "_blank", rel: "noopener noreferrer", text: href });
+    if (/^(https?|tg):/i.test(href)) link.setAttribute("href", href);
+    link.addEventListener("click", (event) => {
+      const payload = startPayload(href);
+      if (payload === null) return;
+      // In the demo an invite opens the join flow: the person sends /start PAYLOAD to the bot.
+      event.preventDefault();
+      guarded(() => openStart(payload));
+    });
+    return link;
+  }
+
+  function commandNode(command, node) {
+    const span = node || el("span", { class: "command", text: command });
+    span.setAttribute("role", "link");
+    span.dataset.command = command;
+    span.addEventListener("click", () => guarded(() => sendText(command.replace(/@\w+$/, ""))));
+    return span;
+  }
+
   function renderEntities(parent, text, entities, start, end) {
     const sorted = entities
       .filter((e) => e.offset >= start && e.offset + e.length <= end)
       .sort((a, b) => a.offset - b.offset || b.length - a.length);
+    const linkify = !["A", "CODE", "PRE"].includes(parent.tagName) && !parent.classList.contains("command");
     let position = start;
     let index = 0;
     while (index < sorted.length) {
       const entity = sorted[index];
       if (entity.offset < position) { index += 1; continue; }
-      parent.append(document.createTextNode(text.slice(position, entity.offset)));
+      plainText(parent, text.slice(position, entity.offset), linkify);
       const node = entityNode(entity);
-      if (entity.type === "url" && !entity.url) {
-        const href = text.slice(entity.offset, entity.offset + entity.length);
-        if (/^https?:/i.test(href)) node.setAttribute("href", href);
+      if (entity.type === "url" || entity.type === "text_link") {
+        linkNode(entity.url || text.slice(entity.offset, entity.offset + entity.length), node);
       }
       if (entity.type === "bot_command") {
-        const command = text.slice(entity.offset, entity.offset + entity.length);
-        node.addEventListener("click", () => guarded(() => sendText(command)));
+        commandNode(text.slice(entity.offset, entity.offset + entity.length), node);
       }
       const inner = sorted.filter((e) => e !== entity && e.offset >= entity.offset
         && e.offset + e.length <= entity.offset + entity.length);
@@ -177,7 +229,7 @@
       position = entity.offset + entity.length;
       index += 1;
     }
-    parent.append(document.createTextNode(text.slice(position, end)));
+    plainText(parent, text.slice(position, end), linkify);
   }
 
   function formatted(text, entities) {
@@ -213,7 +265,9 @@
     const grid = el("div", { class: `photo-grid ${cls}` });
     for (const msg of messages) {
       const best = msg.photo[msg.photo.length - 1];
-      grid.append(el("img", { src: best.url, alt: S.photo, loading: "lazy", width: best.width, height: best.height }));
+      const img = el("img", { src: best.url, alt: S.photo, width: best.width, height: best.height });
+      img.addEventListener("load", keepBottom);
+      grid.append(img);
     }
     return grid;
   }
@@ -279,6 +333,7 @@
     const media = mediaBody(msg);
     if (media) bubble.append(media);
     const captioned = group.find((m) => m.caption) || null;
+    // Only an edit of the text or caption is marked, as Telegram does (not a buttons-only one).
     const meta = el("span", { class: "meta" }, msg.edited ? `${S.edited} ` : "", clock(msg.date));
     if (msg.text !== null && msg.text !== undefined) {
       const body = formatted(msg.text, msg.entities);
@@ -316,19 +371,40 @@
     const signature = JSON.stringify([chat.id, chat.messages, state.userId]);
     if (signature === state.lastRendered) return;
     state.lastRendered = signature;
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
     box.replaceChildren();
-    if (!chat.messages.length) box.append(el("div", { class: "empty", text: S.emptyChat }));
+    if (!chat.messages.length) {
+      box.append(el("div", { class: "empty", text: chat.type === "private" ? S.emptyPrivate : S.emptyChat }));
+    }
     for (const group of groupAlbums(chat.messages)) box.append(messageRow(group));
-    if (atBottom || state.scrollNext) box.scrollTop = box.scrollHeight;
+    if (state.scrollNext) state.pinned = true;
     state.scrollNext = false;
+    keepBottom();
+  }
+
+  // Scrolls to the newest message unless the person scrolled up to read older ones.
+  function keepBottom() {
+    if (!state.pinned) return;
+    const box = $("messages");
+    box.scrollTop = box.scrollHeight;
+  }
+
+  function nearBottom() {
+    const box = $("messages");
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   }
 
   function renderReplyKeyboard() {
     const box = $("reply-keyboard");
     const board = state.chat && state.chat.reply_keyboard;
+    const fresh = Boolean(state.chat && state.chat.type === "private" && !state.chat.messages.length);
+    $("start-bar").hidden = !fresh || !canWrite();
+    if (board && board.placeholder) $("text-input").placeholder = board.placeholder;
+    const signature = JSON.stringify([board, canWrite()]);
+    if (signature === box.dataset.signature) return;
+    box.dataset.signature = signature;
     box.replaceChildren();
     box.hidden = !board || !canWrite();
+    keepBottom();
     if (box.hidden) return;
     for (const row of board.rows) {
       const line = el("div", { class: "kb-row" });
@@ -339,7 +415,7 @@
       }
       box.append(line);
     }
-    $("text-input").placeholder = board.placeholder || S.messagePlaceholder;
+    keepBottom();
   }
 
   function me() {
@@ -410,7 +486,8 @@
     const select = $("user-select");
     select.replaceChildren();
     for (const user of state.users) {
-      const option = el("option", { value: user.id, text: user.first_name });
+      const name = user.title ? S.personTitle(user.first_name, user.title) : user.first_name;
+      const option = el("option", { value: user.id, text: name });
       if (user.id === state.userId) option.selected = true;
       select.append(option);
     }
@@ -476,10 +553,17 @@
     state.chatId = chatId;
     state.lastRendered = "";
     state.scrollNext = true;
+    $("reply-keyboard").dataset.signature = "";
     $("app").classList.add("in-chat");
     $("commands-popup").hidden = true;
     renderChatList();
     await loadChat();
+  }
+
+  // Opens the private chat with the bot and sends /start PAYLOAD there (an invite link's join).
+  async function openStart(payload) {
+    if (state.chatId !== state.userId) await openChat(state.userId);
+    await sendText(`/start ${payload}`);
   }
 
   async function sendText(text) {
@@ -523,6 +607,13 @@
     $("text-input").value = "";
     state.scrollNext = true;
     await api("POST", `/users/${state.userId}/photos`, form, true);
+  }
+
+  async function sendLocation() {
+    state.scrollNext = true;
+    await api("POST", `/users/${state.userId}/location`, {
+      chat_id: state.chatId, latitude: Number($("lat").value), longitude: Number($("lon").value),
+    });
   }
 
   async function toggleBlock() {
@@ -606,6 +697,18 @@
       input.value = "";
       guarded(() => sendText(text));
     });
+    // Only the person's own scrolling unpins the newest message: a re-render or a picture that
+    // is still loading also moves the scroll position, and must not.
+    const box = $("messages");
+    for (const kind of ["wheel", "touchstart", "pointerdown", "keydown"]) {
+      box.addEventListener(kind, () => { state.userScrolledAt = Date.now(); }, { passive: true });
+    }
+    box.addEventListener("scroll", () => {
+      if (Date.now() - state.userScrolledAt < 1500) state.pinned = nearBottom();
+    }, { passive: true });
+    // The reply keyboard, the start bar or a rotated phone change the message pane's height.
+    new ResizeObserver(keepBottom).observe($("messages"));
+    $("start-btn").addEventListener("click", () => guarded(() => sendText("/start")));
     $("attach-btn").addEventListener("click", () => $("file-input").click());
     $("file-input").addEventListener("change", (event) => {
       const files = [...event.target.files];
@@ -613,9 +716,7 @@
       guarded(() => sendPhotos(files));
     });
     $("location-btn").addEventListener("click", () => $("location-dialog").showModal());
-    $("location-form").addEventListener("submit", () => guarded(() => api("POST", `/users/${state.userId}/location`, {
-      chat_id: state.chatId, latitude: Number($("lat").value), longitude: Number($("lon").value),
-    })));
+    $("location-form").addEventListener("submit", () => guarded(sendLocation));
     $("commands-btn").addEventListener("click", () => guarded(showCommands));
     $("block-btn").addEventListener("click", () => guarded(toggleBlock));
     $("back").addEventListener("click", () => $("app").classList.remove("in-chat"));
