@@ -122,7 +122,7 @@ async def _province_picker(
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     provinces = await context.store.places.provinces()
     buttons = [button(p.name, cb("adm", "cprov", volunteer.id, p.id)) for p in provinces]
-    rows = [*grid(buttons, 3), [button(label("button-back"), cb("adm", "coords"))]]
+    rows = [*grid(buttons, 2), [button(label("button-back"), cb("adm", "coords"))]]
     return t("admin-pick-province", name=volunteer.display_name), rows
 
 

@@ -188,3 +188,15 @@ async def test_invisible_text_is_no_answer(harness: Harness) -> None:
     assert reza.last.text.startswith(label("report-text-empty"))
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None and stored.data["place"] == "" and stored.data["step"] == "village"
+
+
+async def test_a_location_sent_where_the_place_is_asked_is_taken(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    await reza.send_location(34.09, 49.70)  # without pressing «ارسال موقعیت» first
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["step"] == "village"
+    assert stored.data["latitude"] == 34.09

@@ -81,6 +81,7 @@ FLOW = Flow(
         "place": Step(
             s.ask_place,
             press={"same": s.same_place, "pick": s.pick_place, "loc": s.share_location},
+            location=s.location_shared,  # a location sent at once, without the button first
             back="volunteers",
             edits=True,
         ),
