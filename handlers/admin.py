@@ -427,12 +427,17 @@ async def transfer_confirmed(turn: Turn[AdminDraft], data: Callback) -> Result:
     return Done(t("admin-transferred", group=group.name, name=person.display_name), then=tell)
 
 
-async def ask_name(turn: Turn[AdminDraft]) -> Screen | Go:
-    """Asks a group's new name."""
+async def _about_group(turn: Turn[AdminDraft], key: str) -> Screen | Go:
+    """A question about the flow's group (while it is still within reach)."""
     group = await _flow_group(turn)
     if group is None:
         return Go("gone")
-    return Screen(t("admin-ask-group-name", group=group.name), [turn.nav(back=False)])
+    return Screen(t(key, group=group.name), [turn.nav(back=False)])
+
+
+async def ask_name(turn: Turn[AdminDraft]) -> Screen | Go:
+    """Asks a group's new name."""
+    return await _about_group(turn, "admin-ask-group-name")
 
 
 async def name_typed(turn: Turn[AdminDraft], text: str) -> Result:
@@ -449,10 +454,7 @@ async def name_typed(turn: Turn[AdminDraft], text: str) -> Result:
 
 async def ask_merge(turn: Turn[AdminDraft]) -> Screen | Go:
     """Asks (part of) the name of the group to merge into."""
-    group = await _flow_group(turn)
-    if group is None:
-        return Go("gone")
-    return Screen(t("admin-ask-merge-target", group=group.name), [turn.nav(back=False)])
+    return await _about_group(turn, "admin-ask-merge-target")
 
 
 async def merge_typed(turn: Turn[AdminDraft], text: str) -> Result:

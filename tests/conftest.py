@@ -20,11 +20,12 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Config, parse_config
 from bot.context import App
+from bot.i18n import LOCALE_DIR
 from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
 from db.database import Database
-from db.models import GroupRole, GroupStatus, Role
+from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
 from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient, SimUser
@@ -178,6 +179,45 @@ class Harness:
         found = (await store.places.search_provinces(province))[0]
         await store.roles.grant(user.id, Role.COORDINATOR, found.id, None)
         return found.id
+
+
+def locale_messages() -> dict[str, str]:
+    """Every message of the locale files as written (continuation lines joined)."""
+    found: dict[str, str] = {}
+    for path in sorted(LOCALE_DIR.glob("*.ftl")):
+        current = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line[:1].isalpha() and "=" in line:
+                current = line.split("=", 1)[0].strip()
+                found[current] = line.split("=", 1)[1]
+            elif current and line.startswith(" "):
+                found[current] += "\n" + line
+    return found
+
+
+async def report_input(
+    store: Store, group_id: int, county: str = "اراک", quantity: int = 5, photo: str = ""
+) -> ReportInput:
+    """A report of yesterday for the first service type, in a county (with one photo if named)."""
+    place = (await store.places.search_counties(county))[0]
+    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
+    photos = (Photo(f"file-{photo}", f"unique-{photo}"),) if photo else ()
+    return ReportInput(
+        group_id,
+        None,
+        service.id,
+        quantity,
+        None,
+        None,
+        place.province_id,
+        place.id,
+        "",
+        None,
+        None,
+        TODAY - timedelta(days=1),
+        "",
+        photos,
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ the bot can emit, and fails when one has no rule or no id template here.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from bot.access import BUTTONS
@@ -17,10 +16,10 @@ from bot.engine import ENGINE
 from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
-from db.models import Photo, ReportInput, Role
+from db.models import Role
 from handlers import admin, new_group, onboarding, report
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness
+from tests.conftest import Harness, report_input
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = (
@@ -213,26 +212,9 @@ async def _world(harness: Harness) -> World:
     group_b = await harness.group(
         users["other_leader"], "گروه مهر", "تهران", (users["other_member"],)
     )
-    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
     reports = []
     for leader, group, county in (("leader", group_a, "اراک"), ("other_leader", group_b, "تهران")):
-        place = (await store.places.search_counties(county))[0]
-        data = ReportInput(
-            group,
-            None,
-            service.id,
-            5,
-            None,
-            None,
-            place.province_id,
-            place.id,
-            "",
-            None,
-            None,
-            TODAY - timedelta(days=1),
-            "",
-            (Photo(f"file-{leader}", f"unique-{leader}"),),
-        )
+        data = await report_input(store, group, county, photo=leader)
         report, _ = await store.reports.create(data, users[leader].id, f"key-{leader}", 1405)
         reports.append(report.id)
     a = {"g": group_a, "h": group_b, "m": users["member"].id, "r": reports[0], "p": here}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from bot.i18n import label, t
-from db.models import GroupRole, GroupStatus, ReportInput, Role
-from tests.conftest import TODAY, Harness
+from db.models import GroupRole, GroupStatus, Role
+from tests.conftest import Harness, report_input
 
 
 async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> None:
@@ -57,25 +56,8 @@ async def test_merge_keeps_every_report(harness: Harness) -> None:
         await user.send("/start")
     first = await harness.group(ali, "گروه امید اراک")
     second = await harness.group(reza, "گروه اميد")
-    county = (await store.places.search_counties("اراک"))[0]
-    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
     for number, (group, user) in enumerate([(first, ali), (second, reza), (second, reza)]):
-        data = ReportInput(
-            group,
-            None,
-            service.id,
-            10 + number,
-            None,
-            None,
-            county.province_id,
-            county.id,
-            "",
-            None,
-            None,
-            TODAY - timedelta(days=1),
-            "",
-            (),
-        )
+        data = await report_input(store, group, quantity=10 + number)
         await store.reports.create(data, user.id, f"key-{number}", 1405)
 
     await admin.send("/admin")

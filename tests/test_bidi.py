@@ -8,27 +8,14 @@ import re
 import pytest
 from bidi import get_display
 
-from bot.i18n import LOCALE_DIR, keys, label
+from bot.i18n import keys, label
 from bot.text import isolate_ltr
+from tests.conftest import locale_messages
 
 VARIABLE = re.compile(r"\{\s*\$(\w+)")
 TOKEN = re.compile(r"/[a-z][a-z0-9_]*|@[A-Za-z]\w{2,}|[0-9۰-۹]+(?:-[0-9۰-۹]+)+")
 TAG = re.compile(r"<[^>]+>")
 SAMPLES = {"receipt": "۱۴۰۵-۰۰۰۲۵۰", "query": "@maryam", "code": "k7m2p9x4qabc"}
-
-
-def _sources() -> dict[str, str]:
-    """Every message of the locale files, as written."""
-    found: dict[str, str] = {}
-    for path in sorted(LOCALE_DIR.glob("*.ftl")):
-        current = ""
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line[:1].isalpha() and "=" in line:
-                current = line.split("=", 1)[0].strip()
-                found[current] = line.split("=", 1)[1]
-            elif current and line.startswith(" "):
-                found[current] += "\n" + line
-    return found
 
 
 def _rendered(key: str, source: str) -> str:
@@ -46,7 +33,7 @@ def _rendered(key: str, source: str) -> str:
 
 CASES = [
     (key, source)
-    for key, source in _sources().items()
+    for key, source in locale_messages().items()
     if not key.startswith("cli-") and (TOKEN.search(source) or "receipt" in source)
 ]
 

@@ -10,27 +10,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot import jalali
-from bot.i18n import LOCALE_DIR, keys, label, t
+from bot.i18n import keys, label, t
 from db.models import Role
 from simulator.media import make_png
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness
+from tests.conftest import TODAY, Harness, locale_messages
 from tests.test_report import leader_with_campaign, to_quantity
-
-
-def _messages() -> dict[str, str]:
-    """Every locale message as written (continuation lines joined)."""
-    found: dict[str, str] = {}
-    for path in sorted(LOCALE_DIR.glob("*.ftl")):
-        current = ""
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line[:1].isalpha() and "=" in line:
-                current = line.split("=", 1)[0].strip()
-                found[current] = line.split("=", 1)[1]
-            elif current and line.startswith(" "):
-                found[current] += "\n" + line
-    return found
-
 
 CODE_OR_LINK = re.compile(r"<code>.*?</code>|https?://\S+|/[a-z_]+|@\w+|\{[^}]*\}|--\w+")
 
@@ -41,7 +26,7 @@ TERMINAL = ("cli-", "config-", "export-")  # read in a terminal, where Latin dig
 @pytest.mark.parametrize("key", sorted(k for k in keys() if not k.startswith(TERMINAL)))
 def test_every_persian_string_is_clean(key: str) -> None:
     """Persian letters (ی ک, not Arabic ي ك), Persian digits, no stray spacing or Latin «?»."""
-    lines = CODE_OR_LINK.sub("◌", _messages()[key]).split("\n")
+    lines = CODE_OR_LINK.sub("◌", locale_messages()[key]).split("\n")
     text = "\n".join(line.lstrip() for line in lines)
     assert not re.search("[يك]", text), f"{key}: Arabic ي or ك"
     assert not re.search("[0-9]", text), f"{key}: Latin digits where a person reads"
@@ -93,11 +78,7 @@ async def test_predictable_answers_are_forgiven(harness: Harness) -> None:
 
 async def test_a_back_dated_receipt_says_which_week_it_counted_in(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await to_quantity(reza)
-    await reza.send("10")
-    await reza.press(label("button-skip"))
-    await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await to_village(reza)
     await reza.press(label("button-skip"))
     day = TODAY - timedelta(days=9)
     await reza.send(jalali.format_numeric(day))
@@ -165,13 +146,18 @@ async def test_a_picture_sent_as_a_file_becomes_a_photo(harness: Harness) -> Non
     assert stored is not None and len(stored.data["photos"]) == 1
 
 
-async def to_review_photos(reza: SimUser) -> None:
-    """A short report up to the photos question."""
+async def to_village(reza: SimUser) -> None:
+    """A short report (10, no people counted, the group's place) up to the village question."""
     await to_quantity(reza)
     await reza.send("10")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
     await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+
+
+async def to_review_photos(reza: SimUser) -> None:
+    """A short report up to the photos question."""
+    await to_village(reza)
     await reza.press(label("button-skip"))
     await reza.press(label("report-date-yesterday"))
     await reza.press(label("button-skip"))
@@ -179,11 +165,7 @@ async def to_review_photos(reza: SimUser) -> None:
 
 async def test_invisible_text_is_no_answer(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
-    await to_quantity(reza)
-    await reza.send("10")
-    await reza.press(label("button-skip"))
-    await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await to_village(reza)
     await reza.send("\u200d\u200c")  # only joiners: nothing a person could read
     assert reza.last.text.startswith(label("report-text-empty"))
     stored = await harness.store.state.draft(reza.id, "report")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.i18n import label, t
-from db.models import GroupRole, Photo, ReportInput, Role
+from db.models import GroupRole, Role
 from db.usecases import save_report
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, eventually
+from tests.conftest import TODAY, Harness, eventually, report_input
 from tests.test_report import leader_with_campaign, to_quantity, to_review
 
 REPORT = label("flow-name-report")
@@ -227,24 +227,7 @@ async def test_roles_come_with_their_menu(harness: Harness) -> None:
 async def test_saving_twice_with_one_key_stores_one_report(harness: Harness) -> None:
     reza, group, _ = await leader_with_campaign(harness)
     store = harness.store
-    place = (await store.places.search_counties("اراک"))[0]
-    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
-    data = ReportInput(
-        group,
-        None,
-        service.id,
-        5,
-        None,
-        None,
-        place.province_id,
-        place.id,
-        "",
-        None,
-        None,
-        TODAY - timedelta(days=1),
-        "",
-        (Photo("f", "u"),),
-    )
+    data = await report_input(store, group, photo="u")
     kwargs = {"key": "one-key", "receipt_year": 1405, "report_id": None, "edit_hours": 48}
     first, _ = await save_report(store, data, reza.id, **kwargs)  # type: ignore[arg-type]
     second, _ = await save_report(store, data, reza.id, **kwargs)  # type: ignore[arg-type]
