@@ -156,3 +156,40 @@ async def save_report(
         ):
             return None, True
         return await store.reports.update(report_id, data, reporter_id), True
+
+
+async def remove_member(store: Store, by: int, group_id: int, member_id: int) -> bool:
+    """Removes a member (or, by themselves, leaves); never the group's last leader."""
+    async with store.db.transaction():
+        removed = await store.groups.remove_member(group_id, member_id)
+        if removed:
+            action = "member.leave" if by == member_id else "member.remove"
+            await store.audit.record(by, action, "group", group_id, member=member_id)
+    return removed
+
+
+async def set_member_role(
+    store: Store, by: int, group_id: int, member_id: int, role: GroupRole
+) -> bool:
+    """Promotes a member to leader or steps a leader down; never the group's last leader."""
+    async with store.db.transaction():
+        changed = await store.groups.set_role(group_id, member_id, role)
+        if changed:
+            action = "member.promote" if role is GroupRole.LEADER else "member.demote"
+            await store.audit.record(by, action, "group", group_id, member=member_id)
+    return changed
+
+
+async def renew_invite(store: Store, by: int, group_id: int, *, valid_days: int) -> Invite:
+    """Revokes the group's invites and issues a fresh code."""
+    async with store.db.transaction():
+        invite = await store.groups.new_invite(group_id, by, valid_days)
+        await store.audit.record(by, "invite.new", "group", group_id)
+    return invite
+
+
+async def revoke_invites(store: Store, by: int, group_id: int) -> None:
+    """Revokes every open invite of the group."""
+    async with store.db.transaction():
+        await store.groups.revoke_invites(group_id)
+        await store.audit.record(by, "invite.revoke", "group", group_id)

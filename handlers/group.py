@@ -15,6 +15,7 @@ from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline, pager, parse_cb, url_button
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
+from db.usecases import remove_member, renew_invite, revoke_invites, set_member_role
 from handlers.common import (
     PRIVATE,
     edit_or_keep,
@@ -208,13 +209,8 @@ async def _remove(
 async def _remove_ok(
     update: Update, context: Context, group: Group, member: Member, data: Callback
 ) -> None:
-    store = context.store
-    async with store.db.transaction():
-        removed = await store.groups.remove_member(group.id, member.volunteer_id)
-        if removed:
-            await store.audit.record(
-                context.user_id, "member.remove", "group", group.id, member=member.volunteer_id
-            )
+    by = context.user_id or 0
+    removed = await remove_member(context.store, by, group.id, member.volunteer_id)
     if not removed:
         await answer(update, label("group-last-leader"), alert=True)
         return
@@ -230,16 +226,8 @@ async def _set_role(
 ) -> None:
     role = GroupRole.LEADER if data.action == "promote" else GroupRole.MEMBER
     store = context.store
-    async with store.db.transaction():
-        changed = await store.groups.set_role(group.id, member.volunteer_id, role)
-        if changed:
-            await store.audit.record(
-                context.user_id,
-                f"member.{data.action}",
-                "group",
-                group.id,
-                member=member.volunteer_id,
-            )
+    by = context.user_id or 0
+    changed = await set_member_role(store, by, group.id, member.volunteer_id, role)
     if not changed:
         await answer(update, label("group-last-leader"), alert=True)
         return
@@ -258,16 +246,13 @@ async def _set_role(
 
 
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:
-    store = context.store
+    by = context.user_id or 0
     if data.action == "invite":
-        await store.groups.new_invite(
-            group.id, context.user_id or 0, context.config.groups.invite_days
-        )
-        await store.audit.record(context.user_id, "invite.new", "group", group.id)
+        days = context.config.groups.invite_days
+        await renew_invite(context.store, by, group.id, valid_days=days)
         note = label("group-invite-new")
     else:
-        await store.groups.revoke_invites(group.id)
-        await store.audit.record(context.user_id, "invite.revoke", "group", group.id)
+        await revoke_invites(context.store, by, group.id)
         note = label("group-invite-revoked")
     await answer(update, note)
     await _render_card(update, context, group)
@@ -287,10 +272,7 @@ async def _leave(update: Update, context: Context, group: Group, data: Callback)
 async def _leave_ok(update: Update, context: Context, group: Group, data: Callback) -> None:
     user_id = context.user_id or 0
     store = context.store
-    async with store.db.transaction():
-        left = await store.groups.remove_member(group.id, user_id)
-        if left:
-            await store.audit.record(user_id, "member.leave", "group", group.id)
+    left = await remove_member(store, user_id, group.id, user_id)
     if not left:
         await answer(update, label("group-last-leader"), alert=True)
         return
