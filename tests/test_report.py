@@ -62,8 +62,8 @@ async def test_happy_path(harness: Harness) -> None:
     reza, group_id, campaign_id = await leader_with_campaign(harness)
     await fill_report(reza)
     review = reza.last.text
-    assert "خدمت: معیشتی › بستهٔ معیشتی — ۱۲۰ بسته" in review
-    assert "بهره‌مندان: ۴۵ نفر · داوطلبان: ۸ نفر" in review
+    assert "خدمت: معیشتی › بستهٔ معیشتی — ۱۲۰ بسته" in review
+    assert "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in review
     assert "محل: روستای خنداب، اراک، استان مرکزی" in review
     yesterday = TODAY - timedelta(days=1)
     assert f"تاریخ: {jalali.format_date(yesterday)}" in review
@@ -98,15 +98,15 @@ async def test_every_field_edited_from_review(harness: Harness) -> None:
     await reza.press("ویزیت پزشکی")  # another unit: «۱۲۰ بسته» is no «۱۲۰ نفر», so it asks
     assert label("report-unit-changed") in reza.last.text
     await reza.send("120")
-    assert "خدمت: درمانی و بهداشتی › ویزیت پزشکی — ۱۲۰ نفر" in reza.last.text
+    assert "خدمت: درمانی و بهداشتی › ویزیت پزشکی — ۱۲۰ نفر" in reza.last.text
     await reza.press("✏️ تعداد")
     assert t("field-now", value="۱۲۰ نفر") in reza.last.text  # the value it has now
     await reza.send("۳۰")
-    assert "ویزیت پزشکی — ۳۰ نفر" in reza.last.text
+    assert "ویزیت پزشکی — ۳۰ نفر" in reza.last.text
     await reza.press("✏️ بهره‌مندان و داوطلبان")
     await reza.press("رد شدن")
     await reza.send("12")
-    assert "بهره‌مندان: — · داوطلبان: ۱۲ نفر" in reza.last.text
+    assert "بهره‌مندان: —\nداوطلبان: ۱۲ نفر" in reza.last.text
     await reza.press("✏️ محل")
     await reza.press("انتخاب استان و شهرستان")
     await reza.send("سمنان")
@@ -373,7 +373,7 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     await reza.press("✅ ثبت گزارش")
     report = (await harness.store.reports.recent(reza.id))[0]
     await reza.press("🗂 گزارش‌های من")
-    assert "۱۲۰ بسته · ثبت‌شده" in reza.last.text
+    assert "۱۲۰ بسته، ثبت‌شده" in reza.last.text
     receipt = report.receipt.replace("1405", "۱۴۰۵").translate(
         str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     )

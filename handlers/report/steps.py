@@ -625,7 +625,8 @@ async def review_text(turn: Report) -> Html:
         lines.append(t("report-review-date", date=jalali.format_date(draft.date)))
     if draft.description:
         lines.append(t("report-review-description", description=draft.description))
-    lines.append(t("report-review-photos", count=len(draft.photos)))
+    photos = len(draft.photos)
+    lines.append(t("report-review-photos", count=photos, any="yes" if photos else "no"))
     return Html("\n".join(lines))
 
 

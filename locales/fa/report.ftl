@@ -45,15 +45,20 @@ report-photo-expected = در این مرحله عکس بفرستید یا «تم
 report-review-title = لطفاً گزارش را بررسی کنید:
 report-review-group = گروه: {$group}
 report-review-campaign = 🎯 {$campaign}
-report-review-service = خدمت: {$area} › {$service} — {$quantity} {$unit}
-report-review-people = بهره‌مندان: {$beneficiaries} · داوطلبان: {$volunteers}
+report-review-service = خدمت: {$area} › {$service} — {$quantity} {$unit}
+report-review-people =
+    بهره‌مندان: {$beneficiaries}
+    داوطلبان: {$volunteers}
 report-review-people-unknown = —
 report-review-people-count = {$count} نفر
 report-review-place = محل: {$place}
 report-review-location = (موقعیت ثبت‌شده 📍)
 report-review-date = تاریخ: {$date}
 report-review-description = توضیح: {$description}
-report-review-photos = عکس: {$count}
+report-review-photos = { $any ->
+    [yes] عکس: {$count}
+   *[no] عکس: ندارد
+}
 report-edit-service = ✏️ خدمت
 report-edit-quantity = ✏️ تعداد
 report-edit-people = ✏️ بهره‌مندان و داوطلبان
@@ -76,7 +81,7 @@ report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛
 
 myreports-empty = هنوز گزارشی ثبت نکرده‌اید.
 myreports-title = گزارش‌های اخیر شما:
-myreports-line = <b>{$receipt}</b> · {$date} · {$service} — {$quantity} {$unit} · {$status}
+myreports-line = <b>{$receipt}</b>، {$date}، {$service} — {$quantity} {$unit}، {$status}
 myreports-status-submitted = ثبت‌شده
 myreports-status-approved = تأییدشده ✅
 myreports-status-returned = برگشت‌خورده ↩️
