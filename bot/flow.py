@@ -20,6 +20,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import Context
 from bot.i18n import label, t
+from bot.ratelimit import LOW, send_priority
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,30 @@ async def strip_buttons(context: Context, chat_id: int, message_id: int | None) 
         log.info("could not strip buttons of %s: %s", message_id, exc)
 
 
+def strip_later(context: Context, chat_id: int, message_id: int | None) -> None:
+    """Takes the buttons off an older message in the background, at low priority.
+
+    The person waits for the answer, not for this: it runs after the answer was sent, behind
+    every interactive and bulk send in the rate limiter, and its errors are logged, never raised.
+    """
+    if message_id is None:
+        return
+
+    async def run() -> None:
+        """Strips the buttons, logging whatever goes wrong."""
+        try:
+            with send_priority(LOW):
+                await strip_buttons(context, chat_id, message_id)
+        except Exception:
+            log.warning("could not strip buttons of %s in %s", message_id, chat_id, exc_info=True)
+
+    context.application.create_task(run(), name=f"strip-buttons-{chat_id}-{message_id}")
+
+
 async def _present(
     update: Update, context: Context, draft: Draft, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
-    """Edits the panel when its button was pressed, else sends a new panel (stripping the old)."""
+    """Edits the panel after its own button, else sends a new one (old buttons go later)."""
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
@@ -110,9 +131,10 @@ async def _present(
             if "not modified" in str(exc):
                 return
             log.info("panel edit failed, sending a new one: %s", exc)
-    await strip_buttons(context, chat.id, draft.panel)
+    old_panel = draft.panel
     sent = await context.bot.send_message(chat.id, text, reply_markup=markup)
     draft.panel = sent.message_id
+    strip_later(context, chat.id, old_panel)
 
 
 async def show(
