@@ -15,7 +15,8 @@ for everyone when one chat gets a 429. This limiter adds those:
   notices to many), LOW (cosmetic work such as taking the buttons off an old panel). The next
   overall slot always goes to the most urgent waiting request, first come first served within a
   priority. Callers choose with `rate_limit_args={"priority": "bulk"}` on a Bot method, or for a
-  whole block of code with `with send_priority(BULK): ...`.
+  whole block of code with `with send_priority(BULK): ...`. Bulk and low sends also leave a
+  reserve of the overall budget unused, for the next burst of answers.
 - A 429 is obeyed: that chat pauses for `retry_after` and the request is retried (up to
   `max_retries` times), so nothing is lost; only when several chats are refused within a second
   (the overall limit, not one chat's) does everyone pause.
@@ -182,6 +183,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         *,
         overall_rate: float = 30.0,
         overall_burst: float = 20.0,
+        overall_reserve: float = 8.0,
         private_rate: float = 1.0,
         private_burst: float = 10.0,
         group_rate: float = 20 / 60,
@@ -191,6 +193,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> None:
         self.overall_rate = overall_rate
         self.overall_burst = overall_burst
+        self.overall_reserve = overall_reserve
         self.private = (private_rate, private_burst)
         self.group = (group_rate, group_burst)
         self.max_retries = max_retries
@@ -252,7 +255,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
     async def _overall_slot(self, priority: Priority, count: float) -> None:
         """Waits until the overall budget gives this request a slot, most urgent first."""
         now = self.now()
-        if not self._waiting and self.overall.wait(now, count) == 0:
+        if not self._waiting and self.overall.wait(now, self._needs(priority, count)) == 0:
             self.overall.take(now, count)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -263,6 +266,14 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             self._wake.set()
         await future
 
+    def _needs(self, priority: Priority, count: float) -> float:
+        """Tokens the overall budget must hold for a request: bulk and low leave a reserve.
+
+        The reserve keeps room for a burst of answers to people: bulk and low sends use only
+        what answers leave unused, so they never take the slot an answer would need next.
+        """
+        return count if priority is INTERACTIVE else count + self.overall_reserve
+
     async def _hand_out(self) -> None:
         """Gives overall slots to waiting requests as the budget refills."""
         self._wake = asyncio.Event()
@@ -272,7 +283,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 heapq.heappop(self._waiting)
                 continue
             now = self.now()
-            delay = self.overall.wait(now, head.count)
+            delay = self.overall.wait(now, self._needs(Priority(head.priority), head.count))
             if delay > 0:
                 self._wake.clear()
                 with suppress(TimeoutError):

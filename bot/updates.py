@@ -19,6 +19,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, Job, JobQueue
 
+from bot.ratelimit import BULK, INTERACTIVE, send_priority
+
 log = logging.getLogger(__name__)
 
 # Updates may wait for their person's earlier update without holding one of the `limit` slots;
@@ -162,15 +164,26 @@ async def person_lock(
 
 
 class PersonJobQueue(JobQueue[Any]):
-    """A JobQueue whose jobs for one person (user_id, else chat_id) run under that person's lock."""
+    """A JobQueue whose jobs for one person run under that person's lock, others at bulk priority.
+
+    A job naming a user (`user_id`, e.g. the answer to an album) is part of that person's
+    conversation: it waits for their running update and its sends are interactive. A job naming
+    no user (reminders over many drafts, digests to channels) sends at bulk priority, behind
+    every answer to a person; it should take `person_lock` around each person's draft it touches.
+    """
 
     @staticmethod
     async def job_callback(job_queue: JobQueue[Any], job: Job[Any]) -> None:
         """Runs a job, serialised with its person's updates when it names one."""
-        key = job.user_id if job.user_id is not None else job.chat_id
         application = job_queue.application
-        if key is None:
-            await JobQueue.job_callback(job_queue, job)
+        if job.user_id is None:
+            with send_priority(BULK):
+                if job.chat_id is None:
+                    await JobQueue.job_callback(job_queue, job)
+                    return
+                async with person_lock(application, job.chat_id):
+                    await JobQueue.job_callback(job_queue, job)
             return
-        async with person_lock(application, key):
-            await JobQueue.job_callback(job_queue, job)
+        with send_priority(INTERACTIVE):
+            async with person_lock(application, job.user_id):
+                await JobQueue.job_callback(job_queue, job)

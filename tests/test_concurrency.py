@@ -19,8 +19,22 @@ import pytest
 from telegram import Chat, Message, Update, User
 from telegram.ext import ExtBot
 
-from bot.ratelimit import BULK, INTERACTIVE, LOW, Bucket, PriorityRateLimiter, counted
-from bot.updates import KeyedLocks, PersonUpdateProcessor, person_lock, update_key
+from bot.ratelimit import (
+    BULK,
+    INTERACTIVE,
+    LOW,
+    Bucket,
+    PriorityRateLimiter,
+    counted,
+    current_priority,
+)
+from bot.updates import (
+    KeyedLocks,
+    PersonJobQueue,
+    PersonUpdateProcessor,
+    person_lock,
+    update_key,
+)
 from simulator.limits import Limits
 from simulator.server import SimulatorServer
 from simulator.testing import SimClient, SimUser
@@ -313,3 +327,42 @@ async def test_a_429_is_obeyed_and_the_send_retried(monkeypatch: pytest.MonkeyPa
             chat = server.world.chats[member]
             assert [m.text for m in chat.messages.values() if m.from_bot] == ["سلام"]
             assert (INTERACTIVE, BULK, LOW) == (0, 1, 2)
+
+
+async def test_jobs_wait_for_their_persons_update_and_bulk_jobs_send_as_bulk() -> None:
+    processor = PersonUpdateProcessor(limit=4)
+    events: list[str] = []
+    gate = asyncio.Event()
+
+    class FakeApp:
+        update_processor = processor
+
+    class FakeQueue:
+        application = FakeApp()
+
+    class FakeJob:
+        """Stands in for telegram.ext.Job: JobQueue.job_callback awaits job.run(application)."""
+
+        def __init__(self, name: str, user_id: int | None, chat_id: int | None) -> None:
+            self.name, self.user_id, self.chat_id = name, user_id, chat_id
+
+        async def run(self, application: object) -> None:
+            events.append(f"{self.name} {current_priority().name.lower()}")
+
+    async def slow_update() -> None:
+        events.append("update")
+        await gate.wait()
+
+    running = asyncio.create_task(processor.process_update(message_update(1, 42), slow_update()))
+    await asyncio.sleep(0)
+    album = asyncio.create_task(
+        PersonJobQueue.job_callback(FakeQueue(), FakeJob("album", 42, 42))  # type: ignore[arg-type]
+    )
+    reminders = asyncio.create_task(
+        PersonJobQueue.job_callback(FakeQueue(), FakeJob("reminders", None, None))  # type: ignore[arg-type]
+    )
+    await asyncio.sleep(0.01)
+    assert events == ["update", "reminders bulk"]  # the album's answer waits for the update
+    gate.set()
+    await asyncio.gather(running, album, reminders)
+    assert events == ["update", "reminders bulk", "album interactive"]
