@@ -300,6 +300,10 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
                     GroupStatus.ACTIVE,
                 )
                 people.append(Person(user, REPORT))
+            channels = []
+            for i in range(args.digest):  # the bot is an administrator of each
+                view = await sim.request("POST", "/channels", {"title": f"کانال {i}"})
+                channels.append(int(view["id"]))
             if args.warmup:  # leaders spread over the whole flow, as at a real peak
                 began = asyncio.get_running_loop().time()
                 steps = await spread(people, args.warmup)
@@ -323,12 +327,15 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
                 runs.append(run)
                 print_run(run)
                 await drained(limiter)  # deferred strips go out between runs
+            calls = sum(limiter.stats.sent.values())
+            answers = limiter.stats.sent["interactive"]
+            steps = sum(len(r.latencies) for r in runs)
+            if args.digest:
+                await digest_run(args, app, people, channels, sample)
             await sim.refresh()
             violations = len(sim.violations)
             floods = len(sim.flood_events)
         reports = await store.reports.count()
-        calls = sum(limiter.stats.sent.values())
-        steps = sum(len(r.latencies) for r in runs)
         print(
             f"  reports saved {reports}; rate-limited calls {limiter.stats.sent} "
             f"({calls / steps:.2f} a step); 429s seen {floods}, retried {limiter.stats.retries}, "
@@ -336,7 +343,43 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
             f"updates at once (peak) {processor.peak_in_flight}"
         )
         await stop(app)
-    return runs, calls / steps, limiter.stats.sent["interactive"] / steps
+    return runs, calls / steps, answers / steps
+
+
+async def digest_run(
+    args: argparse.Namespace,
+    app: Any,
+    people: list[Person],
+    channels: list[int],
+    sample: Callable[[], tuple[int, int]],
+) -> None:
+    """Steps at 20/s while a weekly digest goes out to many channels at bulk priority."""
+    loop = asyncio.get_running_loop()
+    finished: list[float] = []
+    run = Run(f"ours + digest to {len(channels)} channels", 20.0)
+
+    async def one(chat_id: int, began: float) -> None:
+        await app.bot.send_message(
+            chat_id, "📊 گزارش هفتگی خدمات", rate_limit_args={"priority": "bulk"}
+        )
+        finished.append(loop.time() - began)
+
+    async def digest() -> None:
+        await asyncio.sleep(2)
+        began = loop.time()
+        await asyncio.gather(*(one(c, began) for c in channels))
+
+    sending = loop.create_task(digest())
+    await open_loop(
+        run, people, seconds=args.seconds, think=args.think, seed=args.seed + 2, sample=sample
+    )
+    print_run(run)
+    await asyncio.wait_for(sending, 120)
+    print(
+        f"  digest: {len(finished)} channel posts, all out {max(finished):.1f} s after it"
+        f" began ({len(finished) / max(finished):.1f}/s beside the answers)",
+        flush=True,
+    )
 
 
 # -- the floor: a bare python-telegram-bot echo bot ------------------------------------------
@@ -573,6 +616,7 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-process", action="store_true")
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--digest", type=int, default=300, help="channels (0: no digest run)")
     parser.add_argument(
         "--warmup", type=float, default=25.0, help="steps/s of the unmeasured spread (0: none)"
     )

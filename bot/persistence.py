@@ -109,16 +109,15 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         batch, self._pending = self._pending, {}
         if not batch and processed is None:
             return
+        conversations: dict[tuple[str, str], Any] = {}
+        data: dict[tuple[str, int], Any] = {}
+        for (kind, key), value in batch.items():
+            if kind.startswith("conversation:"):
+                conversations[(kind.removeprefix("conversation:"), str(key))] = value
+            else:
+                data[(kind, int(key))] = value
         try:
-            async with self.store.db.transaction():
-                for (kind, key), value in batch.items():
-                    if kind.startswith("conversation:"):
-                        name = kind.removeprefix("conversation:")
-                        await self.state.set_conversation(name, str(key), value)
-                    else:
-                        await self.state.set_data(kind, int(key), value)
-                if processed is not None:
-                    await self.state.mark_processed(processed)
+            await self.state.save_changes(conversations, data, processed)
         except BaseException:
             for item, value in batch.items():  # keep what later updates did not replace
                 self._pending.setdefault(item, value)

@@ -62,6 +62,21 @@ def _fetchall(raw: sqlite3.Connection, sql: str, params: Params) -> list[aiosqli
         cursor.close()
 
 
+def _batch(raw: sqlite3.Connection, statements: list[tuple[str, Params]], own: bool) -> None:
+    """Runs statements on the connection's thread, in a transaction of their own when `own`."""
+    if own:
+        raw.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            raw.execute(sql, params).close()
+    except BaseException:
+        if own:
+            raw.execute("ROLLBACK")
+        raise
+    if own:
+        raw.execute("COMMIT")
+
+
 class Database:
     """Owns one SQLite connection; every statement runs under one lock, transactions included.
 
@@ -176,6 +191,17 @@ class Database:
         """Returns every row of a query."""
         async with self._locked() as conn:
             return await self._call(_fetchall, conn._conn, sql, params)
+
+    async def batch(self, statements: Sequence[tuple[str, Params]]) -> None:
+        """Runs statements as one transaction in a single hand-off to the connection's thread.
+
+        Inside a transaction the calling task already holds, they simply join it.
+        """
+        if not statements:
+            return
+        nested = self._owner is not None and self._owner is asyncio.current_task()
+        async with self._locked() as conn:
+            await self._call(_batch, conn._conn, list(statements), not nested)
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         """Returns the first column of the first row, or None."""
