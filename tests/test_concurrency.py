@@ -366,3 +366,22 @@ async def test_jobs_wait_for_their_persons_update_and_bulk_jobs_send_as_bulk() -
     gate.set()
     await asyncio.gather(running, album, reminders)
     assert events == ["update", "reminders bulk", "album interactive"]
+
+
+async def test_a_hanging_call_holds_up_only_its_own_person(harness: Harness) -> None:
+    sim = harness.sim
+    reza, maryam = await sim.user("رضا"), await sim.user("مریم")
+    await reza.send("/start")
+    await maryam.send("/start")
+    harness.server.faults.slow(1.0, count=1, method="sendMessage")
+    slow = await reza.send("/help", wait=False)  # its answer hangs for a second
+    for _ in range(200):  # until the bot's answer to Reza is the one hanging
+        if not harness.server.faults.rules:
+            break
+        await asyncio.sleep(0.005)
+    assert not harness.server.faults.rules
+    quick = await maryam.send("/help")
+    assert slow.update_id is not None and quick.update_id is not None
+    assert slow.update_id not in harness.handled  # Maryam was answered meanwhile
+    await harness.tracker.wait(slow.update_id)
+    assert harness.handled.index(quick.update_id) < harness.handled.index(slow.update_id)
