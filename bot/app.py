@@ -8,20 +8,15 @@ from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    ContextTypes,
-    Defaults,
-    TypeHandler,
-)
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.engine import Engine
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
+from bot.ratelimit import PriorityRateLimiter
+from bot.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, system_clock
 from db.store import Store
 from handlers import (
@@ -39,9 +34,19 @@ from handlers import (
 
 log = logging.getLogger(__name__)
 
+# Updates of different people handled at once. Each waits mostly on Telegram's round trips and
+# the rate limiter, so many fit; the bound keeps a burst from starting thousands of tasks.
+CONCURRENT_UPDATES = 64
+
 
 class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
-    """Application that skips redelivered updates and persists state right after each update."""
+    """Application that skips redelivered updates and persists state right after each update.
+
+    Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
+    person's updates run one at a time, so the redelivery check, the update and its commit never
+    overlap another update of the same person. The commit writes the conversation state and the
+    record that the update was handled in one transaction.
+    """
 
     async def process_update(self, update: object) -> None:
         """Handles an update once, then writes changed conversation state to SQLite."""
@@ -51,9 +56,18 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
             log.info("skipping redelivered update %s", update_id)
             return
         await super().process_update(update)
-        await self.update_persistence()
-        if update_id is not None:
-            await store.state.mark_processed(update_id)
+        await super().update_persistence()  # collects the changed state
+        await self._sqlite_persistence().commit(processed=update_id)
+
+    async def update_persistence(self) -> None:
+        """Collects changed state (as python-telegram-bot does) and writes it in one transaction."""
+        await super().update_persistence()
+        await self._sqlite_persistence().commit()
+
+    def _sqlite_persistence(self) -> SQLitePersistence:
+        """The application's persistence."""
+        assert isinstance(self.persistence, SQLitePersistence)
+        return self.persistence
 
 
 async def _post_init(app: App) -> None:
@@ -114,7 +128,9 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TEHRAN))
         .context_types(context_types)
         .persistence(SQLitePersistence(store))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PriorityRateLimiter())
+        .concurrent_updates(PersonUpdateProcessor(CONCURRENT_UPDATES))
+        .job_queue(PersonJobQueue())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build(),

@@ -40,6 +40,7 @@ from bot import jalali
 from bot.i18n import Html, label, t
 from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
 from bot.principal import load_principal
+from bot.ratelimit import LOW, send_priority
 from bot.text import escape
 
 if TYPE_CHECKING:
@@ -637,9 +638,16 @@ async def _present(turn: Turn[Any], text: str, markup: InlineKeyboardMarkup | No
 
 
 def _strip_later(context: Context, chat_id: int, message_id: int | None) -> None:
-    """Takes the buttons off an older panel in the background: the person never waits for it."""
-    if message_id is not None:
-        context.application.create_task(strip_buttons(context, chat_id, message_id))
+    """Takes the buttons off an older panel in the background, at low priority: the person never
+    waits for it (a stale button is harmless anyway: the engine refuses it)."""
+    if message_id is None:
+        return
+
+    async def strip() -> None:
+        with send_priority(LOW):
+            await strip_buttons(context, chat_id, message_id)
+
+    context.application.create_task(strip(), name=f"strip-{chat_id}-{message_id}")
 
 
 async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:

@@ -20,8 +20,12 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 class SQLitePersistence(BasePersistence[Data, Data, Data]):
     """Stores conversation states and user/chat data as JSON rows; bot data is not persisted.
 
-    The application calls update_persistence() after every update (see bot.app), so a state is
-    on disk as soon as it changes, not only at shutdown.
+    python-telegram-bot hands changed states to the update_* methods, which only collect them;
+    `commit()` writes what was collected in one transaction (with the record that an update was
+    handled, when given). The application commits after every update (see bot.app), so a state
+    is on disk as soon as it changes, and a crash never keeps half of an update's changes.
+    Updates of different people run concurrently: whichever commits first writes the others'
+    finished changes too, in the order they were collected.
     """
 
     def __init__(self, store: Store, update_interval: float = 60) -> None:
@@ -31,6 +35,7 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         )
         self.store = store
         self.state = store.state
+        self._pending: dict[tuple[str, str | int], Any] = {}
 
     async def _ready(self) -> StateRepo:
         """Opens the store on first use: PTB loads persistence before post_init runs."""
@@ -61,16 +66,16 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        """Stores one conversation state, or deletes it when the conversation ended."""
-        await self.state.set_conversation(name, json.dumps(list(key)), new_state)
+        """Collects one conversation state (None: the conversation ended)."""
+        self._pending[("conversation:" + name, json.dumps(list(key)))] = new_state
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
-        """Stores one user's data."""
-        await self.state.set_data("user", user_id, data)
+        """Collects one user's data."""
+        self._pending[("user", user_id)] = data
 
     async def update_chat_data(self, chat_id: int, data: Data) -> None:
-        """Stores one chat's data."""
-        await self.state.set_data("chat", chat_id, data)
+        """Collects one chat's data."""
+        self._pending[("chat", chat_id)] = data
 
     async def update_bot_data(self, data: Data) -> None:
         """Bot data is not persisted."""
@@ -79,12 +84,12 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         """Arbitrary callback data is not used."""
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        """Deletes one chat's data."""
-        await self.state.set_data("chat", chat_id, None)
+        """Collects the deletion of one chat's data."""
+        self._pending[("chat", chat_id)] = None
 
     async def drop_user_data(self, user_id: int) -> None:
-        """Deletes one user's data."""
-        await self.state.set_data("user", user_id, None)
+        """Collects the deletion of one user's data."""
+        self._pending[("user", user_id)] = None
 
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
         """Nothing to refresh: this process is the only writer."""
@@ -96,4 +101,24 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         """Nothing to refresh: bot data is not persisted."""
 
     async def flush(self) -> None:
-        """Every update is written when it happens; nothing is buffered."""
+        """Writes whatever is still collected (python-telegram-bot calls this at shutdown)."""
+        await self.commit()
+
+    async def commit(self, processed: int | None = None) -> None:
+        """Writes the collected changes, and that update `processed` was handled, atomically."""
+        batch, self._pending = self._pending, {}
+        if not batch and processed is None:
+            return
+        conversations: dict[tuple[str, str], Any] = {}
+        data: dict[tuple[str, int], Any] = {}
+        for (kind, key), value in batch.items():
+            if kind.startswith("conversation:"):
+                conversations[(kind.removeprefix("conversation:"), str(key))] = value
+            else:
+                data[(kind, int(key))] = value
+        try:
+            await self.state.save_changes(conversations, data, processed)
+        except BaseException:
+            for item, value in batch.items():  # keep what later updates did not replace
+                self._pending.setdefault(item, value)
+            raise

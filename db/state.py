@@ -33,6 +33,17 @@ def _draft(row: aiosqlite.Row) -> StoredDraft:
     )
 
 
+_UPSERT_CONVERSATION = (
+    "INSERT INTO conversations (name, key, state) VALUES (?, ?, ?)"
+    " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state"
+)
+_UPSERT_DATA = (
+    "INSERT INTO persisted_data (kind, id, data) VALUES (?, ?, ?)"
+    " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data"
+)
+_MARK_PROCESSED = "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)"
+
+
 class StateRepo:
     """Conversation persistence and drafts in SQLite."""
 
@@ -58,6 +69,33 @@ class StateRepo:
                 " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
                 (name, key, json.dumps(state)),
             )
+
+    async def save_changes(
+        self,
+        conversations: dict[tuple[str, str], Any],
+        data: dict[tuple[str, int], Any],
+        processed: int | None = None,
+    ) -> None:
+        """Stores states and persisted data and marks an update handled, in one transaction."""
+        statements: list[tuple[str, Any]] = []
+        for (name, key), state in conversations.items():
+            if state is None:
+                statements.append(
+                    ("DELETE FROM conversations WHERE name = ? AND key = ?", (name, key))
+                )
+            else:
+                statements.append((_UPSERT_CONVERSATION, (name, key, json.dumps(state))))
+        for (kind, number), value in data.items():
+            if not value:
+                statements.append(
+                    ("DELETE FROM persisted_data WHERE kind = ? AND id = ?", (kind, number))
+                )
+            else:
+                encoded = json.dumps(value, ensure_ascii=False)
+                statements.append((_UPSERT_DATA, (kind, number, encoded)))
+        if processed is not None:
+            statements.append((_MARK_PROCESSED, (processed, self.db.stamp())))
+        await self.db.batch(statements)
 
     async def data(self, kind: str) -> dict[int, Any]:
         """Returns every persisted object of one kind (user, chat, bot, callback) by id."""

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import main_menu
 from bot.principal import Principal, load_principal
+from bot.ratelimit import BULK, send_priority
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ async def notify(
     if volunteer is not None and volunteer.blocked:
         return False
     try:
-        await context.bot.send_message(user_id, text, reply_markup=markup)
+        with send_priority(BULK):  # a notice to someone else never delays the person who waits
+            await context.bot.send_message(user_id, text, reply_markup=markup)
     except Forbidden as exc:
         log.info("user %s cannot be messaged: %s", user_id, exc)
         await context.store.volunteers.mark_blocked(user_id)

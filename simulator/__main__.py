@@ -21,6 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
     parser.add_argument("--no-flood", action="store_true", help="switch flood control off")
     parser.add_argument(
+        "--latency", type=float, default=0.0, help="round trip of every Bot API call, in seconds"
+    )
+    parser.add_argument(
         "--no-privacy", action="store_true", help="the bot sees every group message"
     )
     return parser.parse_args(argv)
@@ -35,6 +38,7 @@ async def serve(args: argparse.Namespace) -> None:
         limits=limits,
         seed=args.seed,
         privacy_mode=not args.no_privacy,
+        latency=args.latency,
     )
     await server.open()
     print(f"Bot API:   {server.bot_api_url}  (base_url for python-telegram-bot)", flush=True)

@@ -613,8 +613,11 @@ class BotApi:
 
     # -- editing and deleting ----------------------------------------------------------------
 
-    def _editable(self, p: Params) -> tuple[Chat, Message]:
-        """Finds the message an edit method targets and checks the bot may edit it."""
+    def _editable(self, p: Params, method: str) -> tuple[Chat, Message]:
+        """Finds the message an edit method targets and checks the bot may edit it.
+
+        Edits count against flood control like messages, as on Telegram.
+        """
         if p.get("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
         if p.get("chat_id") is None:
@@ -625,11 +628,12 @@ class BotApi:
         msg = self._message(chat, p["message_id"], "message to edit not found")
         if not msg.from_bot or msg.service:
             raise bad_request("message can't be edited")
+        self._flood(method, chat)
         return chat, msg
 
     async def edit_message_text(self, p: Params, f: Files) -> Any:
         """Edits a text message; an identical edit is refused as not modified."""
-        chat, msg = self._editable(p)
+        chat, msg = self._editable(p, "editMessageText")
         if msg.text is None:
             raise bad_request("there is no text in the message to edit")
         formatted = self._format(p["text"], p.get("parse_mode"), p.get("entities"), caption=False)
@@ -646,7 +650,7 @@ class BotApi:
 
     async def edit_message_caption(self, p: Params, f: Files) -> Any:
         """Edits the caption of a photo or document message."""
-        chat, msg = self._editable(p)
+        chat, msg = self._editable(p, "editMessageCaption")
         if not (msg.photo or msg.document):
             raise bad_request("there is no caption in the message to edit")
         caption = self._format(
@@ -670,7 +674,7 @@ class BotApi:
 
     async def edit_message_reply_markup(self, p: Params, f: Files) -> Any:
         """Replaces (or removes) a message's inline keyboard."""
-        chat, msg = self._editable(p)
+        chat, msg = self._editable(p, "editMessageReplyMarkup")
         markup = p.get("reply_markup")
         self._check_markup(markup, chat)
         if _inline(markup) == _inline(msg.reply_markup):

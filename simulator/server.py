@@ -65,8 +65,12 @@ class SimulatorServer:
         privacy_mode: bool = True,
         strict_params: bool = True,
         spec: ApiSpec | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.host = "127.0.0.1"
+        # A network round trip to Telegram, in seconds: half before a Bot API call is served,
+        # half before its answer leaves (getUpdates included), as a distant server would feel.
+        self.latency = latency
         self.port = port
         self.token = token or f"{DEFAULT_BOT_ID}:SIM-{secrets.token_hex(12)}"
         prefix = self.token.split(":", 1)[0]
@@ -287,7 +291,12 @@ class SimulatorServer:
             self.inflight += 1
             self.last_activity = loop.time()
         try:
-            return await self._serve(request, request.match_info["token"], method)
+            if self.latency > 0:
+                await asyncio.sleep(self.latency / 2)
+            response = await self._serve(request, request.match_info["token"], method)
+            if self.latency > 0:
+                await asyncio.sleep(self.latency / 2)
+            return response
         finally:
             if counted:
                 self.inflight -= 1

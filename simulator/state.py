@@ -542,10 +542,11 @@ class World:
         self.touch()
         return msg
 
-    def mark_edited(self, msg: Message) -> None:
-        """Stamps an edit."""
+    def mark_edited(self, msg: Message, *, reorder: bool = True) -> None:
+        """Stamps an edit; `reorder=False` keeps its place in the order of the bot's words."""
         msg.edit_date = self.now()
-        msg.seq = self._next_seq()
+        if reorder:
+            msg.seq = self._next_seq()
         self.touch()
 
     def live_message(self, chat: Chat, message_id: int) -> Message | None:

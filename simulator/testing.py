@@ -470,8 +470,12 @@ class SimClient:
         wait_processed: WaitProcessed | None = None,
         quiet: float = 0.15,
         timeout: float = 10.0,
+        refresh_all: bool = True,
     ) -> None:
         self.control_url = control_url.rstrip("/")
+        # False: after an action, fetch only the chat it happened in (hundreds of simulated
+        # people acting at once, as in the benchmarks).
+        self.refresh_all = refresh_all
         self.wait_processed = wait_processed
         self.quiet = quiet
         self.timeout = timeout
@@ -562,8 +566,22 @@ class SimClient:
             else:
                 for update_id in sorted(sent.update_ids):
                     await self.wait(update_id)
-        await self.refresh()
+        if self.refresh_all:
+            await self.refresh()
+        else:
+            await self.refresh_chat(sent.chat_id)
         return sent
+
+    async def refresh_chat(self, chat_id: int) -> None:
+        """Fetches one chat (and its user, for a private chat) without the others."""
+        chats = [c for c in self.chats if c.id == chat_id]
+        users = [u for u in self.users if u.chat.id == chat_id]
+        body = {"chats": [c.id for c in chats], "users": [u.id for u in users]}
+        data = await self.request("POST", "/snapshot", body)
+        for chat in chats:
+            chat._update(data["chats"][str(chat.id)])
+        for user in users:
+            user._update(data["users"][str(user.id)])
 
     async def refresh(self) -> None:
         """Fetches every known chat and user, the violations and the flood events."""

@@ -142,7 +142,9 @@ async def test_killed_process_resumes_at_same_step(
     await reza.press("دیروز")
     await reza.press("رد شدن")
     await reza.press("بدون عکس")
-    assert "۱۲۰\u00a0بسته" in reza.last.text and "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in reza.last.text
+    assert (
+        "۱۲۰\u00a0بسته" in reza.last.text and "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in reza.last.text
+    )
     await reza.press("✅ ثبت گزارش")
     assert "ثبت شد" in reza.last.text
     await bot.stop()
