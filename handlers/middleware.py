@@ -77,13 +77,14 @@ async def guard_flows(update: Update, context: Context) -> None:
     if who is None or update.effective_chat is None:
         return
     revoked = []
-    for draft in await context.store.state.drafts_of(who.user_id):
-        rule = FLOWS.get(draft.kind)
-        if rule is None or not await rule(who, draft.data, context.store):
-            log.info("ending %s flow of user %s: permission lost", draft.kind, who.user_id)
-            await context.store.state.delete_draft(who.user_id, draft.kind)
-            await strip_buttons(context, who.user_id, draft.data.get("panel"))
-            revoked.append(draft.kind)
+    async with context.bot_data.engine.lock(who.user_id):  # not while a job works on the draft
+        for draft in await context.store.state.drafts_of(who.user_id):
+            rule = FLOWS.get(draft.kind)
+            if rule is None or not await rule(who, draft.data, context.store):
+                log.info("ending %s flow of user %s: permission lost", draft.kind, who.user_id)
+                await context.store.state.delete_draft(who.user_id, draft.kind)
+                await strip_buttons(context, who.user_id, draft.data.get("panel"))
+                revoked.append(draft.kind)
     named = [label(FLOW_NAMES[kind]) for kind in revoked if kind in FLOW_NAMES]
     if not named:
         return
