@@ -47,7 +47,6 @@ from bot.updates import PersonUpdateProcessor
 from db.database import Database
 from db.models import GroupStatus
 from db.store import Store
-from handlers.report import Step
 from simulator.limits import Limits
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient, SimUser
@@ -466,7 +465,7 @@ def rss_mb(pid: int) -> float:
 
 
 async def fill_drafts(db_path: Path, count: int) -> None:
-    """Stores `count` leaders with an open report draft and conversation state, mid-flow."""
+    """Stores `count` leaders with an open report draft, mid-flow."""
     store = Store(Database(db_path))
     await store.open()
     rows = []
@@ -475,7 +474,9 @@ async def fill_drafts(db_path: Path, count: int) -> None:
         draft = {
             "key": secrets.token_hex(16),
             "panel": 7,
-            "step": int(Step.DESCRIPTION),
+            "step": "description",
+            "seq": 11,
+            "shown": True,
             "group_id": 1,
             "area_id": 3,
             "category_id": 12,
@@ -488,16 +489,12 @@ async def fill_drafts(db_path: Path, count: int) -> None:
             "service_date": "2026-11-20",
             "photos": [],
         }
-        rows.append((uid, json.dumps(draft, ensure_ascii=False), json.dumps([uid, uid])))
-    async with store.db.transaction():
+        rows.append((uid, json.dumps(draft, ensure_ascii=False)))
+    async with store.db.transaction():  # the draft is a flow's only state
         await store.db.executemany(
             "INSERT INTO drafts (volunteer_id, kind, data, updated_at)"
             " VALUES (?, 'report', ?, datetime('now'))",
-            [(uid, data) for uid, data, _ in rows],
-        )
-        await store.db.executemany(
-            "INSERT INTO conversations (name, key, state) VALUES ('report', ?, ?)",
-            [(key, str(int(Step.DESCRIPTION))) for _, _, key in rows],
+            rows,
         )
     await store.close()
 
