@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.engine import Engine
+from bot.inbox import InboxQueue, replay
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
@@ -54,6 +55,7 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         update_id = update.update_id if isinstance(update, Update) else None
         if update_id is not None and await store.state.was_processed(update_id):
             log.info("skipping redelivered update %s", update_id)
+            await store.state.drop_received(update_id)
             return
         await super().process_update(update)
         await super().update_persistence()  # collects the changed state
@@ -73,6 +75,7 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
 async def _post_init(app: App) -> None:
     """Opens the database and registers the Persian command list."""
     await app.bot_data.store.open()
+    await replay(app.bot_data.store, app.bot, app.update_queue)
     await start.register_commands(app.bot, app.bot_data.config.bot.admins)
     jobs = app.job_queue
     assert jobs is not None
@@ -128,6 +131,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TEHRAN))
         .context_types(context_types)
         .persistence(SQLitePersistence(store))
+        .update_queue(InboxQueue(store))
         .rate_limiter(PriorityRateLimiter())
         .concurrent_updates(PersonUpdateProcessor(CONCURRENT_UPDATES))
         .job_queue(PersonJobQueue())

@@ -95,6 +95,7 @@ class StateRepo:
                 statements.append((_UPSERT_DATA, (kind, number, encoded)))
         if processed is not None:
             statements.append((_MARK_PROCESSED, (processed, self.db.stamp())))
+            statements.append(("DELETE FROM inbox WHERE update_id = ?", (processed,)))
         await self.db.batch(statements)
 
     async def data(self, kind: str) -> dict[int, Any]:
@@ -177,6 +178,23 @@ class StateRepo:
         )
 
     async def forget_processed(self, older_than: timedelta) -> int:
-        """Drops records of handled updates older than the given age; returns how many."""
+        """Drops records of handled updates (and received ones never handled) older than that."""
         cutoff = (self.db.now() - older_than).isoformat(timespec="seconds")
+        await self.db.execute("DELETE FROM inbox WHERE received_at < ?", (cutoff,))
         return await self.db.execute("DELETE FROM processed_updates WHERE at < ?", (cutoff,))
+
+    async def receive(self, update_id: int, data: dict[str, Any]) -> None:
+        """Keeps an update as received, until it is handled."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (?, ?, ?)",
+            (update_id, json.dumps(data, ensure_ascii=False), self.db.stamp()),
+        )
+
+    async def unhandled(self) -> list[dict[str, Any]]:
+        """Updates received but never handled (the process stopped in between), oldest first."""
+        rows = await self.db.fetchall("SELECT data FROM inbox ORDER BY update_id")
+        return [json.loads(row["data"]) for row in rows]
+
+    async def drop_received(self, update_id: int) -> None:
+        """Forgets a received update (a redelivery of one handled already)."""
+        await self.db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
