@@ -36,7 +36,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram._utils.types import JSONDict
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,49 @@ _FREE = frozenset(
     }
 )
 _COUNTED_PREFIXES = ("send", "copy", "forward", "edit", "stoppoll")
+
+
+# Calls that may simply be made again after a transient failure (a 5xx, a time-out, a dropped
+# connection): if the first one did take effect, the second is refused harmlessly («not modified»,
+# «query is too old»). Sending a message is not among them: a retry could post it twice.
+_REPEATABLE = frozenset(
+    {
+        "answercallbackquery",
+        "editmessagetext",
+        "editmessagecaption",
+        "editmessagereplymarkup",
+        "getfile",
+        "getme",
+        "setmycommands",
+    }
+)
+TRANSIENT_RETRIES = (0.2, 0.6)  # seconds before each further try
+
+
+def _transient(exc: Exception) -> bool:
+    """A failure of the network or of Telegram's side, not of the request itself."""
+    return isinstance(exc, NetworkError) and not isinstance(
+        exc, BadRequest | Forbidden | InvalidToken | RetryAfter
+    )
+
+
+async def _call(
+    endpoint: str,
+    callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+    args: Any,
+    kwargs: dict[str, Any],
+) -> bool | JSONDict | list[JSONDict]:
+    """Makes a request, trying a repeatable one again after a transient failure."""
+    delays = TRANSIENT_RETRIES if endpoint.lower() in _REPEATABLE else ()
+    for delay in delays:
+        try:
+            return await callback(*args, **kwargs)
+        except NetworkError as exc:
+            if not _transient(exc):
+                raise
+            log.info("%s failed (%s); trying again in %.1f s", endpoint, exc, delay)
+            await asyncio.sleep(delay)
+    return await callback(*args, **kwargs)
 
 
 @contextmanager
@@ -324,7 +367,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         """Runs one Bot API request when its chat and the overall budget allow, by priority."""
         raw_chat = data.get("chat_id")
         if raw_chat is None or not counted(endpoint):
-            return await callback(*args, **kwargs)
+            return await _call(endpoint, callback, args, kwargs)
         chat: int | str = raw_chat
         if isinstance(raw_chat, str) and raw_chat.lstrip("-").isdigit():
             chat = int(raw_chat)
@@ -350,7 +393,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             waited = self.now() - began
             self.stats.max_wait[name] = max(self.stats.max_wait[name], waited)
             try:
-                result = await callback(*args, **kwargs)
+                result = await _call(endpoint, callback, args, kwargs)
             except RetryAfter as exc:
                 seconds = exc._retry_after.total_seconds()
                 self._refused(chat, seconds + 0.1)

@@ -128,11 +128,9 @@ async def test_a_double_tap_answers_one_question(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await to_quantity(reza)
     await reza.send("120")
-    panel = reza.last
-    skip = next(b for row in panel.keyboard for b in row if b.text == label("button-skip"))
-    assert skip.callback_data is not None
-    await reza.press_data(panel.message_id, skip.callback_data)
-    await reza.press_data(panel.message_id, skip.callback_data)  # the second tap
+    panel, skip = reza.last.message_id, _skip_data(reza)
+    await reza.press_data(panel, skip)
+    await reza.press_data(panel, skip)  # the second tap
     assert reza.last_answer == label("stale-step")
     assert "چند نفر از اعضای گروه" in reza.last.text  # volunteers: asked, not skipped
 
@@ -308,3 +306,23 @@ async def test_a_fault_at_any_call_of_a_report_loses_or_misplaces_nothing(
         assert await harness.store.state.draft(reza.id, "report") is None
         runs += 1
     assert runs == len(cases) == 72
+
+
+async def test_a_transient_failure_of_an_answer_or_edit_is_tried_again(harness: Harness) -> None:
+    harness.sim.allow_violations(".*")
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_quantity(reza)
+    await reza.send("120")
+    harness.server.faults.fail_next(method="answerCallbackQuery")
+    harness.server.faults.fail_next(method="editMessageText")
+    sent = await reza.press_data(reza.last.message_id, _skip_data(reza))
+    assert reza.last_answer_query == sent.callback_query_id  # answered, on the second try
+    assert "چند نفر از اعضای گروه" in reza.last.text  # and the next question is shown
+    assert not [m for m in reza.messages if m.text == t("error-generic")]
+
+
+def _skip_data(user: SimUser) -> str:
+    """The callback data of «رد شدن» on the newest question."""
+    skip = next(b for row in user.last.keyboard for b in row if b.text == label("button-skip"))
+    assert skip.callback_data is not None
+    return skip.callback_data
