@@ -162,6 +162,7 @@ BUTTONS: dict[str, Rule] = {
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
     "admin": (overseer, "not-allowed"),
+    "digest": (admin, "not-allowed"),
 }
 MENU: dict[str, tuple[Rule, str]] = {
     "menu-report": (reporter, "report-only-leaders"),

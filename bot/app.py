@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Config
 from bot.context import App, BotData, Context
+from bot.digests import post_due_digests
 from bot.engine import Engine
 from bot.inbox import InboxQueue, replay
 from bot.jalali import TEHRAN
@@ -23,6 +24,7 @@ from db.store import Store
 from handlers import (
     admin,
     common,
+    digest,
     errors,
     group,
     middleware,
@@ -84,6 +86,12 @@ async def _post_init(app: App) -> None:
         interval=timedelta(hours=6),
         first=timedelta(minutes=1),
         name="forget-processed-updates",
+    )
+    jobs.run_repeating(
+        post_due_digests,
+        interval=timedelta(minutes=5),
+        first=timedelta(seconds=20),  # a week missed while the bot was down goes out soon
+        name="digest-tick",
     )
     jobs.run_repeating(
         _tidy_flows,
@@ -151,7 +159,7 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    for feature in (report, onboarding, new_group, admin, group, my_reports, start):
+    for feature in (report, onboarding, new_group, admin, group, my_reports, digest, start):
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)

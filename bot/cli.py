@@ -11,6 +11,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from bot.channel_cli import add_parser as add_channel_parser
 from bot.config import Config, ConfigError, load_config
 from bot.digest_preview import add_parser as add_digest_parser
 from bot.export_cli import add_export_parser, run_export
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = db_commands.add_parser("backup", help=label("cli-backup-help"))
     backup.add_argument("path")
     add_digest_parser(commands)
+    add_channel_parser(commands)
     add_export_parser(commands)
     for sub in (*commands.choices.values(), *db_commands.choices.values()):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=label("cli-config-help"))
@@ -137,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.digest_preview import run as run_digest
 
             run_digest(config, args)
+        elif command == "channel":
+            from bot.channel_cli import run as run_channel
+
+            run_channel(config, args)
         elif command == "export":
             return run_export(config.database.path, args)
         elif args.db_command == "migrate":

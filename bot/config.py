@@ -55,7 +55,7 @@ class DigestConfig:
     """When the weekly digest is posted by default."""
 
     weekday: str = "friday"
-    time: str = "18:00"
+    time: str = "20:00"
     timezone: str = "Asia/Tehran"
 
     @property

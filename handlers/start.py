@@ -117,7 +117,11 @@ async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> 
     for admin in admins:
         try:
             await bot.set_my_commands(
-                [*commands, BotCommand("admin", label("command-admin"))],
+                [
+                    *commands,
+                    BotCommand("admin", label("command-admin")),
+                    BotCommand("digest", label("command-digest")),
+                ],
                 scope=BotCommandScopeChat(admin),
             )
         except TelegramError as exc:

@@ -21,3 +21,16 @@ cli-demo-ready =
     برای پایان Ctrl+C را بزنید.
 cli-backup-is-folder = {$path} یک پوشه است؛ نام فایل پشتیبان را بدهید، مثلاً {$path}/khedmatyar.db
 cli-backup-failed = پشتیبان در {$path} نوشته نشد: {$why}. آیا پوشه‌اش هست و اجازهٔ نوشتن دارید؟
+cli-channel-help = کانال‌هایی که گزارش هفتگی را می‌گیرند
+cli-channel-add-help = افزودن کانال (بات باید در آن مدیر و مجاز به ارسال باشد)
+cli-channel-list-help = فهرست کانال‌ها
+cli-channel-remove-help = برداشتن کانال
+cli-channel-chat-help = شناسهٔ عددی کانال، مثل -1001234567890
+cli-channel-title-help = نام کانال برای فهرست‌ها
+cli-channel-bad-chat = «{$chat}» شناسهٔ کانال نیست؛ شناسهٔ عددی آن را بدهید، مثل -1001234567890.
+cli-channel-added = کانال {$chat} با دامنهٔ {$scope} اضافه شد.
+cli-channel-updated = کانال {$chat} از قبل بود؛ دامنه‌اش {$scope} شد و ارسال به آن از سر گرفته شد.
+cli-channel-removed = کانال {$chat} برداشته شد.
+cli-channel-unknown = کانال {$chat} در فهرست نیست.
+cli-channel-none = هنوز کانالی اضافه نشده است.
+cli-channel-paused = (متوقف)

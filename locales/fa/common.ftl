@@ -51,6 +51,7 @@ command-join = پیوستن به گروه با کد دعوت
 command-help = راهنما
 command-cancel = لغو کار نیمه‌تمام
 command-admin = مدیریت (ویژهٔ مدیران)
+command-digest = پیش‌نمایش گزارش هفتگی (فقط برای شما)
 
 ## Buttons shared by many steps.
 button-back = ↩️ بازگشت

@@ -78,3 +78,4 @@ cli-digest-no-campaign = پویشی با شناسهٔ {$id} پیدا نشد.
 cli-digest-bad-scope = دامنهٔ «{$scope}» را نمی‌شناسم؛ یکی از این‌ها را بدهید: national یا province:مرکزی یا campaign:1
 # $messages: how many Telegram messages the digest takes.
 cli-digest-written = گزارش در {$path} نوشته شد ({$messages} پیام، با نمودار).
+digest-channel-paused = ⚠️ گزارش هفتگی به کانال «{$channel}» فرستاده نشد و ارسال به آن متوقف شد: {$why}. اگر بات دوباره مدیر کانال شد، کانال را دوباره اضافه کنید.

@@ -1,0 +1,127 @@
+"""Posting the weekly digest to channels: when it is due, once per channel and week, late if missed.
+
+A JobQueue job ("digest-tick") looks every few minutes at each active channel: the newest Jalali
+week (Saturday–Friday) whose posting moment has passed is due; it is posted unless the ledger
+holds it already. The ledger row is claimed before the first message and completed after the
+last, with every message id recorded as it goes, so a restart or a crash mid-send never posts a
+week twice. A week missed while the bot was down is posted on start-up, marked late, within the
+grace period. Posts go out at bulk priority: people in a conversation are answered first.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import jalali
+from bot.chart import render_chart_async
+from bot.config import WEEKDAYS
+from bot.context import Context
+from bot.digest import content_hash, render_caption, render_messages
+from bot.i18n import t
+from bot.ratelimit import BULK, send_priority
+from db.channels import Channel, PauseReason
+from db.digest_queries import week_digest
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
+GRACE = timedelta(days=3)  # a week missed for longer than this is not posted any more
+
+
+def due_at(week_start: date, weekday: str, at: time, zone: tzinfo) -> datetime:
+    """The moment a week's digest is due: the first `weekday` at `at` from the week's Friday on.
+
+    `weekday` is a name («friday»); WEEKDAYS counts from Saturday, as the Jalali week does (and
+    as neither Python's date.weekday(), Monday = 0, nor jdatetime's, Saturday = 0, is asked here).
+    """
+    friday = week_start + timedelta(days=6)
+    day = friday + timedelta(days=(WEEKDAYS.index(weekday) - 6) % 7)
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+def due_week(now: datetime, weekday: str, at: time, zone: tzinfo) -> tuple[date, datetime]:
+    """The newest week whose digest is due at `now`, and its moment."""
+    start = jalali.week_of(now.astimezone(zone).date())[0]
+    for weeks_back in range(3):
+        week = start - timedelta(weeks=weeks_back)
+        moment = due_at(week, weekday, at, zone)
+        if moment <= now:
+            return week, moment
+    raise AssertionError("a week ends every seven days")  # pragma: no cover
+
+
+def _schedule(context: Context, channel: Channel) -> tuple[str, time, ZoneInfo]:
+    """The channel's posting weekday and time: its own, or [digest]'s."""
+    settings = context.config.digest
+    at = settings.at
+    if channel.post_time:
+        hour, minute = channel.post_time.split(":")
+        at = time(int(hour), int(minute))
+    return channel.weekday or settings.weekday, at, ZoneInfo(settings.timezone)
+
+
+async def post_due_digests(context: Context) -> int:
+    """Posts every channel's due digest that is not in the ledger yet; returns how many."""
+    store = context.store
+    now = store.db.now()
+    posted = 0
+    for channel in await store.channels.active():
+        weekday, at, zone = _schedule(context, channel)
+        week, moment = due_week(now, weekday, at, zone)
+        if now - moment > GRACE or await store.digest_posts.get(channel.chat_id, week):
+            continue
+        if await post_digest(context, channel, week, late=now - moment > LATE_AFTER):
+            posted += 1
+    return posted
+
+
+async def post_digest(context: Context, channel: Channel, week: date, *, late: bool) -> bool:
+    """Posts one channel's digest of one week, exactly once; False when it was not posted."""
+    store = context.store
+    digest = await week_digest(store.db, channel.scope, week, late=late)
+    post = await store.digest_posts.claim(channel.chat_id, week, content_hash(digest), late=late)
+    if post is None:
+        return False  # claimed by another run meanwhile
+    chart = await render_chart_async(digest)
+    sent: list[int] = []
+    try:
+        with send_priority(BULK):
+            for text in render_messages(digest):
+                message = await context.bot.send_message(channel.chat_id, text)
+                sent.append(message.message_id)
+                await store.digest_posts.record_sent(post.id, tuple(sent))
+            photo = await context.bot.send_photo(
+                channel.chat_id, chart, caption=render_caption(digest)
+            )
+    except (Forbidden, BadRequest) as exc:  # removed from the channel, rights taken, deleted
+        if not sent:
+            await store.digest_posts.release(post.id)
+        log.warning("digest to %s failed: %s", channel.chat_id, exc)
+        await _pause(context, channel, str(exc))
+        return False
+    except TelegramError as exc:  # the network: tried again at the next tick if nothing went out
+        if not sent:
+            await store.digest_posts.release(post.id)
+        log.warning("digest to %s not sent now: %s", channel.chat_id, exc)
+        return False
+    file_id = photo.photo[-1].file_id if photo.photo else ""
+    await store.digest_posts.complete(post.id, tuple(sent), photo.message_id, file_id)
+    log.info("digest of %s posted to %s%s", week, channel.chat_id, " (late)" if late else "")
+    return True
+
+
+async def _pause(context: Context, channel: Channel, why: str) -> None:
+    """Pauses a failing channel and tells the admins once; the other channels go on."""
+    if not await context.store.channels.pause(channel.chat_id, PauseReason.FAILED, why):
+        return
+    text = t("digest-channel-paused", channel=channel.title or str(channel.chat_id), why=why)
+    for admin in context.config.bot.admins:
+        try:
+            with send_priority(BULK):
+                await context.bot.send_message(admin, text)
+        except TelegramError as exc:
+            log.info("could not tell admin %s: %s", admin, exc)

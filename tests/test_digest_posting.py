@@ -1,0 +1,100 @@
+"""The weekly digest reaches channels at its moment, once per channel and week, late if missed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from bot.digests import due_at
+from bot.i18n import label
+from bot.jalali import TEHRAN
+from db.channels import ChannelScope
+from tests.conftest import Harness, report_input
+
+
+def test_friday_twenty_hundred_in_tehran_is_pinned() -> None:
+    week = date(2026, 11, 14)  # Saturday 1405/08/24
+    friday = due_at(week, "friday", time(20, 0), TEHRAN)
+    assert friday == datetime(2026, 11, 20, 20, 0, tzinfo=TEHRAN)
+    assert friday.astimezone(UTC) == datetime(2026, 11, 20, 16, 30, tzinfo=UTC)
+    assert due_at(week, "saturday", time(9, 0), TEHRAN).date() == date(2026, 11, 21)
+    assert due_at(week, "thursday", time(9, 0), TEHRAN).date() == date(2026, 11, 26)
+
+
+async def _tick(harness: Harness) -> None:
+    assert harness.app is not None and harness.app.job_queue is not None
+    (job,) = harness.app.job_queue.get_jobs_by_name("digest-tick")
+    await job.run(harness.app)
+    await harness.sim.refresh()
+
+
+async def test_the_digest_posts_once_at_its_moment_and_never_again(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+    channel = await sim.channel("کانال خدمت‌یار", owner=reza)
+    await store.channels.add(channel.id, "کانال خدمت‌یار", ChannelScope.national())
+    group = await harness.group(reza)
+    for quantity in (120, 30):
+        data = await report_input(store, group, quantity=quantity)
+        await store.reports.create(data, reza.id, f"k{quantity}", 1405)
+    await _tick(harness)  # Wednesday noon: this week's digest is not due yet
+    assert not [p for p in channel.posts if p.from_bot]
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)  # Friday 20:01 in Tehran
+    await _tick(harness)
+    posts = [p for p in channel.posts if p.from_bot]
+    assert posts and posts[-1].photo is not None  # the text, then the chart
+    expected = await store.db.scalar(
+        "SELECT sum(quantity) FROM reports WHERE status != 'deleted'"
+        " AND service_date BETWEEN '2026-11-14' AND '2026-11-20'"
+    )
+    assert expected == 150 and "۱۵۰" in posts[0].text
+    await _tick(harness)
+    await harness.restart()
+    await _tick(harness)
+    assert len([p for p in channel.posts if p.from_bot]) == len(posts)
+    ledger = await harness.store.digest_posts.get(channel.id, date(2026, 11, 14))
+    assert ledger is not None and ledger.state.value == "sent" and not ledger.late
+
+
+async def test_a_week_missed_while_down_is_posted_late(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    owner = await sim.user("مدیر کانال")
+    channel = await sim.channel("کانال استان", owner=owner)
+    await store.channels.add(channel.id, "کانال استان", ChannelScope.national())
+    await harness.stop()
+    harness.clock.time = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)  # Saturday 10:00: 14 h late
+    await harness.start([harness.admin.id] if harness.admin else [])
+    await _tick(harness)
+    ledger = await harness.store.digest_posts.get(channel.id, date(2026, 11, 14))
+    assert ledger is not None and ledger.late
+    assert [p for p in channel.posts if p.from_bot]
+
+
+async def test_a_failing_channel_is_paused_and_told_once_the_others_go_on(
+    harness: Harness,
+) -> None:
+    sim, store = harness.sim, harness.store
+    harness.sim.allow_violations(".*")
+    owner = await sim.user("مدیر کانال")
+    good = await sim.channel("کانال خوب", owner=owner)
+    await store.channels.add(-1009999999999, "کانال حذف‌شده", ChannelScope.national())
+    await store.channels.add(good.id, "کانال خوب", ChannelScope.national())
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
+    await _tick(harness)
+    await _tick(harness)
+    gone = await store.channels.by_chat(-1009999999999)
+    assert gone is not None and gone.paused
+    assert [p for p in good.posts if p.from_bot]
+    admin = harness.admin
+    assert admin is not None
+    assert len([m for m in admin.messages if "کانال حذف‌شده" in (m.text or "")]) == 1
+
+
+async def test_digest_preview_is_for_admins_only(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    maryam = await harness.sim.user("مریم")
+    await maryam.send("/digest")
+    assert maryam.last.text == label("not-allowed")
+    await admin.send("/digest")
+    assert admin.last.photo is not None and "گزارش هفتگی" in admin.messages[-2].text
