@@ -111,7 +111,9 @@ BUTTONS: dict[str, Rule] = {
         "demote",
         "invite",
         "revoke",
+        "remind",
     ),
+    **_actions(leader_of_first, "rmd", "report", "off"),
     **_actions(overseer, "adm", "menu", "groups", "pending", "search"),
     **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
     **_actions(

@@ -18,6 +18,7 @@ from bot.inbox import InboxQueue, replay
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
+from bot.reminders import remind_silent_groups
 from bot.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, system_clock
 from db.store import Store
@@ -31,6 +32,7 @@ from handlers import (
     my_reports,
     new_group,
     onboarding,
+    reminders,
     report,
     start,
 )
@@ -92,6 +94,12 @@ async def _post_init(app: App) -> None:
         interval=timedelta(minutes=5),
         first=timedelta(seconds=20),  # a week missed while the bot was down goes out soon
         name="digest-tick",
+    )
+    jobs.run_repeating(
+        remind_silent_groups,
+        interval=timedelta(minutes=5),
+        first=timedelta(seconds=60),
+        name="reminder-tick",
     )
     jobs.run_repeating(
         _tidy_flows,
@@ -159,7 +167,8 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    for feature in (report, onboarding, new_group, admin, group, my_reports, digest, start):
+    features = (report, onboarding, new_group, admin, group, my_reports, digest, reminders, start)
+    for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)

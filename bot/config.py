@@ -51,6 +51,20 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RemindersConfig:
+    """When leaders of groups with no report that week are reminded (at most once a week)."""
+
+    weekday: str = "thursday"
+    time: str = "18:00"
+
+    @property
+    def at(self) -> dt.time:
+        """The time of day as a datetime.time."""
+        hour, minute = self.time.split(":")
+        return dt.time(int(hour), int(minute))
+
+
+@dataclass(frozen=True, slots=True)
 class DigestConfig:
     """When the weekly digest is posted by default."""
 
@@ -93,6 +107,7 @@ class Config:
     bot: BotConfig = field(default_factory=BotConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)
     groups: GroupsConfig = field(default_factory=GroupsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     source: str = ""
@@ -108,6 +123,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "bot": BotConfig,
     "database": DatabaseConfig,
     "digest": DigestConfig,
+    "reminders": RemindersConfig,
     "groups": GroupsConfig,
     "report": ReportConfig,
 }
@@ -115,6 +131,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "telegram.mode": ("polling", "webhook"),
     "groups.creation": ("open", "approval"),
     "digest.weekday": WEEKDAYS,
+    "reminders.weekday": WEEKDAYS,
     "bot.log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _POSITIVE = {
@@ -164,6 +181,8 @@ def _validate(config: Config) -> None:
         raise _fail("telegram.webhook_url", label("config-why-webhook"))
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.digest.time):
         raise _fail("digest.time", label("config-why-time"))
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.reminders.time):
+        raise _fail("reminders.time", label("config-why-time"))
     try:
         ZoneInfo(config.digest.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -263,9 +263,12 @@ class Engine:
     # --- starting -----------------------------------------------------------------------------
 
     async def start(
-        self, update: Update, context: Context, flow: Flow[Any], entry: str, *ids: int
+        self, update: Update, context: Context, flow: Flow[Any] | str, entry: str, *ids: int
     ) -> None:
-        """Starts a flow at one of its entries; if one is open, offers to go on or switch."""
+        """Starts a flow (or the flow of a kind) at one of its entries; if one is open, offers
+        to go on or to switch."""
+        if isinstance(flow, str):
+            flow = self.flows[flow]
         user = update.effective_user
         assert user is not None and entry in flow.entries
         await answer(update)

@@ -10,6 +10,7 @@ from db.database import Database
 from db.groups import GroupRepo
 from db.places import PlaceRepo
 from db.reference import seed_reference_data
+from db.reminders import ReminderRepo
 from db.reports import ReportRepo
 from db.roles import RoleRepo
 from db.state import StateRepo
@@ -34,6 +35,7 @@ class Store:
         self.channels = ChannelRepo(db)
         self.digest_posts = DigestLedger(db)
         self.stats = StatsRepo(db)
+        self.reminders = ReminderRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

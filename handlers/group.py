@@ -71,6 +71,9 @@ async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboa
             )
             rows.append([url_button(label("group-share-invite"), share)])
         rows.append([button(label("group-members"), cb("grp", "members", group.id, 0))])
+        on = await context.store.reminders.enabled(who.user_id, group.id)
+        key = "group-reminders-on" if on else "group-reminders-off"
+        rows.append([button(label(key), cb("grp", "remind", group.id))])
         if group.status is GroupStatus.ACTIVE:
             rows.append(
                 [
@@ -283,8 +286,18 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
     await reply(update, t("group-left", group=group.name), menu_for(context.who))
 
 
+async def _remind(update: Update, context: Context, group: Group, data: Callback) -> None:
+    """Turns this leader's weekly reminder for the group on or off."""
+    user_id = context.user_id or 0
+    on = not await context.store.reminders.enabled(user_id, group.id)
+    await context.store.reminders.switch(user_id, group.id, on=on)
+    await answer(update, label("reminder-turned-on" if on else "reminder-turned-off"))
+    await _render_card(update, context, group)
+
+
 _ACTIONS = {
     "card": _show_card,
+    "remind": _remind,
     "members": _members,
     "invite": _invite,
     "revoke": _invite,

@@ -1,0 +1,33 @@
+"""The buttons of the weekly reminder: report now, or turn the reminder off (and on in the card)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.engine import answer
+from bot.i18n import label
+from bot.keyboards import parse_cb
+from handlers.common import edit_or_keep
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """«📝 ثبت گزارش» starts a report; «🔕» turns this group's reminder off."""
+    query = update.callback_query
+    data = parse_cb(query.data if query else None)
+    if query is None or data is None or context.who is None:
+        return
+    if data.action == "report":
+        await context.bot_data.engine.start(update, context, "report", "new")
+        return
+    await context.store.reminders.switch(context.who.user_id, data.id() or 0, on=False)
+    await answer(update, label("reminder-turned-off"), alert=True)
+    await edit_or_keep(query, label("reminder-turned-off"))
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The reminder's buttons."""
+    return [CallbackQueryHandler(on_button, pattern=r"^rmd:(report|off):\d+$")]

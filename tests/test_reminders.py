@@ -1,0 +1,61 @@
+"""Once a week, leaders of groups with no report yet get one friendly reminder they can turn off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.i18n import label, t
+from tests.conftest import Harness, report_input
+
+
+async def _tick(harness: Harness) -> None:
+    assert harness.app is not None and harness.app.job_queue is not None
+    (job,) = harness.app.job_queue.get_jobs_by_name("reminder-tick")
+    await job.run(harness.app)
+    await harness.sim.refresh()
+
+
+async def test_reminders_reach_exactly_the_leaders_without_a_report(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza, ali, sara = await sim.user("رضا"), await sim.user("علی"), await sim.user("سارا")
+    for user in (reza, ali, sara):
+        await user.send("/start")
+    silent = await harness.group(reza, "گروه امید")
+    active = await harness.group(ali, "گروه نور")
+    muted = await harness.group(sara, "گروه مهر")
+    await store.reports.create(await report_input(store, active), ali.id, "k1", 1405)
+    await store.reminders.switch(sara.id, muted, on=False)
+    await _tick(harness)  # Wednesday: not yet
+    assert not [m for m in reza.messages if "هنوز گزارشی" in (m.text or "")]
+    harness.clock.time = datetime(2026, 11, 19, 14, 31, tzinfo=UTC)  # Thursday 18:01 in Tehran
+    await _tick(harness)
+    await _tick(harness)  # once a week, not once a tick
+    reminded = {
+        u.first_name
+        for u in (reza, ali, sara)
+        for m in u.messages
+        if m.text == t("reminder-text", group="گروه امید")
+        or "هنوز گزارشی" in (m.text or "")
+    }
+    assert reminded == {"رضا"}
+    assert len([m for m in reza.messages if "هنوز گزارشی" in (m.text or "")]) == 1
+    expected = await store.db.fetchall(
+        "SELECT g.id FROM groups g WHERE NOT EXISTS (SELECT 1 FROM reports r"
+        " WHERE r.group_id = g.id AND r.service_date BETWEEN '2026-11-14' AND '2026-11-20')"
+    )
+    assert {r["id"] for r in expected} == {silent, muted}
+    await reza.press(label("reminder-report"))  # the button starts the report
+    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
+
+
+async def test_a_leader_turns_the_reminder_off_and_on_in_the_card(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+    group = await harness.group(reza)
+    await reza.press(label("menu-group"))
+    await reza.press(label("group-reminders-on"))
+    assert not await store.reminders.enabled(reza.id, group)
+    assert label("group-reminders-off") in str(reza.last.buttons)
+    await reza.press(label("group-reminders-off"))
+    assert await store.reminders.enabled(reza.id, group)
