@@ -34,8 +34,7 @@ async def test_reminders_reach_exactly_the_leaders_without_a_report(harness: Har
         u.first_name
         for u in (reza, ali, sara)
         for m in u.messages
-        if m.text == t("reminder-text", group="گروه امید")
-        or "هنوز گزارشی" in (m.text or "")
+        if m.text == t("reminder-text", group="گروه امید") or "هنوز گزارشی" in (m.text or "")
     }
     assert reminded == {"رضا"}
     assert len([m for m in reza.messages if "هنوز گزارشی" in (m.text or "")]) == 1
