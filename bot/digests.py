@@ -14,13 +14,14 @@ import logging
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from telegram import InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import jalali
 from bot.chart import render_chart_async
 from bot.config import WEEKDAYS
 from bot.context import Context
-from bot.digest import content_hash, render_caption, render_messages
+from bot.digest import WeekDigest, content_hash, render_caption, render_messages
 from bot.i18n import t
 from bot.ratelimit import BULK, send_priority
 from db.channels import Channel, PauseReason
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
 GRACE = timedelta(days=3)  # a week missed for longer than this is not posted any more
+EDIT_WINDOW = timedelta(days=7)  # reports arriving this long after a post update it in place
+
+Built = tuple[WeekDigest, bytes]  # a digest and its chart, made once per scope and week a tick
 
 
 def due_at(week_start: date, weekday: str, at: time, zone: tzinfo) -> datetime:
@@ -64,29 +68,50 @@ def _schedule(context: Context, channel: Channel) -> tuple[str, time, ZoneInfo]:
     return channel.weekday or settings.weekday, at, ZoneInfo(settings.timezone)
 
 
+async def _build(
+    context: Context,
+    built: dict[tuple[object, date, bool], Built],
+    channel: Channel,
+    week: date,
+    late: bool,
+) -> Built:
+    """The digest and chart of a scope and week: hundreds of national channels share one."""
+    key = (channel.scope, week, late)
+    if key not in built:
+        digest = await week_digest(context.store.db, channel.scope, week, late=late)
+        built[key] = (digest, await render_chart_async(digest))
+    return built[key]
+
+
 async def post_due_digests(context: Context) -> int:
-    """Posts every channel's due digest that is not in the ledger yet; returns how many."""
+    """Posts every channel's due digest that is not in the ledger yet, and updates in place the
+    posts of recent weeks whose figures changed since (late reports); returns how many posted."""
     store = context.store
     now = store.db.now()
+    built: dict[tuple[object, date, bool], Built] = {}
     posted = 0
     for channel in await store.channels.active():
         weekday, at, zone = _schedule(context, channel)
         week, moment = due_week(now, weekday, at, zone)
         if now - moment > GRACE or await store.digest_posts.get(channel.chat_id, week):
             continue
-        if await post_digest(context, channel, week, late=now - moment > LATE_AFTER):
+        late = now - moment > LATE_AFTER
+        if await post_digest(
+            context, channel, week, await _build(context, built, channel, week, late)
+        ):
             posted += 1
+    await update_recent_posts(context, built)
     return posted
 
 
-async def post_digest(context: Context, channel: Channel, week: date, *, late: bool) -> bool:
+async def post_digest(context: Context, channel: Channel, week: date, made: Built) -> bool:
     """Posts one channel's digest of one week, exactly once; False when it was not posted."""
     store = context.store
-    digest = await week_digest(store.db, channel.scope, week, late=late)
+    digest, chart = made
+    late = digest.late
     post = await store.digest_posts.claim(channel.chat_id, week, content_hash(digest), late=late)
     if post is None:
         return False  # claimed by another run meanwhile
-    chart = await render_chart_async(digest)
     sent: list[int] = []
     try:
         with send_priority(BULK):
@@ -125,3 +150,59 @@ async def _pause(context: Context, channel: Channel, why: str) -> None:
                 await context.bot.send_message(admin, text)
         except TelegramError as exc:
             log.info("could not tell admin %s: %s", admin, exc)
+
+
+async def update_recent_posts(
+    context: Context, built: dict[tuple[object, date, bool], Built] | None = None
+) -> int:
+    """Edits posted digests of recent weeks in place when late reports changed their figures.
+
+    Never a second post: the text messages are edited and the chart replaced.
+    """
+    store = context.store
+    built = {} if built is None else built
+    oldest = jalali.week_of((store.db.now() - EDIT_WINDOW).date())[0]
+    edited = 0
+    for post in await store.digest_posts.sent_since(oldest):
+        channel = await store.channels.by_chat(post.chat_id)
+        if channel is None or channel.paused:
+            continue
+        digest, chart = await _build(context, built, channel, post.week_start, post.late)
+        if content_hash(digest) == post.content_hash:
+            continue
+        try:
+            with send_priority(BULK):
+                texts = render_messages(digest)
+                if len(texts) != len(post.message_ids):  # rare: a week grew past a message
+                    log.info(
+                        "digest %s in %s now needs %d messages, not %d; edited as fits",
+                        post.week_start,
+                        post.chat_id,
+                        len(texts),
+                        len(post.message_ids),
+                    )
+                for message_id, text in zip(post.message_ids, texts, strict=False):
+                    await _edit_text(context, post.chat_id, message_id, text)
+                file_id = post.chart_file_id
+                if post.chart_message_id is not None:
+                    media = InputMediaPhoto(chart, caption=render_caption(digest))
+                    message = await context.bot.edit_message_media(
+                        media, chat_id=post.chat_id, message_id=post.chart_message_id
+                    )
+                    if isinstance(message, Message) and message.photo:
+                        file_id = message.photo[-1].file_id
+        except TelegramError as exc:
+            log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
+            continue
+        await store.digest_posts.record_edit(post.id, content_hash(digest), file_id)
+        edited += 1
+    return edited
+
+
+async def _edit_text(context: Context, chat_id: int, message_id: int, text: str) -> None:
+    """Edits one message of a post; the same text again is no error."""
+    try:
+        await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise

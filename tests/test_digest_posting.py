@@ -98,3 +98,26 @@ async def test_digest_preview_is_for_admins_only(harness: Harness) -> None:
     assert maryam.last.text == label("not-allowed")
     await admin.send("/digest")
     assert admin.last.photo is not None and "گزارش هفتگی" in admin.messages[-2].text
+
+
+async def test_a_late_report_updates_the_posted_digest_in_place(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+    channel = await sim.channel("کانال خدمت‌یار", owner=reza)
+    await store.channels.add(channel.id, "کانال خدمت‌یار", ChannelScope.national())
+    group = await harness.group(reza)
+    await store.reports.create(await report_input(store, group, quantity=120), reza.id, "a", 1405)
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)  # Friday 20:01 in Tehran
+    await _tick(harness)
+    posts = [p for p in channel.posts if p.from_bot]
+    assert "۱۲۰" in posts[0].text
+    late = await report_input(store, group, quantity=30)  # yesterday: Thursday of that week
+    await store.reports.create(late, reza.id, "b", 1405)
+    harness.clock.time = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)
+    await _tick(harness)
+    after = [p for p in channel.posts if p.from_bot]
+    assert len(after) == len(posts)  # edited, never posted again
+    assert "۱۵۰" in after[0].text and after[0].edited
+    ledger = await store.digest_posts.get(channel.id, date(2026, 11, 14))
+    assert ledger is not None and ledger.edited_at is not None
