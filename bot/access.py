@@ -116,6 +116,9 @@ BUTTONS: dict[str, Rule] = {
     **_actions(leader_of_first, "rmd", "report", "off"),
     **_actions(overseer, "adm", "menu", "groups", "pending", "search"),
     **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
+    **_actions(admin, "adm", "chans", "addchan"),
+    **_actions(admin, "chn", "card", "pause", "resume", "rm", "rmok"),
+    **_actions(admin, "chf", "national", "prov", "camp", "back", "cancel"),
     **_actions(
         admin,
         "adm",
@@ -177,6 +180,11 @@ async def _open_flow(who: Principal, draft: dict[str, Any], store: Store) -> boo
     return True
 
 
+async def _admin_only_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Flows for admins (adding a digest channel)."""
+    return who.admin
+
+
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
     """A report (or an edit of one) only while its writer still leads the group it is for."""
     report_id = draft.get("report_id")
@@ -208,6 +216,7 @@ FLOWS: dict[str, FlowRule] = {
     "admin": _admin_flow,
     "group": _open_flow,
     "join": _open_flow,
+    "channel": _admin_only_flow,
 }
 
 

@@ -24,6 +24,7 @@ from db.database import Clock, Database, system_clock
 from db.store import Store
 from handlers import (
     admin,
+    channels,
     common,
     digest,
     errors,
@@ -156,7 +157,9 @@ def build_application(
         .build(),
     )
     engine = Engine(
-        [report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW], common.menu_for, common.notify
+        [report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW, channels.FLOW],
+        common.menu_for,
+        common.notify,
     )
     app.bot_data.attach(store, config, engine)
 
@@ -167,7 +170,18 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    features = (report, onboarding, new_group, admin, group, my_reports, digest, reminders, start)
+    features = (
+        report,
+        onboarding,
+        new_group,
+        channels,
+        admin,
+        group,
+        my_reports,
+        digest,
+        reminders,
+        start,
+    )
     for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took

@@ -57,6 +57,7 @@ async def _menu_rows(who: Principal) -> list[list[InlineKeyboardButton]]:
                 button(label("admin-admins"), cb("adm", "admins")),
             ]
         )
+        rows.append([button(label("admin-channels"), cb("adm", "chans"))])
     rows.append(
         [
             button(label("admin-groups"), cb("adm", "groups", 0)),

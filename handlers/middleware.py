@@ -25,6 +25,7 @@ FLOW_NAMES = {
     "admin": "flow-name-admin",
     "group": "flow-name-group",
     "join": "flow-name-join",
+    "channel": "flow-name-channel",
 }
 
 

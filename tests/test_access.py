@@ -17,7 +17,7 @@ from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Role
-from handlers import admin, new_group, onboarding, report
+from handlers import admin, channels, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness, report_input
 
@@ -113,6 +113,18 @@ IDS: dict[str, str] = {
     "adm:transfer": "{g}",
     "adm:mergeto": "{g}:{h}",
     "adm:mergeok": "{g}:{h}",
+    "adm:chans": "",
+    "adm:addchan": "",
+    "chn:card": "1",
+    "chn:pause": "1",
+    "chn:resume": "1",
+    "chn:rm": "1",
+    "chn:rmok": "1",
+    "chf:national": "1",
+    "chf:prov": "1:1",
+    "chf:camp": "1:1",
+    "chf:back": "1",
+    "chf:cancel": "1",
     "adf:pick": "{m}:1",
     "adf:ok": "1",
     "adf:back": "1",
@@ -151,7 +163,7 @@ MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1
 TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
 
 
-FLOWS = (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW)
+FLOWS = (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW, channels.FLOW)
 
 
 def _flow_actions() -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from bot.digests import due_at
-from bot.i18n import label
+from bot.i18n import label, t
 from bot.jalali import TEHRAN
 from db.channels import ChannelScope
 from tests.conftest import Harness, report_input
@@ -121,3 +121,33 @@ async def test_a_late_report_updates_the_posted_digest_in_place(harness: Harness
     assert "۱۵۰" in after[0].text and after[0].edited
     ledger = await store.digest_posts.get(channel.id, date(2026, 11, 14))
     assert ledger is not None and ledger.edited_at is not None
+
+
+async def test_an_admin_adds_pauses_and_removes_a_channel_in_the_bot(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    admin = harness.admin
+    assert admin is not None
+    sim.allow_violations("chat not found")  # a mistyped name, on purpose
+    news = await sim.channel("اخبار خدمت", owner=admin, username="khedmat_news")
+    await admin.send("/admin")
+    await admin.press(label("admin-channels"))
+    assert admin.last.text == t("channel-list-empty")
+    await admin.press(label("channel-add"))
+    await admin.send("@no_such_channel")
+    assert label("channel-not-found") in admin.last.text
+    await admin.send("@khedmat_news")
+    assert t("channel-ask-scope", channel="اخبار خدمت") in (admin.last.html or "")
+    await admin.press("مرکزی")
+    channel = await store.channels.by_chat(news.id)
+    assert channel is not None and channel.scope_name == "مرکزی" and not channel.paused
+    await admin.press(label("channel-list-back"))
+    await admin.press("📢 اخبار خدمت")
+    await admin.press(label("channel-pause"))
+    assert (await store.channels.by_chat(news.id)).paused  # type: ignore[union-attr]
+    await admin.press(label("channel-remove"))
+    await admin.press(label("button-yes"))
+    assert await store.channels.by_chat(news.id) is None
+    maryam = await sim.user("مریم")
+    await maryam.send("/start")
+    await maryam.press_data(maryam.last.message_id, "adm:chans")
+    assert maryam.last_answer == label("not-allowed")

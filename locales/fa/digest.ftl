@@ -79,3 +79,27 @@ cli-digest-bad-scope = دامنهٔ «{$scope}» را نمی‌شناسم؛ یک
 # $messages: how many Telegram messages the digest takes.
 cli-digest-written = گزارش در {$path} نوشته شد ({$messages} پیام، با نمودار).
 digest-channel-paused = ⚠️ گزارش هفتگی به کانال «{$channel}» فرستاده نشد و ارسال به آن متوقف شد: {$why}. اگر بات دوباره مدیر کانال شد، کانال را دوباره اضافه کنید.
+flow-name-channel = افزودن کانال
+admin-channels = 📢 کانال‌های گزارش هفتگی
+channel-ask = کانال را معرفی کنید: یک پست از آن را اینجا هدایت (فوروارد) کنید، یا نام کاربری‌اش (مثل @khedmat_news) یا شناسهٔ عددی‌اش را بفرستید. بات باید در کانال مدیر و مجاز به ارسال پست باشد.
+channel-ask-hint = یک پست از کانال را هدایت کنید، یا @نام‌کاربری یا شناسهٔ عددی کانال را بفرستید.
+channel-not-found = کانالی با این نشانی پیدا نشد؛ اگر کانال خصوصی است، یک پست از آن را هدایت کنید.
+channel-bot-not-admin = بات در این کانال مدیر نیست یا اجازهٔ ارسال پست ندارد. ابتدا بات را مدیر کانال کنید و دوباره بفرستید.
+channel-ask-scope = کانال «{$channel}» گزارش کدام دامنه را بگیرد؟
+channel-scope-national = سراسر کشور
+channel-scope-campaign = 🎯 {$title}
+channel-added = ✅ کانال «{$channel}» اضافه شد و گزارش هفتگی را در موعدش می‌گیرد.
+channel-list = کانال‌های گزارش هفتگی ({$count}):
+channel-list-empty = هنوز کانالی اضافه نشده است.
+channel-list-back = ↩️ فهرست کانال‌ها
+channel-add = ➕ کانال تازه
+channel-card =
+    📢 <b>{$channel}</b>
+    دامنه: {$scope}
+    وضعیت: {$state}
+channel-active = فعال
+channel-paused = متوقف
+channel-pause = ⏸ توقف ارسال
+channel-resume = ▶️ ادامهٔ ارسال
+channel-remove = 🗑 برداشتن
+channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.

@@ -1,0 +1,201 @@
+"""Digest channels in the bot, for admins: add one (a forwarded post, @username or id), list them,
+pause, resume and remove. Adding is a flow: the channel, then what it gets (the scope)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from telegram import (
+    Chat,
+    ChatFullInfo,
+    InlineKeyboardButton,
+    Message,
+    MessageOriginChannel,
+    Update,
+)
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.i18n import label, t
+from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.text import to_latin_digits
+from db.channels import Channel, ChannelScope, PauseReason
+from handlers.common import edit_or_keep
+
+
+@dataclasses.dataclass
+class ChannelDraft(Draft):
+    """The channel being added and its title."""
+
+    KIND = "channel"
+
+    chat_id: int | None = None
+    title: str = ""
+
+
+async def _check(turn: Turn[ChannelDraft], chat: Chat | ChatFullInfo | None) -> Result:
+    """Takes a channel where the bot is an admin allowed to post; says what is missing if not."""
+    if chat is None or chat.type != Chat.CHANNEL:
+        return turn.again(label("channel-not-found"))
+    try:
+        me = await turn.context.bot.get_chat_member(chat.id, turn.context.bot.id)
+    except TelegramError:
+        return turn.again(label("channel-bot-not-admin"))
+    can_post = getattr(me, "can_post_messages", False)
+    if me.status != ChatMemberStatus.ADMINISTRATOR or not can_post:
+        return turn.again(label("channel-bot-not-admin"))
+    turn.draft.chat_id, turn.draft.title = chat.id, chat.title or str(chat.id)
+    return Go("scope")
+
+
+async def ask_chat(turn: Turn[ChannelDraft]) -> Screen:
+    """Asks which channel."""
+    return Screen(t("channel-ask"), [turn.nav(back=False)])
+
+
+async def chat_typed(turn: Turn[ChannelDraft], text: str) -> Result:
+    """An @username or a numeric id."""
+    typed = to_latin_digits(text.strip())
+    if not (typed.startswith("@") or typed.lstrip("-").isdigit()):
+        return turn.again(label("channel-ask-hint"))
+    try:
+        chat = await turn.context.bot.get_chat(typed if typed.startswith("@") else int(typed))
+    except (TelegramError, ValueError):
+        return turn.again(label("channel-not-found"))
+    return await _check(turn, chat)
+
+
+async def chat_forwarded(turn: Turn[ChannelDraft], message: Message) -> Result:
+    """A post forwarded from the channel."""
+    origin = message.forward_origin
+    if not isinstance(origin, MessageOriginChannel):
+        return turn.again(label("channel-ask-hint"))
+    return await _check(turn, origin.chat)
+
+
+async def ask_scope(turn: Turn[ChannelDraft]) -> Screen:
+    """Asks what the channel gets: the whole country, one province, or one campaign."""
+    store = turn.store
+    rows: list[list[InlineKeyboardButton]] = [
+        [turn.button(label("channel-scope-national"), "national")]
+    ]
+    campaigns = await store.campaigns.running(0, turn.today())  # national ones
+    rows += [
+        [turn.button(label("channel-scope-campaign", title=c.title), "camp", c.id)]
+        for c in campaigns
+    ]
+    provinces = await store.places.provinces()
+    rows += grid([turn.button(p.name, "prov", p.id) for p in provinces], 2)
+    return Screen(t("channel-ask-scope", channel=turn.draft.title), [*rows, turn.nav()])
+
+
+async def scope_pressed(turn: Turn[ChannelDraft], data: Callback) -> Result:
+    """Saves the channel with its scope."""
+    store = turn.store
+    if data.action == "national":
+        scope = ChannelScope.national()
+    elif data.action == "prov" and await store.places.province(data.id() or 0):
+        scope = ChannelScope.province(data.id() or 0)
+    elif data.action == "camp" and await store.campaigns.get(data.id() or 0):
+        scope = ChannelScope.campaign(data.id() or 0)
+    else:
+        return turn.again(label("stale-button"))
+    assert turn.draft.chat_id is not None
+    channel, _ = await store.channels.add(
+        turn.draft.chat_id, turn.draft.title, scope, turn.who.user_id
+    )
+    return Done(t("channel-added", channel=channel.title), inline([_back_row()]))
+
+
+async def entry(turn: Turn[ChannelDraft], ids: tuple[int, ...]) -> Result:
+    """Starts by asking for the channel."""
+    return Go("chat")
+
+
+FLOW = Flow(
+    draft=ChannelDraft,
+    prefix="chf",
+    name="flow-name-channel",
+    steps={
+        "chat": Step(ask_chat, text=chat_typed, other=chat_forwarded, expects="channel-ask-hint"),
+        "scope": Step(
+            ask_scope,
+            press={"national": scope_pressed, "prov": scope_pressed, "camp": scope_pressed},
+            back="chat",
+        ),
+    },
+    entries={"new": entry},
+)
+
+
+def _back_row() -> list[InlineKeyboardButton]:
+    return [button(label("channel-list-back"), cb("adm", "chans"))]
+
+
+def _describe(channel: Channel) -> str:
+    scope = channel.scope_name or label("channel-scope-national")
+    state = label("channel-paused") if channel.paused else label("channel-active")
+    return t("channel-card", channel=channel.title, scope=scope, state=state)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """The channel list and a channel's card: pause, resume, remove (asked first)."""
+    query = update.callback_query
+    data = parse_cb(query.data if query else None)
+    if query is None or data is None:
+        return
+    store = context.store
+    if data.action == "addchan":
+        await context.bot_data.engine.start(update, context, FLOW, "new")
+        return
+    await answer(update)
+    channel = await store.channels.get(data.id() or 0) if data.ids else None
+    if data.action in ("pause", "resume", "rmok") and channel is not None:
+        if data.action == "pause":
+            await store.channels.pause(channel.chat_id, PauseReason.ADMIN)
+        elif data.action == "resume":
+            await store.channels.resume(channel.chat_id)
+        else:
+            await store.channels.remove(channel.chat_id)
+            channel = None
+        channel = await store.channels.get(data.id() or 0) if channel else None
+    if data.action == "rm" and channel is not None:
+        rows = [
+            [
+                button(label("button-yes"), cb("chn", "rmok", channel.id)),
+                button(label("button-no"), cb("chn", "card", channel.id)),
+            ]
+        ]
+        await edit_or_keep(query, t("channel-remove-confirm", channel=channel.title), inline(rows))
+        return
+    if channel is not None and data.prefix == "chn":
+        toggle = ("resume", "channel-resume") if channel.paused else ("pause", "channel-pause")
+        rows = [
+            [
+                button(label(toggle[1]), cb("chn", toggle[0], channel.id)),
+                button(label("channel-remove"), cb("chn", "rm", channel.id)),
+            ],
+            _back_row(),
+        ]
+        await edit_or_keep(query, _describe(channel), inline(rows))
+        return
+    channels = await store.channels.all()
+    rows = [
+        [button(("⏸ " if c.paused else "📢 ") + c.title, cb("chn", "card", c.id))] for c in channels
+    ]
+    rows.append([button(label("channel-add"), cb("adm", "addchan"))])
+    rows.append([button(label("admin-back"), cb("adm", "menu"))])
+    text = t("channel-list", count=len(channels)) if channels else t("channel-list-empty")
+    await edit_or_keep(query, text, inline(rows))
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The admins' channel list, cards and the way into adding one."""
+    return [
+        CallbackQueryHandler(on_button, pattern=r"^adm:(chans|addchan)$"),
+        CallbackQueryHandler(on_button, pattern=r"^chn:(card|pause|resume|rm|rmok):\d+$"),
+    ]
