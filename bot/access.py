@@ -158,6 +158,13 @@ BUTTONS: dict[str, Rule] = {
         "cancel",
     ),
     **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
+    # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
+    **_actions(anyone, "st", "show", "range"),
+    **_actions(anyone, "cmp", "list"),
+    **_actions(anyone, "top", "show"),
+    **_actions(anyone, "fnd", "new"),
+    **_actions(anyone, "sr", "back", "cancel"),
+    **_actions(anyone, "fq", "page", "card", "close", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
@@ -205,6 +212,8 @@ FLOWS: dict[str, FlowRule] = {
     "admin": _admin_flow,
     "group": _open_flow,
     "join": _open_flow,
+    "stats_range": _open_flow,
+    "find": _open_flow,
 }
 
 

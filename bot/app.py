@@ -29,6 +29,7 @@ from handlers import (
     common,
     errors,
     group,
+    lookups,
     middleware,
     my_reports,
     new_group,
@@ -120,7 +121,16 @@ def build_application(
         .build(),
     )
     engine = Engine(
-        [report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW], common.menu_for, common.notify
+        [
+            report.FLOW,
+            new_group.FLOW,
+            admin.FLOW,
+            onboarding.FLOW,
+            lookups.RANGE_FLOW,
+            lookups.FIND_FLOW,
+        ],
+        common.menu_for,
+        common.notify,
     )
     app.bot_data.attach(store, config, engine)
 
@@ -131,7 +141,7 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    for feature in (report, onboarding, new_group, admin, group, my_reports, start):
+    for feature in (report, onboarding, new_group, admin, group, my_reports, lookups, start):
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)

@@ -25,6 +25,8 @@ FLOW_NAMES = {
     "admin": "flow-name-admin",
     "group": "flow-name-group",
     "join": "flow-name-join",
+    "stats_range": "flow-name-stats-range",
+    "find": "flow-name-find",
 }
 
 
