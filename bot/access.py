@@ -162,9 +162,9 @@ BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "st", "show", "range"),
     **_actions(anyone, "cmp", "list"),
     **_actions(anyone, "top", "show"),
-    **_actions(anyone, "fnd", "new"),
+    **_actions(anyone, "fnd", "new", "page", "card"),
     **_actions(anyone, "sr", "back", "cancel"),
-    **_actions(anyone, "fq", "page", "card", "close", "back", "cancel"),
+    **_actions(anyone, "fq", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),

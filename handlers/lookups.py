@@ -179,8 +179,11 @@ async def _province_stats(store: Store, province_id: int, period: Period, title:
         return []
     overview = await store.stats.overview(Scope.province(province_id), period)
     parts: list[str] = [render_overview(overview, province.name, campaign_title=title)]
+    shown: set[int] = set()
     for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
-        lines = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
+        found = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
+        lines = [g for g in found if g.group_id not in shown]  # a small province: not twice
+        shown |= {g.group_id for g in found}
         if lines:
             rows = [
                 t("lookups-activity-line", name=g.name, county=g.county_name, services=g.value)
@@ -485,16 +488,16 @@ async def on_top(update: Update, context: Context) -> None:
         await _top(update, context, data.ids, edit=True)
 
 
-# --- 🔎 find: a tiny flow with one question and its results --------------------------------------
+# --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
+
+FIND_KEY = "find"  # the last search, in the person's user_data: the pages and cards read it
 
 
 @dataclasses.dataclass
 class FindDraft(Draft):
-    """The name being searched for."""
+    """A search waiting for its name."""
 
     KIND = "find"
-
-    query: str = ""
 
 
 async def public_card(store: Store, group: Group) -> Html:
@@ -509,69 +512,6 @@ async def public_card(store: Store, group: Group) -> Html:
     return Html("\n\n".join([head, "\n".join(await figure_lines(store, group))]))
 
 
-async def ask_query(turn: Turn[FindDraft]) -> Screen:
-    """Asks for a name."""
-    return Screen(t("lookups-find-ask"), [turn.nav(back=False)])
-
-
-async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
-    """Takes a name (a new search also from the results)."""
-    query = truncate(normalize(text), 40)
-    if len(search_key(query)) < 2:
-        return turn.again(label("lookups-find-short"))
-    turn.draft.query = query
-    turn.draft.page = 0
-    return Go("results") if turn.draft.step != "results" else turn.again()
-
-
-async def ask_results(turn: Turn[FindDraft]) -> Screen | Go:
-    """One page of groups and places found, a button for each group and the pages."""
-    draft, stats = turn.draft, turn.store.stats
-    if not draft.query:
-        return Go("query")
-    page = draft.page
-    period = Period.current(PeriodKind.MONTH, turn.store.db.clock)
-    groups = await stats.search_groups(
-        draft.query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE
-    )
-    places = await stats.search_places(
-        draft.query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE
-    )
-    pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
-    text = render_search(draft.query, groups, places)
-    if pages > 1:
-        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
-    text = Html(f"{text}\n\n{t('lookups-find-more')}")
-    rows = [[turn.button(hit.name, "card", hit.group_id)] for hit in groups.items]
-    turn_row = []
-    if page > 0:
-        turn_row.append(turn.button(label("button-prev-page"), "page", page - 1))
-    if page + 1 < pages:
-        turn_row.append(turn.button(label("button-next-page"), "page", page + 1))
-    rows.append(turn_row)
-    rows.append([turn.button(label("lookups-find-done-button"), "close")])
-    return Screen(text, rows)
-
-
-async def page_pressed(turn: Turn[FindDraft], data: Callback) -> Result:
-    """Turns the page of the results."""
-    turn.draft.page = max(data.id(0) or 0, 0)
-    return turn.again()
-
-
-async def card_pressed(turn: Turn[FindDraft], data: Callback) -> Result:
-    """A group's public card; the search ends there."""
-    group = await turn.store.groups.get(data.id(0) or 0)
-    if group is None or group.status is not GroupStatus.ACTIVE:
-        return turn.again(label("lookups-gone"))
-    return Done(await public_card(turn.store, group), inline(_after_find()))
-
-
-async def close_pressed(turn: Turn[FindDraft], data: Callback) -> Result:
-    """Ends the search, leaving a way to search again."""
-    return Done(t("lookups-find-done"), inline(_after_find()))
-
-
 def _after_find() -> list[list[InlineKeyboardButton]]:
     """The ways on after a search: another search, or the figures."""
     return [
@@ -580,6 +520,48 @@ def _after_find() -> list[list[InlineKeyboardButton]]:
             button(label("lookups-stats"), cb("st", "show", MONTH, 0)),
         ]
     ]
+
+
+async def find_screen(
+    store: Store, query: str, page: int
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """One page of the groups and places found, a button for each group, and the pages."""
+    period = Period.current(PeriodKind.MONTH, store.db.clock)
+    groups = await store.stats.search_groups(
+        query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE
+    )
+    places = await store.stats.search_places(
+        query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE
+    )
+    pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
+    text = render_search(query, groups, places)
+    if pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
+    rows = [[button(hit.name, cb("fnd", "card", hit.group_id))] for hit in groups.items]
+    turn_row = []
+    if page > 0:
+        turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
+    if page + 1 < pages:
+        turn_row.append(button(label("button-next-page"), cb("fnd", "page", page + 1)))
+    rows.append(turn_row)
+    return text, [*rows, *_after_find()]
+
+
+async def ask_query(turn: Turn[FindDraft]) -> Screen:
+    """Asks for a name."""
+    return Screen(t("lookups-find-ask"), [turn.nav(back=False)])
+
+
+async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
+    """Takes a name and shows the first page of what was found; the flow ends there."""
+    query = truncate(normalize(text), 40)
+    if len(search_key(query)) < 2:
+        return turn.again(label("lookups-find-short"))
+    remembered = turn.context.user_data
+    if remembered is not None:
+        remembered[FIND_KEY] = query
+    found, rows = await find_screen(turn.store, query, 0)
+    return Done(found, inline(rows))
 
 
 def _command_query(turn: Turn[FindDraft]) -> str:
@@ -604,16 +586,7 @@ FIND_FLOW = Flow(
     draft=FindDraft,
     prefix="fq",
     name="flow-name-find",
-    steps={
-        "query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask"),
-        "results": Step(
-            ask=ask_results,
-            text=query_typed,
-            press={"page": page_pressed, "card": card_pressed, "close": close_pressed},
-            back="query",
-            expects="lookups-find-more",
-        ),
-    },
+    steps={"query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask")},
     entries={"new": _start_find},
     restarts_quietly=True,
 )
@@ -622,6 +595,26 @@ FIND_FLOW = Flow(
 async def begin_find(update: Update, context: Context) -> None:
     """/find (with or without a name) and «🔎 جستجوی دیگر»."""
     await context.bot_data.engine.start(update, context, FIND_FLOW, "new")
+
+
+async def on_find(update: Update, context: Context) -> None:
+    """A page of the last search, or a group's public card."""
+    data = _data(update)
+    query = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    if data is None or not isinstance(query, str):
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    if data.action == "page":
+        await answer(update)
+        text, rows = await find_screen(context.store, query, data.id(0) or 0)
+        await _show(update, text, rows, edit=True)
+        return
+    group = await context.store.groups.get(data.id(0) or 0)
+    if group is None or group.status is not GroupStatus.ACTIVE:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    await reply(update, await public_card(context.store, group), inline(_after_find()))
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
@@ -637,4 +630,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CallbackQueryHandler(on_top, pattern=r"^top:show:\d+:\d+:\d+:\d+$"),
         CommandHandler("find", begin_find, filters=PRIVATE),
         CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
+        CallbackQueryHandler(on_find, pattern=r"^fnd:(page|card):\d+$"),
     ]

@@ -148,9 +148,8 @@ IDS: dict[str, str] = {
     "fnd:new": "",
     "sr:back": "1",
     "sr:cancel": "1",
-    "fq:page": "1:1",
-    "fq:card": "{g}:1",
-    "fq:close": "1",
+    "fnd:page": "1",
+    "fnd:card": "{g}",
     "fq:back": "1",
     "fq:cancel": "1",
 }

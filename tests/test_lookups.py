@@ -301,6 +301,7 @@ async def test_a_coordinator_sees_only_their_province(harness: Harness) -> None:
     for name, county, quantity in most:
         line = label("lookups-activity-line", name=name, county=county, services=int(quantity))
         assert line in section
+    assert _plain(label("lookups-least-active")) not in text  # three groups: all shown once
     silent_since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
     silent = await store.db.fetchall(
         "SELECT g.name FROM groups g WHERE g.province_id = ? AND NOT EXISTS (SELECT 1 FROM"
@@ -498,7 +499,8 @@ async def test_find_groups_and_places_and_open_a_card(harness: Harness) -> None:
     assert label("lookups-find-ask") in maryam.last.text
     await maryam.send("علي كريمي")  # Arabic letters, a space for the half-space
     assert "گروه علی‌کریمی" in maryam.last.text
-    await maryam.send("اراک")  # a new search from the results
+    await maryam.press(label("lookups-find-again"))
+    await maryam.send("اراک")
     month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
     arak = await _scalar(store, "SELECT county_id FROM groups WHERE id = ?", w.omid)
     services, reports, _, _ = await _sums(
@@ -508,7 +510,7 @@ async def test_find_groups_and_places_and_open_a_card(harness: Harness) -> None:
         "stats-find-county", name="اراک", province="مرکزی", services=services, reports=reports
     )
     assert line in maryam.last.text
-    await maryam.send("کریمى")  # one letter off
+    await maryam.send("/find کریمى")  # one letter off
     await maryam.press("گروه علی‌کریمی")
     card = maryam.last.text
     _persian_only(card)
@@ -548,8 +550,9 @@ async def test_find_pages_through_many_groups(harness: Harness) -> None:
     assert label("lookups-page", page=2, pages=2) in second
     shown = {n for n in re.findall(r"گروه نمونه [۰-۹]+", first + second)}
     assert len(shown) == 9
-    await w.maryam.press(label("lookups-find-done-button"))
-    assert label("lookups-find-done") in w.maryam.last.text
+    await w.maryam.press(label("button-prev-page"))
+    assert w.maryam.last.text == first
+    assert await harness.store.state.drafts_of(w.maryam.id) == []
 
 
 async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harness) -> None:

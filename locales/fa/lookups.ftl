@@ -55,10 +55,7 @@ lookups-range-too-long = بازه حداکثر سه سال است. بازهٔ ک
 flow-name-find = جستجو
 lookups-find-ask = نام گروه، شهرستان یا استان را بنویسید (حتی بخشی از آن).
 lookups-find-short = دست‌کم دو حرف بنویسید.
-lookups-find-more = برای جستجوی دیگر، نام تازه را بنویسید.
 lookups-find-again = 🔎 جستجوی دیگر
-lookups-find-done = جستجو بسته شد.
-lookups-find-done-button = ✔️ پایان جستجو
 lookups-page = صفحهٔ { $page } از { $pages }
 
 # The group card: this week's and month's figures and its share of each campaign.
