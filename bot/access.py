@@ -160,6 +160,7 @@ BUTTONS: dict[str, Rule] = {
     **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
     # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
     **_actions(anyone, "st", "show", "range"),
+    **_actions(overseer, "st", "silent"),  # the handler checks the province is theirs
     **_actions(anyone, "cmp", "list"),
     **_actions(anyone, "top", "show"),
     **_actions(anyone, "fnd", "new", "page", "card"),

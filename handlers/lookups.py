@@ -48,6 +48,7 @@ CAMPAIGN_BUTTONS = 2  # campaigns offered as a period, at most
 TOP = 10
 ACTIVITY = 5
 SILENT_SHOWN = 10
+SILENT_PER_PAGE = 20
 GROUPS_PER_PAGE = 6
 PLACES_PER_PAGE = 4
 LONGEST_RANGE = timedelta(days=3 * 366)
@@ -218,9 +219,18 @@ async def stats_text(store: Store, who: Principal | None, period: Period, title:
 async def _stats_screen(
     store: Store, who: Principal | None, period: Period, title: str
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
-    """The stats text and its buttons."""
+    """The stats text and its buttons (a coordinator's long list of silent groups has pages)."""
     text = await stats_text(store, who, period, title)
-    return text, period_rows(await campaigns_for(store, who), period)
+    rows = period_rows(await campaigns_for(store, who), period)
+    if who is not None and who.coordinator and not who.admin:
+        for province_id in sorted(who.provinces):
+            silent = await store.stats.silent_groups(
+                Scope.province(province_id), _today(store), limit=0
+            )
+            if silent.total > SILENT_SHOWN:
+                name = label("lookups-silent-all", count=silent.total)
+                rows.insert(-1, [button(name, cb("st", "silent", province_id, 0))])
+    return text, rows
 
 
 async def show_stats(update: Update, context: Context) -> None:
@@ -239,6 +249,34 @@ async def on_stats(update: Update, context: Context) -> None:
         return
     await answer(update)
     text, rows = await _stats_screen(context.store, context.who, *found)
+    await _show(update, text, rows, edit=True)
+
+
+async def on_silent(update: Update, context: Context) -> None:
+    """A page of a province's silent groups, for those who oversee it."""
+    data, who = _data(update), context.who
+    province_id = data.id(0) if data is not None else None
+    if data is None or who is None or not who.oversees(province_id):
+        await answer(update, label("not-allowed"), alert=True)
+        return
+    await answer(update)
+    page, province = data.id(1) or 0, province_id or 0
+    silent = await context.store.stats.silent_groups(
+        Scope.province(province),
+        _today(context.store),
+        limit=SILENT_PER_PAGE,
+        offset=page * SILENT_PER_PAGE,
+    )
+    pages = max(-(-silent.total // SILENT_PER_PAGE), 1)
+    text = render_silent(silent, SILENT_WEEKS)
+    if pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
+    turn_row = []
+    if page > 0:
+        turn_row.append(button(label("button-prev-page"), cb("st", "silent", province, page - 1)))
+    if silent.has_more:
+        turn_row.append(button(label("button-next-page"), cb("st", "silent", province, page + 1)))
+    rows = [turn_row, [button(label("lookups-stats"), cb("st", "show", MONTH, 0))]]
     await _show(update, text, rows, edit=True)
 
 
@@ -624,6 +662,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         MessageHandler(PRIVATE & menu_text("menu-stats"), show_stats),
         CallbackQueryHandler(on_stats, pattern=r"^st:show:\d+:\d+$"),
         CallbackQueryHandler(begin_range, pattern=r"^st:range$"),
+        CallbackQueryHandler(on_silent, pattern=r"^st:silent:\d+:\d+$"),
         CommandHandler("campaign", show_campaigns, filters=PRIVATE),
         CallbackQueryHandler(show_campaigns, pattern=r"^cmp:list$"),
         CommandHandler("top", show_top, filters=PRIVATE),

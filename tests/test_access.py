@@ -143,6 +143,7 @@ IDS: dict[str, str] = {
     "myr:keep": "{r}",
     "st:show": "1:0",
     "st:range": "",
+    "st:silent": "{p}:0",
     "cmp:list": "",
     "top:show": "0:0:0:0",
     "fnd:new": "",

@@ -597,3 +597,43 @@ async def test_unknown_periods_and_campaigns_are_refused_politely(harness: Harne
     await harness.store.roles.grant(w.maryam.id, Role.ADMIN, None, None)
     await maryam.press_data(maryam.last.message_id, "st:show:0:0")
     assert label("stats-scope-national") in maryam.last.text
+
+
+async def test_a_coordinator_pages_through_silent_groups_of_their_province_only(
+    harness: Harness,
+) -> None:
+    w = await _world(harness)
+    store, zahra = harness.store, w.zahra
+    for i in range(22):
+        group = await harness.group(w.amir, f"گروه ساکت {fmt_num(i + 1)}", "اراک")
+        await store.db.execute(
+            "UPDATE groups SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (group,)
+        )
+    since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
+    total = await _scalar(
+        store,
+        "SELECT COUNT(*) FROM groups g WHERE g.province_id = ? AND g.status = 'active'"
+        " AND g.created_at < ? AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.group_id = g.id"
+        f" AND r.{LIVE} AND r.service_date >= ?)",
+        w.markazi,
+        since,
+        since,
+    )
+    assert total == 23
+    await zahra.send("/stats")
+    await zahra.press(label("lookups-silent-all", count=total))
+    first = zahra.last.text
+    assert label("lookups-page", page=1, pages=2) in first
+    await zahra.press(label("button-next-page"))
+    second = zahra.last.text
+    assert label("lookups-page", page=2, pages=2) in second
+    names = set(re.findall(r"گروه ساکت [۰-۹]+|گروه خاموش", first + second))
+    assert len(names) == total
+    tehran_coordinator = await harness.sim.user("کاوه")
+    await harness.coordinator(tehran_coordinator, "تهران")
+    await tehran_coordinator.send("/stats")
+    await tehran_coordinator.press_data(
+        tehran_coordinator.last.message_id, f"st:silent:{w.markazi}:0"
+    )
+    assert tehran_coordinator.last_answer == label("not-allowed")
+    assert "گروه ساکت" not in tehran_coordinator.last.text

@@ -34,6 +34,7 @@ lookups-own-reports = ✍️ گزارش‌های خود شما: { $services } خ
 lookups-most-active = <b>پرکارترین گروه‌ها:</b>
 lookups-least-active = <b>کم‌کارترین گروه‌ها:</b>
 lookups-activity-line = • { $name } ({ $county }) — { $services } خدمت
+lookups-silent-all = 🔕 همهٔ گروه‌های بی‌گزارش ({ $count })
 lookups-no-group = هنوز عضو گروهی نیستید؛ این آمار سراسر کشور است.
 lookups-gone = این مورد دیگر در دسترس نیست. از منوی پایین دوباره شروع کنید.
 
