@@ -166,6 +166,9 @@ BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "fnd", "new", "page", "card"),
     **_actions(anyone, "sr", "back", "cancel"),
     **_actions(anyone, "fq", "back", "cancel"),
+    # Campaigns: overseers only; the handler checks a coordinator closes only their province's.
+    **_actions(overseer, "cpn", "new", "close", "closeok"),
+    **_actions(overseer, "cpa", "ok", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
@@ -180,6 +183,11 @@ MENU: dict[str, tuple[Rule, str]] = {
 async def _open_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
     """Flows anyone may be in (joining, creating a group)."""
     return True
+
+
+async def _overseer_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Creating a campaign: while the person is still an admin or a coordinator."""
+    return who.admin or who.coordinator
 
 
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
@@ -215,6 +223,7 @@ FLOWS: dict[str, FlowRule] = {
     "join": _open_flow,
     "stats_range": _open_flow,
     "find": _open_flow,
+    "campaign_admin": _overseer_flow,
 }
 
 

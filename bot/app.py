@@ -26,6 +26,7 @@ from db.database import Clock, Database, system_clock
 from db.store import Store
 from handlers import (
     admin,
+    campaign_admin,
     common,
     errors,
     group,
@@ -128,6 +129,7 @@ def build_application(
             onboarding.FLOW,
             lookups.RANGE_FLOW,
             lookups.FIND_FLOW,
+            campaign_admin.FLOW,
         ],
         common.menu_for,
         common.notify,
@@ -141,7 +143,17 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    for feature in (report, onboarding, new_group, admin, group, my_reports, lookups, start):
+    for feature in (
+        report,
+        onboarding,
+        new_group,
+        admin,
+        group,
+        my_reports,
+        lookups,
+        campaign_admin,
+        start,
+    ):
         app.add_handlers(feature.handlers())
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)

@@ -90,7 +90,10 @@ async def home_province(store: Store, who: Principal | None) -> int:
 
 
 async def campaigns_for(store: Store, who: Principal | None) -> list[Campaign]:
-    """The running campaigns that concern a person: national ones and their province's."""
+    """The running campaigns that concern a person: national ones and their province's (all of
+    them for an admin)."""
+    if who is not None and who.admin:
+        return await store.campaigns.running_anywhere(_today(store))
     return await store.campaigns.running(await home_province(store, who), _today(store))
 
 
@@ -105,7 +108,7 @@ async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, st
     return None
 
 
-def _data(update: Update) -> Callback | None:
+def pressed(update: Update) -> Callback | None:
     """The pressed button's parsed data."""
     query = update.callback_query
     return parse_cb(query.data if query is not None else None)
@@ -242,7 +245,7 @@ async def show_stats(update: Update, context: Context) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     """A period button: the same figures for another period, in the same message."""
-    data = _data(update)
+    data = pressed(update)
     found = await _period(context.store, data.id(0) or 0, data.id(1) or 0) if data else None
     if found is None:
         await answer(update, label("lookups-gone"), alert=True)
@@ -254,7 +257,7 @@ async def on_stats(update: Update, context: Context) -> None:
 
 async def on_silent(update: Update, context: Context) -> None:
     """A page of a province's silent groups, for those who oversee it."""
-    data, who = _data(update), context.who
+    data, who = pressed(update), context.who
     province_id = data.id(0) if data is not None else None
     if data is None or who is None or not who.oversees(province_id):
         await answer(update, label("not-allowed"), alert=True)
@@ -383,6 +386,15 @@ async def begin_range(update: Update, context: Context) -> None:
 # --- 🎯 campaigns --------------------------------------------------------------------------------
 
 
+def may_close(who: Principal | None, campaign: Campaign) -> bool:
+    """Admins close any campaign; a coordinator those of a province they oversee."""
+    if who is None:
+        return False
+    if who.admin:
+        return True
+    return campaign.province_id is not None and who.oversees(campaign.province_id)
+
+
 async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, list[Campaign]]:
     """Each running campaign's progress, the asker's province and group share, province shares."""
     campaigns = await campaigns_for(store, who)
@@ -414,7 +426,7 @@ async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, lis
     return fit(parts), campaigns[:CAMPAIGNS_SHOWN]
 
 
-async def _campaigns_screen(
+async def campaigns_screen(
     store: Store, who: Principal | None
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """The campaigns text, a leaderboard button for each, and the way back to the figures."""
@@ -428,6 +440,13 @@ async def _campaigns_screen(
         ]
         for c in campaigns
     ]
+    if who is not None and (who.admin or who.coordinator):
+        rows += [
+            [button(label("camp-close", title=truncate(c.title, 28)), cb("cpn", "close", c.id))]
+            for c in campaigns
+            if may_close(who, c)
+        ]
+        rows.append([button(label("camp-new"), cb("cpn", "new"))])
     rows.append([button(label("lookups-stats"), cb("st", "show", MONTH, 0))])
     return text, rows
 
@@ -435,7 +454,7 @@ async def _campaigns_screen(
 async def show_campaigns(update: Update, context: Context) -> None:
     """«🎯 پویش‌ها» and /campaign."""
     await answer(update)
-    text, rows = await _campaigns_screen(context.store, context.who)
+    text, rows = await campaigns_screen(context.store, context.who)
     await _show(update, text, rows, edit=update.callback_query is not None)
 
 
@@ -521,7 +540,7 @@ async def show_top(update: Update, context: Context) -> None:
 
 async def on_top(update: Update, context: Context) -> None:
     """A leaderboard button: another period, measure or level, in the same message."""
-    data = _data(update)
+    data = pressed(update)
     if data is not None:
         await _top(update, context, data.ids, edit=True)
 
@@ -637,7 +656,7 @@ async def begin_find(update: Update, context: Context) -> None:
 
 async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card."""
-    data = _data(update)
+    data = pressed(update)
     query = context.user_data.get(FIND_KEY) if context.user_data is not None else None
     if data is None or not isinstance(query, str):
         await answer(update, label("lookups-gone"), alert=True)

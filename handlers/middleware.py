@@ -27,6 +27,7 @@ FLOW_NAMES = {
     "join": "flow-name-join",
     "stats_range": "flow-name-stats-range",
     "find": "flow-name-find",
+    "campaign_admin": "flow-name-campaign",
 }
 
 

@@ -17,7 +17,7 @@ from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Role
-from handlers import admin, lookups, new_group, onboarding, report
+from handlers import admin, campaign_admin, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness, report_input
 
@@ -151,6 +151,12 @@ IDS: dict[str, str] = {
     "sr:cancel": "1",
     "fnd:page": "1",
     "fnd:card": "{g}",
+    "cpn:new": "",
+    "cpn:close": "1",
+    "cpn:closeok": "1",
+    "cpa:ok": "1",
+    "cpa:back": "1",
+    "cpa:cancel": "1",
     "fq:back": "1",
     "fq:cancel": "1",
 }
@@ -167,6 +173,7 @@ FLOWS = (
     onboarding.FLOW,
     lookups.RANGE_FLOW,
     lookups.FIND_FLOW,
+    campaign_admin.FLOW,
 )
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.engine import Draft
 from bot.i18n import label, t
 from db.models import Role
-from handlers import admin, lookups, new_group, onboarding, report
+from handlers import admin, campaign_admin, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness
 from tests.test_report import leader_with_campaign
@@ -31,6 +31,7 @@ FLOWS = {
         onboarding.FLOW,
         lookups.RANGE_FLOW,
         lookups.FIND_FLOW,
+        campaign_admin.FLOW,
     )
 }
 TEXTS = [

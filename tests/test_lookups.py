@@ -637,3 +637,57 @@ async def test_a_coordinator_pages_through_silent_groups_of_their_province_only(
     )
     assert tehran_coordinator.last_answer == label("not-allowed")
     assert "گروه ساکت" not in tehran_coordinator.last.text
+
+
+async def test_admins_and_coordinators_create_and_close_campaigns(harness: Harness) -> None:
+    w = await _world(harness)
+    store, zahra, admin = harness.store, w.zahra, harness.admin
+    assert admin is not None
+    await w.maryam.send("/campaign")
+    assert label("camp-new") not in str(w.maryam.last.buttons)
+    await zahra.send("/campaign")
+    assert [label("camp-new")] in zahra.last.buttons
+    assert not any(b.startswith("⏹") for row in zahra.last.buttons for b in row)  # national
+    await zahra.press(label("camp-new"))
+    await zahra.send("پویش زمستان مرکزی")
+    await zahra.send("صفر")
+    assert label("camp-bad-target") in zahra.last.text
+    await zahra.send("۲۵۰")
+    await zahra.send(jalali.format_numeric(TODAY))
+    await zahra.send(jalali.format_numeric(TODAY - timedelta(days=1)))
+    assert label("camp-bad-end") in zahra.last.text
+    await zahra.send(jalali.format_numeric(TODAY + timedelta(days=30)))
+    assert "استان مرکزی" in zahra.last.text and "۲۵۰" in zahra.last.text
+    await zahra.press(label("camp-create"))
+    row = await store.db.fetchone(
+        "SELECT id, target, province_id, starts_on, ends_on, active FROM campaigns WHERE title = ?",
+        ("پویش زمستان مرکزی",),
+    )
+    assert row is not None
+    assert tuple(row)[1:] == (
+        250,
+        w.markazi,
+        TODAY.isoformat(),
+        (TODAY + timedelta(days=30)).isoformat(),
+        1,
+    )
+    await admin.send("/campaign")
+    assert "پویش زمستان مرکزی" in admin.last.text  # an admin sees every province's campaigns
+    assert [label("camp-close", title="پویش زمستان مرکزی")] in admin.last.buttons
+    await zahra.press(label("lookups-campaigns"))
+    assert "پویش زمستان مرکزی" in zahra.last.text
+    await zahra.press(label("camp-close", title="پویش زمستان مرکزی"))
+    await zahra.press(label("button-yes"))
+    assert label("camp-closed", title="پویش زمستان مرکزی") in zahra.last.text
+    assert await _scalar(store, "SELECT active FROM campaigns WHERE id = ?", row[0]) == 0
+    assert (
+        await _scalar(store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'campaign.%'") == 2
+    )
+    tehran_coordinator = await harness.sim.user("کاوه")
+    await harness.coordinator(tehran_coordinator, "تهران")
+    await tehran_coordinator.send("/campaign")
+    await tehran_coordinator.press_data(
+        tehran_coordinator.last.message_id, f"cpn:close:{w.campaign}"
+    )
+    assert tehran_coordinator.last_answer == label("not-allowed")
+    assert await _scalar(store, "SELECT active FROM campaigns WHERE id = ?", w.campaign) == 1
