@@ -168,7 +168,7 @@ BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "fq", "back", "cancel"),
     # Campaigns: overseers only; the handler checks a coordinator closes only their province's.
     **_actions(overseer, "cpn", "new", "close", "closeok"),
-    **_actions(overseer, "cpa", "ok", "back", "cancel"),
+    **_actions(overseer, "cpa", "area", "all", "ok", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),

@@ -167,12 +167,16 @@ async def create_campaign(
     starts_on: date,
     ends_on: date,
     province_id: int | None,
+    area_id: int | None = None,
 ) -> int:
-    """Creates a campaign (national when province_id is None)."""
+    """Creates a campaign (national when province_id is None) that counts every service type,
+    or only those of one area."""
     async with store.db.transaction():
         campaign_id = await store.campaigns.create(
             title, target, unit, starts_on, ends_on, province_id, by
         )
+        if area_id is not None:
+            await store.stats.set_counted_categories(campaign_id, [area_id])
         await store.audit.record(by, "campaign.create", "campaign", campaign_id, target=target)
     return campaign_id
 

@@ -17,7 +17,7 @@ from bot import jalali
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, inline
+from bot.keyboards import Callback, button, cb, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, normalize, parse_count
 from db.usecases import close_campaign, create_campaign
@@ -38,6 +38,7 @@ class CampaignDraft(Draft):
     target: int = 0
     starts: str = ""
     ends: str = ""
+    area: int = 0  # the service area whose types count; 0: every type
 
 
 def _province(who: Principal) -> int | None:
@@ -113,6 +114,29 @@ async def end_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     if day < date.fromisoformat(turn.draft.starts) or day < turn.today():
         return turn.again(label("camp-bad-end"))
     turn.draft.ends = day.isoformat()
+    return Go("types")
+
+
+async def ask_types(turn: Turn[CampaignDraft]) -> Screen:
+    """Asks which services count: every type, or those of one area."""
+    areas = await turn.store.categories.areas()
+    rows = grid([turn.button(a.name, "area", a.id) for a in areas], 2)
+    rows.append([turn.button(label("camp-all-types"), "all")])
+    return Screen(t("camp-ask-types"), [*rows, turn.nav()])
+
+
+async def area_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Counts the types of one area."""
+    areas = {a.id for a in await turn.store.categories.areas()}
+    if data.id(0) not in areas:
+        return turn.again(label("use-buttons"))
+    turn.draft.area = data.id(0) or 0
+    return Go("confirm")
+
+
+async def all_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Counts every type."""
+    turn.draft.area = 0
     return Go("confirm")
 
 
@@ -121,12 +145,14 @@ async def ask_confirm(turn: Turn[CampaignDraft]) -> Screen:
     draft = turn.draft
     province_id = _province(turn.who)
     province = await turn.store.places.province(province_id) if province_id else None
+    areas = {a.id: a.name for a in await turn.store.categories.areas()}
     text = t(
         "camp-confirm",
         title=draft.title,
         target=draft.target,
         range=jalali.format_range(date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)),
         scope=t("stats-scope-province", name=province.name) if province else label("camp-national"),
+        types=areas.get(draft.area, label("camp-all-types")),
     )
     return Screen(text, [[turn.button(label("camp-create"), "ok")], turn.nav()])
 
@@ -143,6 +169,7 @@ async def confirmed(turn: Turn[CampaignDraft], data: Callback) -> Result:
         date.fromisoformat(draft.starts),
         date.fromisoformat(draft.ends),
         _province(turn.who),
+        draft.area or None,
     )
     rows = [[button(label("lookups-campaigns"), cb("cmp", "list"))]]
     return Done(t("camp-created", title=draft.title), inline(rows))
@@ -162,7 +189,8 @@ FLOW = Flow(
         "target": Step(ask=ask_target, text=target_typed, back="title", expects="camp-bad-target"),
         "start": Step(ask=ask_start, text=start_typed, back="target", expects="lookups-range-hint"),
         "end": Step(ask=ask_end, text=end_typed, back="start", expects="lookups-range-hint"),
-        "confirm": Step(ask=ask_confirm, press={"ok": confirmed}, back="end"),
+        "types": Step(ask=ask_types, press={"area": area_picked, "all": all_picked}, back="end"),
+        "confirm": Step(ask=ask_confirm, press={"ok": confirmed}, back="types"),
     },
     entries={"new": _start},
     must_confirm_cancel=lambda draft: bool(draft.ends),

@@ -154,6 +154,8 @@ IDS: dict[str, str] = {
     "cpn:new": "",
     "cpn:close": "1",
     "cpn:closeok": "1",
+    "cpa:area": "1:1",
+    "cpa:all": "1",
     "cpa:ok": "1",
     "cpa:back": "1",
     "cpa:cancel": "1",

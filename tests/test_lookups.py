@@ -657,7 +657,10 @@ async def test_admins_and_coordinators_create_and_close_campaigns(harness: Harne
     await zahra.send(jalali.format_numeric(TODAY - timedelta(days=1)))
     assert label("camp-bad-end") in zahra.last.text
     await zahra.send(jalali.format_numeric(TODAY + timedelta(days=30)))
-    assert "استان مرکزی" in zahra.last.text and "۲۵۰" in zahra.last.text
+    area = (await store.categories.areas())[1]
+    await zahra.press(area.name)
+    summary = zahra.last.text
+    assert "استان مرکزی" in summary and area.name in summary and "۲۵۰" in summary
     await zahra.press(label("camp-create"))
     row = await store.db.fetchone(
         "SELECT id, target, province_id, starts_on, ends_on, active FROM campaigns WHERE title = ?",
@@ -671,6 +674,13 @@ async def test_admins_and_coordinators_create_and_close_campaigns(harness: Harne
         (TODAY + timedelta(days=30)).isoformat(),
         1,
     )
+    counted = await store.db.fetchall(
+        "SELECT category_id FROM campaign_categories WHERE campaign_id = ? ORDER BY 1", (row[0],)
+    )
+    types = await store.db.fetchall(
+        "SELECT id FROM categories WHERE parent_id = ? ORDER BY 1", (area.id,)
+    )
+    assert [r[0] for r in counted] == [r[0] for r in types] and types
     await admin.send("/campaign")
     assert "پویش زمستان مرکزی" in admin.last.text  # an admin sees every province's campaigns
     assert [label("camp-close", title="پویش زمستان مرکزی")] in admin.last.buttons

@@ -85,9 +85,12 @@ camp-bad-target = هدف را یک عدد درست بزرگ‌تر از صفر �
 camp-ask-start = پویش از چه روزی آغاز می‌شود؟ مثلاً «{ $example }».
 camp-ask-end = آغاز: { $start }. پویش تا چه روزی ادامه دارد؟
 camp-bad-end = روز پایان باید پس از روز آغاز و امروز باشد.
+camp-ask-types = کدام خدمت‌ها در این پویش شمرده شوند؟
+camp-all-types = همهٔ خدمت‌ها
 camp-confirm =
     <b>{ $title }</b>
     🎯 هدف: { $target } خدمت
+    🏷 { $types }
     📅 { $range }
     📍 { $scope }
 camp-create = ✅ ساختن پویش
