@@ -163,6 +163,17 @@ BUTTONS: dict[str, Rule] = {
         "cancel",
     ),
     **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
+    # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
+    **_actions(anyone, "st", "show", "range"),
+    **_actions(overseer, "st", "silent"),  # the handler checks the province is theirs
+    **_actions(anyone, "cmp", "list"),
+    **_actions(anyone, "top", "show"),
+    **_actions(anyone, "fnd", "new", "page", "card"),
+    **_actions(anyone, "sr", "back", "cancel"),
+    **_actions(anyone, "fq", "back", "cancel"),
+    # Campaigns: overseers only; the handler checks a coordinator closes only their province's.
+    **_actions(overseer, "cpn", "new", "close", "closeok"),
+    **_actions(overseer, "cpa", "area", "all", "ok", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
@@ -183,6 +194,11 @@ async def _open_flow(who: Principal, draft: dict[str, Any], store: Store) -> boo
 async def _admin_only_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
     """Flows for admins (adding a digest channel)."""
     return who.admin
+
+
+async def _overseer_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Creating a campaign: while the person is still an admin or a coordinator."""
+    return who.admin or who.coordinator
 
 
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
@@ -217,6 +233,9 @@ FLOWS: dict[str, FlowRule] = {
     "group": _open_flow,
     "join": _open_flow,
     "channel": _admin_only_flow,
+    "stats_range": _open_flow,
+    "find": _open_flow,
+    "campaign_admin": _overseer_flow,
 }
 
 

@@ -24,11 +24,13 @@ from db.database import Clock, Database, system_clock
 from db.store import Store
 from handlers import (
     admin,
+    campaign_admin,
     channels,
     common,
     digest,
     errors,
     group,
+    lookups,
     middleware,
     my_reports,
     new_group,
@@ -157,7 +159,16 @@ def build_application(
         .build(),
     )
     engine = Engine(
-        [report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW, channels.FLOW],
+        [
+            report.FLOW,
+            new_group.FLOW,
+            admin.FLOW,
+            onboarding.FLOW,
+            channels.FLOW,
+            lookups.RANGE_FLOW,
+            lookups.FIND_FLOW,
+            campaign_admin.FLOW,
+        ],
         common.menu_for,
         common.notify,
     )
@@ -178,6 +189,8 @@ def build_application(
         admin,
         group,
         my_reports,
+        lookups,
+        campaign_admin,
         digest,
         reminders,
         start,

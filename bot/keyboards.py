@@ -112,7 +112,14 @@ def pager(
 
 
 # Every main-menu button, by locale key; a press arrives as the button's text.
-MENU_KEYS = ("menu-report", "menu-my-reports", "menu-group", "menu-help", "menu-admin")
+MENU_KEYS = (
+    "menu-report",
+    "menu-my-reports",
+    "menu-group",
+    "menu-stats",
+    "menu-help",
+    "menu-admin",
+)
 
 
 def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
@@ -123,7 +130,7 @@ def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
     else:
         rows.append([KeyboardButton(label("menu-group"))])
-    last = [KeyboardButton(label("menu-help"))]
+    last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
     if admin:
         last.insert(0, KeyboardButton(label("menu-admin")))
     rows.append(last)

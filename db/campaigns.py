@@ -62,6 +62,22 @@ class CampaignRepo:
         row = await self.db.fetchone(_SELECT + " WHERE id = ?", (campaign_id,))
         return None if row is None else _campaign(row)
 
+    async def close(self, campaign_id: int) -> bool:
+        """Ends a campaign early (its reports keep it); False when it was already closed."""
+        changed = await self.db.execute(
+            "UPDATE campaigns SET active = 0 WHERE id = ? AND active = 1", (campaign_id,)
+        )
+        return changed > 0
+
+    async def running_anywhere(self, on: date) -> list[Campaign]:
+        """Every active campaign running on a date, national ones first (an admin's view)."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE active = 1 AND starts_on <= ? AND ends_on >= ?"
+            " ORDER BY province_id IS NOT NULL, starts_on, id",
+            (on.isoformat(), on.isoformat()),
+        )
+        return [_campaign(r) for r in rows]
+
     async def running(self, province_id: int, on: date) -> list[Campaign]:
         """Returns the active campaigns for a place (national or its province) running on a date."""
         rows = await self.db.fetchall(

@@ -8,7 +8,7 @@ the target still a member), so that the check and the write cannot be separated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from db.models import (
     County,
@@ -193,3 +193,35 @@ async def revoke_invites(store: Store, by: int, group_id: int) -> None:
     async with store.db.transaction():
         await store.groups.revoke_invites(group_id)
         await store.audit.record(by, "invite.revoke", "group", group_id)
+
+
+async def create_campaign(
+    store: Store,
+    by: int,
+    title: str,
+    target: int,
+    unit: str,
+    starts_on: date,
+    ends_on: date,
+    province_id: int | None,
+    area_id: int | None = None,
+) -> int:
+    """Creates a campaign (national when province_id is None) that counts every service type,
+    or only those of one area."""
+    async with store.db.transaction():
+        campaign_id = await store.campaigns.create(
+            title, target, unit, starts_on, ends_on, province_id, by
+        )
+        if area_id is not None:
+            await store.stats.set_counted_categories(campaign_id, [area_id])
+        await store.audit.record(by, "campaign.create", "campaign", campaign_id, target=target)
+    return campaign_id
+
+
+async def close_campaign(store: Store, by: int, campaign_id: int) -> bool:
+    """Ends a campaign early; False when it was already closed."""
+    async with store.db.transaction():
+        closed = await store.campaigns.close(campaign_id)
+        if closed:
+            await store.audit.record(by, "campaign.close", "campaign", campaign_id)
+    return closed

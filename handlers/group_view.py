@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot import jalali
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
-from bot.text import normalize
+from bot.text import fmt_percent, normalize
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
+from db.stats import Period, Scope
 from db.store import Store
 
 INVITE_PREFIX = "j-"
 NAME_MIN, NAME_MAX = 3, 60
+CARD_CAMPAIGNS = 3  # campaigns whose share the group card shows, at most
 
 
 def group_name(text: str) -> str | None:
@@ -57,6 +60,38 @@ def card_text(group: Group, members: list[Member]) -> Html:
     )
 
 
+async def figure_lines(store: Store, group: Group) -> list[str]:
+    """A group's figures this week and month and its share of each running campaign."""
+    today = jalali.today(store.db.clock)
+    lines: list[str] = []
+    for period, key in (
+        (Period.week(today), "lookups-card-week"),
+        (Period.month(today), "lookups-card-month"),
+    ):
+        counted = (await store.stats.totals(Scope.group(group.id), period)).counted
+        lines.append(
+            t(
+                key,
+                services=counted.services,
+                reports=counted.reports,
+                beneficiaries=counted.beneficiaries,
+            )
+        )
+    for campaign in (await store.campaigns.running(group.province_id, today))[:CARD_CAMPAIGNS]:
+        progress = await store.stats.progress(campaign, today, group_id=group.id)
+        share = progress.group_count or 0
+        lines.append(
+            t(
+                "lookups-card-campaign",
+                title=campaign.title,
+                count=share,
+                total=progress.counted,
+                percent=fmt_percent(share, progress.counted),
+            )
+        )
+    return lines
+
+
 async def group_card(
     store: Store, group: Group, *, invite: Invite | None, bot_username: str, show_invite: bool
 ) -> Html:
@@ -65,6 +100,8 @@ async def group_card(
     lines = [card_text(group, members)]
     if group.status is GroupStatus.PENDING:
         lines.append(t("group-card-pending"))
+    else:
+        lines.append(Html("\n".join(await figure_lines(store, group))))
     if show_invite:
         if invite is not None and invite.valid:
             lines.append(

@@ -58,6 +58,7 @@ async def show_help(update: Update, context: Context) -> None:
     if who is not None and who.reporting_groups:
         parts.append(t("help-leader"))
     parts.append(t("help-member"))
+    parts.append(t("help-lookups"))
     if who is not None and (who.admin or who.coordinator):
         parts.append(t("help-overseer"))
     parts.append(t("help-footer"))
@@ -109,6 +110,10 @@ async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> 
         BotCommand("report", label("command-report")),
         BotCommand("myreports", label("command-myreports")),
         BotCommand("group", label("command-group")),
+        BotCommand("stats", label("command-stats")),
+        BotCommand("campaign", label("command-campaign")),
+        BotCommand("top", label("command-top")),
+        BotCommand("find", label("command-find")),
         BotCommand("join", label("command-join")),
         BotCommand("help", label("command-help")),
         BotCommand("cancel", label("command-cancel")),

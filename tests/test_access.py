@@ -17,7 +17,7 @@ from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Role
-from handlers import admin, channels, new_group, onboarding, report
+from handlers import admin, campaign_admin, channels, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness, report_input
 
@@ -156,6 +156,26 @@ IDS: dict[str, str] = {
     "myr:del": "{r}",
     "myr:delok": "{r}",
     "myr:keep": "{r}",
+    "st:show": "1:0",
+    "st:range": "",
+    "st:silent": "{p}:0",
+    "cmp:list": "",
+    "top:show": "0:0:0:0",
+    "fnd:new": "",
+    "sr:back": "1",
+    "sr:cancel": "1",
+    "fnd:page": "1",
+    "fnd:card": "{g}",
+    "cpn:new": "",
+    "cpn:close": "1",
+    "cpn:closeok": "1",
+    "cpa:area": "1:1",
+    "cpa:all": "1",
+    "cpa:ok": "1",
+    "cpa:back": "1",
+    "cpa:cancel": "1",
+    "fq:back": "1",
+    "fq:cancel": "1",
 }
 # Ids no button ever carries: each replaces the ids of an action (or is added to one without).
 BAD_IDS = ("99999999999999999999", "9223372036854775808", "-1", "x", "1.5", "")
@@ -163,7 +183,16 @@ MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1
 TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
 
 
-FLOWS = (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW, channels.FLOW)
+FLOWS = (
+    report.FLOW,
+    new_group.FLOW,
+    admin.FLOW,
+    onboarding.FLOW,
+    channels.FLOW,
+    lookups.RANGE_FLOW,
+    lookups.FIND_FLOW,
+    campaign_admin.FLOW,
+)
 
 
 def _flow_actions() -> set[str]:

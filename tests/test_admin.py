@@ -34,7 +34,7 @@ async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> No
     await admin.press("❌ قم")
     assert [g.province_name for g in await harness.store.roles.of(zahra.id)] == ["مرکزی"]
     await zahra.send("/start")
-    assert zahra.keyboard is not None and ["⚙️ مدیریت", "❓ راهنما"] in zahra.keyboard
+    assert zahra.keyboard is not None and ["⚙️ مدیریت", "📊 آمار", "❓ راهنما"] in zahra.keyboard
 
     await admin.send("/admin")
     await admin.press("🛡 مدیران")

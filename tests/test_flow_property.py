@@ -17,12 +17,24 @@ from hypothesis import strategies as st
 from bot.engine import Draft
 from bot.i18n import label, t
 from db.models import Role
-from handlers import admin, new_group, onboarding, report
+from handlers import admin, campaign_admin, channels, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness
 from tests.test_report import leader_with_campaign
 
-FLOWS = {f.kind: f for f in (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW)}
+FLOWS = {
+    f.kind: f
+    for f in (
+        report.FLOW,
+        new_group.FLOW,
+        admin.FLOW,
+        onboarding.FLOW,
+        channels.FLOW,
+        lookups.RANGE_FLOW,
+        lookups.FIND_FLOW,
+        campaign_admin.FLOW,
+    )
+}
 TEXTS = [
     "120",
     "۴۵",
@@ -33,6 +45,7 @@ TEXTS = [
     "كرمان",
     "اراک",
     "1405/08/20",
+    "1405/08/01 تا 1405/08/30",
     "1405/13/01",
     "گروه آزمون",
     "<b>x</b>",
@@ -52,8 +65,13 @@ COMMANDS = [
     "/group",
     "/myreports",
     "/join abc",
+    "/stats",
+    "/campaign",
+    "/top",
+    "/find",
+    "/find اراک",
 ]
-MENU = ["menu-report", "menu-my-reports", "menu-group", "menu-help", "menu-admin"]
+MENU = ["menu-report", "menu-my-reports", "menu-group", "menu-stats", "menu-help", "menu-admin"]
 
 action = st.one_of(
     st.tuples(st.just("press"), st.integers(0, 40)),

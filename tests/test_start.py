@@ -12,7 +12,7 @@ async def test_start_welcomes_in_persian_with_menu(harness: Harness) -> None:
     await maryam.send("/start")
     texts = [m.text for m in maryam.messages]
     assert "سلام مریم" in texts[0] and "خدمت‌یار" in texts[0]
-    assert maryam.keyboard == [["👥 گروه من"], ["❓ راهنما"]]
+    assert maryam.keyboard == [["👥 گروه من"], ["📊 آمار", "❓ راهنما"]]
     assert maryam.last.buttons == [["🔗 پیوستن با کد دعوت"], ["➕ ساختن گروه تازه"]]
 
 
@@ -32,7 +32,19 @@ async def test_commands_registered_in_persian(harness: Harness) -> None:
     commands = await harness.app.bot.get_my_commands()  # type: ignore[union-attr]
     names = {c.command: c.description for c in commands}
     assert names["report"] == "ثبت گزارش خدمت"
-    assert set(names) == {"start", "report", "myreports", "group", "join", "help", "cancel"}
+    assert set(names) == {
+        "start",
+        "report",
+        "myreports",
+        "group",
+        "stats",
+        "campaign",
+        "top",
+        "find",
+        "join",
+        "help",
+        "cancel",
+    }
 
 
 async def test_blocked_renamed_and_group_chats(harness: Harness) -> None:

@@ -129,7 +129,7 @@ def test_campaign_progress_text() -> None:
     assert lines[2] == "با این سرعت تا ۱۸ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
     assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار تأیید است."
     assert lines[4] == "سهم استان مرکزی: ۱٬۲۰۰ (۱۵٪)"
-    assert lines[5] == "سهم گروه گروه امید: ۲۰۵ (۲٪)"
+    assert lines[5] == "سهم گروه شما، گروه امید: ۲۰۵ (۲٪)"
     late = render_progress(_progress(projected=date(2027, 4, 1), on_track=False))
     assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ رسیدن به هدف: ۱۲ فروردین ۱۴۰۶." in late
     stalled = render_progress(_progress(projected=None, last_weeks=0, pace_per_day=0.0))

@@ -46,7 +46,7 @@ stats-campaign-stalled = در چهار هفتهٔ گذشته خدمتی ثبت �
 stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
 stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار تأیید است.
 stats-campaign-province-share = سهم استان { $name }: { $count } ({ $percent })
-stats-campaign-group-share = سهم گروه { $name }: { $count } ({ $percent })
+stats-campaign-group-share = سهم گروه شما، { $name }: { $count } ({ $percent })
 stats-shares-title = <b>سهم استان‌ها، از بیشترین فاصله تا هدف:</b>
 stats-share-line = • { $name }: { $count } از { $target } ({ $percent }) { $bar }
 

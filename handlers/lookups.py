@@ -1,0 +1,692 @@
+"""«📊 آمار», /campaign, /top and /find: what the work adds up to, for whoever asks.
+
+Every figure comes from db/stats.py and is rendered by bot/stats_text.py; this module decides
+whose figures a person sees (their groups, a coordinator's provinces, the country for an admin)
+and offers the buttons that choose the period. A typed Jalali range and a typed search are two
+tiny engine flows. Buttons outside the flows carry a period code (0 week, 1 month, 2 year,
+3 campaign) and a campaign id (0 for none); handlers re-check every id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot import jalali
+from bot.context import Context
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.i18n import Html, label, t
+from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.principal import Principal
+from bot.stats_text import (
+    period_label,
+    render_overview,
+    render_places,
+    render_progress,
+    render_ranking,
+    render_search,
+    render_shares,
+    render_silent,
+)
+from bot.text import normalize, search_key, truncate, utf16_len
+from db.models import Campaign, Group, GroupStatus
+from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
+from db.store import Store
+from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
+from handlers.group_view import figure_lines, place_text, specialty_text
+
+WEEK, MONTH, YEAR, CAMPAIGN = 0, 1, 2, 3
+KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
+PERIOD_KEYS = {WEEK: "lookups-week", MONTH: "lookups-month", YEAR: "lookups-year"}
+MEASURES = (Measure.SERVICES, Measure.BENEFICIARIES)
+CAMPAIGN_BUTTONS = 2  # campaigns offered as a period, at most
+TOP = 10
+ACTIVITY = 5
+SILENT_SHOWN = 10
+SILENT_PER_PAGE = 20
+GROUPS_PER_PAGE = 6
+PLACES_PER_PAGE = 4
+LONGEST_RANGE = timedelta(days=3 * 366)
+CAMPAIGNS_SHOWN = 3
+MESSAGE_LIMIT = 3800  # Telegram's limit is 4096 UTF-16 units; buttons and hints need room
+
+
+def fit(parts: Sequence[str]) -> Html:
+    """Joins the parts that fit in one message; a last line says how many were left out."""
+    kept: list[str] = []
+    size = 0
+    for part in (p for p in parts if p):
+        size += utf16_len(part) + 2
+        if size > MESSAGE_LIMIT:
+            break
+        kept.append(part)
+    dropped = len([p for p in parts if p]) - len(kept)
+    if dropped:
+        kept.append(t("stats-more", count=dropped))
+    return Html("\n\n".join(kept))
+
+
+def _today(store: Store) -> date:
+    """Today in Tehran by the application's clock."""
+    return jalali.today(store.db.clock)
+
+
+async def home_province(store: Store, who: Principal | None) -> int:
+    """The province a person belongs to: the one they oversee, else their first group's (or 0)."""
+    if who is None:
+        return 0
+    if who.provinces:
+        return min(who.provinces)
+    for membership in who.memberships:
+        group = await store.groups.get(membership.group_id)
+        if group is not None:
+            return group.province_id
+    return 0
+
+
+async def campaigns_for(store: Store, who: Principal | None) -> list[Campaign]:
+    """The running campaigns that concern a person: national ones and their province's (all of
+    them for an admin)."""
+    if who is not None and who.admin:
+        return await store.campaigns.running_anywhere(_today(store))
+    return await store.campaigns.running(await home_province(store, who), _today(store))
+
+
+async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, str] | None:
+    """The period a button names (with a campaign's title), or None for an unknown one."""
+    if code in KINDS:
+        return Period.current(KINDS[code], store.db.clock), ""
+    if code == CAMPAIGN:
+        campaign = await store.campaigns.get(campaign_id)
+        if campaign is not None and campaign.active:
+            return Period.of_campaign(campaign), campaign.title
+    return None
+
+
+def pressed(update: Update) -> Callback | None:
+    """The pressed button's parsed data."""
+    query = update.callback_query
+    return parse_cb(query.data if query is not None else None)
+
+
+async def _show(
+    update: Update, text: str, rows: list[list[InlineKeyboardButton]], *, edit: bool
+) -> None:
+    """Edits the pressed message, or sends a new one (a command or menu button)."""
+    query = update.callback_query
+    if edit and query is not None:
+        await edit_or_keep(query, text, inline(rows))
+    else:
+        await reply(update, text, inline(rows))
+
+
+# --- 📊 stats ----------------------------------------------------------------------------------
+
+
+def _chosen(text: str, chosen: bool) -> str:
+    """A button label, ticked when it is the one on screen."""
+    return label("lookups-chosen", name=text) if chosen else text
+
+
+def period_rows(
+    campaigns: list[Campaign], shown: Period | None
+) -> list[list[InlineKeyboardButton]]:
+    """The period buttons under the figures, then the ways to campaigns and leaderboards."""
+    kind = shown.kind if shown is not None else None
+    first = [
+        button(_chosen(label(PERIOD_KEYS[code]), kind is KINDS[code]), cb("st", "show", code, 0))
+        for code in (WEEK, MONTH, YEAR)
+    ]
+    second = [
+        button(
+            _chosen(
+                label("lookups-campaign-period", title=truncate(c.title, 28)),
+                shown is not None and shown.campaign_id == c.id,
+            ),
+            cb("st", "show", CAMPAIGN, c.id),
+        )
+        for c in campaigns[:CAMPAIGN_BUTTONS]
+    ]
+    second.append(
+        button(_chosen(label("lookups-range"), kind is PeriodKind.RANGE), cb("st", "range"))
+    )
+    third = [
+        button(label("lookups-campaigns"), cb("cmp", "list")),
+        button(label("lookups-top"), cb("top", "show", WEEK, 0, 0, 0)),
+        button(label("lookups-find"), cb("fnd", "new")),
+    ]
+    return [first, second, third]
+
+
+async def _group_stats(store: Store, who: Principal, period: Period, title: str) -> list[str]:
+    """A member's or leader's groups together, and a leader's own reports."""
+    ids = [m.group_id for m in who.memberships]
+    names = "، ".join(m.group_name for m in who.memberships)
+    overview = await store.stats.overview(Scope.groups(ids), period)
+    parts: list[str] = [render_overview(overview, names, campaign_title=title)]
+    if who.led_groups:
+        own = (await store.stats.reporter_totals(who.user_id, period)).counted
+        if own.reports:
+            parts.append(t("lookups-own-reports", services=own.services, reports=own.reports))
+    return parts
+
+
+async def _province_stats(store: Store, province_id: int, period: Period, title: str) -> list[str]:
+    """A coordinator's province: by county and type, most and least active and silent groups."""
+    province = await store.places.province(province_id)
+    if province is None:
+        return []
+    overview = await store.stats.overview(Scope.province(province_id), period)
+    parts: list[str] = [render_overview(overview, province.name, campaign_title=title)]
+    shown: set[int] = set()
+    for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
+        found = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
+        lines = [g for g in found if g.group_id not in shown]  # a small province: not twice
+        shown |= {g.group_id for g in found}
+        if lines:
+            rows = [
+                t("lookups-activity-line", name=g.name, county=g.county_name, services=g.value)
+                for g in lines
+            ]
+            parts.append("\n".join([t(key), *rows]))
+    silent = await store.stats.silent_groups(
+        Scope.province(province_id), _today(store), limit=SILENT_SHOWN
+    )
+    parts.append(render_silent(silent, SILENT_WEEKS))
+    return parts
+
+
+async def stats_text(store: Store, who: Principal | None, period: Period, title: str) -> Html:
+    """The figures for the asker: the country (admin), their provinces, their groups."""
+    parts: list[str]
+    if who is not None and who.admin:
+        overview = await store.stats.overview(Scope.national(), period)
+        parts = [render_overview(overview, campaign_title=title)]
+    elif who is not None and who.coordinator:
+        parts = []
+        for province_id in sorted(who.provinces):
+            parts += await _province_stats(store, province_id, period, title)
+    elif who is not None and who.memberships:
+        parts = await _group_stats(store, who, period, title)
+    else:
+        overview = await store.stats.overview(Scope.national(), period)
+        parts = [render_overview(overview, campaign_title=title), t("lookups-no-group")]
+    return fit(parts)
+
+
+async def _stats_screen(
+    store: Store, who: Principal | None, period: Period, title: str
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """The stats text and its buttons (a coordinator's long list of silent groups has pages)."""
+    text = await stats_text(store, who, period, title)
+    rows = period_rows(await campaigns_for(store, who), period)
+    if who is not None and who.coordinator and not who.admin:
+        for province_id in sorted(who.provinces):
+            silent = await store.stats.silent_groups(
+                Scope.province(province_id), _today(store), limit=0
+            )
+            if silent.total > SILENT_SHOWN:
+                name = label("lookups-silent-all", count=silent.total)
+                rows.insert(-1, [button(name, cb("st", "silent", province_id, 0))])
+    return text, rows
+
+
+async def show_stats(update: Update, context: Context) -> None:
+    """«📊 آمار» and /stats: this month's figures, with buttons for other periods."""
+    period = Period.current(PeriodKind.MONTH, context.store.db.clock)
+    text, rows = await _stats_screen(context.store, context.who, period, "")
+    await reply(update, text, inline(rows))
+
+
+async def on_stats(update: Update, context: Context) -> None:
+    """A period button: the same figures for another period, in the same message."""
+    data = pressed(update)
+    found = await _period(context.store, data.id(0) or 0, data.id(1) or 0) if data else None
+    if found is None:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    text, rows = await _stats_screen(context.store, context.who, *found)
+    await _show(update, text, rows, edit=True)
+
+
+async def on_silent(update: Update, context: Context) -> None:
+    """A page of a province's silent groups, for those who oversee it."""
+    data, who = pressed(update), context.who
+    province_id = data.id(0) if data is not None else None
+    if data is None or who is None or not who.oversees(province_id):
+        await answer(update, label("not-allowed"), alert=True)
+        return
+    await answer(update)
+    page, province = data.id(1) or 0, province_id or 0
+    silent = await context.store.stats.silent_groups(
+        Scope.province(province),
+        _today(context.store),
+        limit=SILENT_PER_PAGE,
+        offset=page * SILENT_PER_PAGE,
+    )
+    pages = max(-(-silent.total // SILENT_PER_PAGE), 1)
+    text = render_silent(silent, SILENT_WEEKS)
+    if pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
+    turn_row = []
+    if page > 0:
+        turn_row.append(button(label("button-prev-page"), cb("st", "silent", province, page - 1)))
+    if silent.has_more:
+        turn_row.append(button(label("button-next-page"), cb("st", "silent", province, page + 1)))
+    rows = [turn_row, [button(label("lookups-stats"), cb("st", "show", MONTH, 0))]]
+    await _show(update, text, rows, edit=True)
+
+
+# --- the typed range: a tiny flow ----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RangeDraft(Draft):
+    """A typed Jalali range: its first day, once given alone."""
+
+    KIND = "stats_range"
+
+    first: str = ""
+
+
+def _example(turn: Turn[Any]) -> str:
+    """«۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰»: this month as a typed range."""
+    first, last = jalali.month_of(turn.today())
+    return f"{jalali.format_numeric(first)} تا {jalali.format_numeric(last)}"
+
+
+async def ask_range(turn: Turn[RangeDraft]) -> Screen:
+    """Asks for a range, or its first day."""
+    return Screen(t("lookups-range-ask", example=_example(turn)), [turn.nav(back=False)])
+
+
+async def ask_end(turn: Turn[RangeDraft]) -> Screen:
+    """Asks for the last day of the range."""
+    first = date.fromisoformat(turn.draft.first)
+    example = jalali.format_numeric(turn.today())
+    text = t(
+        "lookups-range-ask-end", start=jalali.format_date(first, weekday=False), example=example
+    )
+    return Screen(text, [turn.nav()])
+
+
+def _parse(turn: Turn[Any], text: str) -> date | str:
+    """A typed Jalali date, or the one line that says what is wrong with it."""
+    try:
+        return jalali.parse_date(text)
+    except jalali.DateError as exc:
+        return exc.describe(turn.today())
+
+
+async def _range_done(turn: Turn[RangeDraft], first: date, last: date) -> Result:
+    """The figures of a complete range, or a hint when it is backwards or too long."""
+    if last < first:
+        return turn.again(label("lookups-range-reversed"))
+    if last - first > LONGEST_RANGE:
+        return turn.again(label("lookups-range-too-long"))
+    text, rows = await _stats_screen(turn.store, turn.who, Period.typed(first, last), "")
+    return Done(text, inline(rows))
+
+
+async def range_typed(turn: Turn[RangeDraft], text: str) -> Result:
+    """Takes «A تا B» at once, or a first day and then asks for the last."""
+    parts = [p for p in normalize(text).replace("الی", "تا").split("تا") if p.strip()]
+    if len(parts) > 2 or not parts:
+        return turn.again(jalali.DateError(jalali.DateReason.FORMAT, text).describe(turn.today()))
+    days = [_parse(turn, part) for part in parts]
+    for day in days:
+        if isinstance(day, str):
+            return turn.again(day)
+    if len(days) == 1:
+        assert isinstance(days[0], date)
+        turn.draft.first = days[0].isoformat()
+        return Go("end")
+    first, last = days
+    assert isinstance(first, date) and isinstance(last, date)
+    return await _range_done(turn, first, last)
+
+
+async def end_typed(turn: Turn[RangeDraft], text: str) -> Result:
+    """Takes the last day of the range."""
+    day = _parse(turn, text)
+    if isinstance(day, str):
+        return turn.again(day)
+    return await _range_done(turn, date.fromisoformat(turn.draft.first), day)
+
+
+async def _start_range(turn: Turn[RangeDraft], ids: tuple[int, ...]) -> Result:
+    """The range flow starts with its one question."""
+    return Go("range")
+
+
+RANGE_FLOW = Flow(
+    draft=RangeDraft,
+    prefix="sr",
+    name="flow-name-stats-range",
+    steps={
+        "range": Step(ask=ask_range, text=range_typed, expects="lookups-range-hint"),
+        "end": Step(ask=ask_end, text=end_typed, back="range", expects="lookups-range-hint"),
+    },
+    entries={"new": _start_range},
+    restarts_quietly=True,
+)
+
+
+async def begin_range(update: Update, context: Context) -> None:
+    """«📅 بازهٔ دلخواه»: starts the typed-range flow."""
+    await context.bot_data.engine.start(update, context, RANGE_FLOW, "new")
+
+
+# --- 🎯 campaigns --------------------------------------------------------------------------------
+
+
+def may_close(who: Principal | None, campaign: Campaign) -> bool:
+    """Admins close any campaign; a coordinator those of a province they oversee."""
+    if who is None:
+        return False
+    if who.admin:
+        return True
+    return campaign.province_id is not None and who.oversees(campaign.province_id)
+
+
+async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, list[Campaign]]:
+    """Each running campaign's progress, the asker's province and group share, province shares."""
+    campaigns = await campaigns_for(store, who)
+    if not campaigns:
+        return t("lookups-campaign-none"), []
+    province_id = await home_province(store, who)
+    province = await store.places.province(province_id) if province_id else None
+    first = who.memberships[0] if who is not None and who.memberships else None
+    parts = []
+    for campaign in campaigns[:CAMPAIGNS_SHOWN]:
+        progress = await store.stats.progress(
+            campaign,
+            _today(store),
+            province_id=province.id if province else None,
+            group_id=first.group_id if first else None,
+        )
+        parts.append(
+            render_progress(
+                progress,
+                province_name=province.name if province else "",
+                group_name=first.group_name if first else "",
+            )
+        )
+        shares = render_shares(await store.stats.shares(campaign.id))
+        if shares:
+            parts.append(shares)
+    if len(campaigns) > CAMPAIGNS_SHOWN:
+        parts.append(t("stats-more", count=len(campaigns) - CAMPAIGNS_SHOWN))
+    return fit(parts), campaigns[:CAMPAIGNS_SHOWN]
+
+
+async def campaigns_screen(
+    store: Store, who: Principal | None
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """The campaigns text, a leaderboard button for each, and the way back to the figures."""
+    text, campaigns = await campaigns_text(store, who)
+    rows = [
+        [
+            button(
+                label("lookups-campaign-top", title=truncate(c.title, 28)),
+                cb("top", "show", CAMPAIGN, c.id, 0, 0),
+            )
+        ]
+        for c in campaigns
+    ]
+    if who is not None and (who.admin or who.coordinator):
+        rows += [
+            [button(label("camp-close", title=truncate(c.title, 28)), cb("cpn", "close", c.id))]
+            for c in campaigns
+            if may_close(who, c)
+        ]
+        rows.append([button(label("camp-new"), cb("cpn", "new"))])
+    rows.append([button(label("lookups-stats"), cb("st", "show", MONTH, 0))])
+    return text, rows
+
+
+async def show_campaigns(update: Update, context: Context) -> None:
+    """«🎯 پویش‌ها» and /campaign."""
+    await answer(update)
+    text, rows = await campaigns_screen(context.store, context.who)
+    await _show(update, text, rows, edit=update.callback_query is not None)
+
+
+# --- 🏆 leaderboards -----------------------------------------------------------------------------
+
+
+def _top_rows(
+    code: int, campaign_id: int, measure: int, level: int, campaigns: list[Campaign], counties: bool
+) -> list[list[InlineKeyboardButton]]:
+    """Buttons that change the leaderboard's period, measure and level."""
+
+    def go(c: int, cid: int, m: int, lv: int) -> str:
+        return cb("top", "show", c, cid, m, lv)
+
+    periods = [
+        button(_chosen(label(PERIOD_KEYS[c]), code == c), go(c, 0, measure, level))
+        for c in (WEEK, MONTH)
+    ]
+    periods += [
+        button(
+            _chosen(
+                label("lookups-campaign-period", title=truncate(c.title, 20)),
+                code == CAMPAIGN and campaign_id == c.id,
+            ),
+            go(CAMPAIGN, c.id, measure, level),
+        )
+        for c in campaigns[:CAMPAIGN_BUTTONS]
+    ]
+    measures = [
+        button(_chosen(label(key), measure == m), go(code, campaign_id, m, level))
+        for m, key in enumerate(("lookups-services", "lookups-beneficiaries"))
+    ]
+    places = "lookups-counties" if counties else "lookups-provinces"
+    levels = [
+        button(_chosen(label(key), level == lv), go(code, campaign_id, measure, lv))
+        for lv, key in enumerate(("lookups-groups", places))
+    ]
+    ways = [
+        button(label("lookups-stats"), cb("st", "show", MONTH, 0)),
+        button(label("lookups-campaigns"), cb("cmp", "list")),
+    ]
+    return [periods, measures, levels, ways]
+
+
+async def top_text(
+    store: Store, who: Principal | None, period: Period, title: str, measure: Measure, level: int
+) -> Html:
+    """The leading groups or places: of a coordinator's province, else of the country."""
+    scope = Scope.national()
+    if who is not None and not who.admin and who.coordinator:
+        scope = Scope.province(min(who.provinces))
+    name = period_label(period, title)
+    if level == 0:
+        own = who.memberships[0].group_id if who is not None and who.memberships else None
+        ranking = await store.stats.top_groups(
+            period, scope=scope, measure=measure, limit=TOP, own_group_id=own
+        )
+        return render_ranking(ranking, name, measure)
+    lines = await store.stats.by_place(scope, period, measure=measure)
+    return render_places(lines, name, measure, counties=scope.kind is ScopeKind.PROVINCE)
+
+
+async def _top(update: Update, context: Context, ids: tuple[int, ...], *, edit: bool) -> None:
+    """Shows a leaderboard for the ids (period code, campaign, measure, level)."""
+    code, campaign_id, measure, level = [*ids, 0, 0, 0, 0][:4]
+    found = await _period(context.store, code, campaign_id) if code != YEAR else None
+    if found is None or measure >= len(MEASURES) or level > 1:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    who = context.who
+    text = await top_text(context.store, who, *found, MEASURES[measure], level)
+    counties = who is not None and not who.admin and who.coordinator
+    campaigns = await campaigns_for(context.store, who)
+    rows = _top_rows(code, campaign_id, measure, level, campaigns, counties)
+    await _show(update, text, rows, edit=edit)
+
+
+async def show_top(update: Update, context: Context) -> None:
+    """«🏆 برترین‌ها» and /top: this week's leading groups by services."""
+    await _top(update, context, (WEEK, 0, 0, 0), edit=False)
+
+
+async def on_top(update: Update, context: Context) -> None:
+    """A leaderboard button: another period, measure or level, in the same message."""
+    data = pressed(update)
+    if data is not None:
+        await _top(update, context, data.ids, edit=True)
+
+
+# --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
+
+FIND_KEY = "find"  # the last search, in the person's user_data: the pages and cards read it
+
+
+@dataclasses.dataclass
+class FindDraft(Draft):
+    """A search waiting for its name."""
+
+    KIND = "find"
+
+
+async def public_card(store: Store, group: Group) -> Html:
+    """A group as anyone may see it: name, place, specialty, size and figures (no names)."""
+    head = t(
+        "lookups-public-card",
+        group=group.name,
+        place=place_text(group.county_name, group.province_name),
+        specialty=specialty_text(group),
+        members=group.member_count,
+    )
+    return Html("\n\n".join([head, "\n".join(await figure_lines(store, group))]))
+
+
+def _after_find() -> list[list[InlineKeyboardButton]]:
+    """The ways on after a search: another search, or the figures."""
+    return [
+        [
+            button(label("lookups-find-again"), cb("fnd", "new")),
+            button(label("lookups-stats"), cb("st", "show", MONTH, 0)),
+        ]
+    ]
+
+
+async def find_screen(
+    store: Store, query: str, page: int
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """One page of the groups and places found, a button for each group, and the pages."""
+    period = Period.current(PeriodKind.MONTH, store.db.clock)
+    groups = await store.stats.search_groups(
+        query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE
+    )
+    places = await store.stats.search_places(
+        query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE
+    )
+    pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
+    text = render_search(query, groups, places)
+    if pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
+    rows = [[button(hit.name, cb("fnd", "card", hit.group_id))] for hit in groups.items]
+    turn_row = []
+    if page > 0:
+        turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
+    if page + 1 < pages:
+        turn_row.append(button(label("button-next-page"), cb("fnd", "page", page + 1)))
+    rows.append(turn_row)
+    return text, [*rows, *_after_find()]
+
+
+async def ask_query(turn: Turn[FindDraft]) -> Screen:
+    """Asks for a name."""
+    return Screen(t("lookups-find-ask"), [turn.nav(back=False)])
+
+
+async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
+    """Takes a name and shows the first page of what was found; the flow ends there."""
+    query = truncate(normalize(text), 40)
+    if len(search_key(query)) < 2:
+        return turn.again(label("lookups-find-short"))
+    remembered = turn.context.user_data
+    if remembered is not None:
+        remembered[FIND_KEY] = query
+    found, rows = await find_screen(turn.store, query, 0)
+    return Done(found, inline(rows))
+
+
+def _command_query(turn: Turn[FindDraft]) -> str:
+    """The words typed after /find, if this turn is that command."""
+    message = turn.update.effective_message if turn.update is not None else None
+    text = message.text if message is not None and message.text else ""
+    if not text.startswith("/"):
+        return ""
+    words = text.split(maxsplit=1)
+    return words[1] if len(words) > 1 else ""
+
+
+async def _start_find(turn: Turn[FindDraft], ids: tuple[int, ...]) -> Result:
+    """Starts with the words after /find, or asks for a name."""
+    typed = _command_query(turn)
+    if typed:
+        return await query_typed(turn, typed)
+    return Go("query")
+
+
+FIND_FLOW = Flow(
+    draft=FindDraft,
+    prefix="fq",
+    name="flow-name-find",
+    steps={"query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask")},
+    entries={"new": _start_find},
+    restarts_quietly=True,
+)
+
+
+async def begin_find(update: Update, context: Context) -> None:
+    """/find (with or without a name) and «🔎 جستجوی دیگر»."""
+    await context.bot_data.engine.start(update, context, FIND_FLOW, "new")
+
+
+async def on_find(update: Update, context: Context) -> None:
+    """A page of the last search, or a group's public card."""
+    data = pressed(update)
+    query = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    if data is None or not isinstance(query, str):
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    if data.action == "page":
+        await answer(update)
+        text, rows = await find_screen(context.store, query, data.id(0) or 0)
+        await _show(update, text, rows, edit=True)
+        return
+    group = await context.store.groups.get(data.id(0) or 0)
+    if group is None or group.status is not GroupStatus.ACTIVE:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    await reply(update, await public_card(context.store, group), inline(_after_find()))
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The lookups' commands, menu button and buttons."""
+    return [
+        CommandHandler("stats", show_stats, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-stats"), show_stats),
+        CallbackQueryHandler(on_stats, pattern=r"^st:show:\d+:\d+$"),
+        CallbackQueryHandler(begin_range, pattern=r"^st:range$"),
+        CallbackQueryHandler(on_silent, pattern=r"^st:silent:\d+:\d+$"),
+        CommandHandler("campaign", show_campaigns, filters=PRIVATE),
+        CallbackQueryHandler(show_campaigns, pattern=r"^cmp:list$"),
+        CommandHandler("top", show_top, filters=PRIVATE),
+        CallbackQueryHandler(on_top, pattern=r"^top:show:\d+:\d+:\d+:\d+$"),
+        CommandHandler("find", begin_find, filters=PRIVATE),
+        CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
+        CallbackQueryHandler(on_find, pattern=r"^fnd:(page|card):\d+$"),
+    ]

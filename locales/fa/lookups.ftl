@@ -1,0 +1,97 @@
+## «📊 آمار», /campaign, /top and /find (handlers/lookups.py). Figures are rendered by stats.ftl.
+
+menu-stats = 📊 آمار
+command-stats = آمار گروه، استان یا کشور
+command-campaign = پیشرفت پویش‌ها
+command-top = گروه‌ها و استان‌های پیشرو
+command-find = جستجوی گروه یا شهر
+help-lookups =
+    📊 /stats — آمار گروه شما (هماهنگ‌کننده: استان؛ مدیر: کشور) در هفته، ماه، سال یا بازهٔ دلخواه
+    🎯 /campaign — پیشرفت پویش‌ها و سهم استان و گروه شما
+    🏆 /top — گروه‌ها و استان‌های پیشرو
+    🔎 /find — جستجوی گروه، شهرستان یا استان با آمارش
+
+# The period buttons under every figure.
+lookups-week = این هفته
+lookups-month = این ماه
+lookups-year = امسال
+lookups-campaign-period = 🎯 { $title }
+lookups-range = 📅 بازهٔ دلخواه
+lookups-campaigns = 🎯 پویش‌ها
+lookups-top = 🏆 برترین‌ها
+lookups-stats = 📊 آمار
+lookups-find = 🔎 جستجو
+lookups-services = بر پایهٔ خدمت
+lookups-beneficiaries = بر پایهٔ بهره‌مند
+lookups-groups = گروه‌ها
+lookups-provinces = استان‌ها
+lookups-counties = شهرستان‌ها
+lookups-chosen = ✅ { $name }
+
+# A leader's own part of the group's figures.
+lookups-own-reports = ✍️ گزارش‌های خود شما: { $services } خدمت در { $reports } گزارش
+# A coordinator's view of their province.
+lookups-most-active = <b>پرکارترین گروه‌ها:</b>
+lookups-least-active = <b>کم‌کارترین گروه‌ها:</b>
+lookups-activity-line = • { $name } ({ $county }) — { $services } خدمت
+lookups-silent-all = 🔕 همهٔ گروه‌های بی‌گزارش ({ $count })
+lookups-no-group = هنوز عضو گروهی نیستید؛ این آمار سراسر کشور است.
+lookups-gone = این مورد دیگر در دسترس نیست. از منوی پایین دوباره شروع کنید.
+
+# /campaign
+lookups-campaign-none = اکنون پویش فعالی در جریان نیست.
+lookups-campaign-top = 🏆 برترین‌های { $title }
+
+# The typed range: «۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰», or two dates one after another.
+flow-name-stats-range = بازهٔ آمار
+lookups-range-ask =
+    بازهٔ دلخواه را بنویسید، مثلاً «{ $example }».
+    می‌توانید فقط روز آغاز را بنویسید و روز پایان را بعد بفرستید.
+lookups-range-ask-end = از { $start }؛ حالا روز پایان را بنویسید، مثلاً «{ $example }».
+lookups-range-hint = تاریخ را به شکل سال/ماه/روز بنویسید، مثلاً «۱۴۰۵/۰۸/۰۱».
+lookups-range-reversed = روز پایان پیش از روز آغاز است. دوباره بنویسید.
+lookups-range-too-long = بازه حداکثر سه سال است. بازهٔ کوتاه‌تری بنویسید.
+
+# /find
+flow-name-find = جستجو
+lookups-find-ask = نام گروه، شهرستان یا استان را بنویسید (حتی بخشی از آن).
+lookups-find-short = دست‌کم دو حرف بنویسید.
+lookups-find-again = 🔎 جستجوی دیگر
+lookups-page = صفحهٔ { $page } از { $pages }
+
+# The group card: this week's and month's figures and its share of each campaign.
+lookups-card-week = 📊 این هفته: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
+lookups-card-month = 📊 این ماه: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
+lookups-card-campaign = 🎯 سهم گروه از «{ $title }»: { $count } از { $total } ({ $percent })
+lookups-public-card =
+    👥 <b>{ $group }</b>
+    📍 { $place }
+    🏷 تخصص: { $specialty }
+    تعداد اعضا: { $members }
+
+# Campaigns for admins (national) and coordinators (their province): create and close.
+flow-name-campaign = پویش تازه
+camp-new = ➕ پویش تازه
+camp-close = ⏹ پایان «{ $title }»
+camp-close-confirm = پویش «{ $title }» همین حالا پایان یابد؟ گزارش‌هایش سر جایشان می‌مانند.
+camp-closed = پویش «{ $title }» پایان یافت.
+camp-unit = خدمت
+camp-national = سراسر کشور
+camp-ask-title = نام پویش را بنویسید؛ مثلاً «پویش ۱۱ هزار خدمت».
+camp-bad-title = نام پویش باید { $min } تا { $max } حرف باشد.
+camp-expects-text = نام پویش را بنویسید.
+camp-ask-target = هدف پویش چند خدمت است؟ یک عدد بنویسید.
+camp-bad-target = هدف را یک عدد درست بزرگ‌تر از صفر بنویسید؛ مثلاً ۱۱۰۰۰.
+camp-ask-start = پویش از چه روزی آغاز می‌شود؟ مثلاً «{ $example }».
+camp-ask-end = آغاز: { $start }. پویش تا چه روزی ادامه دارد؟
+camp-bad-end = روز پایان باید پس از روز آغاز و امروز باشد.
+camp-ask-types = کدام خدمت‌ها در این پویش شمرده شوند؟
+camp-all-types = همهٔ خدمت‌ها
+camp-confirm =
+    <b>{ $title }</b>
+    🎯 هدف: { $target } خدمت
+    🏷 { $types }
+    📅 { $range }
+    📍 { $scope }
+camp-create = ✅ ساختن پویش
+camp-created = 🎯 پویش «{ $title }» ساخته شد؛ گزارش‌های دورهٔ آن می‌توانند به این پویش بپیوندند.

@@ -1,0 +1,703 @@
+"""«📊 آمار», /campaign, /top, /find and the group card end to end, on seeded reports.
+
+Every figure the bot shows is checked against SQL written here over the reports table, never
+through db/stats.py: the test's own sums, counts and ranks, formatted with the locale strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot import jalali
+from bot.i18n import label
+from bot.text import fmt_num, fmt_percent, progress_bar
+from db.models import Role
+from db.store import Store
+from simulator.testing import SimUser
+from tests.conftest import TODAY, Harness
+
+WEEK_START = TODAY - timedelta(days=(TODAY.weekday() + 2) % 7)  # Saturday
+MONTH_START, MONTH_LAST = jalali.month_of(TODAY)
+LIVE = "status != 'deleted'"
+
+
+@dataclass
+class World:
+    """The people, groups, places and campaign of the seeded data."""
+
+    reza: SimUser  # leads «گروه امید» (Arak, Markazi)
+    maryam: SimUser  # member of «گروه امید»
+    zahra: SimUser  # coordinator of Markazi
+    amir: SimUser  # leads «گروه علی‌کریمی» (Tehran)
+    omid: int
+    mehr: int  # another Markazi group, in Saveh
+    karimi: int
+    silent: int  # a Markazi group that has not reported for weeks
+    markazi: int
+    tehran: int
+    campaign: int
+    types: list[int]
+
+
+async def _scalar(store: Store, sql: str, *params: object) -> int:
+    """One number from the test's own SQL."""
+    return int(await store.db.scalar(sql, params) or 0)
+
+
+async def _insert(
+    store: Store,
+    group: int,
+    reporter: int,
+    category: int,
+    quantity: int,
+    day: date,
+    *,
+    campaign: int | None = None,
+    beneficiaries: int | None = None,
+    volunteers: int | None = None,
+    status: str = "submitted",
+) -> None:
+    """A report written straight into the table, at the group's own place."""
+    row = await store.db.fetchone(
+        "SELECT province_id, county_id FROM groups WHERE id = ?", (group,)
+    )
+    assert row is not None
+    key = await _scalar(store, "SELECT COUNT(*) FROM reports") + 1
+    await store.db.execute(
+        "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id, campaign_id,"
+        " category_id, quantity, beneficiaries, volunteers, province_id, county_id, service_date,"
+        " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'x', 'x')",
+        (
+            f"t{key}",
+            f"t{key}",
+            group,
+            reporter,
+            campaign,
+            category,
+            quantity,
+            beneficiaries,
+            volunteers,
+            row[0],
+            row[1],
+            day.isoformat(),
+            status,
+        ),
+    )
+
+
+async def _world(harness: Harness) -> World:
+    """Four groups in two provinces, a campaign and reports over two months."""
+    store, sim = harness.store, harness.sim
+    reza, maryam = await sim.user("رضا"), await sim.user("مریم")
+    zahra, amir = await sim.user("زهرا"), await sim.user("امیر")
+    for user in (reza, maryam, amir):
+        await user.send("/start")
+    markazi = await harness.coordinator(zahra, "مرکزی")
+    omid = await harness.group(reza, "گروه امید", "اراک", (maryam,))
+    mehr = await harness.group(amir, "گروه مهر", "ساوه")
+    silent = await harness.group(amir, "گروه خاموش", "اراک")
+    karimi = await harness.group(amir, "گروه علی‌کریمی", "تهران")
+    tehran = await _scalar(store, "SELECT province_id FROM groups WHERE id = ?", karimi)
+    await store.db.execute(
+        "UPDATE groups SET created_at = ? WHERE id = ?",
+        ((TODAY - timedelta(days=90)).isoformat() + "T00:00:00+00:00", silent),
+    )
+    area = (await store.categories.areas())[0]
+    types = [c.id for c in (await store.categories.types(area.id))[:2]]
+    campaign = await store.campaigns.create(
+        "پویش ۱۱ هزار خدمت", 500, "خدمت", TODAY - timedelta(days=40), TODAY + timedelta(days=40)
+    )
+    a, b = types
+    friday, saturday = WEEK_START - timedelta(days=1), WEEK_START
+    seeds = [
+        (omid, reza.id, a, 12, saturday, campaign, 30, 4, "submitted"),
+        (omid, reza.id, b, 7, friday, campaign, 10, 2, "approved"),
+        (omid, maryam.id, a, 5, TODAY, None, None, None, "submitted"),
+        (omid, reza.id, a, 40, TODAY - timedelta(days=35), campaign, 50, 6, "approved"),
+        (omid, reza.id, b, 99, TODAY - timedelta(days=2), None, 5, 1, "deleted"),
+        (mehr, amir.id, a, 20, TODAY - timedelta(days=1), campaign, 15, 3, "submitted"),
+        (mehr, amir.id, b, 3, MONTH_START, None, 9, None, "returned"),
+        (silent, amir.id, a, 4, TODAY - timedelta(days=60), None, None, None, "submitted"),
+        (karimi, amir.id, a, 25, TODAY - timedelta(days=3), campaign, 60, 5, "approved"),
+        (karimi, amir.id, b, 8, TODAY - timedelta(days=20), campaign, 12, 2, "submitted"),
+    ]
+    for group, reporter, category, quantity, day, camp, people, helpers, status in seeds:
+        await _insert(
+            store,
+            group,
+            reporter,
+            category,
+            quantity,
+            day,
+            campaign=camp,
+            beneficiaries=people,
+            volunteers=helpers,
+            status=status,
+        )
+    await reza.send("/start")
+    await amir.send("/start")
+    return World(
+        reza, maryam, zahra, amir, omid, mehr, karimi, silent, markazi, tehran, campaign, types
+    )
+
+
+def _plain(text: str) -> str:
+    """A locale string as the person reads it (HTML tags removed)."""
+    return re.sub("<[^>]+>", "", text)
+
+
+def _persian_only(text: str | None) -> None:
+    """No Latin digit where a person reads."""
+    assert text is not None and not re.search("[0-9]", text), text
+
+
+async def _sums(store: Store, where: str, *params: object) -> tuple[int, int, int, int]:
+    """(services, reports, beneficiaries, volunteers) of live reports matching the condition."""
+    row = await store.db.fetchone(
+        "SELECT IFNULL(SUM(quantity), 0), COUNT(*), IFNULL(SUM(beneficiaries), 0),"
+        f" IFNULL(SUM(volunteers), 0) FROM reports WHERE {LIVE} AND {where}",
+        params,
+    )
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+
+def _between(start: date, end: date) -> tuple[str, str]:
+    """[start, end) as ISO strings."""
+    return start.isoformat(), end.isoformat()
+
+
+async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    assert maryam.keyboard is not None and label("menu-stats") in str(maryam.keyboard)
+    await maryam.press(label("menu-stats"))
+    text = maryam.last.text
+    _persian_only(text)
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    services, reports, people, helpers = await _sums(
+        store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *month
+    )
+    assert label("stats-totals-groups", services=services, reports=reports) in text
+    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    before = _between(jalali.month_of(MONTH_START - timedelta(days=1))[0], MONTH_START)
+    previous = (
+        await _sums(
+            store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *before
+        )
+    )[0]
+    key = "stats-change-up" if services > previous else "stats-change-down"
+    percent = fmt_percent(abs(services - previous), previous)
+    assert previous and label(key, percent=percent, previous=label("stats-previous-month")) in text
+    rows = await store.db.fetchall(
+        "SELECT c.name, SUM(r.quantity), c.unit FROM reports r JOIN categories c"
+        f" ON c.id = r.category_id WHERE r.{LIVE} AND r.group_id = ? AND r.service_date >= ?"
+        " AND r.service_date < ? GROUP BY c.id",
+        (w.omid, *month),
+    )
+    for name, quantity, unit in rows:
+        assert label("stats-type-line", name=name, services=int(quantity), unit=unit) in text
+    assert "گروه امید" in text and "گروه مهر" not in text
+    assert label("lookups-own-reports", services=0, reports=0)[:10] not in text  # not a leader
+
+    await maryam.press(label("lookups-week"))
+    week = _between(WEEK_START, WEEK_START + timedelta(days=7))
+    services, reports, _, _ = await _sums(
+        store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *week
+    )
+    assert (services, reports) == (17, 2)  # Saturday's report counts, Friday's does not
+    assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+    assert maryam.last.buttons[0][0] == label("lookups-chosen", name=label("lookups-week"))
+
+    await maryam.press(label("lookups-campaign-period", title="پویش ۱۱ هزار خدمت"))
+    services, reports, _, _ = await _sums(
+        store, "group_id = ? AND campaign_id = ?", w.omid, w.campaign
+    )
+    assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+
+
+async def test_a_leader_also_sees_their_own_reports(harness: Harness) -> None:
+    w = await _world(harness)
+    await w.reza.send("/stats")
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    services, reports, _, _ = await _sums(
+        harness.store,
+        "reporter_id = ? AND service_date >= ? AND service_date < ?",
+        w.reza.id,
+        *month,
+    )
+    assert label("lookups-own-reports", services=services, reports=reports) in w.reza.last.text
+
+
+async def test_a_typed_range_in_one_line_or_two(harness: Harness) -> None:
+    w = await _world(harness)
+    maryam, store = w.maryam, harness.store
+    await maryam.send("/stats")
+    await maryam.press(label("lookups-range"))
+    first, last = MONTH_START - timedelta(days=10), TODAY - timedelta(days=1)
+    typed = f"{jalali.format_numeric(first)} تا {jalali.format_numeric(last)}"
+    await maryam.send(typed)
+    services, reports, _, _ = await _sums(
+        store,
+        "group_id = ? AND service_date >= ? AND service_date < ?",
+        w.omid,
+        *_between(first, last + timedelta(days=1)),
+    )
+    text = maryam.last.text
+    assert jalali.format_range(first, last) in text
+    assert label("stats-totals-groups", services=services, reports=reports) in text
+    assert await store.state.drafts_of(maryam.id) == []
+
+    await maryam.press(label("lookups-range"))
+    await maryam.send("۱۴۰۵/۱۳/۰۱")
+    assert "ماه" in maryam.last.text and label("button-cancel") in str(maryam.last.buttons)
+    await maryam.send(jalali.format_numeric(first))
+    assert jalali.format_date(first, weekday=False) in maryam.last.text
+    await maryam.send(jalali.format_numeric(first - timedelta(days=1)))
+    assert label("lookups-range-reversed") in maryam.last.text
+    await maryam.send(jalali.format_numeric(last))
+    assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+
+
+async def test_a_coordinator_sees_only_their_province(harness: Harness) -> None:
+    w = await _world(harness)
+    zahra, store = w.zahra, harness.store
+    await zahra.send("/start")
+    assert label("menu-stats") in str(zahra.keyboard)
+    await zahra.press(label("menu-stats"))
+    text = zahra.last.text
+    _persian_only(text)
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    services, reports, _, _ = await _sums(
+        store, "province_id = ? AND service_date >= ? AND service_date < ?", w.markazi, *month
+    )
+    groups = await _scalar(
+        store,
+        "SELECT COUNT(DISTINCT r.group_id) FROM reports r JOIN groups g ON g.id = r.group_id"
+        f" WHERE r.{LIVE} AND g.province_id = ? AND r.service_date >= ? AND r.service_date < ?",
+        w.markazi,
+        *month,
+    )
+    assert label("stats-totals", services=services, reports=reports, groups=groups) in text
+    counties = await store.db.fetchall(
+        "SELECT c.name, SUM(r.quantity) AS q FROM reports r JOIN counties c ON c.id = r.county_id"
+        f" WHERE r.{LIVE} AND r.province_id = ? AND r.service_date >= ? AND r.service_date < ?"
+        " GROUP BY c.id ORDER BY q DESC",
+        (w.markazi, *month),
+    )
+    for rank, (name, quantity) in enumerate(counties, 1):
+        assert label("stats-place-line", rank=rank, name=name, services=int(quantity)) in text
+    assert "گروه علی‌کریمی" not in text and "تهران" not in text
+    most = await store.db.fetchall(
+        "SELECT g.name, c.name, IFNULL(SUM(r.quantity), 0) AS q FROM groups g"
+        " JOIN counties c ON c.id = g.county_id LEFT JOIN reports r ON r.group_id = g.id"
+        f" AND r.{LIVE} AND r.service_date >= ? AND r.service_date < ?"
+        " WHERE g.province_id = ? GROUP BY g.id ORDER BY q DESC, g.id",
+        (*month, w.markazi),
+    )
+    section = text.split(_plain(label("lookups-most-active")))[-1]
+    for name, county, quantity in most:
+        line = label("lookups-activity-line", name=name, county=county, services=int(quantity))
+        assert line in section
+    assert _plain(label("lookups-least-active")) not in text  # three groups: all shown once
+    silent_since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
+    silent = await store.db.fetchall(
+        "SELECT g.name FROM groups g WHERE g.province_id = ? AND NOT EXISTS (SELECT 1 FROM"
+        f" reports r WHERE r.group_id = g.id AND r.{LIVE} AND r.service_date >= ?)"
+        " AND g.created_at < ?",
+        (w.markazi, silent_since, silent_since),
+    )
+    assert [r[0] for r in silent] == ["گروه خاموش"]
+    assert "گروه خاموش (اراک) — آخرین خدمت" in text
+
+    await zahra.press(label("lookups-top"))
+    ranked = await store.db.fetchall(
+        "SELECT g.name, SUM(r.quantity) AS q FROM reports r JOIN groups g ON g.id = r.group_id"
+        f" WHERE r.{LIVE} AND g.province_id = ? AND r.service_date >= ? GROUP BY g.id"
+        " ORDER BY q DESC",
+        (w.markazi, WEEK_START.isoformat()),
+    )
+    top = zahra.last.text
+    for name, _ in ranked:
+        assert name in top
+    assert "گروه علی‌کریمی" not in top
+    await zahra.press(label("lookups-counties"))
+    assert _plain(label("stats-top-counties-title", period="x")).split("—")[0] in zahra.last.text
+    assert "تهران" not in zahra.last.text
+
+
+async def test_an_admin_sees_the_country_by_province(harness: Harness) -> None:
+    w = await _world(harness)
+    admin, store = harness.admin, harness.store
+    assert admin is not None
+    await admin.send("/stats")
+    await admin.press(label("lookups-year"))
+    year_start, year_last = jalali.year_of(TODAY)
+    year = _between(year_start, year_last + timedelta(days=1))
+    services, reports, people, helpers = await _sums(
+        store, "service_date >= ? AND service_date < ?", *year
+    )
+    text = admin.last.text
+    _persian_only(text)
+    assert label("stats-scope-national") in text
+    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    assert f"{fmt_num(services)} خدمت در {fmt_num(reports)} گزارش" in text
+    provinces = await store.db.fetchall(
+        "SELECT p.name, SUM(r.quantity) AS q FROM reports r JOIN provinces p"
+        f" ON p.id = r.province_id WHERE r.{LIVE} AND r.service_date >= ? AND r.service_date < ?"
+        " GROUP BY p.id ORDER BY q DESC",
+        year,
+    )
+    for rank, (name, quantity) in enumerate(provinces, 1):
+        assert label("stats-place-line", rank=rank, name=name, services=int(quantity)) in text
+    assert w.karimi and "تهران" in text
+
+
+async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    await store.stats.set_shares(w.campaign, {w.markazi: 60, w.tehran: 100})
+    await maryam.send("/campaign")
+    text = maryam.last.text
+    _persian_only(text)
+    count = (await _sums(store, "campaign_id = ?", w.campaign))[0]
+    progress = label(
+        "stats-campaign-progress",
+        title="پویش ۱۱ هزار خدمت",
+        count=count,
+        target=500,
+        percent=fmt_percent(count, 500),
+        bar=progress_bar(count, 500),
+    )
+    assert _plain(progress) in text
+    recent = (
+        await _sums(
+            store,
+            "campaign_id = ? AND service_date > ? AND service_date <= ?",
+            w.campaign,
+            (TODAY - timedelta(days=28)).isoformat(),
+            TODAY.isoformat(),
+        )
+    )[0]
+    assert f"در چهار هفتهٔ گذشته {fmt_num(recent)} خدمت" in text
+    province = (await _sums(store, "campaign_id = ? AND province_id = ?", w.campaign, w.markazi))[0]
+    group = (await _sums(store, "campaign_id = ? AND group_id = ?", w.campaign, w.omid))[0]
+    assert (
+        label(
+            "stats-campaign-province-share",
+            name="مرکزی",
+            count=province,
+            percent=fmt_percent(province, count),
+        )
+        in text
+    )
+    assert (
+        label(
+            "stats-campaign-group-share",
+            name="گروه امید",
+            count=group,
+            percent=fmt_percent(group, count),
+        )
+        in text
+    )
+    tehran = (await _sums(store, "campaign_id = ? AND province_id = ?", w.campaign, w.tehran))[0]
+    # Widest gap first: the smaller fraction of its share done.
+    order = ["تهران", "مرکزی"] if tehran / 100 < min(province / 60, 1) else ["مرکزی", "تهران"]
+    shares = text.split(_plain(label("stats-shares-title")))[-1]
+    assert shares.index(f"• {order[0]}:") < shares.index(f"• {order[1]}:")
+    assert f"• تهران: {fmt_num(tehran)} از {fmt_num(100)}" in shares
+    assert [label("lookups-campaign-top", title="پویش ۱۱ هزار خدمت")] in maryam.last.buttons
+    await maryam.press(label("lookups-campaign-top", title="پویش ۱۱ هزار خدمت"))
+    best = await store.db.fetchone(
+        "SELECT g.name, SUM(r.quantity) AS q FROM reports r JOIN groups g ON g.id = r.group_id"
+        f" WHERE r.{LIVE} AND r.campaign_id = ? GROUP BY g.id ORDER BY q DESC LIMIT 1",
+        (w.campaign,),
+    )
+    assert best is not None
+    assert f"۱. {best[0]}" in maryam.last.text and f"{fmt_num(int(best[1]))} خدمت" in (
+        maryam.last.text
+    )
+
+
+async def test_top_groups_with_the_askers_own_rank(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    for i in range(10):  # ten busier groups push «گروه امید» out of the list
+        group = await harness.group(w.amir, f"گروه پرکار {fmt_num(i + 1)}", "تهران")
+        await _insert(store, group, w.amir.id, w.types[0], 30 + i, TODAY, beneficiaries=i)
+    await maryam.send("/top")
+    text = maryam.last.text
+    _persian_only(text)
+    ranked = await store.db.fetchall(
+        "SELECT r.group_id, g.name, c.name, SUM(r.quantity) AS q FROM reports r"
+        " JOIN groups g ON g.id = r.group_id JOIN counties c ON c.id = g.county_id"
+        f" WHERE r.{LIVE} AND r.service_date >= ? AND r.service_date < ?"
+        " GROUP BY r.group_id ORDER BY q DESC, r.group_id",
+        _between(WEEK_START, WEEK_START + timedelta(days=7)),
+    )
+    for rank, (_, name, county, quantity) in enumerate(ranked[:10], 1):
+        line = label(
+            "stats-top-line",
+            rank=rank,
+            name=name,
+            place=county,
+            value=int(quantity),
+            measure=label("stats-measure-services"),
+        )
+        assert line in text
+    own = next(i for i, row in enumerate(ranked) if row[0] == w.omid)
+    value = int(ranked[own][3])
+    rank = 1 + sum(1 for row in ranked if int(row[3]) > value)
+    assert own >= 10
+    assert (
+        label(
+            "stats-top-own",
+            name="گروه امید",
+            rank=rank,
+            total=len(ranked),
+            value=value,
+            measure=label("stats-measure-services"),
+        )
+        in text
+    )
+
+    await maryam.press(label("lookups-beneficiaries"))
+    best = await store.db.fetchone(
+        "SELECT g.name, SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r JOIN groups g"
+        f" ON g.id = r.group_id WHERE r.{LIVE} AND r.service_date >= ? GROUP BY g.id"
+        " ORDER BY b DESC LIMIT 1",
+        (WEEK_START.isoformat(),),
+    )
+    assert best is not None
+    assert f"۱. {best[0]}" in maryam.last.text and f"{fmt_num(int(best[1]))} بهره‌مند" in (
+        maryam.last.text
+    )
+    await maryam.press(label("lookups-provinces"))
+    provinces = await store.db.fetchall(
+        "SELECT p.name, SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r JOIN provinces p"
+        f" ON p.id = r.province_id WHERE r.{LIVE} AND r.service_date >= ? GROUP BY p.id"
+        " ORDER BY b DESC",
+        (WEEK_START.isoformat(),),
+    )
+    for rank, (name, people) in enumerate(provinces, 1):
+        line = label(
+            "stats-top-place-line",
+            rank=rank,
+            name=name,
+            value=int(people),
+            measure=label("stats-measure-beneficiaries"),
+        )
+        assert line in maryam.last.text
+
+
+async def test_find_groups_and_places_and_open_a_card(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    await maryam.send("/find")
+    assert label("lookups-find-ask") in maryam.last.text
+    await maryam.send("علي كريمي")  # Arabic letters, a space for the half-space
+    assert "گروه علی‌کریمی" in maryam.last.text
+    await maryam.press(label("lookups-find-again"))
+    await maryam.send("اراک")
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    arak = await _scalar(store, "SELECT county_id FROM groups WHERE id = ?", w.omid)
+    services, reports, _, _ = await _sums(
+        store, "county_id = ? AND service_date >= ? AND service_date < ?", arak, *month
+    )
+    line = label(
+        "stats-find-county", name="اراک", province="مرکزی", services=services, reports=reports
+    )
+    assert line in maryam.last.text
+    await maryam.send("/find کریمى")  # one letter off
+    await maryam.press("گروه علی‌کریمی")
+    card = maryam.last.text
+    _persian_only(card)
+    week = _between(WEEK_START, WEEK_START + timedelta(days=7))
+    services, reports, people, _ = await _sums(
+        store, "group_id = ? AND service_date >= ? AND service_date < ?", w.karimi, *week
+    )
+    assert (
+        label("lookups-card-week", services=services, reports=reports, beneficiaries=people) in card
+    )
+    share = (await _sums(store, "campaign_id = ? AND group_id = ?", w.campaign, w.karimi))[0]
+    total = (await _sums(store, "campaign_id = ?", w.campaign))[0]
+    assert (
+        label(
+            "lookups-card-campaign",
+            title="پویش ۱۱ هزار خدمت",
+            count=share,
+            total=total,
+            percent=fmt_percent(share, total),
+        )
+        in card
+    )
+    assert "امیر" not in card  # the public card names no one
+    assert await store.state.drafts_of(maryam.id) == []
+    assert label("lookups-find-again") in str(maryam.last.buttons)
+
+
+async def test_find_pages_through_many_groups(harness: Harness) -> None:
+    w = await _world(harness)
+    for i in range(9):
+        await harness.group(w.amir, f"گروه نمونه {fmt_num(i + 1)}", "قم")
+    await w.maryam.send("/find گروه نمونه")
+    first = w.maryam.last.text
+    assert label("lookups-page", page=1, pages=2) in first
+    await w.maryam.press(label("button-next-page"))
+    second = w.maryam.last.text
+    assert label("lookups-page", page=2, pages=2) in second
+    shown = {n for n in re.findall(r"گروه نمونه [۰-۹]+", first + second)}
+    assert len(shown) == 9
+    await w.maryam.press(label("button-prev-page"))
+    assert w.maryam.last.text == first
+    assert await harness.store.state.drafts_of(w.maryam.id) == []
+
+
+async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harness) -> None:
+    w = await _world(harness)
+    store = harness.store
+    await w.maryam.press(label("menu-group"))
+    card = w.maryam.last.text
+    for start, end, key in (
+        (WEEK_START, WEEK_START + timedelta(days=7), "lookups-card-week"),
+        (MONTH_START, MONTH_LAST + timedelta(days=1), "lookups-card-month"),
+    ):
+        services, reports, people, _ = await _sums(
+            store,
+            "group_id = ? AND service_date >= ? AND service_date < ?",
+            w.omid,
+            *_between(start, end),
+        )
+        assert label(key, services=services, reports=reports, beneficiaries=people) in card
+    share = (await _sums(store, "campaign_id = ? AND group_id = ?", w.campaign, w.omid))[0]
+    total = (await _sums(store, "campaign_id = ?", w.campaign))[0]
+    assert (
+        label(
+            "lookups-card-campaign",
+            title="پویش ۱۱ هزار خدمت",
+            count=share,
+            total=total,
+            percent=fmt_percent(share, total),
+        )
+        in card
+    )
+
+
+async def test_unknown_periods_and_campaigns_are_refused_politely(harness: Harness) -> None:
+    w = await _world(harness)
+    maryam = w.maryam
+    await maryam.send("/stats")
+    before = maryam.last.text
+    for data in ("st:show:9:0", "st:show:3:999", "top:show:2:0:0:0", "top:show:0:0:5:0"):
+        await maryam.press_data(maryam.last.message_id, data)
+        assert maryam.last_answer == label("lookups-gone"), data
+    assert maryam.last.text == before
+    await harness.store.roles.grant(w.maryam.id, Role.ADMIN, None, None)
+    await maryam.press_data(maryam.last.message_id, "st:show:0:0")
+    assert label("stats-scope-national") in maryam.last.text
+
+
+async def test_a_coordinator_pages_through_silent_groups_of_their_province_only(
+    harness: Harness,
+) -> None:
+    w = await _world(harness)
+    store, zahra = harness.store, w.zahra
+    for i in range(22):
+        group = await harness.group(w.amir, f"گروه ساکت {fmt_num(i + 1)}", "اراک")
+        await store.db.execute(
+            "UPDATE groups SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (group,)
+        )
+    since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
+    total = await _scalar(
+        store,
+        "SELECT COUNT(*) FROM groups g WHERE g.province_id = ? AND g.status = 'active'"
+        " AND g.created_at < ? AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.group_id = g.id"
+        f" AND r.{LIVE} AND r.service_date >= ?)",
+        w.markazi,
+        since,
+        since,
+    )
+    assert total == 23
+    await zahra.send("/stats")
+    await zahra.press(label("lookups-silent-all", count=total))
+    first = zahra.last.text
+    assert label("lookups-page", page=1, pages=2) in first
+    await zahra.press(label("button-next-page"))
+    second = zahra.last.text
+    assert label("lookups-page", page=2, pages=2) in second
+    names = set(re.findall(r"گروه ساکت [۰-۹]+|گروه خاموش", first + second))
+    assert len(names) == total
+    tehran_coordinator = await harness.sim.user("کاوه")
+    await harness.coordinator(tehran_coordinator, "تهران")
+    await tehran_coordinator.send("/stats")
+    await tehran_coordinator.press_data(
+        tehran_coordinator.last.message_id, f"st:silent:{w.markazi}:0"
+    )
+    assert tehran_coordinator.last_answer == label("not-allowed")
+    assert "گروه ساکت" not in tehran_coordinator.last.text
+
+
+async def test_admins_and_coordinators_create_and_close_campaigns(harness: Harness) -> None:
+    w = await _world(harness)
+    store, zahra, admin = harness.store, w.zahra, harness.admin
+    assert admin is not None
+    await w.maryam.send("/campaign")
+    assert label("camp-new") not in str(w.maryam.last.buttons)
+    await zahra.send("/campaign")
+    assert [label("camp-new")] in zahra.last.buttons
+    assert not any(b.startswith("⏹") for row in zahra.last.buttons for b in row)  # national
+    await zahra.press(label("camp-new"))
+    await zahra.send("پویش زمستان مرکزی")
+    await zahra.send("صفر")
+    assert label("camp-bad-target") in zahra.last.text
+    await zahra.send("۲۵۰")
+    await zahra.send(jalali.format_numeric(TODAY))
+    await zahra.send(jalali.format_numeric(TODAY - timedelta(days=1)))
+    assert label("camp-bad-end") in zahra.last.text
+    await zahra.send(jalali.format_numeric(TODAY + timedelta(days=30)))
+    area = (await store.categories.areas())[1]
+    await zahra.press(area.name)
+    summary = zahra.last.text
+    assert "استان مرکزی" in summary and area.name in summary and "۲۵۰" in summary
+    await zahra.press(label("camp-create"))
+    row = await store.db.fetchone(
+        "SELECT id, target, province_id, starts_on, ends_on, active FROM campaigns WHERE title = ?",
+        ("پویش زمستان مرکزی",),
+    )
+    assert row is not None
+    assert tuple(row)[1:] == (
+        250,
+        w.markazi,
+        TODAY.isoformat(),
+        (TODAY + timedelta(days=30)).isoformat(),
+        1,
+    )
+    counted = await store.db.fetchall(
+        "SELECT category_id FROM campaign_categories WHERE campaign_id = ? ORDER BY 1", (row[0],)
+    )
+    types = await store.db.fetchall(
+        "SELECT id FROM categories WHERE parent_id = ? ORDER BY 1", (area.id,)
+    )
+    assert [r[0] for r in counted] == [r[0] for r in types] and types
+    await admin.send("/campaign")
+    assert "پویش زمستان مرکزی" in admin.last.text  # an admin sees every province's campaigns
+    assert [label("camp-close", title="پویش زمستان مرکزی")] in admin.last.buttons
+    await zahra.press(label("lookups-campaigns"))
+    assert "پویش زمستان مرکزی" in zahra.last.text
+    await zahra.press(label("camp-close", title="پویش زمستان مرکزی"))
+    await zahra.press(label("button-yes"))
+    assert label("camp-closed", title="پویش زمستان مرکزی") in zahra.last.text
+    assert await _scalar(store, "SELECT active FROM campaigns WHERE id = ?", row[0]) == 0
+    assert (
+        await _scalar(store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'campaign.%'") == 2
+    )
+    tehran_coordinator = await harness.sim.user("کاوه")
+    await harness.coordinator(tehran_coordinator, "تهران")
+    await tehran_coordinator.send("/campaign")
+    await tehran_coordinator.press_data(
+        tehran_coordinator.last.message_id, f"cpn:close:{w.campaign}"
+    )
+    assert tehran_coordinator.last_answer == label("not-allowed")
+    assert await _scalar(store, "SELECT active FROM campaigns WHERE id = ?", w.campaign) == 1
