@@ -117,6 +117,7 @@ BUTTONS: dict[str, Rule] = {
     **_actions(overseer, "adm", "menu", "groups", "pending", "search"),
     **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
     **_actions(admin, "adm", "chans", "addchan"),
+    **_actions(admin, "dig", "post"),
     **_actions(admin, "chn", "card", "pause", "resume", "rm", "rmok"),
     **_actions(admin, "chf", "national", "prov", "camp", "back", "cancel"),
     **_actions(

@@ -29,6 +29,7 @@ from bot.context import App
 from bot.i18n import LOCALE_DIR, label
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
+from db.channels import ChannelScope
 from db.database import Database
 from db.models import GroupRole, GroupStatus, ReportInput, Role
 from db.store import Store
@@ -173,6 +174,16 @@ async def _prepare_database(db_path: Path, people: dict[str, int], *, fresh: boo
     log.info("demo data: %d people, %d reports", len(people), reports)
 
 
+async def _subscribe(db_path: Path, chat_id: int) -> None:
+    """The demo's channel gets the national digest (the admin can post it now with /digest)."""
+    store = Store(Database(db_path))
+    await store.open()
+    try:
+        await store.channels.add(chat_id, label("demo-channel-title"), ChannelScope.national())
+    finally:
+        await store.close()
+
+
 async def start_demo(
     config: Config, *, port: int = 8080, data: str = ".demo", fresh: bool = False
 ) -> Demo:
@@ -184,8 +195,13 @@ async def start_demo(
         user = server.world.create_user(person["name"], username=person["username"], started=True)
         people[person["role"]] = user.id
         server.user_titles[user.id] = label(ROLE_TITLES[person["role"]])
+    admin = server.world.users[people["admin"]]
+    channel, _ = server.world.create_channel(
+        label("demo-channel-title"), admin, username="khedmatyar_news"
+    )
     db_path = Path(data) / "demo.db"
     await _prepare_database(db_path, people, fresh=fresh)
+    await _subscribe(db_path, channel.id)
     demo_config = dataclasses.replace(
         config,
         telegram=dataclasses.replace(

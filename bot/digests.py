@@ -68,7 +68,7 @@ def _schedule(context: Context, channel: Channel) -> tuple[str, time, ZoneInfo]:
     return channel.weekday or settings.weekday, at, ZoneInfo(settings.timezone)
 
 
-async def _build(
+async def build(
     context: Context,
     built: dict[tuple[object, date, bool], Built],
     channel: Channel,
@@ -97,7 +97,7 @@ async def post_due_digests(context: Context) -> int:
             continue
         late = now - moment > LATE_AFTER
         if await post_digest(
-            context, channel, week, await _build(context, built, channel, week, late)
+            context, channel, week, await build(context, built, channel, week, late)
         ):
             posted += 1
     await update_recent_posts(context, built)
@@ -167,7 +167,7 @@ async def update_recent_posts(
         channel = await store.channels.by_chat(post.chat_id)
         if channel is None or channel.paused:
             continue
-        digest, chart = await _build(context, built, channel, post.week_start, post.late)
+        digest, chart = await build(context, built, channel, post.week_start, post.late)
         if content_hash(digest) == post.content_hash:
             continue
         try:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.chart import render_chart_async
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
+from bot.digests import Built, build, post_digest
+from bot.engine import answer
+from bot.i18n import label
 from bot.jalali import today
+from bot.keyboards import button, cb, inline
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from handlers.common import PRIVATE, reply
@@ -26,9 +31,26 @@ async def preview(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is not None:
         chart = await render_chart_async(digest)
-        await chat.send_photo(chart, caption=render_caption(digest))
+        markup = inline([[button(label("digest-post-now"), cb("dig", "post"))]])
+        await chat.send_photo(chart, caption=render_caption(digest), reply_markup=markup)
+
+
+async def post_now(update: Update, context: Context) -> None:
+    """Posts the last week's digest now to every channel that has not had it (once, as ever)."""
+    store = context.store
+    week = last_ended_week(today(store.db.clock))
+    built: dict[tuple[object, date, bool], Built] = {}
+    posted = 0
+    for channel in await store.channels.active():
+        if await store.digest_posts.get(channel.chat_id, week) is None:
+            made = await build(context, built, channel, week, False)
+            posted += await post_digest(context, channel, week, made)
+    await answer(update, label("digest-posted-now", count=posted), alert=True)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    """The admins' digest preview (the access policy lets only admins in)."""
-    return [CommandHandler("digest", preview, filters=PRIVATE)]
+    """The admins' digest preview and «post now» (the access policy lets only admins in)."""
+    return [
+        CommandHandler("digest", preview, filters=PRIVATE),
+        CallbackQueryHandler(post_now, pattern=r"^dig:post$"),
+    ]

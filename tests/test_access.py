@@ -114,6 +114,7 @@ IDS: dict[str, str] = {
     "adm:mergeto": "{g}:{h}",
     "adm:mergeok": "{g}:{h}",
     "adm:chans": "",
+    "dig:post": "",
     "adm:addchan": "",
     "chn:card": "1",
     "chn:pause": "1",

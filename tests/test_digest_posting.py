@@ -151,3 +151,19 @@ async def test_an_admin_adds_pauses_and_removes_a_channel_in_the_bot(harness: Ha
     await maryam.send("/start")
     await maryam.press_data(maryam.last.message_id, "adm:chans")
     assert maryam.last_answer == label("not-allowed")
+
+
+async def test_an_admin_posts_the_last_week_now_once(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    admin = harness.admin
+    assert admin is not None
+    news = await sim.channel("اخبار خدمت", owner=admin)
+    await store.channels.add(news.id, "اخبار خدمت", ChannelScope.national())
+    await admin.send("/digest")
+    await admin.press(label("digest-post-now"))
+    assert admin.last_answer == label("digest-posted-now", count=1)
+    first = [p for p in news.posts if p.from_bot]
+    assert first and first[-1].photo is not None
+    await admin.press(label("digest-post-now"))
+    assert admin.last_answer == label("digest-posted-now", count=0)
+    assert len([p for p in news.posts if p.from_bot]) == len(first)

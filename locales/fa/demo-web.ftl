@@ -9,3 +9,4 @@ demo-role-newcomer = تازه‌وارد
 ## The command line's demo option (plain text).
 
 cli-fresh-help = پایگاه‌دادهٔ نسخهٔ نمایشی را از نو بسازد (بی آن، دادهٔ اجرای قبلی می‌ماند)
+demo-channel-title = کانال خبری خدمت‌یار

@@ -103,3 +103,5 @@ channel-pause = ⏸ توقف ارسال
 channel-resume = ▶️ ادامهٔ ارسال
 channel-remove = 🗑 برداشتن
 channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
+digest-post-now = 📢 انتشار همین حالا در کانال‌ها
+digest-posted-now = گزارش هفتهٔ گذشته به {$count} کانال فرستاده شد (کانال‌هایی که آن را داشتند دوباره نمی‌گیرند).
