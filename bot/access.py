@@ -118,7 +118,8 @@ BUTTONS: dict[str, Rule] = {
     **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
     **_actions(admin, "adm", "chans", "addchan"),
     **_actions(admin, "dig", "post"),
-    **_actions(admin, "chn", "card", "pause", "resume", "rm", "rmok"),
+    **_actions(admin, "chn", "card", "pause", "resume", "rm", "rmok", "sched"),
+    **_actions(admin, "chs", "day", "def", "at", "back", "cancel"),
     **_actions(admin, "chf", "national", "prov", "camp", "back", "cancel"),
     **_actions(
         admin,
@@ -234,6 +235,7 @@ FLOWS: dict[str, FlowRule] = {
     "group": _open_flow,
     "join": _open_flow,
     "channel": _admin_only_flow,
+    "chsched": _admin_only_flow,
     "stats_range": _open_flow,
     "find": _open_flow,
     "campaign_admin": _overseer_flow,

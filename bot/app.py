@@ -165,6 +165,7 @@ def build_application(
             admin.FLOW,
             onboarding.FLOW,
             channels.FLOW,
+            channels.SCHEDULE,
             lookups.RANGE_FLOW,
             lookups.FIND_FLOW,
             campaign_admin.FLOW,

@@ -4,6 +4,7 @@ pause, resume and remove. Adding is a flow: the channel, then what it gets (the 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from telegram import (
@@ -18,11 +19,13 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
+from bot.jalali import weekday_names
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
-from bot.text import to_latin_digits
+from bot.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
 from handlers.common import edit_or_keep
 
@@ -132,6 +135,96 @@ FLOW = Flow(
 )
 
 
+@dataclasses.dataclass
+class ScheduleDraft(Draft):
+    """A channel's own posting day and time being chosen."""
+
+    KIND = "chsched"
+
+    channel_id: int | None = None
+    weekday: str | None = None
+
+
+TIME = re.compile(r"([01]?\d|2[0-3])[:٫.]([0-5]\d)")
+
+
+async def ask_day(turn: Turn[ScheduleDraft]) -> Screen:
+    """Asks the day the channel's digest goes out (or the default for every channel)."""
+    names = weekday_names()
+    buttons = [turn.button(names[i], "day", i) for i in range(len(WEEKDAYS))]
+    rows = [*grid(buttons, 2), [turn.button(label("channel-schedule-default"), "def")]]
+    return Screen(t("channel-ask-day"), [*rows, turn.nav(back=False)])
+
+
+async def day_pressed(turn: Turn[ScheduleDraft], data: Callback) -> Result:
+    """Takes the day."""
+    index = data.id() or 0
+    if index >= len(WEEKDAYS):
+        return turn.again(label("stale-button"))
+    turn.draft.weekday = WEEKDAYS[index]
+    return Go("time")
+
+
+async def default_pressed(turn: Turn[ScheduleDraft], data: Callback) -> Result:
+    """Back to the configured default day and time."""
+    return await _save_schedule(turn, None, None)
+
+
+async def ask_time(turn: Turn[ScheduleDraft]) -> Screen:
+    """Asks the time of day (Tehran), typed or from common ones."""
+    buttons = [turn.button(to_persian_digits(f"{h}:00"), "at", h) for h in (18, 20, 21)]
+    return Screen(t("channel-ask-time"), [buttons, turn.nav()])
+
+
+async def time_typed(turn: Turn[ScheduleDraft], text: str) -> Result:
+    """Takes a typed time such as ۲۰:۳۰."""
+    match = TIME.fullmatch(to_latin_digits(text.strip()))
+    if match is None:
+        return turn.again(label("channel-time-hint"))
+    at = f"{int(match.group(1)):02d}:{match.group(2)}"
+    return await _save_schedule(turn, turn.draft.weekday, at)
+
+
+async def hour_pressed(turn: Turn[ScheduleDraft], data: Callback) -> Result:
+    """Takes one of the common hours."""
+    hour = data.id() or 0
+    if hour > 23:
+        return turn.again(label("stale-button"))
+    return await _save_schedule(turn, turn.draft.weekday, f"{hour:02d}:00")
+
+
+async def _save_schedule(turn: Turn[ScheduleDraft], day: str | None, at: str | None) -> Result:
+    channel = await turn.store.channels.get(turn.draft.channel_id or 0)
+    if channel is None:
+        return Done(t("channel-gone"), inline([_back_row()]))
+    await turn.store.channels.set_schedule(channel.chat_id, day, at)
+    return Done(t("channel-schedule-saved", channel=channel.title), inline([_back_row()]))
+
+
+async def schedule_entry(turn: Turn[ScheduleDraft], ids: tuple[int, ...]) -> Result:
+    """Starts with the day, for the channel whose card was open."""
+    turn.draft.channel_id = ids[0] if ids else None
+    return Go("day")
+
+
+SCHEDULE = Flow(
+    draft=ScheduleDraft,
+    prefix="chs",
+    name="flow-name-channel-schedule",
+    steps={
+        "day": Step(ask_day, press={"day": day_pressed, "def": default_pressed}),
+        "time": Step(
+            ask_time,
+            text=time_typed,
+            press={"at": hour_pressed},
+            back="day",
+            expects="channel-time-hint",
+        ),
+    },
+    entries={"start": schedule_entry},
+)
+
+
 def _back_row() -> list[InlineKeyboardButton]:
     return [button(label("channel-list-back"), cb("adm", "chans"))]
 
@@ -139,7 +232,11 @@ def _back_row() -> list[InlineKeyboardButton]:
 def _describe(channel: Channel) -> str:
     scope = channel.scope_name or label("channel-scope-national")
     state = label("channel-paused") if channel.paused else label("channel-active")
-    return t("channel-card", channel=channel.title, scope=scope, state=state)
+    when = label("channel-schedule-default")
+    if channel.weekday and channel.post_time:
+        day = weekday_names()[WEEKDAYS.index(channel.weekday)]
+        when = f"{day} {to_persian_digits(channel.post_time)}"
+    return t("channel-card", channel=channel.title, scope=scope, state=state, when=when)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -151,6 +248,9 @@ async def on_button(update: Update, context: Context) -> None:
     store = context.store
     if data.action == "addchan":
         await context.bot_data.engine.start(update, context, FLOW, "new")
+        return
+    if data.action == "sched":
+        await context.bot_data.engine.start(update, context, SCHEDULE, "start", data.id() or 0)
         return
     await answer(update)
     channel = await store.channels.get(data.id() or 0) if data.ids else None
@@ -179,6 +279,7 @@ async def on_button(update: Update, context: Context) -> None:
                 button(label(toggle[1]), cb("chn", toggle[0], channel.id)),
                 button(label("channel-remove"), cb("chn", "rm", channel.id)),
             ],
+            [button(label("channel-schedule"), cb("chn", "sched", channel.id))],
             _back_row(),
         ]
         await edit_or_keep(query, _describe(channel), inline(rows))
@@ -197,5 +298,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The admins' channel list, cards and the way into adding one."""
     return [
         CallbackQueryHandler(on_button, pattern=r"^adm:(chans|addchan)$"),
-        CallbackQueryHandler(on_button, pattern=r"^chn:(card|pause|resume|rm|rmok):\d+$"),
+        CallbackQueryHandler(on_button, pattern=r"^chn:(card|pause|resume|rm|rmok|sched):\d+$"),
     ]

@@ -26,6 +26,7 @@ FLOW_NAMES = {
     "group": "flow-name-group",
     "join": "flow-name-join",
     "channel": "flow-name-channel",
+    "chsched": "flow-name-channel-schedule",
     "stats_range": "flow-name-stats-range",
     "find": "flow-name-find",
     "campaign_admin": "flow-name-campaign",

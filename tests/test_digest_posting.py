@@ -167,3 +167,22 @@ async def test_an_admin_posts_the_last_week_now_once(harness: Harness) -> None:
     await admin.press(label("digest-post-now"))
     assert admin.last_answer == label("digest-posted-now", count=0)
     assert len([p for p in news.posts if p.from_bot]) == len(first)
+
+
+async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    admin = harness.admin
+    assert admin is not None
+    news = await sim.channel("اخبار خدمت", owner=admin)
+    await store.channels.add(news.id, "اخبار خدمت", ChannelScope.national())
+    await admin.send("/admin")
+    await admin.press(label("admin-channels"))
+    await admin.press("📢 اخبار خدمت")
+    await admin.press(label("channel-schedule"))
+    await admin.press("پنجشنبه")
+    await admin.send("۲۱:۳۰")
+    channel = await store.channels.by_chat(news.id)
+    assert channel is not None and (channel.weekday, channel.post_time) == ("thursday", "21:30")
+    harness.clock.time = datetime(2026, 11, 19, 18, 1, tzinfo=UTC)  # Thursday 21:31 in Tehran
+    await _tick(harness)
+    assert [p for p in news.posts if p.from_bot]  # its own moment, not Friday's

@@ -30,6 +30,7 @@ FLOWS = {
         admin.FLOW,
         onboarding.FLOW,
         channels.FLOW,
+        channels.SCHEDULE,
         lookups.RANGE_FLOW,
         lookups.FIND_FLOW,
         campaign_admin.FLOW,

@@ -96,6 +96,7 @@ channel-add = ➕ کانال تازه
 channel-card =
     📢 <b>{$channel}</b>
     دامنه: {$scope}
+    زمان انتشار: {$when}
     وضعیت: {$state}
 channel-active = فعال
 channel-paused = متوقف
@@ -105,3 +106,11 @@ channel-remove = 🗑 برداشتن
 channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
 digest-posted-now = گزارش هفتهٔ گذشته به {$count} کانال فرستاده شد (کانال‌هایی که آن را داشتند دوباره نمی‌گیرند).
+flow-name-channel-schedule = زمان انتشار کانال
+channel-schedule = ⏰ روز و ساعت انتشار
+channel-schedule-default = زمان پیش‌فرض همهٔ کانال‌ها
+channel-ask-day = گزارش هفتگی این کانال چه روزی منتشر شود؟
+channel-ask-time = چه ساعتی (به وقت تهران)؟ یکی را بزنید یا بنویسید، مثل ۲۰:۳۰.
+channel-time-hint = ساعت را مثل ۲۰:۳۰ بنویسید یا یکی از دکمه‌ها را بزنید.
+channel-schedule-saved = زمان انتشار «{$channel}» ذخیره شد.
+channel-gone = این کانال دیگر در فهرست نیست.
