@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time
 
 from bot.digests import due_at
 from bot.i18n import label, t
 from bot.jalali import TEHRAN
+from bot.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
 from tests.conftest import Harness, report_input
 
@@ -186,3 +188,47 @@ async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -
     harness.clock.time = datetime(2026, 11, 19, 18, 1, tzinfo=UTC)  # Thursday 21:31 in Tehran
     await _tick(harness)
     assert [p for p in news.posts if p.from_bot]  # its own moment, not Friday's
+
+
+async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -> None:
+    """300 channels get the digest with flood control on; no 429 reaches the bot's logic, nothing
+    fails, and a leader reporting meanwhile is answered at every step."""
+    sim, store = harness.sim, harness.store
+    owner = await sim.user("مدیر کانال‌ها")
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+    group = await harness.group(reza)
+    await store.reports.create(await report_input(store, group, quantity=40), reza.id, "k", 1405)
+    await reza.send("/start")
+    ids = []
+    for number in range(300):
+        channel = await sim.channel(f"کانال {number}", owner=owner, wait=False)
+        await store.channels.add(channel.id, f"کانال {number}", ChannelScope.national())
+        ids.append(channel.id)
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)  # Friday 20:01 in Tehran
+    assert harness.app is not None and harness.app.job_queue is not None
+    (job,) = harness.app.job_queue.get_jobs_by_name("digest-tick")
+    sending = asyncio.create_task(job.run(harness.app))
+    await reza.send("/report")  # a leader in conversation meanwhile: answered first
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    await reza.send("12")
+    assert "بهره‌مند شدند" in reza.last.text
+    await asyncio.wait_for(sending, 120)
+    # The scheduled tick may have started meanwhile too: the ledger shares the channels out
+    # between the two runs, never twice; wait (bounded) until both are done.
+    sent = 0
+    for _ in range(600):
+        sent = await store.db.scalar(
+            "SELECT count(*) FROM digest_posts WHERE state = 'sent' AND week_start = '2026-11-14'"
+        )
+        if sent == 300:
+            break
+        await asyncio.sleep(0.1)
+    assert sent == 300  # a 429 reaching post_digest would have released a claim
+    await sim.refresh()
+    posts = [m for c in sim.chats if c.id in ids for m in c.history if m.from_bot]
+    assert len(posts) == 600  # the text and the chart, once per channel
+    limiter = harness.app.bot.rate_limiter
+    assert isinstance(limiter, PriorityRateLimiter) and limiter.stats.gave_up == 0
+    assert not [c for c in ids if (await store.channels.by_chat(c)).paused]  # type: ignore[union-attr]
