@@ -16,8 +16,9 @@ NAME_MIN, NAME_MAX = 3, 60
 
 
 def group_name(text: str) -> str | None:
-    """The normalised group name typed, or None when it is too short, too long or has no letter."""
-    name = normalize(text)
+    """The normalised group name typed (one line), or None when it is too short, too long or has
+    no letter."""
+    name = " ".join(normalize(text).split())
     if NAME_MIN <= len(name) <= NAME_MAX and any(ch.isalpha() for ch in name):
         return name
     return None

@@ -446,6 +446,32 @@ async def test_bad_input_in_admin_prompts(
     await _walk(harness, errors_logged, user, None, ADMIN_STEPS, bad)
 
 
+async def test_one_line_fields_take_no_line_breaks(harness: Harness) -> None:
+    """Found by the walks: a form feed (or a line break) typed in a village was stored in it."""
+    user, _, _ = await leader_with_campaign(harness)
+    await user.send("/report")
+    for step in ("campaign", "area", "service", "quantity", "beneficiaries", "volunteers"):
+        how, answer = REPORT_STEPS[step]
+        await (user.send(answer) if how == "send" else user.press(answer))
+    await user.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await user.send("روستای\x0cخنداب\n\nپایین")
+    place = await harness.store.db.scalar(
+        "SELECT json_extract(data, '$.place') FROM drafts "
+        "WHERE volunteer_id = ? AND kind = 'report'",
+        (user.id,),
+    )
+    assert place == "روستای خنداب پایین"
+    await user.send("/cancel")
+    await user.press(label("flow-discard-yes"))
+    await user.send("/newgroup")
+    await user.send("گروه\nجهادی\r\nامید")
+    name = await harness.store.db.scalar(
+        "SELECT json_extract(data, '$.name') FROM drafts WHERE volunteer_id = ? AND kind = 'group'",
+        (user.id,),
+    )
+    assert name == "گروه جهادی امید"
+
+
 def test_every_step_got_bad_input(seen: Seen) -> None:
     """The walks above reached every step they answer (run with the module)."""
     if not seen.steps:
