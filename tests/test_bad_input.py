@@ -481,4 +481,8 @@ def test_every_step_got_bad_input(seen: Seen) -> None:
         assert set(answers) - {"code"} <= steps | {"code"}, set(answers) - steps
     assert set(seen.kinds) >= {"text", "command", "menu", "media", "document", "contact"}
     total = sum(seen.steps.values())
-    print(f"bad inputs sent: {total}; by kind: {dict(seen.kinds)}; errors: {len(seen.errors)}")
+    flows: Counter[str] = Counter()
+    for (flow, _), n in seen.steps.items():
+        flows[flow] += n
+    print(f"bad inputs: {total}; by flow: {dict(flows)}; by kind: {dict(seen.kinds)}")
+    print(f"steps: {len(seen.steps)}; errors logged: {len(seen.errors)}")
