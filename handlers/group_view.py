@@ -19,8 +19,9 @@ CARD_CAMPAIGNS = 3  # campaigns whose share the group card shows, at most
 
 
 def group_name(text: str) -> str | None:
-    """The normalised group name typed, or None when it is too short, too long or has no letter."""
-    name = normalize(text)
+    """The normalised group name typed (one line), or None when it is too short, too long or has
+    no letter."""
+    name = " ".join(normalize(text).split())
     if NAME_MIN <= len(name) <= NAME_MAX and any(ch.isalpha() for ch in name):
         return name
     return None

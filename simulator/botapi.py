@@ -353,9 +353,11 @@ class BotApi:
         return batch
 
     async def set_webhook(self, p: Params, f: Files) -> Any:
-        """Records a webhook (nothing is ever posted to it)."""
+        """Sets the webhook the server posts updates to (HTTPS, or plain HTTP on this machine,
+        as behind a proxy that ends TLS)."""
         url = p["url"]
-        if url and not url.lower().startswith("https://"):
+        local = url.lower().startswith(("http://127.0.0.1:", "http://localhost:"))
+        if url and not url.lower().startswith("https://") and not local:
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         if p.get("drop_pending_updates"):
             self.world.updates.clear()
@@ -364,6 +366,7 @@ class BotApi:
             "max_connections": p.get("max_connections", 40),
             "allowed_updates": p.get("allowed_updates"),
             "has_secret_token": bool(p.get("secret_token")),
+            "secret_token": p.get("secret_token") or "",
         }
         if "allowed_updates" in p:
             self.world.allowed_updates = list(p["allowed_updates"])

@@ -16,6 +16,7 @@ from aiohttp import BodyPartReader, web
 from simulator.errors import WaitTimeout
 from simulator.faults import FaultRule
 from simulator.limits import Limits
+from simulator.media import MEDIA_MIME, MEDIA_PREFIX
 from simulator.state import CHANNEL, PRIVATE, Chat, Message, SimError, User, World
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def message_view(world: World, msg: Message) -> dict[str, Any]:
         ],
         "photo": None,
         "document": None,
+        "media": msg.media,
     }
     if msg.photo:
         view["photo"] = [
@@ -480,6 +482,72 @@ class Control:
         msg, update_id = self.world.user_message(user, chat, **content)
         return self._result(chat, [msg], [update_id])
 
+    async def send_media(self, request: web.Request) -> web.Response:
+        """The user sends a sticker, voice note, video, video note, animation (GIF) or poll."""
+        body = await self._body(request)
+        user = self._user(request)
+        chat = self._target(user, body)
+        kind = str(body.get("kind", ""))
+        if kind == "poll":
+            media = {"poll": self._poll(body)}
+        elif kind in MEDIA_PREFIX:
+            media = self._media_object(kind, body)
+        else:
+            return _error(f"kind must be one of {', '.join([*MEDIA_PREFIX, 'poll'])}")
+        content: dict[str, Any] = {"media": media}
+        caption = str(body.get("caption") or "")
+        if caption and kind in ("video", "animation", "voice"):
+            content["caption"] = caption
+        msg, update_id = self.world.user_message(user, chat, **content)
+        return self._result(chat, [msg], [update_id])
+
+    def _media_object(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Stores a media file and returns the message fields Telegram sends for it."""
+        size = max(0, int(body.get("size", 2048)))
+        data = bytes(i % 251 for i in range(size))
+        stored = self.world.files.add_media(kind, data, MEDIA_MIME[kind])
+        obj: dict[str, Any] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+        }
+        duration = int(body.get("duration", 3))
+        if kind == "sticker":
+            obj.update(type="regular", width=512, height=512, is_animated=False, is_video=False)
+            obj["emoji"] = str(body.get("emoji") or "👍")
+            return {"sticker": obj}
+        if kind == "video_note":
+            obj.update(length=240, duration=duration)
+            return {"video_note": obj}
+        obj.update(duration=duration, mime_type=stored.mime_type)
+        if kind == "voice":
+            return {"voice": obj}
+        obj.update(width=640, height=360)
+        if kind == "video":
+            return {"video": obj}
+        obj["file_name"] = "animation.mp4"
+        document = {k: obj[k] for k in ("file_id", "file_unique_id", "file_size", "mime_type")}
+        return {"animation": obj, "document": {**document, "file_name": "animation.mp4"}}
+
+    def _poll(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A regular, open poll as the Poll object of a message."""
+        options = [str(o) for o in body.get("options") or ["بله", "خیر"]]
+        return {
+            "id": f"{5_000_000_000_000_000_000 + len(self.world.files.by_id)}",
+            "question": str(body.get("question") or "نظرسنجی"),
+            "options": [
+                {"persistent_id": f"{i}", "text": o, "voter_count": 0}
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": bool(body.get("is_anonymous", True)),
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
+
     async def send_location(self, request: web.Request) -> web.Response:
         """The user shares a location."""
         body = await self._body(request)
@@ -745,6 +813,7 @@ def add_control_routes(
         ("POST", "/_sim/users/{user_id}/photos", c.send_photos),
         ("POST", "/_sim/users/{user_id}/documents", c.send_document),
         ("POST", "/_sim/users/{user_id}/location", c.send_location),
+        ("POST", "/_sim/users/{user_id}/media", c.send_media),
         ("POST", "/_sim/users/{user_id}/contact", c.send_contact),
         ("POST", "/_sim/users/{user_id}/press", c.press),
         ("GET", "/_sim/chats", c.list_chats),

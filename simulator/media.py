@@ -21,6 +21,37 @@ PALETTE = (
     (0x5C, 0x6B, 0xC0),
 )
 
+# What a user can send besides photos and documents: file_id prefix, folder and file suffix as
+# Telegram's own file paths look (stickers/file_1.webp, voice/file_2.oga, ...).
+MEDIA_PREFIX = {
+    "sticker": "CA",
+    "voice": "Aw",
+    "video": "BA",
+    "video_note": "DQ",
+    "animation": "Cg",
+}
+MEDIA_FOLDER = {
+    "sticker": "stickers",
+    "voice": "voice",
+    "video": "videos",
+    "video_note": "video_notes",
+    "animation": "animations",
+}
+MEDIA_SUFFIX = {
+    "sticker": "webp",
+    "voice": "oga",
+    "video": "mp4",
+    "video_note": "mp4",
+    "animation": "mp4",
+}
+MEDIA_MIME = {
+    "sticker": "image/webp",
+    "voice": "audio/ogg",
+    "video": "video/mp4",
+    "video_note": "video/mp4",
+    "animation": "video/mp4",
+}
+
 
 def make_png(width: int, height: int, color: tuple[int, int, int]) -> bytes:
     """Draws a simple picture (a coloured card with a light band and a dark stripe) as PNG."""
@@ -215,6 +246,14 @@ class FileStore:
         path = f"documents/file_{self._counter}{suffix}"
         stored = StoredFile(file_id, unique, path, data, mime_type or "application/octet-stream")
         stored.file_name = file_name
+        stored.group = [stored]
+        return self._add(stored)
+
+    def add_media(self, kind: str, data: bytes, mime_type: str) -> StoredFile:
+        """Stores a sticker, voice note, video, video note or animation (GIF) file."""
+        file_id, unique = self._ids(MEDIA_PREFIX[kind])
+        path = f"{MEDIA_FOLDER[kind]}/file_{self._counter}.{MEDIA_SUFFIX[kind]}"
+        stored = StoredFile(file_id, unique, path, data, mime_type)
         stored.group = [stored]
         return self._add(stored)
 

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
 from simulator.apispec import ApiSpec, Upload
@@ -21,7 +22,7 @@ from simulator.control import add_control_routes, load_web_files
 from simulator.errors import ApiError, WaitTimeout
 from simulator.faults import FaultInjector, FaultKind, FaultRule
 from simulator.limits import Limits
-from simulator.state import SimClock, Violation, World
+from simulator.state import SimClock, Update, Violation, World
 
 log = logging.getLogger(__name__)
 _dumps = partial(json.dumps, ensure_ascii=False)
@@ -95,6 +96,9 @@ class SimulatorServer:
         self.last_activity = 0.0
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._hook: asyncio.Task[None] | None = None
+        # Every webhook delivery attempt: (update_id, HTTP status, or 0 when it did not connect).
+        self.webhook_log: list[tuple[int, int]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -122,17 +126,19 @@ class SimulatorServer:
         self.port = int(self._runner.addresses[0][1])
         self.last_activity = asyncio.get_running_loop().time()
         self._sweeper = asyncio.create_task(self._sweep_loop())
+        self._hook = asyncio.create_task(self._webhook_loop())
 
     async def close(self) -> None:
         """Stops the server, releasing pending long polls and hanging requests."""
         self.closing.set()
         self.world.new_update.fire()
         self.world.changed.fire()
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+        for task in (self._sweeper, self._hook):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._sweeper = self._hook = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -154,6 +160,42 @@ class SimulatorServer:
         while True:
             await asyncio.sleep(0.25)
             self.world.sweep_callbacks()
+
+    async def _webhook_loop(self) -> None:
+        """Posts each pending update to the webhook, in order, as Telegram does; an update not
+        answered 200 stays first in line and is posted again. A `redeliver` fault posts an
+        update once more after its 200 (the answer lost on its way back to Telegram)."""
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            while not self.closing.is_set():
+                hook = self.world.webhook
+                if not hook.get("url") or not self.world.updates:
+                    await self.world.new_update.wait(0.1)
+                    continue
+                update = self.world.updates[0]
+                if not await self._post_update(session, hook, update):
+                    await asyncio.sleep(0.1)
+                    continue
+                self.world.confirm(update.update_id + 1)
+                self.world.mark_delivered([update])
+                if self.faults.pick_redelivery(self.clock.time()):
+                    await self._post_update(session, hook, update)
+
+    async def _post_update(
+        self, session: aiohttp.ClientSession, hook: dict[str, Any], update: Update
+    ) -> bool:
+        """Posts one update to the webhook; whether it was answered 200."""
+        headers = {"Content-Type": "application/json"}
+        if hook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        body = _dumps(update.api())
+        try:
+            async with session.post(hook["url"], data=body.encode(), headers=headers) as response:
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0
+        self.webhook_log.append((update.update_id, status))
+        return status == 200
 
     @property
     def spec(self) -> ApiSpec:

@@ -127,6 +127,7 @@ class Message:
     document: StoredFile | None = None
     location: dict[str, Any] | None = None
     contact: dict[str, Any] | None = None
+    media: dict[str, Any] = field(default_factory=dict)  # sticker, voice, video, poll, ...: as sent
     reply_markup: dict[str, Any] | None = None
     sent_markup: dict[str, Any] | None = None
     media_group_id: str | None = None
@@ -439,6 +440,11 @@ class World:
             data["location"] = msg.location
         if msg.contact:
             data["contact"] = msg.contact
+        data.update(msg.media)
+        if msg.caption is not None and msg.media and "caption" not in data:
+            data["caption"] = msg.caption
+            if msg.caption_entities:
+                data["caption_entities"] = msg.caption_entities
         data.update(msg.service)
         if msg.reply_markup and msg.reply_markup.get("inline_keyboard"):
             data["reply_markup"] = msg.reply_markup

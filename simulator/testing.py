@@ -419,6 +419,60 @@ class SimUser:
         }
         return await self._act("documents", body, chat, wait)
 
+    async def send_media(
+        self,
+        kind: str,
+        *,
+        caption: str | None = None,
+        chat: SimChat | None = None,
+        wait: bool = True,
+        **fields: Any,
+    ) -> Sent:
+        """Sends a sticker, voice, video, video_note, animation or poll (fields: emoji,
+        duration, size, question, options)."""
+        return await self._act("media", {"kind": kind, "caption": caption, **fields}, chat, wait)
+
+    async def send_sticker(
+        self, emoji: str = "👍", *, chat: SimChat | None = None, wait: bool = True
+    ) -> Sent:
+        """Sends a sticker."""
+        return await self.send_media("sticker", emoji=emoji, chat=chat, wait=wait)
+
+    async def send_voice(
+        self, duration: int = 3, *, chat: SimChat | None = None, wait: bool = True
+    ) -> Sent:
+        """Sends a voice note."""
+        return await self.send_media("voice", duration=duration, chat=chat, wait=wait)
+
+    async def send_video(
+        self, *, caption: str | None = None, chat: SimChat | None = None, wait: bool = True
+    ) -> Sent:
+        """Sends a video."""
+        return await self.send_media("video", caption=caption, chat=chat, wait=wait)
+
+    async def send_video_note(self, *, chat: SimChat | None = None, wait: bool = True) -> Sent:
+        """Sends a round video note."""
+        return await self.send_media("video_note", chat=chat, wait=wait)
+
+    async def send_animation(
+        self, *, caption: str | None = None, chat: SimChat | None = None, wait: bool = True
+    ) -> Sent:
+        """Sends an animation (a GIF, which Telegram also describes as a document)."""
+        return await self.send_media("animation", caption=caption, chat=chat, wait=wait)
+
+    async def send_poll(
+        self,
+        question: str = "نظرسنجی",
+        options: tuple[str, ...] = ("بله", "خیر"),
+        *,
+        chat: SimChat | None = None,
+        wait: bool = True,
+    ) -> Sent:
+        """Sends a regular poll."""
+        return await self.send_media(
+            "poll", question=question, options=list(options), chat=chat, wait=wait
+        )
+
     async def send_location(
         self, latitude: float, longitude: float, *, chat: SimChat | None = None, wait: bool = True
     ) -> Sent:

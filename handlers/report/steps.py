@@ -369,8 +369,8 @@ async def ask_village(turn: Report) -> Screen:
 
 
 async def village_typed(turn: Report, text: str) -> Result:
-    """Takes the village or neighbourhood."""
-    village = normalize(text)
+    """Takes the village or neighbourhood (one line: line breaks become spaces)."""
+    village = " ".join(normalize(text).split())
     if not village:
         return turn.again(label("report-text-empty"))
     if len(village) > VILLAGE_MAX:

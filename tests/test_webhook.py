@@ -1,0 +1,167 @@
+"""Webhook mode, as deployed behind a proxy: the bot listens on 127.0.0.1 with a secret token.
+
+The simulator posts each update to the bot's webhook with the X-Telegram-Bot-Api-Secret-Token
+header, as Telegram does. A request without the secret, or with a wrong one, is refused and
+changes nothing in the database; an update posted twice (its 200 lost) is handled once.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import parse_config
+from bot.i18n import t
+from bot.runner import start_webhook
+from db.database import Database
+from simulator.server import SimulatorServer
+from simulator.testing import ProcessedTracker, SimClient
+from tests.conftest import Harness, eventually
+
+SECRET = "khedmatyar-webhook-Secret_42"
+PATH = "telegram-hook"
+
+
+def _free_port() -> int:
+    """A port free on 127.0.0.1 now (the bot binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class WebhookHarness(Harness):
+    """The bot of tests/conftest.py, started in webhook mode instead of polling."""
+
+    port = 0
+
+    @property
+    def url(self) -> str:
+        """The webhook's address."""
+        return f"http://127.0.0.1:{self.port}/{PATH}"
+
+    async def start(self, admins: list[int]) -> None:
+        """Builds the bot and starts its webhook on an ephemeral port of 127.0.0.1."""
+        data: dict[str, Any] = {
+            "telegram": {"token": self.server.token, "base_url": self.server.base_url},
+            "bot": {"admins": admins},
+            "database": {"path": str(self.db_path)},
+        }
+        self.config = parse_config(data)
+        app = build_application(self.config, clock=self.clock)
+        original = app.process_update
+
+        async def tracked(update: object) -> None:
+            try:
+                await original(update)
+            finally:
+                if isinstance(update, Update):
+                    self.handled.append(update.update_id)
+                    self.tracker.done(update.update_id)
+
+        app.process_update = tracked  # type: ignore[method-assign]
+        self.port = _free_port()
+        await start_webhook(
+            app,
+            listen="127.0.0.1",
+            port=self.port,
+            url_path=PATH,
+            webhook_url=self.url,
+            secret_token=SECRET,
+        )
+        self.app = app
+
+
+@pytest.fixture
+async def hooked(
+    sim_server: SimulatorServer, sim: SimClient, tracker: ProcessedTracker, tmp_path: Path
+) -> AsyncIterator[WebhookHarness]:
+    """The bot in webhook mode against the simulator."""
+    h = WebhookHarness(sim_server, sim, tracker, tmp_path / "bot.db", {})
+    h.admin = await sim.user("مدیر", username="head_admin")
+    await h.start([h.admin.id])
+    yield h
+    await h.stop()
+
+
+async def _snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read with its own connection."""
+    db = Database(path)
+    await db.open(migrate=False)
+    try:
+        tables = await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {
+            name: [tuple(r) for r in await db.fetchall(f'SELECT * FROM "{name}" ORDER BY 1')]
+            for (name,) in tables
+        }
+    finally:
+        await db.close()
+
+
+def _forged(update_id: int, user_id: int) -> dict[str, Any]:
+    """An update a stranger might post to the webhook: /start from someone new."""
+    person = {"id": user_id, "is_bot": False, "first_name": "ناشناس"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 1_763_456_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "ناشناس"},
+            "from": person,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+
+async def test_updates_arrive_by_webhook_and_are_answered(hooked: WebhookHarness) -> None:
+    info = await hooked.app.bot.get_webhook_info()  # type: ignore[union-attr]
+    assert info.url == hooked.url
+    maryam = await hooked.sim.user("مریم")
+    await maryam.send("/start")
+    assert maryam.messages and maryam.last.buttons  # the welcome, with its first choices
+    assert all(status == 200 for _, status in hooked.server.webhook_log)
+
+
+async def test_a_request_without_the_right_secret_is_refused(hooked: WebhookHarness) -> None:
+    maryam = await hooked.sim.user("مریم")
+    await maryam.send("/start")  # the database holds something to compare
+    before = await _snapshot(hooked.db_path)
+    stranger = 4_242_424_242
+    async with aiohttp.ClientSession() as session:
+        for headers in (
+            {},
+            {"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+            {"X-Telegram-Bot-Api-Secret-Token": ""},
+        ):
+            body = _forged(10**12 + len(headers), stranger)
+            async with session.post(hooked.url, json=body, headers=headers) as response:
+                assert response.status == 403, headers
+    assert await _snapshot(hooked.db_path) == before
+    assert not [u for u in hooked.handled if u >= 10**12]
+    count = "SELECT count(*) FROM volunteers WHERE id = ?"
+    assert await hooked.store.db.scalar(count, (stranger,)) == 0
+
+
+async def test_a_redelivered_update_is_handled_once(hooked: WebhookHarness) -> None:
+    maryam = await hooked.sim.user("مریم")
+    await maryam.send("/start")
+    answers = len(maryam.messages)
+    hooked.server.faults.redeliver()  # the bot's 200 is lost: Telegram posts the update again
+    sent = await maryam.send("/help")
+    update_id = sent.update_id
+    assert update_id is not None
+    await eventually(hooked.sim, lambda: hooked.handled.count(update_id) == 2)
+    assert [u for u, _ in hooked.server.webhook_log].count(update_id) == 2
+    await maryam.refresh()
+    assert len(maryam.messages) == answers + 1  # one answer to /help, not two
+    assert maryam.last.text != t("error-generic")
+    processed = "SELECT count(*) FROM processed_updates WHERE update_id = ?"
+    assert await hooked.store.db.scalar(processed, (update_id,)) == 1
+    assert await hooked.store.db.scalar("SELECT count(*) FROM inbox") == 0
