@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, date, datetime, time
 
 from bot.digests import due_at
@@ -232,3 +233,54 @@ async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -
     limiter = harness.app.bot.rate_limiter
     assert isinstance(limiter, PriorityRateLimiter) and limiter.stats.gave_up == 0
     assert not [c for c in ids if (await store.channels.by_chat(c)).paused]  # type: ignore[union-attr]
+
+
+async def test_three_scopes_post_their_own_figures(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza, ali = await sim.user("رضا"), await sim.user("علی")
+    for user in (reza, ali):
+        await user.send("/start")
+    arak = await harness.group(reza, "گروه اراک", "اراک")
+    tehran = await harness.group(ali, "گروه تهران", "تهران")
+    campaign = await store.campaigns.create(
+        "پویش زمستان", 1000, "خدمت", date(2026, 11, 1), date(2027, 1, 1)
+    )
+    data = await report_input(store, arak, "اراک", quantity=70)
+    data = dataclasses.replace(data, campaign_id=campaign)
+    await store.reports.create(data, reza.id, "a", 1405)
+    await store.reports.create(await report_input(store, tehran, "تهران", 5), ali.id, "b", 1405)
+    markazi = (await store.places.search_provinces("مرکزی"))[0].id
+    owner = await sim.user("مالک")
+    chans = {name: await sim.channel(name, owner=owner) for name in ("ملی", "مرکزی", "پویش")}
+    await store.channels.add(chans["ملی"].id, "ملی", ChannelScope.national())
+    await store.channels.add(chans["مرکزی"].id, "مرکزی", ChannelScope.province(markazi))
+    await store.channels.add(chans["پویش"].id, "پویش", ChannelScope.campaign(campaign))
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
+    await _tick(harness)
+    week = "service_date BETWEEN '2026-11-14' AND '2026-11-20' AND status != 'deleted'"
+    national = await store.db.scalar(f"SELECT sum(quantity) FROM reports WHERE {week}")
+    province = await store.db.scalar(
+        f"SELECT sum(quantity) FROM reports WHERE {week} AND province_id = ?", (markazi,)
+    )
+    in_campaign = await store.db.scalar(
+        f"SELECT sum(quantity) FROM reports WHERE {week} AND campaign_id = ?", (campaign,)
+    )
+    assert (national, province, in_campaign) == (75, 70, 70)
+    for name, total in (("ملی", "۷۵"), ("مرکزی", "۷۰"), ("پویش", "۷۰")):
+        first = next(p for p in chans[name].posts if p.from_bot)
+        assert f"{total} خدمت" in first.text, (name, first.text)
+
+
+async def test_a_post_cut_short_by_a_crash_is_not_posted_again(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    owner = await sim.user("مالک")
+    news = await sim.channel("اخبار", owner=owner)
+    await store.channels.add(news.id, "اخبار", ChannelScope.national())
+    # The process died after the first message went out and was recorded, before the chart.
+    post = await store.digest_posts.claim(news.id, date(2026, 11, 14), "h")
+    assert post is not None
+    await store.digest_posts.record_sent(post.id, (12345,))
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
+    await harness.restart()
+    await _tick(harness)
+    assert not [p for p in news.posts if p.from_bot]  # nothing twice: the week is taken
