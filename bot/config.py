@@ -71,6 +71,8 @@ class DigestConfig:
     weekday: str = "friday"
     time: str = "20:00"
     timezone: str = "Asia/Tehran"
+    grace_days: int = 3  # a week missed while the bot was down is posted late within this
+    edit_days: int = 7  # reports arriving this long after a post update it in place
 
     @property
     def at(self) -> dt.time:

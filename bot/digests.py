@@ -30,8 +30,6 @@ from db.digest_queries import week_digest
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
-GRACE = timedelta(days=3)  # a week missed for longer than this is not posted any more
-EDIT_WINDOW = timedelta(days=7)  # reports arriving this long after a post update it in place
 
 Built = tuple[WeekDigest, bytes]  # a digest and its chart, made once per scope and week a tick
 
@@ -93,7 +91,8 @@ async def post_due_digests(context: Context) -> int:
     for channel in await store.channels.active():
         weekday, at, zone = _schedule(context, channel)
         week, moment = due_week(now, weekday, at, zone)
-        if now - moment > GRACE or await store.digest_posts.get(channel.chat_id, week):
+        grace = timedelta(days=context.config.digest.grace_days)
+        if now - moment > grace or await store.digest_posts.get(channel.chat_id, week):
             continue
         late = now - moment > LATE_AFTER
         if await post_digest(
@@ -161,7 +160,8 @@ async def update_recent_posts(
     """
     store = context.store
     built = {} if built is None else built
-    oldest = jalali.week_of((store.db.now() - EDIT_WINDOW).date())[0]
+    window = timedelta(days=context.config.digest.edit_days)
+    oldest = jalali.week_of((store.db.now() - window).date())[0]
     edited = 0
     for post in await store.digest_posts.sent_since(oldest):
         channel = await store.channels.by_chat(post.chat_id)

@@ -9,23 +9,34 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.chart import render_chart_async
+from bot.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
+from bot.digest_preview import parse_scope, parse_week
 from bot.digests import Built, build, post_digest
 from bot.engine import answer
-from bot.i18n import label
+from bot.i18n import label, t
 from bot.jalali import today
 from bot.keyboards import button, cb, inline
-from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from handlers.common import PRIVATE, reply
 
 
 async def preview(update: Update, context: Context) -> None:
-    """Shows an admin the national digest of the last week ended, as a channel would get it."""
+    """Shows an admin a digest as a channel would get it: `/digest [scope] [week]`, by default
+    the national one of the last week ended (scope: national, province:<name>, campaign:<id>;
+    week: any Jalali date in it)."""
     store = context.store
-    week = last_ended_week(today(store.db.clock))
-    digest = await week_digest(store.db, ChannelScope.national(), week)
+    args = list(context.args or [])
+    week_text = next((a for a in args if any(ch.isdigit() for ch in a) and "/" in a), None)
+    scope_text = next((a for a in args if a != week_text), "national")
+    try:
+        week = parse_week(week_text, today(store.db.clock))
+        scope = await parse_scope(store.db, scope_text)
+    except ConfigError as exc:
+        await reply(update, t("digest-preview-usage", why=str(exc)))
+        return
+    digest = await week_digest(store.db, scope, week)
     for text in render_messages(digest):
         await reply(update, text)
     chat = update.effective_chat

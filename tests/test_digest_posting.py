@@ -284,3 +284,12 @@ async def test_a_post_cut_short_by_a_crash_is_not_posted_again(harness: Harness)
     await harness.restart()
     await _tick(harness)
     assert not [p for p in news.posts if p.from_bot]  # nothing twice: the week is taken
+
+
+async def test_digest_preview_of_any_scope_and_week(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    await admin.send("/digest province:مرکزی ۱۴۰۵/۰۸/۱۰")
+    assert "مرکزی" in admin.messages[-2].text and "۹ تا ۱۵ آبان" in admin.messages[-2].text
+    await admin.send("/digest province:ناکجا")
+    assert "/digest" in admin.last.text  # says why, with an example

@@ -114,3 +114,4 @@ channel-ask-time = چه ساعتی (به وقت تهران)؟ یکی را بزن
 channel-time-hint = ساعت را مثل ۲۰:۳۰ بنویسید یا یکی از دکمه‌ها را بزنید.
 channel-schedule-saved = زمان انتشار «{$channel}» ذخیره شد.
 channel-gone = این کانال دیگر در فهرست نیست.
+digest-preview-usage = {$why} مثال: /digest province:مرکزی ۱۴۰۵/۰۸/۲۴
