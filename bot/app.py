@@ -42,6 +42,19 @@ from handlers import (
 
 log = logging.getLogger(__name__)
 
+# Every step-by-step flow the engine runs (tests read this list too).
+FLOWS = (
+    report.FLOW,
+    new_group.FLOW,
+    admin.FLOW,
+    onboarding.FLOW,
+    channels.FLOW,
+    channels.SCHEDULE,
+    lookups.RANGE_FLOW,
+    lookups.FIND_FLOW,
+    campaign_admin.FLOW,
+)
+
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
 # the rate limiter, so many fit; the bound keeps a burst from starting thousands of tasks.
 CONCURRENT_UPDATES = 64
@@ -158,21 +171,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build(),
     )
-    engine = Engine(
-        [
-            report.FLOW,
-            new_group.FLOW,
-            admin.FLOW,
-            onboarding.FLOW,
-            channels.FLOW,
-            channels.SCHEDULE,
-            lookups.RANGE_FLOW,
-            lookups.FIND_FLOW,
-            campaign_admin.FLOW,
-        ],
-        common.menu_for,
-        common.notify,
-    )
+    engine = Engine(list(FLOWS), common.menu_for, common.notify)
     app.bot_data.attach(store, config, engine)
 
     # Order matters: the middleware (negative groups) records the user and checks permissions

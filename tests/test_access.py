@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 
 from bot.access import BUTTONS
+from bot.app import FLOWS as ALL_FLOWS
 from bot.engine import ENGINE
 from bot.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Role
-from handlers import admin, campaign_admin, channels, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness, report_input
 
@@ -190,23 +190,10 @@ MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1
 TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
 
 
-FLOWS = (
-    report.FLOW,
-    new_group.FLOW,
-    admin.FLOW,
-    onboarding.FLOW,
-    channels.FLOW,
-    channels.SCHEDULE,
-    lookups.RANGE_FLOW,
-    lookups.FIND_FLOW,
-    campaign_admin.FLOW,
-)
-
-
 def _flow_actions() -> set[str]:
     """Every prefix:action the flows of the engine take (and the engine's own)."""
     found = {f"{ENGINE}:{a}" for a in ("resume", "cancel", "discard", "switch")}
-    for flow in FLOWS:
+    for flow in ALL_FLOWS:
         found |= {f"{flow.prefix}:back", f"{flow.prefix}:cancel"}
         for step in flow.steps.values():
             found |= {f"{flow.prefix}:{action}" for action in step.press}

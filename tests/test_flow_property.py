@@ -14,28 +14,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app import FLOWS as ALL_FLOWS
 from bot.engine import Draft
 from bot.i18n import label, t
 from db.models import Role
-from handlers import admin, campaign_admin, channels, lookups, new_group, onboarding, report
 from simulator.testing import SimUser
 from tests.conftest import Harness
 from tests.test_report import leader_with_campaign
 
-FLOWS = {
-    f.kind: f
-    for f in (
-        report.FLOW,
-        new_group.FLOW,
-        admin.FLOW,
-        onboarding.FLOW,
-        channels.FLOW,
-        channels.SCHEDULE,
-        lookups.RANGE_FLOW,
-        lookups.FIND_FLOW,
-        campaign_admin.FLOW,
-    )
-}
+FLOWS = {f.kind: f for f in ALL_FLOWS}
 TEXTS = [
     "120",
     "۴۵",
