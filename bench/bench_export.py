@@ -248,7 +248,6 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
     XLSX export of every report runs in a worker thread, then in a child process.
     """
     # Imported here: the export's own figures are taken in interpreters that do not load them.
-    from telegram import Update
 
     from bot.app import build_application
     from bot.config import parse_config
@@ -270,16 +269,7 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
             }
         )
         app = build_application(config)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    tracker.done(update.update_id)
-
-        app.process_update = tracked  # type: ignore[method-assign]
+        tracker.track(app)
         await start_polling(app, poll_timeout=1)
         try:
             store = app.bot_data.store

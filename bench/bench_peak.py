@@ -261,16 +261,7 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
             }
         )
         app = build_application(config)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    tracker.done(update.update_id)
-
-        app.process_update = tracked  # type: ignore[method-assign]
+        tracker.track(app)
         await start_polling(app, poll_timeout=10)
         store = app.bot_data.store
         place = (await store.places.search_counties(search_key("اراک")))[0]
@@ -409,16 +400,7 @@ async def floor(args: argparse.Namespace) -> list[Run]:
             await update.effective_chat.send_message(update.effective_message.text or "?")
 
         app.add_handler(MessageHandler(filters.TEXT, echo))
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    tracker.done(update.update_id)
-
-        app.process_update = tracked  # type: ignore[method-assign]
+        tracker.track(app)
         await app.initialize()
         assert app.updater is not None
         await app.updater.start_polling(timeout=10)

@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from bot.app import build_application
 from bot.config import parse_config
 from bot.runner import start_polling, stop
@@ -69,16 +67,7 @@ async def main(leaders: int, reports: int) -> None:
                 }
             )
             app = build_application(config)
-            original = app.process_update
-
-            async def tracked(update: object) -> None:
-                try:
-                    await original(update)
-                finally:
-                    if isinstance(update, Update):
-                        tracker.done(update.update_id)
-
-            app.process_update = tracked  # type: ignore[method-assign]
+            tracker.track(app)
             await start_polling(app, poll_timeout=1)
             store = app.bot_data.store
             place = (await store.places.search_counties(search_key("اراک")))[0]

@@ -171,6 +171,23 @@ class ProcessedTracker:
         while update_id not in self._done:
             await self._event.wait()
 
+    def track(self, app: Any, handled: list[int] | None = None) -> None:
+        """Wraps a python-telegram-bot Application's process_update so that every finished
+        update is reported here (and its id appended to `handled`, in the order finished)."""
+        original = app.process_update
+
+        async def tracked(update: object) -> None:
+            try:
+                await original(update)
+            finally:
+                update_id = getattr(update, "update_id", None)
+                if isinstance(update_id, int):
+                    if handled is not None:
+                        handled.append(update_id)
+                    self.done(update_id)
+
+        app.process_update = tracked
+
 
 class SimChat:
     """A chat as seen through the control API (refreshed after every action)."""

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
 from bot.app import build_application
 from bot.config import Config, parse_config
@@ -125,17 +124,7 @@ class Harness:
             data.setdefault(section, {}).update(values)
         self.config = parse_config(data)
         app = build_application(self.config, clock=self.clock)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    self.handled.append(update.update_id)
-                    self.tracker.done(update.update_id)
-
-        app.process_update = tracked  # type: ignore[method-assign]
+        self.tracker.track(app, self.handled)
         await start_polling(app, poll_timeout=1)
         self.app = app
 

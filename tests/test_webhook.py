@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Update
 
 from bot.app import build_application
 from bot.config import parse_config
@@ -55,17 +54,7 @@ class WebhookHarness(Harness):
         }
         self.config = parse_config(data)
         app = build_application(self.config, clock=self.clock)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    self.handled.append(update.update_id)
-                    self.tracker.done(update.update_id)
-
-        app.process_update = tracked  # type: ignore[method-assign]
+        self.tracker.track(app, self.handled)
         self.port = _free_port()
         await start_webhook(
             app,
