@@ -19,20 +19,6 @@ from handlers.common import menu_for, reply
 
 log = logging.getLogger(__name__)
 
-# How a notice names a flow, by the kind of its draft.
-FLOW_NAMES = {
-    "report": "flow-name-report",
-    "admin": "flow-name-admin",
-    "group": "flow-name-group",
-    "join": "flow-name-join",
-    "channel": "flow-name-channel",
-    "chsched": "flow-name-channel-schedule",
-    "stats_range": "flow-name-stats-range",
-    "find": "flow-name-find",
-    "campaign_admin": "flow-name-campaign",
-}
-
-
 def _addressed_to_us(update: Update, username: str) -> bool:
     """True for a command in a group that is meant for this bot (`/x` or `/x@thisbot`)."""
     message = update.effective_message
@@ -90,7 +76,8 @@ async def guard_flows(update: Update, context: Context) -> None:
                 await context.store.state.delete_draft(who.user_id, draft.kind)
                 await strip_buttons(context, who.user_id, draft.data.get("panel"))
                 revoked.append(draft.kind)
-    named = [label(FLOW_NAMES[kind]) for kind in revoked if kind in FLOW_NAMES]
+    flows = context.bot_data.engine.flows  # each flow names itself (Flow.name)
+    named = [label(flows[kind].name) for kind in revoked if kind in flows]
     if not named:
         return
     await answer(update)
