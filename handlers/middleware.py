@@ -19,6 +19,7 @@ from handlers.common import menu_for, reply
 
 log = logging.getLogger(__name__)
 
+
 def _addressed_to_us(update: Update, username: str) -> bool:
     """True for a command in a group that is meant for this bot (`/x` or `/x@thisbot`)."""
     message = update.effective_message
