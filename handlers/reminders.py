@@ -21,7 +21,7 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None or data is None or context.who is None:
         return
     if data.action == "report":
-        await context.bot_data.engine.start(update, context, "report", "new")
+        await context.bot_data.engine.start(update, context, "report", "new", data.id() or 0)
         return
     await context.store.reminders.switch(context.who.user_id, data.id() or 0, on=False)
     await answer(update, label("reminder-turned-off"), alert=True)

@@ -58,3 +58,16 @@ async def test_a_leader_turns_the_reminder_off_and_on_in_the_card(harness: Harne
     assert label("group-reminders-off") in str(reza.last.buttons)
     await reza.press(label("group-reminders-off"))
     assert await store.reminders.enabled(reza.id, group)
+
+
+async def test_the_reminder_of_one_group_reports_for_that_group(harness: Harness) -> None:
+    sim, store = harness.sim, harness.store
+    reza = await sim.user("رضا")
+    await reza.send("/start")
+    await harness.group(reza, "گروه امید")
+    busy = await harness.group(reza, "گروه نور")
+    await store.reports.create(await report_input(store, busy), reza.id, "k1", 1405)
+    harness.clock.time = datetime(2026, 11, 19, 14, 31, tzinfo=UTC)  # Thursday 18:01 in Tehran
+    await _tick(harness)
+    await reza.press(label("reminder-report"))
+    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"  # not «which group?»: it is that one

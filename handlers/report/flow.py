@@ -9,10 +9,14 @@ from handlers.report.draft import ReportDraft
 
 
 async def new_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
-    """A new report: the group first when the person leads several, else the campaign."""
-    groups = s.led(turn)
-    if len(groups) == 1:
-        turn.draft.group_id = groups[0].group_id
+    """A new report: the group first when the person leads several, else the campaign.
+
+    A group id (from the weekly reminder of that group) picks it when the person still leads it.
+    """
+    groups = [group.group_id for group in s.led(turn)]
+    chosen = [group for group in groups if group in ids] or groups
+    if len(chosen) == 1:
+        turn.draft.group_id = chosen[0]
         return Go("campaign")
     return Go("group")
 
