@@ -62,6 +62,27 @@ class CampaignRepo:
         row = await self.db.fetchone(_SELECT + " WHERE id = ?", (campaign_id,))
         return None if row is None else _campaign(row)
 
+    async def update(
+        self, campaign_id: int, title: str, target: int, starts_on: date, ends_on: date
+    ) -> bool:
+        """Changes an active campaign's title, target and dates; False when it is gone or closed."""
+        changed = await self.db.execute(
+            "UPDATE campaigns SET title = ?, target = ?, starts_on = ?, ends_on = ?"
+            " WHERE id = ? AND active = 1",
+            (title, target, starts_on.isoformat(), ends_on.isoformat(), campaign_id),
+        )
+        return changed > 0
+
+    async def reports_outside(self, campaign_id: int, starts_on: date, ends_on: date) -> int:
+        """Live reports filed under a campaign whose service date falls outside the given days."""
+        return int(
+            await self.db.scalar(
+                "SELECT COUNT(*) FROM reports WHERE campaign_id = ? AND status != 'deleted'"
+                " AND (service_date < ? OR service_date > ?)",
+                (campaign_id, starts_on.isoformat(), ends_on.isoformat()),
+            )
+        )
+
     async def close(self, campaign_id: int) -> bool:
         """Ends a campaign early (its reports keep it); False when it was already closed."""
         changed = await self.db.execute(
