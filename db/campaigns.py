@@ -83,6 +83,28 @@ class CampaignRepo:
             )
         )
 
+    async def count_new_type(self, area_id: int, type_id: int) -> int:
+        """Makes open campaigns that count every other type of an area count its new type too.
+
+        A campaign counting «an area» holds that area's types one by one; a type added later
+        would otherwise be left out. Returns how many campaigns now count it. A new type has no
+        reports yet, so no summary changes.
+        """
+        await self.db.execute(
+            "INSERT OR IGNORE INTO campaign_categories (campaign_id, category_id)"
+            " SELECT k.campaign_id, ? FROM campaign_categories k"
+            " JOIN categories c ON c.id = k.category_id"
+            " JOIN campaigns m ON m.id = k.campaign_id AND m.active = 1"
+            " WHERE c.parent_id = ? AND c.id != ? GROUP BY k.campaign_id"
+            " HAVING COUNT(*) = (SELECT COUNT(*) FROM categories WHERE parent_id = ? AND id != ?)",
+            (type_id, area_id, type_id, area_id, type_id),
+        )
+        return int(
+            await self.db.scalar(
+                "SELECT COUNT(*) FROM campaign_categories WHERE category_id = ?", (type_id,)
+            )
+        )
+
     async def close(self, campaign_id: int) -> bool:
         """Ends a campaign early (its reports keep it); False when it was already closed."""
         changed = await self.db.execute(

@@ -319,7 +319,8 @@ async def _name_taken(store: Store, area_id: int, name: str, keep: int | None = 
 async def add_service_type(
     store: Store, by: int, area_id: int, name: str, unit: str, done: str
 ) -> tuple[TypeChange, int | None]:
-    """Adds a service type at the end of an area; refuses a name the area already has."""
+    """Adds a service type at the end of an area (counted by the campaigns that count the whole
+    area); refuses a name the area already has."""
     async with store.db.transaction():
         area = await store.categories.get(area_id)
         if area is None or area.parent_id is not None:
@@ -328,8 +329,16 @@ async def add_service_type(
             return TypeChange.DUPLICATE, None
         slug = f"custom-{secrets.token_hex(6)}"
         type_id = await store.categories.add_type(area_id, slug, name, unit, done, NEW_TYPE_MAX)
+        campaigns = await store.campaigns.count_new_type(area_id, type_id)
         await store.audit.record(
-            by, "category.add", "category", type_id, area=area_id, name=name, unit=unit
+            by,
+            "category.add",
+            "category",
+            type_id,
+            area=area_id,
+            name=name,
+            unit=unit,
+            campaigns=campaigns,
         )
     return TypeChange.DONE, type_id
 

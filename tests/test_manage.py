@@ -11,10 +11,16 @@ from datetime import date, timedelta
 
 from bot import jalali
 from bot.i18n import label, t
-from bot.text import fmt_num, fmt_percent, progress_bar
+from bot.text import fmt_num, fmt_percent, progress_bar, truncate
 from db.models import GroupStatus, Role
 from db.store import Store
-from db.usecases import CampaignChange, update_campaign
+from db.usecases import (
+    CampaignChange,
+    TypeChange,
+    add_service_type,
+    create_campaign,
+    update_campaign,
+)
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness, report_input
 
@@ -505,3 +511,72 @@ async def test_editing_the_counted_types_keeps_every_summary_right(store: Store)
     assert await _scalar(store, "SELECT target FROM campaigns WHERE id = ?", campaign) == 600
     await store.campaigns.close(campaign)
     assert not await update_campaign(store, 1, campaign, change)
+
+
+async def test_a_new_campaign_counts_picked_types_and_has_shares(harness: Harness) -> None:
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    types = await store.categories.all_types()
+    chosen = [types[0], types[3], types[25]]  # the last one on the second page
+    await admin.send("/campaign")
+    await admin.press(label("camp-new"))
+    await admin.send("پویش زمستان")
+    await admin.send("1,000")
+    await admin.send(jalali.format_numeric(TODAY))
+    await admin.send(jalali.format_numeric(TODAY + timedelta(days=60)))
+    await admin.press(label("manage-pick-types"))
+    await admin.press(label("manage-pick-done"))
+    assert label("manage-pick-none") in admin.last.text  # at least one
+    for item in chosen[:2]:
+        await admin.press(label("manage-type-off", name=truncate(item.name, 24)))
+    await admin.press(label("manage-type-on", name=truncate(chosen[1].name, 24)))  # off again
+    await admin.press(label("manage-type-off", name=truncate(chosen[1].name, 24)))
+    await admin.press(label("button-next-page"))
+    await admin.press(label("manage-type-off", name=truncate(chosen[2].name, 24)))
+    assert t("manage-ask-pick", count=3) in admin.last.text
+    await admin.press(label("manage-pick-done"))
+    assert label("manage-types-picked", count=3, names="") in admin.last.text
+    await admin.press(label("manage-edit-shares"))
+    await admin.press(label("manage-share-add"))
+    await admin.press("مرکزی")
+    await admin.send("۱۰۰۰")
+    await admin.press(label("button-back"))
+    assert label("manage-shares-total", total=1000, target=1000) in admin.last.text
+    assert t("manage-shares-differ", gap=fmt_num(0)) not in admin.last.text
+    await admin.press(label("camp-create"))
+    campaign = await _scalar(store, "SELECT id FROM campaigns WHERE title = 'پویش زمستان'")
+    counted = await store.db.fetchall(
+        "SELECT category_id FROM campaign_categories WHERE campaign_id = ? ORDER BY 1",
+        (campaign,),
+    )
+    assert [r[0] for r in counted] == sorted(c.id for c in chosen)
+    assert (
+        await _scalar(store, "SELECT target FROM campaign_shares WHERE campaign_id = ?", campaign)
+        == 1000
+    )
+    # Editing it shows the same picked set.
+    await admin.send("/campaign")
+    await admin.press(label("camp-edit", title="پویش زمستان"))
+    assert label("manage-types-picked", count=3, names="") in admin.last.text
+
+
+async def test_a_type_added_to_an_area_counts_for_campaigns_of_that_area(store: Store) -> None:
+    areas = await store.categories.areas()
+    area = areas[2]
+    types = [c.id for c in await store.categories.types(area.id)]
+    start, end = TODAY, TODAY + timedelta(days=30)
+    whole = await create_campaign(store, 1, "کل حوزه", 10, "خدمت", start, end, None, area.id)
+    some = await create_campaign(
+        store, 1, "یک خدمت", 10, "خدمت", start, end, None, counted=[types[0]]
+    )
+    every = await create_campaign(store, 1, "همه", 10, "خدمت", start, end, None)
+    done, added = await add_service_type(store, 1, area.id, "خدمت تازه", "مورد", "انجام شد")
+    assert done is TypeChange.DONE and added is not None
+    rows = await store.db.fetchall(
+        "SELECT campaign_id FROM campaign_categories WHERE category_id = ?", (added,)
+    )
+    assert [r[0] for r in rows] == [whole]
+    assert await store.stats.counted_categories(some) == frozenset({types[0]})
+    assert await store.stats.counted_categories(every) is None
+    again, none = await add_service_type(store, 1, area.id, "خدمت  تازه", "مورد", "انجام شد")
+    assert again is TypeChange.DUPLICATE and none is None
