@@ -174,8 +174,29 @@ BUTTONS: dict[str, Rule] = {
     **_actions(anyone, "sr", "back", "cancel"),
     **_actions(anyone, "fq", "back", "cancel"),
     # Campaigns: overseers only; the handler checks a coordinator closes only their province's.
-    **_actions(overseer, "cpn", "new", "close", "closeok"),
-    **_actions(overseer, "cpa", "area", "all", "ok", "back", "cancel"),
+    **_actions(overseer, "cpn", "new", "close", "closeok", "edit"),
+    **_actions(
+        overseer,
+        "cpa",
+        "area",
+        "all",
+        "pick",
+        "tog",
+        "tpage",
+        "tok",
+        "edit",
+        "shares",
+        "addshare",
+        "unshare",
+        "prov",
+        "ok",
+        "back",
+        "cancel",
+    ),
+    # Service types and units: admins only.
+    **_actions(admin, "typ", "list", "area", "card", "add", "name", "unit"),
+    **_actions(admin, "typ", "retire", "retireok", "restore"),
+    **_actions(admin, "cty", "ok", "edit", "back", "cancel"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
@@ -199,7 +220,16 @@ async def _admin_only_flow(who: Principal, draft: dict[str, Any], store: Store) 
 
 
 async def _overseer_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
-    """Creating a campaign: while the person is still an admin or a coordinator."""
+    """Creating a campaign: while the person is still an admin or a coordinator; editing one:
+    while they still manage it (admins any, a coordinator their province's)."""
+    campaign_id = draft.get("campaign_id")
+    if campaign_id:
+        campaign = await store.campaigns.get(int(campaign_id))
+        if campaign is None:
+            return False
+        return who.admin or (
+            campaign.province_id is not None and who.oversees(campaign.province_id)
+        )
     return who.admin or who.coordinator
 
 
@@ -239,6 +269,7 @@ FLOWS: dict[str, FlowRule] = {
     "stats_range": _open_flow,
     "find": _open_flow,
     "campaign_admin": _overseer_flow,
+    "service_type": _admin_only_flow,
 }
 
 

@@ -37,6 +37,7 @@ from handlers import (
     onboarding,
     reminders,
     report,
+    service_types,
     start,
 )
 
@@ -53,6 +54,7 @@ FLOWS = (
     lookups.RANGE_FLOW,
     lookups.FIND_FLOW,
     campaign_admin.FLOW,
+    service_types.FLOW,
 )
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -191,6 +193,7 @@ def build_application(
         my_reports,
         lookups,
         campaign_admin,
+        service_types,
         digest,
         reminders,
         start,

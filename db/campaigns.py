@@ -62,6 +62,49 @@ class CampaignRepo:
         row = await self.db.fetchone(_SELECT + " WHERE id = ?", (campaign_id,))
         return None if row is None else _campaign(row)
 
+    async def update(
+        self, campaign_id: int, title: str, target: int, starts_on: date, ends_on: date
+    ) -> bool:
+        """Changes an active campaign's title, target and dates; False when it is gone or closed."""
+        changed = await self.db.execute(
+            "UPDATE campaigns SET title = ?, target = ?, starts_on = ?, ends_on = ?"
+            " WHERE id = ? AND active = 1",
+            (title, target, starts_on.isoformat(), ends_on.isoformat(), campaign_id),
+        )
+        return changed > 0
+
+    async def reports_outside(self, campaign_id: int, starts_on: date, ends_on: date) -> int:
+        """Live reports filed under a campaign whose service date falls outside the given days."""
+        return int(
+            await self.db.scalar(
+                "SELECT COUNT(*) FROM reports WHERE campaign_id = ? AND status != 'deleted'"
+                " AND (service_date < ? OR service_date > ?)",
+                (campaign_id, starts_on.isoformat(), ends_on.isoformat()),
+            )
+        )
+
+    async def count_new_type(self, area_id: int, type_id: int) -> int:
+        """Makes open campaigns that count every other type of an area count its new type too.
+
+        A campaign counting «an area» holds that area's types one by one; a type added later
+        would otherwise be left out. Returns how many campaigns now count it. A new type has no
+        reports yet, so no summary changes.
+        """
+        await self.db.execute(
+            "INSERT OR IGNORE INTO campaign_categories (campaign_id, category_id)"
+            " SELECT k.campaign_id, ? FROM campaign_categories k"
+            " JOIN categories c ON c.id = k.category_id"
+            " JOIN campaigns m ON m.id = k.campaign_id AND m.active = 1"
+            " WHERE c.parent_id = ? AND c.id != ? GROUP BY k.campaign_id"
+            " HAVING COUNT(*) = (SELECT COUNT(*) FROM categories WHERE parent_id = ? AND id != ?)",
+            (type_id, area_id, type_id, area_id, type_id),
+        )
+        return int(
+            await self.db.scalar(
+                "SELECT COUNT(*) FROM campaign_categories WHERE category_id = ?", (type_id,)
+            )
+        )
+
     async def close(self, campaign_id: int) -> bool:
         """Ends a campaign early (its reports keep it); False when it was already closed."""
         changed = await self.db.execute(

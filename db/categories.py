@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import aiosqlite
 
 from db.database import Database
@@ -23,6 +25,7 @@ def _category(row: aiosqlite.Row) -> Category:
         done=row["done"],
         max_quantity=row["max_quantity"],
         parent_name=row["parent_name"],
+        active=bool(row["active"]),
     )
 
 
@@ -33,11 +36,47 @@ class CategoryRepo:
         self.db = db
 
     async def areas(self) -> list[Category]:
-        """Returns the active service areas in their set order."""
+        """Returns the active service areas that offer at least one active type, in set order."""
         rows = await self.db.fetchall(
-            _SELECT + " WHERE c.parent_id IS NULL AND c.active = 1 ORDER BY c.position, c.id"
+            _SELECT + " WHERE c.parent_id IS NULL AND c.active = 1 AND EXISTS (SELECT 1 FROM"
+            " categories t WHERE t.parent_id = c.id AND t.active = 1) ORDER BY c.position, c.id"
         )
         return [_category(r) for r in rows]
+
+    async def all_areas(self) -> list[Category]:
+        """Returns every service area in set order (for managing them), empty ones too."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE c.parent_id IS NULL ORDER BY c.position, c.id"
+        )
+        return [_category(r) for r in rows]
+
+    async def area_types(self, area_id: int) -> list[Category]:
+        """Returns every service type of an area, retired ones too, in set order."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE c.parent_id = ? ORDER BY c.position, c.id", (area_id,)
+        )
+        return [_category(r) for r in rows]
+
+    async def expand(self, ids: Collection[int]) -> frozenset[int]:
+        """The service types that areas and types stand for (an area: all its types)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return frozenset()
+        marks = ",".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            "SELECT id FROM categories WHERE parent_id IS NOT NULL"
+            f" AND (id IN ({marks}) OR parent_id IN ({marks}))",
+            [*wanted, *wanted],
+        )
+        return frozenset(int(r[0]) for r in rows)
+
+    async def reports_of(self, category_id: int) -> int:
+        """How many reports (deleted ones too) name a service type."""
+        return int(
+            await self.db.scalar(
+                "SELECT COUNT(*) FROM reports WHERE category_id = ?", (category_id,)
+            )
+        )
 
     async def types(self, area_id: int) -> list[Category]:
         """Returns the active service types of an area."""
@@ -72,11 +111,13 @@ class CategoryRepo:
             (area_id, slug, name, unit, done, max_quantity, area_id),
         )
 
-    async def rename(self, category_id: int, name: str, unit: str | None = None) -> bool:
+    async def rename(
+        self, category_id: int, name: str | None = None, unit: str | None = None
+    ) -> bool:
         """Renames a category (and its unit); old reports show the new name, their counts stay."""
         return bool(
             await self.db.execute(
-                "UPDATE categories SET name = ?, unit = IFNULL(?, unit) WHERE id = ?",
+                "UPDATE categories SET name = IFNULL(?, name), unit = IFNULL(?, unit) WHERE id = ?",
                 (name, unit, category_id),
             )
         )

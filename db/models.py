@@ -86,6 +86,7 @@ class Category:
     done: str
     max_quantity: int
     parent_name: str
+    active: bool = True  # False: retired (kept for old reports, not offered in new ones)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,13 @@ the target still a member), so that the check and the write cannot be separated.
 
 from __future__ import annotations
 
+import enum
+import secrets
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.text import search_key
 from db.models import (
     County,
     Group,
@@ -205,17 +209,79 @@ async def create_campaign(
     ends_on: date,
     province_id: int | None,
     area_id: int | None = None,
+    *,
+    counted: Collection[int] | None = None,
+    shares: Mapping[int, int] | None = None,
 ) -> int:
     """Creates a campaign (national when province_id is None) that counts every service type,
-    or only those of one area."""
+    or only those of one area, or the areas and types in `counted`; a national one may split
+    its target into province shares."""
+    ids = sorted({*(counted or ()), *([area_id] if area_id is not None else [])})
     async with store.db.transaction():
         campaign_id = await store.campaigns.create(
             title, target, unit, starts_on, ends_on, province_id, by
         )
-        if area_id is not None:
-            await store.stats.set_counted_categories(campaign_id, [area_id])
+        if ids:
+            await store.stats.set_counted_categories(campaign_id, ids)
+        if shares and province_id is None:
+            await store.stats.set_shares(campaign_id, dict(shares))
         await store.audit.record(by, "campaign.create", "campaign", campaign_id, target=target)
     return campaign_id
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignChange:
+    """A campaign's settings as an edit leaves them.
+
+    counted: the areas and types it counts (empty: every type); shares: province shares of a
+    national campaign (None leaves them as they are, empty removes them).
+    """
+
+    title: str
+    target: int
+    starts_on: date
+    ends_on: date
+    counted: frozenset[int]
+    shares: Mapping[int, int] | None = None
+
+
+async def update_campaign(store: Store, by: int, campaign_id: int, change: CampaignChange) -> bool:
+    """Saves an edited campaign; False when it was closed or removed meanwhile.
+
+    The campaign's figures are summaries of the reports filed under it; a change of the counted
+    types refills them from those reports (in this transaction), a change of dates or target
+    needs none: the reports keep their campaign, whatever the dates.
+    """
+    if change.ends_on < change.starts_on or change.target <= 0:
+        raise ValueError("a campaign ends on or after its first day and has a positive target")
+    async with store.db.transaction():
+        before = await store.campaigns.get(campaign_id)
+        if before is None or not before.active:
+            return False
+        await store.campaigns.update(
+            campaign_id, change.title, change.target, change.starts_on, change.ends_on
+        )
+        counted_before = await store.stats.counted_categories(campaign_id) or frozenset()
+        counted_after = await store.categories.expand(change.counted)
+        if counted_after != counted_before:
+            await store.stats.set_counted_categories(campaign_id, sorted(change.counted))
+        if change.shares is not None and before.province_id is None:
+            await store.stats.set_shares(campaign_id, dict(change.shares))
+        details: dict[str, object] = {}
+        for name, old, new in (
+            ("title", before.title, change.title),
+            ("target", before.target, change.target),
+            ("starts_on", before.starts_on.isoformat(), change.starts_on.isoformat()),
+            ("ends_on", before.ends_on.isoformat(), change.ends_on.isoformat()),
+        ):
+            if old != new:
+                details[name] = [old, new]
+        if counted_after != counted_before:
+            details["types"] = [sorted(counted_before), sorted(counted_after)]
+        if change.shares is not None and before.province_id is None:
+            details["shares"] = {str(k): v for k, v in sorted(change.shares.items())}
+        await store.audit.record(by, "campaign.edit", "campaign", campaign_id, **details)
+    return True
 
 
 async def close_campaign(store: Store, by: int, campaign_id: int) -> bool:
@@ -225,3 +291,90 @@ async def close_campaign(store: Store, by: int, campaign_id: int) -> bool:
         if closed:
             await store.audit.record(by, "campaign.close", "campaign", campaign_id)
     return closed
+
+
+# --- service types ------------------------------------------------------------------------------
+
+NEW_TYPE_MAX = 100_000  # the usual bound of a new type's quantity (a guard against typos)
+
+
+class TypeChange(enum.Enum):
+    """What an edit of a service type came to."""
+
+    DONE = "done"
+    DUPLICATE = "duplicate"  # another type of the same area already has this name
+    GONE = "gone"  # no such type (or it is an area)
+    UNCHANGED = "unchanged"  # retired already, or back already
+
+
+async def _name_taken(store: Store, area_id: int, name: str, keep: int | None = None) -> bool:
+    """True when another type of the area (retired ones too) has the same name, by search key."""
+    key = search_key(name)
+    return any(
+        search_key(c.name) == key and c.id != keep
+        for c in await store.categories.area_types(area_id)
+    )
+
+
+async def add_service_type(
+    store: Store, by: int, area_id: int, name: str, unit: str, done: str
+) -> tuple[TypeChange, int | None]:
+    """Adds a service type at the end of an area (counted by the campaigns that count the whole
+    area); refuses a name the area already has."""
+    async with store.db.transaction():
+        area = await store.categories.get(area_id)
+        if area is None or area.parent_id is not None:
+            return TypeChange.GONE, None
+        if await _name_taken(store, area_id, name):
+            return TypeChange.DUPLICATE, None
+        slug = f"custom-{secrets.token_hex(6)}"
+        type_id = await store.categories.add_type(area_id, slug, name, unit, done, NEW_TYPE_MAX)
+        campaigns = await store.campaigns.count_new_type(area_id, type_id)
+        await store.audit.record(
+            by,
+            "category.add",
+            "category",
+            type_id,
+            area=area_id,
+            name=name,
+            unit=unit,
+            campaigns=campaigns,
+        )
+    return TypeChange.DONE, type_id
+
+
+async def change_service_type(
+    store: Store, by: int, type_id: int, *, name: str | None = None, unit: str | None = None
+) -> TypeChange:
+    """Renames a service type or changes its unit; old reports show the new name and unit."""
+    async with store.db.transaction():
+        before = await store.categories.get(type_id)
+        if before is None or before.parent_id is None:
+            return TypeChange.GONE
+        if name is not None and await _name_taken(store, before.parent_id, name, keep=type_id):
+            return TypeChange.DUPLICATE
+        await store.categories.rename(type_id, name, unit)
+        details: dict[str, object] = {}
+        if name is not None:
+            details["name"] = [before.name, name]
+        if unit is not None:
+            details["unit"] = [before.unit, unit]
+        await store.audit.record(by, "category.edit", "category", type_id, **details)
+    return TypeChange.DONE
+
+
+async def retire_service_type(store: Store, by: int, type_id: int, *, retire: bool) -> TypeChange:
+    """Retires a service type (no longer offered in new reports) or brings it back."""
+    async with store.db.transaction():
+        before = await store.categories.get(type_id)
+        if before is None or before.parent_id is None:
+            return TypeChange.GONE
+        if retire:
+            changed = await store.categories.retire(type_id)
+        else:
+            changed = await store.categories.restore(type_id)
+        if not changed:
+            return TypeChange.UNCHANGED
+        action = "category.retire" if retire else "category.restore"
+        await store.audit.record(by, action, "category", type_id)
+    return TypeChange.DONE

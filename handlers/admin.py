@@ -57,7 +57,12 @@ async def _menu_rows(who: Principal) -> list[list[InlineKeyboardButton]]:
                 button(label("admin-admins"), cb("adm", "admins")),
             ]
         )
-        rows.append([button(label("admin-channels"), cb("adm", "chans"))])
+        rows.append(
+            [
+                button(label("admin-channels"), cb("adm", "chans")),
+                button(label("types-menu"), cb("typ", "list")),
+            ]
+        )
     rows.append(
         [
             button(label("admin-groups"), cb("adm", "groups", 0)),

@@ -1,7 +1,13 @@
-"""Campaigns for admins and coordinators: create one (a small engine flow) and close one.
+"""Campaigns for admins and coordinators: create or edit one (one engine flow) and close one.
 
-An admin's campaign is national; a coordinator's is for their province. Closing is a button on
-the campaigns screen with a confirmation; the handler re-checks who may close which campaign.
+An admin's new campaign is national; a coordinator's is for their province. Creating asks each
+field in turn and ends at a review screen; editing opens the same review screen with the
+campaign's current values. From the review any field can be changed: the title, the target,
+which service types count (every type, one area, or a picked set of types), the Jalali first
+and last day, and, for a national campaign, its target split into province shares. Closing is a
+button on the campaigns screen with a confirmation. Who may manage a campaign (admins any,
+a coordinator their province's) is checked when the flow starts, on every update while it is
+open (bot.access.FLOWS) and again when it is saved.
 """
 
 from __future__ import annotations
@@ -16,21 +22,34 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import jalali
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline
 from bot.principal import Principal
-from bot.text import NumberError, normalize, parse_count
-from db.usecases import close_campaign, create_campaign
+from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
+from db.models import Campaign, Province
+from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
 from handlers.lookups import campaigns_screen, may_close, pressed
+from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
 TARGET_MAX = 10**8
+TYPES_PER_PAGE = 20
+TYPES_SHOWN = 160  # characters of the picked types' names on the review screen
+BUTTON_TEXT = 28  # characters of a type's name on a button
+# What the review's ✏️ buttons open: (step, button's locale key).
+FIELDS = (
+    ("title", "manage-edit-title"),
+    ("target", "manage-edit-target"),
+    ("start", "manage-edit-start"),
+    ("end", "manage-edit-end"),
+    ("types", "manage-edit-types"),
+)
 
 
 @dataclasses.dataclass
 class CampaignDraft(Draft):
-    """A campaign being created."""
+    """A campaign being created, or edited (campaign_id set)."""
 
     KIND = "campaign_admin"
 
@@ -38,12 +57,47 @@ class CampaignDraft(Draft):
     target: int = 0
     starts: str = ""
     ends: str = ""
-    area: int = 0  # the service area whose types count; 0: every type
+    area: int = 0  # the service area whose types count; 0: every type (or the picked ones)
+    picked: list[int] = dataclasses.field(default_factory=list)  # the service types that count
+    shares: list[list[int]] = dataclasses.field(default_factory=list)  # [province id, share]
+    share_province: int = 0  # the province whose share is being typed
+    campaign_id: int = 0  # the campaign being edited; 0 while creating one
 
 
 def _province(who: Principal) -> int | None:
-    """Where the new campaign runs: the country for an admin, else the coordinator's province."""
+    """Where a new campaign runs: the country for an admin, else the coordinator's province."""
     return None if who.admin else min(who.provinces)
+
+
+async def _editing(turn: Turn[CampaignDraft]) -> Campaign | None:
+    """The campaign being edited, if it is still open (None while creating one)."""
+    if not turn.draft.campaign_id:
+        return None
+    campaign = await turn.store.campaigns.get(turn.draft.campaign_id)
+    return campaign if campaign is not None and campaign.active else None
+
+
+async def _scope(turn: Turn[CampaignDraft]) -> int | None:
+    """The campaign's province (None: national)."""
+    campaign = await _editing(turn)
+    if campaign is not None:
+        return campaign.province_id
+    return _province(turn.who)
+
+
+def _counted(draft: CampaignDraft) -> frozenset[int]:
+    """The areas and types the campaign counts (empty: every type)."""
+    if draft.picked:
+        return frozenset(draft.picked)
+    return frozenset({draft.area}) if draft.area else frozenset()
+
+
+def _shares(draft: CampaignDraft) -> dict[int, int]:
+    """The province shares typed so far."""
+    return {int(p): int(n) for p, n in draft.shares}
+
+
+# --- title, target, dates ------------------------------------------------------------------------
 
 
 async def ask_title(turn: Turn[CampaignDraft]) -> Screen:
@@ -56,8 +110,10 @@ async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     title = normalize(text)
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         return turn.again(label("camp-bad-title", min=TITLE_MIN, max=TITLE_MAX))
+    if set("<>") & set(title):
+        return turn.again(label("manage-no-markup"))
     turn.draft.title = title
-    return Go("target")
+    return turn.then("target")
 
 
 async def ask_target(turn: Turn[CampaignDraft]) -> Screen:
@@ -74,7 +130,7 @@ async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     if target <= 0:
         return turn.again(label("camp-bad-target"))
     turn.draft.target = target
-    return Go("start")
+    return turn.then("start")
 
 
 async def ask_start(turn: Turn[CampaignDraft]) -> Screen:
@@ -92,12 +148,15 @@ def _typed_date(turn: Turn[Any], text: str) -> date | str:
 
 
 async def start_typed(turn: Turn[CampaignDraft], text: str) -> Result:
-    """Takes the first day."""
+    """Takes the first day; while editing, a last day now before it is asked again."""
     day = _typed_date(turn, text)
     if isinstance(day, str):
         return turn.again(day)
-    turn.draft.starts = day.isoformat()
-    return Go("end")
+    draft = turn.draft
+    draft.starts = day.isoformat()
+    if draft.reviewing and draft.ends and date.fromisoformat(draft.ends) < day:
+        return Go("end", label("manage-end-before-start"))
+    return turn.then("end")
 
 
 async def ask_end(turn: Turn[CampaignDraft]) -> Screen:
@@ -114,14 +173,22 @@ async def end_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     if day < date.fromisoformat(turn.draft.starts) or day < turn.today():
         return turn.again(label("camp-bad-end"))
     turn.draft.ends = day.isoformat()
-    return Go("types")
+    return turn.then("types")
+
+
+# --- which service types count -------------------------------------------------------------------
 
 
 async def ask_types(turn: Turn[CampaignDraft]) -> Screen:
-    """Asks which services count: every type, or those of one area."""
+    """Asks which services count: every type, those of one area, or a picked set."""
     areas = await turn.store.categories.areas()
     rows = grid([turn.button(a.name, "area", a.id) for a in areas], 2)
-    rows.append([turn.button(label("camp-all-types"), "all")])
+    rows.append(
+        [
+            turn.button(label("camp-all-types"), "all"),
+            turn.button(label("manage-pick-types"), "pick"),
+        ]
+    )
     return Screen(t("camp-ask-types"), [*rows, turn.nav()])
 
 
@@ -130,54 +197,302 @@ async def area_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:
     areas = {a.id for a in await turn.store.categories.areas()}
     if data.id(0) not in areas:
         return turn.again(label("use-buttons"))
-    turn.draft.area = data.id(0) or 0
+    turn.draft.area, turn.draft.picked = data.id(0) or 0, []
     return Go("confirm")
 
 
 async def all_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:
     """Counts every type."""
+    turn.draft.area, turn.draft.picked = 0, []
+    return Go("confirm")
+
+
+async def pick_chosen(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Goes on to pick types one by one (starting from those of the chosen area, if any)."""
+    draft = turn.draft
+    if draft.area and not draft.picked:
+        draft.picked = sorted(await turn.store.categories.expand({draft.area}))
+    return Go("pick")
+
+
+async def _pickable(turn: Turn[CampaignDraft]) -> list[tuple[int, str]]:
+    """The types offered for picking: every active one, and retired ones already picked."""
+    chosen = set(turn.draft.picked)
+    return [
+        (c.id, c.name)
+        for c in await turn.store.categories.all_types(retired=True)
+        if c.active or c.id in chosen
+    ]
+
+
+async def ask_pick(turn: Turn[CampaignDraft]) -> Screen:
+    """Lists the types, a page at a time, each a toggle; «done» once one or more is picked."""
+    draft = turn.draft
+    types = await _pickable(turn)
+    pages = max(1, -(-len(types) // TYPES_PER_PAGE))
+    page = min(max(draft.page, 0), pages - 1)
+    chosen = set(draft.picked)
+    shown = types[page * TYPES_PER_PAGE : (page + 1) * TYPES_PER_PAGE]
+    buttons = [
+        turn.button(
+            label("manage-type-on" if i in chosen else "manage-type-off", name=truncate(n, 24)),
+            "tog",
+            i,
+        )
+        for i, n in shown
+    ]
+    paging = []
+    if page > 0:
+        paging.append(turn.button(label("button-prev-page"), "tpage", page - 1))
+    if page < pages - 1:
+        paging.append(turn.button(label("button-next-page"), "tpage", page + 1))
+    rows = [*grid(buttons, 2), paging, [turn.button(label("manage-pick-done"), "tok")], turn.nav()]
+    return Screen(t("manage-ask-pick", count=len(chosen)), rows)
+
+
+async def type_toggled(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Adds a type to the picked ones, or takes it out."""
+    type_id = data.id(0) or 0
+    if type_id not in {i for i, _ in await _pickable(turn)}:
+        return turn.again(label("stale-button"))
+    picked = set(turn.draft.picked) ^ {type_id}
+    turn.draft.picked = sorted(picked)
+    return turn.again()
+
+
+async def types_page(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Turns the page of types."""
+    turn.draft.page = data.id(0) or 0
+    return turn.again()
+
+
+async def pick_done(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Counts the picked types (at least one)."""
+    if not turn.draft.picked:
+        return turn.again(label("manage-pick-none"))
     turn.draft.area = 0
     return Go("confirm")
 
 
-async def ask_confirm(turn: Turn[CampaignDraft]) -> Screen:
-    """Shows the campaign as it will be created."""
-    draft = turn.draft
-    province_id = _province(turn.who)
-    province = await turn.store.places.province(province_id) if province_id else None
-    areas = {a.id: a.name for a in await turn.store.categories.areas()}
-    text = t(
-        "camp-confirm",
-        title=draft.title,
-        target=draft.target,
-        range=jalali.format_range(date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)),
-        scope=t("stats-scope-province", name=province.name) if province else label("camp-national"),
-        types=areas.get(draft.area, label("camp-all-types")),
+# --- province shares ----------------------------------------------------------------------------
+
+
+async def _share_lines(turn: Turn[CampaignDraft]) -> tuple[list[tuple[Province, int]], int]:
+    """The shares typed so far with their provinces (in the provinces' order), and their total."""
+    shares = _shares(turn.draft)
+    provinces = [p for p in await turn.store.places.provinces() if p.id in shares]
+    return [(p, shares[p.id]) for p in provinces], sum(shares.values())
+
+
+def _share_total(total: int, target: int) -> Html:
+    """The shares' total against the target, with a warning when they differ."""
+    line = t("manage-shares-total", total=total, target=target)
+    if total != target:
+        line = Html(f"{line}\n{t('manage-shares-differ', gap=fmt_num(abs(target - total)))}")
+    return line
+
+
+async def ask_shares(turn: Turn[CampaignDraft]) -> Screen | Go:
+    """Lists the province shares with their total against the target; add or remove one."""
+    if await _scope(turn) is not None:
+        return Go("confirm")  # shares split a national campaign only
+    lines, total = await _share_lines(turn)
+    parts: list[str] = [t("manage-shares-title", title=turn.draft.title)]
+    if lines:
+        parts += [t("manage-share-line", name=p.name, share=n) for p, n in lines]
+        parts.append(_share_total(total, turn.draft.target))
+    else:
+        parts.append(t("manage-shares-none"))
+    rows = [[turn.button(label("manage-share-add"), "addshare")]]
+    rows += grid(
+        [turn.button(label("manage-share-remove", name=p.name), "unshare", p.id) for p, _ in lines],
+        2,
     )
-    return Screen(text, [[turn.button(label("camp-create"), "ok")], turn.nav()])
+    return Screen(Html("\n".join(parts)), [*rows, turn.nav()])
+
+
+async def add_share(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Asks which province gets a share."""
+    return Go("share_province")
+
+
+async def remove_share(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Removes one province's share."""
+    province_id = data.id(0) or 0
+    turn.draft.shares = [[p, n] for p, n in turn.draft.shares if p != province_id]
+    return turn.again()
+
+
+async def share_province_picked(turn: Turn[CampaignDraft], province: Province) -> Result:
+    """Takes the province whose share comes next."""
+    turn.draft.share_province = province.id
+    return Go("share_amount")
+
+
+async def ask_share_amount(turn: Turn[CampaignDraft]) -> Screen | Go:
+    """Asks the chosen province's share of the target."""
+    province = await turn.store.places.province(turn.draft.share_province)
+    if province is None:
+        return Go("share_province")
+    text = t("manage-ask-share", name=province.name, target=turn.draft.target)
+    now = _shares(turn.draft).get(province.id)
+    if now is not None:
+        text = Html(f"{text}\n{t('manage-share-now', share=now)}")
+    return Screen(text, [turn.nav()])
+
+
+async def share_amount_typed(turn: Turn[CampaignDraft], text: str) -> Result:
+    """Takes the share: a whole number above zero."""
+    try:
+        share = parse_count(text, maximum=TARGET_MAX)
+    except NumberError:
+        share = 0
+    if share <= 0:
+        return turn.again(label("manage-bad-share"))
+    draft = turn.draft
+    draft.shares = [[p, n] for p, n in draft.shares if p != draft.share_province]
+    draft.shares.append([draft.share_province, share])
+    draft.share_province = 0
+    return Go("shares")
+
+
+# --- the review -----------------------------------------------------------------------------------
+
+
+async def _types_text(turn: Turn[CampaignDraft]) -> str:
+    """Which services count, in words."""
+    draft = turn.draft
+    if draft.picked:
+        chosen = set(draft.picked)
+        types = await turn.store.categories.all_types(retired=True)
+        names = [c.name for c in types if c.id in chosen]
+        text = truncate("، ".join(names), TYPES_SHOWN)
+        return label("manage-types-picked", count=len(names), names=text)
+    if draft.area:
+        area = await turn.store.categories.get(draft.area)
+        if area is not None:
+            return area.name
+    return label("camp-all-types")
+
+
+async def ask_confirm(turn: Turn[CampaignDraft]) -> Screen:
+    """Shows the campaign as it will be saved, with a ✏️ button for each field."""
+    draft = turn.draft
+    draft.reviewing = True
+    campaign = await _editing(turn)
+    if draft.campaign_id and campaign is None:  # closed meanwhile: nothing left to save
+        return Screen(t("manage-campaign-gone"), [turn.nav(back=False)])
+    province_id = await _scope(turn)
+    province = await turn.store.places.province(province_id) if province_id else None
+    starts, ends = date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)
+    parts: list[str] = [
+        t(
+            "camp-confirm",
+            title=draft.title,
+            target=draft.target,
+            range=jalali.format_range(starts, ends),
+            scope=t("stats-scope-province", name=province.name)
+            if province
+            else label("camp-national"),
+            types=await _types_text(turn),
+        )
+    ]
+    if province_id is None and draft.shares:
+        lines, total = await _share_lines(turn)
+        parts.append(t("manage-shares-brief", count=len(lines)))
+        parts.append(_share_total(total, draft.target))
+    if campaign is not None:
+        outside = await turn.store.campaigns.reports_outside(campaign.id, starts, ends)
+        if outside:
+            parts.append(t("manage-reports-outside", count=outside))
+    edits = [turn.button(label(key), "edit", i) for i, (_, key) in enumerate(FIELDS)]
+    rows = grid(edits, 2)
+    if province_id is None:
+        rows[-1].append(turn.button(label("manage-edit-shares"), "shares"))
+    save = label("manage-save") if campaign is not None else label("camp-create")
+    rows.append([turn.button(save, "ok")])
+    rows.append(turn.nav(back=campaign is None))
+    return Screen(Html("\n\n".join(parts)), rows)
+
+
+async def edit_pressed(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Opens one field from the review."""
+    index = data.id(0)
+    if index is None or index >= len(FIELDS):
+        return turn.again(label("use-buttons"))
+    return Go(FIELDS[index][0])
+
+
+async def shares_pressed(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Opens the province shares from the review."""
+    return Go("shares")
 
 
 async def confirmed(turn: Turn[CampaignDraft], data: Callback) -> Result:
-    """Creates the campaign."""
+    """Creates the campaign, or saves the edit (if the person may still manage it)."""
     draft = turn.draft
-    await create_campaign(
-        turn.store,
-        turn.who.user_id,
-        draft.title,
-        draft.target,
-        label("camp-unit"),
-        date.fromisoformat(draft.starts),
-        date.fromisoformat(draft.ends),
-        _province(turn.who),
-        draft.area or None,
-    )
+    starts, ends = date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)
     rows = [[button(label("lookups-campaigns"), cb("cmp", "list"))]]
-    return Done(t("camp-created", title=draft.title), inline(rows))
+    if not draft.campaign_id:
+        await create_campaign(
+            turn.store,
+            turn.who.user_id,
+            draft.title,
+            draft.target,
+            label("camp-unit"),
+            starts,
+            ends,
+            _province(turn.who),
+            counted=_counted(draft),
+            shares=_shares(draft),
+        )
+        return Done(t("camp-created", title=draft.title), inline(rows))
+    campaign = await _editing(turn)
+    if campaign is None or not may_close(turn.who, campaign):
+        return Done(t("manage-campaign-gone"), inline(rows))
+    change = CampaignChange(
+        title=draft.title,
+        target=draft.target,
+        starts_on=starts,
+        ends_on=ends,
+        counted=_counted(draft),
+        shares=_shares(draft) if campaign.province_id is None else None,
+    )
+    if not await update_campaign(turn.store, turn.who.user_id, campaign.id, change):
+        return Done(t("manage-campaign-gone"), inline(rows))
+    return Done(t("manage-saved", title=draft.title), inline(rows))
+
+
+# --- entries ------------------------------------------------------------------------------------
 
 
 async def _start(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result:
-    """The flow starts with the title."""
+    """Creating starts with the title."""
     return Go("title")
+
+
+async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result:
+    """Editing starts at the review, with the campaign's current values."""
+    campaign = await turn.store.campaigns.get(ids[0] if ids else 0)
+    if campaign is None or not campaign.active or not may_close(turn.who, campaign):
+        return Done(t("manage-campaign-gone"))
+    draft = turn.draft
+    draft.campaign_id, draft.title, draft.target = campaign.id, campaign.title, campaign.target
+    draft.starts, draft.ends = campaign.starts_on.isoformat(), campaign.ends_on.isoformat()
+    counted = await turn.store.stats.counted_categories(campaign.id)
+    if counted:
+        for area in await turn.store.categories.all_areas():
+            if await turn.store.categories.expand({area.id}) == counted:
+                draft.area = area.id
+                break
+        else:
+            draft.picked = sorted(counted)
+    if campaign.province_id is None:
+        draft.shares = [
+            [s.province_id, s.target] for s in await turn.store.stats.shares(campaign.id)
+        ]
+    draft.reviewing = True
+    return Go("confirm")
 
 
 FLOW = Flow(
@@ -185,14 +500,47 @@ FLOW = Flow(
     prefix="cpa",
     name="flow-name-campaign",
     steps={
-        "title": Step(ask=ask_title, text=title_typed, expects="camp-expects-text"),
-        "target": Step(ask=ask_target, text=target_typed, back="title", expects="camp-bad-target"),
-        "start": Step(ask=ask_start, text=start_typed, back="target", expects="lookups-range-hint"),
-        "end": Step(ask=ask_end, text=end_typed, back="start", expects="lookups-range-hint"),
-        "types": Step(ask=ask_types, press={"area": area_picked, "all": all_picked}, back="end"),
-        "confirm": Step(ask=ask_confirm, press={"ok": confirmed}, back="types"),
+        "title": Step(ask=ask_title, text=title_typed, expects="camp-expects-text", edits=True),
+        "target": Step(
+            ask=ask_target, text=target_typed, back="title", expects="camp-bad-target", edits=True
+        ),
+        "start": Step(
+            ask=ask_start, text=start_typed, back="target", expects="lookups-range-hint", edits=True
+        ),
+        "end": Step(
+            ask=ask_end, text=end_typed, back="start", expects="lookups-range-hint", edits=True
+        ),
+        "types": Step(
+            ask=ask_types,
+            press={"area": area_picked, "all": all_picked, "pick": pick_chosen},
+            back="end",
+            edits=True,
+        ),
+        "pick": Step(
+            ask=ask_pick,
+            press={"tog": type_toggled, "tpage": types_page, "tok": pick_done},
+            back="types",
+        ),
+        "confirm": Step(
+            ask=ask_confirm,
+            press={"ok": confirmed, "edit": edit_pressed, "shares": shares_pressed},
+            back="types",
+        ),
+        "shares": Step(
+            ask=ask_shares, press={"addshare": add_share, "unshare": remove_share}, back="confirm"
+        ),
+        "share_province": province_step(
+            share_province_picked, back="shares", question="manage-ask-share-province"
+        ),
+        "share_amount": Step(
+            ask=ask_share_amount,
+            text=share_amount_typed,
+            back="share_province",
+            expects="manage-bad-share",
+        ),
     },
-    entries={"new": _start},
+    entries={"new": _start, "edit": _start_edit},
+    review="confirm",
     must_confirm_cancel=lambda draft: bool(draft.ends),
 )
 
@@ -200,6 +548,19 @@ FLOW = Flow(
 async def begin(update: Update, context: Context) -> None:
     """«➕ پویش تازه»."""
     await context.bot_data.engine.start(update, context, FLOW, "new")
+
+
+async def begin_edit(update: Update, context: Context) -> None:
+    """«✏️ ویرایش»: only for who may manage that campaign (re-checked here: ids are client input)."""
+    data = pressed(update)
+    campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
+    if campaign is None or not campaign.active:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    if not may_close(context.who, campaign):
+        await answer(update, label("not-allowed"), alert=True)
+        return
+    await context.bot_data.engine.start(update, context, FLOW, "edit", campaign.id)
 
 
 async def on_close(update: Update, context: Context) -> None:
@@ -233,5 +594,6 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The ways into campaign management."""
     return [
         CallbackQueryHandler(begin, pattern=r"^cpn:new$"),
+        CallbackQueryHandler(begin_edit, pattern=r"^cpn:edit:\d+$"),
         CallbackQueryHandler(on_close, pattern=r"^cpn:(close|closeok):\d+$"),
     ]

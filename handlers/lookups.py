@@ -446,6 +446,11 @@ async def campaigns_screen(
             for c in campaigns
             if may_close(who, c)
         ]
+        rows += [
+            [button(label("camp-edit", title=truncate(c.title, 28)), cb("cpn", "edit", c.id))]
+            for c in campaigns
+            if may_close(who, c)
+        ]
         rows.append([button(label("camp-new"), cb("cpn", "new"))])
     rows.append([button(label("lookups-stats"), cb("st", "show", MONTH, 0))])
     return text, rows

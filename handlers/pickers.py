@@ -58,35 +58,8 @@ def place_steps(
     def done(turn: Turn[Any]) -> Go:
         return Go(after) if part_of_place else turn.then(after)
 
-    async def ask_province(turn: Turn[Any]) -> Screen:
+    async def pick_province(turn: Turn[Any], chosen: Province) -> Result:
         draft: Placed = turn.draft
-        provinces = await turn.store.places.provinces()
-        question = t("place-ask-province")
-        if draft.search:
-            key = search_key(draft.search)
-            provinces = _best(await turn.store.places.search_provinces(key), key)
-            question = t("search-many", query=_shown(draft.search))
-        buttons = [turn.button(p.name, "prov", p.id) for p in provinces]
-        return Screen(question, [*grid(buttons, 2), turn.nav()])
-
-    async def province_typed(turn: Turn[Any], text: str) -> Result:
-        draft: Placed = turn.draft
-        key = search_key(normalize(text))
-        found = _best(await turn.store.places.search_provinces(key), key) if key else []
-        if len(found) == 1:
-            draft.province_id, draft.county_id = found[0].id, None
-            return Go(county)
-        if not found:
-            draft.search = ""
-            return turn.again(label("search-none", query=_shown(text)))
-        draft.search = text
-        return turn.again()
-
-    async def province_pressed(turn: Turn[Any], data: Callback) -> Result:
-        draft: Placed = turn.draft
-        chosen = await turn.store.places.province(data.id() or 0)
-        if chosen is None:
-            return turn.again(label("stale-button"))
         draft.province_id, draft.county_id = chosen.id, None
         return Go(county)
 
@@ -139,13 +112,7 @@ def place_steps(
         return turn.again()
 
     return {
-        province: Step(
-            ask_province,
-            text=province_typed,
-            press={"prov": province_pressed},
-            back=back,
-            expects="place-use-buttons",
-        ),
+        province: province_step(pick_province, back=back),
         county: Step(
             ask_county,
             text=county_typed,
@@ -154,6 +121,52 @@ def place_steps(
             expects="place-use-buttons",
         ),
     }
+
+
+PickProvince = Callable[[Turn[Any], Province], Awaitable[Result]]
+
+
+def province_step(pick: PickProvince, *, back: Back, question: str = "place-ask-province") -> Step:
+    """A step that picks a province from buttons or a typed name; `pick` takes the choice.
+
+    `question` is the locale key of the question (a message without arguments).
+    """
+
+    async def ask_province(turn: Turn[Any]) -> Screen:
+        provinces = await turn.store.places.provinces()
+        text = t(question)
+        if turn.draft.search:
+            key = search_key(turn.draft.search)
+            provinces = _best(await turn.store.places.search_provinces(key), key)
+            text = t("search-many", query=_shown(turn.draft.search))
+        buttons = [turn.button(p.name, "prov", p.id) for p in provinces]
+        return Screen(text, [*grid(buttons, 2), turn.nav()])
+
+    async def province_typed(turn: Turn[Any], text: str) -> Result:
+        key = search_key(normalize(text))
+        found = _best(await turn.store.places.search_provinces(key), key) if key else []
+        if len(found) == 1:
+            turn.draft.search = ""
+            return await pick(turn, found[0])
+        if not found:
+            turn.draft.search = ""
+            return turn.again(label("search-none", query=_shown(text)))
+        turn.draft.search = text
+        return turn.again()
+
+    async def province_pressed(turn: Turn[Any], data: Callback) -> Result:
+        chosen = await turn.store.places.province(data.id() or 0)
+        if chosen is None:
+            return turn.again(label("stale-button"))
+        return await pick(turn, chosen)
+
+    return Step(
+        ask_province,
+        text=province_typed,
+        press={"prov": province_pressed},
+        back=back,
+        expects="place-use-buttons",
+    )
 
 
 Candidates = Callable[[Turn[Any]], Awaitable[list[Volunteer]]]

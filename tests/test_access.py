@@ -181,13 +181,47 @@ IDS: dict[str, str] = {
     "cpa:ok": "1",
     "cpa:back": "1",
     "cpa:cancel": "1",
+    "cpn:edit": "1",
+    "cpa:pick": "1",
+    "cpa:tog": "1:1",
+    "cpa:tpage": "1:1",
+    "cpa:tok": "1",
+    "cpa:edit": "0:1",
+    "cpa:shares": "1",
+    "cpa:addshare": "1",
+    "cpa:unshare": "{p}:1",
+    "cpa:prov": "{p}:1",
+    "typ:list": "",
+    "typ:area": "1",
+    "typ:card": "2",
+    "typ:add": "1",
+    "typ:name": "2",
+    "typ:unit": "2",
+    "typ:retire": "2",
+    "typ:retireok": "2",
+    "typ:restore": "2",
+    "cty:ok": "1",
+    "cty:edit": "0:1",
+    "cty:back": "1",
+    "cty:cancel": "1",
     "fq:back": "1",
     "fq:cancel": "1",
 }
 # Ids no button ever carries: each replaces the ids of an action (or is added to one without).
 BAD_IDS = ("99999999999999999999", "9223372036854775808", "-1", "x", "1.5", "")
 MALFORMED = ("", ":", "rep", "rep:", ":area:1", "REP:AREA:1", "rep:area:1:" + "1" * 60, "رپ:ناحیه")
-TABLES = ("memberships", "roles", "groups", "invites", "reports", "report_photos", "audit_log")
+TABLES = (
+    "memberships",
+    "roles",
+    "groups",
+    "invites",
+    "reports",
+    "report_photos",
+    "audit_log",
+    "categories",
+    "campaigns",
+    "campaign_shares",
+)
 
 
 def _flow_actions() -> set[str]:

@@ -1,0 +1,372 @@
+"""«🗂 انواع خدمت» for admins: service areas and their types with units; add, rename, retire.
+
+The screens (the list, an area, a type's card, retiring with a confirmation, bringing back) are
+plain buttons; typing a name or a unit is a small engine flow. Names are normalised and bounded,
+and a name another type of the same area already has (compared by search key) is refused. A
+retired type is no longer offered in new reports (db.categories) but old reports keep it: every
+receipt, lookup, digest and export reads the type's name from the categories table, so a
+renamed type shows its new name everywhere and a retired one its last name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.i18n import Html, label, t
+from bot.keyboards import Callback, button, cb, grid, inline
+from bot.text import normalize, search_key, truncate
+from db.models import Category
+from db.store import Store
+from db.usecases import (
+    TypeChange,
+    add_service_type,
+    change_service_type,
+    retire_service_type,
+)
+from handlers.common import edit_or_keep
+from handlers.lookups import fit, pressed
+
+NAME_MIN, NAME_MAX = 2, 60
+UNIT_MIN, UNIT_MAX = 1, 20
+BUTTON_TEXT = 30  # characters of a name on a button
+FORBIDDEN = frozenset("<>")  # markup-looking names are refused rather than stored
+
+
+def _back_to_menu() -> list[InlineKeyboardButton]:
+    """The way back to the admin menu."""
+    return [button(label("admin-back"), cb("adm", "menu"))]
+
+
+def _type_line(item: Category) -> Html:
+    """One type in a list: its name and unit, marked when retired."""
+    key = "types-line-retired" if not item.active else "types-line"
+    return t(key, name=item.name, unit=item.unit)
+
+
+async def list_screen(store: Store) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """Every area with its types and units, and a button for each area."""
+    areas = await store.categories.all_areas()
+    parts = [t("types-title")]
+    for area in areas:
+        lines = [t("types-area", name=area.name)]
+        lines += [_type_line(c) for c in await store.categories.area_types(area.id)]
+        parts.append(Html("\n".join(lines)))
+    buttons = [button(truncate(a.name, BUTTON_TEXT), cb("typ", "area", a.id)) for a in areas]
+    return fit(parts), [*grid(buttons, 2), _back_to_menu()]
+
+
+async def area_screen(
+    store: Store, area: Category
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """An area's types as buttons, and a way to add one."""
+    types = await store.categories.area_types(area.id)
+    buttons = [
+        button(
+            label(
+                "types-button-retired" if not c.active else "types-button",
+                name=truncate(c.name, BUTTON_TEXT),
+            ),
+            cb("typ", "card", c.id),
+        )
+        for c in types
+    ]
+    rows = [
+        *grid(buttons, 2),
+        [button(label("types-add"), cb("typ", "add", area.id))],
+        [button(label("button-back"), cb("typ", "list"))],
+    ]
+    return t("types-area-title", name=area.name, count=len(types)), rows
+
+
+async def card_screen(
+    store: Store, item: Category, notice: str = ""
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """A type's card: area, name, unit, whether retired, how many reports name it."""
+    text = t(
+        "types-card",
+        area=item.parent_name,
+        name=item.name,
+        unit=item.unit,
+        reports=await store.categories.reports_of(item.id),
+    )
+    if not item.active:
+        text = Html(f"{text}\n{t('types-card-retired')}")
+    if notice:
+        text = Html(f"{notice}\n\n{text}")
+    status = (
+        button(label("types-retire"), cb("typ", "retire", item.id))
+        if item.active
+        else button(label("types-restore"), cb("typ", "restore", item.id))
+    )
+    rows = [
+        [
+            button(label("types-rename"), cb("typ", "name", item.id)),
+            button(label("types-change-unit"), cb("typ", "unit", item.id)),
+        ],
+        [status],
+        [button(label("button-back"), cb("typ", "area", item.parent_id or 0))],
+    ]
+    return text, rows
+
+
+async def _type(store: Store, type_id: int | None) -> Category | None:
+    """A service type (not an area) by id."""
+    item = await store.categories.get(type_id or 0)
+    return item if item is not None and item.parent_id is not None else None
+
+
+async def on_screen(update: Update, context: Context) -> None:
+    """The list, an area, a type's card; retiring (after a confirmation) and bringing back."""
+    data = pressed(update)
+    query = update.callback_query
+    if data is None or query is None or context.who is None:
+        await answer(update, label("stale-button"), alert=True)
+        return
+    store = context.store
+    if data.action == "list":
+        await answer(update)
+        await edit_or_keep(query, *_markup(await list_screen(store)))
+        return
+    if data.action == "area":
+        area = await store.categories.get(data.id(0) or 0)
+        if area is None or area.parent_id is not None:
+            await answer(update, label("lookups-gone"), alert=True)
+            return
+        await answer(update)
+        await edit_or_keep(query, *_markup(await area_screen(store, area)))
+        return
+    item = await _type(store, data.id(0))
+    if item is None:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    notice = ""
+    if data.action == "retire" and item.active:
+        rows = [
+            [
+                button(label("button-yes"), cb("typ", "retireok", item.id)),
+                button(label("button-no"), cb("typ", "card", item.id)),
+            ]
+        ]
+        await edit_or_keep(query, t("types-retire-confirm", name=item.name), inline(rows))
+        return
+    if data.action in ("retireok", "restore"):
+        retire = data.action == "retireok"
+        done = await retire_service_type(store, context.who.user_id, item.id, retire=retire)
+        if done is TypeChange.DONE:
+            key = "types-retired" if retire else "types-restored"
+            notice = t(key, name=item.name)
+        item = await _type(store, item.id) or item
+    await edit_or_keep(query, *_markup(await card_screen(store, item, notice)))
+
+
+def _markup(
+    screen: tuple[Html, list[list[InlineKeyboardButton]]],
+) -> tuple[Html, Any]:
+    """A screen's text and its keyboard."""
+    return screen[0], inline(screen[1])
+
+
+# --- typing a name or a unit: a small flow --------------------------------------------------------
+
+
+@dataclasses.dataclass
+class TypeDraft(Draft):
+    """A new service type, or a new name or unit for one."""
+
+    KIND = "service_type"
+
+    field: str = "add"  # add, name or unit
+    area_id: int = 0
+    type_id: int = 0
+    name: str = ""
+    unit: str = ""
+
+
+def _checked(text: str, low: int, high: int) -> str | None:
+    """The typed text normalised, or None when it is empty, too long or looks like markup."""
+    value = normalize(text)
+    if not low <= len(value) <= high or FORBIDDEN & set(value):
+        return None
+    return value
+
+
+async def _card(turn: Turn[TypeDraft], notice: str) -> Result:
+    """Ends the flow on the type's card."""
+    item = await _type(turn.store, turn.draft.type_id)
+    if item is None:
+        return Done(t("types-gone"))
+    text, rows = await card_screen(turn.store, item, notice)
+    return Done(text, inline(rows))
+
+
+async def ask_name(turn: Turn[TypeDraft]) -> Screen:
+    """Asks the type's name (the current one shown when renaming)."""
+    draft = turn.draft
+    if draft.field == "name":
+        item = await _type(turn.store, draft.type_id)
+        text = t("types-ask-rename", name=item.name if item else "")
+    else:
+        area = await turn.store.categories.get(draft.area_id)
+        text = t("types-ask-name", area=area.name if area else "")
+    return Screen(text, [turn.nav()])
+
+
+async def name_typed(turn: Turn[TypeDraft], text: str) -> Result:
+    """Takes the name: renames at once, or goes on to the unit of a new type."""
+    name = _checked(text, NAME_MIN, NAME_MAX)
+    if name is None:
+        return turn.again(label("types-bad-name", min=NAME_MIN, max=NAME_MAX))
+    draft = turn.draft
+    if draft.field == "name":
+        done = await change_service_type(turn.store, turn.who.user_id, draft.type_id, name=name)
+        if done is TypeChange.DUPLICATE:
+            return turn.again(label("types-duplicate", name=name))
+        return await _card(turn, t("types-renamed", name=name))
+    area = await turn.store.categories.get(draft.area_id)
+    others = await turn.store.categories.area_types(draft.area_id) if area else []
+    if any(_same(c.name, name) for c in others):
+        return turn.again(label("types-duplicate", name=name))
+    draft.name = name
+    return turn.then("unit")
+
+
+def _same(a: str, b: str) -> bool:
+    """Two names that read the same (by search key)."""
+    return search_key(a) == search_key(b)
+
+
+async def ask_unit(turn: Turn[TypeDraft]) -> Screen:
+    """Asks the unit the type is counted in."""
+    draft = turn.draft
+    if draft.field == "unit":
+        item = await _type(turn.store, draft.type_id)
+        text = t(
+            "types-ask-new-unit", name=item.name if item else "", unit=item.unit if item else ""
+        )
+        return Screen(text, [turn.nav(back=False)])
+    return Screen(t("types-ask-unit", name=draft.name), [turn.nav()])
+
+
+async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
+    """Takes the unit: changes it at once, or goes on to the new type's review."""
+    unit = _checked(text, UNIT_MIN, UNIT_MAX)
+    if unit is None:
+        return turn.again(label("types-bad-unit", min=UNIT_MIN, max=UNIT_MAX))
+    draft = turn.draft
+    if draft.field == "unit":
+        await change_service_type(turn.store, turn.who.user_id, draft.type_id, unit=unit)
+        return await _card(turn, t("types-unit-changed", unit=unit))
+    draft.unit = unit
+    return Go("confirm")
+
+
+async def ask_confirm(turn: Turn[TypeDraft]) -> Screen:
+    """Shows the new type before adding it."""
+    draft = turn.draft
+    draft.reviewing = True
+    area = await turn.store.categories.get(draft.area_id)
+    text = t("types-confirm", area=area.name if area else "", name=draft.name, unit=draft.unit)
+    rows = [
+        [
+            turn.button(label("types-edit-name"), "edit", 0),
+            turn.button(label("types-edit-unit"), "edit", 1),
+        ],
+        [turn.button(label("types-add-ok"), "ok")],
+        turn.nav(),
+    ]
+    return Screen(text, rows)
+
+
+async def edit_pressed(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Opens the name or the unit from the review."""
+    return Go("unit" if data.id(0) == 1 else "name")
+
+
+async def confirmed(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Adds the type (refused when its name was taken meanwhile)."""
+    draft = turn.draft
+    done, type_id = await add_service_type(
+        turn.store, turn.who.user_id, draft.area_id, draft.name, draft.unit, label("types-done")
+    )
+    if done is TypeChange.DUPLICATE:
+        return Go("name", label("types-duplicate", name=draft.name))
+    if type_id is None:
+        return Done(t("types-gone"))
+    draft.type_id = type_id
+    return await _card(turn, t("types-added", name=draft.name))
+
+
+async def _start(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
+    """Adding asks the name; the other entries ask the one field they change."""
+    return Go("name")
+
+
+async def _start_name(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
+    """Renaming a type."""
+    turn.draft.field, turn.draft.type_id = "name", ids[0]
+    return Go("name")
+
+
+async def _start_unit(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
+    """Changing a type's unit."""
+    turn.draft.field, turn.draft.type_id = "unit", ids[0]
+    return Go("unit")
+
+
+async def _start_add(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
+    """Adding a type to an area."""
+    turn.draft.field, turn.draft.area_id = "add", ids[0]
+    return Go("name")
+
+
+FLOW = Flow(
+    draft=TypeDraft,
+    prefix="cty",
+    name="flow-name-service-type",
+    steps={
+        "name": Step(ask=ask_name, text=name_typed, expects="types-expects-text", edits=True),
+        "unit": Step(
+            ask=ask_unit, text=unit_typed, back="name", expects="types-expects-text", edits=True
+        ),
+        "confirm": Step(
+            ask=ask_confirm, press={"ok": confirmed, "edit": edit_pressed}, back="unit"
+        ),
+    },
+    entries={"add": _start_add, "name": _start_name, "unit": _start_unit},
+    review="confirm",
+    must_confirm_cancel=lambda draft: bool(draft.unit) and draft.field == "add",
+)
+
+
+async def begin(update: Update, context: Context) -> None:
+    """«➕ نوع تازه», «✏️ نام», «✏️ واحد»: the ids are checked before the flow starts."""
+    data = pressed(update)
+    if data is None:
+        await answer(update, label("stale-button"), alert=True)
+        return
+    store = context.store
+    if data.action == "add":
+        area = await store.categories.get(data.id(0) or 0)
+        found = area is not None and area.parent_id is None
+    else:
+        found = await _type(store, data.id(0)) is not None
+    if not found:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await context.bot_data.engine.start(update, context, FLOW, data.action, data.id(0) or 0)
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The service types screens and the ways into the flow."""
+    return [
+        CallbackQueryHandler(on_screen, pattern=r"^typ:list$"),
+        CallbackQueryHandler(on_screen, pattern=r"^typ:(area|card|retire|retireok|restore):\d+$"),
+        CallbackQueryHandler(begin, pattern=r"^typ:(add|name|unit):\d+$"),
+    ]
