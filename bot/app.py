@@ -37,6 +37,7 @@ from handlers import (
     onboarding,
     reminders,
     report,
+    review,
     start,
 )
 
@@ -53,6 +54,7 @@ FLOWS = (
     lookups.RANGE_FLOW,
     lookups.FIND_FLOW,
     campaign_admin.FLOW,
+    review.REASON_FLOW,
 )
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -193,6 +195,7 @@ def build_application(
         campaign_admin,
         digest,
         reminders,
+        review,
         start,
     )
     for feature in features:
