@@ -102,8 +102,10 @@ class ReviewRepo:
     async def next_pending(self, provinces: Collection[int] | None, after: int = 0) -> int | None:
         """The oldest pending report after `after` (wrapping round to the oldest), if any."""
         where, params = _provinces(provinces)
+        # Every province: the pending reports' own index is in id order (no sort of them all).
+        table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
         sql = (
-            f"SELECT r.id FROM reports r WHERE r.status = 'submitted' AND {where}"
+            f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"
             " AND r.id > ? ORDER BY r.id LIMIT 1"
         )
         found = await self.db.scalar(sql, [*params, after])
@@ -162,8 +164,9 @@ class ReviewRepo:
     ) -> tuple[Other, ...]:
         """Other live reports of the same group, service type, date and quantity."""
         rows = await self.db.fetchall(
+            # «+category_id»: the group's own index (group, date) is the narrow one.
             "SELECT id, receipt, province_id FROM reports WHERE group_id = ? AND service_date = ?"
-            " AND category_id = ? AND quantity = ? AND status != 'deleted' AND id != ?"
+            " AND +category_id = ? AND quantity = ? AND status != 'deleted' AND id != ?"
             " ORDER BY id",
             (group_id, service_date.isoformat(), category_id, quantity, exclude),
         )
@@ -187,7 +190,7 @@ class ReviewRepo:
         """The median quantity of the group's last live reports of a service type before a
         report (None when there are too few to say)."""
         rows = await self.db.fetchall(
-            "SELECT quantity FROM reports WHERE group_id = ? AND category_id = ? AND id < ?"
+            "SELECT quantity FROM reports WHERE group_id = ? AND +category_id = ? AND id < ?"
             " AND status NOT IN ('deleted', 'returned') ORDER BY service_date DESC, id DESC"
             " LIMIT ?",
             (group_id, category_id, before, OUTLIER_HISTORY),
@@ -226,8 +229,8 @@ class ReviewRepo:
             (group_id, start.isoformat(), end.isoformat()),
         )
         returned = await self.db.scalar(
-            "SELECT COUNT(*) FROM reports r JOIN audit_log a ON a.entity = 'report'"
-            " AND a.entity_id = r.id AND a.action = 'report.return' WHERE r.group_id = ?",
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'report' AND action = 'report.return'"
+            " AND entity_id IN (SELECT id FROM reports WHERE group_id = ?)",
             (group_id,),
         )
         assert row is not None

@@ -105,7 +105,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
 
     await to_review_screen(harness, reza, "12", photo=False)
     await reza.press(label("report-save"))
-    assert "پس از تأیید هماهنگ‌کنندهٔ استان شمرده می‌شود" in reza.last.text
+    assert label("review-pending-line") in reza.last.text
     report = (await harness.store.reports.recent(reza.id))[0]
     assert await status(harness, report.id) == "submitted"
 

@@ -24,3 +24,6 @@ CREATE TABLE review_cards (
 
 -- A photo reused in another report is found by Telegram's file_unique_id.
 CREATE INDEX report_photos_by_unique ON report_photos (file_unique_id);
+
+-- The queue of every province (an admin's) in order, without sorting all pending reports.
+CREATE INDEX reports_pending ON reports (id) WHERE status = 'submitted';
