@@ -74,7 +74,7 @@ async def show_next(context: Context, chat_id: int, who: Principal, *, after: in
     report_id = await context.store.review.next_pending(scope, after)
     report = await context.store.reports.get(report_id) if report_id is not None else None
     if report is None:
-        markup = inline([[button(label("review-refresh"), cb(PREFIX, "list"))]])
+        markup = inline([[button(label("review-refresh"), cb("rv", "list"))]])
         await context.bot.send_message(chat_id, t("review-empty"), reply_markup=markup)
         return
     position = await context.store.review.position(scope, report.id)
@@ -227,7 +227,7 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     fresh = await store.reports.get(report.id) or report
     text = Html(f"{await card_text(store, fresh, await flags_of(store, fresh))}\n\n")
     text = Html(text + await outcome(store, verdict))
-    rows = [[button(label("review-next"), cb(PREFIX, "next", report.id))]]
+    rows = [[button(label("review-next"), cb("rv", "next", report.id))]]
     await edit_or_keep(query, text, inline(rows))
 
 
@@ -338,6 +338,9 @@ async def link_group(update: Update, context: Context) -> None:
     chat = update.effective_chat
     message = update.effective_message
     if who is None or chat is None or message is None:
+        return
+    if not context.config.report.review:
+        await reply(update, t("review-off"))
         return
     provinces: list[int | None] = [None] if who.admin else [*sorted(who.provinces)]
     words = (message.text or "").split()

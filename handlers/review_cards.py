@@ -23,7 +23,7 @@ from handlers.group_view import place_text
 
 log = logging.getLogger(__name__)
 
-PREFIX = "rv"
+PREFIX = "rv"  # the review buttons (callback data is built with the literal, for the access scan)
 HISTORY_DAYS = 28  # the group's recent record on a card: the last four weeks
 FLAG_BUTTONS = 3  # other reports a card links to, at most
 
@@ -143,12 +143,12 @@ def decision_rows(
     this one may open those."""
     rows = [
         [
-            button(label("review-approve"), cb(PREFIX, "ok", report.id)),
-            button(label("review-return"), cb(PREFIX, "ret", report.id)),
+            button(label("review-approve"), cb("rv", "ok", report.id)),
+            button(label("review-return"), cb("rv", "ret", report.id)),
         ]
     ]
     links = [
-        button(label("review-view-other", receipt=receipt(o.receipt)), cb(PREFIX, "view", o.id))
+        button(label("review-view-other", receipt=receipt(o.receipt)), cb("rv", "view", o.id))
         for o in flags.others
         if (viewer.oversees(o.province_id) if viewer else o.province_id == report.province_id)
     ]
@@ -156,8 +156,8 @@ def decision_rows(
     if private:
         rows.append(
             [
-                button(label("review-next"), cb(PREFIX, "next", report.id)),
-                button(label("review-close"), cb(PREFIX, "close")),
+                button(label("review-next"), cb("rv", "next", report.id)),
+                button(label("review-close"), cb("rv", "close")),
             ]
         )
     return rows
@@ -166,12 +166,12 @@ def decision_rows(
 def reason_rows(report_id: int, *, private: bool) -> list[list[InlineKeyboardButton]]:
     """The common reasons to return a report (and, privately, a typed one), and Back."""
     rows = [
-        [button(label(key), cb(PREFIX, "why", report_id, number))]
+        [button(label(key), cb("rv", "why", report_id, number))]
         for number, (key, _) in REASONS.items()
     ]
     if private:
-        rows.append([button(label("review-reason-other"), cb(PREFIX, "type", report_id))])
-    rows.append([button(label("button-back"), cb(PREFIX, "back", report_id))])
+        rows.append([button(label("review-reason-other"), cb("rv", "type", report_id))])
+    rows.append([button(label("button-back"), cb("rv", "back", report_id))])
     return rows
 
 
@@ -275,3 +275,29 @@ async def settle_cards(context: Context, report_id: int) -> None:
                 log.info("could not edit review card %s: %s", card, exc)
         except TelegramError as exc:
             log.info("could not edit review card %s: %s", card, exc)
+
+
+async def refresh_cards(context: Context, report_id: int) -> None:
+    """Shows a pending report's edit on the cards already posted to review groups."""
+    store = context.store
+    report = await store.reports.get(report_id)
+    if report is None or report.status is not ReportStatus.SUBMITTED:
+        return
+    flags = await flags_of(store, report)
+    text = await card_text(store, report, flags)
+    markup = inline(decision_rows(report, flags, None, private=False))
+    for card in await store.review.cards(report_id):
+        try:
+            with send_priority(BULK):
+                await context.bot.edit_message_text(
+                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
+                )
+        except TelegramError as exc:
+            log.info("could not refresh review card %s: %s", card, exc)
+
+
+def refresh_later(context: Context, report_id: int) -> None:
+    """Refreshes the group cards of an edited report in the background."""
+    context.application.create_task(
+        refresh_cards(context, report_id), name=f"review-refresh-{report_id}"
+    )

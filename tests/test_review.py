@@ -346,6 +346,18 @@ async def test_coordinators_group_card(harness: Harness) -> None:
     assert card.buttons[0] == [label("review-approve"), label("review-return")]
     assert any(m.photo for m in chat.messages)  # the photo went before the card
 
+    # An edit while it waits shows on the posted card.
+    await reza.send("/myreports")
+    await reza.press(label("myreports-edit", receipt=code(report)))
+    await reza.press(label("report-edit-quantity"))
+    await reza.send("11")
+    await reza.press(label("report-save"))
+    await eventually(
+        harness.sim,
+        lambda: any(m.message_id == card.message_id and "— ۱۱" in m.text for m in chat.messages),
+        limit=NOTICE_WAIT,
+    )
+
     for person in (stranger, tehran):
         await person.press(label("review-approve"), chat=chat)
         assert person.last_answer == label("not-allowed")

@@ -17,7 +17,7 @@ from db.usecases import save_report
 from handlers.group_view import place_text
 from handlers.report.draft import ReportDraft
 from handlers.report.receipt import receipt_text
-from handlers.review_cards import announce_later, receipt
+from handlers.review_cards import announce_later, receipt, refresh_later
 
 VILLAGE_MAX = 100
 PEOPLE_MAX = 10_000_000
@@ -701,6 +701,8 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
         fixed = before is not None and before.status is ReportStatus.RETURNED
         if before is None or fixed:
             announce_later(turn.context, report.id)  # to the coordinators' groups
+        else:
+            refresh_later(turn.context, report.id)  # its cards there show the edit
         line = t("review-resubmitted" if fixed else "review-pending-line")
         text = Html(f"{text}\n{line}")
     return Done(text)
