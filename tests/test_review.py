@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import ConfigError, parse_config
 from bot.i18n import label
 from bot.text import to_persian_digits
 from db.models import Photo, Report, ReportStatus
@@ -149,6 +150,9 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     assert label("review-reason-quantity") in notice.text
     fix = label("review-fix", receipt=code(report))
     assert notice.buttons == [[fix]]
+
+    await reza.send("/myreports")
+    assert f"↩️ دلیل: {label('review-reason-quantity')}" in reza.last.text
 
     harness.clock.advance(hours=72)  # far past the edit window: a returned report stays editable
     await reza.press(fix)
@@ -421,3 +425,10 @@ async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
     await reza.press(label("review-fix", receipt=code(report)))
     assert label("report-save") in [b for row in reza.last.buttons for b in row]
     assert TODAY - timedelta(days=1) == report.service_date
+
+
+def test_review_is_a_boolean_in_config() -> None:
+    assert parse_config({}).report.review is False
+    assert parse_config({"report": {"review": True}}).report.review is True
+    with pytest.raises(ConfigError, match=r"report\.review"):
+        parse_config({"report": {"review": "yes"}})

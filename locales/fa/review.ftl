@@ -56,6 +56,7 @@ review-returned-notice =
     دلیل: {$reason}
     لطفاً اصلاح کنید و دوباره ثبت کنید.
 review-fix = ✏️ اصلاح گزارش {$receipt}
+review-myreports-reason = {"   "}↩️ دلیل: {$reason}
 review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
 review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستاده شد.
 
