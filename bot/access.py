@@ -76,6 +76,12 @@ async def reporter_of_first_report(who: Principal, data: Callback, store: Store)
     return report is not None and report.reporter_id == who.user_id
 
 
+async def overseer_of_first_report(who: Principal, data: Callback, store: Store) -> bool:
+    """An admin, or a coordinator of the province of the report whose id comes first."""
+    report = await store.reports.get(data.id(0) or 0)
+    return report is not None and who.oversees(report.province_id)
+
+
 async def offered_to_join(who: Principal, data: Callback, store: Store) -> bool:
     """Someone who was shown an invite (by its code) and has not answered yet."""
     stored = await store.state.draft(who.user_id, "join")
@@ -164,7 +170,11 @@ BUTTONS: dict[str, Rule] = {
         "back",
         "cancel",
     ),
-    **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep"),
+    **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep", "fix"),
+    # Review: the report's province's coordinators and admins (in private and in their groups).
+    **_actions(overseer_of_first_report, "rv", "ok", "ret", "why", "type", "back", "next", "view"),
+    **_actions(overseer, "rv", "list", "close"),
+    **_actions(overseer, "rvr", "back", "cancel"),
     # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
     **_actions(anyone, "st", "show", "range"),
     **_actions(overseer, "st", "silent"),  # the handler checks the province is theirs
@@ -202,10 +212,12 @@ COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
     "admin": (overseer, "not-allowed"),
     "digest": (admin, "not-allowed"),
+    "review": (overseer, "not-allowed"),
 }
 MENU: dict[str, tuple[Rule, str]] = {
     "menu-report": (reporter, "report-only-leaders"),
     "menu-admin": (overseer, "not-allowed"),
+    "menu-review": (overseer, "not-allowed"),
 }
 
 
@@ -231,6 +243,12 @@ async def _overseer_flow(who: Principal, draft: dict[str, Any], store: Store) ->
             campaign.province_id is not None and who.oversees(campaign.province_id)
         )
     return who.admin or who.coordinator
+
+
+async def _review_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Typing why a report goes back: while the person still oversees its province."""
+    report = await store.reports.get(int(draft.get("report_id") or 0))
+    return report is not None and who.oversees(report.province_id)
 
 
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
@@ -270,6 +288,7 @@ FLOWS: dict[str, FlowRule] = {
     "find": _open_flow,
     "campaign_admin": _overseer_flow,
     "service_type": _admin_only_flow,
+    "review_reason": _review_flow,
 }
 
 

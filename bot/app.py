@@ -37,6 +37,7 @@ from handlers import (
     onboarding,
     reminders,
     report,
+    review,
     service_types,
     start,
 )
@@ -55,6 +56,7 @@ FLOWS = (
     lookups.FIND_FLOW,
     campaign_admin.FLOW,
     service_types.FLOW,
+    review.REASON_FLOW,
 )
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -196,6 +198,7 @@ def build_application(
         service_types,
         digest,
         reminders,
+        review,
         start,
     )
     for feature in features:

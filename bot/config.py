@@ -99,6 +99,7 @@ class ReportConfig:
     max_age_days: int = 90
     description_max: int = 500
     photos_max: int = 10
+    review: bool = False  # new and edited reports wait for their province's coordinators
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,11 @@ def _check_value(key: str, value: Any, default: Any) -> Any:
         ):
             raise _fail(key, label("config-why-int-list"))
         return tuple(value)
-    if isinstance(default, bool) or not isinstance(default, int | str):
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise _fail(key, label("config-why-bool"))
+        return value
+    if not isinstance(default, int | str):
         raise _fail(key, label("config-why-unknown"))
     if isinstance(default, int):
         if not isinstance(value, int) or isinstance(value, bool):

@@ -119,10 +119,11 @@ MENU_KEYS = (
     "menu-stats",
     "menu-help",
     "menu-admin",
+    "menu-review",
 )
 
 
-def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
+def main_menu(*, leader: bool, admin: bool, reviewer: bool = False) -> ReplyKeyboardMarkup:
     """The main menu as a reply keyboard; what it offers depends on the user's roles."""
     rows: list[list[KeyboardButton]] = []
     if leader:
@@ -130,6 +131,8 @@ def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
     else:
         rows.append([KeyboardButton(label("menu-group"))])
+    if reviewer:
+        rows.append([KeyboardButton(label("menu-review"))])
     last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
     if admin:
         last.insert(0, KeyboardButton(label("menu-admin")))

@@ -18,6 +18,7 @@ class Principal:
     config_admin: bool = False
     provinces: frozenset[int] = frozenset()
     memberships: tuple[Membership, ...] = field(default=())
+    reviews: bool = False  # reviews reports: an admin or coordinator while review is on
 
     @property
     def coordinator(self) -> bool:
@@ -51,12 +52,15 @@ async def load_principal(store: Store, config: Config, user_id: int) -> Principa
     """Reads a user's roles and memberships from the database (and admins from config)."""
     grants = await store.roles.of(user_id)
     config_admin = user_id in config.bot.admins
+    admin = config_admin or any(g.role is Role.ADMIN for g in grants)
+    provinces = frozenset(
+        g.province_id for g in grants if g.role is Role.COORDINATOR and g.province_id
+    )
     return Principal(
         user_id=user_id,
-        admin=config_admin or any(g.role is Role.ADMIN for g in grants),
+        admin=admin,
         config_admin=config_admin,
-        provinces=frozenset(
-            g.province_id for g in grants if g.role is Role.COORDINATOR and g.province_id
-        ),
+        provinces=provinces,
         memberships=tuple(await store.groups.memberships(user_id)),
+        reviews=config.report.review and (admin or bool(provinces)),
     )

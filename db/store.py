@@ -12,6 +12,7 @@ from db.places import PlaceRepo
 from db.reference import seed_reference_data
 from db.reminders import ReminderRepo
 from db.reports import ReportRepo
+from db.review import ReviewRepo
 from db.roles import RoleRepo
 from db.state import StateRepo
 from db.stats import StatsRepo
@@ -36,6 +37,7 @@ class Store:
         self.digest_posts = DigestLedger(db)
         self.stats = StatsRepo(db)
         self.reminders = ReminderRepo(db)
+        self.review = ReviewRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

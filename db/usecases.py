@@ -25,6 +25,7 @@ from db.models import (
     ReportStatus,
     Role,
 )
+from db.review import Verdict
 from db.store import Store
 
 
@@ -87,7 +88,10 @@ async def grant_role(store: Store, by: int | None, user_id: int, role: Role) -> 
 
 
 def can_edit(report: Report, edit_hours: int, now: datetime) -> bool:
-    """True while the reporter may still change a report: submitted and within the window."""
+    """True while the reporter may still change a report: submitted and within the window, or
+    returned to them by a reviewer (however long ago)."""
+    if report.status is ReportStatus.RETURNED:
+        return True
     if report.status is not ReportStatus.SUBMITTED:
         return False
     created = datetime.fromisoformat(report.created_at)
@@ -144,7 +148,8 @@ async def save_report(
     report_id: int | None,
     edit_hours: int,
 ) -> tuple[Report | None, bool]:
-    """Saves a new report once per key, or an edit while the report is still editable.
+    """Saves a new report once per key, or an edit while the report is still editable; a
+    returned report, once fixed, goes back to the review queue.
 
     Returns the report (None when an edit came too late) and whether it was an edit.
     """
@@ -159,7 +164,11 @@ async def save_report(
             or not can_edit(before, edit_hours, store.db.now())
         ):
             return None, True
-        return await store.reports.update(report_id, data, reporter_id), True
+        saved = await store.reports.update(report_id, data, reporter_id)
+        if before.status is ReportStatus.RETURNED and await store.review.resubmit(report_id):
+            await store.audit.record(reporter_id, "report.resubmit", "report", report_id)
+            saved = await store.reports.get(report_id)
+        return saved, True
 
 
 async def remove_member(store: Store, by: int, group_id: int, member_id: int) -> bool:
@@ -378,3 +387,28 @@ async def retire_service_type(store: Store, by: int, type_id: int, *, retire: bo
         action = "category.retire" if retire else "category.restore"
         await store.audit.record(by, action, "category", type_id)
     return TypeChange.DONE
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a reviewer's approve or return came to: whether this press decided it, and the
+    report's review state now (who decided, how and when, for the one who came second)."""
+
+    decided: bool
+    verdict: Verdict | None
+
+
+async def decide_report(
+    store: Store, by: int, report_id: int, *, approve: bool, reason: str = "", field: str = ""
+) -> Decision:
+    """Approves or returns a pending report once: of two reviewers deciding at once, exactly
+    one changes it; the other finds it decided. The decision and reason go to the audit log."""
+    status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
+    async with store.db.transaction():
+        decided = await store.review.decide(report_id, status, by, "" if approve else reason)
+        if decided:
+            action = "report.approve" if approve else "report.return"
+            details = {} if approve else {"reason": reason, "field": field}
+            await store.audit.record(by, action, "report", report_id, **details)
+        verdict = await store.review.verdict(report_id)
+    return Decision(decided, verdict)

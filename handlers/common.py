@@ -29,6 +29,7 @@ def menu_for(who: Principal | None) -> ReplyKeyboardMarkup:
     return main_menu(
         leader=bool(who and who.reporting_groups),
         admin=bool(who and (who.admin or who.coordinator)),
+        reviewer=bool(who and who.reviews),
     )
 
 

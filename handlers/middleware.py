@@ -16,6 +16,7 @@ from bot.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import load_principal
 from handlers.common import menu_for, reply
+from handlers.review_cards import PREFIX as REVIEW_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,19 @@ def _addressed_to_us(update: Update, username: str) -> bool:
     return "@" not in command or command.split("@", 1)[1].lower() == username.lower()
 
 
+def _review_in_group(update: Update, username: str) -> bool:
+    """True for what the review does in a coordinators' group: /review meant for this bot, and
+    the buttons of the review cards posted there (the access policy decides who may press)."""
+    query = update.callback_query
+    if query is not None:
+        return (query.data or "").startswith(f"{REVIEW_PREFIX}:")
+    message = update.effective_message
+    if message is None or update.edited_message is not None:
+        return False
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    return command.split("@", 1)[0].lower() == "/review" and _addressed_to_us(update, username)
+
+
 async def stay_private(update: Update, context: Context) -> None:
     """Keeps the bot quiet outside private chats: never a refusal or a flow in public.
 
@@ -39,6 +53,8 @@ async def stay_private(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE or update.my_chat_member is not None:
         return
+    if chat.type != ChatType.CHANNEL and _review_in_group(update, context.bot.username):
+        return  # the coordinators' review groups: /review and the review cards' buttons
     if update.callback_query is not None:
         await answer(update, label("private-only"), alert=True)
     elif chat.type != ChatType.CHANNEL and _addressed_to_us(update, context.bot.username):
@@ -66,8 +82,9 @@ async def guard_flows(update: Update, context: Context) -> None:
     command or a menu button, which then works as usual.
     """
     who = context.who
-    if who is None or update.effective_chat is None:
-        return
+    chat = update.effective_chat
+    if who is None or chat is None or chat.type != ChatType.PRIVATE:
+        return  # a press in a review group never ends (or speaks of) a private flow
     revoked = []
     async with context.bot_data.engine.lock(who.user_id):  # not while a job works on the draft
         for draft in await context.store.state.drafts_of(who.user_id):

@@ -50,7 +50,11 @@ async def show_reports(update: Update, context: Context) -> None:
     if not reports:
         await reply(update, t("myreports-empty"))
         return
-    lines = [t("myreports-title"), *(_line(r) for r in reports)]
+    lines: list[str] = [t("myreports-title")]
+    for report in reports:
+        lines.append(_line(report))
+        if report.status is ReportStatus.RETURNED and report.review_note:
+            lines.append(t("review-myreports-reason", reason=report.review_note))
     rows = []
     for report in reports:
         if editable(report, context):

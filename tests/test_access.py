@@ -51,6 +51,10 @@ HOLDERS: dict[str, tuple[set[str], set[str]]] = {
         {"head_admin", "admin", "coord_there"},
     ),
     "reporter_of_first_report": ({"leader"}, {"other_leader"}),
+    "overseer_of_first_report": (
+        {"head_admin", "admin", "coord_here"},
+        {"head_admin", "admin", "coord_there"},
+    ),
 }
 SCOPED = {k for k, (a, b) in HOLDERS.items() if a != b}
 # The ids each action carries: {g} a group, {m} one of its members, {r} its report, {h} the
@@ -163,6 +167,18 @@ IDS: dict[str, str] = {
     "myr:del": "{r}",
     "myr:delok": "{r}",
     "myr:keep": "{r}",
+    "myr:fix": "{r}:3",
+    "rv:ok": "{r}",
+    "rv:ret": "{r}",
+    "rv:why": "{r}:1",
+    "rv:type": "{r}",
+    "rv:back": "{r}",
+    "rv:next": "{r}",
+    "rv:view": "{r}",
+    "rv:list": "",
+    "rv:close": "",
+    "rvr:back": "1",
+    "rvr:cancel": "1",
     "st:show": "1:0",
     "st:range": "",
     "st:silent": "{p}:0",

@@ -35,10 +35,23 @@ async def begin_edit(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, "edit", report.id)
 
 
+async def begin_fix(update: Update, context: Context) -> None:
+    """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    assert data is not None
+    report = await context.store.reports.get(data.id() or 0)
+    now = context.store.db.now()
+    if report is None or not can_edit(report, context.config.report.edit_hours, now):
+        await answer(update, label("myreports-locked"), alert=True)
+        return
+    await context.bot_data.engine.start(update, context, FLOW, "fix", report.id, data.id(1) or 0)
+
+
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The ways into the report (its answers reach it through the engine)."""
     return [
         CommandHandler("report", begin, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-report"), begin),
         CallbackQueryHandler(begin_edit, pattern=r"^myr:edit:\d+$"),
+        CallbackQueryHandler(begin_fix, pattern=r"^myr:fix:\d+:\d+$"),
     ]

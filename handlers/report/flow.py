@@ -31,6 +31,13 @@ async def edit_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
     return Go("review")
 
 
+async def fix_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
+    """A returned report opened at the field its reviewer named (or at the review)."""
+    result = await edit_report(turn, ids[:1])
+    field = s.EDITS.get(ids[1] if len(ids) > 1 else 0)
+    return Go(field[0]) if field is not None and turn.draft.report_id is not None else result
+
+
 def _must_confirm(draft: ReportDraft) -> bool:
     """Discarding asks first once a new report holds real answers (an edit loses nothing)."""
     return draft.report_id is None and (draft.quantity is not None or draft.reviewing)
@@ -132,7 +139,7 @@ FLOW = Flow(
             s.ask_review, press={"edit": s.edit_pressed, "save": s.save_pressed}, back="photos"
         ),
     },
-    entries={"new": new_report, "edit": edit_report},
+    entries={"new": new_report, "edit": edit_report, "fix": fix_report},
     review="review",
     must_confirm_cancel=_must_confirm,
     cancelled=_cancelled,

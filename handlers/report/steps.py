@@ -12,11 +12,12 @@ from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, grid
 from bot.text import NumberError, NumberReason, normalize, parse_count_with_words, truncate
-from db.models import Campaign, Membership
+from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text
 from handlers.report.draft import ReportDraft
 from handlers.report.receipt import receipt_text
+from handlers.review_cards import announce_later, receipt, refresh_later
 
 VILLAGE_MAX = 100
 PEOPLE_MAX = 10_000_000
@@ -643,7 +644,28 @@ async def ask_review(turn: Report) -> Screen | Go:
         if running or step != "campaign"
     ]
     rows = [*grid(buttons, 2), [turn.button(label("report-save"), "save")], turn.nav()]
-    return Screen(await review_text(turn), rows)
+    text = await review_text(turn)
+    warnings = await duplicate_warnings(turn)
+    if warnings:
+        text = Html("\n".join([*warnings, "", text]))
+    return Screen(text, rows)
+
+
+async def duplicate_warnings(turn: Report) -> list[str]:
+    """Warns before saving a likely duplicate: a live report of the same group, service, date
+    and quantity, or a photo already in another report (the reporter may still save)."""
+    data = turn.draft.as_input()
+    if data is None:
+        return []
+    review = turn.store.review
+    exclude = turn.draft.report_id or 0
+    same = await review.duplicates(
+        data.group_id, data.category_id, data.service_date, data.quantity, exclude
+    )
+    photos = await review.reused_photos([p.file_unique_id for p in data.photos], exclude)
+    lines: list[str] = [t("review-warn-duplicate", receipt=receipt(o.receipt)) for o in same[:1]]
+    lines += [t("review-warn-photo", receipt=receipt(o.receipt)) for o in photos[:1]]
+    return lines
 
 
 async def edit_pressed(turn: Report, data: Callback) -> Result:
@@ -662,6 +684,7 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
         return turn.again(label("use-buttons"))
     if not any(m.group_id == report_input.group_id for m in led(turn)):
         return turn.again(label("report-not-leader-anymore"))
+    before = await turn.store.reports.get(draft.report_id) if draft.report_id else None
     report, edited = await save_report(
         turn.store,
         report_input,
@@ -673,4 +696,13 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
     )
     if report is None:
         return Done(t("myreports-locked"))
-    return Done(await receipt_text(turn.store, report, edited=edited))
+    text = await receipt_text(turn.store, report, edited=edited)
+    if turn.context.config.report.review and report.status is ReportStatus.SUBMITTED:
+        fixed = before is not None and before.status is ReportStatus.RETURNED
+        if before is None or fixed:
+            announce_later(turn.context, report.id)  # to the coordinators' groups
+        else:
+            refresh_later(turn.context, report.id)  # its cards there show the edit
+        line = t("review-resubmitted" if fixed else "review-pending-line")
+        text = Html(f"{text}\n{line}")
+    return Done(text)

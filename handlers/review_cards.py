@@ -1,0 +1,303 @@
+"""How a report looks to its reviewers: the card, its flags and buttons, and the coordinators'
+groups it is posted to (used by the review screens and by the report flow when it saves)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InputMediaPhoto
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import jalali
+from bot.context import Context
+from bot.i18n import Html, label, t
+from bot.keyboards import button, cb, inline
+from bot.principal import Principal
+from bot.ratelimit import BULK, send_priority
+from bot.text import to_persian_digits
+from db.models import Report, ReportStatus
+from db.review import Flags, Verdict
+from db.store import Store
+from handlers.group_view import place_text
+
+log = logging.getLogger(__name__)
+
+PREFIX = "rv"  # the review buttons (callback data is built with the literal, for the access scan)
+HISTORY_DAYS = 28  # the group's recent record on a card: the last four weeks
+FLAG_BUTTONS = 3  # other reports a card links to, at most
+
+# Common reasons for returning a report: callback id → (locale key, report field step to open).
+REASONS: dict[int, tuple[str, str]] = {
+    1: ("review-reason-photo", "photos"),
+    2: ("review-reason-quantity", "quantity"),
+    3: ("review-reason-service", "area"),
+    4: ("review-reason-date", "date"),
+}
+
+
+def receipt(report_receipt: str) -> str:
+    """A receipt number as people read it (Persian digits)."""
+    return to_persian_digits(report_receipt)
+
+
+def scope_of(who: Principal) -> frozenset[int] | None:
+    """The provinces whose reports a person reviews (None: every province, for admins)."""
+    return None if who.admin else who.provinces
+
+
+async def flags_of(store: Store, report: Report) -> Flags:
+    """Every flag of a saved report."""
+    return await store.review.flags(
+        report.group_id,
+        report.category_id,
+        report.service_date,
+        report.quantity,
+        [p.file_unique_id for p in report.photos],
+        report.id,
+    )
+
+
+def flag_lines(flags: Flags) -> list[str]:
+    """One line per flag."""
+    lines: list[str] = [
+        t("review-flag-duplicate", receipt=receipt(o.receipt)) for o in flags.duplicates
+    ]
+    lines += [t("review-flag-photo", receipt=receipt(o.receipt)) for o in flags.reused_photos]
+    if flags.usual is not None:
+        lines.append(t("review-flag-outlier", usual=flags.usual))
+    return lines
+
+
+async def card_text(
+    store: Store, report: Report, flags: Flags, position: tuple[int, int] | None = None
+) -> Html:
+    """The report as its reporter's review screen reads, with the group's record and flags."""
+    title = t("review-card-title", receipt=receipt(report.receipt))
+    if position is not None and position[0]:
+        title = Html(
+            f"{title} {t('review-card-position', position=position[0], total=position[1])}"
+        )
+    reporter = await store.volunteers.get(report.reporter_id)
+    name = reporter.display_name if reporter else str(report.reporter_id)
+    lines: list[str] = [title, t("review-card-group", group=report.group_name, reporter=name)]
+    if report.campaign_title:
+        lines.append(t("report-review-campaign", campaign=report.campaign_title))
+    lines.append(
+        t(
+            "report-review-service",
+            area=report.area_name,
+            service=report.category_name,
+            quantity=report.quantity,
+            unit=report.unit,
+        )
+    )
+    lines.append(
+        t(
+            "report-review-people",
+            beneficiaries=_people(report.beneficiaries),
+            volunteers=_people(report.volunteers),
+        )
+    )
+    where = place_text(report.county_name, report.province_name)
+    if report.place:
+        where = f"{report.place}، {where}"
+    if report.latitude is not None:
+        where = f"{where} {label('report-review-location')}"
+    lines.append(t("report-review-place", place=where))
+    lines.append(t("report-review-date", date=jalali.format_date(report.service_date)))
+    if report.description:
+        lines.append(t("report-review-description", description=report.description))
+    count = len(report.photos)
+    lines.append(t("report-review-photos", count=count, any="yes" if count else "no"))
+    saved = jalali.format_datetime(datetime.fromisoformat(report.created_at))
+    lines.append(t("review-card-saved", when=saved))
+    today = jalali.today(store.db.clock)
+    record = await store.review.history(
+        report.group_id, today - timedelta(days=HISTORY_DAYS - 1), today
+    )
+    lines.append(t("review-card-history", reports=record.reports, quantity=record.quantity))
+    if record.returned:
+        lines.append(t("review-card-returned", returned=record.returned))
+    if report.review_note and report.status is ReportStatus.SUBMITTED:
+        lines.append(t("review-card-note", note=report.review_note))
+    extra = flag_lines(flags)
+    if extra:
+        lines.append("")
+        lines.extend(extra)
+    return Html("\n".join(lines))
+
+
+def _people(value: int | None) -> str:
+    if value is None:
+        return label("report-review-people-unknown")
+    return label("report-review-people-count", count=value)
+
+
+def decision_rows(
+    report: Report, flags: Flags, viewer: Principal | None, *, private: bool
+) -> list[list[InlineKeyboardButton]]:
+    """Approve, return, the flagged reports to look at, and (in a private chat) next and close.
+
+    In a group (viewer None) only reports of the same province are linked: whoever may decide
+    this one may open those."""
+    rows = [
+        [
+            button(label("review-approve"), cb("rv", "ok", report.id)),
+            button(label("review-return"), cb("rv", "ret", report.id)),
+        ]
+    ]
+    links = [
+        button(label("review-view-other", receipt=receipt(o.receipt)), cb("rv", "view", o.id))
+        for o in flags.others
+        if (viewer.oversees(o.province_id) if viewer else o.province_id == report.province_id)
+    ]
+    rows.extend([link] for link in links[:FLAG_BUTTONS])
+    if private:
+        rows.append(
+            [
+                button(label("review-next"), cb("rv", "next", report.id)),
+                button(label("review-close"), cb("rv", "close")),
+            ]
+        )
+    return rows
+
+
+def reason_rows(report_id: int, *, private: bool) -> list[list[InlineKeyboardButton]]:
+    """The common reasons to return a report (and, privately, a typed one), and Back."""
+    rows = [
+        [button(label(key), cb("rv", "why", report_id, number))]
+        for number, (key, _) in REASONS.items()
+    ]
+    if private:
+        rows.append([button(label("review-reason-other"), cb("rv", "type", report_id))])
+    rows.append([button(label("button-back"), cb("rv", "back", report_id))])
+    return rows
+
+
+async def send_photos(context: Context, chat_id: int, report: Report) -> None:
+    """The report's photos: an album, or one photo on its own."""
+    photos = report.photos
+    if len(photos) == 1:
+        await context.bot.send_photo(chat_id, photos[0].file_id)
+    elif photos:
+        await context.bot.send_media_group(chat_id, [InputMediaPhoto(p.file_id) for p in photos])
+
+
+async def outcome(store: Store, verdict: Verdict | None) -> str:
+    """One line saying how a report was decided (or that it is no longer pending)."""
+    if verdict is None or verdict.status is ReportStatus.DELETED:
+        return t("review-done-deleted")
+    name = await _name(store, verdict.by)
+    if verdict.status is ReportStatus.APPROVED:
+        return t("review-done-approved", name=name)
+    if verdict.status is ReportStatus.RETURNED:
+        return t("review-done-returned", name=name, reason=verdict.note)
+    return t("review-done-waiting")
+
+
+async def late(store: Store, verdict: Verdict | None) -> str:
+    """What the second of two reviewers is told: who decided, how and how long ago."""
+    if verdict is None or verdict.status not in (ReportStatus.APPROVED, ReportStatus.RETURNED):
+        return await outcome(store, verdict)
+    ago = label("review-ago-moments")
+    if verdict.at is not None:
+        at = datetime.fromisoformat(verdict.at)
+        minutes = int((store.db.now() - at).total_seconds() // 60)
+        if minutes >= 24 * 60:
+            ago = label("review-ago-long", when=jalali.format_datetime(at))
+        elif minutes >= 60:
+            ago = label("review-ago-hours", hours=minutes // 60)
+        elif minutes >= 2:
+            ago = label("review-ago-minutes", minutes=minutes)
+    name = await _name(store, verdict.by)
+    return label("review-late", status=verdict.status.value, name=name, ago=ago)
+
+
+async def _name(store: Store, user_id: int | None) -> str:
+    volunteer = await store.volunteers.get(user_id) if user_id is not None else None
+    return volunteer.display_name if volunteer else label("review-someone")
+
+
+async def announce(context: Context, report_id: int) -> None:
+    """Posts a newly pending report to the coordinators' groups of its province, with the
+    decision buttons; a group the bot can no longer post to is forgotten."""
+    store = context.store
+    report = await store.reports.get(report_id)
+    if report is None or report.status is not ReportStatus.SUBMITTED:
+        return
+    chats = await store.review.chats_for(report.province_id)
+    if not chats:
+        return
+    flags = await flags_of(store, report)
+    text = await card_text(store, report, flags)
+    markup = inline(decision_rows(report, flags, None, private=False))
+    for chat_id in chats:
+        try:
+            with send_priority(BULK):
+                await send_photos(context, chat_id, report)
+                sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        except (Forbidden, BadRequest) as exc:
+            log.info("review group %s is gone (%s): unlinked", chat_id, exc)
+            await store.review.drop_chat(chat_id)
+            continue
+        except TelegramError as exc:
+            log.warning("could not post report %s to review group %s: %s", report.id, chat_id, exc)
+            continue
+        await store.review.add_card(report.id, chat_id, sent.message_id)
+
+
+def announce_later(context: Context, report_id: int) -> None:
+    """Posts to the coordinators' groups in the background: the reporter never waits for it."""
+    context.application.create_task(
+        announce(context, report_id), name=f"review-announce-{report_id}"
+    )
+
+
+async def settle_cards(context: Context, report_id: int) -> None:
+    """Edits every group card of a decided report to show the decision, without buttons."""
+    store = context.store
+    report = await store.reports.get(report_id)
+    if report is None:
+        return
+    text = Html(
+        f"{await card_text(store, report, Flags())}\n\n"
+        f"{await outcome(store, await store.review.verdict(report_id))}"
+    )
+    for card in await store.review.cards(report_id):
+        try:
+            with send_priority(BULK):
+                await context.bot.edit_message_text(
+                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=None
+                )
+        except BadRequest as exc:
+            if "not modified" not in str(exc):
+                log.info("could not edit review card %s: %s", card, exc)
+        except TelegramError as exc:
+            log.info("could not edit review card %s: %s", card, exc)
+
+
+async def refresh_cards(context: Context, report_id: int) -> None:
+    """Shows a pending report's edit on the cards already posted to review groups."""
+    store = context.store
+    report = await store.reports.get(report_id)
+    if report is None or report.status is not ReportStatus.SUBMITTED:
+        return
+    flags = await flags_of(store, report)
+    text = await card_text(store, report, flags)
+    markup = inline(decision_rows(report, flags, None, private=False))
+    for card in await store.review.cards(report_id):
+        try:
+            with send_priority(BULK):
+                await context.bot.edit_message_text(
+                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
+                )
+        except TelegramError as exc:
+            log.info("could not refresh review card %s: %s", card, exc)
+
+
+def refresh_later(context: Context, report_id: int) -> None:
+    """Refreshes the group cards of an edited report in the background."""
+    context.application.create_task(
+        refresh_cards(context, report_id), name=f"review-refresh-{report_id}"
+    )

@@ -1,0 +1,69 @@
+# Review of reports by the province's coordinators (and admins), and the flags they see.
+
+menu-review = 📥 بررسی گزارش‌ها
+command-review = بررسی گزارش‌های در صف
+help-review = 📥 /review — بررسی گزارش‌های تازهٔ استان، یکی‌یکی با عکس‌ها و هشدارها. برای گرفتن گزارش‌های تازه در یک گروه تلگرامی، مرا به گروه اضافه کنید و آنجا /review را بفرستید.
+config-why-bool = باید true یا false باشد (expected true or false).
+
+review-off = بررسی گزارش‌ها در این بات روشن نیست.
+review-empty = 🎉 گزارشی در صف بررسی نیست.
+review-refresh = 🔄 دوباره نگاه کن
+review-card-title = 📥 گزارش <b>{$receipt}</b>
+review-card-position = ({$position} از {$total} در صف)
+review-card-group = گروه: {$group} · گزارش‌دهنده: {$reporter}
+review-card-saved = ثبت: {$when}
+review-card-history = سابقهٔ گروه در ۴ هفتهٔ اخیر: {$reports} گزارش، {$quantity} خدمت
+review-card-returned = گزارش‌های این گروه تاکنون {$returned} بار برگشت خورده‌اند.
+review-card-note = دلیل بازگشت قبلی: {$note}
+review-flag-duplicate = ⚠️ شاید تکراری باشد: همین گروه، خدمت، تاریخ و تعداد در گزارش {$receipt}
+review-flag-photo = ⚠️ عکس تکراری: این عکس در گزارش {$receipt} هم آمده است.
+review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول این گروه برای این خدمت است (معمولاً {$usual}).
+review-view-other = 🔎 دیدن {$receipt}
+review-approve = ✅ تأیید
+review-return = ↩️ بازگرداندن با دلیل
+review-next = بعدی ⬅️
+review-close = 🏠 بستن
+review-closed = هر وقت خواستید، از «📥 بررسی گزارش‌ها» ادامه دهید.
+review-reasons-title = دلیل بازگرداندن گزارش {$receipt} را انتخاب کنید.
+review-reason-photo = عکس ندارد یا واضح نیست
+review-reason-quantity = تعداد درست به نظر نمی‌رسد
+review-reason-service = نوع خدمت اشتباه است
+review-reason-date = تاریخ اشتباه است
+review-reason-other = ✍️ دلیل دیگر (بنویسید)
+review-ask-reason = دلیل بازگرداندن گزارش {$receipt} را کوتاه بنویسید:
+review-reason-too-long = دلیل کوتاه‌تر بنویسید؛ حداکثر {$max} نویسه.
+review-reason-cancelled = گزارش بازگردانده نشد و در صف ماند.
+flow-name-review = بازگرداندن گزارش
+
+review-approved-toast = تأیید شد ✅
+review-returned-toast = بازگردانده شد ↩️
+review-done-approved = ✅ {$name} تأیید کرد.
+review-done-returned = ↩️ {$name} بازگرداند: {$reason}
+review-done-deleted = 🗑 گزارش‌دهنده این گزارش را حذف کرده است.
+review-done-waiting = ⏳ گزارش‌دهنده در حال اصلاح این گزارش است.
+review-late = { $status ->
+    [approved] این گزارش را {$name} {$ago} تأیید کرد.
+   *[returned] این گزارش را {$name} {$ago} بازگرداند.
+}
+review-ago-moments = چند لحظه پیش
+review-ago-minutes = {$minutes} دقیقه پیش
+review-ago-hours = {$hours} ساعت پیش
+review-ago-long = در {$when}
+review-someone = هماهنگ‌کننده‌ای
+
+review-returned-notice =
+    ↩️ گزارش {$receipt} ({$service} — {$quantity} {$unit}) برای اصلاح برگشت خورد.
+    دلیل: {$reason}
+    لطفاً اصلاح کنید و دوباره ثبت کنید.
+review-fix = ✏️ اصلاح گزارش {$receipt}
+review-myreports-reason = {"   "}↩️ دلیل: {$reason}
+review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
+review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستاده شد.
+
+review-warn-duplicate = ⚠️ گزارشی با همین گروه، خدمت، تاریخ و تعداد قبلاً ثبت شده است ({$receipt}). اگر تکراری نیست ثبت کنید؛ وگرنه آن را ویرایش یا لغو کنید.
+review-warn-photo = ⚠️ عکسی از این گزارش در گزارش {$receipt} هم آمده است. اگر اشتباهی فرستاده‌اید، عکس‌ها را ویرایش کنید.
+
+review-chat-linked = ✅ از این پس گزارش‌های تازهٔ {$scope} برای بررسی در این گروه فرستاده می‌شود. فقط دکمه‌های هماهنگ‌کنندگان همان استان و مدیران پذیرفته می‌شود. برای قطع: <code>/review off</code>
+review-chat-all = همهٔ استان‌ها
+review-chat-unlinked = دیگر گزارشی برای بررسی به این گروه فرستاده نمی‌شود.
+review-ask-reason-hint = لطفاً دلیل را با چند کلمه بنویسید.

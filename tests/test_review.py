@@ -1,0 +1,434 @@
+"""Review of reports end to end: the queue, returning and fixing, races, provinces, flags and the
+coordinators' Telegram group."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.config import ConfigError, parse_config
+from bot.i18n import label
+from bot.text import to_persian_digits
+from db.models import Photo, Report, ReportStatus
+from db.stats import Counting, Period, Scope
+from simulator.testing import SimUser
+from tests.conftest import TODAY, Harness, eventually, report_input
+
+# A notice to the reporter is a bulk send: it waits for the budget their own report flow used up.
+NOTICE_WAIT = 30.0
+
+SAME_PLACE = "📍 همان محل گروه: اراک، استان مرکزی"
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    """Review is on for this module."""
+    return {"report": {"review": True}}
+
+
+async def leader(harness: Harness, name: str = "رضا", county: str = "اراک") -> tuple[SimUser, int]:
+    """A leader of a group who has started the bot (and so has the reporting menu)."""
+    user = await harness.sim.user(name)
+    await user.send("/start")
+    group_id = await harness.group(user, f"گروه {name}", county)
+    await user.send("/start")
+    return user, group_id
+
+
+async def service_names(harness: Harness) -> tuple[str, str]:
+    """The area and service type report_input() uses, as the buttons show them."""
+    area = (await harness.store.categories.areas())[0]
+    service = (await harness.store.categories.types(area.id))[0]
+    return area.name, service.name
+
+
+async def to_review_screen(harness: Harness, user: SimUser, quantity: str, photo: bool) -> None:
+    """Walks the report flow (no campaign runs) up to its review screen, for yesterday."""
+    area, service = await service_names(harness)
+    await user.send("/report")
+    await user.press(area)
+    await user.press(service)
+    await user.send(quantity)
+    await user.press(label("button-skip"))
+    await user.press(label("button-skip"))
+    await user.press(SAME_PLACE)
+    await user.press(label("button-skip"))
+    await user.press(label("report-date-yesterday"))
+    await user.press(label("button-skip"))
+    if photo:
+        await user.send_photo()
+        await user.press(label("report-photos-done"))
+    else:
+        await user.press(label("report-no-photos"))
+    assert label("report-save") in [b for row in user.last.buttons for b in row]
+
+
+async def stored(harness: Harness, group_id: int, user: SimUser, key: str, **kw: Any) -> Report:
+    """A report saved straight into the database (as the flow would)."""
+    data = await report_input(harness.store, group_id, **kw)
+    report, _ = await harness.store.reports.create(data, user.id, key, 1405)
+    return report
+
+
+async def status(harness: Harness, report_id: int) -> str:
+    """A report's status, read with SQL of the test's own."""
+    return str(
+        await harness.store.db.scalar("SELECT status FROM reports WHERE id = ?", (report_id,))
+    )
+
+
+async def decisions(harness: Harness, report_id: int) -> list[tuple[str, int, dict[str, Any]]]:
+    """The review decisions in the audit log, read with SQL of the test's own."""
+    rows = await harness.store.db.fetchall(
+        "SELECT action, actor_id, details FROM audit_log WHERE entity = 'report'"
+        " AND entity_id = ? AND action IN ('report.approve', 'report.return') ORDER BY id",
+        (report_id,),
+    )
+    return [(r[0], r[1], json.loads(r[2])) for r in rows]
+
+
+def code(report: Report) -> str:
+    """A receipt as the bot writes it."""
+    return to_persian_digits(report.receipt)
+
+
+async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    await zahra.send("/start")
+    assert [label("menu-review")] in (zahra.keyboard or [])
+
+    await to_review_screen(harness, reza, "12", photo=False)
+    await reza.press(label("report-save"))
+    assert label("review-pending-line") in reza.last.text
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert await status(harness, report.id) == "submitted"
+
+    stats = harness.store.stats
+    period = Period.week(report.service_date)
+
+    async def approved_totals() -> tuple[int, int]:
+        tally = await stats.totals(Scope.group(group_id), period, counting=Counting.APPROVED)
+        return tally.counted.reports, tally.counted.services
+
+    async def approved_sql() -> tuple[int, int]:
+        row = await harness.store.db.fetchone(
+            "SELECT COUNT(*), IFNULL(SUM(quantity), 0) FROM reports WHERE group_id = ?"
+            " AND status = 'approved'",
+            (group_id,),
+        )
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    assert await approved_totals() == await approved_sql() == (0, 0)
+
+    await zahra.press(label("menu-review"))
+    card = zahra.last.text
+    assert code(report) in card and "۱ از ۱ در صف" in card and "— ۱۲\xa0" in card
+    await zahra.press(label("review-return"))
+    assert zahra.last_answer is not None and code(report) in zahra.last_answer
+    await zahra.press(label("review-reason-quantity"))
+    assert await status(harness, report.id) == "returned"
+    assert await approved_totals() == await approved_sql() == (0, 0)
+    [(action, actor, details)] = await decisions(harness, report.id)
+    assert (action, actor) == ("report.return", zahra.id)
+    assert details == {"reason": label("review-reason-quantity"), "field": "quantity"}
+    assert label("review-empty") in zahra.last.text  # the queue moved on, and is empty
+
+    await eventually(
+        harness.sim,
+        lambda: any("برای اصلاح برگشت خورد" in m.text for m in reza.messages),
+        limit=NOTICE_WAIT,
+    )
+    notice = next(m for m in reza.messages if "برای اصلاح برگشت خورد" in m.text)
+    assert label("review-reason-quantity") in notice.text
+    fix = label("review-fix", receipt=code(report))
+    assert notice.buttons == [[fix]]
+
+    await reza.send("/myreports")
+    assert f"↩️ دلیل: {label('review-reason-quantity')}" in reza.last.text
+
+    harness.clock.advance(hours=72)  # far past the edit window: a returned report stays editable
+    await reza.press(fix)
+    assert "چند" in reza.last.text and "الان:" in reza.last.text  # the quantity question
+    await reza.send("10")
+    await reza.press(label("report-save"))
+    assert label("review-resubmitted") in reza.last.text
+    assert await status(harness, report.id) == "submitted"
+    quantity = await harness.store.db.scalar(
+        "SELECT quantity FROM reports WHERE id = ?", (report.id,)
+    )
+    assert quantity == 10
+
+    await zahra.send("/review")
+    assert code(report) in zahra.last.text and "— ۱۰\xa0" in zahra.last.text
+    assert label("review-reason-quantity") in zahra.last.text  # the earlier reason is shown
+    assert "۱ بار برگشت خورده" in zahra.last.text
+    await zahra.press(label("review-approve"))
+    assert zahra.last_answer == label("review-approved-toast")
+    assert await status(harness, report.id) == "approved"
+    assert await approved_totals() == await approved_sql() == (1, 10)
+    assert [a for a, _, _ in await decisions(harness, report.id)] == [
+        "report.return",
+        "report.approve",
+    ]
+    await harness.sim.refresh()
+    decided = next(m for m in zahra.messages if code(report) in m.text and "تأیید کرد" in m.text)
+    assert decided.buttons == []
+
+
+async def test_two_coordinators_at_once_make_one_decision(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    zahra, sara = await harness.sim.user("زهرا"), await harness.sim.user("سارا")
+    for person in (zahra, sara):
+        await harness.coordinator(person, "مرکزی")
+    report = await stored(harness, group_id, reza, "race")
+    for person in (zahra, sara):
+        await person.send("/review")
+        assert code(report) in person.last.text
+    await sara.press(label("review-return"))
+    approve = next(
+        b.callback_data
+        for row in zahra.last.keyboard
+        for b in row
+        if b.text == label("review-approve")
+    )
+    why = next(
+        b.callback_data
+        for row in sara.last.keyboard
+        for b in row
+        if b.text == label("review-reason-photo")
+    )
+    assert approve is not None and why is not None
+    presses = await asyncio.gather(
+        zahra.press_data(zahra.last.message_id, approve, wait=False),
+        sara.press_data(sara.last.message_id, why, wait=False),
+    )
+    for sent in presses:
+        await harness.sim.wait(sent.update_id)
+    await harness.sim.refresh()
+    made = await decisions(harness, report.id)
+    assert len(made) == 1
+    action, actor, _ = made[0]
+    final = await status(harness, report.id)
+    assert final == ("approved" if action == "report.approve" else "returned")
+    winner, loser = (zahra, sara) if actor == zahra.id else (sara, zahra)
+    assert loser.last_answer is not None
+    assert loser.last_answer.startswith(f"این گزارش را {winner.first_name} ")
+    assert "چند لحظه پیش" in loser.last_answer
+    # The loser's card shows what happened, and offers only «بعدی».
+    loser_card = next(m for m in loser.messages if code(report) in m.text and m.edited)
+    assert loser_card.buttons == [[label("review-next")]]
+    if final == "returned":
+        await eventually(
+            harness.sim,
+            lambda: any("برگشت خورد" in m.text for m in reza.messages),
+            limit=NOTICE_WAIT,
+        )
+    assert len([m for m in reza.messages if "برگشت خورد" in m.text]) == (final == "returned")
+
+
+async def test_another_province_cannot_see_or_decide(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    other_leader, _ = await leader(harness, "مهدی", "تهران")
+    tehran = await harness.sim.user("نرگس")
+    await harness.coordinator(tehran, "تهران")
+    report = await stored(harness, group_id, reza, "markazi")
+
+    await tehran.send("/review")
+    assert label("review-empty") in tehran.last.text
+    assert code(report) not in tehran.last.text
+    before = await harness.store.db.fetchall("SELECT * FROM reports")
+    audit = await harness.store.db.scalar("SELECT COUNT(*) FROM audit_log")
+    message = tehran.last.message_id
+    for data in (
+        f"rv:ok:{report.id}",
+        f"rv:why:{report.id}:1",
+        f"rv:ret:{report.id}",
+        f"rv:type:{report.id}",
+        f"rv:view:{report.id}",
+        f"rv:next:{report.id}",
+    ):
+        await tehran.press_data(message, data)
+        assert tehran.last_answer == label("not-allowed"), data
+    # A leader (not a coordinator) cannot decide, nor open someone else's returned report.
+    await other_leader.press_data(other_leader.last.message_id, f"rv:ok:{report.id}")
+    assert other_leader.last_answer == label("not-allowed")
+    await other_leader.press_data(other_leader.last.message_id, f"myr:fix:{report.id}:3")
+    assert other_leader.last_answer == label("not-allowed")
+    assert [tuple(r) for r in await harness.store.db.fetchall("SELECT * FROM reports")] == [
+        tuple(r) for r in before
+    ]
+    assert await harness.store.db.scalar("SELECT COUNT(*) FROM audit_log") == audit
+    # Nor may a leader open the queue.
+    await other_leader.send("/review")
+    assert other_leader.last.text == label("not-allowed")
+
+
+async def test_reused_photo_and_repeated_report_are_flagged(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    neighbour, neighbour_group = await leader(harness, "علی", "اراک")
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    earlier = await stored(harness, group_id, reza, "earlier", quantity=7)
+
+    # The reporter is warned at the review screen: same group, service, date and quantity, and a
+    # photo that is in another report (another group's, saved meanwhile).
+    await to_review_screen(harness, reza, "7", photo=True)
+    draft = await harness.store.state.draft(reza.id, "report")
+    assert draft is not None
+    [[file_id, unique]] = draft.data["photos"]
+    data = await report_input(harness.store, neighbour_group, quantity=3)
+    data = dataclasses.replace(data, photos=(Photo(file_id, unique),))
+    photo_owner, _ = await harness.store.reports.create(data, neighbour.id, "photo", 1405)
+    await reza.press(label("report-edit-description"))
+    await reza.press(label("button-skip"))  # back to the review screen, which checks again
+    screen = reza.last.text
+    assert "قبلاً ثبت شده است" in screen and code(earlier) in screen
+    assert "عکسی از این گزارش" in screen and code(photo_owner) in screen
+    await reza.press(label("report-save"))  # saving anyway is allowed
+    saved = (await harness.store.reports.recent(reza.id))[0]
+    assert saved.id != earlier.id and saved.quantity == 7
+
+    await zahra.send("/review")  # the oldest first: the earlier report, flagged as well
+    assert code(earlier) in zahra.last.text and code(saved) in zahra.last.text
+    await zahra.press(label("review-next"))
+    await zahra.press(label("review-next"))
+    card = zahra.last.text
+    assert code(saved) in card.splitlines()[0]
+    assert label("review-flag-duplicate", receipt=code(earlier)) in card
+    assert label("review-flag-photo", receipt=code(photo_owner)) in card
+    links = [b for row in zahra.last.buttons for b in row if b.startswith("🔎")]
+    assert links == [
+        label("review-view-other", receipt=code(earlier)),
+        label("review-view-other", receipt=code(photo_owner)),
+    ]
+    await zahra.press(label("review-view-other", receipt=code(earlier)))
+    assert code(earlier) in zahra.last.text.splitlines()[0] and zahra.last.buttons == []
+
+
+async def test_outlier_is_flagged(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    for n, quantity in enumerate((4, 6, 5)):
+        report = await stored(harness, group_id, reza, f"usual-{n}", quantity=quantity)
+        await harness.store.review.decide(report.id, ReportStatus.APPROVED, zahra.id, "")
+    big = await stored(harness, group_id, reza, "big", quantity=100)
+    await zahra.send("/review")
+    assert code(big) in zahra.last.text
+    assert label("review-flag-outlier", usual=5) in zahra.last.text
+    small = await stored(harness, group_id, reza, "small", quantity=24)  # under 5× the usual
+    flags = await harness.store.review.flags(
+        group_id, small.category_id, small.service_date, 24, [], small.id
+    )
+    assert flags.usual is None
+
+
+async def test_coordinators_group_card(harness: Harness) -> None:
+    reza, _ = await leader(harness)
+    zahra, stranger = await harness.sim.user("زهرا"), await harness.sim.user("غریبه")
+    tehran = await harness.sim.user("نرگس")
+    await harness.coordinator(zahra, "مرکزی")
+    await harness.coordinator(tehran, "تهران")
+    await stranger.send("/start")
+    chat = await harness.sim.group("هماهنگی مرکزی", members=[zahra, stranger, tehran])
+    await zahra.send("/review", chat=chat)
+    assert "گزارش‌های تازهٔ مرکزی" in chat.last.text
+
+    await to_review_screen(harness, reza, "9", photo=True)
+    await reza.press(label("report-save"))
+    report = (await harness.store.reports.recent(reza.id))[0]
+    await eventually(harness.sim, lambda: code(report) in (chat.last.text or ""))
+    card = chat.last
+    assert card.buttons[0] == [label("review-approve"), label("review-return")]
+    assert any(m.photo for m in chat.messages)  # the photo went before the card
+
+    # An edit while it waits shows on the posted card.
+    await reza.send("/myreports")
+    await reza.press(label("myreports-edit", receipt=code(report)))
+    await reza.press(label("report-edit-quantity"))
+    await reza.send("11")
+    await reza.press(label("report-save"))
+    await eventually(
+        harness.sim,
+        lambda: any(m.message_id == card.message_id and "— ۱۱" in m.text for m in chat.messages),
+        limit=NOTICE_WAIT,
+    )
+
+    for person in (stranger, tehran):
+        await person.press(label("review-approve"), chat=chat)
+        assert person.last_answer == label("not-allowed")
+    await stranger.press(label("review-return"), chat=chat)
+    assert stranger.last_answer == label("not-allowed")
+    assert await status(harness, report.id) == "submitted"
+    assert await decisions(harness, report.id) == []
+
+    await zahra.press(label("review-approve"), chat=chat)
+    assert zahra.last_answer == label("review-approved-toast")
+    assert await status(harness, report.id) == "approved"
+    done = label("review-done-approved", name="زهرا")
+    await eventually(
+        harness.sim,
+        lambda: any(m.message_id == card.message_id and done in m.text for m in chat.messages),
+    )
+    edited = next(m for m in chat.messages if m.message_id == card.message_id)
+    assert edited.buttons == []
+
+    # A report decided privately edits its group card too.
+    ali, _ = await leader(harness, "علی")
+    await to_review_screen(harness, ali, "8", photo=False)
+    await ali.press(label("report-save"))
+    second = (await harness.store.reports.recent(ali.id))[0]
+    await eventually(harness.sim, lambda: code(second) in (chat.last.text or ""))
+    posted = chat.last.message_id
+    await zahra.send("/review")
+    await zahra.press(label("review-return"))
+    await zahra.press(label("review-reason-date"))
+    assert await status(harness, second.id) == "returned"
+    await eventually(
+        harness.sim,
+        lambda: any(
+            m.message_id == posted and label("review-reason-date") in m.text for m in chat.messages
+        ),
+    )
+    # /review off stops the posts.
+    await zahra.send("/review off", chat=chat)
+    assert await harness.store.review.chats_for(second.province_id) == []
+
+
+async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    report = await stored(harness, group_id, reza, "typed")
+    await zahra.send("/review")
+    await zahra.press(label("review-return"))
+    await zahra.press(label("review-reason-other"))
+    assert code(report) in zahra.last.text
+    await zahra.send("محل خدمت را دقیق‌تر بنویسید")
+    assert await status(harness, report.id) == "returned"
+    [(_, _, details)] = await decisions(harness, report.id)
+    assert details["reason"] == "محل خدمت را دقیق‌تر بنویسید"
+    await eventually(
+        harness.sim, lambda: any("برگشت خورد" in m.text for m in reza.messages), limit=NOTICE_WAIT
+    )
+    assert label("review-empty") in zahra.last.text
+    notice = next(m for m in reza.messages if "برگشت خورد" in m.text)
+    assert "محل خدمت را دقیق‌تر بنویسید" in notice.text
+    await reza.press(label("review-fix", receipt=code(report)))
+    assert label("report-save") in [b for row in reza.last.buttons for b in row]
+    assert TODAY - timedelta(days=1) == report.service_date
+
+
+def test_review_is_a_boolean_in_config() -> None:
+    assert parse_config({}).report.review is False
+    assert parse_config({"report": {"review": True}}).report.review is True
+    with pytest.raises(ConfigError, match=r"report\.review"):
+        parse_config({"report": {"review": "yes"}})
