@@ -580,3 +580,24 @@ async def test_a_type_added_to_an_area_counts_for_campaigns_of_that_area(store: 
     assert await store.stats.counted_categories(every) is None
     again, none = await add_service_type(store, 1, area.id, "خدمت  تازه", "مورد", "انجام شد")
     assert again is TypeChange.DUPLICATE and none is None
+
+
+async def test_a_type_retired_while_its_button_is_on_screen_is_not_taken(
+    harness: Harness,
+) -> None:
+    reza, _ = await _leader(harness)
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    area = (await store.categories.areas())[0]
+    kept, retired = (await store.categories.types(area.id))[:2]
+    await reza.send("/report")
+    await reza.press(area.name)
+    await _types_of_area(admin, area.name)
+    await admin.press(label("types-button", name=retired.name))
+    await admin.press(label("types-retire"))
+    await admin.press(label("button-yes"))
+    await reza.press(retired.name)
+    assert label("stale-button") in reza.last.text
+    assert retired.name not in str(reza.last.buttons) and kept.name in str(reza.last.buttons)
+    taken = "SELECT json_extract(data, '$.category_id') FROM drafts WHERE kind = 'report'"
+    assert await store.db.scalar(taken) is None
