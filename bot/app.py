@@ -29,6 +29,7 @@ from handlers import (
     common,
     digest,
     errors,
+    export,
     group,
     lookups,
     middleware,
@@ -53,6 +54,7 @@ FLOWS = (
     lookups.RANGE_FLOW,
     lookups.FIND_FLOW,
     campaign_admin.FLOW,
+    export.FLOW,
 )
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -191,6 +193,7 @@ def build_application(
         my_reports,
         lookups,
         campaign_admin,
+        export,
         digest,
         reminders,
         start,

@@ -119,6 +119,7 @@ MENU_KEYS = (
     "menu-stats",
     "menu-help",
     "menu-admin",
+    "menu-export",
 )
 
 
@@ -132,6 +133,7 @@ def main_menu(*, leader: bool, admin: bool) -> ReplyKeyboardMarkup:
         rows.append([KeyboardButton(label("menu-group"))])
     last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
     if admin:
+        rows.append([KeyboardButton(label("menu-export"))])
         last.insert(0, KeyboardButton(label("menu-admin")))
     rows.append(last)
     return ReplyKeyboardMarkup(

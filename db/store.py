@@ -13,6 +13,7 @@ from db.reference import seed_reference_data
 from db.reminders import ReminderRepo
 from db.reports import ReportRepo
 from db.roles import RoleRepo
+from db.secrets import SecretRepo
 from db.state import StateRepo
 from db.stats import StatsRepo
 from db.volunteers import VolunteerRepo
@@ -36,6 +37,7 @@ class Store:
         self.digest_posts = DigestLedger(db)
         self.stats = StatsRepo(db)
         self.reminders = ReminderRepo(db)
+        self.secrets = SecretRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

@@ -61,6 +61,7 @@ async def show_help(update: Update, context: Context) -> None:
     parts.append(t("help-lookups"))
     if who is not None and (who.admin or who.coordinator):
         parts.append(t("help-overseer"))
+        parts.append(t("help-export"))
     parts.append(t("help-footer"))
     await reply(update, Html("\n\n".join(parts)), menu_for(who))
     await context.bot_data.engine.remind(update, context)
@@ -126,6 +127,7 @@ async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> 
                     *commands,
                     BotCommand("admin", label("command-admin")),
                     BotCommand("digest", label("command-digest")),
+                    BotCommand("export", label("command-export")),
                 ],
                 scope=BotCommandScopeChat(admin),
             )
