@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 # a thread). A few thousand rows take a second or two either way.
 THREAD_ROWS = 5_000
 MAX_UPLOAD = 50 * 1000 * 1000  # bytes a bot may send as a document
+UPLOAD_SECONDS = 120.0  # a 12 MB file on a slow link takes longer than PTB's default 20 s
 CAMPAIGNS_SHOWN = 12
 ALBUM_MAX = 10  # photos in one album (Telegram's limit)
 PROGRESS_MIN_GAP = 1.0  # seconds: never edit the progress message more often
@@ -501,6 +502,7 @@ class Build:
         self.plan = plan
         self.links = links
         self.edit: asyncio.Task[None] | None = None
+        self.folder: Path | None = None  # the temporary folder, once made
         self.pacer = ProgressPacer(asyncio.get_running_loop().time)
 
     async def _show(self, text: str, *, again: bool = False) -> None:
@@ -525,6 +527,7 @@ class Build:
                 total=total,
             )
             self.edit = asyncio.get_running_loop().create_task(self._show(text))
+            log.debug("export progress %d/%d shown to %s", done, total, self.chat_id)
 
     async def _settle(self) -> None:
         """Waits for a progress edit under way, so no late edit overwrites the last word."""
@@ -533,30 +536,30 @@ class Build:
                 await self.edit
 
     async def run(self, exports: set[int]) -> None:
-        """Counts, builds, sends; always frees the person's slot and removes the temporary file."""
-        folder: str | None = None
+        """Counts, builds, sends; frees the person's slot and removes the temporary folder before
+        the last word, so that whatever it says is already true."""
         try:
-            rows = await asyncio.to_thread(_count, self.db_path, self.plan.flt)
-            if rows == 0:
-                await self._show(t("export-empty-range"), again=True)
-                return
-            folder = await asyncio.to_thread(tempfile.mkdtemp, prefix="khedmatyar-export-")
-            await self._build_and_send(Path(folder), rows)
+            last = await self._build_and_send()
         except Exception:
             log.exception("export for %s failed", self.chat_id)
-            await self._settle()
-            await self._show(t("export-failed"), again=True)
+            last = t("export-failed")
         finally:
             exports.discard(self.chat_id)
-            if folder is not None:
-                await asyncio.to_thread(shutil.rmtree, folder, True)
+            if self.folder is not None:
+                await asyncio.to_thread(shutil.rmtree, self.folder, True)
+        await self._settle()
+        await self._show(last, again=True)
 
-    async def _build_and_send(self, folder: Path, rows: int) -> None:
-        """Writes the file off the event loop, then sends it as a document with its caption."""
+    async def _build_and_send(self) -> Html:
+        """Writes the file off the event loop and sends it as a document; returns the last word."""
         from bot.export import ExportFormat, export_in_background  # openpyxl loads on first use
 
         plan, flt = self.plan, self.plan.flt
-        out = folder / f"export.{plan.fmt}"
+        rows = await asyncio.to_thread(_count, self.db_path, flt)
+        if rows == 0:
+            return t("export-empty-range")
+        self.folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="khedmatyar-export-"))
+        out = self.folder / f"export.{plan.fmt}"
         result = await export_in_background(
             self.db_path,
             flt,
@@ -567,14 +570,12 @@ class Build:
             process=rows > THREAD_ROWS,
             links=self.links,
         )
-        await self._settle()
         if result.rows == 0:
-            await self._show(t("export-empty-range"), again=True)
-            return
+            return t("export-empty-range")
         data = await asyncio.to_thread(out.read_bytes)
         if len(data) > MAX_UPLOAD:
-            await self._show(t("export-too-big"), again=True)
-            return
+            return t("export-too-big")
+        await self._settle()
         await self._show(t("export-sending"))
         period = jalali.format_range(flt.start, flt.end)
         caption = t(
@@ -585,8 +586,10 @@ class Build:
             scope=plan.scope,
         )
         name = f"{label('export-file', range=period)}.{plan.fmt}"
-        await self.bot.send_document(self.chat_id, data, filename=name, caption=caption)
-        await self._show(t("export-ready", rows=result.rows), again=True)
+        await self.bot.send_document(
+            self.chat_id, data, filename=name, caption=caption, write_timeout=UPLOAD_SECONDS
+        )
+        return t("export-ready", rows=result.rows)
 
 
 def _count(db_path: str | Path, flt: ExportFilter) -> int:

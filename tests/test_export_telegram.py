@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import tempfile
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from bot.text import fmt_num
 from db.models import Photo, ReportInput
 from handlers.export import PROGRESS_MAX_GAP, ProgressPacer, parse_range
 from simulator.testing import SimMessage, SimUser
-from tests.conftest import TODAY, Harness, eventually
+from tests.conftest import TODAY, Harness, eventually, report_input
 
 ABAN_1_20 = (date(2026, 10, 23), date(2026, 11, 11))  # 1405/08/01 … 1405/08/20
 LIVE = "('submitted', 'approved', 'returned')"
@@ -67,6 +68,11 @@ async def _download(harness: Harness, message: SimMessage) -> tuple[str, bytes]:
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert response.status == 200
         return document.get("file_name", ""), await response.read()
+
+
+def _export_folders() -> set[Path]:
+    """The temporary folders of exports now on disk."""
+    return set(Path(tempfile.gettempdir()).glob("khedmatyar-export-*"))
 
 
 def _documents(user: SimUser) -> list[SimMessage]:
@@ -134,8 +140,11 @@ async def test_admin_gets_an_xlsx_whose_rows_match_sql(harness: Harness, tmp_pat
     assert "۱ تا ۲۰ آبان ۱۴۰۵" in caption
 
     # The progress message was edited to its last word, with a way on; the flow is over.
-    ready = [m for m in admin.messages if m.text and m.text.startswith("✅ فایل خروجی")]
-    assert ready and ready[-1].edited and ready[-1].buttons == [[label("export-again")]]
+    def ready() -> list[SimMessage]:
+        return [m for m in admin.messages if m.text and m.text.startswith("✅ فایل خروجی")]
+
+    await eventually(harness.sim, lambda: bool(ready()))
+    assert ready()[-1].edited and ready()[-1].buttons == [[label("export-again")]]
     assert not harness.app or admin.id not in harness.app.bot_data.exports
     assert await harness.store.state.draft(admin.id, "export") is None
 
@@ -278,6 +287,33 @@ async def test_a_bad_range_is_explained_and_asked_again(harness: Harness) -> Non
     await admin.press(label("export-build"))
     await eventually(harness.sim, lambda: admin.last.text == label("export-empty-range"), limit=30)
     assert not _documents(admin)
+
+
+async def test_a_failed_send_says_so_and_leaves_no_file(harness: Harness) -> None:
+    assert harness.admin is not None
+    admin = harness.admin
+    leader = await harness.sim.user("رضا")
+    group = await harness.group(leader)
+    await harness.store.reports.create(
+        await report_input(harness.store, group), leader.id, "one", 1405
+    )
+    before = _export_folders()
+    await harness.sim.add_fault("error", method="sendDocument")
+    await admin.send("/export")
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: admin.last.text == label("export-failed"), limit=30)
+    assert admin.last.buttons == [[label("export-again")]] and not _documents(admin)
+    assert _export_folders() <= before
+    assert harness.app is not None and admin.id not in harness.app.bot_data.exports
+
+    await harness.sim.clear_faults()  # the way on: another export, which now arrives
+    await admin.press(label("export-again"))
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=30)
 
 
 async def _answer_after_range_without_campaigns(user: SimUser) -> None:
