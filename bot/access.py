@@ -65,6 +65,11 @@ async def overseer_of_first_group(who: Principal, data: Callback, store: Store) 
     return group is not None and who.oversees(group.province_id)
 
 
+async def overseer_of_first_province(who: Principal, data: Callback, store: Store) -> bool:
+    """An admin, or a coordinator of the province whose id comes first in the data."""
+    return who.oversees(data.id(0))
+
+
 async def reporter(who: Principal, data: Callback, store: Store) -> bool:
     """Anyone who leads at least one active group (and so may report)."""
     return bool(who.reporting_groups)
@@ -207,17 +212,27 @@ BUTTONS: dict[str, Rule] = {
     **_actions(admin, "typ", "list", "area", "card", "add", "name", "unit"),
     **_actions(admin, "typ", "retire", "retireok", "restore"),
     **_actions(admin, "cty", "ok", "edit", "back", "cancel"),
+    # Exports: the flow's own rule and the build re-check the scope against the person's roles.
+    **_actions(overseer, "expn", "new"),
+    **_actions(
+        overseer, "exp", "period", "all", "camp", "any", "status", "fmt", "hxl", "build", "back"
+    ),
+    **_actions(overseer, "exp", "cancel"),
+    **_actions(admin, "exp", "pick"),
+    **_actions(overseer_of_first_province, "exp", "prov"),
 }
 COMMANDS: dict[str, tuple[Rule, str]] = {
     "report": (reporter, "report-only-leaders"),
     "admin": (overseer, "not-allowed"),
     "digest": (admin, "not-allowed"),
     "review": (overseer, "not-allowed"),
+    "export": (overseer, "not-allowed"),
 }
 MENU: dict[str, tuple[Rule, str]] = {
     "menu-report": (reporter, "report-only-leaders"),
     "menu-admin": (overseer, "not-allowed"),
     "menu-review": (overseer, "not-allowed"),
+    "menu-export": (overseer, "not-allowed"),
 }
 
 
@@ -249,6 +264,14 @@ async def _review_flow(who: Principal, draft: dict[str, Any], store: Store) -> b
     """Typing why a report goes back: while the person still oversees its province."""
     report = await store.reports.get(int(draft.get("report_id") or 0))
     return report is not None and who.oversees(report.province_id)
+
+
+async def _export_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """An export: an admin, or a coordinator while the province chosen (if any) is theirs."""
+    if who.admin:
+        return True
+    province_id = draft.get("province_id")
+    return who.coordinator and (province_id is None or int(province_id) in who.provinces)
 
 
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
@@ -289,6 +312,7 @@ FLOWS: dict[str, FlowRule] = {
     "campaign_admin": _overseer_flow,
     "service_type": _admin_only_flow,
     "review_reason": _review_flow,
+    "export": _export_flow,
 }
 
 

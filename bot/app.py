@@ -29,6 +29,7 @@ from handlers import (
     common,
     digest,
     errors,
+    export,
     group,
     lookups,
     middleware,
@@ -57,6 +58,7 @@ FLOWS = (
     campaign_admin.FLOW,
     service_types.FLOW,
     review.REASON_FLOW,
+    export.FLOW,
 )
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -196,6 +198,7 @@ def build_application(
         lookups,
         campaign_admin,
         service_types,
+        export,
         digest,
         reminders,
         review,

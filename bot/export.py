@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.i18n import label
 from bot.jalali import TEHRAN, to_jalali
+from bot.photo_links import PhotoLinks
 from db.export import ExportFilter, ExportReader, ExportRow, ProvinceSum, ServiceSum
 from db.models import ReportStatus
 
@@ -87,6 +88,9 @@ COLUMNS: Final = (
     _Column("export-col-photos", "#meta+photos+num", 9),
 )
 
+# The CSV's last column when photo links are asked for; the XLSX links the photo count instead.
+LINK_COLUMN: Final = _Column("export-col-photo-link", "#meta+photos+url", 60)
+
 _STATUS_KEYS: Final = {
     ReportStatus.SUBMITTED: "export-status-submitted",
     ReportStatus.APPROVED: "export-status-approved",
@@ -99,6 +103,7 @@ _COUNT_FORMAT: Final = "#,##0"
 _HEADER_FONT: Final = Font(bold=True)
 _HEADER_FILL: Final = PatternFill("solid", fgColor="DDEBF7")
 _HXL_FONT: Final = Font(italic=True, color="666666")
+_LINK_FONT: Final = Font(color="0563C1", underline="single")
 
 
 def _jalali(d: date) -> str:
@@ -120,10 +125,19 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(TEHRAN).replace(tzinfo=None, second=0, microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    """A cell that opens a link: a report's photo count, linked to its photos in the bot."""
+
+    value: int
+    url: str
+
+
 class _Cells:
     """Turns export rows into cell values, remembering each date's Jalali text."""
 
-    def __init__(self) -> None:
+    def __init__(self, links: PhotoLinks | None = None) -> None:
+        self._links = links
         self._dates: dict[date, str] = {}
         self._statuses = {status: label(key) for status, key in _STATUS_KEYS.items()}
 
@@ -151,13 +165,20 @@ class _Cells:
             row.reporter,
             _local(row.created_at),
             row.description,
-            row.photos,
+            _Linked(row.photos, self._links.url(row.id))
+            if self._links is not None and row.photos
+            else row.photos,
         ]
 
 
 def _headers() -> list[str]:
     """Returns the Persian column headers."""
     return [label(column.key) for column in COLUMNS]
+
+
+def _columns(fmt: ExportFormat, links: PhotoLinks | None) -> tuple[_Column, ...]:
+    """The columns of the reports sheet: with photo links, a CSV has one more, for the URL."""
+    return (*COLUMNS, LINK_COLUMN) if links is not None and fmt is ExportFormat.CSV else COLUMNS
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -197,20 +218,33 @@ def _csv_cell(value: Any) -> Any:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, _Linked):
+        return value.value
     return _csv_text(value)
 
 
 def _write_csv(
-    out: Path, headers: list[str], hxl: bool, rows: Iterable[list[Any]], ticker: _Ticker
+    out: Path,
+    columns: tuple[_Column, ...],
+    hxl: bool,
+    rows: Iterable[list[Any]],
+    ticker: _Ticker,
 ) -> None:
-    """Writes UTF-8 with a BOM (so spreadsheet programs read Persian) and CRLF line ends."""
+    """Writes UTF-8 with a BOM (so spreadsheet programs read Persian) and CRLF line ends.
+
+    With LINK_COLUMN among the columns, each row ends with the link to its photos (or nothing).
+    """
+    links = LINK_COLUMN in columns
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(headers)
+        writer.writerow([label(column.key) for column in columns])
         if hxl:
-            writer.writerow([column.hxl for column in COLUMNS])
+            writer.writerow([column.hxl for column in columns])
         for values in rows:
-            writer.writerow([_csv_cell(v) for v in values])
+            cells = [_csv_cell(v) for v in values]
+            if links:
+                cells.append(next((v.url for v in values if isinstance(v, _Linked)), ""))
+            writer.writerow(cells)
             ticker.tick()
 
 
@@ -261,6 +295,12 @@ class _Sheet:
             elif isinstance(value, datetime):
                 cell = WriteOnlyCell(self.ws, value=value)
                 cell.number_format = _CREATED_FORMAT
+                cells.append(cell)
+                continue
+            elif isinstance(value, _Linked):
+                cell = WriteOnlyCell(self.ws, value=value.value)
+                cell.hyperlink = value.url
+                cell.font = _LINK_FONT
                 cells.append(cell)
                 continue
             cells.append(value)
@@ -347,8 +387,12 @@ def write_export(
     *,
     hxl: bool = False,
     progress: Progress | None = None,
+    links: PhotoLinks | None = None,
 ) -> ExportResult:
     """Writes the reports the filter selects to out; blocking (see export_in_background).
+
+    With links, a report's photos open in the bot: its photo count is a hyperlink in the XLSX,
+    and the CSV has one more column with the link (bot.photo_links).
 
     Raises FileNotFoundError if the database does not exist, sqlite3.Error if it cannot be
     read, and OSError if out cannot be written (nothing is left behind then).
@@ -367,7 +411,7 @@ def write_export(
             def values() -> Iterable[list[Any]]:
                 """Streams the rows' cells, adding up their quantities on the way."""
                 nonlocal quantity
-                cells = _Cells()
+                cells = _Cells(links)
                 for row in reader.rows(flt):
                     quantity += row.quantity
                     yield cells.values(row)
@@ -376,7 +420,7 @@ def write_export(
                 services, provinces = reader.by_service(flt), reader.by_province(flt)
                 _write_xlsx(temporary, _headers(), hxl, values(), ticker, services, provinces)
             else:
-                _write_csv(temporary, _headers(), hxl, values(), ticker)
+                _write_csv(temporary, _columns(fmt, links), hxl, values(), ticker)
         temporary.replace(target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -385,7 +429,12 @@ def write_export(
 
 
 def encode_request(
-    db_path: str | Path, flt: ExportFilter, out: str | Path, fmt: ExportFormat, hxl: bool
+    db_path: str | Path,
+    flt: ExportFilter,
+    out: str | Path,
+    fmt: ExportFormat,
+    hxl: bool,
+    links: PhotoLinks | None = None,
 ) -> bytes:
     """Writes an export request as JSON, for the child process of export_in_background."""
     request = {
@@ -398,12 +447,15 @@ def encode_request(
         "provinces": list(flt.province_ids),
         "campaign": flt.campaign_id,
         "statuses": [str(s) for s in flt.statuses],
+        "links": None if links is None else [links.username, links.secret.hex()],
     }
     return json.dumps(request).encode()
 
 
-def decode_request(data: bytes) -> tuple[str, ExportFilter, str, ExportFormat, bool]:
-    """Reads what encode_request wrote: (database, filter, output, format, hxl)."""
+def decode_request(
+    data: bytes,
+) -> tuple[str, ExportFilter, str, ExportFormat, bool, PhotoLinks | None]:
+    """Reads what encode_request wrote: (database, filter, output, format, hxl, links)."""
     r = json.loads(data)
     flt = ExportFilter(
         date.fromisoformat(r["start"]),
@@ -412,7 +464,9 @@ def decode_request(data: bytes) -> tuple[str, ExportFilter, str, ExportFormat, b
         r["campaign"],
         tuple(ReportStatus(s) for s in r["statuses"]),
     )
-    return r["db"], flt, r["out"], ExportFormat(r["format"]), bool(r["hxl"])
+    links = r.get("links")
+    photo_links = None if not links else PhotoLinks(links[0], bytes.fromhex(links[1]))
+    return r["db"], flt, r["out"], ExportFormat(r["format"]), bool(r["hxl"]), photo_links
 
 
 def _failure(report: dict[str, Any]) -> Exception:
@@ -479,6 +533,7 @@ async def export_in_background(
     hxl: bool = False,
     progress: Progress | None = None,
     process: bool = True,
+    links: PhotoLinks | None = None,
 ) -> ExportResult:
     """Runs write_export off the event loop; progress is called on the event loop's thread.
 
@@ -489,7 +544,7 @@ async def export_in_background(
     leaves no partial file behind. Raises what write_export raises.
     """
     if process:
-        request = encode_request(db_path, flt, out, ExportFormat(fmt), hxl)
+        request = encode_request(db_path, flt, out, ExportFormat(fmt), hxl, links)
         return await _in_process(request, Path(out), progress)
     loop = asyncio.get_running_loop()
     relay: Progress | None = None
@@ -499,4 +554,6 @@ async def export_in_background(
         def relay(done: int, total: int) -> None:
             loop.call_soon_threadsafe(callback, done, total)
 
-    return await asyncio.to_thread(write_export, db_path, flt, out, fmt, hxl=hxl, progress=relay)
+    return await asyncio.to_thread(
+        write_export, db_path, flt, out, fmt, hxl=hxl, progress=relay, links=links
+    )

@@ -36,7 +36,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError):
         os.nice(10)  # a background job: the bot's own process comes first for the CPU
-    db_path, flt, out, fmt, hxl = decode_request(sys.stdin.buffer.read())
+    db_path, flt, out, fmt, hxl, links = decode_request(sys.stdin.buffer.read())
     try:
         result = write_export(
             db_path,
@@ -45,6 +45,7 @@ def main() -> int:
             fmt,
             hxl=hxl,
             progress=lambda done, total: _report(f"progress {done} {total}"),
+            links=links,
         )
     except OSError as exc:
         failure = {

@@ -120,6 +120,7 @@ MENU_KEYS = (
     "menu-help",
     "menu-admin",
     "menu-review",
+    "menu-export",
 )
 
 
@@ -131,10 +132,12 @@ def main_menu(*, leader: bool, admin: bool, reviewer: bool = False) -> ReplyKeyb
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
     else:
         rows.append([KeyboardButton(label("menu-group"))])
-    if reviewer:
-        rows.append([KeyboardButton(label("menu-review"))])
     last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
     if admin:
+        work = [KeyboardButton(label("menu-export"))]
+        if reviewer:
+            work.insert(0, KeyboardButton(label("menu-review")))
+        rows.append(work)
         last.insert(0, KeyboardButton(label("menu-admin")))
     rows.append(last)
     return ReplyKeyboardMarkup(

@@ -130,6 +130,14 @@ class CampaignRepo:
         )
         return [_campaign(r) for r in rows]
 
+    async def overlapping(self, start: date, end: date) -> list[Campaign]:
+        """Every campaign, running or closed, whose dates meet a period; the latest first."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE starts_on <= ? AND ends_on >= ? ORDER BY starts_on DESC, id DESC",
+            (end.isoformat(), start.isoformat()),
+        )
+        return [_campaign(r) for r in rows]
+
     async def progress(self, campaign_id: int) -> int:
         """Sum of the quantities of the campaign's live (not deleted) reports of counted types.
 

@@ -30,7 +30,7 @@ LIVE_STATUSES: tuple[ReportStatus, ...] = (
 """What an export holds unless deleted reports are asked for."""
 
 _ROWS = """
-SELECT r.receipt, g.name AS group_name, IFNULL(k.title, '') AS campaign, p.name AS province,
+SELECT r.id, r.receipt, g.name AS group_name, IFNULL(k.title, '') AS campaign, p.name AS province,
        n.name AS county, r.place, IFNULL(a.name, '') AS area, c.name AS service, c.unit,
        r.quantity, r.beneficiaries, r.volunteers, r.service_date, r.status,
        IFNULL(NULLIF(TRIM(v.first_name || ' ' || v.last_name), ''), CAST(r.reporter_id AS TEXT))
@@ -100,6 +100,7 @@ class ExportFilter:
 class ExportRow:
     """One report as an export writes it."""
 
+    id: int
     receipt: str
     group: str
     campaign: str
@@ -152,6 +153,7 @@ def _created(text: str) -> datetime:
 
 def _row(r: sqlite3.Row) -> ExportRow:
     return ExportRow(
+        id=r["id"],
         receipt=r["receipt"],
         group=r["group_name"],
         campaign=r["campaign"],

@@ -14,6 +14,7 @@ from db.reminders import ReminderRepo
 from db.reports import ReportRepo
 from db.review import ReviewRepo
 from db.roles import RoleRepo
+from db.secrets import SecretRepo
 from db.state import StateRepo
 from db.stats import StatsRepo
 from db.volunteers import VolunteerRepo
@@ -38,6 +39,7 @@ class Store:
         self.stats = StatsRepo(db)
         self.reminders = ReminderRepo(db)
         self.review = ReviewRepo(db)
+        self.secrets = SecretRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

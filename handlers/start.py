@@ -61,6 +61,7 @@ async def show_help(update: Update, context: Context) -> None:
     parts.append(t("help-lookups"))
     if who is not None and (who.admin or who.coordinator):
         parts.append(t("help-overseer"))
+        parts.append(t("help-export"))
     if who is not None and who.reviews:
         parts.append(t("help-review"))
     parts.append(t("help-footer"))
@@ -129,6 +130,7 @@ async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> 
                     BotCommand("admin", label("command-admin")),
                     BotCommand("digest", label("command-digest")),
                     BotCommand("review", label("command-review")),
+                    BotCommand("export", label("command-export")),
                 ],
                 scope=BotCommandScopeChat(admin),
             )

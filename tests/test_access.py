@@ -55,6 +55,10 @@ HOLDERS: dict[str, tuple[set[str], set[str]]] = {
         {"head_admin", "admin", "coord_here"},
         {"head_admin", "admin", "coord_there"},
     ),
+    "overseer_of_first_province": (
+        {"head_admin", "admin", "coord_here"},
+        {"head_admin", "admin", "coord_there"},
+    ),
 }
 SCOPED = {k for k, (a, b) in HOLDERS.items() if a != b}
 # The ids each action carries: {g} a group, {m} one of its members, {r} its report, {h} the
@@ -222,6 +226,19 @@ IDS: dict[str, str] = {
     "cty:cancel": "1",
     "fq:back": "1",
     "fq:cancel": "1",
+    "expn:new": "",
+    "exp:period": "0:1",
+    "exp:all": "1",
+    "exp:pick": "1",
+    "exp:prov": "{p}:1",
+    "exp:camp": "1:1",
+    "exp:any": "1",
+    "exp:status": "0:1",
+    "exp:fmt": "0:1",
+    "exp:hxl": "1:1",
+    "exp:build": "1",
+    "exp:back": "1",
+    "exp:cancel": "1",
 }
 # Ids no button ever carries: each replaces the ids of an action (or is added to one without).
 BAD_IDS = ("99999999999999999999", "9223372036854775808", "-1", "x", "1.5", "")

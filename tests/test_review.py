@@ -102,7 +102,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     zahra = await harness.sim.user("زهرا")
     await harness.coordinator(zahra, "مرکزی")
     await zahra.send("/start")
-    assert [label("menu-review")] in (zahra.keyboard or [])
+    assert [label("menu-review"), label("menu-export")] in (zahra.keyboard or [])
 
     await to_review_screen(harness, reza, "12", photo=False)
     await reza.press(label("report-save"))

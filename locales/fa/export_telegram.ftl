@@ -1,0 +1,80 @@
+## Exports in Telegram: «📤 خروجی» / /export, its questions, the progress, the file; photo links.
+
+menu-export = 📤 خروجی
+command-export = خروجی اکسل یا CSV از گزارش‌ها
+help-export = 📤 /export — خروجی اکسل یا CSV از گزارش‌ها، با پیوند عکس‌ها
+flow-name-export = ساختن خروجی
+export-col-photo-link = پیوند عکس‌ها
+
+export-ask-range =
+    <b>📤 خروجی گزارش‌ها</b>
+    گزارش‌های کدام بازه؟ (بر پایهٔ تاریخ انجام خدمت)
+
+    یا بازه را بنویسید؛ مثلاً {$example}
+export-this-month = این ماه ({$month})
+export-last-month = ماه پیش ({$month})
+export-this-year = امسال ({$year})
+export-range-hint = بازه را این‌طور بنویسید: {$example}
+export-range-reversed = تاریخ پایان پیش از تاریخ شروع است؛ بازه را دوباره بنویسید.
+
+export-ask-scope = گزارش‌های کجا؟
+export-scope-country = 🇮🇷 همهٔ کشور
+export-scope-pick = 📍 یک استان…
+export-scope-mine = همهٔ استان‌های من
+export-scope-province = استان {$name}
+export-scope-provinces = استان‌های {$names}
+
+export-ask-campaign = فقط گزارش‌های یک پویش، یا همه؟
+export-campaign-any = همهٔ گزارش‌ها
+export-campaign-none = همه، با پویش و بی‌پویش
+
+export-ask-status = کدام گزارش‌ها؟
+export-status-live = همه (جز حذف‌شده‌ها)
+export-status-approved-only = فقط تأییدشده‌ها
+export-status-pending = فقط در انتظار بررسی
+export-status-returned-only = فقط برگشت‌خورده‌ها
+
+export-ask-format = فایل به چه شکلی باشد؟
+export-format-xlsx = 📗 اکسل (XLSX)
+export-format-csv = 📄 CSV
+
+export-ask-hxl =
+    ردیف برچسب‌های HXL هم زیر سرستون‌ها بیاید؟
+    این برچسب‌ها (مثل #adm1+name) داده را با داده‌های بشردوستانهٔ دیگر جفت‌وجور می‌کنند؛ اگر نمی‌دانید چیست، «نه» را بزنید.
+export-hxl-yes = بله، با ردیف HXL
+export-hxl-no = نه
+
+export-confirm =
+    <b>📤 خروجی گزارش‌ها</b>
+    بازه: {$range}
+    کجا: {$scope}
+    پویش: {$campaign}
+    کدام گزارش‌ها: {$status}
+    فایل: {$format}{$hxl}
+export-confirm-hxl = ، با ردیف HXL
+export-build = 📤 ساختن فایل
+export-requested =
+    {$summary}
+
+    ⏳ فایل ساخته می‌شود؛ در این فاصله می‌توانید با بات کار کنید.
+
+export-busy = ساختن خروجی قبلی‌تان هنوز تمام نشده؛ لطفاً صبر کنید تا فایلش برسد، بعد دوباره بخواهید.
+export-not-allowed = این خروجی دیگر در اختیار شما نیست (نقشتان تغییر کرده)؛ دوباره از «📤 خروجی» شروع کنید.
+export-progress-start = ⏳ آماده کردن فایل…
+export-tg-progress = ⏳ ساختن فایل: {$bar} {$percent}
+    {$done} از {$total} گزارش
+export-sending = ⏳ فایل ساخته شد؛ در حال فرستادن…
+export-ready = ✅ فایل خروجی آماده است: {$rows} گزارش.
+export-caption =
+    📤 {$rows} گزارش، {$quantity} خدمت
+    {$range} · {$scope}
+export-file = گزارش خدمات {$range}
+export-empty-range = در این بازه و با این شرط‌ها گزارشی نبود؛ فایلی فرستاده نشد. بازه یا شرط دیگری را امتحان کنید.
+export-too-big = فایل از پنجاه مگابایت بیشتر شد و تلگرام آن را نمی‌پذیرد. بازهٔ کوتاه‌تر یا قالب CSV را امتحان کنید.
+export-failed = ببخشید، ساختن فایل نشد و چیزی فرستاده نشد. چند دقیقهٔ دیگر دوباره امتحان کنید.
+export-again = 📤 خروجی دیگر
+
+export-photos-caption = عکس‌های گزارش {$receipt} · {$group} · {$date}
+export-photos-refused = این عکس‌ها فقط برای مدیران و هماهنگ‌کنندهٔ استان همان گزارش باز می‌شود؛ ببخشید.
+export-photos-gone = این پیوند درست نیست یا گزارشش دیگر نیست.
+export-photos-none = این گزارش عکسی ندارد.

@@ -1,0 +1,365 @@
+"""«📤 خروجی» in Telegram: the flow, the document, its contents against SQL, photo links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import tempfile
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import aiohttp
+import jdatetime
+from openpyxl import load_workbook
+
+from bot.demo import seed_demo
+from bot.i18n import label
+from bot.jalali import month_of
+from bot.photo_links import PhotoLinks, report_of
+from bot.text import fmt_num
+from db.models import Photo, ReportInput
+from handlers.export import PROGRESS_MAX_GAP, ProgressPacer, parse_range
+from simulator.testing import SimMessage, SimUser
+from tests.conftest import TODAY, Harness, eventually, report_input
+
+ABAN_1_20 = (date(2026, 10, 23), date(2026, 11, 11))  # 1405/08/01 … 1405/08/20
+LIVE = "('submitted', 'approved', 'returned')"
+HEADER = {
+    "receipt": "شمارهٔ رسید",
+    "province": "استان",
+    "quantity": "تعداد",
+    "jalali": "تاریخ خدمت (شمسی)",
+    "gregorian": "تاریخ خدمت (میلادی)",
+    "photos": "تعداد عکس",
+}
+
+
+async def _people(harness: Harness) -> dict[str, SimUser]:
+    """The demo's people as simulator users, with its groups and eight weeks of reports."""
+    assert harness.admin is not None
+    sim = harness.sim
+    people = {"admin": harness.admin}
+    for role in ("leader", "member", "coordinator", "newcomer"):
+        people[role] = await sim.user(role)
+        await people[role].send("/start")
+    await seed_demo(harness.store, {r: u.id for r, u in people.items()}, TODAY)
+    db = harness.store.db
+    await db.execute("UPDATE reports SET status = 'approved' WHERE id % 3 = 0")
+    await db.execute("UPDATE reports SET status = 'returned' WHERE id % 7 = 0")
+    await db.execute("UPDATE reports SET status = 'deleted' WHERE id % 11 = 0")
+    return people
+
+
+def _sql(harness: Harness, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Runs a query straight on the bot's database file (not through the code under test)."""
+    with closing(sqlite3.connect(harness.db_path)) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+async def _download(harness: Harness, message: SimMessage) -> tuple[str, bytes]:
+    """The file name and the bytes of a document the bot sent."""
+    document = message.document
+    assert document is not None
+    url = f"{harness.sim.control_url}/files/{document['file_id']}"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        return document.get("file_name", ""), await response.read()
+
+
+def _export_folders() -> set[Path]:
+    """The temporary folders of exports now on disk."""
+    return set(Path(tempfile.gettempdir()).glob("khedmatyar-export-*"))
+
+
+def _documents(user: SimUser) -> list[SimMessage]:
+    return [m for m in user.messages if m.document is not None]
+
+
+async def _answer_flow(user: SimUser, scope: str, fmt: str, hxl: bool) -> None:
+    """Answers the questions after the range: scope, campaign (all), live statuses, format."""
+    await user.press(scope)
+    assert user.last.text is not None and label("export-campaign-any") in user.last.buttons[-2]
+    await user.press(label("export-campaign-any"))
+    await user.press(label("export-status-live"))
+    await user.press(label(f"export-format-{fmt}"))
+    await user.press(label("export-hxl-yes" if hxl else "export-hxl-no"))
+    assert label("export-build") in user.last.buttons[0]
+
+
+async def test_admin_gets_an_xlsx_whose_rows_match_sql(harness: Harness, tmp_path: Path) -> None:
+    people = await _people(harness)
+    admin = people["admin"]
+    await admin.send("📤 خروجی")
+    assert "گزارش‌های کدام بازه" in (admin.last.text or "")
+    await admin.send("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۲۰")  # Persian digits
+    assert admin.last.buttons[0] == [label("export-scope-country")]
+    await _answer_flow(admin, label("export-scope-country"), "xlsx", hxl=False)
+    summary = admin.last.text or ""
+    assert "۱ تا ۲۰ آبان ۱۴۰۵" in summary and "همهٔ کشور" in summary
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=30)
+    document = _documents(admin)[-1]
+    name, data = await _download(harness, document)
+    assert name == "گزارش خدمات ۱ تا ۲۰ آبان ۱۴۰۵.xlsx"
+
+    expected = _sql(
+        harness,
+        "SELECT r.receipt, p.name, r.quantity, r.service_date FROM reports r"
+        " JOIN provinces p ON p.id = r.province_id"
+        f" WHERE r.service_date BETWEEN ? AND ? AND r.status IN {LIVE}",
+        tuple(d.isoformat() for d in ABAN_1_20),
+    )
+    assert len(expected) > 30
+    out = tmp_path / "got.xlsx"
+    out.write_bytes(data)
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    assert sheet.sheet_view.rightToLeft and sheet.freeze_panes == "A2"
+    headers = [c.value for c in sheet[1]]
+    col = {key: headers.index(text) for key, text in HEADER.items()}
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted((r[col["receipt"]], r[col["province"]], r[col["quantity"]]) for r in rows) == (
+        sorted(e[:3] for e in expected)
+    )
+    by_receipt = {e[0]: date.fromisoformat(e[3]) for e in expected}
+    for row in rows:
+        day = by_receipt[row[col["receipt"]]]
+        j = jdatetime.date.fromgregorian(date=day)
+        assert row[col["jalali"]] == f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+        assert isinstance(row[col["gregorian"]], datetime)
+        assert row[col["gregorian"]].date() == day
+    total = sum(e[2] for e in expected)
+    totals = list(book["خلاصه بر پایهٔ استان"].iter_rows(values_only=True))[-1]
+    assert totals[:3] == ("جمع", len(expected), total)
+    caption = document.caption or ""
+    assert f"{fmt_num(len(expected))} گزارش، {fmt_num(total)} خدمت" in caption
+    assert "۱ تا ۲۰ آبان ۱۴۰۵" in caption
+
+    # The progress message was edited to its last word, with a way on; the flow is over.
+    def ready() -> list[SimMessage]:
+        return [m for m in admin.messages if m.text and m.text.startswith("✅ فایل خروجی")]
+
+    await eventually(harness.sim, lambda: bool(ready()))
+    assert ready()[-1].edited and ready()[-1].buttons == [[label("export-again")]]
+    assert not harness.app or admin.id not in harness.app.bot_data.exports
+    assert await harness.store.state.draft(admin.id, "export") is None
+
+
+async def test_coordinator_csv_has_only_their_province(harness: Harness) -> None:
+    people = await _people(harness)
+    coordinator = people["coordinator"]
+    markazi, tehran = (
+        _sql(harness, "SELECT id FROM provinces WHERE name = ?", (name,))[0][0]
+        for name in ("مرکزی", "تهران")
+    )
+    await coordinator.send("/export")
+    await coordinator.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    assert coordinator.last.buttons[0] == ["مرکزی"]  # their one province, no country
+
+    # A forged press for another province (or the admin's picker) is refused; nothing is sent.
+    panel = coordinator.last
+    seq = int((panel.keyboard[0][0].callback_data or "").rsplit(":", 1)[1])
+    before = len(coordinator.messages)
+    for forged in (f"exp:prov:{tehran}:{seq}", f"exp:pick:{seq}"):
+        await coordinator.press_data(panel.message_id, forged)
+        assert coordinator.last_answer == label("not-allowed")
+    assert len(coordinator.messages) == before and coordinator.last.text == panel.text
+    draft = await harness.store.state.draft(coordinator.id, "export")
+    assert draft is not None and draft.data["province_id"] is None
+
+    await _answer_flow(coordinator, "مرکزی", "csv", hxl=True)
+    await coordinator.press(label("export-build"))
+    await eventually(harness.sim, lambda: bool(_documents(coordinator)), limit=30)
+    name, data = await _download(harness, _documents(coordinator)[-1])
+    assert name == "گزارش خدمات ۱ تا ۳۰ آبان ۱۴۰۵.csv"
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0][0] == "شمارهٔ رسید" and rows[0][-1] == label("export-col-photo-link")
+    assert rows[1][0].startswith("#")
+    first, last = month_of(TODAY)
+    expected = _sql(
+        harness,
+        "SELECT r.receipt, r.quantity FROM reports r WHERE r.service_date BETWEEN ? AND ?"
+        f" AND r.status IN {LIVE} AND r.province_id = ?",
+        (first.isoformat(), last.isoformat(), markazi),
+    )
+    province = rows[0].index("استان")
+    quantity = rows[0].index("تعداد")
+    assert expected and {r[province] for r in rows[2:]} == {"مرکزی"}
+    assert sorted((r[0], int(r[quantity])) for r in rows[2:]) == sorted(expected)
+
+
+async def test_photo_links_serve_the_album_to_admins_only(harness: Harness, tmp_path: Path) -> None:
+    assert harness.admin is not None
+    admin, store = harness.admin, harness.store
+    leader = await harness.sim.user("رضا")
+    member = await harness.sim.user("مریم")
+    group = await harness.group(leader, members=(member,))
+    await member.send("/start")
+    await leader.send_album(2)  # real photos the simulator knows, to reuse their file ids
+    sent = [m.raw["photo"][-1] for m in leader.chat.history if not m.from_bot and m.photo]
+    photos = tuple(Photo(p["file_id"], f"unique-{i}") for i, p in enumerate(sent))
+    place = (await store.places.search_counties("اراک"))[0]
+    service = (await store.categories.types((await store.categories.areas())[0].id))[0]
+    report, _ = await store.reports.create(
+        ReportInput(
+            group,
+            None,
+            service.id,
+            4,
+            None,
+            None,
+            place.province_id,
+            place.id,
+            "",
+            None,
+            None,
+            TODAY,
+            "",
+            photos,
+        ),
+        leader.id,
+        "with-photos",
+        1405,
+    )
+
+    await admin.send("/export")
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await admin.press(label("export-scope-pick"))
+    await admin.send("مرکزی")  # the place picker takes a typed province
+    await admin.press(label("export-status-live"))  # no campaign meets this range: skipped
+    await admin.press(label("export-format-xlsx"))
+    await admin.press(label("export-hxl-no"))
+    assert "استان مرکزی" in (admin.last.text or "")
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=30)
+    _, data = await _download(harness, _documents(admin)[-1])
+    out = tmp_path / "photos.xlsx"
+    out.write_bytes(data)
+    sheet = load_workbook(out).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index(HEADER["photos"]) + 1)
+    assert cell.value == 2 and cell.hyperlink is not None
+    link = urlparse(cell.hyperlink.target)
+    me = await harness.app.bot.get_me() if harness.app else None
+    assert me is not None and link.netloc == "t.me" and link.path == f"/{me.username}"
+    payload = parse_qs(link.query)["start"][0]
+    assert payload.startswith("ph_") and payload != f"ph_{report.id}"
+    secret = _sql(harness, "SELECT value FROM secrets WHERE name = 'photo-links'")[0][0]
+    assert report_of(payload, secret) == report.id
+    assert PhotoLinks("x", secret).payload(report.id) == payload
+
+    await admin.send(f"/start {payload}")
+    album = [m for m in admin.messages if m.photo]
+    assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id is not None
+    assert report.receipt in (album[0].caption or "")
+
+    for stranger, text in ((member, "export-photos-refused"), (leader, "export-photos-refused")):
+        await stranger.send(f"/start {payload}")
+        assert stranger.last.text == label(text)
+    forged = payload[:-1] + ("0" if payload[-1] != "0" else "1")
+    await admin.send(f"/start {forged}")
+    assert admin.last.text == label("export-photos-gone")
+    await admin.send(f"/start ph_{report.id}")
+    assert admin.last.text == label("export-photos-gone")
+
+
+async def test_a_bad_range_is_explained_and_asked_again(harness: Harness) -> None:
+    assert harness.admin is not None
+    admin = harness.admin
+    await admin.send("/export")
+    question = admin.last.text or ""
+    await admin.send("۱۴۰۵/۱۳/۰۱ تا ۱۴۰۵/۰۸/۳۰")
+    assert "ماه ۱۳ نداریم" in (admin.last.text or "") and question in (admin.last.text or "")
+    await admin.send("از اول آبان")
+    assert "۱۴۰۵/۰۷/۰۱ تا ۱۴۰۵/۰۷/۳۰" in (admin.last.text or "")
+    await admin.send("۱۴۰۵/۰۸/۲۰ تا ۱۴۰۵/۰۸/۰۱")
+    assert label("export-range-reversed") in (admin.last.text or "")
+    assert await harness.store.state.draft(admin.id, "export") is not None
+
+    # A range with no reports says so and sends no empty file.
+    await admin.send("1404/01/01 تا 1404/01/31")  # Latin digits too
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: admin.last.text == label("export-empty-range"), limit=30)
+    assert not _documents(admin)
+
+
+async def test_a_failed_send_says_so_and_leaves_no_file(harness: Harness) -> None:
+    assert harness.admin is not None
+    admin = harness.admin
+    leader = await harness.sim.user("رضا")
+    group = await harness.group(leader)
+    await harness.store.reports.create(
+        await report_input(harness.store, group), leader.id, "one", 1405
+    )
+    before = _export_folders()
+    await harness.sim.add_fault("error", method="sendDocument")
+    await admin.send("/export")
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: admin.last.text == label("export-failed"), limit=30)
+    assert admin.last.buttons == [[label("export-again")]] and not _documents(admin)
+    assert _export_folders() <= before
+    assert harness.app is not None and admin.id not in harness.app.bot_data.exports
+
+    await harness.sim.clear_faults()  # the way on: another export, which now arrives
+    await admin.press(label("export-again"))
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=30)
+
+
+async def _answer_after_range_without_campaigns(user: SimUser) -> None:
+    await user.press(label("export-scope-country"))
+    await user.press(label("export-status-live"))
+    await user.press(label("export-format-csv"))
+    await user.press(label("export-hxl-no"))
+
+
+async def test_members_cannot_export_and_one_export_at_a_time(harness: Harness) -> None:
+    member = await harness.sim.user("مریم")
+    await member.send("/export")
+    assert member.last.text == label("not-allowed")
+    await member.send("📤 خروجی")
+    assert member.last.text == label("not-allowed")
+    assert harness.admin is not None and harness.app is not None
+    harness.app.bot_data.exports.add(harness.admin.id)  # as if an export were being built
+    await harness.admin.send("/export")
+    assert harness.admin.last.text == label("export-busy")
+    assert await harness.store.state.draft(harness.admin.id, "export") is None
+
+
+def test_progress_is_paced_by_tenths_and_time() -> None:
+    now = [0.0]
+    pacer = ProgressPacer(lambda: now[0])
+    assert not pacer.due(5, 100)  # too soon after the first message
+    now[0] = 1.5
+    assert pacer.due(20, 100)  # a new tenth, a second on
+    now[0] = 1.9
+    assert not pacer.due(35, 100)
+    now[0] = 2.6
+    assert pacer.due(36, 100)  # a new tenth
+    now[0] = 3.7
+    assert not pacer.due(37, 100)  # the same tenth, within two seconds
+    now[0] = 2.7 + PROGRESS_MAX_GAP
+    assert pacer.due(38, 100)  # the same tenth, but two seconds on
+    now[0] = 10.0
+    assert not pacer.due(100, 100)  # the end is said by the last message, not here
+    assert not pacer.due(38, 100)  # nothing new
+
+
+def test_typed_ranges() -> None:
+    assert parse_range("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰", TODAY) == (
+        date(2026, 10, 23),
+        date(2026, 11, 21),
+    )
+    assert parse_range("1405/8/1 الی 1405/8/30", TODAY) == (date(2026, 10, 23), date(2026, 11, 21))
+    assert isinstance(parse_range("۱۴۰۵/۰۸/۰۱", TODAY), str)
+    assert isinstance(parse_range("۱۴۰۵/۰۸/۳۲ تا ۱۴۰۵/۰۹/۰۱", TODAY), str)
