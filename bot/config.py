@@ -102,6 +102,15 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class StatsConfig:
+    """Which reports the figures count: every live report, or approved ones only."""
+
+    # "all": every report not deleted (submitted, approved, returned); "approved": approved only,
+    # with reports waiting for review shown apart.
+    counting: Literal["all", "approved"] = "all"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration."""
 
@@ -112,6 +121,7 @@ class Config:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     groups: GroupsConfig = field(default_factory=GroupsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    stats: StatsConfig = field(default_factory=StatsConfig)
     source: str = ""
 
     @property
@@ -128,6 +138,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "reminders": RemindersConfig,
     "groups": GroupsConfig,
     "report": ReportConfig,
+    "stats": StatsConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "telegram.mode": ("polling", "webhook"),
@@ -135,6 +146,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "digest.weekday": WEEKDAYS,
     "reminders.weekday": WEEKDAYS,
     "bot.log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "stats.counting": ("all", "approved"),
 }
 _POSITIVE = {
     "report.reminder_minutes",

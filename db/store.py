@@ -14,14 +14,14 @@ from db.reminders import ReminderRepo
 from db.reports import ReportRepo
 from db.roles import RoleRepo
 from db.state import StateRepo
-from db.stats import StatsRepo
+from db.stats import Counting, StatsRepo
 from db.volunteers import VolunteerRepo
 
 
 class Store:
     """The repositories of the application, sharing one connection."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, counting: Counting = Counting.ALL) -> None:
         self.db = db
         self.volunteers = VolunteerRepo(db)
         self.roles = RoleRepo(db)
@@ -34,7 +34,7 @@ class Store:
         self.state = StateRepo(db)
         self.channels = ChannelRepo(db)
         self.digest_posts = DigestLedger(db)
-        self.stats = StatsRepo(db)
+        self.stats = StatsRepo(db, counting)  # what the figures count ([stats] counting)
         self.reminders = ReminderRepo(db)
 
     async def open(self) -> None:
