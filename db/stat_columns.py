@@ -24,6 +24,7 @@ import numpy.typing as npt
 from db.database import Database
 
 CHUNK = 100_000  # reports read per query while loading
+RESORT = 50_000  # reports placed since the last sort by date that make it sort again
 EPOCH = date(1970, 1, 1)
 # Status codes in the status column (0: deleted or gone).
 GONE, SUBMITTED, APPROVED, RETURNED = 0, 1, 2, 3
@@ -59,6 +60,9 @@ class ReportColumns:
     """An in-memory copy of what national typed-range figures need from every report.
 
     One contiguous array per column, indexed by report id (position 0 and unused ids: gone).
+    A range is read from a copy of the columns sorted by service date (a contiguous slice:
+    no copying) minus the reports placed since the sort, plus those reports as they are now;
+    the sort is redone when they grow past RESORT.
     """
 
     def __init__(self, db: Database) -> None:
@@ -68,6 +72,10 @@ class ReportColumns:
         self._loaded = False
         self._max_id = 0
         self._seq = 0
+        self._order: Ints = np.zeros(0, dtype=np.int64)  # ids by service date when sorted
+        self._sorted: list[Column] = list(self._cols)  # the columns in that order, then
+        self._moved: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)  # placed since, by id
+        self._moved_ids: Ints = np.zeros(0, dtype=np.int64)
 
     def _place(self, table: Ints) -> None:
         """Writes rows (id first) into the columns at their ids, growing them as needed."""
@@ -82,9 +90,23 @@ class ReportColumns:
                 bigger = np.zeros(grown, dtype=np.int32)
                 bigger[:size] = col
                 self._cols[i] = bigger
+            moved = np.zeros(grown, dtype=np.bool_)
+            moved[: len(self._moved)] = self._moved
+            self._moved = moved
         for i, col in enumerate(self._cols):
             col[ids] = table[:, i + 1]
         self._max_id = max(self._max_id, top)
+        if self._loaded:
+            fresh = ids[~self._moved[ids]]
+            self._moved[fresh] = True
+            self._moved_ids = np.concatenate([self._moved_ids, np.unique(fresh)])
+
+    def _sort(self) -> None:
+        """Sorts every id by its service date; nothing is moved afterwards."""
+        self._order = np.argsort(self._cols[0], kind="stable").astype(np.int64)
+        self._sorted = [col[self._order] for col in self._cols]
+        self._moved[:] = False
+        self._moved_ids = np.zeros(0, dtype=np.int64)
 
     async def refresh(self) -> None:
         """Loads the columns on first use; afterwards reads new and changed reports only."""
@@ -102,6 +124,7 @@ class ReportColumns:
                 if not rows:
                     break
                 self._place(await asyncio.to_thread(_table, [tuple(r) for r in rows]))
+            self._sort()
             self._loaded = True
             return
         changed = await self.db.fetchall(
@@ -121,16 +144,41 @@ class ReportColumns:
                 table = _table([tuple(r) for r in rows] + [(i, 0, 0, 0, 0, 0, GONE) for i in gone])
                 self._place(table)
 
-    def _mask(
+    def _rows(
         self, start: date, end: date, status: int | None, categories: list[int] | None
-    ) -> npt.NDArray[np.bool_]:
-        """Reports with a service date in [start, end), of one status (None: any live one)."""
-        day, _, category, _, _, state = self._cols
-        mask = (day >= (start - EPOCH).days) & (day < (end - EPOCH).days)
-        mask &= state > GONE if status is None else state == status
+    ) -> tuple[Column, Column, Column]:
+        """Group, quantity and beneficiaries of the reports in [start, end) with a status.
+
+        status None: any live report. Sorted rows whose report moved since are left out; the
+        moved reports are taken as they are now.
+        """
+        if len(self._moved_ids) > RESORT:
+            self._sort()
+        first, last = (start - EPOCH).days, (end - EPOCH).days
+        days = self._sorted[0]
+        low, high = np.searchsorted(days, [first, last], side="left")
+        _, group, category, quantity, people, state = (c[low:high] for c in self._sorted)
+        keep = state > GONE if status is None else state == status
+        if len(self._moved_ids):
+            keep &= ~self._moved[self._order[low:high]]
         if categories is not None:
-            mask &= np.isin(category, categories)
-        return mask
+            keep &= np.isin(category, categories)
+        parts = [(group[keep], quantity[keep], people[keep])]
+        if len(self._moved_ids):
+            ids = self._moved_ids
+            now = [c[ids] for c in self._cols]
+            mask = (now[0] >= first) & (now[0] < last)
+            mask &= now[5] > GONE if status is None else now[5] == status
+            if categories is not None:
+                mask &= np.isin(now[2], categories)
+            parts.append((now[1][mask], now[3][mask], now[4][mask]))
+        if len(parts) == 1:
+            return parts[0]
+        return (
+            np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]),
+        )
 
     async def group_values(
         self,
@@ -143,17 +191,16 @@ class ReportColumns:
     ) -> GroupValues:
         """Every group with counted reports in [start, end): summed quantity (or beneficiaries)."""
         await self.refresh()
-        group = self._cols[1]
-        mask = self._mask(start, end, APPROVED if approved_only else None, categories)
-        groups = group[mask]
+        groups, quantity, people = self._rows(
+            start, end, APPROVED if approved_only else None, categories
+        )
         size = int(groups.max()) + 1 if len(groups) else 1
         reports = np.bincount(groups, minlength=size)
-        weights = self._cols[4 if beneficiaries else 3][mask]
-        values = np.bincount(groups, weights=weights, minlength=size)
+        values = np.bincount(groups, weights=people if beneficiaries else quantity, minlength=size)
         active = np.flatnonzero(reports)
         waiting = 0
         if approved_only:
-            pending = group[self._mask(start, end, SUBMITTED, categories)]
+            pending = self._rows(start, end, SUBMITTED, categories)[0]
             waiting = int(np.count_nonzero(np.bincount(pending))) if len(pending) else 0
         return GroupValues(
             active.astype(np.int64),

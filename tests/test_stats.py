@@ -11,6 +11,7 @@ import pytest
 
 from bot import jalali
 from bot.text import normalize, search_key
+from db import stat_columns
 from db.database import Database
 from db.models import GroupStatus, Photo, ReportInput
 from db.stats import (
@@ -821,7 +822,10 @@ async def test_a_reporters_own_reports_and_since_joining(world: World) -> None:
     assert counted == await _expected(world.store, group, period, Counting.ALL)
 
 
-async def test_summaries_follow_status_changes(world: World) -> None:
+@pytest.mark.parametrize("resort", [False, True])
+async def test_summaries_follow_status_changes(
+    world: World, resort: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Status changes as the review queue makes them, as direct SQL: every summary keeps up.
 
     The in-memory columns of national typed ranges are loaded first, so they must catch up too.
@@ -899,6 +903,8 @@ async def test_summaries_follow_status_changes(world: World) -> None:
                     assert tally.pending == await _expected(
                         world.store, scope, period, counting, pending=True
                     )
+    if resort:  # the columns sort again by date rather than read the changed reports apart
+        monkeypatch.setattr(stat_columns, "RESORT", 0)
     for counting in Counting:
         for measure in Measure:
             await _check_leaderboards(world, measure, counting)
