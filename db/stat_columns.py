@@ -124,7 +124,7 @@ class ReportColumns:
                 if not rows:
                     break
                 self._place(await asyncio.to_thread(_table, [tuple(r) for r in rows]))
-            self._sort()
+            await asyncio.to_thread(self._sort)  # ~0.1 s for 1,000,000 reports
             self._loaded = True
             return
         changed = await self.db.fetchall(
@@ -143,6 +143,8 @@ class ReportColumns:
                 gone = set(part) - {int(r[0]) for r in rows}
                 table = _table([tuple(r) for r in rows] + [(i, 0, 0, 0, 0, 0, GONE) for i in gone])
                 self._place(table)
+        if len(self._moved_ids) > RESORT:
+            await asyncio.to_thread(self._sort)
 
     def _rows(
         self, start: date, end: date, status: int | None, categories: list[int] | None
@@ -152,8 +154,6 @@ class ReportColumns:
         status None: any live report. Sorted rows whose report moved since are left out; the
         moved reports are taken as they are now.
         """
-        if len(self._moved_ids) > RESORT:
-            self._sort()
         first, last = (start - EPOCH).days, (end - EPOCH).days
         days = self._sorted[0]
         low, high = np.searchsorted(days, [first, last], side="left")
