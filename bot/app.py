@@ -21,6 +21,7 @@ from bot.ratelimit import PriorityRateLimiter
 from bot.reminders import remind_silent_groups
 from bot.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, system_clock
+from db.stats import Counting
 from db.store import Store
 from handlers import (
     admin,
@@ -157,7 +158,7 @@ def build_application(
     """Builds the bot's Application from config; base_url overrides the configured server, and
     clock is the one clock every part reads the time from (tests set it)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
-    store = Store(Database(config.database.path, clock))
+    store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
     context_types = ContextTypes(context=Context, bot_data=BotData)
     app = cast(
         App,

@@ -103,6 +103,15 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class StatsConfig:
+    """Which reports the figures count: every live report, or approved ones only."""
+
+    # "all": every report not deleted (submitted, approved, returned); "approved": approved only,
+    # with reports waiting for review shown apart.
+    counting: Literal["all", "approved"] = "all"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration."""
 
@@ -113,6 +122,7 @@ class Config:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     groups: GroupsConfig = field(default_factory=GroupsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    stats: StatsConfig = field(default_factory=StatsConfig)
     source: str = ""
 
     @property
@@ -129,6 +139,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "reminders": RemindersConfig,
     "groups": GroupsConfig,
     "report": ReportConfig,
+    "stats": StatsConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "telegram.mode": ("polling", "webhook"),
@@ -136,6 +147,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "digest.weekday": WEEKDAYS,
     "reminders.weekday": WEEKDAYS,
     "bot.log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "stats.counting": ("all", "approved"),
 }
 _POSITIVE = {
     "report.reminder_minutes",
@@ -186,6 +198,8 @@ def _validate(config: Config) -> None:
         raise _fail("telegram.base_url", label("config-why-url"))
     if tg.mode == "webhook" and not tg.webhook_url.startswith("https://"):
         raise _fail("telegram.webhook_url", label("config-why-webhook"))
+    if config.stats.counting == "approved" and not config.report.review:
+        raise _fail("stats.counting", label("config-why-approved"))  # nothing would ever count
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.digest.time):
         raise _fail("digest.time", label("config-why-time"))
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.reminders.time):

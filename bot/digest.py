@@ -134,6 +134,7 @@ class WeekDigest:
     place_level: PlaceLevel  # provinces for a national digest, counties for a provincial one
     campaigns: tuple[CampaignProgress, ...]  # the campaigns running during the week
     late: bool = False  # posted after its time (the bot was down)
+    pending: int = 0  # reports of the week waiting for review, when only approved ones count
 
     def __post_init__(self) -> None:
         if jalali.weekday(self.week_start) != 0:
@@ -202,11 +203,16 @@ def _totals(digest: WeekDigest) -> list[Html]:
         lines = [t("digest-empty")]
         if before.services:
             lines.append(t("digest-empty-previous", services=before.services))
-        return lines
+        return [*lines, *_pending(digest)]
     line = t("digest-totals", services=now.services, reports=now.reports, groups=now.groups)
     if now.beneficiaries:
         line = t("digest-totals-beneficiaries", totals=line, beneficiaries=now.beneficiaries)
-    return [Html(line + " " + _change(now.services, before.services))]
+    return [Html(line + " " + _change(now.services, before.services)), *_pending(digest)]
+
+
+def _pending(digest: WeekDigest) -> list[Html]:
+    """The week's reports still waiting for review (only when approved reports alone count)."""
+    return [t("counting-digest-waiting", count=digest.pending)] if digest.pending else []
 
 
 def _services(digest: WeekDigest, most: int) -> list[Html]:
@@ -329,6 +335,8 @@ def content_hash(digest: WeekDigest) -> str:
     """
     fields = dataclasses.asdict(digest)
     del fields["late"]
+    if not fields["pending"]:  # as before pending existed: posted digests keep their hash
+        del fields["pending"]
     data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

@@ -17,6 +17,7 @@ from bot.text import search_key, to_latin_digits
 from db.channels import ChannelScope
 from db.database import Database
 from db.digest_queries import week_digest
+from db.stats import Counting
 
 _PAGE_HEAD = """<!doctype html>
 <html lang="fa" dir="rtl">
@@ -110,13 +111,19 @@ def write_preview(digest: WeekDigest, out: Path) -> Preview:
     return Preview(digest, len(messages), paths)
 
 
-async def preview(database: str, week: str | None, scope: str, out: str) -> Preview:
+async def preview(
+    database: str,
+    week: str | None,
+    scope: str,
+    out: str,
+    counting: Counting = Counting.ALL,
+) -> Preview:
     """Computes a week's digest from a database file and writes the preview files."""
     db = Database(database)
     await db.open(migrate=False)
     try:
         week_start = parse_week(week, jalali.today())
-        digest = await week_digest(db, await parse_scope(db, scope), week_start)
+        digest = await week_digest(db, await parse_scope(db, scope), week_start, counting=counting)
     finally:
         await db.close()
     return await asyncio.to_thread(write_preview, digest, Path(out))
@@ -127,5 +134,6 @@ def run(config: Config, args: argparse.Namespace) -> None:
     database = args.db or config.database.path
     if not Path(database).exists():
         raise ConfigError(label("cli-no-database", path=database))
-    result = asyncio.run(preview(database, args.week, args.scope, args.out))
+    counting = Counting(config.stats.counting)
+    result = asyncio.run(preview(database, args.week, args.scope, args.out, counting))
     print(label("cli-digest-written", path=args.out, messages=result.messages))

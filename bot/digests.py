@@ -76,7 +76,10 @@ async def build(
     """The digest and chart of a scope and week: hundreds of national channels share one."""
     key = (channel.scope, week, late)
     if key not in built:
-        digest = await week_digest(context.store.db, channel.scope, week, late=late)
+        store = context.store
+        digest = await week_digest(
+            store.db, channel.scope, week, late=late, counting=store.stats.counting
+        )
         built[key] = (digest, await render_chart_async(digest))
     return built[key]
 

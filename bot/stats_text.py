@@ -42,7 +42,8 @@ def _lines(*parts: str) -> Html:
 
 
 def period_label(period: Period, campaign_title: str = "") -> Html:
-    """Names a period: «هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵», «آبان ۱۴۰۵», «سال ۱۴۰۵», a campaign, a range."""
+    """Names a period: «هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵», «آبان ۱۴۰۵», «سال ۱۴۰۵», a campaign, a range,
+    «از زمان پیوستن شما (۱۴ آبان ۱۴۰۵)»."""
     year, month, _ = jalali.to_jalali(period.start)
     if period.kind is PeriodKind.WEEK:
         return t("stats-period-week", range=jalali.format_range(period.start, period.last))
@@ -50,6 +51,8 @@ def period_label(period: Period, campaign_title: str = "") -> Html:
         return t("stats-period-month", month=jalali.month_name(month), year=_year(year))
     if period.kind is PeriodKind.YEAR:
         return t("stats-period-year", year=_year(year))
+    if period.kind is PeriodKind.JOINED:
+        return t("counting-period-joined", since=jalali.format_date(period.start, weekday=False))
     if period.kind is PeriodKind.CAMPAIGN and campaign_title:
         return t("stats-period-campaign", title=campaign_title)
     return t("stats-period-range", range=jalali.format_range(period.start, period.last))

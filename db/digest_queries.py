@@ -1,7 +1,8 @@
 """Computes one week's digest for a scope straight from the reports table.
 
 A deliberately small query layer: the statistics repository may replace it later, as long as it
-fills in the same bot.digest.WeekDigest. Reports count unless deleted (as campaign progress does);
+fills in the same bot.digest.WeekDigest. What counts follows [stats] counting: every live report
+(not deleted), or approved ones only, with the week's reports waiting for review counted apart;
 a report belongs to the week of its service date.
 """
 
@@ -19,10 +20,15 @@ from bot.digest import (
 )
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
+from db.stats import WAITING, Counting
 
 TOP_GROUPS = 5
 TOP_PLACES = 3
-_LIVE = "r.status != 'deleted'"
+
+
+def _counted(counting: Counting) -> str:
+    """The condition on a report r that makes it count."""
+    return "r.status = 'approved'" if counting is Counting.APPROVED else "r.status != 'deleted'"
 
 
 class UnknownScope(LookupError):
@@ -47,18 +53,22 @@ async def _scope(db: Database, scope: ChannelScope) -> tuple[str, list[object], 
     return "1 = 1", [], "", PlaceLevel.PROVINCE
 
 
-async def _figures(db: Database, where: str, params: list[object], start: date) -> Figures:
+async def _figures(
+    db: Database, where: str, params: list[object], start: date, counted: str
+) -> Figures:
     row = await db.fetchone(
         "SELECT IFNULL(SUM(r.quantity), 0), COUNT(*), COUNT(DISTINCT r.group_id),"
         " IFNULL(SUM(r.beneficiaries), 0) FROM reports r"
-        f" WHERE {where} AND {_LIVE} AND r.service_date BETWEEN ? AND ?",
+        f" WHERE {where} AND {counted} AND r.service_date BETWEEN ? AND ?",
         [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
     )
     assert row is not None
     return Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
-async def _campaigns(db: Database, scope: ChannelScope, start: date) -> list[CampaignProgress]:
+async def _campaigns(
+    db: Database, scope: ChannelScope, start: date, counted: str
+) -> list[CampaignProgress]:
     """The campaigns a digest shows: running during the week and within the scope."""
     end = start + timedelta(days=6)
     sql = "SELECT * FROM campaigns WHERE active = 1 AND starts_on <= ? AND ends_on >= ?"
@@ -77,7 +87,7 @@ async def _campaigns(db: Database, scope: ChannelScope, start: date) -> list[Cam
         sums = await db.fetchone(
             "SELECT IFNULL(SUM(r.quantity), 0),"
             " IFNULL(SUM(CASE WHEN r.service_date >= ? THEN r.quantity END), 0)"
-            f" FROM reports r WHERE r.campaign_id = ? AND {_LIVE} AND r.service_date <= ?",
+            f" FROM reports r WHERE r.campaign_id = ? AND {counted} AND r.service_date <= ?",
             (start.isoformat(), row["id"], end.isoformat()),
         )
         assert sums is not None
@@ -104,15 +114,21 @@ async def week_digest(
     late: bool = False,
     top_groups: int = TOP_GROUPS,
     top_places: int = TOP_PLACES,
+    counting: Counting = Counting.ALL,
 ) -> WeekDigest:
-    """Computes the digest of the Jalali week starting on week_start (a Saturday) for a scope."""
+    """Computes the digest of the Jalali week starting on week_start (a Saturday) for a scope.
+
+    With Counting.APPROVED the figures, chart and campaigns count approved reports only, and
+    pending holds the week's reports of the scope still waiting for review.
+    """
     if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
         raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
     where, params, scope_name, level = await _scope(db, scope)
     start = week_start
     end = start + timedelta(days=6)
     week = [*params, start.isoformat(), end.isoformat()]
-    in_week = f"{where} AND {_LIVE} AND r.service_date BETWEEN ? AND ?"
+    counted = _counted(counting)
+    in_week = f"{where} AND {counted} AND r.service_date BETWEEN ? AND ?"
 
     services = await db.fetchall(
         "SELECT c.name, IFNULL(a.name, ''), c.unit, SUM(r.quantity) AS total"
@@ -155,14 +171,26 @@ async def week_digest(
         scope=scope.kind,
         scope_name=scope_name,
         week_start=start,
-        current=await _figures(db, where, params, start),
-        previous=await _figures(db, where, params, start - timedelta(days=7)),
+        current=await _figures(db, where, params, start, counted),
+        previous=await _figures(db, where, params, start - timedelta(days=7), counted),
         services=tuple(ServiceTotal(r[0], r[1], r[2], int(r[3])) for r in services),
         areas=tuple(Ranked(r[0], int(r[1])) for r in areas),
         days=(days[0], days[1], days[2], days[3], days[4], days[5], days[6]),
         top_groups=tuple(Ranked(r[0], int(r[1])) for r in groups),
         top_places=tuple(Ranked(r[0], int(r[1])) for r in places),
         place_level=level,
-        campaigns=tuple(await _campaigns(db, scope, start)),
+        campaigns=tuple(await _campaigns(db, scope, start, counted)),
         late=late,
+        pending=await _pending(db, where, params, start) if counting is Counting.APPROVED else 0,
+    )
+
+
+async def _pending(db: Database, where: str, params: list[object], start: date) -> int:
+    """The week's reports of the scope waiting for review."""
+    return int(
+        await db.scalar(
+            f"SELECT COUNT(*) FROM reports r WHERE {where} AND {WAITING}"
+            " AND r.service_date BETWEEN ? AND ?",
+            [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
+        )
     )

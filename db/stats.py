@@ -4,24 +4,28 @@ A scope is one group, a set of groups, a county, a province or the country; a pe
 week (Saturday-Friday), month or year, a campaign, or a typed range, always [start, end) in dates.
 Place figures count reports by where the service was done; "active groups" counts the groups
 based in the scope (their home county) with a counted report in the period. A campaign counts the
-reports filed under it whose service type it counts. Counting.APPROVED counts approved reports
-only and returns the rest (submitted or returned, not yet approved) as pending.
+reports filed under it whose service type it counts. Counting.ALL counts every live report
+(submitted, approved and returned: everything not deleted); Counting.APPROVED counts approved
+reports only and returns the submitted ones, waiting for review, as pending (reports and services;
+a returned report waits for its reporter and is neither).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import aiosqlite
+import numpy as np
 
 from bot import jalali
 from bot.text import search_key
 from db.campaigns import _campaign
 from db.database import Database
 from db.models import Campaign
+from db.stat_columns import ReportColumns
 
 DAY = timedelta(days=1)
 PACE_DAYS = 28
@@ -92,13 +96,14 @@ class Scope:
 
 
 class PeriodKind(StrEnum):
-    """The kinds of period: Jalali week, month, year, a campaign, or a typed range."""
+    """The kinds of period: Jalali week, month, year, a campaign, a typed range, since joining."""
 
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
     CAMPAIGN = "campaign"
     RANGE = "range"
+    JOINED = "joined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +147,8 @@ class Period:
 
     @classmethod
     def since(cls, first: date, today: date) -> Period:
-        """From a day (e.g. when a volunteer joined) to today, both included."""
-        return cls.typed(min(first, today), today)
+        """From the day a volunteer joined a group to today, both included."""
+        return cls(PeriodKind.JOINED, min(first, today), today + DAY)
 
     @classmethod
     def of_campaign(cls, campaign: Campaign) -> Period:
@@ -160,7 +165,7 @@ class Period:
         return makers[kind](day)
 
     def previous(self) -> Period | None:
-        """The period of the same kind just before (None for a campaign)."""
+        """The period of the same kind just before (None for a campaign or since joining)."""
         if self.kind is PeriodKind.WEEK:
             return Period.week(self.start - DAY)
         if self.kind is PeriodKind.MONTH:
@@ -185,7 +190,10 @@ class Figures:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """What counts, and (when only approved reports count) what still waits for approval."""
+    """What counts, and (when only approved reports count) what waits for review.
+
+    pending holds reports and services only (beneficiaries and volunteers are not summed apart).
+    """
 
     counted: Figures
     pending: Figures
@@ -333,6 +341,7 @@ class PlaceHit:
 # --- SQL pieces --------------------------------------------------------------------------------
 
 _LIVE = ("n", "q", "b", "v")
+WAITING = "r.status = 'submitted'"  # a report waiting for review
 _APPROVED = ("na", "qa", "ba", "va")
 
 
@@ -349,10 +358,7 @@ def _sums(counting: Counting, prefix: str = "") -> str:
     """SELECT list of counted sums then pending sums over summary rows."""
     counted = ", ".join(f"IFNULL(SUM({prefix}{c}), 0)" for c in _cols(counting))
     if counting is Counting.APPROVED:
-        pending = ", ".join(
-            f"IFNULL(SUM({prefix}{a} - {prefix}{b}), 0)"
-            for a, b in zip(_LIVE, _APPROVED, strict=True)
-        )
+        pending = f"IFNULL(SUM({prefix}ns), 0), IFNULL(SUM({prefix}qs), 0), 0, 0"
     else:
         pending = "0, 0, 0, 0"
     return f"{counted}, {pending}"
@@ -361,16 +367,19 @@ def _sums(counting: Counting, prefix: str = "") -> str:
 def _report_sums(counting: Counting) -> str:
     """SELECT list of counted then pending sums over raw reports r (deleted ones filtered out)."""
     ok = "r.status = 'approved'" if counting is Counting.APPROVED else "1"
-    wait = "r.status != 'approved'" if counting is Counting.APPROVED else "0"
-    parts = []
-    for cond in (ok, wait):
-        parts += [
-            f"IFNULL(SUM({cond}), 0)",
-            f"IFNULL(SUM(({cond}) * r.quantity), 0)",
-            f"IFNULL(SUM(({cond}) * IFNULL(r.beneficiaries, 0)), 0)",
-            f"IFNULL(SUM(({cond}) * IFNULL(r.volunteers, 0)), 0)",
+    wait = WAITING if counting is Counting.APPROVED else "0"
+    return ", ".join(
+        [
+            f"IFNULL(SUM({ok}), 0)",
+            f"IFNULL(SUM(({ok}) * r.quantity), 0)",
+            f"IFNULL(SUM(({ok}) * IFNULL(r.beneficiaries, 0)), 0)",
+            f"IFNULL(SUM(({ok}) * IFNULL(r.volunteers, 0)), 0)",
+            f"IFNULL(SUM({wait}), 0)",
+            f"IFNULL(SUM(({wait}) * r.quantity), 0)",
+            "0",
+            "0",
         ]
-    return ", ".join(parts)
+    )
 
 
 def _counted_status(counting: Counting, alias: str = "r") -> str:
@@ -467,8 +476,10 @@ _HIT_SELECT = (
 class StatsRepo:
     """Reads figures for scopes and periods, rankings, campaign progress; searches by name."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, counting: Counting = Counting.ALL) -> None:
         self.db = db
+        self.counting = counting  # what counts when a caller does not say ([stats] counting)
+        self.columns = ReportColumns(db)  # national typed ranges, read in memory
 
     # --- scopes ---------------------------------------------------------------------------------
 
@@ -506,6 +517,29 @@ class StatsRepo:
         ids = sorted(categories)
         return f" AND s.category_id IN ({_marks(ids)})", list(ids)
 
+    # --- the asker ---------------------------------------------------------------------------
+
+    async def joined_on(self, volunteer_id: int, group_id: int) -> date | None:
+        """The day (in Tehran) a volunteer joined a group; None when they are not in it."""
+        stamp = await self.db.scalar(
+            "SELECT joined_at FROM memberships WHERE volunteer_id = ? AND group_id = ?",
+            (volunteer_id, group_id),
+        )
+        if stamp is None:
+            return None
+        return datetime.fromisoformat(str(stamp)).astimezone(jalali.TEHRAN).date()
+
+    async def waiting(self, province_id: int | None = None) -> int:
+        """Reports waiting for review (status 'submitted'): of a province, or of the country."""
+        if province_id is None:
+            return int(await self.db.scalar(f"SELECT COUNT(*) FROM reports r WHERE {WAITING}"))
+        return int(
+            await self.db.scalar(
+                f"SELECT COUNT(*) FROM reports r WHERE {WAITING} AND r.province_id = ?",
+                (province_id,),
+            )
+        )
+
     # --- totals ---------------------------------------------------------------------------------
 
     async def totals(
@@ -514,9 +548,10 @@ class StatsRepo:
         period: Period,
         *,
         categories: Collection[int] | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> Tally:
         """Reports, services, beneficiaries, volunteers and active groups of a scope in a period."""
+        counting = self.counting if counting is None else counting
         if scope.kind is ScopeKind.GROUPS:
             return await self._group_totals(scope, period, categories, counting)
         province, county = await self._place_key(scope)
@@ -547,11 +582,10 @@ class StatsRepo:
     ) -> Tally:
         where, params = self._report_filter(scope, period, categories)
         ok = _counted_status(counting)
-        wait = "r.status NOT IN ('approved', 'deleted')"
         row = await self.db.fetchone(
             f"SELECT {_report_sums(counting)},"
             f" COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END),"
-            f" COUNT(DISTINCT CASE WHEN {wait} THEN r.group_id END)"
+            f" COUNT(DISTINCT CASE WHEN {WAITING} THEN r.group_id END)"
             f" FROM reports r WHERE {where} AND r.status != 'deleted'",
             params,
         )
@@ -560,9 +594,10 @@ class StatsRepo:
         return Tally(_figures(row, 0, int(row[8])), _figures(row, 4, pending_groups))
 
     async def reporter_totals(
-        self, reporter_id: int, period: Period, *, counting: Counting = Counting.ALL
+        self, reporter_id: int, period: Period, *, counting: Counting | None = None
     ) -> Tally:
         """The reports a person filed themself (a leader's own part); groups: how many groups."""
+        counting = self.counting if counting is None else counting
         if period.kind is PeriodKind.CAMPAIGN:
             when = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
             params: list[object] = [reporter_id, period.campaign_id]
@@ -607,7 +642,7 @@ class StatsRepo:
         where, params = self._group_filter(scope)
         key = _group_period(period)
         ok = "s.na > 0" if counting is Counting.APPROVED else "s.n > 0"
-        wait = "s.n > s.na" if counting is Counting.APPROVED else "0"
+        wait = "s.ns > 0" if counting is Counting.APPROVED else "0"
         if categories is None and (key is not None or period.kind is PeriodKind.CAMPAIGN):
             if key is not None:
                 source = "stat_group_period s"
@@ -629,27 +664,13 @@ class StatsRepo:
                 )
                 row = await self.db.fetchone(sql, [*on_params, *params])
         elif scope.kind is ScopeKind.NATIONAL and period.kind is not PeriodKind.CAMPAIGN:
-            types = ""
-            type_params: list[object] = []
-            if categories is not None:
-                type_params = list(sorted(categories))
-                types = f" AND r.category_id IN ({_marks(type_params)})"
-            waiting = (
-                "COUNT(DISTINCT CASE WHEN r.status != 'approved' THEN r.group_id END)"
-                if counting is Counting.APPROVED
-                else "0"
+            found = await self.columns.group_values(
+                period.start,
+                period.end,
+                approved_only=counting is Counting.APPROVED,
+                categories=None if categories is None else sorted(categories),
             )
-            ok_groups = (
-                "COUNT(DISTINCT CASE WHEN r.status = 'approved' THEN r.group_id END)"
-                if counting is Counting.APPROVED
-                else "COUNT(DISTINCT r.group_id)"
-            )
-            row = await self.db.fetchone(
-                f"SELECT {ok_groups}, {waiting} FROM reports r INDEXED BY reports_by_date_group"
-                " WHERE r.service_date >= ? AND r.service_date < ? AND r.status != 'deleted'"
-                f"{types}",
-                [period.start.isoformat(), period.end.isoformat(), *type_params],
-            )
+            return len(found.group_ids), found.waiting_groups
         else:
             period_sql: str
             if period.kind is PeriodKind.CAMPAIGN:
@@ -668,11 +689,7 @@ class StatsRepo:
                 + ")"
             )
             counted = exists.format(status=_counted_status(counting))
-            waiting = (
-                exists.format(status="r.status IN ('submitted', 'returned')")
-                if counting is Counting.APPROVED
-                else "0"
-            )
+            waiting = exists.format(status=WAITING) if counting is Counting.APPROVED else "0"
             wait_params = period_params if counting is Counting.APPROVED else []
             row = await self.db.fetchone(
                 f"SELECT IFNULL(SUM({counted}), 0), IFNULL(SUM({waiting}), 0)"
@@ -690,9 +707,10 @@ class StatsRepo:
         period: Period,
         *,
         categories: Collection[int] | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> list[TypeLine]:
         """A scope's counted figures per service type with its unit, most services first."""
+        counting = self.counting if counting is None else counting
         cols = _cols(counting)
         if scope.kind is ScopeKind.GROUPS:
             where, params = self._report_filter(scope, period, categories)
@@ -744,10 +762,11 @@ class StatsRepo:
         period: Period,
         *,
         categories: Collection[int] | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
         measure: Measure = Measure.SERVICES,
     ) -> list[PlaceLine]:
         """The provinces of the country or the counties of a province, ranked (all of them)."""
+        counting = self.counting if counting is None else counting
         cols = _cols(counting)
         types, type_params = self._types(categories)
         params: list[object]
@@ -788,9 +807,10 @@ class StatsRepo:
         period: Period,
         *,
         categories: Collection[int] | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> Overview:
         """Everything the stats screen shows for a scope and period, with the previous period."""
+        counting = self.counting if counting is None else counting
         tally = await self.totals(scope, period, categories=categories, counting=counting)
         before = period.previous()
         previous = (
@@ -848,10 +868,17 @@ class StatsRepo:
         measure: Measure = Measure.SERVICES,
         limit: int = 10,
         own_group_id: int | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> Ranking:
         """The leading groups of the country, a province or a county, and the asker's group."""
+        counting = self.counting if counting is None else counting
         scope = scope or Scope.national()
+        if (
+            scope.kind is ScopeKind.NATIONAL
+            and period.kind is not PeriodKind.CAMPAIGN
+            and _group_period(period) is None
+        ):
+            return await self._top_in_memory(period, measure, limit, own_group_id, counting)
         values, params = self._group_values(period, counting, measure, scope)
         where, where_params = self._group_filter(scope)
         if scope.kind is ScopeKind.NATIONAL:  # no join: the summary alone answers
@@ -881,6 +908,49 @@ class StatsRepo:
         else:
             ranked = int(await self.db.scalar(f"SELECT COUNT(*) {source}", source_params))
         return Ranking(lines, ranked, own)
+
+    async def _top_in_memory(
+        self,
+        period: Period,
+        measure: Measure,
+        limit: int,
+        own_group_id: int | None,
+        counting: Counting,
+    ) -> Ranking:
+        """The national leaderboard of a typed range, from the in-memory report columns."""
+        found = await self.columns.group_values(
+            period.start,
+            period.end,
+            approved_only=counting is Counting.APPROVED,
+            beneficiaries=measure is Measure.BENEFICIARIES,
+        )
+        ids, values, reports = found.group_ids, found.values, found.reports
+        order = np.lexsort((ids, -values))[:limit]  # largest first, ties by group id
+        top = [(int(ids[i]), int(values[i]), int(reports[i])) for i in order]
+        own = None
+        own_row: tuple[int, int, int, int | None] | None = None
+        if own_group_id is not None:
+            at = np.flatnonzero(ids == own_group_id)
+            if at.size:
+                value = int(values[at[0]])
+                rank = int(np.count_nonzero(values > value)) + 1
+                own_row = (own_group_id, value, int(reports[at[0]]), rank)
+            elif await self.db.scalar("SELECT 1 FROM groups WHERE id = ?", (own_group_id,)):
+                own_row = (own_group_id, 0, 0, None)
+        names = await self._names(
+            [r[0] for r in top] + ([own_group_id] if own_group_id is not None else [])
+        )
+        ranks = _rank([r[1] for r in top])
+        lines = [
+            GroupLine(r[0], *names[r[0]], rank, r[1], r[2])
+            for r, rank in zip(top, ranks, strict=True)
+        ]
+        if own_group_id is not None:
+            own = next((line for line in lines if line.group_id == own_group_id), None)
+            if own is None and own_row is not None:
+                gid, value, count, rank_or_none = own_row
+                own = GroupLine(gid, *names[gid], rank_or_none, value, count)
+        return Ranking(lines, len(ids), own)
 
     async def _names(self, group_ids: list[int]) -> dict[int, tuple[str, str, str]]:
         """Each group's name, province and county names."""
@@ -934,9 +1004,10 @@ class StatsRepo:
         least: bool = False,
         limit: int = 5,
         measure: Measure = Measure.SERVICES,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> list[GroupLine]:
         """The most (or least) active groups of a province; the least include groups with none."""
+        counting = self.counting if counting is None else counting
         values, params = self._group_values(period, counting, measure, Scope.province(province_id))
         order = "ASC" if least else "DESC"
         rows = await self.db.fetchall(
@@ -1019,9 +1090,10 @@ class StatsRepo:
             " SUM(IFNULL(r.volunteers, 0)), SUM(r.status = 'approved'),"
             " SUM((r.status = 'approved') * r.quantity),"
             " SUM((r.status = 'approved') * IFNULL(r.beneficiaries, 0)),"
-            " SUM((r.status = 'approved') * IFNULL(r.volunteers, 0))"
+            " SUM((r.status = 'approved') * IFNULL(r.volunteers, 0)),"
+            f" SUM({WAITING}), SUM(({WAITING}) * r.quantity)"
         )
-        cols = "n, q, b, v, na, qa, ba, va"
+        cols = "n, q, b, v, na, qa, ba, va, ns, qs"
         counted = (
             "FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted'"
             f" AND {_CAMPAIGN_TYPES}"
@@ -1069,7 +1141,7 @@ class StatsRepo:
     ) -> tuple[int, int]:
         col = _cols(counting)[1]
         row = await self.db.fetchone(
-            f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(q - {col}), 0) FROM stat_campaign_place"
+            f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(qs), 0) FROM stat_campaign_place"
             " WHERE campaign_id = ? AND province_id = ? AND county_id = 0",
             (campaign_id, province_id),
         )
@@ -1083,13 +1155,14 @@ class StatsRepo:
         *,
         province_id: int | None = None,
         group_id: int | None = None,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> CampaignProgress:
         """A campaign's count against target, its pace, projection, a province's and group's part.
 
         The pace is the counted services with service dates in the 28 days up to today, per day;
         the projected date is when the remainder would be done at that pace (None at zero pace).
         """
+        counting = self.counting if counting is None else counting
         col = _cols(counting)[1]
         counted, pending = await self._campaign_sum(campaign.id, 0, counting)
         recent = int(
@@ -1151,12 +1224,13 @@ class StatsRepo:
             )
 
     async def shares(
-        self, campaign_id: int, *, counting: Counting = Counting.ALL
+        self, campaign_id: int, *, counting: Counting | None = None
     ) -> list[ShareLine]:
         """Each province's share and progress, the widest gaps first.
 
         Widest gap: the smallest fraction of its share done; ties by the most still missing.
         """
+        counting = self.counting if counting is None else counting
         col = _cols(counting)[1]
         rows = await self.db.fetchall(
             f"SELECT p.id, p.name, h.target, IFNULL(SUM(s.{col}), 0) FROM campaign_shares h"
@@ -1261,9 +1335,10 @@ class StatsRepo:
         *,
         limit: int = 10,
         offset: int = 0,
-        counting: Counting = Counting.ALL,
+        counting: Counting | None = None,
     ) -> Page[PlaceHit]:
         """Provinces and counties by name (exact first, then within a typo), with their figures."""
+        counting = self.counting if counting is None else counting
         key = search_key(text)
         if not key:
             return Page([], 0, offset, limit)

@@ -16,14 +16,14 @@ from db.review import ReviewRepo
 from db.roles import RoleRepo
 from db.secrets import SecretRepo
 from db.state import StateRepo
-from db.stats import StatsRepo
+from db.stats import Counting, StatsRepo
 from db.volunteers import VolunteerRepo
 
 
 class Store:
     """The repositories of the application, sharing one connection."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, counting: Counting = Counting.ALL) -> None:
         self.db = db
         self.volunteers = VolunteerRepo(db)
         self.roles = RoleRepo(db)
@@ -36,7 +36,7 @@ class Store:
         self.state = StateRepo(db)
         self.channels = ChannelRepo(db)
         self.digest_posts = DigestLedger(db)
-        self.stats = StatsRepo(db)
+        self.stats = StatsRepo(db, counting)  # what the figures count ([stats] counting)
         self.reminders = ReminderRepo(db)
         self.review = ReviewRepo(db)
         self.secrets = SecretRepo(db)

@@ -36,7 +36,7 @@ async def preview(update: Update, context: Context) -> None:
     except ConfigError as exc:
         await reply(update, t("digest-preview-usage", why=str(exc)))
         return
-    digest = await week_digest(store.db, scope, week)
+    digest = await week_digest(store.db, scope, week, counting=store.stats.counting)
     for text in render_messages(digest):
         await reply(update, text)
     chat = update.effective_chat

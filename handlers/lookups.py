@@ -4,7 +4,9 @@ Every figure comes from db/stats.py and is rendered by bot/stats_text.py; this m
 whose figures a person sees (their groups, a coordinator's provinces, the country for an admin)
 and offers the buttons that choose the period. A typed Jalali range and a typed search are two
 tiny engine flows. Buttons outside the flows carry a period code (0 week, 1 month, 2 year,
-3 campaign) and a campaign id (0 for none); handlers re-check every id.
+3 campaign, 4 since joining) and a campaign id (0 for none); handlers re-check every id.
+What counts (every live report, or approved ones only with the rest shown as waiting) is the
+store's ([stats] counting): every figure read through store.stats follows it.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from db.store import Store
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
 
-WEEK, MONTH, YEAR, CAMPAIGN = 0, 1, 2, 3
+WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
 PERIOD_KEYS = {WEEK: "lookups-week", MONTH: "lookups-month", YEAR: "lookups-year"}
 MEASURES = (Measure.SERVICES, Measure.BENEFICIARIES)
@@ -98,9 +100,14 @@ async def campaigns_for(store: Store, who: Principal | None) -> list[Campaign]:
 
 
 async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, str] | None:
-    """The period a button names (with a campaign's title), or None for an unknown one."""
+    """The period a button names (with a campaign's title), or None for an unknown one.
+
+    Since joining is named by today alone here; each group's own start is read when shown.
+    """
     if code in KINDS:
         return Period.current(KINDS[code], store.db.clock), ""
+    if code == JOINED:
+        return Period.since(_today(store), _today(store)), ""
     if code == CAMPAIGN:
         campaign = await store.campaigns.get(campaign_id)
         if campaign is not None and campaign.active:
@@ -134,14 +141,24 @@ def _chosen(text: str, chosen: bool) -> str:
 
 
 def period_rows(
-    campaigns: list[Campaign], shown: Period | None
+    campaigns: list[Campaign], shown: Period | None, *, joined: bool = False
 ) -> list[list[InlineKeyboardButton]]:
-    """The period buttons under the figures, then the ways to campaigns and leaderboards."""
+    """The period buttons under the figures, then the ways to campaigns and leaderboards.
+
+    joined: the asker belongs to a group, so «since joining» is offered too.
+    """
     kind = shown.kind if shown is not None else None
     first = [
         button(_chosen(label(PERIOD_KEYS[code]), kind is KINDS[code]), cb("st", "show", code, 0))
         for code in (WEEK, MONTH, YEAR)
     ]
+    if joined:
+        first.append(
+            button(
+                _chosen(label("counting-joined"), kind is PeriodKind.JOINED),
+                cb("st", "show", JOINED, 0),
+            )
+        )
     second = [
         button(
             _chosen(
@@ -169,20 +186,46 @@ async def _group_stats(store: Store, who: Principal, period: Period, title: str)
     names = "، ".join(m.group_name for m in who.memberships)
     overview = await store.stats.overview(Scope.groups(ids), period)
     parts: list[str] = [render_overview(overview, names, campaign_title=title)]
-    if who.led_groups:
-        own = (await store.stats.reporter_totals(who.user_id, period)).counted
-        if own.reports:
-            parts.append(t("lookups-own-reports", services=own.services, reports=own.reports))
-    return parts
+    return parts + await _own_reports(store, who, period)
 
 
-async def _province_stats(store: Store, province_id: int, period: Period, title: str) -> list[str]:
-    """A coordinator's province: by county and type, most and least active and silent groups."""
+async def _own_reports(store: Store, who: Principal, period: Period) -> list[str]:
+    """A leader's own part: the reports they filed themself in the period."""
+    if not who.led_groups:
+        return []
+    own = (await store.stats.reporter_totals(who.user_id, period)).counted
+    if not own.reports:
+        return []
+    return [t("lookups-own-reports", services=own.services, reports=own.reports)]
+
+
+async def _joined_stats(store: Store, who: Principal) -> list[str]:
+    """Each of a member's groups since the day they joined it, and a leader's own reports."""
+    today = _today(store)
+    parts: list[str] = []
+    first = today
+    for membership in who.memberships:
+        joined = await store.stats.joined_on(who.user_id, membership.group_id) or today
+        first = min(first, joined)
+        period = Period.since(joined, today)
+        overview = await store.stats.overview(Scope.group(membership.group_id), period)
+        parts.append(render_overview(overview, membership.group_name))
+    return parts + await _own_reports(store, who, Period.since(first, today))
+
+
+async def _province_stats(
+    store: Store, province_id: int, period: Period, title: str, reviews: bool
+) -> list[str]:
+    """A coordinator's province: by county and type, most and least active and silent groups,
+    and (while reports are reviewed) how many wait for review."""
     province = await store.places.province(province_id)
     if province is None:
         return []
     overview = await store.stats.overview(Scope.province(province_id), period)
     parts: list[str] = [render_overview(overview, province.name, campaign_title=title)]
+    waiting = await store.stats.waiting(province_id) if reviews else 0
+    if waiting:  # the province's review queue, whatever counts and whatever the period
+        parts.append(t("counting-waiting-province", count=waiting))
     shown: set[int] = set()
     for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
         found = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
@@ -202,15 +245,20 @@ async def _province_stats(store: Store, province_id: int, period: Period, title:
 
 
 async def stats_text(store: Store, who: Principal | None, period: Period, title: str) -> Html:
-    """The figures for the asker: the country (admin), their provinces, their groups."""
+    """The figures for the asker: the country (admin), their provinces, their groups.
+
+    Since joining (PeriodKind.JOINED) is a member's view: each group from their own join day.
+    """
     parts: list[str]
-    if who is not None and who.admin:
+    if period.kind is PeriodKind.JOINED and who is not None and who.memberships:
+        parts = await _joined_stats(store, who)
+    elif who is not None and who.admin:
         overview = await store.stats.overview(Scope.national(), period)
         parts = [render_overview(overview, campaign_title=title)]
     elif who is not None and who.coordinator:
         parts = []
         for province_id in sorted(who.provinces):
-            parts += await _province_stats(store, province_id, period, title)
+            parts += await _province_stats(store, province_id, period, title, who.reviews)
     elif who is not None and who.memberships:
         parts = await _group_stats(store, who, period, title)
     else:
@@ -224,7 +272,8 @@ async def _stats_screen(
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """The stats text and its buttons (a coordinator's long list of silent groups has pages)."""
     text = await stats_text(store, who, period, title)
-    rows = period_rows(await campaigns_for(store, who), period)
+    joined = who is not None and bool(who.memberships)
+    rows = period_rows(await campaigns_for(store, who), period, joined=joined)
     if who is not None and who.coordinator and not who.admin:
         for province_id in sorted(who.provinces):
             silent = await store.stats.silent_groups(
@@ -245,8 +294,10 @@ async def show_stats(update: Update, context: Context) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     """A period button: the same figures for another period, in the same message."""
-    data = pressed(update)
+    data, who = pressed(update), context.who
     found = await _period(context.store, data.id(0) or 0, data.id(1) or 0) if data else None
+    if found is not None and found[0].kind is PeriodKind.JOINED and not (who and who.memberships):
+        found = None  # since joining is a member's view
     if found is None:
         await answer(update, label("lookups-gone"), alert=True)
         return
@@ -525,7 +576,9 @@ async def top_text(
 async def _top(update: Update, context: Context, ids: tuple[int, ...], *, edit: bool) -> None:
     """Shows a leaderboard for the ids (period code, campaign, measure, level)."""
     code, campaign_id, measure, level = [*ids, 0, 0, 0, 0][:4]
-    found = await _period(context.store, code, campaign_id) if code != YEAR else None
+    found = (
+        await _period(context.store, code, campaign_id) if code in (WEEK, MONTH, CAMPAIGN) else None
+    )
     if found is None or measure >= len(MEASURES) or level > 1:
         await answer(update, label("lookups-gone"), alert=True)
         return

@@ -21,7 +21,8 @@ def test_example_config_is_complete_and_matches_defaults() -> None:
     assert config == parse_config({})
     assert config.telegram.base_url == OFFICIAL_API
     assert config.digest.timezone == "Asia/Tehran"
-    for section in ("telegram", "bot", "database", "digest", "groups", "report"):
+    assert config.stats.counting == "all"
+    for section in ("telegram", "bot", "database", "digest", "groups", "report", "stats"):
         assert section in data
 
 
@@ -33,8 +34,11 @@ def test_values_are_typed() -> None:
             "database": {"path": "x.db"},
             "digest": {"weekday": "thursday", "time": "20:30"},
             "groups": {"creation": "approval"},
+            "report": {"review": True},
+            "stats": {"counting": "approved"},
         }
     )
+    assert config.stats.counting == "approved"
     assert config.bot.admins == (1, 2)
     assert config.digest.at.hour == 20
     assert config.groups.creation == "approval"
@@ -59,6 +63,9 @@ def test_values_are_typed() -> None:
         ({"report": {"expiry_hours": -1}}, "report.expiry_hours"),
         ({"report": {"photos_max": 11}}, "report.photos_max"),
         ({"database": "x.db"}, "database"),
+        ({"stats": {"counting": "confirmed"}}, "stats.counting"),
+        ({"stats": {"counting": 1}}, "stats.counting"),
+        ({"stats": {"counting": "approved"}}, "stats.counting"),  # with review off
     ],
 )
 def test_bad_values_name_the_key(data: dict[str, object], key: str) -> None:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pytest
+
 from bot import jalali
 from bot.i18n import label
 from bot.text import fmt_num, fmt_percent, progress_bar
@@ -701,3 +703,68 @@ async def test_admins_and_coordinators_create_and_close_campaigns(harness: Harne
     )
     assert tehran_coordinator.last_answer == label("not-allowed")
     assert await _scalar(store, "SELECT active FROM campaigns WHERE id = ?", w.campaign) == 1
+
+
+async def test_since_joining_for_a_member_who_joined_mid_month(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    joined = MONTH_START + timedelta(days=9)  # mid-month, in Tehran
+    await store.db.execute(
+        "UPDATE memberships SET joined_at = ? WHERE volunteer_id = ? AND group_id = ?",
+        (f"{joined.isoformat()}T08:00:00+03:30", maryam.id, w.omid),
+    )
+    await maryam.send("/stats")
+    await maryam.press(label("counting-joined"))
+    text = maryam.last.text
+    _persian_only(text)
+    services, reports, people, helpers = await _sums(
+        store,
+        "group_id = ? AND service_date >= ? AND service_date <= ?",
+        w.omid,
+        joined.isoformat(),
+        TODAY.isoformat(),
+    )
+    assert reports and (services, reports) != await _sums(store, "group_id = ?", w.omid)
+    assert label("counting-period-joined", since=jalali.format_date(joined, weekday=False)) in (
+        text
+    )
+    assert label("stats-totals-groups", services=services, reports=reports) in text
+    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    assert label("stats-previous-month") not in text  # no "previous period" since joining
+    assert maryam.last.buttons[0][3] == label("lookups-chosen", name=label("counting-joined"))
+    # A person in no group has no such button, and a forged one is refused.
+    stranger = await harness.sim.user("ناشناس")
+    await stranger.send("/start")
+    await stranger.send("/stats")
+    assert label("counting-joined") not in str(stranger.last.buttons)
+    await stranger.press_data(stranger.last.message_id, "st:show:4:0")
+    assert stranger.last_answer == label("lookups-gone")
+    await maryam.press_data(maryam.last.message_id, "top:show:4:0:0:0")  # not a leaderboard
+    assert maryam.last_answer == label("lookups-gone")
+
+
+@pytest.mark.parametrize("settings", [{"report": {"review": True}}])
+async def test_a_coordinator_sees_the_waiting_reports_whatever_counts(harness: Harness) -> None:
+    w = await _world(harness)
+    await w.zahra.send("/start")
+    await w.zahra.send("/stats")
+    waiting = await _scalar(
+        harness.store,
+        "SELECT COUNT(*) FROM reports WHERE status = 'submitted' AND province_id = ?",
+        w.markazi,
+    )
+    assert waiting and label("counting-waiting-province", count=waiting) in w.zahra.last.text
+    await harness.store.db.execute(
+        "UPDATE reports SET status = 'approved' WHERE status = 'submitted'"
+    )
+    await w.zahra.send("/stats")
+    tail = label("counting-waiting-province", count=0).split("۰", 1)[1]
+    assert tail.strip() and tail not in w.zahra.last.text
+
+
+async def test_without_review_nothing_is_said_to_wait(harness: Harness) -> None:
+    w = await _world(harness)  # submitted reports, but nobody reviews them: nothing waits
+    await w.zahra.send("/start")
+    await w.zahra.send("/stats")
+    tail = label("counting-waiting-province", count=0).split("۰", 1)[1]
+    assert tail.strip() and tail not in w.zahra.last.text

@@ -11,6 +11,7 @@ import pytest
 
 from bot import jalali
 from bot.text import normalize, search_key
+from db import stat_columns
 from db.database import Database
 from db.models import GroupStatus, Photo, ReportInput
 from db.stats import (
@@ -212,7 +213,7 @@ async def _expected(
 ) -> Figures:
     where, params = _scope_sql(scope)
     when, when_params = await _period_sql(store, period)
-    status = "status IN ('submitted', 'returned')" if pending else _status(counting)
+    status = "status = 'submitted'" if pending else _status(counting)
     row = await store.db.fetchone(
         "SELECT COUNT(*), IFNULL(SUM(quantity), 0), IFNULL(SUM(beneficiaries), 0),"
         f" IFNULL(SUM(volunteers), 0) FROM reports WHERE {where} AND {when} AND {status}",
@@ -229,6 +230,8 @@ async def _expected(
             f"SELECT COUNT(DISTINCT group_id) FROM reports WHERE {where} AND {when} AND {status}",
             [*params, *when_params],
         )
+    if pending:  # waiting for review: reports and services only
+        return Figures(row[0], row[1], 0, 0, groups)
     return Figures(row[0], row[1], row[2], row[3], groups)
 
 
@@ -441,6 +444,11 @@ async def test_a_coordinators_province_scope_sees_only_its_province(world: World
 async def test_group_leaderboards_match_sql(
     world: World, measure: Measure, counting: Counting
 ) -> None:
+    await _check_leaderboards(world, measure, counting)
+
+
+async def _check_leaderboards(world: World, measure: Measure, counting: Counting) -> None:
+    """Every leaderboard of every period against the test's own ranking."""
     db, stats = world.store.db, world.store.stats
     column = "quantity" if measure is Measure.SERVICES else "IFNULL(beneficiaries, 0)"
     for period in _periods(world):
@@ -563,8 +571,7 @@ async def test_campaign_progress_pace_and_shares(world: World) -> None:
         assert progress.on_track == (progress.projected <= campaign.ends_on)
         if counting is Counting.APPROVED:
             assert progress.pending == await store.db.scalar(
-                "SELECT SUM(quantity) FROM reports WHERE campaign_id = ?"
-                " AND status IN ('submitted', 'returned')",
+                "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND status = 'submitted'",
                 (campaign.id,),
             )
     reached = await store.campaigns.create("کوچک", 10, "خدمت", date(2026, 1, 1), TODAY)
@@ -797,7 +804,7 @@ async def test_a_reporters_own_reports_and_since_joining(world: World) -> None:
     )
     joined = date(2026, 2, 1)
     period = Period.since(joined, TODAY)
-    assert (period.start, period.last, period.kind) == (joined, TODAY, PeriodKind.RANGE)
+    assert (period.start, period.last, period.kind) == (joined, TODAY, PeriodKind.JOINED)
     campaign = Period(PeriodKind.CAMPAIGN, TODAY, TODAY, world.campaign)
     for when in (period, campaign):
         for counting in Counting:
@@ -813,3 +820,99 @@ async def test_a_reporters_own_reports_and_since_joining(world: World) -> None:
     group = Scope.group(world.groups[3])
     counted = (await world.store.stats.totals(group, period)).counted
     assert counted == await _expected(world.store, group, period, Counting.ALL)
+
+
+@pytest.mark.parametrize("resort", [False, True])
+async def test_summaries_follow_status_changes(
+    world: World, resort: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Status changes as the review queue makes them, as direct SQL: every summary keeps up.
+
+    The in-memory columns of national typed ranges are loaded first, so they must catch up too.
+    """
+    db, stats = world.store.db, world.store.stats
+    typed = Period.typed(date(2025, 12, 7), date(2026, 5, 3))
+    await stats.totals(Scope.national(), typed)
+    await stats.top_groups(typed, own_group_id=world.groups[0])
+    for sql in (
+        "UPDATE reports SET status = 'approved' WHERE status = 'submitted' AND id % 3 = 0",
+        "UPDATE reports SET status = 'returned' WHERE status = 'submitted' AND id % 3 = 1",
+        "UPDATE reports SET status = 'submitted' WHERE status = 'returned' AND id % 4 = 0",
+        "UPDATE reports SET status = 'deleted' WHERE status = 'approved' AND id % 7 = 0",
+        "UPDATE reports SET status = 'submitted' WHERE status = 'deleted' AND id % 5 = 0",
+        "UPDATE reports SET status = 'approved', quantity = quantity + 1 WHERE id % 11 = 0",
+        "UPDATE reports SET group_id = (SELECT MIN(id) FROM groups) WHERE id % 13 = 0",
+        "UPDATE reports SET service_date = date(service_date, '-20 days') WHERE id % 17 = 1",
+        "DELETE FROM report_photos WHERE report_id IN (SELECT id FROM reports WHERE id % 19 = 0)",
+        "DELETE FROM reports WHERE id % 19 = 0",
+        "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id, campaign_id,"
+        " category_id, quantity, beneficiaries, volunteers, province_id, county_id,"
+        " service_date, status, created_at, updated_at) SELECT receipt || 'x',"
+        " idempotency_key || 'x', group_id, reporter_id, campaign_id, category_id, quantity,"
+        " beneficiaries, volunteers, province_id, county_id, service_date, status, created_at,"
+        " updated_at FROM reports WHERE id % 23 = 0",
+    ):
+        await db.execute(sql)
+    assert await db.scalar("SELECT COUNT(DISTINCT status) FROM reports") == 4
+    # Each summary's measures against the reports, summed the test's own way.
+    live, ok, wait = "status != 'deleted'", "status = 'approved'", "status = 'submitted'"
+    measures = (
+        f"SUM({live}), SUM(({live}) * quantity), SUM({ok}), SUM(({ok}) * quantity),"
+        f" SUM({wait}), SUM(({wait}) * quantity)"
+    )
+    checks = (
+        (
+            "SELECT group_id, SUM(n), SUM(q), SUM(na), SUM(qa), SUM(ns), SUM(qs)"
+            " FROM stat_group_period WHERE kind = 'y' GROUP BY group_id HAVING SUM(n) > 0",
+            f"SELECT group_id, {measures} FROM reports WHERE {live} GROUP BY group_id",
+        ),
+        (
+            "SELECT start, SUM(n), SUM(q), SUM(na), SUM(qa), SUM(ns), SUM(qs) FROM stat_place"
+            " WHERE province_id = 0 AND kind = 'd' GROUP BY start HAVING SUM(n) > 0",
+            f"SELECT service_date, {measures} FROM reports WHERE {live} GROUP BY service_date",
+        ),
+        (
+            "SELECT county_id, SUM(n), SUM(q), SUM(na), SUM(qa), SUM(ns), SUM(qs) FROM stat_place"
+            " WHERE county_id != 0 AND kind = 'm' GROUP BY county_id HAVING SUM(n) > 0",
+            f"SELECT county_id, {measures} FROM reports WHERE {live} GROUP BY county_id",
+        ),
+        (
+            "SELECT day, SUM(n), SUM(q), SUM(na), SUM(qa), SUM(ns), SUM(qs) FROM stat_campaign_day"
+            " WHERE campaign_id = ? GROUP BY day HAVING SUM(n) > 0",
+            f"SELECT service_date, {measures} FROM reports WHERE {live} AND campaign_id = ?"
+            " GROUP BY service_date",
+        ),
+        (
+            "SELECT group_id, SUM(n), SUM(q), SUM(na), SUM(qa), SUM(ns), SUM(qs)"
+            " FROM stat_group_campaign WHERE campaign_id = ? GROUP BY group_id HAVING SUM(n) > 0",
+            f"SELECT group_id, {measures} FROM reports WHERE {live} AND campaign_id = ?"
+            " GROUP BY group_id",
+        ),
+    )
+    for summary, truth in checks:
+        params = (world.campaign,) if "?" in summary else ()
+        got = {tuple(r) for r in await db.fetchall(summary, params)}
+        assert got == {tuple(r) for r in await db.fetchall(truth, params)}, summary
+    # And every lookup, in both ways of counting, with the waiting reports apart.
+    for counting in Counting:
+        for scope in _scopes(world):
+            for period in _periods(world):
+                tally = await stats.totals(scope, period, counting=counting)
+                assert tally.counted == await _expected(world.store, scope, period, counting)
+                if counting is Counting.APPROVED:
+                    assert tally.pending == await _expected(
+                        world.store, scope, period, counting, pending=True
+                    )
+    if resort:  # the columns sort again by date rather than read the changed reports apart
+        monkeypatch.setattr(stat_columns, "RESORT", 0)
+    for counting in Counting:
+        for measure in Measure:
+            await _check_leaderboards(world, measure, counting)
+    waiting = await db.scalar(
+        "SELECT COUNT(*) FROM reports WHERE status = 'submitted' AND province_id = ?",
+        (world.provinces[0],),
+    )
+    assert waiting and await stats.waiting(world.provinces[0]) == waiting
+    assert await stats.waiting() == await db.scalar(
+        "SELECT COUNT(*) FROM reports WHERE status = 'submitted'"
+    )

@@ -92,7 +92,7 @@ def test_overview_text() -> None:
     assert lines[0] == "📊 <b>استان مرکزی</b> — هفتهٔ ۳۰ آبان تا ۶ آذر ۱۴۰۵"
     assert lines[1] == "۱٬۲۴۸ خدمت در ۳۱۲ گزارش از ۹۴ گروه (۱۲٪ بیشتر از هفتهٔ قبل)"
     assert lines[2] == "۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب"
-    assert "⏳ در انتظار تأیید: ۴۰ خدمت در ۵ گزارش" in lines
+    assert "⏳ ۵ گزارش (۴۰ خدمت) در انتظار بررسی" in lines
     assert "• بستهٔ معیشتی — ۶۴۰ بسته" in lines
     assert "• ویزیت &lt;پزشکی&gt; (بایگانی‌شده) — ۲۱۸ نفر" in lines
     assert "۱. اراک — ۹۰۰ خدمت" in lines and not any("ساوه" in line for line in lines)
@@ -127,7 +127,7 @@ def test_campaign_progress_text() -> None:
     assert lines[0] == "🎯 <b>پویش ۱۱ هزار خدمت</b>: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░"
     assert lines[1] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
     assert lines[2] == "با این سرعت تا ۱۸ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
-    assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار تأیید است."
+    assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
     assert lines[4] == "سهم استان مرکزی: ۱٬۲۰۰ (۱۵٪)"
     assert lines[5] == "سهم گروه شما، گروه امید: ۲۰۵ (۲٪)"
     late = render_progress(_progress(projected=date(2027, 4, 1), on_track=False))

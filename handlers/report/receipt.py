@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from bot import jalali
 from bot.i18n import Html, t
 from bot.text import fmt_percent, progress_bar, to_persian_digits
-from db.models import Report
+from db.models import Report, ReportStatus
+from db.stats import Counting
 from db.store import Store
 
 
@@ -29,7 +30,8 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
     if report.campaign_id is not None:
         campaign = await store.campaigns.get(report.campaign_id)
         if campaign is not None:
-            done = await store.campaigns.progress(campaign.id)
+            today = jalali.today(store.db.clock)
+            done = (await store.stats.progress(campaign, today)).counted  # [stats] counting
             lines.append(
                 t(
                     "report-campaign-progress",
@@ -40,10 +42,11 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
                     bar=progress_bar(done, campaign.target),
                 )
             )
-            today = jalali.today(store.db.clock)
             lines.append(
                 forecast(today, campaign.starts_on, campaign.ends_on, done, campaign.target)
             )
+    if store.stats.counting is Counting.APPROVED and report.status is not ReportStatus.APPROVED:
+        lines.append(t("counting-receipt-after-review"))
     return Html("\n".join(line for line in lines if line))
 
 

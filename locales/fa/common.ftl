@@ -79,6 +79,7 @@ config-why-choice = باید یکی از این‌ها باشد: {$choices}
 config-why-token = توکن شکل درستی ندارد؛ توکن را از BotFather بگیرید، مثل 123456789:AA… (malformed token).
 config-why-url = باید نشانی http یا https باشد (expected an http(s) URL).
 config-why-webhook = در حالت webhook نشانی https لازم است (webhook mode needs an https URL).
+config-why-approved = شمردن فقط گزارش‌های تأییدشده وقتی معنا دارد که بررسی گزارش‌ها روشن باشد: [report] review = true (counting approved reports needs review on).
 config-why-time = باید ساعت به شکل HH:MM باشد، مثل 18:00 (expected HH:MM).
 config-why-timezone = منطقهٔ زمانی شناخته نشد، مثل Asia/Tehran (unknown time zone).
 config-why-photos = باید بین ۱ تا ۱۰ باشد (between 1 and 10).
