@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,7 +107,8 @@ class StatsConfig:
     """Which reports the figures count: every live report, or approved ones only."""
 
     # "all": every report not deleted (submitted, approved, returned); "approved": approved only,
-    # with reports waiting for review shown apart.
+    # with reports waiting for review shown apart. Unset, it is "approved" while reports are
+    # reviewed ([report] review = true), else "all".
     counting: Literal["all", "approved"] = "all"
 
 
@@ -231,6 +232,9 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
                 raise _fail(f"{name}.{key}", label("config-why-unknown"))
             values[key] = _check_value(f"{name}.{key}", item, getattr(defaults, key))
         sections[name] = cls(**values)
+    review = sections.get("report", ReportConfig()).review
+    if review and "counting" not in data.get("stats", {}):  # reviewed: what counts is approved
+        sections["stats"] = replace(sections.get("stats", StatsConfig()), counting="approved")
     config = Config(**sections, source=source)
     _validate(config)
     return config

@@ -104,3 +104,10 @@ def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "telegram.token" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_what_counts_follows_review_unless_set() -> None:
+    assert parse_config({"report": {"review": True}}).stats.counting == "approved"
+    both = {"report": {"review": True}, "stats": {"counting": "all"}}
+    assert parse_config(both).stats.counting == "all"
+    assert parse_config({"report": {"review": False}}).stats.counting == "all"
