@@ -597,7 +597,7 @@ async def test_a_type_retired_while_its_button_is_on_screen_is_not_taken(
     await admin.press(label("types-retire"))
     await admin.press(label("button-yes"))
     await reza.press(retired.name)
-    assert label("stale-button") in reza.last.text
+    assert label("report-service-retired", name=retired.name) in reza.last.text
     assert retired.name not in str(reza.last.buttons) and kept.name in str(reza.last.buttons)
     taken = "SELECT json_extract(data, '$.category_id') FROM drafts WHERE kind = 'report'"
     assert await store.db.scalar(taken) is None

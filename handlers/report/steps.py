@@ -159,8 +159,10 @@ async def service_pressed(turn: Report, data: Callback) -> Result:
     """Takes the service; a service in another unit asks the quantity again."""
     draft = turn.draft
     service = await turn.store.categories.get(data.id() or 0)
-    if service is None or service.parent_id != draft.area_id or not service.active:
-        return turn.again(label("stale-button"))  # a type retired since its button was shown
+    if service is None or service.parent_id != draft.area_id:
+        return turn.again(label("stale-button"))
+    if not service.active:  # retired since its button was shown
+        return turn.again(label("report-service-retired", name=service.name))
     before = await turn.store.categories.get(draft.category_id or 0)
     draft.category_id = service.id
     same_unit = before is not None and before.unit == service.unit

@@ -103,3 +103,4 @@ report-edit-cancelled = ویرایش لغو شد؛ گزارش قبلی بدون 
 report-other-week-totals = این گزارش در هفتهٔ {$week} شمرده شد؛ گروه شما آن هفته: {$reports} گزارش، {$quantity} خدمت
 report-description-trim = ✂️ نگه داشتن {$max} حرف اول
 report-photo-from-file = 📷 تصویری که به شکل فایل فرستادید، به شکل عکس به گزارش اضافه شد.
+report-service-retired = «{$name}» دیگر در فهرست خدمت‌ها نیست؛ یکی دیگر را انتخاب کنید.
