@@ -30,6 +30,13 @@ _PREVIOUS = {
     PeriodKind.YEAR: "stats-previous-year",
     PeriodKind.RANGE: "stats-previous-range",
 }
+# A running period is compared with the same first days of the one before.
+_PREVIOUS_PART = {
+    PeriodKind.WEEK: "stats-previous-week-part",
+    PeriodKind.MONTH: "stats-previous-month-part",
+    PeriodKind.YEAR: "stats-previous-year-part",
+    PeriodKind.RANGE: "stats-previous-range-part",
+}
 _MEASURE = {
     Measure.SERVICES: "stats-measure-services",
     Measure.BENEFICIARIES: "stats-measure-beneficiaries",
@@ -74,9 +81,12 @@ def scope_label(kind: ScopeKind, name: str = "") -> Html:
     return Html(escape(name))  # a group's (or groups') own name
 
 
-def change_text(current: int, previous: int, kind: PeriodKind) -> Html:
-    """The change of services against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل»."""
-    key = _PREVIOUS.get(kind)
+def change_text(current: int, previous: int, kind: PeriodKind, *, partial: bool = False) -> Html:
+    """The change of services against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل».
+
+    partial: the period is running, so the same first days of the one before are compared.
+    """
+    key = (_PREVIOUS_PART if partial else _PREVIOUS).get(kind)
     if key is None:
         return Html("")
     before = t(key)
@@ -114,7 +124,12 @@ def render_overview(
         return _lines(heading, t("stats-empty"))
     totals = _totals(counted, overview.scope.kind is not ScopeKind.GROUPS)
     if overview.previous is not None:
-        change = change_text(counted.services, overview.previous.services, overview.period.kind)
+        change = change_text(
+            counted.services,
+            overview.previous.services,
+            overview.period.kind,
+            partial=overview.partial,
+        )
         if change:
             totals = Html(f"{totals} ({change})")
     people = t("stats-people", beneficiaries=counted.beneficiaries, volunteers=counted.volunteers)

@@ -164,17 +164,29 @@ class Period:
             raise ValueError(f"no current period of kind {kind}")
         return makers[kind](day)
 
-    def previous(self) -> Period | None:
-        """The period of the same kind just before (None for a campaign or since joining)."""
+    def running(self, today: date) -> bool:
+        """True while the period is under way: today is inside it but not its last day."""
+        return self.start <= today < self.last
+
+    def previous(self, today: date | None = None) -> Period | None:
+        """The period of the same kind just before (None for a campaign or since joining).
+
+        While the period is running (today given and inside it), only the same number of days
+        from the start of the one before, so a part-period is not compared with a whole one.
+        """
+        whole: Period | None = None
         if self.kind is PeriodKind.WEEK:
-            return Period.week(self.start - DAY)
-        if self.kind is PeriodKind.MONTH:
-            return Period.month(self.start - DAY)
-        if self.kind is PeriodKind.YEAR:
-            return Period.year(self.start - DAY)
-        if self.kind is PeriodKind.RANGE:
-            return Period(PeriodKind.RANGE, self.start - (self.end - self.start), self.start)
-        return None
+            whole = Period.week(self.start - DAY)
+        elif self.kind is PeriodKind.MONTH:
+            whole = Period.month(self.start - DAY)
+        elif self.kind is PeriodKind.YEAR:
+            whole = Period.year(self.start - DAY)
+        elif self.kind is PeriodKind.RANGE:
+            whole = Period(PeriodKind.RANGE, self.start - (self.end - self.start), self.start)
+        if whole is None or today is None or not self.running(today):
+            return whole
+        elapsed = today - self.start + DAY
+        return Period(PeriodKind.RANGE, whole.start, min(whole.start + elapsed, whole.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +247,7 @@ class Overview:
     previous: Figures | None
     by_type: list[TypeLine]
     by_place: list[PlaceLine]
+    partial: bool = False  # the period is running: previous covers the same first days only
 
 
 @dataclass(frozen=True, slots=True)
@@ -808,11 +821,17 @@ class StatsRepo:
         *,
         categories: Collection[int] | None = None,
         counting: Counting | None = None,
+        today: date | None = None,
     ) -> Overview:
-        """Everything the stats screen shows for a scope and period, with the previous period."""
+        """Everything the stats screen shows for a scope and period, with the previous period.
+
+        A running period is compared with the same first days of the one before (today: Tehran's
+        today by the database's clock unless given).
+        """
         counting = self.counting if counting is None else counting
+        today = jalali.today(self.db.clock) if today is None else today
         tally = await self.totals(scope, period, categories=categories, counting=counting)
-        before = period.previous()
+        before = period.previous(today)
         previous = (
             None
             if before is None
@@ -822,7 +841,8 @@ class StatsRepo:
         )
         by_type = await self.by_type(scope, period, categories=categories, counting=counting)
         by_place = await self.by_place(scope, period, categories=categories, counting=counting)
-        return Overview(scope, period, tally, previous, by_type, by_place)
+        partial = before is not None and period.running(today)
+        return Overview(scope, period, tally, previous, by_type, by_place, partial)
 
     # --- groups ---------------------------------------------------------------------------------
 

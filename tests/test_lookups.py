@@ -184,7 +184,10 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )
     assert label("stats-totals-groups", services=services, reports=reports) in text
     assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
-    before = _between(jalali.month_of(MONTH_START - timedelta(days=1))[0], MONTH_START)
+    # The month is running: it is compared with the same first days of the month before.
+    before_start = jalali.month_of(MONTH_START - timedelta(days=1))[0]
+    elapsed = TODAY - MONTH_START + timedelta(days=1)
+    before = _between(before_start, before_start + elapsed)
     previous = (
         await _sums(
             store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *before
@@ -192,7 +195,8 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )[0]
     key = "stats-change-up" if services > previous else "stats-change-down"
     percent = fmt_percent(abs(services - previous), previous)
-    assert previous and label(key, percent=percent, previous=label("stats-previous-month")) in text
+    same_days = label("stats-previous-month-part")
+    assert previous and label(key, percent=percent, previous=same_days) in text
     rows = await store.db.fetchall(
         "SELECT c.name, SUM(r.quantity), c.unit FROM reports r JOIN categories c"
         f" ON c.id = r.category_id WHERE r.{LIVE} AND r.group_id = ? AND r.service_date >= ?"
@@ -211,6 +215,17 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )
     assert (services, reports) == (17, 2)  # Saturday's report counts, Friday's does not
     assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+    # Saturday to today against Saturday to the same weekday of last week, not the whole week.
+    before = _between(WEEK_START - timedelta(days=7), TODAY - timedelta(days=6))
+    previous = (
+        await _sums(
+            store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *before
+        )
+    )[0]
+    assert previous == 0  # Friday's report is outside Saturday-Wednesday of last week
+    assert f"({label('stats-change-new', previous=label('stats-previous-week-part'))})" in (
+        maryam.last.text
+    )
     assert maryam.last.buttons[0][0] == label("lookups-chosen", name=label("lookups-week"))
 
     await maryam.press(label("lookups-campaign-period", title="پویش ۱۱ هزار خدمت"))

@@ -71,6 +71,9 @@ def test_change_against_the_previous_period() -> None:
     assert change_text(7, 0, PeriodKind.WEEK) == "هفتهٔ قبل خدمتی ثبت نشده بود"
     assert change_text(0, 0, PeriodKind.WEEK) == ""
     assert change_text(5, 1, PeriodKind.CAMPAIGN) == ""
+    assert change_text(50, 100, PeriodKind.MONTH, partial=True) == (
+        "۵۰٪ کمتر از همین روزهای ماه قبل"
+    )
 
 
 def test_overview_text() -> None:

@@ -27,6 +27,11 @@ stats-previous-week = هفتهٔ قبل
 stats-previous-month = ماه قبل
 stats-previous-year = سال قبل
 stats-previous-range = دورهٔ هم‌اندازهٔ قبل
+# While the period is running: the same first days of the one before.
+stats-previous-week-part = همین روزهای هفتهٔ قبل
+stats-previous-month-part = همین روزهای ماه قبل
+stats-previous-year-part = همین مدت در سال قبل
+stats-previous-range-part = همین مدت در دورهٔ قبل
 stats-pending = ⏳ { $reports } گزارش ({ $services } خدمت) در انتظار بررسی
 stats-empty = در این دوره هنوز گزارشی ثبت نشده است.
 stats-by-type-title = <b>به تفکیک خدمت:</b>
