@@ -1026,16 +1026,19 @@ class StatsRepo:
         measure: Measure = Measure.SERVICES,
         counting: Counting | None = None,
     ) -> list[GroupLine]:
-        """The most (or least) active groups of a province; the least include groups with none."""
+        """The most (or least) active groups of a province, among those with counted work.
+
+        Groups with nothing counted in the period are neither (silent_groups lists those).
+        """
         counting = self.counting if counting is None else counting
         values, params = self._group_values(period, counting, measure, Scope.province(province_id))
         order = "ASC" if least else "DESC"
         rows = await self.db.fetchall(
-            "SELECT g.id, g.name, p.name, c.name, IFNULL(v.value, 0), IFNULL(v.reports, 0)"
+            "SELECT g.id, g.name, p.name, c.name, v.value, v.reports"
             f" FROM groups g JOIN provinces p ON p.id = g.province_id"
-            f" JOIN counties c ON c.id = g.county_id LEFT JOIN ({values}) v ON v.group_id = g.id"
-            f" WHERE g.province_id = ? AND g.status = 'active'"
-            f" ORDER BY IFNULL(v.value, 0) {order}, IFNULL(v.reports, 0) {order}, g.id LIMIT ?",
+            f" JOIN counties c ON c.id = g.county_id JOIN ({values}) v ON v.group_id = g.id"
+            f" WHERE g.province_id = ? AND g.status = 'active' AND v.value > 0"
+            f" ORDER BY v.value {order}, v.reports {order}, g.id LIMIT ?",
             [*params, province_id, limit],
         )
         return [GroupLine(r[0], r[1], r[2], r[3], None, int(r[4]), int(r[5])) for r in rows]

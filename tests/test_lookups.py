@@ -315,10 +315,13 @@ async def test_a_coordinator_sees_only_their_province(harness: Harness) -> None:
         (*month, w.markazi),
     )
     section = text.split(_plain(label("lookups-most-active")))[-1]
+    section = section.split(_plain(label("stats-silent-title", weeks=4, count=1)))[0]
+    assert most[0][2] > 0 and most[-1][2] == 0  # «گروه خاموش» did nothing this month
     for name, county, quantity in most:
         line = label("lookups-activity-line", name=name, county=county, services=int(quantity))
-        assert line in section
-    assert _plain(label("lookups-least-active")) not in text  # three groups: all shown once
+        assert (line in section) is (quantity > 0)  # a group with no work is not «most active»
+    assert "گروه خاموش" not in section  # it is listed with the silent groups instead
+    assert _plain(label("lookups-least-active")) not in text  # two groups: all shown once
     silent_since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
     silent = await store.db.fetchall(
         "SELECT g.name FROM groups g WHERE g.province_id = ? AND NOT EXISTS (SELECT 1 FROM"
