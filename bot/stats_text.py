@@ -99,6 +99,21 @@ def change_text(current: int, previous: int, kind: PeriodKind, *, partial: bool 
     return t(change, percent=percent, previous=before)
 
 
+def people_text(figures: Figures) -> Html:
+    """«۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب», leaving out a count nobody gave (zero); empty if both."""
+    if figures.beneficiaries and figures.volunteers:
+        return t(
+            "stats-people",
+            beneficiaries=figures.beneficiaries,
+            volunteers=figures.volunteers,
+        )
+    if figures.beneficiaries:
+        return t("stats-people-beneficiaries", beneficiaries=figures.beneficiaries)
+    if figures.volunteers:
+        return t("stats-people-volunteers", volunteers=figures.volunteers)
+    return Html("")
+
+
 def _totals(figures: Figures, groups: bool) -> Html:
     if groups:
         return t(
@@ -132,7 +147,7 @@ def render_overview(
         )
         if change:
             totals = Html(f"{totals} ({change})")
-    people = t("stats-people", beneficiaries=counted.beneficiaries, volunteers=counted.volunteers)
+    people = people_text(counted)
     pending = overview.tally.pending
     waiting = (
         t("stats-pending", services=pending.services, reports=pending.reports)

@@ -786,3 +786,33 @@ async def test_without_review_nothing_is_said_to_wait(harness: Harness) -> None:
     await w.zahra.send("/stats")
     tail = label("counting-waiting-province", count=0).split("۰", 1)[1]
     assert tail.strip() and tail not in w.zahra.last.text
+
+
+async def test_people_are_shown_only_when_given(harness: Harness) -> None:
+    store = harness.store
+    sara = await harness.sim.user("سارا")
+    await sara.send("/start")
+    group = await harness.group(sara, "گروه شفا", "اراک")
+    area = (await store.categories.areas())[0]
+    category = (await store.categories.types(area.id))[0].id
+    await _insert(store, group, sara.id, category, 6, TODAY)  # both questions skipped
+    await sara.send("/stats")
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    where = "group_id = ? AND service_date >= ? AND service_date < ?"
+    services, reports, people, helpers = await _sums(store, where, group, *month)
+    assert (people, helpers) == (0, 0)
+    text = sara.last.text
+    assert label("stats-totals-groups", services=services, reports=reports) in text
+    assert "بهره‌مند" not in text and "داوطلب" not in text
+    await sara.press(label("menu-group"))
+    card = sara.last.text
+    assert label("lookups-card-month-services", services=services, reports=reports) in card
+    assert "بهره‌مند" not in card
+    await _insert(store, group, sara.id, category, 2, TODAY, beneficiaries=7)
+    await sara.press(label("lookups-week"))
+    week = _between(WEEK_START, WEEK_START + timedelta(days=7))
+    _, _, people, helpers = await _sums(store, where, group, *week)
+    assert (people, helpers) == (7, 0)
+    text = sara.last.text
+    assert label("stats-people-beneficiaries", beneficiaries=people) in text.splitlines()
+    assert "داوطلب" not in text

@@ -18,6 +18,9 @@ stats-heading = 📊 <b>{ $scope }</b> — { $period }
 stats-totals = { $services } خدمت در { $reports } گزارش از { $groups } گروه
 stats-totals-groups = { $services } خدمت در { $reports } گزارش
 stats-people = { $beneficiaries } بهره‌مند · { $volunteers } داوطلب
+# Only the count that was given (a skipped question is not shown as zero).
+stats-people-beneficiaries = { $beneficiaries } بهره‌مند
+stats-people-volunteers = { $volunteers } داوطلب
 # The change against the previous period of the same kind.
 stats-change-up = { $percent } بیشتر از { $previous }
 stats-change-down = { $percent } کمتر از { $previous }
