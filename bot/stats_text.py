@@ -379,5 +379,10 @@ def render_search(query: str, groups: Page[GroupHit], places: Page[PlaceHit]) ->
                     reports=place.figures.reports,
                 )
             )
-    title = t("stats-find-title", query=query, groups=groups.total, places=places.total)
+    if not places.total:
+        title = t("stats-find-title-groups", query=query, groups=groups.total)
+    elif not groups.total:
+        title = t("stats-find-title-places", query=query, places=places.total)
+    else:
+        title = t("stats-find-title", query=query, groups=groups.total, places=places.total)
     return _lines(title, *rows)

@@ -30,8 +30,8 @@ from db.stat_columns import ReportColumns
 DAY = timedelta(days=1)
 PACE_DAYS = 28
 SILENT_WEEKS = 4
-# Typo-tolerant matches are added only when the exact ones are fewer than this.
-FUZZY_WHEN_FEWER = 20
+# A search key tolerates one typo from this many letters (shorter words match too many names).
+TYPO_FROM = 5
 # A trigram held by more groups than this is too common to narrow a typo search.
 GRAM_CAP = 3000
 FUZZY_CANDIDATES = 100
@@ -476,8 +476,8 @@ def fuzzy_distance(pattern: str, text: str) -> int:
 
 
 def typo_allowance(key: str) -> int:
-    """How many typos a search key tolerates: one, from four letters up."""
-    return 0 if len(key) < 4 else 1
+    """How many typos a search key tolerates: none under TYPO_FROM letters, one from there."""
+    return 0 if len(key) < TYPO_FROM else 1
 
 
 _HIT_SELECT = (
@@ -1274,11 +1274,13 @@ class StatsRepo:
         province_id: int | None = None,
         limit: int = 10,
         offset: int = 0,
+        typos: bool = True,
     ) -> Page[GroupHit]:
-        """Active groups by name: those containing the search key, then (if few) within a typo.
+        """Active groups by name: those containing the search key, or (none) within a typo.
 
         Exact matches come first (the whole name, then names starting with it, then shorter
         names); at most SEARCH_CAP of them are listed (the page says when there were more).
+        Names within a typo are tried only when no name contains the key, and typos allows it.
         """
         key = search_key(text)
         if not key:
@@ -1294,8 +1296,8 @@ class StatsRepo:
             key=lambda r: (r[4] != key, not r[4].startswith(key), len(r[4]), r[0]),
         )
         hits = [GroupHit(r[0], r[1], r[2], r[3], True) for r in exact]
-        if len(hits) < FUZZY_WHEN_FEWER:
-            hits += await self._fuzzy_groups(key, counts, place, place_params)
+        if not hits and typos:
+            hits = await self._fuzzy_groups(key, counts, place, place_params)
         return Page(hits[offset : offset + limit], len(hits), offset, limit, capped)
 
     async def _gram_counts(self, grams: list[str]) -> dict[str, int]:
@@ -1359,8 +1361,10 @@ class StatsRepo:
         limit: int = 10,
         offset: int = 0,
         counting: Counting | None = None,
+        typos: bool = True,
     ) -> Page[PlaceHit]:
-        """Provinces and counties by name (exact first, then within a typo), with their figures."""
+        """Provinces and counties by name, with their figures; within a typo only when no name
+        contains the key (and typos allows it)."""
         counting = self.counting if counting is None else counting
         key = search_key(text)
         if not key:
@@ -1370,19 +1374,12 @@ class StatsRepo:
             " UNION ALL SELECT c.province_id, c.id, c.name, p.name, c.search_key, p.position,"
             " c.position FROM counties c JOIN provinces p ON p.id = c.province_id"
         )
-        allowed = typo_allowance(key)
-        found = []
-        for row in rows:
-            place_key: str = row[4]
-            if key in place_key:
-                distance = 0
-            elif allowed:
-                distance = fuzzy_distance(key, place_key)
-                if distance > allowed:
-                    continue
-            else:
-                continue
-            found.append(((distance, place_key != key, row[1] is not None, row[5], row[6]), row))
+        found = [((0, r[4] != key, r[1] is not None, r[5], r[6]), r) for r in rows if key in r[4]]
+        allowed = typo_allowance(key) if typos and not found else 0
+        for row in rows if allowed else ():
+            distance = fuzzy_distance(key, row[4])
+            if distance <= allowed:
+                found.append(((distance, True, row[1] is not None, row[5], row[6]), row))
         found.sort(key=lambda item: item[0])
         hits = []
         for _, row in found[offset : offset + limit]:

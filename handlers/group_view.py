@@ -81,6 +81,8 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
     for campaign in (await store.campaigns.running(group.province_id, today))[:CARD_CAMPAIGNS]:
         progress = await store.stats.progress(campaign, today, group_id=group.id)
         share = progress.group_count or 0
+        if not progress.counted:  # «۰ از ۰» says nothing
+            continue
         lines.append(
             t(
                 "lookups-card-campaign",

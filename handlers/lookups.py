@@ -642,12 +642,15 @@ async def find_screen(
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """One page of the groups and places found, a button for each group, and the pages."""
     period = Period.current(PeriodKind.MONTH, store.db.clock)
-    groups = await store.stats.search_groups(
-        query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE
-    )
-    places = await store.stats.search_places(
-        query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE
-    )
+    for typos in (False, True):  # names within a typo only when no name holds the words
+        groups = await store.stats.search_groups(
+            query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE, typos=typos
+        )
+        places = await store.stats.search_places(
+            query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE, typos=typos
+        )
+        if groups.total or places.total:
+            break
     pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
     text = render_search(query, groups, places)
     if pages > 1:

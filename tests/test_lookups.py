@@ -578,6 +578,9 @@ async def test_find_pages_through_many_groups(harness: Harness) -> None:
 async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harness) -> None:
     w = await _world(harness)
     store = harness.store
+    empty = await store.campaigns.create(
+        "پویش زمستان مهربانی", 900, "خدمت", TODAY - timedelta(days=2), TODAY + timedelta(days=9)
+    )
     await w.maryam.press(label("menu-group"))
     card = w.maryam.last.text
     for start, end, key in (
@@ -603,6 +606,8 @@ async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harne
         )
         in card
     )
+    assert not await _scalar(store, "SELECT COUNT(*) FROM reports WHERE campaign_id = ?", empty)
+    assert "پویش زمستان مهربانی" not in card  # «۰ از ۰ (۰٪)» says nothing
 
 
 async def test_unknown_periods_and_campaigns_are_refused_politely(harness: Harness) -> None:
@@ -816,3 +821,37 @@ async def test_people_are_shown_only_when_given(harness: Harness) -> None:
     text = sara.last.text
     assert label("stats-people-beneficiaries", beneficiaries=people) in text.splitlines()
     assert "داوطلب" not in text
+
+
+async def test_find_short_words_allow_no_typo_and_places_name_the_month(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    await harness.group(w.amir, "گروه یاران زاهدان", "زاهدان")  # «یارا» is one letter off «اراک»
+    await maryam.send("/find اراک")
+    text = maryam.last.text
+    places = await _scalar(
+        store,
+        "SELECT (SELECT COUNT(*) FROM provinces WHERE instr(search_key, 'اراک') > 0)"
+        " + (SELECT COUNT(*) FROM counties WHERE instr(search_key, 'اراک') > 0)",
+    )
+    assert places >= 1
+    assert text.splitlines()[0] == label("stats-find-title-places", query="اراک", places=places)
+    assert "زاهدان" not in text and "چاراویماق" not in text and "(نام نزدیک)" not in text
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    services, reports, _, _ = await _sums(
+        store, "county_id = (SELECT county_id FROM groups WHERE id = ?) AND service_date >= ?"
+        " AND service_date < ?", w.omid, *month,
+    )  # fmt: skip
+    assert "این ماه: " + label("stats-totals-groups", services=services, reports=reports) in text
+    await maryam.send("/find اميد")  # Arabic ye: the same four letters as «امید»
+    text = maryam.last.text
+    places = await _scalar(
+        store,
+        "SELECT (SELECT COUNT(*) FROM provinces WHERE instr(search_key, 'امید') > 0)"
+        " + (SELECT COUNT(*) FROM counties WHERE instr(search_key, 'امید') > 0)",
+    )
+    title = label("stats-find-title", query="امید", groups=1, places=places)
+    assert text.splitlines()[0] == title  # «امیدیه» holds the word; no typo hits
+    assert "گروه امید" in text and "ورامین" not in text and "حمیدیه" not in text
+    await maryam.send("/find یاران زاهدانن")  # a long name keeps its one typo
+    assert "گروه یاران زاهدان" in maryam.last.text and "(نام نزدیک)" in maryam.last.text

@@ -78,8 +78,11 @@ stats-silent-none = همهٔ گروه‌ها در { $weeks } هفتهٔ اخیر
 
 # /find: «🔎 «علی کریمی»: ۲ گروه، ۰ محل»
 stats-find-title = 🔎 «{ $query }»: { $groups } گروه، { $places } محل
+stats-find-title-groups = 🔎 «{ $query }»: { $groups } گروه
+stats-find-title-places = 🔎 «{ $query }»: { $places } محل
 stats-find-group = • { $name } — { $county }، { $province }
 stats-find-group-typo = • { $name } — { $county }، { $province } (نام نزدیک)
-stats-find-province = • استان { $name } — { $services } خدمت در { $reports } گزارش
-stats-find-county = • شهرستان { $name }، { $province } — { $services } خدمت در { $reports } گزارش
+# A place's figures are this month's.
+stats-find-province = • استان { $name } — این ماه: { $services } خدمت در { $reports } گزارش
+stats-find-county = • شهرستان { $name }، { $province } — این ماه: { $services } خدمت در { $reports } گزارش
 stats-find-none = گروه یا محلی با نام «{ $query }» پیدا نشد. نام را کوتاه‌تر یا به شکل دیگری بنویسید.
