@@ -237,6 +237,7 @@ def render_progress(
                 "stats-campaign-province-share",
                 name=province_name,
                 count=progress.province_count,
+                unit=campaign.unit,
                 percent=fmt_percent(progress.province_count, progress.counted),
             )
         )
@@ -246,6 +247,7 @@ def render_progress(
                 "stats-campaign-group-share",
                 name=group_name,
                 count=progress.group_count,
+                unit=campaign.unit,
                 percent=fmt_percent(progress.group_count, progress.counted),
             )
         )

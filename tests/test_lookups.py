@@ -409,6 +409,7 @@ async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
             "stats-campaign-province-share",
             name="مرکزی",
             count=province,
+            unit="خدمت",
             percent=fmt_percent(province, count),
         )
         in text
@@ -418,6 +419,7 @@ async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
             "stats-campaign-group-share",
             name="گروه امید",
             count=group,
+            unit="خدمت",
             percent=fmt_percent(group, count),
         )
         in text

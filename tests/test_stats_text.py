@@ -131,8 +131,8 @@ def test_campaign_progress_text() -> None:
     assert lines[1] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
     assert lines[2] == "با این سرعت تا ۱۸ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
     assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
-    assert lines[4] == "سهم استان مرکزی: ۱٬۲۰۰ (۱۵٪)"
-    assert lines[5] == "سهم گروه شما، گروه امید: ۲۰۵ (۲٪)"
+    assert lines[4] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
+    assert lines[5] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
     late = render_progress(_progress(projected=date(2027, 4, 1), on_track=False))
     assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ رسیدن به هدف: ۱۲ فروردین ۱۴۰۶." in late
     stalled = render_progress(_progress(projected=None, last_weeks=0, pace_per_day=0.0))

@@ -53,9 +53,11 @@ stats-campaign-behind = با این سرعت تا پایان پویش ({ $end })
 stats-campaign-stalled = در چهار هفتهٔ گذشته خدمتی ثبت نشده است؛ پایان پویش { $end } است.
 stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
 stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار بررسی است.
-stats-campaign-province-share = سهم استان { $name }: { $count } ({ $percent })
-stats-campaign-group-share = سهم گروه شما، { $name }: { $count } ({ $percent })
-stats-shares-title = <b>سهم استان‌ها، از بیشترین فاصله تا هدف:</b>
+# What a province or group has done, as a part of everything done so far.
+stats-campaign-province-share = کار استان { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
+stats-campaign-group-share = کار گروه شما، { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
+# Each province against its own share of the target, the furthest behind first.
+stats-shares-title = <b>پیشرفت استان‌ها نسبت به سهمشان از هدف:</b>
 stats-share-line = • { $name }: { $count } از { $target } ({ $percent }) { $bar }
 
 # Leaderboards rank groups and places, never persons.
