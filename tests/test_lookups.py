@@ -233,6 +233,19 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
         store, "group_id = ? AND campaign_id = ?", w.omid, w.campaign
     )
     assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+    _fits_a_phone(maryam.last.buttons)
+    await maryam.press(label("lookups-top"))
+    _fits_a_phone(maryam.last.buttons)
+    assert [label("lookups-week"), label("lookups-month")] in [
+        [name.removeprefix("✅ ") for name in row] for row in maryam.last.buttons
+    ]
+
+
+def _fits_a_phone(rows: list[list[str]]) -> None:
+    """A campaign's button has a row to itself; others are at most three short ones a row."""
+    campaigns = [row for row in rows if any("پویش ۱۱ هزار خدمت" in name for name in row)]
+    assert campaigns and all(len(row) == 1 for row in campaigns), rows
+    assert all(len(row) <= 3 for row in rows), rows
 
 
 async def test_a_leader_also_sees_their_own_reports(harness: Harness) -> None:
@@ -755,8 +768,8 @@ async def test_since_joining_for_a_member_who_joined_mid_month(harness: Harness)
     )
     assert label("stats-totals-groups", services=services, reports=reports) in text
     assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
-    assert label("stats-previous-month") not in text  # no "previous period" since joining
-    assert maryam.last.buttons[0][3] == label("lookups-chosen", name=label("counting-joined"))
+    assert "ماه قبل" not in text  # no "previous period" since joining
+    assert maryam.last.buttons[1][1] == label("lookups-chosen", name=label("counting-joined"))
     # A person in no group has no such button, and a forged one is refused.
     stranger = await harness.sim.user("ناشناس")
     await stranger.send("/start")
