@@ -30,6 +30,13 @@ _PREVIOUS = {
     PeriodKind.YEAR: "stats-previous-year",
     PeriodKind.RANGE: "stats-previous-range",
 }
+# A running period is compared with the same first days of the one before.
+_PREVIOUS_PART = {
+    PeriodKind.WEEK: "stats-previous-week-part",
+    PeriodKind.MONTH: "stats-previous-month-part",
+    PeriodKind.YEAR: "stats-previous-year-part",
+    PeriodKind.RANGE: "stats-previous-range-part",
+}
 _MEASURE = {
     Measure.SERVICES: "stats-measure-services",
     Measure.BENEFICIARIES: "stats-measure-beneficiaries",
@@ -74,9 +81,12 @@ def scope_label(kind: ScopeKind, name: str = "") -> Html:
     return Html(escape(name))  # a group's (or groups') own name
 
 
-def change_text(current: int, previous: int, kind: PeriodKind) -> Html:
-    """The change of services against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل»."""
-    key = _PREVIOUS.get(kind)
+def change_text(current: int, previous: int, kind: PeriodKind, *, partial: bool = False) -> Html:
+    """The change of services against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل».
+
+    partial: the period is running, so the same first days of the one before are compared.
+    """
+    key = (_PREVIOUS_PART if partial else _PREVIOUS).get(kind)
     if key is None:
         return Html("")
     before = t(key)
@@ -87,6 +97,21 @@ def change_text(current: int, previous: int, kind: PeriodKind) -> Html:
     percent = fmt_percent(abs(current - previous), previous)
     change = "stats-change-up" if current > previous else "stats-change-down"
     return t(change, percent=percent, previous=before)
+
+
+def people_text(figures: Figures) -> Html:
+    """«۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب», leaving out a count nobody gave (zero); empty if both."""
+    if figures.beneficiaries and figures.volunteers:
+        return t(
+            "stats-people",
+            beneficiaries=figures.beneficiaries,
+            volunteers=figures.volunteers,
+        )
+    if figures.beneficiaries:
+        return t("stats-people-beneficiaries", beneficiaries=figures.beneficiaries)
+    if figures.volunteers:
+        return t("stats-people-volunteers", volunteers=figures.volunteers)
+    return Html("")
 
 
 def _totals(figures: Figures, groups: bool) -> Html:
@@ -114,10 +139,15 @@ def render_overview(
         return _lines(heading, t("stats-empty"))
     totals = _totals(counted, overview.scope.kind is not ScopeKind.GROUPS)
     if overview.previous is not None:
-        change = change_text(counted.services, overview.previous.services, overview.period.kind)
+        change = change_text(
+            counted.services,
+            overview.previous.services,
+            overview.period.kind,
+            partial=overview.partial,
+        )
         if change:
             totals = Html(f"{totals} ({change})")
-    people = t("stats-people", beneficiaries=counted.beneficiaries, volunteers=counted.volunteers)
+    people = people_text(counted)
     pending = overview.tally.pending
     waiting = (
         t("stats-pending", services=pending.services, reports=pending.reports)
@@ -207,6 +237,7 @@ def render_progress(
                 "stats-campaign-province-share",
                 name=province_name,
                 count=progress.province_count,
+                unit=campaign.unit,
                 percent=fmt_percent(progress.province_count, progress.counted),
             )
         )
@@ -216,6 +247,7 @@ def render_progress(
                 "stats-campaign-group-share",
                 name=group_name,
                 count=progress.group_count,
+                unit=campaign.unit,
                 percent=fmt_percent(progress.group_count, progress.counted),
             )
         )
@@ -349,5 +381,10 @@ def render_search(query: str, groups: Page[GroupHit], places: Page[PlaceHit]) ->
                     reports=place.figures.reports,
                 )
             )
-    title = t("stats-find-title", query=query, groups=groups.total, places=places.total)
+    if not places.total:
+        title = t("stats-find-title-groups", query=query, groups=groups.total)
+    elif not groups.total:
+        title = t("stats-find-title-places", query=query, places=places.total)
+    else:
+        title = t("stats-find-title", query=query, groups=groups.total, places=places.total)
     return _lines(title, *rows)

@@ -30,8 +30,8 @@ from db.stat_columns import ReportColumns
 DAY = timedelta(days=1)
 PACE_DAYS = 28
 SILENT_WEEKS = 4
-# Typo-tolerant matches are added only when the exact ones are fewer than this.
-FUZZY_WHEN_FEWER = 20
+# A search key tolerates one typo from this many letters (shorter words match too many names).
+TYPO_FROM = 5
 # A trigram held by more groups than this is too common to narrow a typo search.
 GRAM_CAP = 3000
 FUZZY_CANDIDATES = 100
@@ -164,17 +164,29 @@ class Period:
             raise ValueError(f"no current period of kind {kind}")
         return makers[kind](day)
 
-    def previous(self) -> Period | None:
-        """The period of the same kind just before (None for a campaign or since joining)."""
+    def running(self, today: date) -> bool:
+        """True while the period is under way: today is inside it but not its last day."""
+        return self.start <= today < self.last
+
+    def previous(self, today: date | None = None) -> Period | None:
+        """The period of the same kind just before (None for a campaign or since joining).
+
+        While the period is running (today given and inside it), only the same number of days
+        from the start of the one before, so a part-period is not compared with a whole one.
+        """
+        whole: Period | None = None
         if self.kind is PeriodKind.WEEK:
-            return Period.week(self.start - DAY)
-        if self.kind is PeriodKind.MONTH:
-            return Period.month(self.start - DAY)
-        if self.kind is PeriodKind.YEAR:
-            return Period.year(self.start - DAY)
-        if self.kind is PeriodKind.RANGE:
-            return Period(PeriodKind.RANGE, self.start - (self.end - self.start), self.start)
-        return None
+            whole = Period.week(self.start - DAY)
+        elif self.kind is PeriodKind.MONTH:
+            whole = Period.month(self.start - DAY)
+        elif self.kind is PeriodKind.YEAR:
+            whole = Period.year(self.start - DAY)
+        elif self.kind is PeriodKind.RANGE:
+            whole = Period(PeriodKind.RANGE, self.start - (self.end - self.start), self.start)
+        if whole is None or today is None or not self.running(today):
+            return whole
+        elapsed = today - self.start + DAY
+        return Period(PeriodKind.RANGE, whole.start, min(whole.start + elapsed, whole.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +247,7 @@ class Overview:
     previous: Figures | None
     by_type: list[TypeLine]
     by_place: list[PlaceLine]
+    partial: bool = False  # the period is running: previous covers the same first days only
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,8 +476,8 @@ def fuzzy_distance(pattern: str, text: str) -> int:
 
 
 def typo_allowance(key: str) -> int:
-    """How many typos a search key tolerates: one, from four letters up."""
-    return 0 if len(key) < 4 else 1
+    """How many typos a search key tolerates: none under TYPO_FROM letters, one from there."""
+    return 0 if len(key) < TYPO_FROM else 1
 
 
 _HIT_SELECT = (
@@ -808,11 +821,17 @@ class StatsRepo:
         *,
         categories: Collection[int] | None = None,
         counting: Counting | None = None,
+        today: date | None = None,
     ) -> Overview:
-        """Everything the stats screen shows for a scope and period, with the previous period."""
+        """Everything the stats screen shows for a scope and period, with the previous period.
+
+        A running period is compared with the same first days of the one before (today: Tehran's
+        today by the database's clock unless given).
+        """
         counting = self.counting if counting is None else counting
+        today = jalali.today(self.db.clock) if today is None else today
         tally = await self.totals(scope, period, categories=categories, counting=counting)
-        before = period.previous()
+        before = period.previous(today)
         previous = (
             None
             if before is None
@@ -822,7 +841,8 @@ class StatsRepo:
         )
         by_type = await self.by_type(scope, period, categories=categories, counting=counting)
         by_place = await self.by_place(scope, period, categories=categories, counting=counting)
-        return Overview(scope, period, tally, previous, by_type, by_place)
+        partial = before is not None and period.running(today)
+        return Overview(scope, period, tally, previous, by_type, by_place, partial)
 
     # --- groups ---------------------------------------------------------------------------------
 
@@ -1006,16 +1026,19 @@ class StatsRepo:
         measure: Measure = Measure.SERVICES,
         counting: Counting | None = None,
     ) -> list[GroupLine]:
-        """The most (or least) active groups of a province; the least include groups with none."""
+        """The most (or least) active groups of a province, among those with counted work.
+
+        Groups with nothing counted in the period are neither (silent_groups lists those).
+        """
         counting = self.counting if counting is None else counting
         values, params = self._group_values(period, counting, measure, Scope.province(province_id))
         order = "ASC" if least else "DESC"
         rows = await self.db.fetchall(
-            "SELECT g.id, g.name, p.name, c.name, IFNULL(v.value, 0), IFNULL(v.reports, 0)"
+            "SELECT g.id, g.name, p.name, c.name, v.value, v.reports"
             f" FROM groups g JOIN provinces p ON p.id = g.province_id"
-            f" JOIN counties c ON c.id = g.county_id LEFT JOIN ({values}) v ON v.group_id = g.id"
-            f" WHERE g.province_id = ? AND g.status = 'active'"
-            f" ORDER BY IFNULL(v.value, 0) {order}, IFNULL(v.reports, 0) {order}, g.id LIMIT ?",
+            f" JOIN counties c ON c.id = g.county_id JOIN ({values}) v ON v.group_id = g.id"
+            f" WHERE g.province_id = ? AND g.status = 'active' AND v.value > 0"
+            f" ORDER BY v.value {order}, v.reports {order}, g.id LIMIT ?",
             [*params, province_id, limit],
         )
         return [GroupLine(r[0], r[1], r[2], r[3], None, int(r[4]), int(r[5])) for r in rows]
@@ -1251,11 +1274,13 @@ class StatsRepo:
         province_id: int | None = None,
         limit: int = 10,
         offset: int = 0,
+        typos: bool = True,
     ) -> Page[GroupHit]:
-        """Active groups by name: those containing the search key, then (if few) within a typo.
+        """Active groups by name: those containing the search key, or (none) within a typo.
 
         Exact matches come first (the whole name, then names starting with it, then shorter
         names); at most SEARCH_CAP of them are listed (the page says when there were more).
+        Names within a typo are tried only when no name contains the key, and typos allows it.
         """
         key = search_key(text)
         if not key:
@@ -1271,8 +1296,8 @@ class StatsRepo:
             key=lambda r: (r[4] != key, not r[4].startswith(key), len(r[4]), r[0]),
         )
         hits = [GroupHit(r[0], r[1], r[2], r[3], True) for r in exact]
-        if len(hits) < FUZZY_WHEN_FEWER:
-            hits += await self._fuzzy_groups(key, counts, place, place_params)
+        if not hits and typos:
+            hits = await self._fuzzy_groups(key, counts, place, place_params)
         return Page(hits[offset : offset + limit], len(hits), offset, limit, capped)
 
     async def _gram_counts(self, grams: list[str]) -> dict[str, int]:
@@ -1336,8 +1361,10 @@ class StatsRepo:
         limit: int = 10,
         offset: int = 0,
         counting: Counting | None = None,
+        typos: bool = True,
     ) -> Page[PlaceHit]:
-        """Provinces and counties by name (exact first, then within a typo), with their figures."""
+        """Provinces and counties by name, with their figures; within a typo only when no name
+        contains the key (and typos allows it)."""
         counting = self.counting if counting is None else counting
         key = search_key(text)
         if not key:
@@ -1347,19 +1374,12 @@ class StatsRepo:
             " UNION ALL SELECT c.province_id, c.id, c.name, p.name, c.search_key, p.position,"
             " c.position FROM counties c JOIN provinces p ON p.id = c.province_id"
         )
-        allowed = typo_allowance(key)
-        found = []
-        for row in rows:
-            place_key: str = row[4]
-            if key in place_key:
-                distance = 0
-            elif allowed:
-                distance = fuzzy_distance(key, place_key)
-                if distance > allowed:
-                    continue
-            else:
-                continue
-            found.append(((distance, place_key != key, row[1] is not None, row[5], row[6]), row))
+        found = [((0, r[4] != key, r[1] is not None, r[5], r[6]), r) for r in rows if key in r[4]]
+        allowed = typo_allowance(key) if typos and not found else 0
+        for row in rows if allowed else ():
+            distance = fuzzy_distance(key, row[4])
+            if distance <= allowed:
+                found.append(((distance, True, row[1] is not None, row[5], row[6]), row))
         found.sort(key=lambda item: item[0])
         hits = []
         for _, row in found[offset : offset + limit]:

@@ -65,14 +65,14 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
     """A group's figures this week and month and its share of each running campaign."""
     today = jalali.today(store.db.clock)
     lines: list[str] = []
-    for period, key in (
-        (Period.week(today), "lookups-card-week"),
-        (Period.month(today), "lookups-card-month"),
+    for period, key, bare in (
+        (Period.week(today), "lookups-card-week", "lookups-card-week-services"),
+        (Period.month(today), "lookups-card-month", "lookups-card-month-services"),
     ):
         counted = (await store.stats.totals(Scope.group(group.id), period)).counted
         lines.append(
             t(
-                key,
+                key if counted.beneficiaries else bare,  # none given: no «۰ بهره‌مند»
                 services=counted.services,
                 reports=counted.reports,
                 beneficiaries=counted.beneficiaries,
@@ -81,6 +81,8 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
     for campaign in (await store.campaigns.running(group.province_id, today))[:CARD_CAMPAIGNS]:
         progress = await store.stats.progress(campaign, today, group_id=group.id)
         share = progress.group_count or 0
+        if not progress.counted:  # «۰ از ۰» says nothing
+            continue
         lines.append(
             t(
                 "lookups-card-campaign",

@@ -23,7 +23,7 @@ from bot import jalali
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
 from bot.stats_text import (
     period_label,
@@ -159,25 +159,27 @@ def period_rows(
                 cb("st", "show", JOINED, 0),
             )
         )
-    second = [
-        button(
-            _chosen(
-                label("lookups-campaign-period", title=truncate(c.title, 28)),
-                shown is not None and shown.campaign_id == c.id,
-            ),
-            cb("st", "show", CAMPAIGN, c.id),
-        )
-        for c in campaigns[:CAMPAIGN_BUTTONS]
-    ]
-    second.append(
+    first.append(
         button(_chosen(label("lookups-range"), kind is PeriodKind.RANGE), cb("st", "range"))
     )
-    third = [
+    campaign_rows = [  # a campaign's title is long: one to a row, to fit a phone
+        [
+            button(
+                _chosen(
+                    label("lookups-campaign-period", title=truncate(c.title, 28)),
+                    shown is not None and shown.campaign_id == c.id,
+                ),
+                cb("st", "show", CAMPAIGN, c.id),
+            )
+        ]
+        for c in campaigns[:CAMPAIGN_BUTTONS]
+    ]
+    ways = [
         button(label("lookups-campaigns"), cb("cmp", "list")),
         button(label("lookups-top"), cb("top", "show", WEEK, 0, 0, 0)),
         button(label("lookups-find"), cb("fnd", "new")),
     ]
-    return [first, second, third]
+    return [*grid(first, 2), *campaign_rows, ways]
 
 
 async def _group_stats(store: Store, who: Principal, period: Period, title: str) -> list[str]:
@@ -529,14 +531,16 @@ def _top_rows(
         button(_chosen(label(PERIOD_KEYS[c]), code == c), go(c, 0, measure, level))
         for c in (WEEK, MONTH)
     ]
-    periods += [
-        button(
-            _chosen(
-                label("lookups-campaign-period", title=truncate(c.title, 20)),
-                code == CAMPAIGN and campaign_id == c.id,
-            ),
-            go(CAMPAIGN, c.id, measure, level),
-        )
+    campaign_rows = [  # a campaign's title is long: one to a row, to fit a phone
+        [
+            button(
+                _chosen(
+                    label("lookups-campaign-period", title=truncate(c.title, 28)),
+                    code == CAMPAIGN and campaign_id == c.id,
+                ),
+                go(CAMPAIGN, c.id, measure, level),
+            )
+        ]
         for c in campaigns[:CAMPAIGN_BUTTONS]
     ]
     measures = [
@@ -552,7 +556,7 @@ def _top_rows(
         button(label("lookups-stats"), cb("st", "show", MONTH, 0)),
         button(label("lookups-campaigns"), cb("cmp", "list")),
     ]
-    return [periods, measures, levels, ways]
+    return [periods, *campaign_rows, measures, levels, ways]
 
 
 async def top_text(
@@ -642,12 +646,15 @@ async def find_screen(
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """One page of the groups and places found, a button for each group, and the pages."""
     period = Period.current(PeriodKind.MONTH, store.db.clock)
-    groups = await store.stats.search_groups(
-        query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE
-    )
-    places = await store.stats.search_places(
-        query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE
-    )
+    for typos in (False, True):  # names within a typo only when no name holds the words
+        groups = await store.stats.search_groups(
+            query, limit=GROUPS_PER_PAGE, offset=page * GROUPS_PER_PAGE, typos=typos
+        )
+        places = await store.stats.search_places(
+            query, period, limit=PLACES_PER_PAGE, offset=page * PLACES_PER_PAGE, typos=typos
+        )
+        if groups.total or places.total:
+            break
     pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
     text = render_search(query, groups, places)
     if pages > 1:

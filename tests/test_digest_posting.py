@@ -182,7 +182,7 @@ async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -
     await admin.press(label("admin-channels"))
     await admin.press("📢 اخبار خدمت")
     await admin.press(label("channel-schedule"))
-    await admin.press("پنجشنبه")
+    await admin.press("پنج‌شنبه")
     await admin.send("۲۱:۳۰")
     channel = await store.channels.by_chat(news.id)
     assert channel is not None and (channel.weekday, channel.post_time) == ("thursday", "21:30")

@@ -332,7 +332,7 @@ def test_names_come_from_the_locale() -> None:
 def test_format_date() -> None:
     assert format_date(date(2026, 11, 21)) == "شنبه ۳۰ آبان ۱۴۰۵"
     assert format_date(date(2026, 11, 21), weekday=False) == "۳۰ آبان ۱۴۰۵"
-    assert format_date(date(2025, 3, 20)) == "پنجشنبه ۳۰ اسفند ۱۴۰۳"
+    assert format_date(date(2025, 3, 20)) == "پنج‌شنبه ۳۰ اسفند ۱۴۰۳"
     assert format_day_month(date(2026, 11, 22)) == "۱ آذر"
     assert format_numeric(date(2026, 11, 22)) == "۱۴۰۵/۰۹/۰۱"
     assert format_numeric(date(2026, 3, 21)) == "۱۴۰۵/۰۱/۰۱"

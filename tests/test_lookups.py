@@ -184,7 +184,10 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )
     assert label("stats-totals-groups", services=services, reports=reports) in text
     assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
-    before = _between(jalali.month_of(MONTH_START - timedelta(days=1))[0], MONTH_START)
+    # The month is running: it is compared with the same first days of the month before.
+    before_start = jalali.month_of(MONTH_START - timedelta(days=1))[0]
+    elapsed = TODAY - MONTH_START + timedelta(days=1)
+    before = _between(before_start, before_start + elapsed)
     previous = (
         await _sums(
             store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *before
@@ -192,7 +195,8 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )[0]
     key = "stats-change-up" if services > previous else "stats-change-down"
     percent = fmt_percent(abs(services - previous), previous)
-    assert previous and label(key, percent=percent, previous=label("stats-previous-month")) in text
+    same_days = label("stats-previous-month-part")
+    assert previous and label(key, percent=percent, previous=same_days) in text
     rows = await store.db.fetchall(
         "SELECT c.name, SUM(r.quantity), c.unit FROM reports r JOIN categories c"
         f" ON c.id = r.category_id WHERE r.{LIVE} AND r.group_id = ? AND r.service_date >= ?"
@@ -211,6 +215,17 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
     )
     assert (services, reports) == (17, 2)  # Saturday's report counts, Friday's does not
     assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+    # Saturday to today against Saturday to the same weekday of last week, not the whole week.
+    before = _between(WEEK_START - timedelta(days=7), TODAY - timedelta(days=6))
+    previous = (
+        await _sums(
+            store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *before
+        )
+    )[0]
+    assert previous == 0  # Friday's report is outside Saturday-Wednesday of last week
+    assert f"({label('stats-change-new', previous=label('stats-previous-week-part'))})" in (
+        maryam.last.text
+    )
     assert maryam.last.buttons[0][0] == label("lookups-chosen", name=label("lookups-week"))
 
     await maryam.press(label("lookups-campaign-period", title="پویش ۱۱ هزار خدمت"))
@@ -218,6 +233,19 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
         store, "group_id = ? AND campaign_id = ?", w.omid, w.campaign
     )
     assert label("stats-totals-groups", services=services, reports=reports) in maryam.last.text
+    _fits_a_phone(maryam.last.buttons)
+    await maryam.press(label("lookups-top"))
+    _fits_a_phone(maryam.last.buttons)
+    assert [label("lookups-week"), label("lookups-month")] in [
+        [name.removeprefix("✅ ") for name in row] for row in maryam.last.buttons
+    ]
+
+
+def _fits_a_phone(rows: list[list[str]]) -> None:
+    """A campaign's button has a row to itself; others are at most three short ones a row."""
+    campaigns = [row for row in rows if any("پویش ۱۱ هزار خدمت" in name for name in row)]
+    assert campaigns and all(len(row) == 1 for row in campaigns), rows
+    assert all(len(row) <= 3 for row in rows), rows
 
 
 async def test_a_leader_also_sees_their_own_reports(harness: Harness) -> None:
@@ -300,10 +328,13 @@ async def test_a_coordinator_sees_only_their_province(harness: Harness) -> None:
         (*month, w.markazi),
     )
     section = text.split(_plain(label("lookups-most-active")))[-1]
+    section = section.split(_plain(label("stats-silent-title", weeks=4, count=1)))[0]
+    assert most[0][2] > 0 and most[-1][2] == 0  # «گروه خاموش» did nothing this month
     for name, county, quantity in most:
         line = label("lookups-activity-line", name=name, county=county, services=int(quantity))
-        assert line in section
-    assert _plain(label("lookups-least-active")) not in text  # three groups: all shown once
+        assert (line in section) is (quantity > 0)  # a group with no work is not «most active»
+    assert "گروه خاموش" not in section  # it is listed with the silent groups instead
+    assert _plain(label("lookups-least-active")) not in text  # two groups: all shown once
     silent_since = (TODAY - timedelta(weeks=4) + timedelta(days=1)).isoformat()
     silent = await store.db.fetchall(
         "SELECT g.name FROM groups g WHERE g.province_id = ? AND NOT EXISTS (SELECT 1 FROM"
@@ -391,6 +422,7 @@ async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
             "stats-campaign-province-share",
             name="مرکزی",
             count=province,
+            unit="خدمت",
             percent=fmt_percent(province, count),
         )
         in text
@@ -400,6 +432,7 @@ async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
             "stats-campaign-group-share",
             name="گروه امید",
             count=group,
+            unit="خدمت",
             percent=fmt_percent(group, count),
         )
         in text
@@ -560,6 +593,9 @@ async def test_find_pages_through_many_groups(harness: Harness) -> None:
 async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harness) -> None:
     w = await _world(harness)
     store = harness.store
+    empty = await store.campaigns.create(
+        "پویش زمستان مهربانی", 900, "خدمت", TODAY - timedelta(days=2), TODAY + timedelta(days=9)
+    )
     await w.maryam.press(label("menu-group"))
     card = w.maryam.last.text
     for start, end, key in (
@@ -585,6 +621,8 @@ async def test_the_group_card_shows_week_month_and_campaign_share(harness: Harne
         )
         in card
     )
+    assert not await _scalar(store, "SELECT COUNT(*) FROM reports WHERE campaign_id = ?", empty)
+    assert "پویش زمستان مهربانی" not in card  # «۰ از ۰ (۰٪)» says nothing
 
 
 async def test_unknown_periods_and_campaigns_are_refused_politely(harness: Harness) -> None:
@@ -730,8 +768,8 @@ async def test_since_joining_for_a_member_who_joined_mid_month(harness: Harness)
     )
     assert label("stats-totals-groups", services=services, reports=reports) in text
     assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
-    assert label("stats-previous-month") not in text  # no "previous period" since joining
-    assert maryam.last.buttons[0][3] == label("lookups-chosen", name=label("counting-joined"))
+    assert "ماه قبل" not in text  # no "previous period" since joining
+    assert maryam.last.buttons[1][1] == label("lookups-chosen", name=label("counting-joined"))
     # A person in no group has no such button, and a forged one is refused.
     stranger = await harness.sim.user("ناشناس")
     await stranger.send("/start")
@@ -768,3 +806,67 @@ async def test_without_review_nothing_is_said_to_wait(harness: Harness) -> None:
     await w.zahra.send("/stats")
     tail = label("counting-waiting-province", count=0).split("۰", 1)[1]
     assert tail.strip() and tail not in w.zahra.last.text
+
+
+async def test_people_are_shown_only_when_given(harness: Harness) -> None:
+    store = harness.store
+    sara = await harness.sim.user("سارا")
+    await sara.send("/start")
+    group = await harness.group(sara, "گروه شفا", "اراک")
+    area = (await store.categories.areas())[0]
+    category = (await store.categories.types(area.id))[0].id
+    await _insert(store, group, sara.id, category, 6, TODAY)  # both questions skipped
+    await sara.send("/stats")
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    where = "group_id = ? AND service_date >= ? AND service_date < ?"
+    services, reports, people, helpers = await _sums(store, where, group, *month)
+    assert (people, helpers) == (0, 0)
+    text = sara.last.text
+    assert label("stats-totals-groups", services=services, reports=reports) in text
+    assert "بهره‌مند" not in text and "داوطلب" not in text
+    await sara.press(label("menu-group"))
+    card = sara.last.text
+    assert label("lookups-card-month-services", services=services, reports=reports) in card
+    assert "بهره‌مند" not in card
+    await _insert(store, group, sara.id, category, 2, TODAY, beneficiaries=7)
+    await sara.press(label("lookups-week"))
+    week = _between(WEEK_START, WEEK_START + timedelta(days=7))
+    _, _, people, helpers = await _sums(store, where, group, *week)
+    assert (people, helpers) == (7, 0)
+    text = sara.last.text
+    assert label("stats-people-beneficiaries", beneficiaries=people) in text.splitlines()
+    assert "داوطلب" not in text
+
+
+async def test_find_short_words_allow_no_typo_and_places_name_the_month(harness: Harness) -> None:
+    w = await _world(harness)
+    store, maryam = harness.store, w.maryam
+    await harness.group(w.amir, "گروه یاران زاهدان", "زاهدان")  # «یارا» is one letter off «اراک»
+    await maryam.send("/find اراک")
+    text = maryam.last.text
+    places = await _scalar(
+        store,
+        "SELECT (SELECT COUNT(*) FROM provinces WHERE instr(search_key, 'اراک') > 0)"
+        " + (SELECT COUNT(*) FROM counties WHERE instr(search_key, 'اراک') > 0)",
+    )
+    assert places >= 1
+    assert text.splitlines()[0] == label("stats-find-title-places", query="اراک", places=places)
+    assert "زاهدان" not in text and "چاراویماق" not in text and "(نام نزدیک)" not in text
+    month = _between(MONTH_START, MONTH_LAST + timedelta(days=1))
+    services, reports, _, _ = await _sums(
+        store, "county_id = (SELECT county_id FROM groups WHERE id = ?) AND service_date >= ?"
+        " AND service_date < ?", w.omid, *month,
+    )  # fmt: skip
+    assert "این ماه: " + label("stats-totals-groups", services=services, reports=reports) in text
+    await maryam.send("/find اميد")  # Arabic ye: the same four letters as «امید»
+    text = maryam.last.text
+    places = await _scalar(
+        store,
+        "SELECT (SELECT COUNT(*) FROM provinces WHERE instr(search_key, 'امید') > 0)"
+        " + (SELECT COUNT(*) FROM counties WHERE instr(search_key, 'امید') > 0)",
+    )
+    title = label("stats-find-title", query="امید", groups=1, places=places)
+    assert text.splitlines()[0] == title  # «امیدیه» holds the word; no typo hits
+    assert "گروه امید" in text and "ورامین" not in text and "حمیدیه" not in text
+    await maryam.send("/find یاران زاهدانن")  # a long name keeps its one typo
+    assert "گروه یاران زاهدان" in maryam.last.text and "(نام نزدیک)" in maryam.last.text

@@ -71,6 +71,9 @@ def test_change_against_the_previous_period() -> None:
     assert change_text(7, 0, PeriodKind.WEEK) == "هفتهٔ قبل خدمتی ثبت نشده بود"
     assert change_text(0, 0, PeriodKind.WEEK) == ""
     assert change_text(5, 1, PeriodKind.CAMPAIGN) == ""
+    assert change_text(50, 100, PeriodKind.MONTH, partial=True) == (
+        "۵۰٪ کمتر از همین روزهای ماه قبل"
+    )
 
 
 def test_overview_text() -> None:
@@ -128,8 +131,8 @@ def test_campaign_progress_text() -> None:
     assert lines[1] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
     assert lines[2] == "با این سرعت تا ۱۸ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
     assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
-    assert lines[4] == "سهم استان مرکزی: ۱٬۲۰۰ (۱۵٪)"
-    assert lines[5] == "سهم گروه شما، گروه امید: ۲۰۵ (۲٪)"
+    assert lines[4] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
+    assert lines[5] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
     late = render_progress(_progress(projected=date(2027, 4, 1), on_track=False))
     assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ رسیدن به هدف: ۱۲ فروردین ۱۴۰۶." in late
     stalled = render_progress(_progress(projected=None, last_weeks=0, pace_per_day=0.0))
@@ -214,8 +217,10 @@ def test_shares_silent_and_search_text() -> None:
         "🔎 «علي &lt;كريمي&gt;»: ۲ گروه، ۲ محل",
         "• گروه علی‌کریمی — اراک، مرکزی",
         "• گروه علی کرمی — قم، قم (نام نزدیک)",
-        "• استان مرکزی — ۱٬۵۰۰ خدمت در ۱۰ گزارش",
-        "• شهرستان اراک، مرکزی — ۶۰۰ خدمت در ۴ گزارش",
+        "• استان مرکزی — این ماه: ۱٬۵۰۰ خدمت در ۱۰ گزارش",
+        "• شهرستان اراک، مرکزی — این ماه: ۶۰۰ خدمت در ۴ گزارش",
     ]
+    assert render_search("شفا", groups, Page([], 0, 0, 10)).splitlines()[0] == "🔎 «شفا»: ۲ گروه"
+    assert render_search("اراک", Page([], 0, 0, 10), places).splitlines()[0] == "🔎 «اراک»: ۲ محل"
     none = render_search("xyz", Page([], 0, 0, 10), Page([], 0, 0, 10))
     assert none.startswith("گروه یا محلی با نام «xyz» پیدا نشد")

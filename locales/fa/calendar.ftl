@@ -3,7 +3,7 @@
 # The twelve Jalali months, Farvardin first, separated by spaces.
 calendar-months = فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند
 # The seven weekdays, Saturday first, separated by spaces.
-calendar-weekdays = شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه جمعه
+calendar-weekdays = شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنج‌شنبه جمعه
 
 # «۳۰ آبان ۱۴۰۵»
 calendar-date = { $day } { $month } { $year }

@@ -22,7 +22,7 @@ lookups-top = 🏆 برترین‌ها
 lookups-stats = 📊 آمار
 lookups-find = 🔎 جستجو
 lookups-services = بر پایهٔ خدمت
-lookups-beneficiaries = بر پایهٔ بهره‌مند
+lookups-beneficiaries = بر پایهٔ بهره‌مندان
 lookups-groups = گروه‌ها
 lookups-provinces = استان‌ها
 lookups-counties = شهرستان‌ها
@@ -62,6 +62,8 @@ lookups-page = صفحهٔ { $page } از { $pages }
 # The group card: this week's and month's figures and its share of each campaign.
 lookups-card-week = 📊 این هفته: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
 lookups-card-month = 📊 این ماه: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
+lookups-card-week-services = 📊 این هفته: { $services } خدمت در { $reports } گزارش
+lookups-card-month-services = 📊 این ماه: { $services } خدمت در { $reports } گزارش
 lookups-card-campaign = 🎯 سهم گروه از «{ $title }»: { $count } از { $total } ({ $percent })
 lookups-public-card =
     👥 <b>{ $group }</b>

@@ -18,6 +18,9 @@ stats-heading = 📊 <b>{ $scope }</b> — { $period }
 stats-totals = { $services } خدمت در { $reports } گزارش از { $groups } گروه
 stats-totals-groups = { $services } خدمت در { $reports } گزارش
 stats-people = { $beneficiaries } بهره‌مند · { $volunteers } داوطلب
+# Only the count that was given (a skipped question is not shown as zero).
+stats-people-beneficiaries = { $beneficiaries } بهره‌مند
+stats-people-volunteers = { $volunteers } داوطلب
 # The change against the previous period of the same kind.
 stats-change-up = { $percent } بیشتر از { $previous }
 stats-change-down = { $percent } کمتر از { $previous }
@@ -27,6 +30,11 @@ stats-previous-week = هفتهٔ قبل
 stats-previous-month = ماه قبل
 stats-previous-year = سال قبل
 stats-previous-range = دورهٔ هم‌اندازهٔ قبل
+# While the period is running: the same first days of the one before.
+stats-previous-week-part = همین روزهای هفتهٔ قبل
+stats-previous-month-part = همین روزهای ماه قبل
+stats-previous-year-part = همین مدت در سال قبل
+stats-previous-range-part = همین مدت در دورهٔ قبل
 stats-pending = ⏳ { $reports } گزارش ({ $services } خدمت) در انتظار بررسی
 stats-empty = در این دوره هنوز گزارشی ثبت نشده است.
 stats-by-type-title = <b>به تفکیک خدمت:</b>
@@ -45,9 +53,11 @@ stats-campaign-behind = با این سرعت تا پایان پویش ({ $end })
 stats-campaign-stalled = در چهار هفتهٔ گذشته خدمتی ثبت نشده است؛ پایان پویش { $end } است.
 stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
 stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار بررسی است.
-stats-campaign-province-share = سهم استان { $name }: { $count } ({ $percent })
-stats-campaign-group-share = سهم گروه شما، { $name }: { $count } ({ $percent })
-stats-shares-title = <b>سهم استان‌ها، از بیشترین فاصله تا هدف:</b>
+# What a province or group has done, as a part of everything done so far.
+stats-campaign-province-share = کار استان { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
+stats-campaign-group-share = کار گروه شما، { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
+# Each province against its own share of the target, the furthest behind first.
+stats-shares-title = <b>پیشرفت استان‌ها نسبت به سهمشان از هدف:</b>
 stats-share-line = • { $name }: { $count } از { $target } ({ $percent }) { $bar }
 
 # Leaderboards rank groups and places, never persons.
@@ -70,8 +80,11 @@ stats-silent-none = همهٔ گروه‌ها در { $weeks } هفتهٔ اخیر
 
 # /find: «🔎 «علی کریمی»: ۲ گروه، ۰ محل»
 stats-find-title = 🔎 «{ $query }»: { $groups } گروه، { $places } محل
+stats-find-title-groups = 🔎 «{ $query }»: { $groups } گروه
+stats-find-title-places = 🔎 «{ $query }»: { $places } محل
 stats-find-group = • { $name } — { $county }، { $province }
 stats-find-group-typo = • { $name } — { $county }، { $province } (نام نزدیک)
-stats-find-province = • استان { $name } — { $services } خدمت در { $reports } گزارش
-stats-find-county = • شهرستان { $name }، { $province } — { $services } خدمت در { $reports } گزارش
+# A place's figures are this month's.
+stats-find-province = • استان { $name } — این ماه: { $services } خدمت در { $reports } گزارش
+stats-find-county = • شهرستان { $name }، { $province } — این ماه: { $services } خدمت در { $reports } گزارش
 stats-find-none = گروه یا محلی با نام «{ $query }» پیدا نشد. نام را کوتاه‌تر یا به شکل دیگری بنویسید.
