@@ -39,6 +39,7 @@ from handlers.review_cards import (
     outcome,
     reason_rows,
     receipt,
+    reviewer_name,
     scope_of,
     send_photos,
     settle_cards,
@@ -197,8 +198,7 @@ async def decide(
         await _too_late(update, context, report)
         return await late(store, decision.verdict)
     await answer(update, label("review-approved-toast" if approve else "review-returned-toast"))
-    if not approve:
-        _tell_reporter_later(context, report, reason, field)
+    _tell_reporter_later(context, report, who.user_id, reason if not approve else None, field)
     context.application.create_task(
         settle_cards(context, report.id), name=f"review-settle-{report.id}"
     )
@@ -231,24 +231,28 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     await edit_or_keep(query, text, inline(rows))
 
 
-def _tell_reporter_later(context: Context, report: Report, reason: str, field: str) -> None:
-    """Tells the reporter in the background: the reviewer does not wait for it."""
+def _tell_reporter_later(
+    context: Context, report: Report, reviewer: int, reason: str | None, field: str
+) -> None:
+    """Tells the reporter in the background (reason None: approved); the reviewer does not wait."""
     context.application.create_task(
-        _tell_reporter(context, report, reason, field), name=f"review-notice-{report.id}"
+        _tell_reporter(context, report, reviewer, reason, field), name=f"review-notice-{report.id}"
     )
 
 
-async def _tell_reporter(context: Context, report: Report, reason: str, field: str) -> None:
-    """Tells the reporter why their report came back, with a button that opens it at the field."""
+async def _tell_reporter(
+    context: Context, report: Report, reviewer: int, reason: str | None, field: str
+) -> None:
+    """Tells the reporter their report was approved, or who returned it and why, with a button
+    that opens it at the field."""
     code = receipt(report.receipt)
-    text = t(
-        "review-returned-notice",
-        receipt=code,
-        service=report.category_name,
-        quantity=report.quantity,
-        unit=report.unit,
-        reason=reason,
-    )
+    facts = {"receipt": code, "service": report.category_name, "quantity": report.quantity}
+    if reason is None:
+        text = t("review-approved-notice", **facts, unit=report.unit)
+        await notify(context, report.reporter_id, text)
+        return
+    name = await reviewer_name(context.store, reviewer)
+    text = t("review-returned-notice", **facts, unit=report.unit, reason=reason, name=name)
     fix = cb("myr", "fix", report.id, _field_number(field))
     await notify(
         context,
@@ -303,7 +307,7 @@ async def reason_typed(turn: Reason, text: str) -> Result:
     if not decision.decided:
         line = await late(store, decision.verdict)
     else:
-        _tell_reporter_later(context, report, reason, "review")
+        _tell_reporter_later(context, report, who.user_id, reason, "review")
         context.application.create_task(
             settle_cards(context, report.id), name=f"review-settle-{report.id}"
         )

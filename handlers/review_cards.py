@@ -188,7 +188,7 @@ async def outcome(store: Store, verdict: Verdict | None) -> str:
     """One line saying how a report was decided (or that it is no longer pending)."""
     if verdict is None or verdict.status is ReportStatus.DELETED:
         return t("review-done-deleted")
-    name = await _name(store, verdict.by)
+    name = await reviewer_name(store, verdict.by)
     if verdict.status is ReportStatus.APPROVED:
         return t("review-done-approved", name=name)
     if verdict.status is ReportStatus.RETURNED:
@@ -210,11 +210,12 @@ async def late(store: Store, verdict: Verdict | None) -> str:
             ago = label("review-ago-hours", hours=minutes // 60)
         elif minutes >= 2:
             ago = label("review-ago-minutes", minutes=minutes)
-    name = await _name(store, verdict.by)
+    name = await reviewer_name(store, verdict.by)
     return label("review-late", status=verdict.status.value, name=name, ago=ago)
 
 
-async def _name(store: Store, user_id: int | None) -> str:
+async def reviewer_name(store: Store, user_id: int | None) -> str:
+    """How a reviewer is named to others."""
     volunteer = await store.volunteers.get(user_id) if user_id is not None else None
     return volunteer.display_name if volunteer else label("review-someone")
 

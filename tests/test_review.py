@@ -108,6 +108,8 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     await reza.press(label("report-save"))
     assert label("review-pending-line") in reza.last.text
     report = (await harness.store.reports.recent(reza.id))[0]
+    await reza.send("/myreports")
+    assert label("myreports-status-pending") in reza.last.text
     assert await status(harness, report.id) == "submitted"
 
     stats = harness.store.stats
@@ -148,6 +150,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     )
     notice = next(m for m in reza.messages if "برای اصلاح برگشت خورد" in m.text)
     assert label("review-reason-quantity") in notice.text
+    assert "بازگرداننده: زهرا" in notice.text
     fix = label("review-fix", receipt=code(report))
     assert notice.buttons == [[fix]]
 
@@ -157,6 +160,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     harness.clock.advance(hours=72)  # far past the edit window: a returned report stays editable
     await reza.press(fix)
     assert "چند" in reza.last.text and "الان:" in reza.last.text  # the quantity question
+    assert label("review-fix-reason", reason=label("review-reason-quantity")) in reza.last.text
     await reza.send("10")
     await reza.press(label("report-save"))
     assert label("review-resubmitted") in reza.last.text
@@ -181,6 +185,14 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     await harness.sim.refresh()
     decided = next(m for m in zahra.messages if code(report) in m.text and "تأیید کرد" in m.text)
     assert decided.buttons == []
+    approved = "تأیید شد. سپاس از زحمتتان."
+    await eventually(
+        harness.sim,
+        lambda: any(code(report) in m.text and approved in m.text for m in reza.messages),
+        limit=NOTICE_WAIT,
+    )
+    await reza.send("/myreports")
+    assert label("myreports-status-approved") in reza.last.text
 
 
 async def test_two_coordinators_at_once_make_one_decision(harness: Harness) -> None:

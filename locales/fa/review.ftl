@@ -53,9 +53,13 @@ review-someone = هماهنگ‌کننده‌ای
 
 review-returned-notice =
     ↩️ گزارش {$receipt} ({$service} — {$quantity} {$unit}) برای اصلاح برگشت خورد.
+    بازگرداننده: {$name}
     دلیل: {$reason}
     لطفاً اصلاح کنید و دوباره ثبت کنید.
 review-fix = ✏️ اصلاح گزارش {$receipt}
+review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
+review-fix-reason = ↩️ دلیل بازگشت: {$reason}
+myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}
 review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
 review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستاده شد.
