@@ -672,7 +672,7 @@ async def photos(update: Update, context: Context) -> None:
         return
     caption = t(
         "export-photos-caption",
-        receipt=report.receipt,
+        receipt=to_persian_digits(report.receipt),
         group=report.group_name,
         date=jalali.format_date(report.service_date, weekday=False),
     )

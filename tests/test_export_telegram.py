@@ -20,7 +20,7 @@ from bot.demo import seed_demo
 from bot.i18n import label
 from bot.jalali import month_of
 from bot.photo_links import PhotoLinks, report_of
-from bot.text import fmt_num
+from bot.text import fmt_num, to_persian_digits
 from db.models import Photo, ReportInput
 from handlers.export import PROGRESS_MAX_GAP, ProgressPacer, parse_range
 from simulator.testing import SimMessage, SimUser
@@ -256,7 +256,8 @@ async def test_photo_links_serve_the_album_to_admins_only(harness: Harness, tmp_
     await admin.send(f"/start {payload}")
     album = [m for m in admin.messages if m.photo]
     assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id is not None
-    assert report.receipt in (album[0].caption or "")
+    assert to_persian_digits(report.receipt) in (album[0].caption or "")
+    assert report.receipt not in (album[0].caption or "")
 
     for stranger, text in ((member, "export-photos-refused"), (leader, "export-photos-refused")):
         await stranger.send(f"/start {payload}")
