@@ -1,12 +1,13 @@
 """«📥 بررسی گزارش‌ها» and /review: coordinators (and admins) approve or return pending reports.
 
-Privately, the queue shows one report at a time, oldest first, with its photos, the group's
-record and the flags; «بعدی» skips it (the queue wraps round). The same card, with the same
-decision buttons, is posted to the coordinators' Telegram groups a coordinator linked (by sending
-/review in the group); there only coordinators of the report's province and admins count (the
-access policy refuses everyone else). A decision is one conditional write (db.usecases.
-decide_report): of two reviewers, one wins and the other is told who decided and how. A typed
-reason is a one-step flow of the engine.
+Privately, the queue shows one report at a time, oldest first, with the group's record and the
+flags, its photos on «🖼 عکس‌ها» (skipping sends no albums); «بعدی» and «قبلی» move through it
+(wrapping round, so the newest is one tap away). The same card, with the same decision buttons
+and the photos, is posted to the coordinators' Telegram groups a coordinator linked (by sending
+/review in the group; /review_off stops it); there only coordinators of the report's province
+and admins count (the access policy refuses everyone else). A decision is one conditional write
+(db.usecases.decide_report): of two reviewers, one wins and the other is told who decided and
+how. A typed reason is a one-step flow of the engine.
 """
 
 from __future__ import annotations
@@ -358,7 +359,7 @@ REASON_FLOW = Flow(
 
 async def link_group(update: Update, context: Context) -> None:
     """/review in a Telegram group: new reports of the sender's provinces are posted there
-    (every province for an admin); `/review off` stops it."""
+    (every province for an admin); /review_off (or `/review off`) stops it."""
     who = context.who
     chat = update.effective_chat
     message = update.effective_message
