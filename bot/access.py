@@ -177,7 +177,19 @@ BUTTONS: dict[str, Rule] = {
     ),
     **_actions(reporter_of_first_report, "myr", "edit", "del", "delok", "keep", "fix"),
     # Review: the report's province's coordinators and admins (in private and in their groups).
-    **_actions(overseer_of_first_report, "rv", "ok", "ret", "why", "type", "back", "next", "view"),
+    **_actions(
+        overseer_of_first_report,
+        "rv",
+        "ok",
+        "ret",
+        "why",
+        "type",
+        "back",
+        "next",
+        "view",
+        "prev",
+        "pics",
+    ),
     **_actions(overseer, "rv", "list", "close"),
     **_actions(overseer, "rvr", "back", "cancel"),
     # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
@@ -226,6 +238,7 @@ COMMANDS: dict[str, tuple[Rule, str]] = {
     "admin": (overseer, "not-allowed"),
     "digest": (admin, "not-allowed"),
     "review": (overseer, "not-allowed"),
+    "review_off": (overseer, "not-allowed"),
     "export": (overseer, "not-allowed"),
 }
 MENU: dict[str, tuple[Rule, str]] = {

@@ -113,6 +113,19 @@ class ReviewRepo:
             found = await self.db.scalar(sql, [*params, 0])
         return None if found is None else int(found)
 
+    async def previous_pending(self, provinces: Collection[int] | None, before: int) -> int | None:
+        """The newest pending report before `before` (wrapping round to the newest), if any."""
+        where, params = _provinces(provinces)
+        table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
+        sql = (
+            f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"
+            " AND r.id < ? ORDER BY r.id DESC LIMIT 1"
+        )
+        found = await self.db.scalar(sql, [*params, before])
+        if found is None:
+            found = await self.db.scalar(sql, [*params, 2**62])
+        return None if found is None else int(found)
+
     async def position(self, provinces: Collection[int] | None, report_id: int) -> tuple[int, int]:
         """Where a report stands in the queue (1-based; 0 once decided) and the queue's length."""
         where, params = _provinces(provinces)

@@ -3,10 +3,12 @@
 A small engine flow asks for the Jalali range, the scope, a campaign, the statuses, the format
 and the HXL row, then shows a summary with «ساختن فایل». The build runs as a task of its own
 (bot.export.export_in_background, through a read-only connection) so the person keeps using the
-bot meanwhile: a progress message is edited as it goes, at low priority, and the file arrives as
-a document named with the range. One export at a time per person. Who may export what is checked
-three times: by the button policy (bot.access), by the flow's rule on every update, and again,
-from the database, when «ساختن فایل» is pressed.
+bot meanwhile: the summary's status line is edited as it goes, at low priority, and ends with
+the last word; the file arrives as a document named with the range (and the province), its
+caption naming every filter. A range (or province) with no report is said at once. One export
+at a time per person. Who may export what is checked three times: by the button policy
+(bot.access), by the flow's rule on every update, and again, from the database, when
+«ساختن فایل» is pressed.
 
 The XLSX links each report's photo count (the CSV has a link column) to
 https://t.me/BOT?start=ph_ID_MAC; /start with that payload sends the report's photos as an album
@@ -96,6 +98,8 @@ class Plan:
     fmt: str
     hxl: bool
     scope: str  # the scope in words, for the caption
+    campaign: str = ""  # the campaign filter in words
+    status: str = ""  # the status filter in words
 
 
 # --- the range ---------------------------------------------------------------------------------
@@ -148,6 +152,23 @@ async def period_picked(turn: Turn[ExportDraft], data: Callback) -> Result:
         return turn.again(label("use-buttons"))
     first, last = periods[index]
     turn.draft.start, turn.draft.end = first.isoformat(), last.isoformat()
+    return await _after_range(turn)
+
+
+async def _reports_in(turn: Turn[ExportDraft], provinces: tuple[int, ...]) -> int:
+    """How many live reports the draft's range holds in these provinces (() : everywhere)."""
+    draft = turn.draft
+    flt = ExportFilter(date.fromisoformat(draft.start), date.fromisoformat(draft.end), provinces)
+    return await asyncio.to_thread(_count, turn.context.config.database.path, flt)
+
+
+async def _after_range(turn: Turn[ExportDraft]) -> Result:
+    """On to the scope, unless nothing the person may export falls in the range: then says so
+    at once, above the range question (no five questions for an empty file)."""
+    who = turn.who
+    everywhere: tuple[int, ...] = () if who.admin else tuple(sorted(who.provinces))
+    if await _reports_in(turn, everywhere) == 0:
+        return Go("range", label("export-empty-early"))
     return Go("scope")
 
 
@@ -174,7 +195,7 @@ async def range_typed(turn: Turn[ExportDraft], text: str) -> Result:
     if isinstance(found, str):
         return turn.again(found)
     turn.draft.start, turn.draft.end = found[0].isoformat(), found[1].isoformat()
-    return Go("scope")
+    return await _after_range(turn)
 
 
 # --- the scope ---------------------------------------------------------------------------------
@@ -190,8 +211,9 @@ async def _province_names(turn: Turn[ExportDraft], ids: list[int]) -> list[tuple
     return found
 
 
-async def ask_scope(turn: Turn[ExportDraft]) -> Screen:
-    """Admins: the country or one province; coordinators: one of theirs, or all of them."""
+async def ask_scope(turn: Turn[ExportDraft]) -> Screen | Go:
+    """Admins: the country or one province; coordinators: one of theirs, or all of them (a
+    coordinator of one province is not asked)."""
     who = turn.who
     if who.admin:
         rows = [
@@ -200,6 +222,9 @@ async def ask_scope(turn: Turn[ExportDraft]) -> Screen:
         ]
     else:
         mine = await _province_names(turn, sorted(who.provinces))
+        if len(mine) == 1:
+            turn.draft.scope, turn.draft.province_id = "one", mine[0][0]
+            return Go("campaign")
         rows = grid([turn.button(name, "prov", pid) for pid, name in mine], 2)
         if len(mine) > 1:
             rows.append([turn.button(label("export-scope-mine"), "all")])
@@ -284,6 +309,10 @@ async def _campaigns(turn: Turn[ExportDraft]) -> list[Campaign]:
 
 async def ask_campaign(turn: Turn[ExportDraft]) -> Screen | Go:
     """Offers the campaigns of the range; with none, goes straight on to the statuses."""
+    provinces = _provinces_of(turn.who, turn.draft)
+    if turn.draft.scope == "one" and provinces and await _reports_in(turn, provinces) == 0:
+        scope = await _scope_words(turn, turn.who, turn.draft)
+        return Go("range", label("export-empty-scope", scope=scope))
     campaigns = await _campaigns(turn)
     if not campaigns:
         turn.draft.campaign_id = 0
@@ -312,11 +341,14 @@ async def _before_status(turn: Turn[ExportDraft]) -> str:
     """Back from the statuses: to the campaigns when there were any, else to the scope."""
     if await _campaigns(turn):
         return "campaign"
-    return "province" if turn.who.admin and turn.draft.scope == "one" else "scope"
+    return await _before_campaign(turn)
 
 
 async def _before_campaign(turn: Turn[ExportDraft]) -> str:
-    """Back from the campaigns: to the province picker (an admin's one province) or the scope."""
+    """Back from the campaigns: to the province picker (an admin's one province), the scope, or
+    the range (a coordinator of one province is never asked the scope)."""
+    if not turn.who.admin and len(turn.who.provinces) == 1:
+        return "range"
     return "province" if turn.who.admin and turn.draft.scope == "one" else "scope"
 
 
@@ -421,7 +453,15 @@ async def _plan(turn: Turn[ExportDraft], who: Principal) -> Plan | None:
         draft.campaign_id or None,
         STATUSES[draft.status][1],
     )
-    return Plan(flt, draft.fmt, draft.hxl, await _scope_words(turn, who, draft))
+    campaign = await turn.store.campaigns.get(draft.campaign_id) if draft.campaign_id else None
+    return Plan(
+        flt,
+        draft.fmt,
+        draft.hxl,
+        await _scope_words(turn, who, draft),
+        campaign.title if campaign else label("export-campaign-none"),
+        label(STATUSES[draft.status][0]),
+    )
 
 
 async def build_pressed(turn: Turn[ExportDraft], data: Callback) -> Result:
@@ -436,27 +476,40 @@ async def build_pressed(turn: Turn[ExportDraft], data: Callback) -> Result:
         return Done(t("export-not-allowed"))
     summary = await _summary(turn)
     chat_id = turn.chat_id
+    panel = turn.query.message.message_id if turn.query and turn.query.message else None
 
     async def start() -> None:
-        await begin_build(context, chat_id, plan)
+        await begin_build(context, chat_id, plan, summary=summary, message_id=panel)
 
     return Done(t("export-requested", summary=summary), then=start)
 
 
-async def begin_build(context: Context, chat_id: int, plan: Plan) -> None:
-    """Sends the progress message and starts the build as a task of its own."""
+async def begin_build(
+    context: Context,
+    chat_id: int,
+    plan: Plan,
+    *,
+    summary: str = "",
+    message_id: int | None = None,
+) -> None:
+    """Starts the build as a task of its own; its progress and last word replace the status
+    line under the summary (the message the summary is in, or a new one)."""
     exports = context.bot_data.exports
     if chat_id in exports:
         await context.bot.send_message(chat_id, t("export-busy"))
         return
     exports.add(chat_id)  # before any await: a second build cannot slip in between
     try:
-        message = await context.bot.send_message(chat_id, t("export-progress-start"))
+        if message_id is None:
+            message_id = (
+                await context.bot.send_message(chat_id, t("export-progress-start"))
+            ).message_id
         links = PhotoLinks(context.bot.username, await context.store.secrets.get(SECRET_NAME))
     except BaseException:
         exports.discard(chat_id)
         raise
-    job = Build(context.bot, context.config.database.path, chat_id, message.message_id, plan, links)
+    job = Build(context.bot, context.config.database.path, chat_id, message_id, plan, links)
+    job.head = summary
     context.application.create_task(job.run(exports), name=f"export-{chat_id}")
 
 
@@ -504,10 +557,13 @@ class Build:
         self.edit: asyncio.Task[None] | None = None
         self.folder: Path | None = None  # the temporary folder, once made
         self.pacer = ProgressPacer(asyncio.get_running_loop().time)
+        self.head = ""  # the summary the status line is shown under
 
     async def _show(self, text: str, *, again: bool = False) -> None:
         """Edits the progress message at low priority; a failed edit is only logged."""
         markup = inline([[button(label("export-again"), cb("expn", "new"))]]) if again else None
+        if self.head:
+            text = Html(f"{self.head}\n\n{text}")
         try:
             with send_priority(LOW):
                 await self.bot.edit_message_text(
@@ -584,8 +640,12 @@ class Build:
             quantity=result.quantity,
             range=period,
             scope=plan.scope,
+            campaign=plan.campaign,
+            status=plan.status,
         )
-        name = f"{label('export-file', range=period)}.{plan.fmt}"
+        place = plan.scope if len(flt.province_ids) == 1 else ""
+        title = label("export-file-place", range=period, place=place) if place else ""
+        name = f"{title or label('export-file', range=period)}.{plan.fmt}"
         await self.bot.send_document(
             self.chat_id, data, filename=name, caption=caption, write_timeout=UPLOAD_SECONDS
         )
@@ -672,7 +732,7 @@ async def photos(update: Update, context: Context) -> None:
         return
     caption = t(
         "export-photos-caption",
-        receipt=report.receipt,
+        receipt=to_persian_digits(report.receipt),
         group=report.group_name,
         date=jalali.format_date(report.service_date, weekday=False),
     )

@@ -41,7 +41,8 @@ def _review_in_group(update: Update, username: str) -> bool:
     if message is None or update.edited_message is not None:
         return False
     command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
-    return command.split("@", 1)[0].lower() == "/review" and _addressed_to_us(update, username)
+    name = command.split("@", 1)[0].lower()
+    return name in ("/review", "/review_off") and _addressed_to_us(update, username)
 
 
 async def stay_private(update: Update, context: Context) -> None:

@@ -30,7 +30,11 @@ def editable(report: Report, context: Context) -> bool:
     return can_edit(report, context.config.report.edit_hours, context.store.db.now())
 
 
-def _line(report: Report) -> str:
+def _line(report: Report, review: bool) -> str:
+    """One report in the list; a submitted one waits for review when review is on."""
+    status = STATUS_KEYS.get(report.status, "myreports-status-submitted")
+    if review and report.status is ReportStatus.SUBMITTED:
+        status = "myreports-status-pending"
     return t(
         "myreports-line",
         receipt=to_persian_digits(report.receipt),
@@ -38,7 +42,7 @@ def _line(report: Report) -> str:
         service=report.category_name,
         quantity=report.quantity,
         unit=report.unit,
-        status=label(STATUS_KEYS.get(report.status, "myreports-status-submitted")),
+        status=label(status),
     )
 
 
@@ -52,7 +56,7 @@ async def show_reports(update: Update, context: Context) -> None:
         return
     lines: list[str] = [t("myreports-title")]
     for report in reports:
-        lines.append(_line(report))
+        lines.append(_line(report, context.config.report.review))
         if report.status is ReportStatus.RETURNED and report.review_note:
             lines.append(t("review-myreports-reason", reason=report.review_note))
     rows = []
@@ -90,7 +94,7 @@ async def on_delete(update: Update, context: Context) -> None:
         await edit_or_keep(query, t("myreports-delete-confirm", receipt=receipt), inline(rows))
         return
     if data.action == "keep":
-        await edit_or_keep(query, _line(report))
+        await edit_or_keep(query, _line(report, context.config.report.review))
         return
     await context.store.reports.delete(report.id, context.user_id)
     await edit_or_keep(query, t("myreports-deleted", receipt=receipt))

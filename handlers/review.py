@@ -1,12 +1,13 @@
 """«📥 بررسی گزارش‌ها» and /review: coordinators (and admins) approve or return pending reports.
 
-Privately, the queue shows one report at a time, oldest first, with its photos, the group's
-record and the flags; «بعدی» skips it (the queue wraps round). The same card, with the same
-decision buttons, is posted to the coordinators' Telegram groups a coordinator linked (by sending
-/review in the group); there only coordinators of the report's province and admins count (the
-access policy refuses everyone else). A decision is one conditional write (db.usecases.
-decide_report): of two reviewers, one wins and the other is told who decided and how. A typed
-reason is a one-step flow of the engine.
+Privately, the queue shows one report at a time, oldest first, with the group's record and the
+flags, its photos on «🖼 عکس‌ها» (skipping sends no albums); «بعدی» and «قبلی» move through it
+(wrapping round, so the newest is one tap away). The same card, with the same decision buttons
+and the photos, is posted to the coordinators' Telegram groups a coordinator linked (by sending
+/review in the group; /review_off stops it); there only coordinators of the report's province
+and admins count (the access policy refuses everyone else). A decision is one conditional write
+(db.usecases.decide_report): of two reviewers, one wins and the other is told who decided and
+how. A typed reason is a one-step flow of the engine.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
@@ -39,6 +39,7 @@ from handlers.review_cards import (
     outcome,
     reason_rows,
     receipt,
+    reviewer_name,
     scope_of,
     send_photos,
     settle_cards,
@@ -68,10 +69,16 @@ async def show_queue(update: Update, context: Context) -> None:
     await show_next(context, chat.id, who, after=0)
 
 
-async def show_next(context: Context, chat_id: int, who: Principal, *, after: int) -> None:
-    """Shows the next pending report after `after` (wrapping round), or says the queue is empty."""
+async def show_next(
+    context: Context, chat_id: int, who: Principal, *, after: int, back: bool = False
+) -> None:
+    """Shows the next pending report after `after` (or, back, the one before it; wrapping
+    round), or says the queue is empty. Its photos come with «🖼 عکس‌ها»."""
     scope = scope_of(who)
-    report_id = await context.store.review.next_pending(scope, after)
+    review = context.store.review
+    report_id = await (
+        review.previous_pending(scope, after) if back else review.next_pending(scope, after)
+    )
     report = await context.store.reports.get(report_id) if report_id is not None else None
     if report is None:
         markup = inline([[button(label("review-refresh"), cb("rv", "list"))]])
@@ -80,7 +87,6 @@ async def show_next(context: Context, chat_id: int, who: Principal, *, after: in
     position = await context.store.review.position(scope, report.id)
     flags = await flags_of(context.store, report)
     text = await card_text(context.store, report, flags, position)
-    await send_photos(context, chat_id, report)
     markup = inline(decision_rows(report, flags, who, private=True))
     await context.bot.send_message(chat_id, text, reply_markup=markup)
 
@@ -98,7 +104,7 @@ async def on_press(update: Update, context: Context) -> None:
     if query is None or data is None or who is None or chat is None:
         return
     private = chat.type == ChatType.PRIVATE
-    if not private and data.action in ("list", "close", "next", "type"):
+    if not private and data.action in ("list", "close", "next", "prev", "pics", "type"):
         await answer(update, label("stale-button"), alert=True)  # private screens only
         return
     if data.action == "list":
@@ -119,15 +125,20 @@ async def on_press(update: Update, context: Context) -> None:
         return
     if data.action == "view":
         await answer(update)
-        await _view(context, chat.id, report)
-    elif data.action == "next":
+        await _view(context, chat.id, report, who if private else None, data.id(1))
+    elif data.action == "pics":
+        await answer(update)
+        await send_photos(context, chat.id, report)
+    elif data.action in ("next", "prev"):
         await answer(update)
         if query.message is not None:
             await strip_buttons(context, chat.id, query.message.message_id)
-        await show_next(context, chat.id, who, after=report.id)
+        await show_next(context, chat.id, who, after=report.id, back=data.action == "prev")
     elif data.action in ("ret", "back"):
         await _switch_buttons(update, context, report, who, reasons=data.action == "ret")
     elif data.action == "type" and private:
+        if query.message is not None:  # the reason is typed below: the card keeps no picker
+            await strip_buttons(context, chat.id, query.message.message_id)
         await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", report.id)
     elif data.action == "ok":
         await decide(update, context, report, approve=True, reason="", field="")
@@ -139,14 +150,25 @@ async def on_press(update: Update, context: Context) -> None:
         await answer(update, label("stale-button"), alert=True)
 
 
-async def _view(context: Context, chat_id: int, report: Report) -> None:
-    """Shows another report (one a flag named), with its photos and how it stands."""
+async def _view(
+    context: Context, chat_id: int, report: Report, who: Principal | None, origin: int | None
+) -> None:
+    """Shows another report (one a flag named), with its photos and how it stands; a pending
+    one privately gets the decision buttons, and a way back to the report it was named on."""
     await send_photos(context, chat_id, report)
-    text = await card_text(context.store, report, await flags_of(context.store, report))
+    flags = await flags_of(context.store, report)
+    text = await card_text(context.store, report, flags)
+    rows = []
     if report.status is not ReportStatus.SUBMITTED:
         verdict = await context.store.review.verdict(report.id)
         text = Html(f"{text}\n\n{await outcome(context.store, verdict)}")
-    await context.bot.send_message(chat_id, text)
+    elif who is not None:
+        rows = decision_rows(report, flags, who, private=True)
+    first = await context.store.reports.get(origin) if who is not None and origin else None
+    if first is not None and first.status is ReportStatus.SUBMITTED and first.id != report.id:
+        back = label("review-back-to", receipt=receipt(first.receipt))
+        rows.append([button(back, cb("rv", "view", first.id))])
+    await context.bot.send_message(chat_id, text, reply_markup=inline(rows) if rows else None)
 
 
 async def _switch_buttons(
@@ -158,19 +180,19 @@ async def _switch_buttons(
     if report.status is not ReportStatus.SUBMITTED:
         await _too_late(update, context, report)
         return
-    code = receipt(report.receipt)
-    await answer(update, label("review-reasons-title", receipt=code) if reasons else None)
+    await answer(update)
     private = query.message.chat.type == ChatType.PRIVATE
+    store = context.store
+    flags = await flags_of(store, report)
+    position = await store.review.position(scope_of(who), report.id) if private else None
+    text = await card_text(store, report, flags, position)
     if reasons:
         rows = reason_rows(report.id, private=private)
+        title = t("review-reasons-title", receipt=receipt(report.receipt))
+        text = Html(f"{text}\n\n{title}")
     else:
-        flags = await flags_of(context.store, report)
         rows = decision_rows(report, flags, who if private else None, private=private)
-    try:
-        await query.edit_message_reply_markup(inline(rows))
-    except TelegramError as exc:
-        if "not modified" not in str(exc):
-            raise
+    await edit_or_keep(query, text, inline(rows))
 
 
 async def decide(
@@ -195,10 +217,9 @@ async def decide(
     private = message is None or message.chat.type == ChatType.PRIVATE
     if not decision.decided:
         await _too_late(update, context, report)
-        return await late(store, decision.verdict)
+        return await late(store, decision.verdict, who.user_id)
     await answer(update, label("review-approved-toast" if approve else "review-returned-toast"))
-    if not approve:
-        _tell_reporter_later(context, report, reason, field)
+    _tell_reporter_later(context, report, who.user_id, reason if not approve else None, field)
     context.application.create_task(
         settle_cards(context, report.id), name=f"review-settle-{report.id}"
     )
@@ -215,7 +236,8 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     """The second reviewer: who decided and how, and the card shows it (privately with «بعدی»)."""
     store = context.store
     verdict = await store.review.verdict(report.id)
-    await answer(update, await late(store, verdict), alert=True)
+    viewer = context.who.user_id if context.who is not None else None
+    await answer(update, await late(store, verdict, viewer), alert=True)
     query = update.callback_query if update is not None else None
     if query is None or query.message is None:
         return
@@ -231,24 +253,28 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     await edit_or_keep(query, text, inline(rows))
 
 
-def _tell_reporter_later(context: Context, report: Report, reason: str, field: str) -> None:
-    """Tells the reporter in the background: the reviewer does not wait for it."""
+def _tell_reporter_later(
+    context: Context, report: Report, reviewer: int, reason: str | None, field: str
+) -> None:
+    """Tells the reporter in the background (reason None: approved); the reviewer does not wait."""
     context.application.create_task(
-        _tell_reporter(context, report, reason, field), name=f"review-notice-{report.id}"
+        _tell_reporter(context, report, reviewer, reason, field), name=f"review-notice-{report.id}"
     )
 
 
-async def _tell_reporter(context: Context, report: Report, reason: str, field: str) -> None:
-    """Tells the reporter why their report came back, with a button that opens it at the field."""
+async def _tell_reporter(
+    context: Context, report: Report, reviewer: int, reason: str | None, field: str
+) -> None:
+    """Tells the reporter their report was approved, or who returned it and why, with a button
+    that opens it at the field."""
     code = receipt(report.receipt)
-    text = t(
-        "review-returned-notice",
-        receipt=code,
-        service=report.category_name,
-        quantity=report.quantity,
-        unit=report.unit,
-        reason=reason,
-    )
+    facts = {"receipt": code, "service": report.category_name, "quantity": report.quantity}
+    if reason is None:
+        text = t("review-approved-notice", **facts, unit=report.unit)
+        await notify(context, report.reporter_id, text)
+        return
+    name = await reviewer_name(context.store, reviewer)
+    text = t("review-returned-notice", **facts, unit=report.unit, reason=reason, name=name)
     fix = cb("myr", "fix", report.id, _field_number(field))
     await notify(
         context,
@@ -301,9 +327,9 @@ async def reason_typed(turn: Reason, text: str) -> Result:
         store, who.user_id, report.id, approve=False, reason=reason, field="review"
     )
     if not decision.decided:
-        line = await late(store, decision.verdict)
+        line = await late(store, decision.verdict, who.user_id)
     else:
-        _tell_reporter_later(context, report, reason, "review")
+        _tell_reporter_later(context, report, who.user_id, reason, "review")
         context.application.create_task(
             settle_cards(context, report.id), name=f"review-settle-{report.id}"
         )
@@ -333,7 +359,7 @@ REASON_FLOW = Flow(
 
 async def link_group(update: Update, context: Context) -> None:
     """/review in a Telegram group: new reports of the sender's provinces are posted there
-    (every province for an admin); `/review off` stops it."""
+    (every province for an admin); /review_off (or `/review off`) stops it."""
     who = context.who
     chat = update.effective_chat
     message = update.effective_message
@@ -345,7 +371,8 @@ async def link_group(update: Update, context: Context) -> None:
     provinces: list[int | None] = [None] if who.admin else [*sorted(who.provinces)]
     words = (message.text or "").split()
     store = context.store
-    if len(words) > 1 and words[1].lower() == "off":
+    off = words[0].split("@", 1)[0].lower() == "/review_off" if words else False
+    if off or (len(words) > 1 and words[1].lower() == "off"):
         await store.review.unlink_chat(chat.id, provinces)
         await reply(update, t("review-chat-unlinked"))
         return
@@ -365,7 +392,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The queue (command and menu button), its buttons, and linking a group."""
     return [
         CommandHandler("review", show_queue, filters=PRIVATE),
-        CommandHandler("review", link_group, filters=GROUPS),
+        CommandHandler(["review", "review_off"], link_group, filters=GROUPS),
         MessageHandler(PRIVATE & menu_text("menu-review"), show_queue),
         CallbackQueryHandler(on_press, pattern=rf"^{PREFIX}:"),
     ]

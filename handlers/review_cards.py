@@ -58,14 +58,14 @@ async def flags_of(store: Store, report: Report) -> Flags:
     )
 
 
-def flag_lines(flags: Flags) -> list[str]:
-    """One line per flag."""
+def flag_lines(flags: Flags, unit: str) -> list[str]:
+    """One line per flag (the unit is the report's, for the usual quantity)."""
     lines: list[str] = [
         t("review-flag-duplicate", receipt=receipt(o.receipt)) for o in flags.duplicates
     ]
     lines += [t("review-flag-photo", receipt=receipt(o.receipt)) for o in flags.reused_photos]
     if flags.usual is not None:
-        lines.append(t("review-flag-outlier", usual=flags.usual))
+        lines.append(t("review-flag-outlier", usual=flags.usual, unit=unit))
     return lines
 
 
@@ -121,7 +121,7 @@ async def card_text(
         lines.append(t("review-card-returned", returned=record.returned))
     if report.review_note and report.status is ReportStatus.SUBMITTED:
         lines.append(t("review-card-note", note=report.review_note))
-    extra = flag_lines(flags)
+    extra = flag_lines(flags, report.unit)
     if extra:
         lines.append("")
         lines.extend(extra)
@@ -148,18 +148,25 @@ def decision_rows(
         ]
     ]
     links = [
-        button(label("review-view-other", receipt=receipt(o.receipt)), cb("rv", "view", o.id))
+        button(
+            label("review-view-other", receipt=receipt(o.receipt)),
+            cb("rv", "view", o.id, report.id),
+        )
         for o in flags.others
         if (viewer.oversees(o.province_id) if viewer else o.province_id == report.province_id)
     ]
     rows.extend([link] for link in links[:FLAG_BUTTONS])
     if private:
+        if report.photos:  # privately the photos come on request: skipping sends no albums
+            count = len(report.photos)
+            rows.append([button(label("review-photos", count=count), cb("rv", "pics", report.id))])
         rows.append(
             [
+                button(label("review-previous"), cb("rv", "prev", report.id)),
                 button(label("review-next"), cb("rv", "next", report.id)),
-                button(label("review-close"), cb("rv", "close")),
             ]
         )
+        rows.append([button(label("review-close"), cb("rv", "close"))])
     return rows
 
 
@@ -188,7 +195,7 @@ async def outcome(store: Store, verdict: Verdict | None) -> str:
     """One line saying how a report was decided (or that it is no longer pending)."""
     if verdict is None or verdict.status is ReportStatus.DELETED:
         return t("review-done-deleted")
-    name = await _name(store, verdict.by)
+    name = await reviewer_name(store, verdict.by)
     if verdict.status is ReportStatus.APPROVED:
         return t("review-done-approved", name=name)
     if verdict.status is ReportStatus.RETURNED:
@@ -196,8 +203,9 @@ async def outcome(store: Store, verdict: Verdict | None) -> str:
     return t("review-done-waiting")
 
 
-async def late(store: Store, verdict: Verdict | None) -> str:
-    """What the second of two reviewers is told: who decided, how and how long ago."""
+async def late(store: Store, verdict: Verdict | None, viewer: int | None = None) -> str:
+    """What the second of two reviewers is told: who decided, how and how long ago (or that
+    the viewer did, pressing an old button)."""
     if verdict is None or verdict.status not in (ReportStatus.APPROVED, ReportStatus.RETURNED):
         return await outcome(store, verdict)
     ago = label("review-ago-moments")
@@ -210,11 +218,14 @@ async def late(store: Store, verdict: Verdict | None) -> str:
             ago = label("review-ago-hours", hours=minutes // 60)
         elif minutes >= 2:
             ago = label("review-ago-minutes", minutes=minutes)
-    name = await _name(store, verdict.by)
+    if viewer is not None and verdict.by == viewer:
+        return label("review-late-self", status=verdict.status.value, ago=ago)
+    name = await reviewer_name(store, verdict.by)
     return label("review-late", status=verdict.status.value, name=name, ago=ago)
 
 
-async def _name(store: Store, user_id: int | None) -> str:
+async def reviewer_name(store: Store, user_id: int | None) -> str:
+    """How a reviewer is named to others."""
     volunteer = await store.volunteers.get(user_id) if user_id is not None else None
     return volunteer.display_name if volunteer else label("review-someone")
 

@@ -179,6 +179,8 @@ IDS: dict[str, str] = {
     "rv:back": "{r}",
     "rv:next": "{r}",
     "rv:view": "{r}",
+    "rv:prev": "{r}",
+    "rv:pics": "{r}",
     "rv:list": "",
     "rv:close": "",
     "rvr:back": "1",

@@ -108,6 +108,8 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     await reza.press(label("report-save"))
     assert label("review-pending-line") in reza.last.text
     report = (await harness.store.reports.recent(reza.id))[0]
+    await reza.send("/myreports")
+    assert label("myreports-status-pending") in reza.last.text
     assert await status(harness, report.id) == "submitted"
 
     stats = harness.store.stats
@@ -132,7 +134,8 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     card = zahra.last.text
     assert code(report) in card and "۱ از ۱ در صف" in card and "— ۱۲\xa0" in card
     await zahra.press(label("review-return"))
-    assert zahra.last_answer is not None and code(report) in zahra.last_answer
+    title = label("review-reasons-title", receipt=code(report))
+    assert title in zahra.last.text
     await zahra.press(label("review-reason-quantity"))
     assert await status(harness, report.id) == "returned"
     assert await approved_totals() == await approved_sql() == (0, 0)
@@ -140,6 +143,9 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     assert (action, actor) == ("report.return", zahra.id)
     assert details == {"reason": label("review-reason-quantity"), "field": "quantity"}
     assert label("review-empty") in zahra.last.text  # the queue moved on, and is empty
+    stale = await zahra.press_data(zahra.last.message_id, f"rv:ok:{report.id}")
+    assert stale is not None
+    assert zahra.last_answer is not None and zahra.last_answer.startswith("این گزارش را شما ")
 
     await eventually(
         harness.sim,
@@ -148,6 +154,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     )
     notice = next(m for m in reza.messages if "برای اصلاح برگشت خورد" in m.text)
     assert label("review-reason-quantity") in notice.text
+    assert "بازگرداننده: زهرا" in notice.text
     fix = label("review-fix", receipt=code(report))
     assert notice.buttons == [[fix]]
 
@@ -157,6 +164,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     harness.clock.advance(hours=72)  # far past the edit window: a returned report stays editable
     await reza.press(fix)
     assert "چند" in reza.last.text and "الان:" in reza.last.text  # the quantity question
+    assert label("review-fix-reason", reason=label("review-reason-quantity")) in reza.last.text
     await reza.send("10")
     await reza.press(label("report-save"))
     assert label("review-resubmitted") in reza.last.text
@@ -169,7 +177,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     await zahra.send("/review")
     assert code(report) in zahra.last.text and "— ۱۰\xa0" in zahra.last.text
     assert label("review-reason-quantity") in zahra.last.text  # the earlier reason is shown
-    assert "۱ بار برگشت خورده" in zahra.last.text
+    assert "تاکنون ۱ گزارش از این گروه برگشت خورده است" in zahra.last.text
     await zahra.press(label("review-approve"))
     assert zahra.last_answer == label("review-approved-toast")
     assert await status(harness, report.id) == "approved"
@@ -181,6 +189,14 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     await harness.sim.refresh()
     decided = next(m for m in zahra.messages if code(report) in m.text and "تأیید کرد" in m.text)
     assert decided.buttons == []
+    approved = "تأیید شد. سپاس از زحمتتان."
+    await eventually(
+        harness.sim,
+        lambda: any(code(report) in m.text and approved in m.text for m in reza.messages),
+        limit=NOTICE_WAIT,
+    )
+    await reza.send("/myreports")
+    assert label("myreports-status-approved") in reza.last.text
 
 
 async def test_two_coordinators_at_once_make_one_decision(harness: Harness) -> None:
@@ -310,7 +326,27 @@ async def test_reused_photo_and_repeated_report_are_flagged(harness: Harness) ->
         label("review-view-other", receipt=code(photo_owner)),
     ]
     await zahra.press(label("review-view-other", receipt=code(earlier)))
-    assert code(earlier) in zahra.last.text.splitlines()[0] and zahra.last.buttons == []
+    assert code(earlier) in zahra.last.text.splitlines()[0]  # pending: it may be decided here
+    assert zahra.last.buttons[0] == [label("review-approve"), label("review-return")]
+    back = label("review-back-to", receipt=code(saved))
+    assert [back] in zahra.last.buttons
+    await zahra.press(back)
+    assert code(saved) in zahra.last.text.splitlines()[0]
+    # «قبلی» from the oldest wraps round to the newest in one tap.
+    await zahra.send("/review")
+    assert code(earlier) in zahra.last.text.splitlines()[0]
+    await zahra.press(label("review-previous"))
+    assert code(saved) in zahra.last.text.splitlines()[0]
+    # The photos come on request, not with every card.
+    photos_before = len([m for m in zahra.messages if m.photo])
+    await zahra.press(label("review-next"))
+    await zahra.press(label("review-next"))
+    await zahra.press(label("review-next"))
+    assert code(saved) in zahra.last.text.splitlines()[0]
+    assert len([m for m in zahra.messages if m.photo]) == photos_before
+    await zahra.press(label("review-photos", count=1))
+    await harness.sim.refresh()
+    assert len([m for m in zahra.messages if m.photo]) == photos_before + 1
 
 
 async def test_outlier_is_flagged(harness: Harness) -> None:
@@ -323,7 +359,7 @@ async def test_outlier_is_flagged(harness: Harness) -> None:
     big = await stored(harness, group_id, reza, "big", quantity=100)
     await zahra.send("/review")
     assert code(big) in zahra.last.text
-    assert label("review-flag-outlier", usual=5) in zahra.last.text
+    assert label("review-flag-outlier", usual=5, unit=big.unit) in zahra.last.text
     small = await stored(harness, group_id, reza, "small", quantity=24)  # under 5× the usual
     flags = await harness.store.review.flags(
         group_id, small.category_id, small.service_date, 24, [], small.id
@@ -399,7 +435,8 @@ async def test_coordinators_group_card(harness: Harness) -> None:
         ),
     )
     # /review off stops the posts.
-    await zahra.send("/review off", chat=chat)
+    assert "/review_off" in label("review-chat-linked", scope="مرکزی")
+    await zahra.send("/review_off", chat=chat)
     assert await harness.store.review.chats_for(second.province_id) == []
 
 
@@ -412,6 +449,13 @@ async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
     await zahra.press(label("review-return"))
     await zahra.press(label("review-reason-other"))
     assert code(report) in zahra.last.text
+    await harness.sim.refresh()
+    card = next(
+        m
+        for m in zahra.messages
+        if label("review-card-history", reports=1, quantity=report.quantity)[:10] in m.text
+    )
+    assert card.buttons == []  # the reason picker is gone from the card
     await zahra.send("محل خدمت را دقیق‌تر بنویسید")
     assert await status(harness, report.id) == "returned"
     [(_, _, details)] = await decisions(harness, report.id)

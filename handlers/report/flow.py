@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Flow, Go, Result, Step
+from bot.i18n import t
 from handlers.pickers import place_steps
 from handlers.report import steps as s
 from handlers.report.draft import ReportDraft
@@ -34,8 +35,14 @@ async def edit_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
 async def fix_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
     """A returned report opened at the field its reviewer named (or at the review)."""
     result = await edit_report(turn, ids[:1])
+    report = await turn.store.reports.get(turn.draft.report_id or 0)
+    hint = (
+        t("review-fix-reason", reason=report.review_note) if report and report.review_note else ""
+    )
     field = s.EDITS.get(ids[1] if len(ids) > 1 else 0)
-    return Go(field[0]) if field is not None and turn.draft.report_id is not None else result
+    if field is not None and turn.draft.report_id is not None:
+        return Go(field[0], hint)
+    return Go(result.step, hint) if isinstance(result, Go) else result
 
 
 def _must_confirm(draft: ReportDraft) -> bool:

@@ -26,21 +26,23 @@ export-scope-provinces = استان‌های {$names}
 
 export-ask-campaign = فقط گزارش‌های یک پویش، یا همه؟
 export-campaign-any = همهٔ گزارش‌ها
-export-campaign-none = همه، با پویش و بی‌پویش
+export-campaign-none = همهٔ گزارش‌ها (با پویش یا بدون پویش)
 
-export-ask-status = کدام گزارش‌ها؟
-export-status-live = همه (جز حذف‌شده‌ها)
+export-ask-status = گزارش‌ها با چه وضعیتی؟
+export-status-live = هر وضعیتی (جز حذف‌شده‌ها)
 export-status-approved-only = فقط تأییدشده‌ها
 export-status-pending = فقط در انتظار بررسی
 export-status-returned-only = فقط برگشت‌خورده‌ها
 
-export-ask-format = فایل به چه شکلی باشد؟
+export-ask-format =
+    فایل به چه شکلی باشد؟
+    اکسل برای خواندن و جمع زدن؛ CSV برای نرم‌افزارهای دیگر.
 export-format-xlsx = 📗 اکسل (XLSX)
 export-format-csv = 📄 CSV
 
 export-ask-hxl =
     ردیف برچسب‌های HXL هم زیر سرستون‌ها بیاید؟
-    این برچسب‌ها (مثل #adm1+name) داده را با داده‌های بشردوستانهٔ دیگر جفت‌وجور می‌کنند؛ اگر نمی‌دانید چیست، «نه» را بزنید.
+    این ردیف برای پیوند با داده‌های بشردوستانهٔ دیگر است؛ اگر نمی‌دانید چیست، «نه» را بزنید.
 export-hxl-yes = بله، با ردیف HXL
 export-hxl-no = نه
 
@@ -49,7 +51,7 @@ export-confirm =
     بازه: {$range}
     کجا: {$scope}
     پویش: {$campaign}
-    کدام گزارش‌ها: {$status}
+    وضعیت: {$status}
     فایل: {$format}{$hxl}
 export-confirm-hxl = ، با ردیف HXL
 export-build = 📤 ساختن فایل
@@ -57,6 +59,8 @@ export-requested =
     {$summary}
 
     ⏳ فایل ساخته می‌شود؛ در این فاصله می‌توانید با بات کار کنید.
+export-empty-early = در این بازه گزارشی نیست؛ بازهٔ دیگری را انتخاب کنید یا بنویسید.
+export-empty-scope = در این بازه از {$scope} گزارشی نیست؛ بازهٔ دیگری را انتخاب کنید یا بنویسید.
 
 export-busy = ساختن خروجی قبلی‌تان هنوز تمام نشده؛ لطفاً صبر کنید تا فایلش برسد، بعد دوباره بخواهید.
 export-not-allowed = این خروجی دیگر در اختیار شما نیست (نقشتان تغییر کرده)؛ دوباره از «📤 خروجی» شروع کنید.
@@ -68,7 +72,9 @@ export-ready = ✅ فایل خروجی آماده است: {$rows} گزارش.
 export-caption =
     📤 {$rows} گزارش، {$quantity} خدمت
     {$range} · {$scope}
+    پویش: {$campaign} · وضعیت: {$status}
 export-file = گزارش خدمات {$range}
+export-file-place = گزارش خدمات {$place} {$range}
 export-empty-range = در این بازه و با این شرط‌ها گزارشی نبود؛ فایلی فرستاده نشد. بازه یا شرط دیگری را امتحان کنید.
 export-too-big = فایل از پنجاه مگابایت بیشتر شد و تلگرام آن را نمی‌پذیرد. بازهٔ کوتاه‌تر یا قالب CSV را امتحان کنید.
 export-failed = ببخشید، ساختن فایل نشد و چیزی فرستاده نشد. چند دقیقهٔ دیگر دوباره امتحان کنید.

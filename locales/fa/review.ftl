@@ -13,15 +13,18 @@ review-card-position = ({$position} از {$total} در صف)
 review-card-group = گروه: {$group} · گزارش‌دهنده: {$reporter}
 review-card-saved = ثبت: {$when}
 review-card-history = سابقهٔ گروه در ۴ هفتهٔ اخیر: {$reports} گزارش، {$quantity} خدمت
-review-card-returned = گزارش‌های این گروه تاکنون {$returned} بار برگشت خورده‌اند.
+review-card-returned = تاکنون {$returned} گزارش از این گروه برگشت خورده است.
 review-card-note = دلیل بازگشت قبلی: {$note}
 review-flag-duplicate = ⚠️ شاید تکراری باشد: همین گروه، خدمت، تاریخ و تعداد در گزارش {$receipt}
 review-flag-photo = ⚠️ عکس تکراری: این عکس در گزارش {$receipt} هم آمده است.
-review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول این گروه برای این خدمت است (معمولاً {$usual}).
+review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول این گروه برای این خدمت است (معمولاً حدود {$usual} {$unit}).
 review-view-other = 🔎 دیدن {$receipt}
 review-approve = ✅ تأیید
 review-return = ↩️ بازگرداندن با دلیل
 review-next = بعدی ⬅️
+review-previous = ➡️ قبلی
+review-photos = 🖼 عکس‌ها ({$count})
+review-back-to = ↩️ برگشت به {$receipt}
 review-close = 🏠 بستن
 review-closed = هر وقت خواستید، از «📥 بررسی گزارش‌ها» ادامه دهید.
 review-reasons-title = دلیل بازگرداندن گزارش {$receipt} را انتخاب کنید.
@@ -45,6 +48,10 @@ review-late = { $status ->
     [approved] این گزارش را {$name} {$ago} تأیید کرد.
    *[returned] این گزارش را {$name} {$ago} بازگرداند.
 }
+review-late-self = { $status ->
+    [approved] این گزارش را شما {$ago} تأیید کردید.
+   *[returned] این گزارش را شما {$ago} بازگرداندید.
+}
 review-ago-moments = چند لحظه پیش
 review-ago-minutes = {$minutes} دقیقه پیش
 review-ago-hours = {$hours} ساعت پیش
@@ -53,9 +60,13 @@ review-someone = هماهنگ‌کننده‌ای
 
 review-returned-notice =
     ↩️ گزارش {$receipt} ({$service} — {$quantity} {$unit}) برای اصلاح برگشت خورد.
+    بازگرداننده: {$name}
     دلیل: {$reason}
     لطفاً اصلاح کنید و دوباره ثبت کنید.
 review-fix = ✏️ اصلاح گزارش {$receipt}
+review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
+review-fix-reason = ↩️ دلیل بازگشت: {$reason}
+myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}
 review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
 review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستاده شد.
@@ -63,7 +74,7 @@ review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستا�
 review-warn-duplicate = ⚠️ گزارشی با همین گروه، خدمت، تاریخ و تعداد قبلاً ثبت شده است ({$receipt}). اگر تکراری نیست ثبت کنید؛ وگرنه آن را ویرایش یا لغو کنید.
 review-warn-photo = ⚠️ عکسی از این گزارش در گزارش {$receipt} هم آمده است. اگر اشتباهی فرستاده‌اید، عکس‌ها را ویرایش کنید.
 
-review-chat-linked = ✅ از این پس گزارش‌های تازهٔ {$scope} برای بررسی در این گروه فرستاده می‌شود. فقط دکمه‌های هماهنگ‌کنندگان همان استان و مدیران پذیرفته می‌شود. برای قطع: <code>/review off</code>
+review-chat-linked = ✅ از این پس گزارش‌های تازهٔ {$scope} برای بررسی در این گروه فرستاده می‌شود. فقط دکمه‌های هماهنگ‌کنندگان همان استان و مدیران پذیرفته می‌شود. برای قطع، در همین گروه /review_off را بفرستید.
 review-chat-all = همهٔ استان‌ها
 review-chat-unlinked = دیگر گزارشی برای بررسی به این گروه فرستاده نمی‌شود.
 review-ask-reason-hint = لطفاً دلیل را با چند کلمه بنویسید.
