@@ -166,11 +166,11 @@ async def test_an_admin_posts_the_last_week_now_once(harness: Harness) -> None:
     await store.channels.add(news.id, "اخبار خدمت", ChannelScope.national())
     await admin.send("/digest")
     await admin.press(label("digest-post-now"))
-    assert admin.last_answer == label("digest-posted-now", count=1)
+    assert admin.last.text == label("digest-posted-now", count=1)
     first = [p for p in news.posts if p.from_bot]
     assert first and first[-1].photo is not None
     await admin.press(label("digest-post-now"))
-    assert admin.last_answer == label("digest-posted-now", count=0)
+    assert admin.last.text == label("digest-posted-now", count=0)
     assert len([p for p in news.posts if p.from_bot]) == len(first)
 
 
