@@ -157,8 +157,17 @@ async def _send(context: Context, channel: Channel, post: DigestPost, made: Buil
     if post.id in sending:
         return False
     sending.add(post.id)
-    sent = list(post.message_ids)
-    photo_id, file_id = post.chart_message_id, post.chart_file_id
+    try:
+        # Read again under the guard: another run may have completed it since it was read.
+        fresh = await store.digest_posts.get_by_id(post.id)
+    except BaseException:
+        sending.discard(post.id)
+        raise
+    if fresh is None or fresh.state is not PostState.SENDING:
+        sending.discard(post.id)
+        return False
+    sent = list(fresh.message_ids)
+    photo_id, file_id = fresh.chart_message_id, fresh.chart_file_id
     try:
         with send_priority(BULK):
             for text in render_messages(digest)[len(sent) :]:
