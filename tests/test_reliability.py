@@ -18,11 +18,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.export import ExportFormat, export_in_background
 from bot.i18n import label, t
 from db.export import ExportFilter
-from db.models import GroupStatus
+from db.models import GroupRole, GroupStatus
 from db.store import Store
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness, report_input
-from tests.test_report import leader_with_campaign, to_review
+from tests.test_report import fill_report, leader_with_campaign, to_review
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -268,3 +268,101 @@ async def test_a_429_on_answering_a_press_is_waited_out_and_the_press_answered(
     sent = await reza.press_data(reza.last.message_id, "grps:page:1")
     await harness.sim.refresh()
     assert reza.last_answer_query == sent.callback_query_id
+
+
+async def _edit(harness: Harness, user: SimUser, text: str) -> None:
+    """The person edits their last message to `text` (Telegram sends an edited_message)."""
+    world = harness.server.world
+    chat = world.chats[user.chat.id]
+    mine = max((m for m in chat.messages.values() if not m.from_bot), key=lambda m: m.message_id)
+    payload = {
+        "message_id": mine.message_id,
+        "date": mine.date,
+        "edit_date": mine.date + 5,
+        "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+        "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+        "text": text,
+    }
+    update_id = world.push_update("edited_message", payload)
+    assert update_id is not None
+    await harness.sim.wait(update_id)
+    await harness.sim.refresh()
+
+
+async def test_an_edited_message_is_never_an_answer_at_any_typed_step(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/report")
+    await reza.press("بدون پویش")
+    await reza.press("معیشتی")
+    await reza.press("بستهٔ معیشتی")
+    steps = [  # (what the step takes, an edit that would be a valid answer, the real answer)
+        ("quantity", "999", "12"),
+        ("beneficiaries", "999", "40"),
+        ("volunteers", "999", "6"),
+    ]
+    for field, edit, answer in steps:
+        before = await harness.store.state.draft(reza.id, "report")
+        assert before is not None
+        await _edit(harness, reza, edit)
+        assert label("flow-edit-ignored") in reza.last.text
+        after = await harness.store.state.draft(reza.id, "report")
+        assert after is not None and after.data[field] == before.data[field]
+        assert after.data["step"] == before.data["step"]
+        await reza.send(answer)
+    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await _edit(harness, reza, "روستای ویرایش")  # the village, by an edit
+    assert label("flow-edit-ignored") in reza.last.text
+    await reza.send("روستای خنداب")
+    await _edit(harness, reza, "۱۴۰۵/۰۸/۰۱")  # a date typed at the date step, by an edit
+    assert label("flow-edit-ignored") in reza.last.text
+    await reza.press("دیروز")
+    await _edit(harness, reza, "توضیح ویرایش")
+    assert label("flow-edit-ignored") in reza.last.text
+    await reza.send("توضیح درست")
+    await reza.press("بدون عکس")
+    await reza.press("✅ ثبت گزارش")
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert (report.quantity, report.beneficiaries, report.volunteers) == (12, 40, 6)
+    assert (report.place, report.description) == ("روستای خنداب", "توضیح درست")
+    assert report.service_date == TODAY - timedelta(days=1)
+
+
+async def test_two_leaders_save_while_an_admin_renames_their_group(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    reza, group_id, _ = await leader_with_campaign(harness)
+    maryam = await harness.sim.user("مریم")
+    await harness.store.volunteers.seen(maryam.id, "مریم", "", "")
+    await harness.store.groups.add_member(group_id, maryam.id, GroupRole.LEADER)
+    await maryam.send("/start")
+    for leader in (reza, maryam):
+        await fill_report(leader)
+    await admin.send("/admin")
+    await admin.press(label("admin-groups"))
+    await admin.press("گروه امید — اراک")
+    await admin.press(label("admin-group-rename"))
+    # Both leaders save and the admin sends the new name, all at once.
+    sent = []
+    for leader in (reza, maryam):
+        panel = leader.last
+        data = next(
+            b.callback_data for row in panel.keyboard for b in row if b.text == "✅ ثبت گزارش"
+        )
+        assert data is not None
+        sent.append(await leader.press_data(panel.message_id, data, wait=False))
+    sent.append(await admin.send("گروه امید نو", wait=False))
+    for action in sent:
+        for update_id in action.update_ids:
+            await harness.sim.wait(update_id)
+    await harness.sim.refresh()
+    rows = await harness.store.db.fetchall(
+        "SELECT reporter_id, group_id FROM reports ORDER BY reporter_id"
+    )
+    assert sorted((r[0], r[1]) for r in rows) == sorted(
+        [(reza.id, group_id), (maryam.id, group_id)]
+    )
+    group = await harness.store.groups.get(group_id)
+    assert group is not None and group.name == "گروه امید نو"
+    for leader in (reza, maryam):
+        assert "ثبت شد" in leader.last.text
+    assert harness.sim.unanswered_callbacks == []
