@@ -12,7 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Config
 from bot.context import App, BotData, Context
-from bot.digests import post_due_digests
+from bot.digests import post_due_digests, resume_unfinished
 from bot.engine import Engine
 from bot.inbox import InboxQueue, replay
 from bot.jalali import TEHRAN
@@ -43,6 +43,7 @@ from handlers import (
     service_types,
     start,
 )
+from handlers.report.steps import resume_album_answers
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,10 @@ async def _post_init(app: App) -> None:
         first=timedelta(minutes=1),
         name="forget-processed-updates",
     )
+    # A digest cut short by a crash is completed at once, before any new one is due; so are the
+    # answers to albums that a stop cut off.
+    jobs.run_once(resume_unfinished, when=timedelta(seconds=1), name="digest-resume")
+    jobs.run_once(resume_album_answers, when=timedelta(seconds=1), name="album-resume")
     jobs.run_repeating(
         post_due_digests,
         interval=timedelta(minutes=5),

@@ -23,6 +23,7 @@ class BotData:
         self._engine: Engine | None = None
         self.reported_errors: set[str] = set()
         self.exports: set[int] = set()  # people whose export is being built: one at a time each
+        self.digests_sending: set[int] = set()  # ledger ids this process is posting right now
 
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""

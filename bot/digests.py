@@ -4,8 +4,10 @@ A JobQueue job ("digest-tick") looks every few minutes at each active channel: t
 week (Saturday–Friday) whose posting moment has passed is due; it is posted unless the ledger
 holds it already. The ledger row is claimed before the first message and completed after the
 last, with every message id recorded as it goes, so a restart or a crash mid-send never posts a
-week twice. A week missed while the bot was down is posted on start-up, marked late, within the
-grace period. Posts go out at bulk priority: people in a conversation are answered first.
+week twice. A post cut short (by a crash, or by the network after its first message) is completed
+from its first message not recorded as sent: on start-up ("digest-resume") and at the next tick.
+A week missed while the bot was down is posted on start-up, marked late, within the grace period.
+Posts go out at bulk priority: people in a conversation are answered first.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bot.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
 from bot.i18n import t
 from bot.ratelimit import BULK, send_priority
-from db.channels import Channel, PauseReason
+from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,12 @@ async def post_due_digests(context: Context) -> int:
         weekday, at, zone = _schedule(context, channel)
         week, moment = due_week(now, weekday, at, zone)
         grace = timedelta(days=context.config.digest.grace_days)
-        if now - moment > grace or await store.digest_posts.get(channel.chat_id, week):
+        existing = await store.digest_posts.get(channel.chat_id, week)
+        if existing is not None:
+            if existing.state is PostState.SENDING and await resume_post(context, existing, built):
+                posted += 1
+            continue
+        if now - moment > grace:
             continue
         late = now - moment > LATE_AFTER
         if await post_digest(
@@ -109,35 +116,93 @@ async def post_due_digests(context: Context) -> int:
 async def post_digest(context: Context, channel: Channel, week: date, made: Built) -> bool:
     """Posts one channel's digest of one week, exactly once; False when it was not posted."""
     store = context.store
-    digest, chart = made
-    late = digest.late
-    post = await store.digest_posts.claim(channel.chat_id, week, content_hash(digest), late=late)
+    digest = made[0]
+    post = await store.digest_posts.claim(
+        channel.chat_id, week, content_hash(digest), late=digest.late
+    )
     if post is None:
         return False  # claimed by another run meanwhile
-    sent: list[int] = []
+    return await _send(context, channel, post, made)
+
+
+async def resume_unfinished(context: Context) -> int:
+    """Completes every post left half sent (the process stopped mid-send); returns how many."""
+    built: dict[tuple[object, date, bool], Built] = {}
+    done = 0
+    for post in await context.store.digest_posts.unfinished():
+        done += await resume_post(context, post, built)
+    return done
+
+
+async def resume_post(
+    context: Context, post: DigestPost, built: dict[tuple[object, date, bool], Built]
+) -> bool:
+    """Sends what a half-sent post still lacks, unless this process is sending it right now.
+
+    A message whose sending was cut between Telegram's answer and the ledger's record is sent
+    again (the Bot API cannot tell whether it went out); everything recorded is never repeated.
+    """
+    if post.id in context.bot_data.digests_sending:
+        return False
+    channel = await context.store.channels.by_chat(post.chat_id)
+    if channel is None or channel.paused:
+        return False
+    log.warning("completing the digest of %s in %s cut short", post.week_start, post.chat_id)
+    made = await build(context, built, channel, post.week_start, post.late)
+    return await _send(context, channel, post, made)
+
+
+async def _send(context: Context, channel: Channel, post: DigestPost, made: Built) -> bool:
+    """Sends a claimed post's messages not yet recorded, then its chart, and completes it."""
+    store = context.store
+    digest, chart = made
+    sending = context.bot_data.digests_sending
+    if post.id in sending:
+        return False
+    sending.add(post.id)
+    try:
+        # Read again under the guard: another run may have completed it since it was read.
+        fresh = await store.digest_posts.get_by_id(post.id)
+    except BaseException:
+        sending.discard(post.id)
+        raise
+    if fresh is None or fresh.state is not PostState.SENDING:
+        sending.discard(post.id)
+        return False
+    sent = list(fresh.message_ids)
+    photo_id, file_id = fresh.chart_message_id, fresh.chart_file_id
     try:
         with send_priority(BULK):
-            for text in render_messages(digest):
+            for text in render_messages(digest)[len(sent) :]:
                 message = await context.bot.send_message(channel.chat_id, text)
                 sent.append(message.message_id)
                 await store.digest_posts.record_sent(post.id, tuple(sent))
-            photo = await context.bot.send_photo(
-                channel.chat_id, chart, caption=render_caption(digest)
-            )
+            if photo_id is None:
+                photo = await context.bot.send_photo(
+                    channel.chat_id, chart, caption=render_caption(digest)
+                )
+                photo_id = photo.message_id
+                file_id = photo.photo[-1].file_id if photo.photo else ""
     except (Forbidden, BadRequest) as exc:  # removed from the channel, rights taken, deleted
         if not sent:
             await store.digest_posts.release(post.id)
         log.warning("digest to %s failed: %s", channel.chat_id, exc)
         await _pause(context, channel, str(exc))
         return False
-    except TelegramError as exc:  # the network: tried again at the next tick if nothing went out
+    except TelegramError as exc:  # the network: sent, or completed, at the next tick
         if not sent:
             await store.digest_posts.release(post.id)
         log.warning("digest to %s not sent now: %s", channel.chat_id, exc)
         return False
-    file_id = photo.photo[-1].file_id if photo.photo else ""
-    await store.digest_posts.complete(post.id, tuple(sent), photo.message_id, file_id)
-    log.info("digest of %s posted to %s%s", week, channel.chat_id, " (late)" if late else "")
+    finally:
+        sending.discard(post.id)
+    await store.digest_posts.complete(post.id, tuple(sent), photo_id, file_id)
+    log.info(
+        "digest of %s posted to %s%s",
+        post.week_start,
+        channel.chat_id,
+        " (late)" if post.late else "",
+    )
     return True
 
 

@@ -566,15 +566,21 @@ class Engine:
         *,
         cancelled: bool = False,
     ) -> None:
-        """Drops the draft, then shows the flow's last word (after a cancel, with the menu)."""
-        await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
+        """Shows the flow's last word (after a cancel, with the menu), then drops the draft.
+
+        In this order a crash between the two costs a second receipt, never the only one: the
+        update is handled again after the restart, on the draft still there (saving is
+        idempotent by the draft's key).
+        """
         if cancelled or not text:
+            await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
             _strip_later(turn.context, turn.chat_id, turn.draft.panel)
             if text:
                 menu = self.menu(turn.context.who)
                 await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
             return
         await _present(turn, text, markup)
+        await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
 
     # --- idle flows -----------------------------------------------------------------------------
 

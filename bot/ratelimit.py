@@ -36,7 +36,14 @@ from enum import IntEnum
 from typing import Any
 
 from telegram._utils.types import JSONDict
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -72,7 +79,8 @@ _COUNTED_PREFIXES = ("send", "copy", "forward", "edit", "stoppoll")
 
 # Calls that may simply be made again after a transient failure (a 5xx, a time-out, a dropped
 # connection): if the first one did take effect, the second is refused harmlessly («not modified»,
-# «query is too old»). Sending a message is not among them: a retry could post it twice.
+# «query is too old»). Sending a message is not among them: a retry could post it twice, so a
+# send is tried again only after a 5xx Telegram answered (see _refused).
 _REPEATABLE = frozenset(
     {
         "answercallbackquery",
@@ -94,19 +102,35 @@ def _transient(exc: Exception) -> bool:
     )
 
 
+def _refused(exc: Exception) -> bool:
+    """A 5xx that Telegram answered: the request was refused, not carried out.
+
+    python-telegram-bot raises NetworkError with the server's description for these, and with
+    «httpx.…» (or «Unknown error…») when the connection failed, when nobody can tell whether
+    the request took effect; a time-out is its own class.
+    """
+    text = str(exc)
+    return (
+        _transient(exc)
+        and not isinstance(exc, TimedOut)
+        and not text.startswith(("httpx.", "Unknown error in HTTP implementation"))
+    )
+
+
 async def _call(
     endpoint: str,
     callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
     args: Any,
     kwargs: dict[str, Any],
 ) -> bool | JSONDict | list[JSONDict]:
-    """Makes a request, trying a repeatable one again after a transient failure."""
-    delays = TRANSIENT_RETRIES if endpoint.lower() in _REPEATABLE else ()
-    for delay in delays:
+    """Makes a request, trying it again after a transient failure: any repeatable one, and a
+    send (which a retry could post twice) only when Telegram answered that it was refused."""
+    repeatable = endpoint.lower() in _REPEATABLE
+    for delay in TRANSIENT_RETRIES:
         try:
             return await callback(*args, **kwargs)
         except NetworkError as exc:
-            if not _transient(exc):
+            if not (_transient(exc) if repeatable else _refused(exc)):
                 raise
             log.info("%s failed (%s); trying again in %.1f s", endpoint, exc, delay)
             await asyncio.sleep(delay)
@@ -355,6 +379,28 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     # -- the BaseRateLimiter interface -------------------------------------------------------
 
+    async def _free(
+        self,
+        endpoint: str,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> bool | JSONDict | list[JSONDict]:
+        """A request outside the message budget (an answer to a press, a read): it waits for no
+        slot, but a 429 is obeyed and the request made again, as for any other."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                return await _call(endpoint, callback, args, kwargs)
+            except RetryAfter as exc:
+                if attempt == self.max_retries:
+                    self.stats.gave_up += 1
+                    raise
+                self.stats.retries += 1
+                seconds = exc._retry_after.total_seconds()
+                log.info("%s: 429, retrying after %.1f s", endpoint, seconds)
+                await asyncio.sleep(seconds)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
@@ -367,7 +413,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         """Runs one Bot API request when its chat and the overall budget allow, by priority."""
         raw_chat = data.get("chat_id")
         if raw_chat is None or not counted(endpoint):
-            return await _call(endpoint, callback, args, kwargs)
+            return await self._free(endpoint, callback, args, kwargs)
         chat: int | str = raw_chat
         if isinstance(raw_chat, str) and raw_chat.lstrip("-").isdigit():
             chat = int(raw_chat)

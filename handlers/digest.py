@@ -47,7 +47,12 @@ async def preview(update: Update, context: Context) -> None:
 
 
 async def post_now(update: Update, context: Context) -> None:
-    """Posts the last week's digest now to every channel that has not had it (once, as ever)."""
+    """Posts the last week's digest now to every channel that has not had it (once, as ever).
+
+    The press is answered at once and the count told in a message when all are out: posting to
+    many channels waits behind people's answers, far beyond the 15 s a press may wait.
+    """
+    await answer(update)
     store = context.store
     week = last_ended_week(today(store.db.clock))
     built: dict[tuple[object, date, bool], Built] = {}
@@ -56,7 +61,7 @@ async def post_now(update: Update, context: Context) -> None:
         if await store.digest_posts.get(channel.chat_id, week) is None:
             made = await build(context, built, channel, week, False)
             posted += await post_digest(context, channel, week, made)
-    await answer(update, label("digest-posted-now", count=posted), alert=True)
+    await reply(update, label("digest-posted-now", count=posted))
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -41,6 +41,11 @@ async def on_error(update: object, context: Context) -> None:
         await context.store.volunteers.mark_blocked(user.id)
         return
     log.error("error while handling update %s", update.to_dict(), exc_info=error)
+    if update.callback_query is not None:  # a press left unanswered spins until Telegram gives up
+        try:
+            await update.callback_query.answer()
+        except TelegramError as exc:
+            log.info("could not answer the press: %s", exc)
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
         try:

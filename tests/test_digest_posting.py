@@ -6,11 +6,13 @@ import asyncio
 import dataclasses
 from datetime import UTC, date, datetime, time
 
+from bot.digest import content_hash, render_messages
 from bot.digests import due_at
 from bot.i18n import label, t
 from bot.jalali import TEHRAN
 from bot.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
+from db.digest_queries import week_digest
 from tests.conftest import Harness, report_input
 
 
@@ -164,11 +166,11 @@ async def test_an_admin_posts_the_last_week_now_once(harness: Harness) -> None:
     await store.channels.add(news.id, "اخبار خدمت", ChannelScope.national())
     await admin.send("/digest")
     await admin.press(label("digest-post-now"))
-    assert admin.last_answer == label("digest-posted-now", count=1)
+    assert admin.last.text == label("digest-posted-now", count=1)
     first = [p for p in news.posts if p.from_bot]
     assert first and first[-1].photo is not None
     await admin.press(label("digest-post-now"))
-    assert admin.last_answer == label("digest-posted-now", count=0)
+    assert admin.last.text == label("digest-posted-now", count=0)
     assert len([p for p in news.posts if p.from_bot]) == len(first)
 
 
@@ -271,19 +273,59 @@ async def test_three_scopes_post_their_own_figures(harness: Harness) -> None:
         assert f"{total} خدمت" in first.text, (name, first.text)
 
 
-async def test_a_post_cut_short_by_a_crash_is_not_posted_again(harness: Harness) -> None:
+async def test_a_post_cut_short_by_a_crash_is_completed_not_repeated(harness: Harness) -> None:
     sim, store = harness.sim, harness.store
     owner = await sim.user("مالک")
     news = await sim.channel("اخبار", owner=owner)
     await store.channels.add(news.id, "اخبار", ChannelScope.national())
     # The process died after the first message went out and was recorded, before the chart.
-    post = await store.digest_posts.claim(news.id, date(2026, 11, 14), "h")
-    assert post is not None
-    await store.digest_posts.record_sent(post.id, (12345,))
     harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
+    week = date(2026, 11, 14)
+    digest = await week_digest(store.db, ChannelScope.national(), week)
+    post = await store.digest_posts.claim(news.id, week, content_hash(digest))
+    assert post is not None and harness.app is not None
+    first = await harness.app.bot.send_message(news.id, render_messages(digest)[0])
+    await store.digest_posts.record_sent(post.id, (first.message_id,))
+    await harness.restart()
+    assert harness.app is not None and harness.app.job_queue is not None
+    (resume,) = harness.app.job_queue.get_jobs_by_name("digest-resume")
+    await resume.run(harness.app)
+    await _tick(harness)
     await harness.restart()
     await _tick(harness)
-    assert not [p for p in news.posts if p.from_bot]  # nothing twice: the week is taken
+    posts = [p for p in news.posts if p.from_bot]
+    assert [p.photo is not None for p in posts] == [False, True]  # the text once, the chart
+    done = await harness.store.db.fetchone(
+        "SELECT state, message_ids, chart_message_id FROM digest_posts WHERE chat_id = ?",
+        (news.id,),
+    )
+    assert done is not None and (done["state"], done["message_ids"]) == (
+        "sent",
+        f"[{first.message_id}]",
+    )
+    assert done["chart_message_id"] == posts[1].message_id
+
+
+async def test_a_post_cut_short_by_the_network_is_completed_at_the_next_tick(
+    harness: Harness,
+) -> None:
+    sim, store = harness.sim, harness.store
+    owner = await sim.user("مالک")
+    news = await sim.channel("اخبار", owner=owner)
+    await store.channels.add(news.id, "اخبار", ChannelScope.national())
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
+    await sim.add_fault("error", method="sendPhoto", count=10, status=502)
+    await _tick(harness)  # the text goes out, the chart fails even after retries
+    texts = [p.message_id for p in news.posts if p.from_bot]
+    assert len(texts) == 1 and news.posts[-1].photo is None
+    await sim.clear_faults()
+    await _tick(harness)
+    await _tick(harness)
+    posts = [p for p in news.posts if p.from_bot]
+    assert [p.message_id for p in posts][:1] == texts
+    assert [p.photo is not None for p in posts] == [False, True]
+    state = await store.db.scalar("SELECT state FROM digest_posts WHERE chat_id = ?", (news.id,))
+    assert state == "sent"
 
 
 async def test_digest_preview_of_any_scope_and_week(harness: Harness) -> None:

@@ -33,6 +33,7 @@ class ReportDraft(Draft):
     description: str = ""
     pending_text: str = ""  # a description too long, kept to offer its first part
     photos: list[list[str]] = dataclasses.field(default_factory=list)
+    album_seq: int = 0  # the question an album came in for, answered once it is all in
 
     @property
     def date(self) -> date | None:

@@ -11,6 +11,7 @@ from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, grid
+from bot.ratelimit import INTERACTIVE, send_priority
 from bot.text import NumberError, NumberReason, normalize, parse_count_with_words, truncate
 from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
@@ -516,6 +517,7 @@ async def photo_sent(turn: Report, message: Message) -> Result:
         draft.photos.append([largest.file_id, largest.file_unique_id])
     if message.media_group_id is None:
         return turn.again()
+    draft.album_seq = draft.seq  # kept with the draft: a restart still owes the answer
     schedule_album_answer(turn)
     return Hold()
 
@@ -557,6 +559,23 @@ def schedule_album_answer(turn: Report) -> None:
         user_id=turn.user_id,
         data=turn.draft.seq,
     )
+
+
+async def resume_album_answers(context: Any) -> int:
+    """Answers the albums whose answer a stop cut off (the job lives in memory only)."""
+    owed = 0
+    for stored in await context.store.state.idle_drafts(ReportDraft.KIND, timedelta(0)):
+        seq, album = int(stored.data.get("seq", 0)), int(stored.data.get("album_seq") or 0)
+        # Owed: the album came and nothing was shown since, or its answer was being shown
+        # (the question's number taken) when the process stopped.
+        cut = album == seq - 1 and not stored.data.get("shown", True)
+        if album and (album == seq or cut):
+            with send_priority(INTERACTIVE):  # a person is waiting for it
+                await context.bot_data.engine.refresh(
+                    context, stored.volunteer_id, ReportDraft.KIND, seq
+                )
+            owed += 1
+    return owed
 
 
 async def _album_answer(context: Any) -> None:
