@@ -205,6 +205,7 @@ BUTTONS: dict[str, Rule] = {
         "unshare",
         "prov",
         "ok",
+        "sure",
         "back",
         "cancel",
     ),

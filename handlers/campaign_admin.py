@@ -27,6 +27,7 @@ from bot.keyboards import Callback, button, cb, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
+from db.stats import Counting
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
 from handlers.lookups import campaigns_screen, may_close, pressed
@@ -90,6 +91,19 @@ def _counted(draft: CampaignDraft) -> frozenset[int]:
     if draft.picked:
         return frozenset(draft.picked)
     return frozenset({draft.area}) if draft.area else frozenset()
+
+
+async def _types_change(turn: Turn[CampaignDraft], campaign: Campaign) -> tuple[int, int] | None:
+    """The campaign's progress now and with the draft's types, when those differ from the saved."""
+    store = turn.store
+    saved = await store.stats.counted_categories(campaign.id) or frozenset()
+    wanted = await store.categories.expand(_counted(turn.draft))
+    if wanted == saved:
+        return None
+    approved = store.stats.counting is Counting.APPROVED
+    before = await store.campaigns.services_of_types(campaign.id, saved, approved_only=approved)
+    after = await store.campaigns.services_of_types(campaign.id, wanted, approved_only=approved)
+    return before, after
 
 
 def _shares(draft: CampaignDraft) -> dict[int, int]:
@@ -405,6 +419,9 @@ async def ask_confirm(turn: Turn[CampaignDraft]) -> Screen:
         outside = await turn.store.campaigns.reports_outside(campaign.id, starts, ends)
         if outside:
             parts.append(t("manage-reports-outside", count=outside))
+        change = await _types_change(turn, campaign)
+        if change is not None:
+            parts.append(t("manage-types-effect", before=change[0], after=change[1]))
     edits = [turn.button(label(key), "edit", i) for i, (_, key) in enumerate(FIELDS)]
     rows = grid(edits, 2)
     if province_id is None:
@@ -429,6 +446,32 @@ async def shares_pressed(turn: Turn[CampaignDraft], data: Callback) -> Result:
 
 
 async def confirmed(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Creates the campaign, or saves the edit; a change of the counted types is confirmed first."""
+    campaign = await _editing(turn)
+    if campaign is not None and await _types_change(turn, campaign) is not None:
+        return Go("save_types")
+    return await _save(turn)
+
+
+async def ask_save_types(turn: Turn[CampaignDraft]) -> Screen | Go:
+    """Asks before saving counted types that change the campaign's progress for everyone."""
+    campaign = await _editing(turn)
+    change = await _types_change(turn, campaign) if campaign is not None else None
+    if change is None:
+        return Go("confirm")
+    rows = [
+        [turn.button(label("manage-types-save-yes"), "sure")],
+        [turn.button(label("button-back"), "back")],
+    ]
+    return Screen(t("manage-types-confirm", before=change[0], after=change[1]), rows)
+
+
+async def save_sure(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Saves the edit once the change of counted types is confirmed."""
+    return await _save(turn)
+
+
+async def _save(turn: Turn[CampaignDraft]) -> Result:
     """Creates the campaign, or saves the edit (if the person may still manage it)."""
     draft = turn.draft
     starts, ends = date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)
@@ -526,6 +569,7 @@ FLOW = Flow(
             press={"ok": confirmed, "edit": edit_pressed, "shares": shares_pressed},
             back="types",
         ),
+        "save_types": Step(ask=ask_save_types, press={"sure": save_sure}, back="confirm"),
         "shares": Step(
             ask=ask_shares, press={"addshare": add_share, "unshare": remove_share}, back="confirm"
         ),

@@ -199,6 +199,7 @@ IDS: dict[str, str] = {
     "cpa:area": "1:1",
     "cpa:all": "1",
     "cpa:ok": "1",
+    "cpa:sure": "1",
     "cpa:back": "1",
     "cpa:cancel": "1",
     "cpn:edit": "1",

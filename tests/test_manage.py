@@ -140,7 +140,26 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     assert area is not None
     await admin.press(area.name)
     assert area.name in admin.last.text
+    # The review says what the new types do to the progress, by the test's own SQL.
+    before = await _counted(store, campaign)
+    after = await _scalar(
+        store,
+        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
+        f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
+        " AND c.parent_id = ?",
+        campaign,
+        ids["area"],
+    )
+    assert (before, after) == (107, 70)
+    assert t("manage-types-effect", before=before, after=after) in admin.last.text
+    # Saving asks first; Back returns to the review with nothing saved.
     await admin.press(label("manage-save"))
+    assert t("manage-types-confirm", before=before, after=after) in admin.last.text
+    await admin.press(label("button-back"))
+    assert label("manage-save") in str(admin.last.buttons)
+    assert await _scalar(store, "SELECT target FROM campaigns WHERE id = ?", campaign) == 500
+    await admin.press(label("manage-save"))
+    await admin.press(label("manage-types-save-yes"))
     assert label("manage-saved", title=TITLE) in admin.last.text
     row = await store.db.fetchone(
         "SELECT target, starts_on, ends_on FROM campaigns WHERE id = ?", (campaign,)
@@ -182,6 +201,7 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     await admin.press(label("manage-edit-types"))
     await admin.press(label("camp-all-types"))
     await admin.press(label("manage-save"))
+    await admin.press(label("manage-types-save-yes"))
     await admin.send("/campaign")
     everything = await _scalar(
         store, f"SELECT SUM(quantity) FROM reports WHERE {LIVE} AND campaign_id = ?", campaign

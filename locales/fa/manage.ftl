@@ -80,3 +80,6 @@ types-added = ✅ «{ $name }» افزوده شد و از همین حالا در
 types-renamed = ✅ نام تازه «{ $name }» است؛ گزارش‌های قبلی هم با این نام دیده می‌شوند.
 types-unit-changed = ✅ واحد تازه «{ $unit }» است.
 types-gone = این نوع خدمت پیدا نشد؛ از «🗂 انواع خدمت» دوباره شروع کنید.
+manage-types-effect = ⚠️ با این خدمت‌ها پیشرفت پویش از { $before } به { $after } می‌رسد.
+manage-types-confirm = با این خدمت‌ها پیشرفت پویش برای همه از { $before } به { $after } می‌رسد. ذخیره شود؟
+manage-types-save-yes = ✅ بله، ذخیره شود
