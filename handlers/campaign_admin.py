@@ -114,9 +114,21 @@ def _shares(draft: CampaignDraft) -> dict[int, int]:
 # --- title, target, dates ------------------------------------------------------------------------
 
 
+def _with_now(turn: Turn[CampaignDraft], question: Html, value: str | int) -> Html:
+    """The question, and while editing from the review, the value it has now («الان: …»)."""
+    if not turn.draft.reviewing:
+        return question
+    return Html(f"{question}\n{t('field-now', value=value)}")
+
+
+def _day(iso: str) -> str:
+    """A stored day as the person reads it (nothing while it is not typed yet)."""
+    return jalali.format_date(date.fromisoformat(iso), weekday=False) if iso else ""
+
+
 async def ask_title(turn: Turn[CampaignDraft]) -> Screen:
-    """Asks for the campaign's title."""
-    return Screen(t("camp-ask-title"), [turn.nav(back=False)])
+    """Asks for the campaign's title («نگه داشتن» and the current one while editing)."""
+    return Screen(_with_now(turn, t("camp-ask-title"), turn.draft.title), [turn.nav()])
 
 
 async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -132,7 +144,8 @@ async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 
 async def ask_target(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the target."""
-    return Screen(t("camp-ask-target"), [turn.nav()])
+    question = t("camp-ask-target")
+    return Screen(_with_now(turn, question, turn.draft.target), [turn.nav()])
 
 
 async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -150,7 +163,8 @@ async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 async def ask_start(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the first day."""
     example = jalali.format_numeric(turn.today())
-    return Screen(t("camp-ask-start", example=example), [turn.nav()])
+    question = t("camp-ask-start", example=example)
+    return Screen(_with_now(turn, question, _day(turn.draft.starts)), [turn.nav()])
 
 
 def _typed_date(turn: Turn[Any], text: str) -> date | str:
@@ -175,8 +189,8 @@ async def start_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 
 async def ask_end(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the last day."""
-    start = jalali.format_date(date.fromisoformat(turn.draft.starts), weekday=False)
-    return Screen(t("camp-ask-end", start=start), [turn.nav()])
+    question = t("camp-ask-end", start=_day(turn.draft.starts))
+    return Screen(_with_now(turn, question, _day(turn.draft.ends)), [turn.nav()])
 
 
 async def end_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -203,7 +217,8 @@ async def ask_types(turn: Turn[CampaignDraft]) -> Screen:
             turn.button(label("manage-pick-types"), "pick"),
         ]
     )
-    return Screen(t("camp-ask-types"), [*rows, turn.nav()])
+    question = _with_now(turn, t("camp-ask-types"), await _types_text(turn))
+    return Screen(question, [*rows, turn.nav()])
 
 
 async def area_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:

@@ -225,6 +225,8 @@ IDS: dict[str, str] = {
     "cty:edit": "0:1",
     "cty:back": "1",
     "cty:cancel": "1",
+    "cty:card": "1",
+    "cty:area": "1",
     "fq:back": "1",
     "fq:cancel": "1",
     "expn:new": "",

@@ -621,3 +621,54 @@ async def test_a_type_retired_while_its_button_is_on_screen_is_not_taken(
     assert retired.name not in str(reza.last.buttons) and kept.name in str(reza.last.buttons)
     taken = "SELECT json_extract(data, '$.category_id') FROM drafts WHERE kind = 'report'"
     assert await store.db.scalar(taken) is None
+
+
+async def test_cancel_and_back_return_to_the_card_the_area_and_the_review(
+    harness: Harness,
+) -> None:
+    _, _, campaign, _ = await _world(harness)
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    area = (await store.categories.areas())[0]
+    item = (await store.categories.types(area.id))[0]
+    before = [tuple(r) for r in await store.db.fetchall("SELECT * FROM categories ORDER BY id")]
+    # A one-field edit of a type: its current value is shown; Cancel returns to the type's card.
+    await _types_of_area(admin, area.name)
+    await admin.press(label("types-button", name=item.name))
+    for edit, now in (("types-change-unit", item.unit), ("types-rename", item.name)):
+        await admin.press(label(edit))
+        assert t("field-now", value=now) in admin.last.text
+        await admin.press(label("button-cancel"))
+        assert f"🏷 {item.name}" in admin.last.text and label("types-retire") in str(
+            admin.last.buttons
+        )
+        assert label("cancel-done") not in admin.last.text
+    # A new type's first question has Back, to the area's screen.
+    await admin.press(label("button-back"))
+    await admin.press(label("types-add"))
+    await admin.press(label("button-back"))
+    count = len(await store.categories.area_types(area.id))
+    title = label("types-area-title", name=area.name, count=count)
+    assert title.replace("<b>", "").replace("</b>", "") in admin.last.text
+    assert [
+        tuple(r) for r in await store.db.fetchall("SELECT * FROM categories ORDER BY id")
+    ] == before
+    assert await _scalar(store, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", admin.id) == 0
+    # Editing a campaign: every field shows its value now and can be kept.
+    await admin.send("/campaign")
+    await admin.press(label("camp-edit", title=TITLE))
+    for edit, now in (
+        ("manage-edit-title", TITLE),
+        ("manage-edit-target", fmt_num(500)),
+        ("manage-edit-end", jalali.format_date(TODAY + timedelta(days=40), weekday=False)),
+        ("manage-edit-types", label("camp-all-types")),
+    ):
+        await admin.press(label(edit))
+        assert label("field-now", value=now) in admin.last.text, edit
+        await admin.press(label("button-keep"))
+        assert label("manage-save") in str(admin.last.buttons)
+    await admin.press(label("button-cancel"))
+    assert label("flow-confirm-discard", flow=label("flow-name-campaign")) in admin.last.text
+    await admin.press(label("flow-discard-yes"))
+    row = await store.db.fetchone("SELECT title, target FROM campaigns WHERE id = ?", (campaign,))
+    assert row is not None and tuple(row) == (TITLE, 500)

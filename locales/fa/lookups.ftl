@@ -70,7 +70,7 @@ lookups-public-card =
     تعداد اعضا: { $members }
 
 # Campaigns for admins (national) and coordinators (their province): create and close.
-flow-name-campaign = مدیریت پویش
+flow-name-campaign = ساختن یا ویرایش پویش
 camp-new = ➕ پویش تازه
 camp-close = ⏹ پایان «{ $title }»
 camp-close-confirm = پویش «{ $title }» همین حالا پایان یابد؟ گزارش‌هایش سر جایشان می‌مانند.
