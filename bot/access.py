@@ -212,7 +212,7 @@ BUTTONS: dict[str, Rule] = {
     # Service types and units: admins only.
     **_actions(admin, "typ", "list", "area", "card", "add", "name", "unit"),
     **_actions(admin, "typ", "retire", "retireok", "restore"),
-    **_actions(admin, "cty", "ok", "edit", "back", "cancel", "card", "area"),
+    **_actions(admin, "cty", "ok", "edit", "back", "cancel", "card", "area", "sure"),
     # Exports: the flow's own rule and the build re-check the scope against the person's roles.
     **_actions(overseer, "expn", "new"),
     **_actions(

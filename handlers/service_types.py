@@ -283,12 +283,52 @@ async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
     unit = _checked(text, UNIT_MIN, UNIT_MAX)
     if unit is None:
         return turn.again(label("types-bad-unit", min=UNIT_MIN, max=UNIT_MAX))
+    if not any(ch.isalpha() for ch in unit):
+        return turn.again(label("types-unit-letters"))
     draft = turn.draft
-    if draft.field == "unit":
-        await change_service_type(turn.store, turn.who.user_id, draft.type_id, unit=unit)
-        return await _card(turn, t("types-unit-changed", unit=unit))
     draft.unit = unit
+    if draft.field == "unit":
+        item = await _type(turn.store, draft.type_id)
+        if (
+            item is not None
+            and item.unit != unit
+            and await turn.store.categories.reports_of(item.id)
+        ):
+            return Go("unit_sure")
+        return await _change_unit(turn)
     return Go("confirm")
+
+
+async def _change_unit(turn: Turn[TypeDraft]) -> Result:
+    """Saves the typed unit of an existing type and shows its card."""
+    draft = turn.draft
+    await change_service_type(turn.store, turn.who.user_id, draft.type_id, unit=draft.unit)
+    return await _card(turn, t("types-unit-changed", unit=draft.unit))
+
+
+async def ask_unit_sure(turn: Turn[TypeDraft]) -> Screen | Go:
+    """Warns that saved reports keep their numbers but will read in the new unit; asks first."""
+    draft = turn.draft
+    item = await _type(turn.store, draft.type_id)
+    if item is None:
+        return Go("unit")
+    text = t(
+        "types-unit-warning",
+        name=item.name,
+        old=item.unit,
+        new=draft.unit,
+        reports=await turn.store.categories.reports_of(item.id),
+    )
+    rows = [
+        [turn.button(label("types-unit-yes"), "sure")],
+        [turn.button(label("button-back"), "back"), *_to_card(turn)],
+    ]
+    return Screen(text, rows)
+
+
+async def unit_sure(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Changes the unit once the warning was confirmed."""
+    return await _change_unit(turn)
 
 
 async def ask_confirm(turn: Turn[TypeDraft]) -> Screen:
@@ -369,6 +409,9 @@ FLOW = Flow(
             back="name",
             expects="types-expects-text",
             edits=True,
+        ),
+        "unit_sure": Step(
+            ask=ask_unit_sure, press={"sure": unit_sure, "card": to_card}, back="unit"
         ),
         "confirm": Step(
             ask=ask_confirm, press={"ok": confirmed, "edit": edit_pressed}, back="unit"

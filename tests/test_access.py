@@ -227,6 +227,7 @@ IDS: dict[str, str] = {
     "cty:cancel": "1",
     "cty:card": "1",
     "cty:area": "1",
+    "cty:sure": "1",
     "fq:back": "1",
     "fq:cancel": "1",
     "expn:new": "",

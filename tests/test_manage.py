@@ -351,6 +351,7 @@ async def test_types_added_renamed_retired_and_old_reports_keep_their_name(
     assert label("types-renamed", name="ساخت خانه") in admin.last.text
     await admin.press(label("types-change-unit"))
     await admin.send("باب")
+    await admin.press(label("types-unit-yes"))  # it has a saved report: asked first
     await admin.press(label("types-retire"))
     assert label("types-retire-confirm", name="ساخت خانه") in admin.last.text
     await admin.press(label("button-yes"))
@@ -672,3 +673,46 @@ async def test_cancel_and_back_return_to_the_card_the_area_and_the_review(
     await admin.press(label("flow-discard-yes"))
     row = await store.db.fetchone("SELECT title, target FROM campaigns WHERE id = ?", (campaign,))
     assert row is not None and tuple(row) == (TITLE, 500)
+
+
+async def test_a_unit_needs_letters_and_a_change_over_saved_reports_is_confirmed(
+    harness: Harness,
+) -> None:
+    await _leader(harness)
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    type_id = await _scalar(store, "SELECT category_id FROM reports LIMIT 1")
+    item = await store.categories.get(type_id)
+    assert item is not None
+    reports = await _scalar(store, "SELECT COUNT(*) FROM reports WHERE category_id = ?", type_id)
+    assert reports == 1
+    await _types_of_area(admin, item.parent_name)
+    await admin.press(label("types-button", name=item.name))
+    await admin.press(label("types-change-unit"))
+    for digits in ("۱۲", "12", "۱۲ ۳"):
+        await admin.send(digits)
+        assert label("types-unit-letters") in admin.last.text, digits
+    await admin.send("بسته")
+    warning = t("types-unit-warning", name=item.name, old=item.unit, new="بسته", reports=reports)
+    assert warning in admin.last.text
+    assert (
+        await _scalar(
+            store, "SELECT COUNT(*) FROM categories WHERE unit = 'بسته' AND id = ?", type_id
+        )
+        == 0
+    )
+    await admin.press(label("button-cancel"))  # back to the card, unchanged
+    assert f"واحد: {item.unit}" in admin.last.text
+    await admin.press(label("types-change-unit"))
+    await admin.send("بسته")
+    await admin.press(label("types-unit-yes"))
+    assert label("types-unit-changed", unit="بسته") in admin.last.text
+    row = await store.db.fetchone("SELECT unit FROM categories WHERE id = ?", (type_id,))
+    assert row is not None and row[0] == "بسته"
+    # A new type's unit needs letters too.
+    await admin.press(label("button-back"))
+    await admin.press(label("types-add"))
+    await admin.send("پتو")
+    await admin.send("۳")
+    assert label("types-unit-letters") in admin.last.text
+    assert t("types-ask-unit", name="پتو") in admin.last.text
