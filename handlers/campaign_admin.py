@@ -317,7 +317,8 @@ def _share_total(total: int, target: int) -> Html:
     """The shares' total against the target, with a warning when they differ."""
     line = t("manage-shares-total", total=total, target=target)
     if total != target:
-        line = Html(f"{line}\n{t('manage-shares-differ', gap=fmt_num(abs(target - total)))}")
+        key = "manage-shares-over" if total > target else "manage-shares-under"
+        line = Html(f"{line}\n{t(key, gap=fmt_num(abs(target - total)))}")
     return line
 
 
@@ -366,7 +367,7 @@ async def ask_share_amount(turn: Turn[CampaignDraft]) -> Screen | Go:
     text = t("manage-ask-share", name=province.name, target=turn.draft.target)
     now = _shares(turn.draft).get(province.id)
     if now is not None:
-        text = Html(f"{text}\n{t('manage-share-now', share=now)}")
+        text = Html(f"{text}\n{t('field-now', value=now)}")
     return Screen(text, [turn.nav()])
 
 

@@ -273,7 +273,14 @@ async def test_province_shares_are_entered_and_shown_widest_gap_first(harness: H
     text = admin.last.text
     assert "• اصفهان: ۵۰" in text
     assert label("manage-shares-total", total=210, target=500) in text
-    assert t("manage-shares-differ", gap=fmt_num(290)) in text  # a warning, not a refusal
+    assert t("manage-shares-under", gap=fmt_num(290)) in text  # a warning, not a refusal
+    # More than the target says «more», with the share typed before shown as «الان:».
+    await admin.press(label("manage-share-add"))
+    await admin.press("اصفهان")
+    assert t("field-now", value=50) in admin.last.text
+    await admin.send("۴۰۰")
+    assert label("manage-shares-total", total=560, target=500) in admin.last.text
+    assert t("manage-shares-over", gap=fmt_num(60)) in admin.last.text
     await admin.press(label("manage-share-remove", name="اصفهان"))
     assert "اصفهان" not in admin.last.text
     assert label("manage-shares-total", total=160, target=500) in admin.last.text
@@ -563,8 +570,10 @@ async def test_a_new_campaign_counts_picked_types_and_has_shares(harness: Harnes
     await admin.send("۱۰۰۰")
     await admin.press(label("button-back"))
     assert label("manage-shares-total", total=1000, target=1000) in admin.last.text
-    assert t("manage-shares-differ", gap=fmt_num(0)) not in admin.last.text
+    assert "⚠️" not in admin.last.text  # equal: no warning
     await admin.press(label("camp-create"))
+    assert label("camp-created", title="پویش زمستان") in admin.last.text
+    assert "پویش «پویش" not in admin.last.text  # the title is not doubled
     campaign = await _scalar(store, "SELECT id FROM campaigns WHERE title = 'پویش زمستان'")
     counted = await store.db.fetchall(
         "SELECT category_id FROM campaign_categories WHERE campaign_id = ? ORDER BY 1",
