@@ -217,13 +217,14 @@ BUTTONS: dict[str, Rule] = {
         "unshare",
         "prov",
         "ok",
+        "sure",
         "back",
         "cancel",
     ),
     # Service types and units: admins only.
     **_actions(admin, "typ", "list", "area", "card", "add", "name", "unit"),
     **_actions(admin, "typ", "retire", "retireok", "restore"),
-    **_actions(admin, "cty", "ok", "edit", "back", "cancel"),
+    **_actions(admin, "cty", "ok", "edit", "back", "cancel", "card", "area", "sure"),
     # Exports: the flow's own rule and the build re-check the scope against the person's roles.
     **_actions(overseer, "expn", "new"),
     **_actions(

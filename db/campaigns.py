@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import aiosqlite
@@ -80,6 +81,26 @@ class CampaignRepo:
                 "SELECT COUNT(*) FROM reports WHERE campaign_id = ? AND status != 'deleted'"
                 " AND (service_date < ? OR service_date > ?)",
                 (campaign_id, starts_on.isoformat(), ends_on.isoformat()),
+            )
+        )
+
+    async def services_of_types(
+        self, campaign_id: int, type_ids: Collection[int], *, approved_only: bool
+    ) -> int:
+        """The quantities of a campaign's live reports of the given types (empty: every type).
+
+        What the campaign's progress would be if it counted those types (approved reports only
+        when `approved_only`); used to show the effect of changing them before it is saved.
+        """
+        ids = sorted(set(type_ids))
+        where = "campaign_id = ? AND " + (
+            "status = 'approved'" if approved_only else "status != 'deleted'"
+        )
+        if ids:
+            where += f" AND category_id IN ({','.join('?' * len(ids))})"
+        return int(
+            await self.db.scalar(
+                f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE {where}", (campaign_id, *ids)
             )
         )
 

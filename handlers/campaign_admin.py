@@ -27,6 +27,7 @@ from bot.keyboards import Callback, button, cb, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
+from db.stats import Counting
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
 from handlers.lookups import campaigns_screen, may_close, pressed
@@ -92,6 +93,19 @@ def _counted(draft: CampaignDraft) -> frozenset[int]:
     return frozenset({draft.area}) if draft.area else frozenset()
 
 
+async def _types_change(turn: Turn[CampaignDraft], campaign: Campaign) -> tuple[int, int] | None:
+    """The campaign's progress now and with the draft's types, when those differ from the saved."""
+    store = turn.store
+    saved = await store.stats.counted_categories(campaign.id) or frozenset()
+    wanted = await store.categories.expand(_counted(turn.draft))
+    if wanted == saved:
+        return None
+    approved = store.stats.counting is Counting.APPROVED
+    before = await store.campaigns.services_of_types(campaign.id, saved, approved_only=approved)
+    after = await store.campaigns.services_of_types(campaign.id, wanted, approved_only=approved)
+    return before, after
+
+
 def _shares(draft: CampaignDraft) -> dict[int, int]:
     """The province shares typed so far."""
     return {int(p): int(n) for p, n in draft.shares}
@@ -100,9 +114,21 @@ def _shares(draft: CampaignDraft) -> dict[int, int]:
 # --- title, target, dates ------------------------------------------------------------------------
 
 
+def _with_now(turn: Turn[CampaignDraft], question: Html, value: str | int) -> Html:
+    """The question, and while editing from the review, the value it has now («الان: …»)."""
+    if not turn.draft.reviewing:
+        return question
+    return Html(f"{question}\n{t('field-now', value=value)}")
+
+
+def _day(iso: str) -> str:
+    """A stored day as the person reads it (nothing while it is not typed yet)."""
+    return jalali.format_date(date.fromisoformat(iso), weekday=False) if iso else ""
+
+
 async def ask_title(turn: Turn[CampaignDraft]) -> Screen:
-    """Asks for the campaign's title."""
-    return Screen(t("camp-ask-title"), [turn.nav(back=False)])
+    """Asks for the campaign's title («نگه داشتن» and the current one while editing)."""
+    return Screen(_with_now(turn, t("camp-ask-title"), turn.draft.title), [turn.nav()])
 
 
 async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -118,7 +144,8 @@ async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 
 async def ask_target(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the target."""
-    return Screen(t("camp-ask-target"), [turn.nav()])
+    question = t("camp-ask-target")
+    return Screen(_with_now(turn, question, turn.draft.target), [turn.nav()])
 
 
 async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -136,7 +163,8 @@ async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 async def ask_start(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the first day."""
     example = jalali.format_numeric(turn.today())
-    return Screen(t("camp-ask-start", example=example), [turn.nav()])
+    question = t("camp-ask-start", example=example)
+    return Screen(_with_now(turn, question, _day(turn.draft.starts)), [turn.nav()])
 
 
 def _typed_date(turn: Turn[Any], text: str) -> date | str:
@@ -161,8 +189,8 @@ async def start_typed(turn: Turn[CampaignDraft], text: str) -> Result:
 
 async def ask_end(turn: Turn[CampaignDraft]) -> Screen:
     """Asks for the last day."""
-    start = jalali.format_date(date.fromisoformat(turn.draft.starts), weekday=False)
-    return Screen(t("camp-ask-end", start=start), [turn.nav()])
+    question = t("camp-ask-end", start=_day(turn.draft.starts))
+    return Screen(_with_now(turn, question, _day(turn.draft.ends)), [turn.nav()])
 
 
 async def end_typed(turn: Turn[CampaignDraft], text: str) -> Result:
@@ -189,7 +217,8 @@ async def ask_types(turn: Turn[CampaignDraft]) -> Screen:
             turn.button(label("manage-pick-types"), "pick"),
         ]
     )
-    return Screen(t("camp-ask-types"), [*rows, turn.nav()])
+    question = _with_now(turn, t("camp-ask-types"), await _types_text(turn))
+    return Screen(question, [*rows, turn.nav()])
 
 
 async def area_picked(turn: Turn[CampaignDraft], data: Callback) -> Result:
@@ -288,7 +317,8 @@ def _share_total(total: int, target: int) -> Html:
     """The shares' total against the target, with a warning when they differ."""
     line = t("manage-shares-total", total=total, target=target)
     if total != target:
-        line = Html(f"{line}\n{t('manage-shares-differ', gap=fmt_num(abs(target - total)))}")
+        key = "manage-shares-over" if total > target else "manage-shares-under"
+        line = Html(f"{line}\n{t(key, gap=fmt_num(abs(target - total)))}")
     return line
 
 
@@ -337,7 +367,7 @@ async def ask_share_amount(turn: Turn[CampaignDraft]) -> Screen | Go:
     text = t("manage-ask-share", name=province.name, target=turn.draft.target)
     now = _shares(turn.draft).get(province.id)
     if now is not None:
-        text = Html(f"{text}\n{t('manage-share-now', share=now)}")
+        text = Html(f"{text}\n{t('field-now', value=now)}")
     return Screen(text, [turn.nav()])
 
 
@@ -405,6 +435,9 @@ async def ask_confirm(turn: Turn[CampaignDraft]) -> Screen:
         outside = await turn.store.campaigns.reports_outside(campaign.id, starts, ends)
         if outside:
             parts.append(t("manage-reports-outside", count=outside))
+        change = await _types_change(turn, campaign)
+        if change is not None:
+            parts.append(t("manage-types-effect", before=change[0], after=change[1]))
     edits = [turn.button(label(key), "edit", i) for i, (_, key) in enumerate(FIELDS)]
     rows = grid(edits, 2)
     if province_id is None:
@@ -429,6 +462,32 @@ async def shares_pressed(turn: Turn[CampaignDraft], data: Callback) -> Result:
 
 
 async def confirmed(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Creates the campaign, or saves the edit; a change of the counted types is confirmed first."""
+    campaign = await _editing(turn)
+    if campaign is not None and await _types_change(turn, campaign) is not None:
+        return Go("save_types")
+    return await _save(turn)
+
+
+async def ask_save_types(turn: Turn[CampaignDraft]) -> Screen | Go:
+    """Asks before saving counted types that change the campaign's progress for everyone."""
+    campaign = await _editing(turn)
+    change = await _types_change(turn, campaign) if campaign is not None else None
+    if change is None:
+        return Go("confirm")
+    rows = [
+        [turn.button(label("manage-types-save-yes"), "sure")],
+        [turn.button(label("button-back"), "back")],
+    ]
+    return Screen(t("manage-types-confirm", before=change[0], after=change[1]), rows)
+
+
+async def save_sure(turn: Turn[CampaignDraft], data: Callback) -> Result:
+    """Saves the edit once the change of counted types is confirmed."""
+    return await _save(turn)
+
+
+async def _save(turn: Turn[CampaignDraft]) -> Result:
     """Creates the campaign, or saves the edit (if the person may still manage it)."""
     draft = turn.draft
     starts, ends = date.fromisoformat(draft.starts), date.fromisoformat(draft.ends)
@@ -526,6 +585,7 @@ FLOW = Flow(
             press={"ok": confirmed, "edit": edit_pressed, "shares": shares_pressed},
             back="types",
         ),
+        "save_types": Step(ask=ask_save_types, press={"sure": save_sure}, back="confirm"),
         "shares": Step(
             ask=ask_shares, press={"addshare": add_share, "unshare": remove_share}, back="confirm"
         ),

@@ -206,16 +206,38 @@ async def _card(turn: Turn[TypeDraft], notice: str) -> Result:
     return Done(text, inline(rows))
 
 
+def _to_card(turn: Turn[TypeDraft]) -> list[InlineKeyboardButton]:
+    """Cancel of a one-field edit: back to the type's card rather than out of everything."""
+    return [turn.button(label("button-cancel"), "card")]
+
+
+async def to_card(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Leaves a one-field edit unchanged and shows the type's card again."""
+    return await _card(turn, "")
+
+
+async def to_area(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Back from a new type's first question: the area's screen, nothing added."""
+    area = await turn.store.categories.get(turn.draft.area_id)
+    if area is None or area.parent_id is not None:
+        return Done(t("types-gone"))
+    text, rows = await area_screen(turn.store, area)
+    return Done(text, inline(rows))
+
+
 async def ask_name(turn: Turn[TypeDraft]) -> Screen:
     """Asks the type's name (the current one shown when renaming)."""
     draft = turn.draft
     if draft.field == "name":
         item = await _type(turn.store, draft.type_id)
-        text = t("types-ask-rename", name=item.name if item else "")
-    else:
-        area = await turn.store.categories.get(draft.area_id)
-        text = t("types-ask-name", area=area.name if area else "")
-    return Screen(text, [turn.nav()])
+        text = Html(f"{t('types-ask-rename')}\n{t('field-now', value=item.name if item else '')}")
+        return Screen(text, [_to_card(turn)])
+    area = await turn.store.categories.get(draft.area_id)
+    text = t("types-ask-name", area=area.name if area else "")
+    if draft.reviewing:
+        text = Html(f"{text}\n{t('field-now', value=draft.name)}")
+        return Screen(text, [turn.nav()])
+    return Screen(text, [[turn.button(label("button-back"), "area"), *turn.nav()]])
 
 
 async def name_typed(turn: Turn[TypeDraft], text: str) -> Result:
@@ -247,11 +269,13 @@ async def ask_unit(turn: Turn[TypeDraft]) -> Screen:
     draft = turn.draft
     if draft.field == "unit":
         item = await _type(turn.store, draft.type_id)
-        text = t(
-            "types-ask-new-unit", name=item.name if item else "", unit=item.unit if item else ""
-        )
-        return Screen(text, [turn.nav(back=False)])
-    return Screen(t("types-ask-unit", name=draft.name), [turn.nav()])
+        text = t("types-ask-new-unit", name=item.name if item else "")
+        text = Html(f"{text}\n{t('field-now', value=item.unit if item else '')}")
+        return Screen(text, [_to_card(turn)])
+    text = t("types-ask-unit", name=draft.name)
+    if draft.reviewing:
+        text = Html(f"{text}\n{t('field-now', value=draft.unit)}")
+    return Screen(text, [turn.nav()])
 
 
 async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
@@ -259,12 +283,52 @@ async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
     unit = _checked(text, UNIT_MIN, UNIT_MAX)
     if unit is None:
         return turn.again(label("types-bad-unit", min=UNIT_MIN, max=UNIT_MAX))
+    if not any(ch.isalpha() for ch in unit):
+        return turn.again(label("types-unit-letters"))
     draft = turn.draft
-    if draft.field == "unit":
-        await change_service_type(turn.store, turn.who.user_id, draft.type_id, unit=unit)
-        return await _card(turn, t("types-unit-changed", unit=unit))
     draft.unit = unit
+    if draft.field == "unit":
+        item = await _type(turn.store, draft.type_id)
+        if (
+            item is not None
+            and item.unit != unit
+            and await turn.store.categories.reports_of(item.id)
+        ):
+            return Go("unit_sure")
+        return await _change_unit(turn)
     return Go("confirm")
+
+
+async def _change_unit(turn: Turn[TypeDraft]) -> Result:
+    """Saves the typed unit of an existing type and shows its card."""
+    draft = turn.draft
+    await change_service_type(turn.store, turn.who.user_id, draft.type_id, unit=draft.unit)
+    return await _card(turn, t("types-unit-changed", unit=draft.unit))
+
+
+async def ask_unit_sure(turn: Turn[TypeDraft]) -> Screen | Go:
+    """Warns that saved reports keep their numbers but will read in the new unit; asks first."""
+    draft = turn.draft
+    item = await _type(turn.store, draft.type_id)
+    if item is None:
+        return Go("unit")
+    text = t(
+        "types-unit-warning",
+        name=item.name,
+        old=item.unit,
+        new=draft.unit,
+        reports=await turn.store.categories.reports_of(item.id),
+    )
+    rows = [
+        [turn.button(label("types-unit-yes"), "sure")],
+        [turn.button(label("button-back"), "back"), *_to_card(turn)],
+    ]
+    return Screen(text, rows)
+
+
+async def unit_sure(turn: Turn[TypeDraft], data: Callback) -> Result:
+    """Changes the unit once the warning was confirmed."""
+    return await _change_unit(turn)
 
 
 async def ask_confirm(turn: Turn[TypeDraft]) -> Screen:
@@ -331,9 +395,23 @@ FLOW = Flow(
     prefix="cty",
     name="flow-name-service-type",
     steps={
-        "name": Step(ask=ask_name, text=name_typed, expects="types-expects-text", edits=True),
+        "name": Step(
+            ask=ask_name,
+            text=name_typed,
+            press={"card": to_card, "area": to_area},
+            expects="types-expects-text",
+            edits=True,
+        ),
         "unit": Step(
-            ask=ask_unit, text=unit_typed, back="name", expects="types-expects-text", edits=True
+            ask=ask_unit,
+            text=unit_typed,
+            press={"card": to_card},
+            back="name",
+            expects="types-expects-text",
+            edits=True,
+        ),
+        "unit_sure": Step(
+            ask=ask_unit_sure, press={"sure": unit_sure, "card": to_card}, back="unit"
         ),
         "confirm": Step(
             ask=ask_confirm, press={"ok": confirmed, "edit": edit_pressed}, back="unit"

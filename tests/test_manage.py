@@ -140,7 +140,26 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     assert area is not None
     await admin.press(area.name)
     assert area.name in admin.last.text
+    # The review says what the new types do to the progress, by the test's own SQL.
+    before = await _counted(store, campaign)
+    after = await _scalar(
+        store,
+        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
+        f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
+        " AND c.parent_id = ?",
+        campaign,
+        ids["area"],
+    )
+    assert (before, after) == (107, 70)
+    assert t("manage-types-effect", before=before, after=after) in admin.last.text
+    # Saving asks first; Back returns to the review with nothing saved.
     await admin.press(label("manage-save"))
+    assert t("manage-types-confirm", before=before, after=after) in admin.last.text
+    await admin.press(label("button-back"))
+    assert label("manage-save") in str(admin.last.buttons)
+    assert await _scalar(store, "SELECT target FROM campaigns WHERE id = ?", campaign) == 500
+    await admin.press(label("manage-save"))
+    await admin.press(label("manage-types-save-yes"))
     assert label("manage-saved", title=TITLE) in admin.last.text
     row = await store.db.fetchone(
         "SELECT target, starts_on, ends_on FROM campaigns WHERE id = ?", (campaign,)
@@ -182,6 +201,7 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     await admin.press(label("manage-edit-types"))
     await admin.press(label("camp-all-types"))
     await admin.press(label("manage-save"))
+    await admin.press(label("manage-types-save-yes"))
     await admin.send("/campaign")
     everything = await _scalar(
         store, f"SELECT SUM(quantity) FROM reports WHERE {LIVE} AND campaign_id = ?", campaign
@@ -253,7 +273,14 @@ async def test_province_shares_are_entered_and_shown_widest_gap_first(harness: H
     text = admin.last.text
     assert "• اصفهان: ۵۰" in text
     assert label("manage-shares-total", total=210, target=500) in text
-    assert t("manage-shares-differ", gap=fmt_num(290)) in text  # a warning, not a refusal
+    assert t("manage-shares-under", gap=fmt_num(290)) in text  # a warning, not a refusal
+    # More than the target says «more», with the share typed before shown as «الان:».
+    await admin.press(label("manage-share-add"))
+    await admin.press("اصفهان")
+    assert t("field-now", value=50) in admin.last.text
+    await admin.send("۴۰۰")
+    assert label("manage-shares-total", total=560, target=500) in admin.last.text
+    assert t("manage-shares-over", gap=fmt_num(60)) in admin.last.text
     await admin.press(label("manage-share-remove", name="اصفهان"))
     assert "اصفهان" not in admin.last.text
     assert label("manage-shares-total", total=160, target=500) in admin.last.text
@@ -331,6 +358,7 @@ async def test_types_added_renamed_retired_and_old_reports_keep_their_name(
     assert label("types-renamed", name="ساخت خانه") in admin.last.text
     await admin.press(label("types-change-unit"))
     await admin.send("باب")
+    await admin.press(label("types-unit-yes"))  # it has a saved report: asked first
     await admin.press(label("types-retire"))
     assert label("types-retire-confirm", name="ساخت خانه") in admin.last.text
     await admin.press(label("button-yes"))
@@ -542,8 +570,10 @@ async def test_a_new_campaign_counts_picked_types_and_has_shares(harness: Harnes
     await admin.send("۱۰۰۰")
     await admin.press(label("button-back"))
     assert label("manage-shares-total", total=1000, target=1000) in admin.last.text
-    assert t("manage-shares-differ", gap=fmt_num(0)) not in admin.last.text
+    assert "⚠️" not in admin.last.text  # equal: no warning
     await admin.press(label("camp-create"))
+    assert label("camp-created", title="پویش زمستان") in admin.last.text
+    assert "پویش «پویش" not in admin.last.text  # the title is not doubled
     campaign = await _scalar(store, "SELECT id FROM campaigns WHERE title = 'پویش زمستان'")
     counted = await store.db.fetchall(
         "SELECT category_id FROM campaign_categories WHERE campaign_id = ? ORDER BY 1",
@@ -601,3 +631,97 @@ async def test_a_type_retired_while_its_button_is_on_screen_is_not_taken(
     assert retired.name not in str(reza.last.buttons) and kept.name in str(reza.last.buttons)
     taken = "SELECT json_extract(data, '$.category_id') FROM drafts WHERE kind = 'report'"
     assert await store.db.scalar(taken) is None
+
+
+async def test_cancel_and_back_return_to_the_card_the_area_and_the_review(
+    harness: Harness,
+) -> None:
+    _, _, campaign, _ = await _world(harness)
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    area = (await store.categories.areas())[0]
+    item = (await store.categories.types(area.id))[0]
+    before = [tuple(r) for r in await store.db.fetchall("SELECT * FROM categories ORDER BY id")]
+    # A one-field edit of a type: its current value is shown; Cancel returns to the type's card.
+    await _types_of_area(admin, area.name)
+    await admin.press(label("types-button", name=item.name))
+    for edit, now in (("types-change-unit", item.unit), ("types-rename", item.name)):
+        await admin.press(label(edit))
+        assert t("field-now", value=now) in admin.last.text
+        await admin.press(label("button-cancel"))
+        assert f"🏷 {item.name}" in admin.last.text and label("types-retire") in str(
+            admin.last.buttons
+        )
+        assert label("cancel-done") not in admin.last.text
+    # A new type's first question has Back, to the area's screen.
+    await admin.press(label("button-back"))
+    await admin.press(label("types-add"))
+    await admin.press(label("button-back"))
+    count = len(await store.categories.area_types(area.id))
+    title = label("types-area-title", name=area.name, count=count)
+    assert title.replace("<b>", "").replace("</b>", "") in admin.last.text
+    assert [
+        tuple(r) for r in await store.db.fetchall("SELECT * FROM categories ORDER BY id")
+    ] == before
+    assert await _scalar(store, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", admin.id) == 0
+    # Editing a campaign: every field shows its value now and can be kept.
+    await admin.send("/campaign")
+    await admin.press(label("camp-edit", title=TITLE))
+    for edit, now in (
+        ("manage-edit-title", TITLE),
+        ("manage-edit-target", fmt_num(500)),
+        ("manage-edit-end", jalali.format_date(TODAY + timedelta(days=40), weekday=False)),
+        ("manage-edit-types", label("camp-all-types")),
+    ):
+        await admin.press(label(edit))
+        assert label("field-now", value=now) in admin.last.text, edit
+        await admin.press(label("button-keep"))
+        assert label("manage-save") in str(admin.last.buttons)
+    await admin.press(label("button-cancel"))
+    assert label("flow-confirm-discard", flow=label("flow-name-campaign")) in admin.last.text
+    await admin.press(label("flow-discard-yes"))
+    row = await store.db.fetchone("SELECT title, target FROM campaigns WHERE id = ?", (campaign,))
+    assert row is not None and tuple(row) == (TITLE, 500)
+
+
+async def test_a_unit_needs_letters_and_a_change_over_saved_reports_is_confirmed(
+    harness: Harness,
+) -> None:
+    await _leader(harness)
+    store, admin = harness.store, harness.admin
+    assert admin is not None
+    type_id = await _scalar(store, "SELECT category_id FROM reports LIMIT 1")
+    item = await store.categories.get(type_id)
+    assert item is not None
+    reports = await _scalar(store, "SELECT COUNT(*) FROM reports WHERE category_id = ?", type_id)
+    assert reports == 1
+    await _types_of_area(admin, item.parent_name)
+    await admin.press(label("types-button", name=item.name))
+    await admin.press(label("types-change-unit"))
+    for digits in ("۱۲", "12", "۱۲ ۳"):
+        await admin.send(digits)
+        assert label("types-unit-letters") in admin.last.text, digits
+    await admin.send("بسته")
+    warning = t("types-unit-warning", name=item.name, old=item.unit, new="بسته", reports=reports)
+    assert warning in admin.last.text
+    assert (
+        await _scalar(
+            store, "SELECT COUNT(*) FROM categories WHERE unit = 'بسته' AND id = ?", type_id
+        )
+        == 0
+    )
+    await admin.press(label("button-cancel"))  # back to the card, unchanged
+    assert f"واحد: {item.unit}" in admin.last.text
+    await admin.press(label("types-change-unit"))
+    await admin.send("بسته")
+    await admin.press(label("types-unit-yes"))
+    assert label("types-unit-changed", unit="بسته") in admin.last.text
+    row = await store.db.fetchone("SELECT unit FROM categories WHERE id = ?", (type_id,))
+    assert row is not None and row[0] == "بسته"
+    # A new type's unit needs letters too.
+    await admin.press(label("button-back"))
+    await admin.press(label("types-add"))
+    await admin.send("پتو")
+    await admin.send("۳")
+    assert label("types-unit-letters") in admin.last.text
+    assert t("types-ask-unit", name="پتو") in admin.last.text

@@ -72,18 +72,18 @@ lookups-public-card =
     تعداد اعضا: { $members }
 
 # Campaigns for admins (national) and coordinators (their province): create and close.
-flow-name-campaign = مدیریت پویش
+flow-name-campaign = ساختن یا ویرایش پویش
 camp-new = ➕ پویش تازه
 camp-close = ⏹ پایان «{ $title }»
-camp-close-confirm = پویش «{ $title }» همین حالا پایان یابد؟ گزارش‌هایش سر جایشان می‌مانند.
-camp-closed = پویش «{ $title }» پایان یافت.
+camp-close-confirm = «{ $title }» همین حالا پایان یابد؟ گزارش‌هایش سر جایشان می‌مانند.
+camp-closed = «{ $title }» پایان یافت.
 camp-unit = خدمت
 camp-national = سراسر کشور
 camp-ask-title = نام پویش را بنویسید؛ مثلاً «پویش ۱۱ هزار خدمت».
 camp-bad-title = نام پویش باید { $min } تا { $max } حرف باشد.
 camp-expects-text = نام پویش را بنویسید.
 camp-ask-target = هدف پویش چند خدمت است؟ یک عدد بنویسید.
-camp-bad-target = هدف را یک عدد درست بزرگ‌تر از صفر بنویسید؛ مثلاً ۱۱۰۰۰.
+camp-bad-target = هدف را با رقم بنویسید؛ مثلاً ۱۱٬۰۰۰.
 camp-ask-start = پویش از چه روزی آغاز می‌شود؟ مثلاً «{ $example }».
 camp-ask-end = آغاز: { $start }. پویش تا چه روزی ادامه دارد؟
 camp-bad-end = روز پایان باید پس از روز آغاز و امروز باشد.
@@ -96,4 +96,4 @@ camp-confirm =
     📅 { $range }
     📍 { $scope }
 camp-create = ✅ ساختن پویش
-camp-created = 🎯 پویش «{ $title }» ساخته شد؛ گزارش‌های دورهٔ آن می‌توانند به این پویش بپیوندند.
+camp-created = 🎯 «{ $title }» ساخته شد؛ سرگروه‌ها از حالا می‌توانند گزارش‌ها را برای آن ثبت کنند.
