@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import main_menu
 from bot.principal import Principal, load_principal
-from bot.ratelimit import BULK, send_priority
+from bot.ratelimit import BULK, INTERACTIVE, Priority, send_priority
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +60,19 @@ async def notify(
     user_id: int,
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+    priority: Priority = BULK,
 ) -> bool:
     """Messages someone other than the sender; a user who blocked (or never started) the bot is
-    noted and not written to again until they come back. Returns True when the message went out."""
+    noted and not written to again until they come back. Returns True when the message went out.
+
+    A bulk notice waits for that person's own budget of messages, which a busy conversation of
+    theirs may have spent for many seconds ahead; a notice the sender's answer waits for (one
+    person's changed role) goes as an interactive message."""
     volunteer = await context.store.volunteers.get(user_id)
     if volunteer is not None and volunteer.blocked:
         return False
     try:
-        with send_priority(BULK):  # a notice to someone else never delays the person who waits
+        with send_priority(priority):
             await context.bot.send_message(user_id, text, reply_markup=markup)
     except Forbidden as exc:
         log.info("user %s cannot be messaged: %s", user_id, exc)
@@ -82,4 +87,5 @@ async def notify(
 async def tell_role_change(context: Context, user_id: int, text: str) -> None:
     """Tells someone their role changed, in one message that carries their new main menu."""
     who = await load_principal(context.store, context.config, user_id)
-    await notify(context, user_id, Html(f"{text}\n\n{t('menu-now-yours')}"), menu_for(who))
+    notice = Html(f"{text}\n\n{t('menu-now-yours')}")
+    await notify(context, user_id, notice, menu_for(who), INTERACTIVE)

@@ -366,3 +366,42 @@ async def test_two_leaders_save_while_an_admin_renames_their_group(harness: Harn
     for leader in (reza, maryam):
         assert "ثبت شد" in leader.last.text
     assert harness.sim.unanswered_callbacks == []
+
+
+async def test_a_leader_saves_and_types_while_an_admin_merges_the_group(harness: Harness) -> None:
+    """Three things at once: the save press, a typed line while it is in flight, the merge."""
+    admin, store = harness.admin, harness.store
+    assert admin is not None
+    reza, source, _ = await leader_with_campaign(harness)
+    ali = await harness.sim.user("علی")
+    await ali.send("/start")
+    target = await harness.group(ali, "گروه نور اراک")
+    await fill_report(reza)
+    await admin.send("/admin")
+    await admin.press(label("admin-groups"))
+    await admin.press("گروه امید — اراک")
+    await admin.press("🔀 ادغام در گروه دیگر")
+    await admin.send("نور اراک")
+    await admin.press("گروه نور اراک — اراک")
+    confirm = admin.last
+    yes = next(b.callback_data for row in confirm.keyboard for b in row if b.text == "بله")
+    panel = reza.last
+    save = next(b.callback_data for row in panel.keyboard for b in row if b.text == "✅ ثبت گزارش")
+    assert yes is not None and save is not None
+    sent = [
+        await reza.press_data(panel.message_id, save, wait=False),
+        await reza.send("سلام؟", wait=False),  # typed while the press is in flight
+        await admin.press_data(confirm.message_id, yes, wait=False),
+    ]
+    for action in sent:
+        for update_id in action.update_ids:
+            await harness.sim.wait(update_id)
+    await harness.sim.refresh()
+    rows = await store.db.fetchall("SELECT group_id, quantity FROM reports")
+    assert [tuple(r) for r in rows] == [(target, 120)]  # saved once, and counted where it went
+    merged = await store.groups.get(source)
+    assert merged is not None and merged.status is GroupStatus.MERGED
+    assert await store.db.scalar("SELECT COUNT(*) FROM drafts WHERE kind = 'report'") == 0
+    assert any("ثبت شد" in (m.text or "") for m in reza.messages[-4:])
+    assert harness.sim.unanswered_callbacks == []
+    assert "مشکلی پیش آمد" not in " ".join(m.text or "" for m in reza.messages + admin.messages)
