@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InputMediaPhoto
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import jalali
@@ -275,11 +275,18 @@ async def settle_cards(context: Context, report_id: int) -> None:
         f"{await card_text(store, report, Flags())}\n\n"
         f"{await outcome(store, await store.review.verdict(report_id))}"
     )
-    for card in await store.review.cards(report_id):
+    await _edit_cards(context, report_id, text, None)
+
+
+async def _edit_cards(
+    context: Context, report_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Shows `text` (and `markup`) on every card of the report posted to review groups."""
+    for card in await context.store.review.cards(report_id):
         try:
             with send_priority(BULK):
                 await context.bot.edit_message_text(
-                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=None
+                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
                 )
         except BadRequest as exc:
             if "not modified" not in str(exc):
@@ -296,15 +303,9 @@ async def refresh_cards(context: Context, report_id: int) -> None:
         return
     flags = await flags_of(store, report)
     text = await card_text(store, report, flags)
-    markup = inline(decision_rows(report, flags, None, private=False))
-    for card in await store.review.cards(report_id):
-        try:
-            with send_priority(BULK):
-                await context.bot.edit_message_text(
-                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
-                )
-        except TelegramError as exc:
-            log.info("could not refresh review card %s: %s", card, exc)
+    await _edit_cards(
+        context, report_id, text, inline(decision_rows(report, flags, None, private=False))
+    )
 
 
 def refresh_later(context: Context, report_id: int) -> None:

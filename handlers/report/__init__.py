@@ -23,8 +23,8 @@ async def begin(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, "new")
 
 
-async def begin_edit(update: Update, context: Context) -> None:
-    """«ویرایش» in «گزارش‌های من»: the saved report on the review, while it may be edited."""
+async def _open_saved(update: Update, context: Context, entry: str) -> None:
+    """Opens a saved report in the flow at `entry`, while its reporter may still change it."""
     data = parse_cb(update.callback_query.data if update.callback_query else None)
     assert data is not None
     report = await context.store.reports.get(data.id() or 0)
@@ -32,19 +32,17 @@ async def begin_edit(update: Update, context: Context) -> None:
     if report is None or not can_edit(report, context.config.report.edit_hours, now):
         await answer(update, label("myreports-locked"), alert=True)
         return
-    await context.bot_data.engine.start(update, context, FLOW, "edit", report.id)
+    await context.bot_data.engine.start(update, context, FLOW, entry, report.id, *data.ids[1:])
+
+
+async def begin_edit(update: Update, context: Context) -> None:
+    """«ویرایش» in «گزارش‌های من»: the saved report on the review, while it may be edited."""
+    await _open_saved(update, context, "edit")
 
 
 async def begin_fix(update: Update, context: Context) -> None:
     """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
-    assert data is not None
-    report = await context.store.reports.get(data.id() or 0)
-    now = context.store.db.now()
-    if report is None or not can_edit(report, context.config.report.edit_hours, now):
-        await answer(update, label("myreports-locked"), alert=True)
-        return
-    await context.bot_data.engine.start(update, context, FLOW, "fix", report.id, data.id(1) or 0)
+    await _open_saved(update, context, "fix")
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
