@@ -405,3 +405,50 @@ async def test_a_leader_saves_and_types_while_an_admin_merges_the_group(harness:
     assert any("ثبت شد" in (m.text or "") for m in reza.messages[-4:])
     assert harness.sim.unanswered_callbacks == []
     assert "مشکلی پیش آمد" not in " ".join(m.text or "" for m in reza.messages + admin.messages)
+
+
+async def _double_tap(harness: Harness, user: SimUser, text: str) -> None:
+    """Taps the newest inline button named `text` twice before the bot answers the first."""
+    panel = next(
+        m for m in reversed(user.messages) if any(b.text == text for row in m.keyboard for b in row)
+    )
+    data = next(b.callback_data for row in panel.keyboard for b in row if b.text == text)
+    assert data is not None
+    first = await user.press_data(panel.message_id, data, wait=False)
+    second = await user.press_data(panel.message_id, data, wait=False)
+    for sent in (first, second):
+        for update_id in sent.update_ids:
+            await harness.sim.wait(update_id)
+    await harness.sim.refresh()
+
+
+async def test_a_double_tap_at_every_button_step_of_a_report_moves_it_once(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every pressed step of the report double-tapped, the save included: one step each time."""
+    harness.sim.allow_violations("message is not modified", "query is too old")
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.press("📝 ثبت گزارش خدمت")
+    await _double_tap(harness, reza, "پویش ۱۱ هزار خدمت")
+    assert reza.last.text.startswith("حوزهٔ خدمت")
+    await _double_tap(harness, reza, "معیشتی")
+    assert "کدام خدمت" in reza.last.text
+    await _double_tap(harness, reza, "بستهٔ معیشتی")
+    assert reza.last.text == "چند بسته توزیع شد؟ (عدد را بنویسید)"
+    await reza.send("120")
+    await reza.send("۴۵")
+    await reza.send("٨")
+    await _double_tap(harness, reza, "📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.send("روستای خنداب")
+    await _double_tap(harness, reza, "دیروز")
+    assert "توضیح" in reza.last.text
+    await reza.send("توزیع بسته بین خانواده‌ها")
+    await _double_tap(harness, reza, "بدون عکس")
+    assert "✅ ثبت گزارش" in str(reza.last.buttons)
+    await _double_tap(harness, reza, "✅ ثبت گزارش")
+    assert "ثبت شد" in reza.last.text
+    rows = await harness.store.db.fetchall("SELECT quantity, place FROM reports")
+    assert [tuple(r) for r in rows] == [(120, "روستای خنداب")]
+    assert not [m for m in reza.messages if m.text == t("error-generic")]
+    assert harness.sim.unanswered_callbacks == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
