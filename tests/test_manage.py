@@ -7,7 +7,7 @@ db/stats.py; refused attempts leave the tables as they were.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot import jalali
 from bot.i18n import label, t
@@ -23,6 +23,7 @@ from db.usecases import (
 )
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness, report_input
+from tests.test_lookups import _insert
 
 LIVE = "status != 'deleted'"
 TITLE = "پویش ۱۱ هزار خدمت"
@@ -31,24 +32,6 @@ TITLE = "پویش ۱۱ هزار خدمت"
 async def _scalar(store: Store, sql: str, *params: object) -> int:
     """One number from the test's own SQL."""
     return int(await store.db.scalar(sql, params) or 0)
-
-
-async def _insert(
-    store: Store, group: int, reporter: int, category: int, quantity: int, day: date, campaign: int
-) -> None:
-    """A report under a campaign written straight into the table, at the group's own place."""
-    row = await store.db.fetchone(
-        "SELECT province_id, county_id FROM groups WHERE id = ?", (group,)
-    )
-    assert row is not None
-    key = await _scalar(store, "SELECT COUNT(*) FROM reports") + 1
-    await store.db.execute(
-        "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id, campaign_id,"
-        " category_id, quantity, province_id, county_id, service_date, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'x', 'x')",
-        (f"t{key}", f"t{key}", group, reporter, campaign, category, quantity, row[0], row[1],
-         day.isoformat()),
-    )  # fmt: skip
 
 
 async def _world(harness: Harness) -> tuple[SimUser, SimUser, int, dict[str, int]]:
@@ -73,9 +56,8 @@ async def _world(harness: Harness) -> tuple[SimUser, SimUser, int, dict[str, int
         (karimi, first[1], 30, 2),
         (karimi, second[0], 12, 50),  # before the campaign's first day: it still counts
     ):
-        await _insert(
-            store, group, amir.id, category, quantity, TODAY - timedelta(days=days), campaign
-        )
+        day = TODAY - timedelta(days=days)
+        await _insert(store, group, amir.id, category, quantity, day, campaign=campaign)
     ids = {"markazi": markazi, "tehran": tehran, "area": areas[0].id, "omid": omid}
     return zahra, amir, campaign, ids
 
@@ -514,7 +496,9 @@ async def test_editing_the_counted_types_keeps_every_summary_right(store: Store)
         (groups[1], a[0], 3, 40), (groups[1], b[1], 9, 5), (groups[1], b[0], 4, 1),
     ]  # fmt: skip
     for group, category, quantity, days in rows:
-        await _insert(store, group, 1, category, quantity, TODAY - timedelta(days=days), campaign)
+        await _insert(
+            store, group, 1, category, quantity, TODAY - timedelta(days=days), campaign=campaign
+        )
     await store.db.execute(
         "UPDATE reports SET status = 'deleted' WHERE quantity = 9 AND campaign_id = ?", (campaign,)
     )
@@ -530,8 +514,8 @@ async def test_editing_the_counted_types_keeps_every_summary_right(store: Store)
     picked = [a[0], *[c.id for c in await store.categories.area_types(areas[1].id)]]
     assert await _summaries(store, campaign) == await _expected(store, campaign, picked)
     # Reports written after the edit go through the triggers with the new types.
-    await _insert(store, groups[1], 1, a[1], 8, TODAY, campaign)
-    await _insert(store, groups[1], 1, b[0], 6, TODAY, campaign)
+    await _insert(store, groups[1], 1, a[1], 8, TODAY, campaign=campaign)
+    await _insert(store, groups[1], 1, b[0], 6, TODAY, campaign=campaign)
     assert await _summaries(store, campaign) == await _expected(store, campaign, picked)
     back = dataclasses.replace(change, counted=frozenset())
     assert await update_campaign(store, 1, campaign, back)
