@@ -153,6 +153,11 @@ _FOLD = str.maketrans(
 )
 
 
+def one_line(text: str) -> str:
+    """Normalised text on one line: line breaks and runs of spaces become one space."""
+    return " ".join(normalize(text).split())
+
+
 def search_key(text: str) -> str:
     """Returns a key under which spellings of the same name compare equal.
 

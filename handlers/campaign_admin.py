@@ -148,12 +148,17 @@ async def ask_target(turn: Turn[CampaignDraft]) -> Screen:
     return Screen(_with_now(turn, question, turn.draft.target), [turn.nav()])
 
 
+def _positive(text: str) -> int:
+    """A typed whole number up to TARGET_MAX (a target or a share), or 0 when it is not one."""
+    try:
+        return parse_count(text, maximum=TARGET_MAX)
+    except NumberError:
+        return 0
+
+
 async def target_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     """Takes the target: a whole number above zero."""
-    try:
-        target = parse_count(text, maximum=TARGET_MAX)
-    except NumberError:
-        target = 0
+    target = _positive(text)
     if target <= 0:
         return turn.again(label("camp-bad-target"))
     turn.draft.target = target
@@ -373,10 +378,7 @@ async def ask_share_amount(turn: Turn[CampaignDraft]) -> Screen | Go:
 
 async def share_amount_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     """Takes the share: a whole number above zero."""
-    try:
-        share = parse_count(text, maximum=TARGET_MAX)
-    except NumberError:
-        share = 0
+    share = _positive(text)
     if share <= 0:
         return turn.again(label("manage-bad-share"))
     draft = turn.draft

@@ -8,7 +8,7 @@ from bot import jalali
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
-from bot.text import fmt_percent, normalize
+from bot.text import fmt_percent, one_line
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope
 from db.store import Store
@@ -21,7 +21,7 @@ CARD_CAMPAIGNS = 3  # campaigns whose share the group card shows, at most
 def group_name(text: str) -> str | None:
     """The normalised group name typed (one line), or None when it is too short, too long or has
     no letter."""
-    name = " ".join(normalize(text).split())
+    name = one_line(text)
     if NAME_MIN <= len(name) <= NAME_MAX and any(ch.isalpha() for ch in name):
         return name
     return None

@@ -24,7 +24,7 @@ from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline, parse_cb
 from bot.principal import Principal
-from bot.text import normalize
+from bot.text import one_line
 from db.models import Report, ReportStatus
 from db.usecases import decide_report
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, notify, reply
@@ -314,7 +314,7 @@ async def ask_reason(turn: Reason) -> Screen:
 
 async def reason_typed(turn: Reason, text: str) -> Result:
     """Returns the report with the typed reason (once: a second reviewer may have decided)."""
-    reason = " ".join(normalize(text).split())
+    reason = one_line(text)
     if not reason:
         return turn.again(label("report-text-empty"))
     if len(reason) > REASON_MAX:

@@ -12,7 +12,14 @@ from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, grid
 from bot.ratelimit import INTERACTIVE, send_priority
-from bot.text import NumberError, NumberReason, normalize, parse_count_with_words, truncate
+from bot.text import (
+    NumberError,
+    NumberReason,
+    normalize,
+    one_line,
+    parse_count_with_words,
+    truncate,
+)
 from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text
@@ -374,7 +381,7 @@ async def ask_village(turn: Report) -> Screen:
 
 async def village_typed(turn: Report, text: str) -> Result:
     """Takes the village or neighbourhood (one line: line breaks become spaces)."""
-    village = " ".join(normalize(text).split())
+    village = one_line(text)
     if not village:
         return turn.again(label("report-text-empty"))
     if len(village) > VILLAGE_MAX:
