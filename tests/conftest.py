@@ -31,6 +31,12 @@ from simulator.testing import ProcessedTracker, SimClient, SimUser
 
 pytest_plugins = ["simulator.pytest_plugin"]
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Starts the slow tests first, so that with two workers no soak is left running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: keeps order
+
+
 BOT_ID = 7000000001
 # The tests' clock starts on a Wednesday at noon in Tehran (1405/08/27): no test depends on the
 # real date, and none can flake across Tehran's midnight.

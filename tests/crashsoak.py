@@ -53,8 +53,8 @@ class Plan:
     """How big a soak is, and its seed."""
 
     seed: int = 15
-    leaders: int = 25
-    reports_each: int = 2  # conversations per leader at least: they go on until the kills end
+    leaders: int = 25  # at 40, interactive answers take the whole 30 a second and bulk sends wait
+    reports_each: int = 8  # conversations per leader at least: they go on until the kills end
     random_kills: int = 8
     life: tuple[float, float] = (1.5, 3.5)  # seconds a process polls between random kills
     idle_people: int = 6  # drafts made old, for the idle-flow job to remind (4) and expire (2)
@@ -472,9 +472,9 @@ class Soak:
         leaders, idle, _ = await self.setup(sim)
         supervisor = asyncio.ensure_future(self.supervise())
         await asyncio.sleep(1.0)
-        people = [self.idle_drafts(idle)]
-        people += [self.leader(user, n) for n, user in enumerate(leaders)]
-        results = await asyncio.gather(*people)
+        # The idle drafts first, so that they are old by the job's first run.
+        await self.idle_drafts(idle)
+        results = await asyncio.gather(*(self.leader(user, n) for n, user in enumerate(leaders)))
         self.drivers_done.set()
         await supervisor
         await self.come_back([r for r in results if r is not None])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.access import BUTTONS
 from bot.app import FLOWS as ALL_FLOWS
 from bot.engine import ENGINE
@@ -349,6 +351,7 @@ async def _press(user: SimUser, data: str) -> str | None:
     return user.last_answer
 
 
+@pytest.mark.slow
 async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -> None:
     world = await _world(harness)
     refusals = {label("not-allowed"), label("stale-button")}
@@ -368,6 +371,7 @@ async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -
     assert not [m for u in world.users.values() for m in u.messages if "مشکلی پیش آمد" in m.text]
 
 
+@pytest.mark.slow
 async def test_bad_ids_are_refused_where_callback_data_is_parsed(harness: Harness) -> None:
     world = await _world(harness)
     before = await _snapshot(harness)

@@ -31,6 +31,9 @@ from simulator.testing import SimChannel, SimGroup, SimUser
 from tests.conftest import TODAY, Harness
 from tests.test_report import leader_with_campaign
 
+# On one worker: the last test checks what the walks of this module reached.
+pytestmark = pytest.mark.xdist_group("test_bad_input")
+
 SEED = 0  # hypothesis runs derandomized: the examples are the same on every run
 EXAMPLES = 6  # per walk; each example sends one bad input at every step of the walk
 FLOWS = {f.kind: f for f in (report.FLOW, new_group.FLOW, admin.FLOW, onboarding.FLOW)}

@@ -43,6 +43,9 @@ from db.digest_queries import week_digest
 from db.models import GroupStatus
 from db.store import Store
 
+# On one worker: its tests share a module fixture.
+pytestmark = pytest.mark.xdist_group("test_digest")
+
 WEEK = date(2026, 11, 14)  # Saturday 23 Aban 1405; the week runs to Friday 29 Aban
 DEMO_TODAY = date(2026, 11, 21)  # the demo's eight weeks end the day before
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

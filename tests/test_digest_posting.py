@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 from datetime import UTC, date, datetime, time
 
+import pytest
+
 from bot.digest import content_hash, render_messages
 from bot.digests import due_at
 from bot.i18n import label, t
@@ -193,6 +195,7 @@ async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -
     assert [p for p in news.posts if p.from_bot]  # its own moment, not Friday's
 
 
+@pytest.mark.slow
 async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -> None:
     """300 channels get the digest with flood control on; no 429 reaches the bot's logic, nothing
     fails, and a leader reporting meanwhile is answered at every step."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,7 @@ async def _check(harness: Harness, user: SimUser) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )
+@pytest.mark.slow
 @given(actions=st.lists(action, min_size=1, max_size=20))
 async def test_no_sequence_of_actions_leaves_a_person_stuck(
     harness: Harness, actions: list[tuple[str, Any]]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.i18n import label, t
 from db.models import GroupRole, Role
 from db.usecases import save_report
@@ -271,6 +273,7 @@ async def _answer_what_is_seen(harness: Harness, reza: SimUser) -> bool:
     return True
 
 
+@pytest.mark.slow
 async def test_a_fault_at_any_call_of_a_report_loses_or_misplaces_nothing(
     harness: Harness,
 ) -> None:

@@ -97,6 +97,7 @@ def code(report: Report) -> str:
     return to_persian_digits(report.receipt)
 
 
+@pytest.mark.slow
 async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harness) -> None:
     reza, group_id = await leader(harness)
     zahra = await harness.sim.user("زهرا")
@@ -367,6 +368,7 @@ async def test_outlier_is_flagged(harness: Harness) -> None:
     assert flags.usual is None
 
 
+@pytest.mark.slow
 async def test_coordinators_group_card(harness: Harness) -> None:
     reza, _ = await leader(harness)
     zahra, stranger = await harness.sim.user("زهرا"), await harness.sim.user("غریبه")

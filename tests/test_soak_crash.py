@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from simulator.server import SimulatorServer
 from simulator.testing import SimClient
 from tests.crashsoak import Plan, Soak
@@ -18,6 +20,8 @@ from tests.crashsoak import Plan, Soak
 HARMLESS = ("query is too old", "message is not modified")
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # about 100 s alone; the timeout is for a loaded machine
 async def test_kills_lose_or_double_nothing_and_leave_nobody_stuck(
     sim_server: SimulatorServer, tmp_path: Path
 ) -> None:
@@ -27,7 +31,7 @@ async def test_kills_lose_or_double_nothing_and_leave_nobody_stuck(
     print(out)
     assert len(out.kills) >= plan.random_kills + 2, out.kills
     assert "mid-digest" in out.kills and "mid-idle-flow-job" in out.kills, out.kills
-    assert out.conversations >= plan.leaders * plan.reports_each
+    assert out.conversations >= plan.leaders * plan.reports_each >= 200  # as issue 15 asks
     assert out.stuck == [] and out.resumed_wrong == []
     # Every receipt a person got is one stored report, and every stored report had its receipt.
     assert {q: out.reports.get(q, 0) for q in out.receipts} == {q: 1 for q in out.receipts}

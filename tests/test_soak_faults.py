@@ -134,6 +134,7 @@ async def _tick_until_posted(harness: Harness, channels: list[int]) -> int:
     return 30
 
 
+@pytest.mark.slow
 async def test_ten_percent_of_calls_failing_lose_or_double_nothing(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
