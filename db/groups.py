@@ -262,13 +262,15 @@ class GroupRepo:
         )
 
     async def set_role(self, group_id: int, volunteer_id: int, role: GroupRole) -> bool:
-        """Changes a member's role; refuses (False) to demote the last leader."""
+        """Changes a member's role; False when they already have it, and when it would demote
+        the last leader."""
         async with self.db.transaction():
             if role is GroupRole.MEMBER and await self._is_last_leader(group_id, volunteer_id):
                 return False
             changed = await self.db.execute(
-                "UPDATE memberships SET role = ? WHERE group_id = ? AND volunteer_id = ?",
-                (role.value, group_id, volunteer_id),
+                "UPDATE memberships SET role = ? WHERE group_id = ? AND volunteer_id = ?"
+                " AND role <> ?",
+                (role.value, group_id, volunteer_id, role.value),
             )
         return bool(changed)
 
@@ -312,6 +314,13 @@ class GroupRepo:
             "UPDATE invites SET revoked_at = ? WHERE group_id = ? AND revoked_at IS NULL",
             (self.db.stamp(), group_id),
         )
+
+    async def newest_invite_id(self, group_id: int) -> int:
+        """The id of the group's newest invite, open or not (0 when it never had one)."""
+        newest = await self.db.scalar(
+            "SELECT IFNULL(MAX(id), 0) FROM invites WHERE group_id = ?", (group_id,)
+        )
+        return int(newest or 0)
 
     async def current_invite(self, group_id: int) -> Invite | None:
         """Returns the group's open, unexpired invite."""

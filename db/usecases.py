@@ -193,19 +193,27 @@ async def set_member_role(
     return changed
 
 
-async def renew_invite(store: Store, by: int, group_id: int, *, valid_days: int) -> Invite:
-    """Revokes the group's invites and issues a fresh code."""
+async def renew_invite(
+    store: Store, by: int, group_id: int, *, valid_days: int, replaces: int | None = None
+) -> Invite | None:
+    """Revokes the group's invites and issues a fresh code. With `replaces` (the newest invite
+    the person saw), None when that one was replaced already: by their own first tap, or by
+    another leader."""
     async with store.db.transaction():
+        if replaces is not None and await store.groups.newest_invite_id(group_id) != replaces:
+            return None
         invite = await store.groups.new_invite(group_id, by, valid_days)
         await store.audit.record(by, "invite.new", "group", group_id)
     return invite
 
 
-async def revoke_invites(store: Store, by: int, group_id: int) -> None:
-    """Revokes every open invite of the group."""
+async def revoke_invites(store: Store, by: int, group_id: int) -> int:
+    """Revokes every open invite of the group (recorded only when there was one)."""
     async with store.db.transaction():
-        await store.groups.revoke_invites(group_id)
-        await store.audit.record(by, "invite.revoke", "group", group_id)
+        revoked = await store.groups.revoke_invites(group_id)
+        if revoked:
+            await store.audit.record(by, "invite.revoke", "group", group_id)
+    return revoked
 
 
 async def create_campaign(

@@ -73,11 +73,14 @@ async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboa
         rows.append([button(label("group-members"), cb("grp", "members", group.id, 0))])
         on = await context.store.reminders.enabled(who.user_id, group.id)
         key = "group-reminders-on" if on else "group-reminders-off"
-        rows.append([button(label(key), cb("grp", "remind", group.id))])
+        # The button carries the state it sets, so that a second tap does not undo the first.
+        rows.append([button(label(key), cb("grp", "remind", group.id, 0 if on else 1))])
         if group.status is GroupStatus.ACTIVE:
+            # «New link» names the invite it replaces: a second tap makes no third link.
+            newest = await context.store.groups.newest_invite_id(group.id)
             rows.append(
                 [
-                    button(label("group-new-invite"), cb("grp", "invite", group.id)),
+                    button(label("group-new-invite"), cb("grp", "invite", group.id, newest)),
                     button(label("group-revoke-invite"), cb("grp", "revoke", group.id)),
                 ]
             )
@@ -231,6 +234,11 @@ async def _set_role(
     store = context.store
     by = context.user_id or 0
     changed = await set_member_role(store, by, group.id, member.volunteer_id, role)
+    if not changed and await store.groups.role_of(group.id, member.volunteer_id) is role:
+        # A second tap, or another leader was quicker: done already, told once.
+        key = "group-promoted" if role is GroupRole.LEADER else "group-demoted"
+        await answer(update, label(key, name=member.name))
+        return
     if not changed:
         await answer(update, label("group-last-leader"), alert=True)
         return
@@ -252,7 +260,7 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
     by = context.user_id or 0
     if data.action == "invite":
         days = context.config.groups.invite_days
-        await renew_invite(context.store, by, group.id, valid_days=days)
+        await renew_invite(context.store, by, group.id, valid_days=days, replaces=data.id(1))
         note = label("group-invite-new")
     else:
         await revoke_invites(context.store, by, group.id)
@@ -287,9 +295,13 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
 
 
 async def _remind(update: Update, context: Context, group: Group, data: Callback) -> None:
-    """Turns this leader's weekly reminder for the group on or off."""
+    """Turns this leader's weekly reminder for the group on or off, as the button says (a button
+    from before this change, without the state, switches it)."""
     user_id = context.user_id or 0
-    on = not await context.store.reminders.enabled(user_id, group.id)
+    wanted = data.id(1)
+    on = bool(wanted) if wanted is not None else not await context.store.reminders.enabled(
+        user_id, group.id
+    )
     await context.store.reminders.switch(user_id, group.id, on=on)
     await answer(update, label("reminder-turned-on" if on else "reminder-turned-off"))
     await _render_card(update, context, group)
