@@ -43,6 +43,7 @@ from handlers import (
     service_types,
     start,
 )
+from handlers.export import resume_exports
 from handlers.report.steps import resume_album_answers
 
 log = logging.getLogger(__name__)
@@ -114,9 +115,10 @@ async def _post_init(app: App) -> None:
         name="forget-processed-updates",
     )
     # A digest cut short by a crash is completed at once, before any new one is due; so are the
-    # answers to albums that a stop cut off.
+    # answers to albums and the exports that a stop cut off.
     jobs.run_once(resume_unfinished, when=timedelta(seconds=1), name="digest-resume")
     jobs.run_once(resume_album_answers, when=timedelta(seconds=1), name="album-resume")
+    jobs.run_once(resume_exports, when=timedelta(seconds=1), name="export-resume")
     jobs.run_repeating(
         post_due_digests,
         interval=timedelta(minutes=5),

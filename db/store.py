@@ -7,6 +7,7 @@ from db.campaigns import CampaignRepo
 from db.categories import CategoryRepo
 from db.channels import ChannelRepo, DigestLedger
 from db.database import Database
+from db.export_jobs import ExportJobRepo
 from db.groups import GroupRepo
 from db.places import PlaceRepo
 from db.reference import seed_reference_data
@@ -40,6 +41,7 @@ class Store:
         self.reminders = ReminderRepo(db)
         self.review = ReviewRepo(db)
         self.secrets = SecretRepo(db)
+        self.export_jobs = ExportJobRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

@@ -43,6 +43,7 @@ from bot.principal import Principal, load_principal
 from bot.ratelimit import LOW, send_priority
 from bot.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
+from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.pickers import place_steps
@@ -100,6 +101,37 @@ class Plan:
     scope: str  # the scope in words, for the caption
     campaign: str = ""  # the campaign filter in words
     status: str = ""  # the status filter in words
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-friendly data, kept while its build runs (db.export_jobs)."""
+    flt = plan.flt
+    return {
+        "start": flt.start.isoformat(),
+        "end": flt.end.isoformat(),
+        "provinces": list(flt.province_ids),
+        "campaign_id": flt.campaign_id,
+        "statuses": [s.value for s in flt.statuses],
+        "fmt": plan.fmt,
+        "hxl": plan.hxl,
+        "scope": plan.scope,
+        "campaign": plan.campaign,
+        "status": plan.status,
+    }
+
+
+def plan_from(data: dict[str, Any]) -> Plan:
+    """A kept plan back (see plan_data)."""
+    flt = ExportFilter(
+        date.fromisoformat(data["start"]),
+        date.fromisoformat(data["end"]),
+        tuple(int(p) for p in data["provinces"]),
+        data["campaign_id"],
+        tuple(ReportStatus(s) for s in data["statuses"]),
+    )
+    return Plan(
+        flt, data["fmt"], bool(data["hxl"]), data["scope"], data["campaign"], data["status"]
+    )
 
 
 # --- the range ---------------------------------------------------------------------------------
@@ -505,12 +537,45 @@ async def begin_build(
                 await context.bot.send_message(chat_id, t("export-progress-start"))
             ).message_id
         links = PhotoLinks(context.bot.username, await context.store.secrets.get(SECRET_NAME))
+        # Kept until the build ends: a crash meanwhile costs a restart of the build, not the file.
+        await context.store.export_jobs.start(chat_id, message_id, plan_data(plan), summary)
     except BaseException:
         exports.discard(chat_id)
         raise
     job = Build(context.bot, context.config.database.path, chat_id, message_id, plan, links)
     job.head = summary
+    job.jobs = context.store.export_jobs
     context.application.create_task(job.run(exports), name=f"export-{chat_id}")
+
+
+def _may_have(who: Principal, plan: Plan) -> bool:
+    """Whether this person may still have the export (an admin, or a coordinator of every
+    province in it)."""
+    provinces = plan.flt.province_ids
+    return who.admin or (
+        who.coordinator and bool(provinces) and all(who.oversees(p) for p in provinces)
+    )
+
+
+async def resume_exports(context: Any) -> int:
+    """Builds again the exports a stop cut off, in their status messages; returns how many."""
+    resumed = 0
+    for kept in await context.store.export_jobs.unfinished():
+        plan = plan_from(kept.plan)
+        who = await load_principal(context.store, context.config, kept.chat_id)
+        if not _may_have(who, plan):
+            await context.store.export_jobs.end(kept.chat_id)
+            with contextlib.suppress(TelegramError):
+                await context.bot.edit_message_text(
+                    t("export-not-allowed"), chat_id=kept.chat_id, message_id=kept.message_id
+                )
+            continue
+        log.info("resuming the export of %s cut off by a stop", kept.chat_id)
+        await begin_build(
+            context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
+        )
+        resumed += 1
+    return resumed
 
 
 class ProgressPacer:
@@ -558,6 +623,7 @@ class Build:
         self.folder: Path | None = None  # the temporary folder, once made
         self.pacer = ProgressPacer(asyncio.get_running_loop().time)
         self.head = ""  # the summary the status line is shown under
+        self.jobs: ExportJobRepo | None = None  # where the build is kept until it ends
 
     async def _show(self, text: str, *, again: bool = False) -> None:
         """Edits the progress message at low priority; a failed edit is only logged."""
@@ -603,6 +669,8 @@ class Build:
             exports.discard(self.chat_id)
             if self.folder is not None:
                 await asyncio.to_thread(shutil.rmtree, self.folder, True)
+        if self.jobs is not None:  # ended (not cancelled by a stop): nothing to resume
+            await self.jobs.end(self.chat_id)
         await self._settle()
         await self._show(last, again=True)
 

@@ -299,8 +299,10 @@ async def _remind(update: Update, context: Context, group: Group, data: Callback
     from before this change, without the state, switches it)."""
     user_id = context.user_id or 0
     wanted = data.id(1)
-    on = bool(wanted) if wanted is not None else not await context.store.reminders.enabled(
-        user_id, group.id
+    on = (
+        bool(wanted)
+        if wanted is not None
+        else not await context.store.reminders.enabled(user_id, group.id)
     )
     await context.store.reminders.switch(user_id, group.id, on=on)
     await answer(update, label("reminder-turned-on" if on else "reminder-turned-off"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import tempfile
 from contextlib import closing
@@ -16,13 +17,23 @@ import aiohttp
 import jdatetime
 from openpyxl import load_workbook
 
+from bot.context import Context
 from bot.demo import seed_demo
-from bot.i18n import label
+from bot.i18n import label, t
 from bot.jalali import month_of
 from bot.photo_links import PhotoLinks, report_of
 from bot.text import fmt_num, to_persian_digits
-from db.models import Photo, ReportInput
-from handlers.export import PROGRESS_MAX_GAP, ProgressPacer, parse_range
+from db.export import ExportFilter
+from db.models import Photo, ReportInput, Role
+from handlers.export import (
+    PROGRESS_MAX_GAP,
+    Plan,
+    ProgressPacer,
+    parse_range,
+    plan_data,
+    plan_from,
+    resume_exports,
+)
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
 
@@ -380,3 +391,26 @@ def test_typed_ranges() -> None:
     assert parse_range("1405/8/1 الی 1405/8/30", TODAY) == (date(2026, 10, 23), date(2026, 11, 21))
     assert isinstance(parse_range("۱۴۰۵/۰۸/۰۱", TODAY), str)
     assert isinstance(parse_range("۱۴۰۵/۰۸/۳۲ تا ۱۴۰۵/۰۹/۰۱", TODAY), str)
+
+
+async def test_a_kept_export_is_not_built_again_for_someone_no_longer_allowed(
+    harness: Harness,
+) -> None:
+    """A build cut off by a crash (tests/test_restart.py) resumes only for someone who may
+    still have it: a coordinator who lost the province is told so in the status message."""
+    assert harness.app is not None
+    zahra = await harness.sim.user("زهرا")
+    province = await harness.coordinator(zahra, "مرکزی")
+    plan = Plan(ExportFilter(date(2026, 11, 1), TODAY, (province,)), "csv", False, "استان مرکزی")
+    data = plan_data(plan)
+    assert plan_from(json.loads(json.dumps(data))) == plan  # kept as JSON
+    status = zahra.last
+    await harness.store.export_jobs.start(zahra.id, status.message_id, data, "")
+    await harness.store.roles.revoke(zahra.id, Role.COORDINATOR, province)
+    context = Context(harness.app)  # type: ignore[arg-type]
+    assert await resume_exports(context) == 0
+    await harness.sim.refresh()
+    assert zahra.last.message_id == status.message_id
+    assert zahra.last.text == t("export-not-allowed")
+    assert await harness.store.export_jobs.unfinished() == []
+    assert not [m for m in zahra.messages if m.document]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -11,13 +12,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.i18n import label
 from bot.text import search_key
 from db.database import Database
 from db.models import GroupStatus
 from db.store import Store
 from simulator.server import SimulatorServer
-from simulator.testing import SimClient, assert_no_violations
-from tests.conftest import Harness
+from simulator.testing import SimClient, SimUser, assert_no_violations
+from tests.conftest import Harness, eventually, report_input
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,3 +157,75 @@ async def test_killed_process_resumes_at_same_step(
     assert [(r.quantity, r.beneficiaries, r.volunteers) for r in reports] == [(120, 45, 8)]
     await sim.refresh()
     assert_no_violations(sim)
+
+
+def _shown(user: SimUser, text: str) -> bool:
+    """Whether a button with this text is on the screen (the bot's process answers in its time)."""
+    return any(b == text for m in user.messages for row in m.buttons for b in row)
+
+
+async def test_an_export_cut_off_by_a_kill_is_built_again_and_sent_once(
+    process_setup: tuple[BotProcess, SimClient, Path], sim_server: SimulatorServer
+) -> None:
+    bot, sim, db_path = process_setup
+    admin = await sim.user("مدیر")
+    config = db_path.parent / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"[bot]\nadmins = [{admin.id}]\n", encoding="utf-8"
+    )
+    store = Store(Database(db_path))
+    await store.open()
+    await store.volunteers.seen(admin.id, "مدیر", "", "")
+    place = (await store.places.search_counties(search_key("اراک")))[0]
+    group = await store.groups.create(
+        "گروه امید",
+        search_key("گروه امید"),
+        place.province_id,
+        place.id,
+        None,
+        admin.id,
+        GroupStatus.ACTIVE,
+    )
+    for number in range(3):
+        data = dataclasses.replace(await report_input(store, group), quantity=10 + number)
+        await store.reports.create(data, admin.id, f"key-{number}", 1405)
+    await store.close()
+
+    await bot.start()
+    await admin.send("/export")
+    await admin.send("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰")  # report_input's reports are of 1405/08/26
+    for step in (
+        "export-scope-country",
+        "export-status-live",
+        "export-format-csv",
+        "export-hxl-no",
+    ):
+        await eventually(sim, lambda s=step: _shown(admin, label(s)), limit=10)
+        await admin.press(label(step))
+    await eventually(sim, lambda: _shown(admin, label("export-build")), limit=10)
+    sim_server.faults.timeout(method="sendDocument")  # the upload never reaches Telegram
+    await admin.press(label("export-build"), wait=False)
+    for _ in range(500):  # until the bot is in the middle of sending the file
+        if not sim_server.faults.rules:
+            break
+        await asyncio.sleep(0.02)
+    assert not sim_server.faults.rules
+    await bot.kill()
+    await sim.refresh()
+    assert not [m for m in admin.messages if m.document]
+
+    await bot.start()  # the build starts again in the same status message
+    for _ in range(500):
+        await sim.refresh()
+        if any("✅ فایل خروجی" in (m.text or "") for m in admin.messages):
+            break
+        await asyncio.sleep(0.05)
+    documents = [m for m in admin.messages if m.document]
+    assert len(documents) == 1 and "۳ گزارش، ۳۳ خدمت" in (documents[0].caption or "")
+    status = [m for m in admin.messages if "✅ فایل خروجی" in (m.text or "")]
+    assert len(status) == 1 and status[0].edited
+    await bot.stop()
+    store = Store(Database(db_path))
+    await store.open()
+    assert await store.db.scalar("SELECT COUNT(*) FROM export_jobs") == 0
+    await store.close()

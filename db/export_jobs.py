@@ -1,0 +1,45 @@
+"""Repository of exports being built: kept until the build ends, so a crash does not lose one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from db.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class ExportJob:
+    """An export someone asked for that has not ended yet."""
+
+    chat_id: int
+    message_id: int
+    plan: dict[str, Any]
+    head: str
+
+
+class ExportJobRepo:
+    """Exports being built, one per person."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def start(self, chat_id: int, message_id: int, plan: dict[str, Any], head: str) -> None:
+        """Records a build that starts now (replacing one of this person's that ended badly)."""
+        await self.db.execute(
+            "INSERT OR REPLACE INTO export_jobs (chat_id, message_id, plan, head, started_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (chat_id, message_id, json.dumps(plan, ensure_ascii=False), head, self.db.stamp()),
+        )
+
+    async def end(self, chat_id: int) -> None:
+        """Forgets a build that ended (sent, empty, refused or failed)."""
+        await self.db.execute("DELETE FROM export_jobs WHERE chat_id = ?", (chat_id,))
+
+    async def unfinished(self) -> list[ExportJob]:
+        """The builds a stop cut off, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT chat_id, message_id, plan, head FROM export_jobs ORDER BY started_at"
+        )
+        return [ExportJob(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
