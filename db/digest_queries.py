@@ -20,7 +20,7 @@ from bot.digest import (
 )
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
-from db.stats import WAITING, Counting
+from db.stats import CAMPAIGN_TYPES, WAITING, Counting
 
 TOP_GROUPS = 5
 TOP_PLACES = 3
@@ -49,7 +49,8 @@ async def _scope(db: Database, scope: ChannelScope) -> tuple[str, list[object], 
         if row is None:
             raise UnknownScope(f"no campaign {scope.campaign_id}")
         level = PlaceLevel.PROVINCE if row["province_id"] is None else PlaceLevel.COUNTY
-        return "r.campaign_id = ?", [scope.campaign_id], str(row["title"]), level
+        where = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
+        return where, [scope.campaign_id], str(row["title"]), level
     return "1 = 1", [], "", PlaceLevel.PROVINCE
 
 
@@ -87,7 +88,8 @@ async def _campaigns(
         sums = await db.fetchone(
             "SELECT IFNULL(SUM(r.quantity), 0),"
             " IFNULL(SUM(CASE WHEN r.service_date >= ? THEN r.quantity END), 0)"
-            f" FROM reports r WHERE r.campaign_id = ? AND {counted} AND r.service_date <= ?",
+            f" FROM reports r WHERE r.campaign_id = ? AND {CAMPAIGN_TYPES} AND {counted}"
+            " AND r.service_date <= ?",
             (start.isoformat(), row["id"], end.isoformat()),
         )
         assert sums is not None

@@ -402,7 +402,9 @@ def _counted_status(counting: Counting, alias: str = "r") -> str:
     return f"{alias}.status != 'deleted'"
 
 
-_CAMPAIGN_TYPES = (
+# A report of a campaign counts for it when the campaign counts every type, or its type (r: the
+# report's alias). The digest (db.digest_queries) counts campaigns the same way.
+CAMPAIGN_TYPES = (
     "(NOT EXISTS (SELECT 1 FROM campaign_categories k WHERE k.campaign_id = r.campaign_id)"
     " OR r.category_id IN (SELECT k.category_id FROM campaign_categories k"
     " WHERE k.campaign_id = r.campaign_id))"
@@ -612,7 +614,7 @@ class StatsRepo:
         """The reports a person filed themself (a leader's own part); groups: how many groups."""
         counting = self.counting if counting is None else counting
         if period.kind is PeriodKind.CAMPAIGN:
-            when = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+            when = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
             params: list[object] = [reporter_id, period.campaign_id]
         else:
             when = "r.service_date >= ? AND r.service_date < ?"
@@ -633,7 +635,7 @@ class StatsRepo:
         sql = f"r.group_id IN ({_marks(scope.ids)})"
         params: list[object] = list(scope.ids)
         if period.kind is PeriodKind.CAMPAIGN:
-            sql += f" AND r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+            sql += f" AND r.campaign_id = ? AND {CAMPAIGN_TYPES}"
             params.append(period.campaign_id)
         else:
             sql += " AND r.service_date >= ? AND r.service_date < ?"
@@ -687,7 +689,7 @@ class StatsRepo:
         else:
             period_sql: str
             if period.kind is PeriodKind.CAMPAIGN:
-                period_sql = f"r.campaign_id = ? AND {_CAMPAIGN_TYPES}"
+                period_sql = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
                 period_params: list[object] = [period.campaign_id]
             else:
                 period_sql = "r.service_date >= ? AND r.service_date < ?"
@@ -1119,7 +1121,7 @@ class StatsRepo:
         cols = "n, q, b, v, na, qa, ba, va, ns, qs"
         counted = (
             "FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted'"
-            f" AND {_CAMPAIGN_TYPES}"
+            f" AND {CAMPAIGN_TYPES}"
         )
         levels = (
             ("0", "0", ""),

@@ -40,7 +40,7 @@ from bot.text import fmt_num, utf16_len
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
 from db.digest_queries import week_digest
-from db.models import GroupStatus
+from db.models import GroupStatus, ReportInput
 from db.store import Store
 
 # On one worker: its tests share a module fixture.
@@ -486,6 +486,51 @@ async def test_campaign_query_and_an_empty_week(demo_db: Path) -> None:
     assert digest.current == expected["figures"] and digest.scope is ScopeKind.CAMPAIGN
     assert later.empty and later.days == (0,) * 7 and later.services == ()
     assert later.top_groups == () and later.top_places == ()
+
+
+async def test_a_campaign_counts_only_its_types_in_the_digest_as_in_lookups(
+    store: Store,
+) -> None:
+    """A campaign counting one type: the digest's progress and a campaign channel's figures
+    leave the other types out, as /campaign does."""
+    place = (await store.places.search_counties("اراک"))[0]
+    await store.volunteers.seen(1, "رضا", "", "")
+    group = await store.groups.create(
+        "گروه امید", "گروه امید", place.province_id, place.id, None, 1, GroupStatus.ACTIVE
+    )
+    area = (await store.categories.areas())[0]
+    kept, left = (await store.categories.types(area.id))[:2]
+    day = WEEK + timedelta(days=2)
+    campaign = await store.campaigns.create("پویش", 100, "خدمت", WEEK, WEEK + timedelta(days=30))
+    for number, (kind, quantity) in enumerate([(kept, 7), (left, 40), (kept, 5)]):
+        data = ReportInput(
+            group,
+            campaign,
+            kind.id,
+            quantity,
+            None,
+            None,
+            place.province_id,
+            place.id,
+            "",
+            None,
+            None,
+            day,
+            "",
+            (),
+        )
+        await store.reports.create(data, 1, f"k{number}", 1405)
+    await store.stats.set_counted_categories(campaign, [kept.id])
+    counted = await store.db.scalar(
+        "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND category_id = ?",
+        (campaign, kept.id),
+    )
+    national = await week_digest(store.db, ChannelScope.national(), WEEK)
+    [progress] = national.campaigns
+    assert progress.done == progress.week == counted == 12
+    assert national.current.services == 52  # the week's services are every report's
+    of_campaign = await week_digest(store.db, ChannelScope.campaign(campaign), WEEK)
+    assert of_campaign.current.services == 12 and of_campaign.current.reports == 2
 
 
 # --- the command line --------------------------------------------------------------------------
