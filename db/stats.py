@@ -1120,8 +1120,7 @@ class StatsRepo:
         )
         cols = "n, q, b, v, na, qa, ba, va, ns, qs"
         counted = (
-            "FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted'"
-            f" AND {CAMPAIGN_TYPES}"
+            f"FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted' AND {CAMPAIGN_TYPES}"
         )
         levels = (
             ("0", "0", ""),
