@@ -40,8 +40,9 @@ from bot.text import fmt_num, utf16_len
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
 from db.digest_queries import week_digest
-from db.models import GroupStatus, ReportInput
+from db.models import GroupStatus
 from db.store import Store
+from tests.conftest import report_input
 
 # On one worker: its tests share a module fixture.
 pytestmark = pytest.mark.xdist_group("test_digest")
@@ -500,24 +501,11 @@ async def test_a_campaign_counts_only_its_types_in_the_digest_as_in_lookups(
     )
     area = (await store.categories.areas())[0]
     kept, left = (await store.categories.types(area.id))[:2]
-    day = WEEK + timedelta(days=2)
     campaign = await store.campaigns.create("پویش", 100, "خدمت", WEEK, WEEK + timedelta(days=30))
+    base = await report_input(store, group)  # of 1405/08/26, in the week
     for number, (kind, quantity) in enumerate([(kept, 7), (left, 40), (kept, 5)]):
-        data = ReportInput(
-            group,
-            campaign,
-            kind.id,
-            quantity,
-            None,
-            None,
-            place.province_id,
-            place.id,
-            "",
-            None,
-            None,
-            day,
-            "",
-            (),
+        data = dataclasses.replace(
+            base, campaign_id=campaign, category_id=kind.id, quantity=quantity
         )
         await store.reports.create(data, 1, f"k{number}", 1405)
     await store.stats.set_counted_categories(campaign, [kept.id])

@@ -138,7 +138,7 @@ async def _campaign(harness: Harness, cast: Cast) -> dict[str, str]:
     await store.db.execute("UPDATE reports SET campaign_id = ?", (campaign,))
     area = (await store.categories.areas())[0]
     kind = (await store.categories.types(area.id))[0]
-    return {**values, "area": area.name, "type": label("manage-type-off", name=kind.name)}
+    return {**values, "type": label("manage-type-off", name=kind.name)}
 
 
 async def _coordinator(harness: Harness, cast: Cast) -> dict[str, str]:
@@ -272,18 +272,6 @@ WALKS = (
             press("admin", label("camp-edit", title=CAMPAIGN)),
             press("admin", label("manage-edit-target")),
             send("admin", "۸۰۰"),
-            press("admin", label("manage-edit-types")),
-            press("admin", "{area}"),
-            press("admin", label("manage-save")),
-            press("admin", label("manage-types-save-yes")),
-        ),
-    ),
-    Walk(
-        "campaign types picked",
-        _campaign,
-        (
-            send("admin", "/campaign"),
-            press("admin", label("camp-edit", title=CAMPAIGN)),
             press("admin", label("manage-edit-types")),
             press("admin", label("manage-pick-types")),
             press("admin", "{type}"),
