@@ -7,15 +7,18 @@ group and in a channel). A walk moves a person through a flow by the step stored
 at each step it first sends one drawn bad input, checks, and only then answers the step properly.
 After every bad input: no apology for an error and nothing logged as an error, a Persian answer
 with a way on (buttons on the newest message, or the main menu), and every draft field valid.
+The walks cover every flow listed in bot.app.FLOWS; the last test fails if any step of any of
+them got no bad input.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -159,6 +162,8 @@ class Seen:
 
     def __init__(self) -> None:
         self.steps: Counter[tuple[str, str]] = Counter()
+        self.walks: Counter[str] = Counter()  # by test
+        self.by_test: Counter[tuple[str, str, str]] = Counter()  # (test, flow, step)
         self.kinds: Counter[str] = Counter()
         self.errors: list[logging.LogRecord] = []
         self.group: SimGroup | None = None
@@ -417,12 +422,14 @@ async def _walk(
     seen: Seen,
     user: SimUser,
     start: str | None,
-    answers: Answers,
+    answers: Mapping[str, Answer | list[Answer]],
     inputs: list[tuple[str, str]],
 ) -> None:
     """Moves a person through a flow, one bad input before each proper answer."""
     await _unhurried(harness)
     answered: Counter[str] = Counter()
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+    seen.walks[test] += 1
     if start is not None:
         await user.send(start)
     first = await _step(harness, user)
@@ -433,6 +440,7 @@ async def _walk(
         if current is None or current[0] != kind:
             break  # the flow is over (or a command started another, which the person chose)
         seen.steps[current] += 1
+        seen.by_test[(test, *current)] += 1
         before = _newest_seq(user)
         private = await _bad(harness, seen, user, bad_kind, value)
         if private:
@@ -587,7 +595,9 @@ async def test_bad_input_in_the_admin_group_prompts(
     start = "rename" if action == "gone" else action
     await user.press_data(user.last.message_id, f"adm:{start}:{group}")
     if action == "gone":  # rejected by another admin while the question is open
-        await harness.store.db.execute("UPDATE groups SET status = 'rejected' WHERE id = ?", (group,))
+        await harness.store.db.execute(
+            "UPDATE groups SET status = 'rejected' WHERE id = ?", (group,)
+        )
     answers: Answers = {
         "person": ("send", f"@{member.username}"),
         "transfer": ("press", label("button-yes")),
@@ -832,3 +842,6 @@ def test_every_step_got_bad_input(seen: Seen) -> None:
         flows[flow] += n
     print(f"bad inputs: {total}; by flow: {dict(flows)}; by kind: {dict(seen.kinds)}")
     print(f"steps: {len(seen.steps)}; errors logged: {len(seen.errors)}")
+    for test, walks in seen.walks.items():
+        mine = {(flow, step): n for (name, flow, step), n in seen.by_test.items() if name == test}
+        print(f"{test}: {walks} walks, {sum(mine.values())} bad inputs, {len(mine)} steps")
