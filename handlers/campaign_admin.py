@@ -181,10 +181,13 @@ def _typed_date(turn: Turn[Any], text: str) -> date | str:
 
 
 async def start_typed(turn: Turn[CampaignDraft], text: str) -> Result:
-    """Takes the first day; while editing, a last day now before it is asked again."""
+    """Takes the first day (not after today: the campaigns screen, the only way to edit or close
+    one, lists running campaigns); while editing, a last day now before it is asked again."""
     day = _typed_date(turn, text)
     if isinstance(day, str):
         return turn.again(day)
+    if day > turn.today():
+        return turn.again(label("camp-start-future"))
     draft = turn.draft
     draft.starts = day.isoformat()
     if draft.reviewing and draft.ends and date.fromisoformat(draft.ends) < day:

@@ -743,7 +743,7 @@ FLOW = Flow(
             ask=ask_range,
             text=range_typed,
             press={"period": period_picked},
-            expects="export-range-hint",
+            expects="export-range-expects",
         ),
         "scope": Step(
             ask=ask_scope,
