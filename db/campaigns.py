@@ -142,6 +142,14 @@ class CampaignRepo:
         )
         return [_campaign(r) for r in rows]
 
+    async def upcoming(self, on: date) -> list[Campaign]:
+        """Every active campaign that begins after a date, the soonest first."""
+        rows = await self.db.fetchall(
+            _SELECT + " WHERE active = 1 AND starts_on > ? ORDER BY starts_on, id",
+            (on.isoformat(),),
+        )
+        return [_campaign(r) for r in rows]
+
     async def running(self, province_id: int, on: date) -> list[Campaign]:
         """Returns the active campaigns for a place (national or its province) running on a date."""
         rows = await self.db.fetchall(

@@ -13,7 +13,7 @@ open (bot.access.FLOWS) and again when it is saved.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
@@ -35,6 +35,7 @@ from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
 TARGET_MAX = 10**8
+AHEAD_DAYS = 366  # a campaign may begin up to a year from today
 TYPES_PER_PAGE = 20
 TYPES_SHOWN = 160  # characters of the picked types' names on the review screen
 BUTTON_TEXT = 28  # characters of a type's name on a button
@@ -181,12 +182,12 @@ def _typed_date(turn: Turn[Any], text: str) -> date | str:
 
 
 async def start_typed(turn: Turn[CampaignDraft], text: str) -> Result:
-    """Takes the first day (not after today: the campaigns screen, the only way to edit or close
-    one, lists running campaigns); while editing, a last day now before it is asked again."""
+    """Takes the first day (a campaign may be prepared ahead, up to a year: a later one is a
+    mistyped year); while editing, a last day now before it is asked again."""
     day = _typed_date(turn, text)
     if isinstance(day, str):
         return turn.again(day)
-    if day > turn.today():
+    if day > turn.today() + timedelta(days=AHEAD_DAYS):
         return turn.again(label("camp-start-future"))
     draft = turn.draft
     draft.starts = day.isoformat()
@@ -510,6 +511,9 @@ async def _save(turn: Turn[CampaignDraft]) -> Result:
             counted=_counted(draft),
             shares=_shares(draft),
         )
+        if starts > turn.today():  # prepared ahead: listed apart until its first day
+            when = jalali.format_date(starts, weekday=False)
+            return Done(t("camp-created-ahead", title=draft.title, start=when), inline(rows))
         return Done(t("camp-created", title=draft.title), inline(rows))
     campaign = await _editing(turn)
     if campaign is None or not may_close(turn.who, campaign):

@@ -482,8 +482,22 @@ async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, lis
 async def campaigns_screen(
     store: Store, who: Principal | None
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
-    """The campaigns text, a leaderboard button for each, and the way back to the figures."""
+    """The campaigns text, a leaderboard button for each, and the way back to the figures; for
+    those who manage campaigns, the ones prepared ahead too (to edit or close before they begin)."""
     text, campaigns = await campaigns_text(store, who)
+    ahead = [c for c in await store.campaigns.upcoming(_today(store)) if may_close(who, c)]
+    if ahead:
+        lines = [
+            t(
+                "camp-ahead-line",
+                title=c.title,
+                start=jalali.format_date(c.starts_on, weekday=False),
+                target=c.target,
+                unit=c.unit,
+            )
+            for c in ahead[:CAMPAIGNS_SHOWN]
+        ]
+        text = Html(f"{text}\n\n{t('camp-ahead-title')}\n" + "\n".join(lines))
     rows = [
         [
             button(
@@ -494,15 +508,14 @@ async def campaigns_screen(
         for c in campaigns
     ]
     if who is not None and (who.admin or who.coordinator):
+        managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
         rows += [
             [button(label("camp-close", title=truncate(c.title, 28)), cb("cpn", "close", c.id))]
-            for c in campaigns
-            if may_close(who, c)
+            for c in managed
         ]
         rows += [
             [button(label("camp-edit", title=truncate(c.title, 28)), cb("cpn", "edit", c.id))]
-            for c in campaigns
-            if may_close(who, c)
+            for c in managed
         ]
         rows.append([button(label("camp-new"), cb("cpn", "new"))])
     rows.append([button(label("lookups-stats"), cb("st", "show", MONTH, 0))])

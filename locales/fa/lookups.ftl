@@ -97,3 +97,7 @@ camp-confirm =
     📍 { $scope }
 camp-create = ✅ ساختن پویش
 camp-created = 🎯 «{ $title }» ساخته شد؛ سرگروه‌ها از حالا می‌توانند گزارش‌ها را برای آن ثبت کنند.
+# A campaign prepared ahead: offered in reports from its first day, listed apart till then.
+camp-created-ahead = 🎯 «{ $title }» ساخته شد و از { $start } در فرم گزارش پیشنهاد می‌شود. تا آن روز در فهرست پویش‌ها، میان پویش‌های پیش رو، دیده می‌شود و می‌توانید ویرایشش کنید.
+camp-ahead-title = ⏳ <b>پویش‌های پیش رو</b>
+camp-ahead-line = • «{ $title }» از { $start }، هدف { $target } { $unit }
