@@ -84,7 +84,8 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 # Two workers: most tests wait on round trips and flood limits, so the suite takes about two
-# thirds of the time; tests that share a module fixture stay together (xdist_group).
+# thirds of the time; the slow tests start first. Tests marked xdist_group stay on one worker,
+# in order (the bad-input coverage check follows its walks).
 TEST_WORKERS ?= 2
 unit: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup

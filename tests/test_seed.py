@@ -21,9 +21,6 @@ from db.seed import (
     load_divisions,
 )
 
-# On one worker: its tests share the seeded demo database.
-pytestmark = pytest.mark.xdist_group("test_seed")
-
 ARABIC_ONLY_LETTERS = "يكىةۀ"  # Arabic yeh, kaf, alef maksura, teh marbuta; ۀ is written هٔ here
 ZWNJ = "\u200c"
 
