@@ -18,7 +18,8 @@ for everyone when one chat gets a 429. This limiter adds those:
   whole block of code with `with send_priority(BULK): ...`. Bulk and low sends also leave a
   reserve of the overall budget unused, for the next burst of answers.
 - A 429 is obeyed: that chat pauses for `retry_after` and the request is retried (up to
-  `max_retries` times), so nothing is lost; only when several chats are refused within a second
+  `max_retries` times: a storm of refusals at one chat does not make it give up), so nothing is
+  lost; only when several chats are refused within a second
   (the overall limit, not one chat's) does everyone pause.
 """
 
@@ -255,7 +256,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         private_burst: float = 10.0,
         group_rate: float = 20 / 60,
         group_burst: float = 5.0,
-        max_retries: int = 8,
+        max_retries: int = 30,  # a 429 means Telegram did nothing: waiting it out loses nothing
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.overall_rate = overall_rate
