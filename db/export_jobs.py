@@ -17,6 +17,7 @@ class ExportJob:
     message_id: int
     plan: dict[str, Any]
     head: str
+    attempts: int
 
 
 class ExportJobRepo:
@@ -26,20 +27,32 @@ class ExportJobRepo:
         self.db = db
 
     async def start(self, chat_id: int, message_id: int, plan: dict[str, Any], head: str) -> None:
-        """Records a build that starts now (replacing one of this person's that ended badly)."""
+        """Records a build that starts now (or begins a kept one again: the same row)."""
         await self.db.execute(
-            "INSERT OR REPLACE INTO export_jobs (chat_id, message_id, plan, head, started_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO export_jobs (chat_id, message_id, plan, head, started_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+            " message_id = excluded.message_id, plan = excluded.plan, head = excluded.head,"
+            " attempts = CASE WHEN export_jobs.message_id = excluded.message_id"
+            " THEN export_jobs.attempts ELSE 1 END, started_at = excluded.started_at",
             (chat_id, message_id, json.dumps(plan, ensure_ascii=False), head, self.db.stamp()),
         )
 
-    async def end(self, chat_id: int) -> None:
-        """Forgets a build that ended (sent, empty, refused or failed)."""
-        await self.db.execute("DELETE FROM export_jobs WHERE chat_id = ?", (chat_id,))
+    async def end(self, chat_id: int, message_id: int) -> None:
+        """Forgets a build that ended (sent, empty, refused or failed); a newer build of the same
+        person (another status message) is kept."""
+        await self.db.execute(
+            "DELETE FROM export_jobs WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        )
+
+    async def again(self, chat_id: int) -> None:
+        """Counts one more attempt at a kept build, as it is begun again after a restart."""
+        await self.db.execute(
+            "UPDATE export_jobs SET attempts = attempts + 1 WHERE chat_id = ?", (chat_id,)
+        )
 
     async def unfinished(self) -> list[ExportJob]:
         """The builds a stop cut off, oldest first."""
         rows = await self.db.fetchall(
-            "SELECT chat_id, message_id, plan, head FROM export_jobs ORDER BY started_at"
+            "SELECT chat_id, message_id, plan, head, attempts FROM export_jobs ORDER BY started_at"
         )
-        return [ExportJob(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
+        return [ExportJob(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]

@@ -61,6 +61,7 @@ CAMPAIGNS_SHOWN = 12
 ALBUM_MAX = 10  # photos in one album (Telegram's limit)
 PROGRESS_MIN_GAP = 1.0  # seconds: never edit the progress message more often
 PROGRESS_MAX_GAP = 2.0  # seconds: edit at least this often while rows come, tenth or not
+RESUME_ATTEMPTS = 3  # builds of one export begun (the first and after restarts) before giving up
 
 # The status choices, by the index their button carries.
 STATUSES: tuple[tuple[str, tuple[ReportStatus, ...]], ...] = (
@@ -464,18 +465,26 @@ async def ask_confirm(turn: Turn[ExportDraft]) -> Screen:
     return Screen(await _summary(turn), rows)
 
 
+def may_export(who: Principal, provinces: tuple[int, ...], campaign: Campaign | None) -> bool:
+    """Whether a person may have an export of these provinces (() for the whole country) and
+    campaign: an admin anything; a coordinator their provinces, with a national campaign or one
+    of theirs."""
+    if who.admin:
+        return True
+    if not who.coordinator or not provinces or not all(who.oversees(p) for p in provinces):
+        return False
+    return campaign is None or campaign.province_id is None or who.oversees(campaign.province_id)
+
+
 async def _plan(turn: Turn[ExportDraft], who: Principal) -> Plan | None:
     """The export the draft asks for, if this person may have it now (None if not)."""
     draft = turn.draft
     provinces = _provinces_of(who, draft)
-    if provinces is None or not (who.admin or who.coordinator):
+    campaign = await turn.store.campaigns.get(draft.campaign_id) if draft.campaign_id else None
+    if provinces is None or (draft.campaign_id and campaign is None):
         return None
-    if draft.campaign_id:
-        campaign = await turn.store.campaigns.get(draft.campaign_id)
-        if campaign is None or not (
-            campaign.province_id is None or who.oversees(campaign.province_id)
-        ):
-            return None
+    if not may_export(who, provinces, campaign):
+        return None
     if not 0 <= draft.status < len(STATUSES) or draft.fmt not in FORMATS:
         return None
     flt = ExportFilter(
@@ -485,7 +494,6 @@ async def _plan(turn: Turn[ExportDraft], who: Principal) -> Plan | None:
         draft.campaign_id or None,
         STATUSES[draft.status][1],
     )
-    campaign = await turn.store.campaigns.get(draft.campaign_id) if draft.campaign_id else None
     return Plan(
         flt,
         draft.fmt,
@@ -542,39 +550,49 @@ async def begin_build(
     except BaseException:
         exports.discard(chat_id)
         raise
-    job = Build(context.bot, context.config.database.path, chat_id, message_id, plan, links)
-    job.head = summary
-    job.jobs = context.store.export_jobs
+    job = Build(
+        context.bot,
+        context.config.database.path,
+        chat_id,
+        message_id,
+        plan,
+        links,
+        head=summary,
+        jobs=context.store.export_jobs,
+    )
     context.application.create_task(job.run(exports), name=f"export-{chat_id}")
 
 
-def _may_have(who: Principal, plan: Plan) -> bool:
-    """Whether this person may still have the export (an admin, or a coordinator of every
-    province in it)."""
-    provinces = plan.flt.province_ids
-    return who.admin or (
-        who.coordinator and bool(provinces) and all(who.oversees(p) for p in provinces)
-    )
-
-
-async def resume_exports(context: Any) -> int:
-    """Builds again the exports a stop cut off, in their status messages; returns how many."""
-    resumed = 0
-    for kept in await context.store.export_jobs.unfinished():
-        plan = plan_from(kept.plan)
-        who = await load_principal(context.store, context.config, kept.chat_id)
-        if not _may_have(who, plan):
-            await context.store.export_jobs.end(kept.chat_id)
+async def resume_exports(context: Context) -> int:
+    """Builds again the exports a stop cut off, in their status messages, for those who may
+    still have them; one that was begun RESUME_ATTEMPTS times is given up. Returns how many."""
+    store, resumed = context.store, 0
+    for kept in await store.export_jobs.unfinished():
+        last: str | None = None
+        try:
+            plan = plan_from(kept.plan)
+            who = await load_principal(store, context.config, kept.chat_id)
+            campaign = await store.campaigns.get(plan.flt.campaign_id or 0)
+            if not may_export(who, plan.flt.province_ids, campaign):
+                last = t("export-not-allowed")
+            elif kept.attempts >= RESUME_ATTEMPTS:
+                last = t("export-failed")
+            else:
+                log.info("resuming the export of %s cut off by a stop", kept.chat_id)
+                await store.export_jobs.again(kept.chat_id)
+                await begin_build(
+                    context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
+                )
+                resumed += 1
+        except Exception:  # one kept build that cannot be read must not hold up the others
+            log.exception("could not resume the export of %s", kept.chat_id)
+            last = t("export-failed")
+        if last is not None:
+            await store.export_jobs.end(kept.chat_id, kept.message_id)
             with contextlib.suppress(TelegramError):
                 await context.bot.edit_message_text(
-                    t("export-not-allowed"), chat_id=kept.chat_id, message_id=kept.message_id
+                    last, chat_id=kept.chat_id, message_id=kept.message_id
                 )
-            continue
-        log.info("resuming the export of %s cut off by a stop", kept.chat_id)
-        await begin_build(
-            context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
-        )
-        resumed += 1
     return resumed
 
 
@@ -612,6 +630,9 @@ class Build:
         message_id: int,
         plan: Plan,
         links: PhotoLinks,
+        *,
+        head: str = "",
+        jobs: ExportJobRepo | None = None,
     ) -> None:
         self.bot = bot
         self.db_path = db_path
@@ -622,8 +643,8 @@ class Build:
         self.edit: asyncio.Task[None] | None = None
         self.folder: Path | None = None  # the temporary folder, once made
         self.pacer = ProgressPacer(asyncio.get_running_loop().time)
-        self.head = ""  # the summary the status line is shown under
-        self.jobs: ExportJobRepo | None = None  # where the build is kept until it ends
+        self.head = head  # the summary the status line is shown under
+        self.jobs = jobs  # where the build is kept until it ends
 
     async def _show(self, text: str, *, again: bool = False) -> None:
         """Edits the progress message at low priority; a failed edit is only logged."""
@@ -669,10 +690,14 @@ class Build:
             exports.discard(self.chat_id)
             if self.folder is not None:
                 await asyncio.to_thread(shutil.rmtree, self.folder, True)
-        if self.jobs is not None:  # ended (not cancelled by a stop): nothing to resume
-            await self.jobs.end(self.chat_id)
+        await self._forget()  # ended (not cancelled by a stop): nothing to resume
         await self._settle()
         await self._show(last, again=True)
+
+    async def _forget(self) -> None:
+        """Drops the kept build: it ended, or its document is out."""
+        if self.jobs is not None:
+            await self.jobs.end(self.chat_id, self.message_id)
 
     async def _build_and_send(self) -> Html:
         """Writes the file off the event loop and sends it as a document; returns the last word."""
@@ -717,6 +742,7 @@ class Build:
         await self.bot.send_document(
             self.chat_id, data, filename=name, caption=caption, write_timeout=UPLOAD_SECONDS
         )
+        await self._forget()  # at once: a crash from here on does not send it again
         return t("export-ready", rows=result.rows)
 
 

@@ -27,6 +27,7 @@ from db.export import ExportFilter
 from db.models import Photo, ReportInput, Role
 from handlers.export import (
     PROGRESS_MAX_GAP,
+    RESUME_ATTEMPTS,
     Plan,
     ProgressPacer,
     parse_range,
@@ -393,12 +394,13 @@ def test_typed_ranges() -> None:
     assert isinstance(parse_range("۱۴۰۵/۰۸/۳۲ تا ۱۴۰۵/۰۹/۰۱", TODAY), str)
 
 
-async def test_a_kept_export_is_not_built_again_for_someone_no_longer_allowed(
+async def test_a_kept_export_is_not_built_again_when_not_allowed_or_tried_enough(
     harness: Harness,
 ) -> None:
     """A build cut off by a crash (tests/test_restart.py) resumes only for someone who may
-    still have it: a coordinator who lost the province is told so in the status message."""
-    assert harness.app is not None
+    still have it (a coordinator who lost the province is told so in the status message), and
+    not after RESUME_ATTEMPTS builds (one that keeps crashing the bot is given up)."""
+    assert harness.app is not None and harness.admin is not None
     zahra = await harness.sim.user("زهرا")
     province = await harness.coordinator(zahra, "مرکزی")
     plan = Plan(ExportFilter(date(2026, 11, 1), TODAY, (province,)), "csv", False, "استان مرکزی")
@@ -407,10 +409,17 @@ async def test_a_kept_export_is_not_built_again_for_someone_no_longer_allowed(
     status = zahra.last
     await harness.store.export_jobs.start(zahra.id, status.message_id, data, "")
     await harness.store.roles.revoke(zahra.id, Role.COORDINATOR, province)
+    admin = harness.admin
+    tried = admin.last
+    await harness.store.export_jobs.start(admin.id, tried.message_id, data, "")
+    for _ in range(RESUME_ATTEMPTS - 1):
+        await harness.store.export_jobs.again(admin.id)
     context = Context(harness.app)  # type: ignore[arg-type]
     assert await resume_exports(context) == 0
     await harness.sim.refresh()
     assert zahra.last.message_id == status.message_id
     assert zahra.last.text == t("export-not-allowed")
+    assert admin.last.message_id == tried.message_id
+    assert admin.last.text == t("export-failed")
     assert await harness.store.export_jobs.unfinished() == []
-    assert not [m for m in zahra.messages if m.document]
+    assert not [m for u in (zahra, admin) for m in u.messages if m.document]

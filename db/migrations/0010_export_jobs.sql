@@ -6,5 +6,6 @@ CREATE TABLE export_jobs (
     message_id  INTEGER NOT NULL,
     plan        TEXT NOT NULL,  -- JSON: the filters, format and their words
     head        TEXT NOT NULL DEFAULT '',  -- the summary the status line is shown under
+    attempts    INTEGER NOT NULL DEFAULT 1,  -- builds begun: one that keeps failing is given up
     started_at  TEXT NOT NULL
 );
