@@ -234,18 +234,13 @@ async def _set_role(
     store = context.store
     by = context.user_id or 0
     changed = await set_member_role(store, by, group.id, member.volunteer_id, role)
-    if not changed and await store.groups.role_of(group.id, member.volunteer_id) is role:
-        # A second tap, or another leader was quicker: done already, told once.
-        key = "group-promoted" if role is GroupRole.LEADER else "group-demoted"
-        await answer(update, label(key, name=member.name))
-        return
-    if not changed:
+    if not changed and await store.groups.role_of(group.id, member.volunteer_id) is not role:
         await answer(update, label("group-last-leader"), alert=True)
         return
-    await answer(
-        update,
-        label("group-promoted" if role is GroupRole.LEADER else "group-demoted", name=member.name),
-    )
+    key = "group-promoted" if role is GroupRole.LEADER else "group-demoted"
+    await answer(update, label(key, name=member.name))
+    if not changed:  # a second tap, or another leader was quicker: done already, told once
+        return
     if member.volunteer_id == context.user_id:  # stepped down: the card shows what a member sees
         context.who = await load_principal(store, context.config, member.volunteer_id)
         await _render_card(update, context, group)

@@ -448,11 +448,15 @@ def may_close(who: Principal | None, campaign: Campaign) -> bool:
     return campaign.province_id is not None and who.oversees(campaign.province_id)
 
 
-async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, list[Campaign]]:
-    """Each running campaign's progress, the asker's province and group share, province shares."""
+async def campaigns_text(
+    store: Store, who: Principal | None, ahead: Sequence[Campaign] = ()
+) -> tuple[Html, list[Campaign]]:
+    """Each running campaign's progress, the asker's province and group share, province shares;
+    then the campaigns prepared `ahead` (for those who manage them)."""
     campaigns = await campaigns_for(store, who)
+    later = _ahead_text(ahead)
     if not campaigns:
-        return t("lookups-campaign-none"), []
+        return fit([t("lookups-campaign-none"), *later]), []
     province_id = await home_province(store, who)
     province = await store.places.province(province_id) if province_id else None
     first = who.memberships[0] if who is not None and who.memberships else None
@@ -476,7 +480,26 @@ async def campaigns_text(store: Store, who: Principal | None) -> tuple[Html, lis
             parts.append(shares)
     if len(campaigns) > CAMPAIGNS_SHOWN:
         parts.append(t("stats-more", count=len(campaigns) - CAMPAIGNS_SHOWN))
-    return fit(parts), campaigns[:CAMPAIGNS_SHOWN]
+    return fit([*parts, *later]), campaigns[:CAMPAIGNS_SHOWN]
+
+
+def _ahead_text(ahead: Sequence[Campaign]) -> list[str]:
+    """«پویش‌های پیش‌رو»: campaigns that begin later, one line each (none: no part)."""
+    if not ahead:
+        return []
+    lines = [
+        t(
+            "camp-ahead-line",
+            title=c.title,
+            start=jalali.format_date(c.starts_on, weekday=False),
+            target=c.target,
+            unit=c.unit,
+        )
+        for c in ahead[:CAMPAIGNS_SHOWN]
+    ]
+    if len(ahead) > CAMPAIGNS_SHOWN:
+        lines.append(t("stats-more", count=len(ahead) - CAMPAIGNS_SHOWN))
+    return [Html("\n".join([t("camp-ahead-title"), *lines]))]
 
 
 async def campaigns_screen(
@@ -484,20 +507,10 @@ async def campaigns_screen(
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """The campaigns text, a leaderboard button for each, and the way back to the figures; for
     those who manage campaigns, the ones prepared ahead too (to edit or close before they begin)."""
-    text, campaigns = await campaigns_text(store, who)
-    ahead = [c for c in await store.campaigns.upcoming(_today(store)) if may_close(who, c)]
-    if ahead:
-        lines = [
-            t(
-                "camp-ahead-line",
-                title=c.title,
-                start=jalali.format_date(c.starts_on, weekday=False),
-                target=c.target,
-                unit=c.unit,
-            )
-            for c in ahead[:CAMPAIGNS_SHOWN]
-        ]
-        text = Html(f"{text}\n\n{t('camp-ahead-title')}\n" + "\n".join(lines))
+    manager = who is not None and (who.admin or who.coordinator)
+    upcoming = await store.campaigns.upcoming(_today(store)) if manager else []
+    ahead = [c for c in upcoming if may_close(who, c)]
+    text, campaigns = await campaigns_text(store, who, ahead)
     rows = [
         [
             button(
@@ -507,7 +520,7 @@ async def campaigns_screen(
         ]
         for c in campaigns
     ]
-    if who is not None and (who.admin or who.coordinator):
+    if manager:
         managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
         rows += [
             [button(label("camp-close", title=truncate(c.title, 28)), cb("cpn", "close", c.id))]

@@ -174,3 +174,19 @@ async def test_approval_mode(harness: Harness, settings: dict[str, Any]) -> None
     assert "start=j-" in reza.last.text
     group = (await harness.store.groups.memberships(reza.id))[0]
     assert (await harness.store.groups.get(group.group_id)).status is GroupStatus.ACTIVE  # type: ignore[union-attr]
+
+
+async def test_buttons_from_before_an_update_still_work(harness: Harness) -> None:
+    """The reminder and new-link buttons now carry the state they set and the link they
+    replace; the older ones, still on people's screens, keep working as before."""
+    reza = await harness.sim.user("رضا")
+    group = await harness.group(reza)
+    await reza.send("/group")
+    store = harness.store
+    assert await store.reminders.enabled(reza.id, group)
+    await reza.press_data(reza.last.message_id, f"grp:remind:{group}")  # switched: now off
+    assert not await store.reminders.enabled(reza.id, group)
+    before = await store.groups.newest_invite_id(group)
+    await reza.press_data(reza.last.message_id, f"grp:invite:{group}")  # a new link, as asked
+    assert await store.groups.newest_invite_id(group) > before
+    assert "start=j-" in reza.last.text

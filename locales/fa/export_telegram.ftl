@@ -84,3 +84,7 @@ export-photos-caption = عکس‌های گزارش {$receipt} · {$group} · {$d
 export-photos-refused = این عکس‌ها فقط برای مدیران و هماهنگ‌کنندهٔ استان همان گزارش باز می‌شود؛ ببخشید.
 export-photos-gone = این پیوند درست نیست یا گزارشش دیگر نیست.
 export-photos-none = این گزارش عکسی ندارد.
+
+# Something other than a typed range or a button at the first question (a sticker, a contact, a
+# file): the question below holds the example.
+export-range-expects = یکی از دکمه‌ها را بزنید یا بازه را مثل نمونهٔ زیر بنویسید.

@@ -85,6 +85,8 @@ camp-expects-text = نام پویش را بنویسید.
 camp-ask-target = هدف پویش چند خدمت است؟ یک عدد بنویسید.
 camp-bad-target = هدف را با رقم بنویسید؛ مثلاً ۱۱٬۰۰۰.
 camp-ask-start = پویش از چه روزی آغاز می‌شود؟ مثلاً «{ $example }».
+# A first day more than a year ahead: most likely a mistyped year (such as ۱۵۰۰).
+camp-start-future = روز آغاز نمی‌تواند بیش از یک سال بعد از امروز باشد؛ شاید سال را اشتباه نوشته‌اید.
 camp-ask-end = آغاز: { $start }. پویش تا چه روزی ادامه دارد؟
 camp-bad-end = روز پایان باید پس از روز آغاز و امروز باشد.
 camp-ask-types = کدام خدمت‌ها در این پویش شمرده شوند؟
@@ -98,6 +100,6 @@ camp-confirm =
 camp-create = ✅ ساختن پویش
 camp-created = 🎯 «{ $title }» ساخته شد؛ سرگروه‌ها از حالا می‌توانند گزارش‌ها را برای آن ثبت کنند.
 # A campaign prepared ahead: offered in reports from its first day, listed apart till then.
-camp-created-ahead = 🎯 «{ $title }» ساخته شد و از { $start } در فرم گزارش پیشنهاد می‌شود. تا آن روز در فهرست پویش‌ها، میان پویش‌های پیش رو، دیده می‌شود و می‌توانید ویرایشش کنید.
-camp-ahead-title = ⏳ <b>پویش‌های پیش رو</b>
+camp-created-ahead = 🎯 «{ $title }» ساخته شد. از { $start } سرگروه‌ها می‌توانند گزارش‌ها را برای آن ثبت کنند؛ تا آن روز در فهرست پویش‌ها زیر «پویش‌های پیش‌رو» می‌آید و می‌توانید ویرایش یا بستنش کنید.
+camp-ahead-title = ⏳ <b>پویش‌های پیش‌رو</b>
 camp-ahead-line = • «{ $title }» از { $start }، هدف { $target } { $unit }
