@@ -543,4 +543,5 @@ async def test_double_taps_and_typing_during_presses_change_nothing(
     assert sim.unanswered_callbacks == []
     for user in people.values():
         assert not [m for m in user.messages if m.text == t("error-generic")], user.first_name
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [(r.name, r.getMessage()[:300], r.exc_info) for r in errors]
