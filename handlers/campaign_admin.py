@@ -644,6 +644,7 @@ async def on_close(update: Update, context: Context) -> None:
         await answer(update, label("not-allowed"), alert=True)
         return
     await answer(update)
+    ahead = campaign.starts_on > jalali.today(context.store.db.clock)  # not begun: called off
     if data.action == "close":
         rows = [
             [
@@ -651,12 +652,14 @@ async def on_close(update: Update, context: Context) -> None:
                 button(label("button-no"), cb("cmp", "list")),
             ]
         ]
-        await edit_or_keep(query, t("camp-close-confirm", title=campaign.title), inline(rows))
+        ask = "camp-cancel-confirm" if ahead else "camp-close-confirm"
+        await edit_or_keep(query, t(ask, title=campaign.title), inline(rows))
         return
     assert context.who is not None
     await close_campaign(context.store, context.who.user_id, campaign.id)
     text, rows = await campaigns_screen(context.store, context.who)
-    await edit_or_keep(query, f"{t('camp-closed', title=campaign.title)}\n\n{text}", inline(rows))
+    done = t("camp-cancelled" if ahead else "camp-closed", title=campaign.title)
+    await edit_or_keep(query, f"{done}\n\n{text}", inline(rows))
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -78,12 +78,10 @@ async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboa
         if group.status is GroupStatus.ACTIVE:
             # «New link» names the invite it replaces: a second tap makes no third link.
             newest = await context.store.groups.newest_invite_id(group.id)
-            rows.append(
-                [
-                    button(label("group-new-invite"), cb("grp", "invite", group.id, newest)),
-                    button(label("group-revoke-invite"), cb("grp", "revoke", group.id)),
-                ]
-            )
+            row = [button(label("group-new-invite"), cb("grp", "invite", group.id, newest))]
+            if invite is not None and invite.valid:  # nothing to revoke without an open link
+                row.append(button(label("group-revoke-invite"), cb("grp", "revoke", group.id)))
+            rows.append(row)
     rows.append([button(label("group-leave"), cb("grp", "leave", group.id))])
     return rows
 
@@ -255,11 +253,12 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
     by = context.user_id or 0
     if data.action == "invite":
         days = context.config.groups.invite_days
+        had = await context.store.groups.current_invite(group.id) is not None
         await renew_invite(context.store, by, group.id, valid_days=days, replaces=data.id(1))
-        note = label("group-invite-new")
+        note = label("group-invite-new" if had else "group-invite-made")
     else:
-        await revoke_invites(context.store, by, group.id)
-        note = label("group-invite-revoked")
+        revoked = await revoke_invites(context.store, by, group.id)
+        note = label("group-invite-revoked" if revoked else "group-invite-none")
     await answer(update, note)
     await _render_card(update, context, group)
 

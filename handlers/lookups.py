@@ -491,7 +491,7 @@ def _ahead_text(ahead: Sequence[Campaign]) -> list[str]:
         t(
             "camp-ahead-line",
             title=c.title,
-            start=jalali.format_date(c.starts_on, weekday=False),
+            range=jalali.format_range(c.starts_on, c.ends_on),
             target=c.target,
             unit=c.unit,
         )
@@ -523,7 +523,14 @@ async def campaigns_screen(
     if manager:
         managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
         rows += [
-            [button(label("camp-close", title=truncate(c.title, 28)), cb("cpn", "close", c.id))]
+            [
+                button(
+                    label(
+                        "camp-cancel" if c in ahead else "camp-close", title=truncate(c.title, 28)
+                    ),
+                    cb("cpn", "close", c.id),
+                )
+            ]
             for c in managed
         ]
         rows += [

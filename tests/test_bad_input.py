@@ -862,9 +862,10 @@ async def test_a_campaign_prepared_ahead_is_listed_apart_and_a_year_typo_is_refu
     assert admin.last.text == label("camp-created-ahead", title="پویش آینده", start=start)
     # Listed apart, with its buttons; not offered in a report before its first day.
     await admin.send("/campaign")
-    assert label("camp-ahead-line", title="پویش آینده", start=start, target=100, unit="خدمت") in (
-        admin.last.text
-    )
+    days = jalali.format_range(TODAY + timedelta(days=7), TODAY + timedelta(days=30))
+    line = label("camp-ahead-line", title="پویش آینده", range=days, target=100, unit="خدمت")
+    assert line in admin.last.text
+    assert label("camp-cancel", title="پویش آینده") in str(admin.last.buttons)  # not «پایان»
     assert label("camp-edit", title="پویش آینده") in str(admin.last.buttons)
     await admin.press(label("camp-edit", title="پویش آینده"))
     await admin.press(label("manage-edit-start"))
@@ -879,6 +880,13 @@ async def test_a_campaign_prepared_ahead_is_listed_apart_and_a_year_typo_is_refu
     reza, _, _ = await leader_with_campaign(harness, "رضا")
     await reza.send("/report")
     assert "پویش آینده" not in str(reza.last.buttons)
+    # Called off before it begins: asked as a cancellation, not as ending it.
+    await admin.send("/campaign")
+    await admin.press(label("camp-cancel", title="پویش آینده"))
+    assert admin.last.text == label("camp-cancel-confirm", title="پویش آینده")
+    await admin.press(label("button-yes"))
+    assert admin.last.text.startswith(label("camp-cancelled", title="پویش آینده"))
+    assert await store.db.scalar("SELECT active FROM campaigns WHERE title = 'پویش آینده'") == 0
 
 
 @pytest.mark.parametrize("kind", sorted(FLOWS))

@@ -77,6 +77,10 @@ camp-new = ➕ پویش تازه
 camp-close = ⏹ پایان «{ $title }»
 camp-close-confirm = «{ $title }» همین حالا پایان یابد؟ گزارش‌هایش سر جایشان می‌مانند.
 camp-closed = «{ $title }» پایان یافت.
+# A campaign that has not begun (no reports yet) is called off rather than ended.
+camp-cancel = 🗑 لغو «{ $title }»
+camp-cancel-confirm = «{ $title }» هنوز آغاز نشده است؛ لغو شود؟
+camp-cancelled = «{ $title }» لغو شد.
 camp-unit = خدمت
 camp-national = سراسر کشور
 camp-ask-title = نام پویش را بنویسید؛ مثلاً «پویش ۱۱ هزار خدمت».
@@ -100,6 +104,6 @@ camp-confirm =
 camp-create = ✅ ساختن پویش
 camp-created = 🎯 «{ $title }» ساخته شد؛ سرگروه‌ها از حالا می‌توانند گزارش‌ها را برای آن ثبت کنند.
 # A campaign prepared ahead: offered in reports from its first day, listed apart till then.
-camp-created-ahead = 🎯 «{ $title }» ساخته شد. از { $start } سرگروه‌ها می‌توانند گزارش‌ها را برای آن ثبت کنند؛ تا آن روز در فهرست پویش‌ها زیر «پویش‌های پیش‌رو» می‌آید و می‌توانید ویرایش یا بستنش کنید.
+camp-created-ahead = 🎯 «{ $title }» ساخته شد. از { $start } سرگروه‌ها می‌توانند گزارش‌ها را برای آن ثبت کنند؛ تا آن روز در فهرست پویش‌ها زیر «پویش‌های پیش‌رو» می‌آید و می‌توانید ویرایش یا لغوش کنید.
 camp-ahead-title = ⏳ <b>پویش‌های پیش‌رو</b>
-camp-ahead-line = • «{ $title }» از { $start }، هدف { $target } { $unit }
+camp-ahead-line = • «{ $title }»، { $range }، هدف { $target } { $unit }
