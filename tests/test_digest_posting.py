@@ -195,6 +195,7 @@ async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -
     assert [p for p in news.posts if p.from_bot]  # its own moment, not Friday's
 
 
+@pytest.mark.xdist_group("soaks")  # one after another with the crash soak
 @pytest.mark.slow
 async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -> None:
     """300 channels get the digest with flood control on; no 429 reaches the bot's logic, nothing

@@ -20,6 +20,8 @@ from tests.crashsoak import Plan, Soak
 HARMLESS = ("query is too old", "message is not modified")
 
 
+# The soaks run one after another on one worker: side by side on two cores they starve each other.
+@pytest.mark.xdist_group("soaks")
 @pytest.mark.slow
 @pytest.mark.timeout(300)  # about 100 s alone; the timeout is for a loaded machine
 async def test_kills_lose_or_double_nothing_and_leave_nobody_stuck(
