@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import aiohttp
 import jdatetime
+import pytest
 from openpyxl import load_workbook
 
 from bot.context import Context
@@ -316,7 +317,12 @@ async def test_a_bad_range_is_explained_and_asked_again(harness: Harness) -> Non
     assert not _documents(admin)
 
 
-async def test_a_failed_send_says_so_and_leaves_no_file(harness: Harness) -> None:
+async def test_a_failed_send_says_so_and_leaves_no_file(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build's temporary folders go under this test's own folder: another worker's export
+    # at the same moment is not this one's leftover.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert harness.admin is not None
     admin = harness.admin
     leader = await harness.sim.user("رضا")
