@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,8 +18,7 @@ from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.testing import SimClient, SimUser, assert_no_violations
 from tests.conftest import Harness, eventually, report_input
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.crashsoak import BotProcess
 
 
 async def test_clean_restart_resumes_at_same_step(harness: Harness) -> None:
@@ -37,39 +34,6 @@ async def test_clean_restart_resumes_at_same_step(harness: Harness) -> None:
     assert "چند نفر از اعضای گروه" in reza.last.text
     draft = await harness.store.state.draft(reza.id, "report")
     assert draft is not None and (draft.data["quantity"], draft.data["beneficiaries"]) == (120, 45)
-
-
-class BotProcess:
-    """The real `python -m bot run` in a subprocess, which a test can kill."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        self.config = config
-        self.log = log
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "--config",
-                str(self.config),
-                "run",
-                cwd=ROOT,
-                stdout=out,
-                stderr=out,
-            )
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.terminate()
-            await asyncio.wait_for(self.proc.wait(), 20)
 
 
 @pytest.fixture
@@ -134,7 +98,8 @@ async def test_killed_process_resumes_at_same_step(
     await reza.send("120")
     await reza.send("45")
     assert "چند نفر از اعضای گروه" in reza.last.text
-    await bot.kill()  # SIGKILL: no shutdown, no flush
+    bot.kill_now()  # SIGKILL: no shutdown, no flush
+    await bot.wait()
 
     await bot.start()
     await reza.send("8")
@@ -210,7 +175,8 @@ async def test_an_export_cut_off_by_a_kill_is_built_again_and_sent_once(
             break
         await asyncio.sleep(0.02)
     assert not sim_server.faults.rules
-    await bot.kill()
+    bot.kill_now()
+    await bot.wait()
     await sim.refresh()
     assert not [m for m in admin.messages if m.document]
 
