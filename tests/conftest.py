@@ -27,7 +27,7 @@ from db.database import Database
 from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
 from db.store import Store
 from simulator.server import SimulatorServer
-from simulator.testing import ProcessedTracker, SimClient, SimUser
+from simulator.testing import ProcessedTracker, Sent, SimClient, SimUser
 
 pytest_plugins = ["simulator.pytest_plugin"]
 
@@ -139,6 +139,14 @@ class Harness:
         if self.app is not None:
             await stop(self.app)
             self.app = None
+
+    async def wait_for(self, *actions: Sent) -> None:
+        """Waits until the bot has handled every update of these actions (made at once, with
+        wait=False), then reads the chats again."""
+        for action in actions:
+            for update_id in action.update_ids:
+                await self.sim.wait(update_id)
+        await self.sim.refresh()
 
     async def restart(self) -> None:
         """Stops and starts the bot on the same database, as after a redeploy."""

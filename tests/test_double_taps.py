@@ -410,15 +410,11 @@ async def _press(harness: Harness, user: SimUser, text: str, since: int, doubled
     if not doubled:
         await user.press_data(message_id, data)
         return True
-    sent = [
+    await harness.wait_for(
         await user.press_data(message_id, data, wait=False),
         await user.press_data(message_id, data, wait=False),
         await user.send(TYPED, wait=False),
-    ]
-    for action in sent:
-        for update_id in action.update_ids:
-            await harness.sim.wait(update_id)
-    await harness.sim.refresh()
+    )
     return True
 
 

@@ -81,9 +81,7 @@ async def _double_tap_every_button(harness: Harness, user: SimUser, command: str
         assert button.callback_data is not None
         first = await user.press_data(panel.message_id, button.callback_data, wait=False)
         second = await user.press_data(panel.message_id, button.callback_data, wait=False)
-        for sent in (first, second):
-            for update_id in sent.update_ids:
-                await harness.sim.wait(update_id)
+        await harness.wait_for(first, second)
         await user.send("/cancel")
     return len(buttons)
 
@@ -351,10 +349,7 @@ async def test_two_leaders_save_while_an_admin_renames_their_group(harness: Harn
         assert data is not None
         sent.append(await leader.press_data(panel.message_id, data, wait=False))
     sent.append(await admin.send("گروه امید نو", wait=False))
-    for action in sent:
-        for update_id in action.update_ids:
-            await harness.sim.wait(update_id)
-    await harness.sim.refresh()
+    await harness.wait_for(*sent)
     rows = await harness.store.db.fetchall(
         "SELECT reporter_id, group_id FROM reports ORDER BY reporter_id"
     )
@@ -393,10 +388,7 @@ async def test_a_leader_saves_and_types_while_an_admin_merges_the_group(harness:
         await reza.send("سلام؟", wait=False),  # typed while the press is in flight
         await admin.press_data(confirm.message_id, yes, wait=False),
     ]
-    for action in sent:
-        for update_id in action.update_ids:
-            await harness.sim.wait(update_id)
-    await harness.sim.refresh()
+    await harness.wait_for(*sent)
     rows = await store.db.fetchall("SELECT group_id, quantity FROM reports")
     assert [tuple(r) for r in rows] == [(target, 120)]  # saved once, and counted where it went
     merged = await store.groups.get(source)
@@ -416,10 +408,7 @@ async def _double_tap(harness: Harness, user: SimUser, text: str) -> None:
     assert data is not None
     first = await user.press_data(panel.message_id, data, wait=False)
     second = await user.press_data(panel.message_id, data, wait=False)
-    for sent in (first, second):
-        for update_id in sent.update_ids:
-            await harness.sim.wait(update_id)
-    await harness.sim.refresh()
+    await harness.wait_for(first, second)
 
 
 async def test_a_double_tap_at_every_button_step_of_a_report_moves_it_once(

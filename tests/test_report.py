@@ -283,10 +283,7 @@ async def test_double_tap_saves_once(harness: Harness) -> None:
     assert data is not None
     first = await reza.press_data(panel.message_id, data, wait=False)
     second = await reza.press_data(panel.message_id, data, wait=False)
-    for sent in (first, second):
-        for update_id in sent.update_ids:
-            await harness.sim.wait(update_id)
-    await harness.sim.refresh()
+    await harness.wait_for(first, second)
     assert await harness.store.reports.count() == 1
     assert "این دکمه دیگر کار نمی‌کند" in (reza.last_answer or "")
 
