@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Callable
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -182,6 +184,28 @@ class Harness:
         found = (await store.places.search_provinces(province))[0]
         await store.roles.grant(user.id, Role.COORDINATOR, found.id, None)
         return found.id
+
+
+def every_row(
+    path: Path,
+    skip_tables: Collection[str] = (),
+    skip_column: Callable[[str], bool] = lambda name: False,
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows (sorted), read with a connection of its own, without the tables and
+    columns skipped."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    with closing(sqlite3.connect(path)) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            if table in skip_tables:
+                continue
+            columns = [
+                r[1] for r in db.execute(f'PRAGMA table_info("{table}")') if not skip_column(r[1])
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = db.execute(f'SELECT {listed} FROM "{table}"').fetchall()
+            found[table] = sorted(rows, key=repr)
+    return found
 
 
 def locale_messages() -> dict[str, str]:

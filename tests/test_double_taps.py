@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +24,7 @@ from bot.i18n import label, t
 from bot.text import to_persian_digits
 from db.channels import ChannelScope
 from simulator.testing import SimChannel, SimUser
-from tests.conftest import TODAY, Harness, report_input
+from tests.conftest import TODAY, Harness, every_row, report_input
 
 TYPED = "؟"  # typed while a press is in flight: no step takes it as its answer
 CAMPAIGN = "پویش زمستان"
@@ -437,26 +435,6 @@ async def _settle(harness: Harness, cast: Cast) -> None:
     raise AssertionError("the bot kept sending")
 
 
-def _snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, without the columns that differ between runs by nature."""
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    with closing(sqlite3.connect(path)) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            if table in SKIPPED_TABLES:
-                continue
-            columns = [
-                r[1]
-                for r in db.execute(f'PRAGMA table_info("{table}")')
-                if r[1] not in SKIPPED_COLUMNS and not r[1].endswith(TELEGRAMS)
-            ]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            found[table] = sorted(
-                db.execute(f'SELECT {listed} FROM "{table}"').fetchall(), key=repr
-            )
-    return found
-
-
 @dataclass
 class Run:
     """What one run left: the rows, and the words everybody but the actors got."""
@@ -500,7 +478,10 @@ async def _run(
         f"{r.name}: {r.getMessage()[:300]}" for r in caplog.records if r.levelno >= logging.ERROR
     ]
     await harness.stop()
-    return Run(_snapshot(harness.db_path), heard, documents, posts, taps, errors)
+    rows = every_row(
+        harness.db_path, SKIPPED_TABLES, lambda c: c in SKIPPED_COLUMNS or c.endswith(TELEGRAMS)
+    )
+    return Run(rows, heard, documents, posts, taps, errors)
 
 
 @pytest.mark.parametrize(

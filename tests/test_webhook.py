@@ -19,10 +19,9 @@ from bot.app import build_application
 from bot.config import parse_config
 from bot.i18n import t
 from bot.runner import start_webhook
-from db.database import Database
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient
-from tests.conftest import Harness, eventually
+from tests.conftest import Harness, eventually, every_row
 
 SECRET = "khedmatyar-webhook-Secret_42"
 PATH = "telegram-hook"
@@ -79,20 +78,6 @@ async def hooked(
     await h.stop()
 
 
-async def _snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read with its own connection."""
-    db = Database(path)
-    await db.open(migrate=False)
-    try:
-        tables = await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-        return {
-            name: [tuple(r) for r in await db.fetchall(f'SELECT * FROM "{name}" ORDER BY 1')]
-            for (name,) in tables
-        }
-    finally:
-        await db.close()
-
-
 def _forged(update_id: int, user_id: int) -> dict[str, Any]:
     """An update a stranger might post to the webhook: /start from someone new."""
     person = {"id": user_id, "is_bot": False, "first_name": "ناشناس"}
@@ -121,7 +106,7 @@ async def test_updates_arrive_by_webhook_and_are_answered(hooked: WebhookHarness
 async def test_a_request_without_the_right_secret_is_refused(hooked: WebhookHarness) -> None:
     maryam = await hooked.sim.user("مریم")
     await maryam.send("/start")  # the database holds something to compare
-    before = await _snapshot(hooked.db_path)
+    before = every_row(hooked.db_path)
     stranger = 4_242_424_242
     async with aiohttp.ClientSession() as session:
         for headers in (
@@ -132,7 +117,7 @@ async def test_a_request_without_the_right_secret_is_refused(hooked: WebhookHarn
             body = _forged(10**12 + len(headers), stranger)
             async with session.post(hooked.url, json=body, headers=headers) as response:
                 assert response.status == 403, headers
-    assert await _snapshot(hooked.db_path) == before
+    assert every_row(hooked.db_path) == before
     assert not [u for u in hooked.handled if u >= 10**12]
     count = "SELECT count(*) FROM volunteers WHERE id = ?"
     assert await hooked.store.db.scalar(count, (stranger,)) == 0
