@@ -101,29 +101,28 @@ class ReviewRepo:
 
     async def next_pending(self, provinces: Collection[int] | None, after: int = 0) -> int | None:
         """The oldest pending report after `after` (wrapping round to the oldest), if any."""
-        where, params = _provinces(provinces)
-        # Every province: the pending reports' own index is in id order (no sort of them all).
-        table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
-        sql = (
-            f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"
-            " AND r.id > ? ORDER BY r.id LIMIT 1"
-        )
-        found = await self.db.scalar(sql, [*params, after])
-        if found is None and after:
-            found = await self.db.scalar(sql, [*params, 0])
-        return None if found is None else int(found)
+        return await self._pending_beside(provinces, after, newer=True)
 
     async def previous_pending(self, provinces: Collection[int] | None, before: int) -> int | None:
         """The newest pending report before `before` (wrapping round to the newest), if any."""
+        return await self._pending_beside(provinces, before, newer=False)
+
+    async def _pending_beside(
+        self, provinces: Collection[int] | None, pivot: int, *, newer: bool
+    ) -> int | None:
+        """The pending report nearest `pivot` on one side, else the one at the far end of the
+        queue (none to look for when `pivot` is that end already)."""
         where, params = _provinces(provinces)
+        # Every province: the pending reports' own index is in id order (no sort of them all).
         table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
+        side, order, end = (">", "", 0) if newer else ("<", " DESC", 2**62)
         sql = (
             f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"
-            " AND r.id < ? ORDER BY r.id DESC LIMIT 1"
+            f" AND r.id {side} ? ORDER BY r.id{order} LIMIT 1"
         )
-        found = await self.db.scalar(sql, [*params, before])
-        if found is None:
-            found = await self.db.scalar(sql, [*params, 2**62])
+        found = await self.db.scalar(sql, [*params, pivot])
+        if found is None and pivot != end:
+            found = await self.db.scalar(sql, [*params, end])
         return None if found is None else int(found)
 
     async def position(self, provinces: Collection[int] | None, report_id: int) -> tuple[int, int]:
