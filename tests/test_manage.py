@@ -77,6 +77,18 @@ async def _counted(store: Store, campaign: int, extra: str = "", *params: object
     )
 
 
+async def _in_area(store: Store, campaign: int, area: int) -> int:
+    """The campaign's services of one area's types, by the test's own SQL."""
+    return await _scalar(
+        store,
+        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
+        f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
+        " AND c.parent_id = ?",
+        campaign,
+        area,
+    )
+
+
 def _progress(count: int, target: int, title: str = TITLE) -> str:
     """The progress line as the person reads it."""
     return (
@@ -124,14 +136,7 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     assert area.name in admin.last.text
     # The review says what the new types do to the progress, by the test's own SQL.
     before = await _counted(store, campaign)
-    after = await _scalar(
-        store,
-        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
-        f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
-        " AND c.parent_id = ?",
-        campaign,
-        ids["area"],
-    )
+    after = await _in_area(store, campaign, ids["area"])
     assert (before, after) == (107, 70)
     assert t("manage-types-effect", before=before, after=after) in admin.last.text
     # Saving asks first; Back returns to the review with nothing saved.
@@ -149,14 +154,7 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     assert row is not None
     first = TODAY - timedelta(days=5)
     assert tuple(row) == (800, first.isoformat(), new_end.isoformat())
-    counted = await _scalar(
-        store,
-        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
-        f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
-        " AND c.parent_id = ?",
-        campaign,
-        ids["area"],
-    )
+    counted = await _in_area(store, campaign, ids["area"])
     assert counted == 70 == await _counted(store, campaign)  # the second area's left out
     await admin.send("/campaign")
     text = admin.last.text
