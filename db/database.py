@@ -261,6 +261,13 @@ class Database:
         return applied
 
     async def backup(self, target: str | Path) -> None:
-        """Copies the live database to target with SQLite's online backup API."""
-        async with self._locked() as conn, aiosqlite.connect(str(target)) as dest:
-            await conn.backup(dest)
+        """Copies the live database to target with SQLite's online backup API.
+
+        The copy is opened with sqlite3, not aiosqlite: when aiosqlite cannot open a file its
+        worker thread may report to an event loop already closed, printing a traceback."""
+        dest = await asyncio.to_thread(sqlite3.connect, str(target), check_same_thread=False)
+        try:
+            async with self._locked() as conn:
+                await conn.backup(dest)
+        finally:
+            await asyncio.to_thread(dest.close)
