@@ -210,7 +210,7 @@ async def test_ten_percent_of_calls_failing_lose_or_double_nothing(
 
     async def storm() -> None:
         await asyncio.sleep(3)
-        server.faults.flood(25, retry_after=1)  # a 429 storm: the next 25 calls refused
+        server.faults.flood(25, retry_after=1)  # a 429 storm: the next 25 sends refused
 
     await asyncio.gather(
         *(leader(n, u) for n, u in enumerate(leaders)),

@@ -86,6 +86,19 @@ async def test_429_storm(bot: RawBot, server: SimulatorServer) -> None:
     assert (await bot.ok("getMe"))["is_bot"]
 
 
+async def test_429_storm_spares_the_long_poll_unless_named(
+    bot: RawBot, server: SimulatorServer
+) -> None:
+    """Flood control limits what a bot does: a storm for every method leaves getUpdates alone."""
+    server.faults.flood(2, retry_after=1)
+    assert await bot.ok("getUpdates") == []
+    assert (await bot.call("getMe"))[0] == 429
+    assert (await bot.call("getMe"))[0] == 429
+    assert [e.method for e in server.faults.events] == ["getMe", "getMe"]
+    server.faults.flood(1, retry_after=1, method="getUpdates")
+    assert (await bot.call("getUpdates"))[0] == 429
+
+
 async def test_redelivery_hands_confirmed_updates_out_once_more(
     bot: RawBot, server: SimulatorServer
 ) -> None:
