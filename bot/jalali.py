@@ -18,6 +18,7 @@ from bot.text import to_latin_digits, to_persian_digits
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 MIN_YEAR: Final = 1300
 MAX_YEAR: Final = 1500
+GREGORIAN_YEARS: Final = (1900, 2200)  # a year typed here is Gregorian, not Jalali
 
 Clock = Callable[[], datetime]
 """Returns the current time as an aware datetime; tests pass a fixed one."""
@@ -136,7 +137,10 @@ class DateError(ValueError):
         """Says in one Persian line what is wrong, with example (default today) as a model."""
         sample = format_numeric(example or today())
         if self.reason is DateReason.YEAR and self.year is not None:
-            return label("calendar-error-year", year=_digits(self.year), example=sample)
+            year = _digits(self.year)
+            if GREGORIAN_YEARS[0] <= self.year <= GREGORIAN_YEARS[1]:
+                return label("calendar-error-year-gregorian", year=year, example=sample)
+            return label("calendar-error-year", year=year, example=sample)
         if self.reason is DateReason.MONTH and self.month is not None:
             return label("calendar-error-month", month=_digits(self.month), example=sample)
         if (
