@@ -27,13 +27,14 @@ class ExportJobRepo:
         self.db = db
 
     async def start(self, chat_id: int, message_id: int, plan: dict[str, Any], head: str) -> None:
-        """Records a build that starts now (or begins a kept one again: the same row)."""
+        """Records a build that starts now; a kept one begun again (after a restart, in the same
+        status message) counts one more attempt."""
         await self.db.execute(
             "INSERT INTO export_jobs (chat_id, message_id, plan, head, started_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
             " message_id = excluded.message_id, plan = excluded.plan, head = excluded.head,"
             " attempts = CASE WHEN export_jobs.message_id = excluded.message_id"
-            " THEN export_jobs.attempts ELSE 1 END, started_at = excluded.started_at",
+            " THEN export_jobs.attempts + 1 ELSE 1 END, started_at = excluded.started_at",
             (chat_id, message_id, json.dumps(plan, ensure_ascii=False), head, self.db.stamp()),
         )
 
@@ -42,12 +43,6 @@ class ExportJobRepo:
         person (another status message) is kept."""
         await self.db.execute(
             "DELETE FROM export_jobs WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
-        )
-
-    async def again(self, chat_id: int) -> None:
-        """Counts one more attempt at a kept build, as it is begun again after a restart."""
-        await self.db.execute(
-            "UPDATE export_jobs SET attempts = attempts + 1 WHERE chat_id = ?", (chat_id,)
         )
 
     async def unfinished(self) -> list[ExportJob]:

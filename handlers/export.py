@@ -579,7 +579,6 @@ async def resume_exports(context: Context) -> int:
                 last = t("export-failed")
             else:
                 log.info("resuming the export of %s cut off by a stop", kept.chat_id)
-                await store.export_jobs.again(kept.chat_id)
                 await begin_build(
                     context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
                 )
