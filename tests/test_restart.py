@@ -181,11 +181,9 @@ async def test_an_export_cut_off_by_a_kill_is_built_again_and_sent_once(
     assert not [m for m in admin.messages if m.document]
 
     await bot.start()  # the build starts again in the same status message
-    for _ in range(500):
-        await sim.refresh()
-        if any("✅ فایل خروجی" in (m.text or "") for m in admin.messages):
-            break
-        await asyncio.sleep(0.05)
+    await eventually(
+        sim, lambda: any("✅ فایل خروجی" in (m.text or "") for m in admin.messages), limit=25
+    )
     documents = [m for m in admin.messages if m.document]
     assert len(documents) == 1 and "۳ گزارش، ۳۳ خدمت" in (documents[0].caption or "")
     status = [m for m in admin.messages if "✅ فایل خروجی" in (m.text or "")]
