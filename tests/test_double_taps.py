@@ -76,7 +76,7 @@ def send(who: str, text: str) -> Step:
     return (who, "send", text)
 
 
-async def _known(harness: Harness, cast: Cast, *names: str) -> None:
+async def _known(cast: Cast, *names: str) -> None:
     """The people have started the bot (so it knows them and shows their menus)."""
     for name in names:
         await cast.people[name].send("/start")
@@ -85,14 +85,14 @@ async def _known(harness: Harness, cast: Cast, *names: str) -> None:
 async def _leader_and_member(harness: Harness, cast: Cast) -> dict[str, str]:
     """Reza leads «گروه امید» in Arak, Maryam is a member."""
     group = await harness.group(cast.people["reza"], members=(cast.people["maryam"],))
-    await _known(harness, cast, "reza", "maryam")
+    await _known(cast, "reza", "maryam")
     return {"group": str(group)}
 
 
 async def _invite(harness: Harness, cast: Cast) -> dict[str, str]:
     """Reza's group and an invite code for Maryam, who has not joined."""
     group = await harness.group(cast.people["reza"])
-    await _known(harness, cast, "reza")
+    await _known(cast, "reza")
     invite = await harness.store.groups.new_invite(group, cast.people["reza"].id)
     return {"code": invite.code}
 
@@ -101,7 +101,7 @@ async def _two_groups(harness: Harness, cast: Cast) -> dict[str, str]:
     """Reza's group with Maryam, Ali's «گروه نور اراک», and Zahra known to the bot."""
     await _leader_and_member(harness, cast)
     await harness.group(cast.people["ali"], "گروه نور اراک")
-    await _known(harness, cast, "ali", "zahra")
+    await _known(cast, "ali", "zahra")
     return {}
 
 
@@ -122,7 +122,7 @@ async def _to_review(harness: Harness, cast: Cast) -> dict[str, str]:
         data = await report_input(harness.store, group, quantity=10 + number)
         await harness.store.reports.create(data, cast.people["reza"].id, f"walk-{number}", 1405)
     await harness.coordinator(cast.people["zahra"], "مرکزی")
-    await _known(harness, cast, "zahra")
+    await _known(cast, "zahra")
     return {}
 
 
@@ -142,7 +142,7 @@ async def _campaign(harness: Harness, cast: Cast) -> dict[str, str]:
 async def _coordinator(harness: Harness, cast: Cast) -> dict[str, str]:
     """Zahra coordinates Markazi; Reza has started the bot and has no group."""
     await harness.coordinator(cast.people["zahra"], "مرکزی")
-    await _known(harness, cast, "reza")
+    await _known(cast, "reza")
     return {}
 
 
@@ -166,7 +166,7 @@ async def _area(harness: Harness, cast: Cast) -> dict[str, str]:
 
 async def _newcomer(harness: Harness, cast: Cast) -> dict[str, str]:
     """Ali has started the bot and belongs to no group."""
-    await _known(harness, cast, "ali")
+    await _known(cast, "ali")
     return await _area(harness, cast)
 
 
