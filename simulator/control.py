@@ -157,10 +157,13 @@ def chat_view(world: World, chat: Chat, *, messages: bool) -> dict[str, Any]:
     return view
 
 
-def user_view(world: World, user: User, title: str | None = None) -> dict[str, Any]:
+def user_view(
+    world: World, user: User, title: str | None = None, about: str | None = None
+) -> dict[str, Any]:
     """Describes a user with the answer to their latest callback query.
 
-    title is what the web chat's person picker shows beside the name (a demo role, say).
+    title is what the web chat's person picker shows beside the name (a demo role, say), and
+    about one line on who the person is.
     """
     answers = [c for c in world.callbacks.values() if c.user_id == user.id and c.answered]
     latest = max(answers, key=lambda c: c.answer["time"] if c.answer else 0, default=None)
@@ -175,6 +178,7 @@ def user_view(world: World, user: User, title: str | None = None) -> dict[str, A
         "last_answer": latest.answer if latest else None,
         "last_answer_query": latest.id if latest else None,
         "title": title,
+        "about": about,
     }
 
 
@@ -202,7 +206,10 @@ class Control:
 
     def _user_view(self, user: User) -> dict[str, Any]:
         """Describes a user with the title the server keeps for them."""
-        return user_view(self.world, user, self.server.user_titles.get(user.id))
+        server = self.server
+        return user_view(
+            self.world, user, server.user_titles.get(user.id), server.user_about.get(user.id)
+        )
 
     def _user(self, request: web.Request) -> User:
         """The user named in the path."""
