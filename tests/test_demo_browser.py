@@ -146,7 +146,7 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await page.screenshot(path=str(tmp_path / "phone-channel-picker.png"))
             await dialog.locator(".pick-item").first.click()
             await expect(
-                page.locator(".bubble", has_text=label("channel-scope-national")).last
+                page.get_by_role("button", name=label("channel-scope-national"))
             ).to_be_visible()
             await expect(page.locator(".service").last).to_contain_text(label("demo-channel-title"))
             await page.screenshot(path=str(tmp_path / "phone-channel-picked.png"))
