@@ -92,6 +92,8 @@ def _evening(day: date, rng: random.Random) -> datetime:
 def _beneficiaries(quantity: int, unit: str, per_unit: dict[str, Any], rng: random.Random) -> int:
     """About how many people `quantity` of a unit reaches (a package feeds a household...)."""
     people = float(per_unit.get(unit, 1))
+    if people == 1:  # a visit, a meal, a scholarship: one person each
+        return quantity
     return max(1, round(quantity * people * rng.uniform(0.8, 1.2)))
 
 
