@@ -9,7 +9,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -34,7 +40,14 @@ from db.usecases import (
     rename_group,
     transfer_group,
 )
-from handlers.common import PRIVATE, edit_or_keep, menu_text, reply, tell_role_change
+from handlers.common import (
+    PRIVATE,
+    edit_or_keep,
+    menu_for,
+    menu_text,
+    reply,
+    tell_role_change,
+)
 from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
 
@@ -599,9 +612,16 @@ async def begin(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
+async def picked_too_late(update: Update, context: Context) -> None:
+    """A chat or person picked with a picker whose question is closed: says so, with the menu."""
+    await reply(update, t("picker-closed"), menu_for(context.who))
+
+
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The admin menu, its buttons and the ways into its flow, fresh for each application."""
+    shared = filters.StatusUpdate.USERS_SHARED | filters.StatusUpdate.CHAT_SHARED
     return [
+        MessageHandler(PRIVATE & shared, picked_too_late),
         CallbackQueryHandler(
             begin,
             pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search|reviewchat)(:\d+)?$",

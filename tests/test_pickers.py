@@ -250,3 +250,19 @@ async def test_a_leader_shares_the_group_card_and_campaign_progress_inline(
     assert answer.ids == [f"campaign-{campaign_id}"]
     assert "۵۰۰" in (answer.results[0]["text"] or "")
     assert (await maryam.inline(f"campaign:{campaign_id}", chat=friends)).ids == []
+
+
+async def test_a_pick_after_its_question_closed_says_so_with_the_menu(harness: Harness) -> None:
+    """The picker still on screen after its flow ended (expired): a pick changes nothing and
+    is answered, with the main menu back."""
+    admin = harness.admin
+    assert admin is not None
+    sara = await started(harness, "سارا")
+    await admin.send("/admin")
+    await admin.press(label("admin-admins"))
+    await admin.press(label("admin-add-admin"))
+    await harness.store.state.delete_draft(admin.id, "admin")  # as when an idle flow expires
+    await admin.share_users(label("people-picker-button"), sara)
+    assert admin.last.text == label("picker-closed")
+    assert label("menu-admin") in [b for row in admin.keyboard or [] for b in row]
+    assert await rows(harness, "SELECT volunteer_id FROM roles WHERE role = 'admin'") == []
