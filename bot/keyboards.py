@@ -116,19 +116,19 @@ def kind_of(text: str) -> Kind | None:
     return _kinds_by_text().get(text)
 
 
-def _style(text: str, kind: Kind | None) -> str | None:
-    found = kind or kind_of(text)
+def _style(text: str) -> str | None:
+    found = kind_of(text)
     return found.value if found else None
 
 
-def button(text: str, data: str, kind: Kind | None = None) -> InlineKeyboardButton:
-    """One inline button with callback data (coloured by its kind, given or known by label)."""
-    return InlineKeyboardButton(text, callback_data=data, style=_style(text, kind))
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """One inline button with callback data (coloured by its kind, when its label has one)."""
+    return InlineKeyboardButton(text, callback_data=data, style=_style(text))
 
 
 def url_button(text: str, url: str) -> InlineKeyboardButton:
     """One inline button that opens a link."""
-    return InlineKeyboardButton(text, url=url, style=_style(text, None))
+    return InlineKeyboardButton(text, url=url, style=_style(text))
 
 
 def copy_button(text: str, copied: str) -> InlineKeyboardButton:
@@ -141,9 +141,7 @@ def share_button(text: str, query: str) -> InlineKeyboardButton:
     chosen = SwitchInlineQueryChosenChat(
         query, allow_user_chats=True, allow_group_chats=True, allow_channel_chats=True
     )
-    return InlineKeyboardButton(
-        text, switch_inline_query_chosen_chat=chosen, style=_style(text, None)
-    )
+    return InlineKeyboardButton(text, switch_inline_query_chosen_chat=chosen, style=_style(text))
 
 
 # Request ids of the pickers' keyboard buttons; a shared chat or person names the one it answers.
@@ -253,9 +251,7 @@ def main_menu(*, leader: bool, admin: bool, reviewer: bool = False) -> ReplyKeyb
     """The main menu as a reply keyboard; what it offers depends on the user's roles."""
     rows: list[list[KeyboardButton]] = []
     if leader:
-        rows.append(
-            [KeyboardButton(label("menu-report"), style=_style(label("menu-report"), None))]
-        )
+        rows.append([KeyboardButton(label("menu-report"), style=_style(label("menu-report")))])
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
     else:
         rows.append([KeyboardButton(label("menu-group"))])

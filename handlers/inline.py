@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.ext import BaseHandler, InlineQueryHandler
 
 from bot import jalali
@@ -44,7 +49,7 @@ def _shares_campaigns(who: Principal) -> bool:
     return bool(who.led_groups) or who.admin or who.coordinator
 
 
-def _back_to_bot(context: Context) -> Any:
+def _back_to_bot(context: Context) -> InlineKeyboardMarkup:
     """The card's one button: the bot itself, for whoever reads the card."""
     link = f"https://t.me/{context.bot.username}"
     return inline([[url_button(label("share-open-bot"), link)]])
