@@ -125,7 +125,7 @@ BUTTONS: dict[str, Rule] = {
         "remind",
     ),
     **_actions(leader_of_first, "rmd", "report", "off"),
-    **_actions(overseer, "adm", "menu", "groups", "pending", "search"),
+    **_actions(overseer, "adm", "menu", "groups", "pending", "search", "reviewchat"),
     **_actions(overseer, "adf", "pick", "ok", "back", "cancel"),
     **_actions(admin, "adm", "chans", "addchan"),
     **_actions(admin, "dig", "post"),
@@ -307,6 +307,8 @@ async def _admin_flow(who: Principal, draft: dict[str, Any], store: Store) -> bo
         return who.admin
     if draft.get("action") == "search":
         return who.admin or who.coordinator
+    if draft.get("action") == "reviewchat":
+        return who.reviews
     group_id = draft.get("group_id")
     group = await store.groups.get(int(group_id)) if group_id is not None else None
     return group is not None and who.oversees(group.province_id)

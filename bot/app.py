@@ -32,6 +32,7 @@ from handlers import (
     errors,
     export,
     group,
+    inline,
     lookups,
     middleware,
     my_reports,
@@ -210,6 +211,7 @@ def build_application(
         digest,
         reminders,
         review,
+        inline,
         start,
     )
     for feature in features:

@@ -17,7 +17,7 @@ import random
 import secrets
 import signal
 import tomllib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -27,12 +27,14 @@ from bot.app import build_application
 from bot.config import Config
 from bot.context import App
 from bot.i18n import LOCALE_DIR, label
+from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
 from db.channels import ChannelScope
 from db.database import Database
 from db.models import GroupRole, GroupStatus, ReportInput, Role
 from db.store import Store
+from db.usecases import decide_report
 from simulator.server import SimulatorServer
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ DEMO_FILE = LOCALE_DIR / "demo.toml"
 DEMO_BOT_ID = 7000000001
 WEEKS = 8
 EXTRA_LEADER_BASE = 9_000_000  # ids of generated leaders who are not web-chat people
+MEMBER_JOINED_DAYS_AGO = 38  # the member persona joined her group about five weeks ago
+REVIEW_QUEUE_DAYS = 7  # the coordinator's province: this last week's reports wait for review
 # What the web chat's person picker says beside each name («رضا — سرگروه»), by demo role.
 ROLE_TITLES = MappingProxyType(
     {
@@ -51,6 +55,16 @@ ROLE_TITLES = MappingProxyType(
         "newcomer": "demo-role-newcomer",
     }
 )
+# And who each one is, in a line (the picker's list on a phone).
+ROLE_ABOUT = MappingProxyType(
+    {
+        "admin": "demo-about-admin",
+        "leader": "demo-about-leader",
+        "member": "demo-about-member",
+        "coordinator": "demo-about-coordinator",
+        "newcomer": "demo-about-newcomer",
+    }
+)
 
 
 def demo_data() -> dict[str, Any]:
@@ -58,20 +72,63 @@ def demo_data() -> dict[str, Any]:
     return tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 
+class _SeedClock:
+    """The database's clock while the demo is seeded: each write is stamped when it would have
+    happened (people joining weeks ago, reports saved on the evening of their day)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        """The moment being written."""
+        return self.at
+
+
+def _evening(day: date, rng: random.Random) -> datetime:
+    """A time on the evening of a day (Tehran), when leaders write up the day's work."""
+    return datetime.combine(day, time(18), TEHRAN) + timedelta(minutes=rng.randint(0, 300))
+
+
+def _beneficiaries(quantity: int, unit: str, per_unit: dict[str, Any], rng: random.Random) -> int:
+    """About how many people `quantity` of a unit reaches (a package feeds a household...)."""
+    people = float(per_unit.get(unit, 1))
+    if people == 1:  # a visit, a meal, a scholarship: one person each
+        return quantity
+    return max(1, round(quantity * people * rng.uniform(0.8, 1.2)))
+
+
 async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
     """Fills a fresh database with the demo; people maps each role to a simulator user id.
 
-    Returns the number of generated reports.
+    Every write is stamped as if made over the last weeks: people opened the bot and joined their
+    groups weeks ago, and each report was saved on the evening of its day. Reports of more than a
+    week ago, and all of them outside the coordinator's province, were approved a day or two
+    later; the coordinator's last week waits in the review queue. Returns the number of reports.
     """
+    real_clock = store.db.clock
+    clock = _SeedClock(_evening(today - timedelta(days=WEEKS * 7 + 20), random.Random(0)))
+    store.db.clock = clock
+    try:
+        return await _seed(store, people, today, clock, now=real_clock())
+    finally:
+        store.db.clock = real_clock
+
+
+async def _seed(
+    store: Store, people: dict[str, int], today: date, clock: _SeedClock, *, now: datetime
+) -> int:
     data = demo_data()
     rng = random.Random(1405)
+    reviewed_province = 0
     for person in data["person"]:
         user_id = people[person["role"]]
         await store.volunteers.seen(user_id, person["name"], "", person["username"])
         if person["role"] == "coordinator":
             province = (await store.places.search_provinces(search_key(person["province"])))[0]
             await store.roles.grant(user_id, Role.COORDINATOR, province.id, None)
+            reviewed_province = province.id
     spec = data["campaign"]
+    clock.at = _evening(today - timedelta(days=spec["started_days_ago"] + 3), rng)
     campaign_id = await store.campaigns.create(
         spec["title"],
         spec["target"],
@@ -81,6 +138,7 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
     )
     groups: list[tuple[int, int, int, int, list[int]]] = []
     for number, group in enumerate(data["group"]):
+        clock.at = _evening(today - timedelta(days=WEEKS * 7 + 14 - number), rng)
         county = (await store.places.search_counties(search_key(group["county"])))[0]
         leader = people["leader"] if number == 0 else EXTRA_LEADER_BASE + number
         if number:
@@ -96,11 +154,14 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
                 int(await store.db.scalar("SELECT id FROM categories WHERE slug = ?", (slug,)))
             )
         groups.append((group_id, leader, county.province_id, county.id, services))
+    clock.at = _evening(today - timedelta(days=MEMBER_JOINED_DAYS_AGO), rng)
     await store.groups.add_member(groups[0][0], people["member"], GroupRole.MEMBER)
 
     samples = data["samples"]
+    per_unit = samples["people_per_unit"]
     count = 0
     year = jalali.to_jalali(today)[0]
+    decisions: list[tuple[datetime, int]] = []
     for days_ago in range(WEEKS * 7, 0, -1):
         day = today - timedelta(days=days_ago)
         for group_id, leader, province_id, county_id, services in groups:
@@ -109,12 +170,16 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
             category = await store.categories.get(rng.choice(services))
             assert category is not None
             top = max(2, round(category.max_quantity**0.5 / 2))
+            quantity = rng.randint(1, top)
+            known = rng.random() < 0.85  # now and then the leader leaves it blank
             report = ReportInput(
                 group_id=group_id,
                 campaign_id=campaign_id if rng.random() < 0.85 else None,
                 category_id=category.id,
-                quantity=rng.randint(1, top),
-                beneficiaries=rng.choice([None, rng.randint(5, 200)]),
+                quantity=quantity,
+                beneficiaries=(
+                    _beneficiaries(quantity, category.unit, per_unit, rng) if known else None
+                ),
                 volunteers=rng.randint(2, 25),
                 province_id=province_id,
                 county_id=county_id,
@@ -125,8 +190,14 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
                 description=rng.choice(samples["descriptions"]),
                 photos=(),
             )
-            await store.reports.create(report, leader, f"demo-{count}", year)
+            clock.at = _evening(day, rng) + timedelta(days=rng.choice((0, 0, 0, 1)))
+            saved, _ = await store.reports.create(report, leader, f"demo-{count}", year)
             count += 1
+            if days_ago > REVIEW_QUEUE_DAYS or province_id != reviewed_province:
+                decisions.append((clock.at + timedelta(days=rng.randint(1, 2)), saved.id))
+    for at, report_id in sorted(decisions):
+        clock.at = min(at, now)
+        await decide_report(store, people["admin"], report_id, approve=True)
     return count
 
 
@@ -195,6 +266,11 @@ async def start_demo(
         user = server.world.create_user(person["name"], username=person["username"], started=True)
         people[person["role"]] = user.id
         server.user_titles[user.id] = label(ROLE_TITLES[person["role"]])
+        server.user_about[user.id] = label(
+            ROLE_ABOUT[person["role"]],
+            group=demo_data()["group"][0]["name"],
+            province=person.get("province", ""),
+        )
     admin = server.world.users[people["admin"]]
     channel, _ = server.world.create_channel(
         label("demo-channel-title"), admin, username="khedmatyar_news"
@@ -208,6 +284,10 @@ async def start_demo(
             config.telegram, token=server.token, base_url=server.base_url, mode="polling"
         ),
         bot=dataclasses.replace(config.bot, admins=(people["admin"],)),
+        # Review is on, so the coordinator's queue can be tried: the seed decided all but her
+        # province's last week (see seed_demo); what counts is what was approved.
+        report=dataclasses.replace(config.report, review=True),
+        stats=dataclasses.replace(config.stats, counting="approved"),
         database=dataclasses.replace(config.database, path=str(db_path)),
     )
     app = build_application(demo_config)

@@ -197,7 +197,7 @@ class Step:
     press: Mapping[str, TakePress] = dataclasses.field(default_factory=dict)
     photo: TakeMessage | None = None
     location: TakeMessage | None = None
-    other: TakeMessage | None = None  # a forwarded message, a contact, ...
+    other: TakeMessage | None = None  # a forwarded message, a contact, a picked chat or person
     back: Back | None = None
     skip: Callable[[Turn[Any]], Awaitable[Result]] | None = None
     expects: str = "use-buttons"  # the hint for an answer of the wrong kind
@@ -357,8 +357,9 @@ class Engine:
             return
         if draft.panel is not None and message.message_id < draft.panel:
             return  # sent before this question appeared: it answered an earlier one
+        shared = message.users_shared or message.chat_shared  # picked with Telegram's pickers
         if step.other is not None and (
-            message.forward_origin or message.contact or message.document
+            message.forward_origin or message.contact or message.document or shared
         ):
             result = await step.other(turn, message)
         elif message.text is not None and step.text is not None:

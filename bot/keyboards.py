@@ -6,11 +6,24 @@ Persian label would not fit); it is client input, so handlers re-check every id 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from telegram import (
+    ChatAdministratorRights,
+    CopyTextButton,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    KeyboardButtonRequestChat,
+    KeyboardButtonRequestUsers,
+    ReplyKeyboardMarkup,
+    SwitchInlineQueryChosenChat,
+)
 
 from bot.i18n import label
 
@@ -62,14 +75,124 @@ def parse_cb(data: str | None) -> Callback | None:
     return Callback(parts[0], parts[1], tuple(ids))
 
 
+class Kind(StrEnum):
+    """What a button is; Telegram's apps colour it by its `style` (Bot API 10.0)."""
+
+    SAVE = "success"  # saves or approves: green
+    DANGER = "danger"  # returns a report, or confirms what cannot be undone: red
+    MAIN = "primary"  # the main action of its screen: blue
+
+
+# Buttons whose locale key says what they are, wherever a feature shows them. «بله» is only
+# ever the yes of a confirmation of what cannot be undone (delete, leave, merge, transfer...).
+KINDS: Mapping[str, Kind] = MappingProxyType(
+    {
+        "report-save": Kind.SAVE,
+        "manage-save": Kind.SAVE,
+        "review-approve": Kind.SAVE,
+        "approval-approve": Kind.SAVE,
+        "review-return": Kind.DANGER,
+        "approval-reject": Kind.DANGER,
+        "approval-reject-yes": Kind.DANGER,
+        "button-yes": Kind.DANGER,
+        "menu-report": Kind.MAIN,
+        "channel-add": Kind.MAIN,
+        "admin-add-coordinator": Kind.MAIN,
+        "admin-add-admin": Kind.MAIN,
+        "group-share-invite": Kind.MAIN,
+        "share-card": Kind.MAIN,
+    }
+)
+
+
+@functools.cache
+def _kinds_by_text() -> Mapping[str, Kind]:
+    """KINDS by the labels the keys stand for (the locale does not change while running)."""
+    return MappingProxyType({label(key): kind for key, kind in KINDS.items()})
+
+
+def kind_of(text: str) -> Kind | None:
+    """The kind of a button by its label, when its locale key is in KINDS."""
+    return _kinds_by_text().get(text)
+
+
+def _style(text: str) -> str | None:
+    found = kind_of(text)
+    return found.value if found else None
+
+
 def button(text: str, data: str) -> InlineKeyboardButton:
-    """One inline button with callback data."""
-    return InlineKeyboardButton(text, callback_data=data)
+    """One inline button with callback data (coloured by its kind, when its label has one)."""
+    return InlineKeyboardButton(text, callback_data=data, style=_style(text))
 
 
 def url_button(text: str, url: str) -> InlineKeyboardButton:
     """One inline button that opens a link."""
-    return InlineKeyboardButton(text, url=url)
+    return InlineKeyboardButton(text, url=url, style=_style(text))
+
+
+def copy_button(text: str, copied: str) -> InlineKeyboardButton:
+    """A button that copies `copied` (1-256 characters) to the clipboard."""
+    return InlineKeyboardButton(text, copy_text=CopyTextButton(copied[:256]))
+
+
+def share_button(text: str, query: str) -> InlineKeyboardButton:
+    """A button that opens a chat picker and writes `@bot query` there (inline mode)."""
+    chosen = SwitchInlineQueryChosenChat(
+        query, allow_user_chats=True, allow_group_chats=True, allow_channel_chats=True
+    )
+    return InlineKeyboardButton(text, switch_inline_query_chosen_chat=chosen, style=_style(text))
+
+
+# Request ids of the pickers' keyboard buttons; a shared chat or person names the one it answers.
+PICK_CHANNEL = 1
+PICK_REVIEW_CHAT = 2
+PICK_PERSON = 3
+
+
+def _post_rights() -> ChatAdministratorRights:
+    """Administrator rights with only posting in a channel on."""
+    off = ChatAdministratorRights.no_rights().to_dict()
+    off["can_post_messages"] = True
+    return ChatAdministratorRights.de_json(off, None)
+
+
+def _picker(picker: KeyboardButton) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup([[picker]], resize_keyboard=True)
+
+
+def channel_picker(text: str) -> ReplyKeyboardMarkup:
+    """A keyboard button that lists the person's channels and makes the bot an admin of the one
+    chosen, with the one right a digest needs: posting (the person must hold it too)."""
+    rights = _post_rights()
+    request = KeyboardButtonRequestChat(
+        PICK_CHANNEL,
+        chat_is_channel=True,
+        user_administrator_rights=rights,
+        bot_administrator_rights=rights,
+        request_title=True,
+    )
+    return _picker(KeyboardButton(text, request_chat=request))
+
+
+def review_chat_picker(text: str) -> ReplyKeyboardMarkup:
+    """A keyboard button that lists the person's groups and adds the bot to the one chosen.
+
+    Review cards need no admin right: a member bot may post them, it receives /review and
+    replies to its own messages in privacy mode, and its cards' buttons come to it anyway.
+    """
+    request = KeyboardButtonRequestChat(
+        PICK_REVIEW_CHAT, chat_is_channel=False, bot_is_member=True, request_title=True
+    )
+    return _picker(KeyboardButton(text, request_chat=request))
+
+
+def people_picker(text: str) -> ReplyKeyboardMarkup:
+    """A keyboard button that lists the person's contacts and chats to pick one person."""
+    request = KeyboardButtonRequestUsers(
+        PICK_PERSON, user_is_bot=False, max_quantity=1, request_name=True, request_username=True
+    )
+    return _picker(KeyboardButton(text, request_users=request))
 
 
 def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
@@ -128,7 +251,7 @@ def main_menu(*, leader: bool, admin: bool, reviewer: bool = False) -> ReplyKeyb
     """The main menu as a reply keyboard; what it offers depends on the user's roles."""
     rows: list[list[KeyboardButton]] = []
     if leader:
-        rows.append([KeyboardButton(label("menu-report"))])
+        rows.append([KeyboardButton(label("menu-report"), style=_style(label("menu-report")))])
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
     else:
         rows.append([KeyboardButton(label("menu-group"))])

@@ -53,6 +53,18 @@ async def join_group(store: Store, user_id: int, invite_id: int) -> Joined:
     return Joined(group, joined)
 
 
+async def link_review_chat(
+    store: Store, by: int, chat_id: int, provinces: Collection[int | None]
+) -> None:
+    """Links a Telegram group to provinces (None: every province) for review cards."""
+    async with store.db.transaction():
+        for province_id in provinces:
+            await store.review.link_chat(chat_id, province_id, by)
+        await store.audit.record(
+            by, "review.link", "chat", chat_id, provinces=[p or 0 for p in provinces]
+        )
+
+
 async def rename_group(store: Store, by: int, group: Group, name: str, key: str) -> None:
     """Renames a group."""
     async with store.db.transaction():

@@ -7,18 +7,47 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram import InlineKeyboardButton, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import (
+    PICK_REVIEW_CHAT,
+    Callback,
+    button,
+    cb,
+    grid,
+    inline,
+    parse_cb,
+    review_chat_picker,
+)
 from bot.principal import Principal
 from bot.text import normalize, search_key, truncate
 from db.models import Group, GroupRole, Role, Volunteer
-from db.usecases import grant_role, merge_groups, rename_group, transfer_group
-from handlers.common import PRIVATE, edit_or_keep, menu_text, reply, tell_role_change
+from db.usecases import (
+    grant_role,
+    link_review_chat,
+    merge_groups,
+    rename_group,
+    transfer_group,
+)
+from handlers.common import (
+    PRIVATE,
+    edit_or_keep,
+    menu_for,
+    menu_text,
+    reply,
+    tell_role_change,
+)
 from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
 
@@ -69,6 +98,8 @@ async def _menu_rows(who: Principal) -> list[list[InlineKeyboardButton]]:
             button(label("admin-pending"), cb("adm", "pending")),
         ]
     )
+    if who.reviews:
+        rows.append([button(label("admin-review-chat"), cb("adm", "reviewchat"))])
     return rows
 
 
@@ -499,6 +530,39 @@ async def search_typed(turn: Turn[AdminDraft], text: str) -> Result:
     return Done(t("admin-search-found", count=len(found)), inline(rows))
 
 
+async def ask_review_chat(turn: Turn[AdminDraft]) -> Screen:
+    """Asks for the coordinators' Telegram group, through Telegram's group picker."""
+    if not turn.who.reviews:
+        return Screen(t("review-off"), [turn.nav(back=False)])
+    picker = review_chat_picker(label("admin-review-chat-button"))
+    keyboard = (label("admin-review-chat-keyboard"), picker) if turn.entering else None
+    return Screen(t("admin-review-chat-ask"), [turn.nav(back=False)], keyboard=keyboard)
+
+
+async def review_chat_shared(turn: Turn[AdminDraft], message: Message) -> Result:
+    """Links the picked group: new reports of the person's provinces (every province for an
+    admin) are posted there for review, and the group is told so."""
+    picked = message.chat_shared
+    if picked is None or picked.request_id != PICK_REVIEW_CHAT:
+        return turn.again(label("admin-review-chat-hint"))
+    who = turn.who
+    provinces: list[int | None] = [None] if who.admin else [*sorted(who.provinces)]
+    await link_review_chat(turn.store, who.user_id, picked.chat_id, provinces)
+    names = []
+    for province_id in provinces:
+        found = await turn.store.places.province(province_id) if province_id else None
+        names.append(found.name if found else label("review-chat-all"))
+    scope = "، ".join(names)
+    bot = turn.context.bot
+    await bot.send_message(turn.chat_id, t("admin-review-chat-picked"), reply_markup=turn.menu())
+    try:
+        await bot.send_message(picked.chat_id, t("review-chat-linked", scope=scope))
+    except TelegramError as exc:  # linked all the same: /review there says the same
+        log.info("could not greet review group %s: %s", picked.chat_id, exc)
+    title = picked.title or label("admin-review-chat-untitled")
+    return Done(t("admin-review-chat-linked", chat=title, scope=scope))
+
+
 async def ask_gone(turn: Turn[AdminDraft]) -> Screen:
     """The group went out of reach (merged, rejected, another province) while the flow was open."""
     return Screen(t("group-gone"), [turn.nav(back=False)])
@@ -524,6 +588,9 @@ FLOW = Flow(
         "name": Step(ask_name, text=name_typed, expects="admin-ask-name-hint"),
         "merge": Step(ask_merge, text=merge_typed, expects="admin-ask-name-hint"),
         "search": Step(ask_search, text=search_typed, expects="admin-ask-name-hint"),
+        "reviewchat": Step(
+            ask_review_chat, other=review_chat_shared, expects="admin-review-chat-hint"
+        ),
         "gone": Step(ask_gone),
     },
     entries={
@@ -533,6 +600,7 @@ FLOW = Flow(
         "rename": _entry("rename", "name"),
         "merge": _entry("merge", "merge"),
         "search": _entry("search", "search"),
+        "reviewchat": _entry("reviewchat", "reviewchat"),
     },
 )
 
@@ -544,11 +612,19 @@ async def begin(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
+async def picked_too_late(update: Update, context: Context) -> None:
+    """A chat or person picked with a picker whose question is closed: says so, with the menu."""
+    await reply(update, t("picker-closed"), menu_for(context.who))
+
+
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The admin menu, its buttons and the ways into its flow, fresh for each application."""
+    shared = filters.StatusUpdate.USERS_SHARED | filters.StatusUpdate.CHAT_SHARED
     return [
+        MessageHandler(PRIVATE & shared, picked_too_late),
         CallbackQueryHandler(
-            begin, pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search)(:\d+)?$"
+            begin,
+            pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search|reviewchat)(:\d+)?$",
         ),
         CommandHandler("admin", show_menu, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-admin"), show_menu),

@@ -1,5 +1,6 @@
-"""Digest channels in the bot, for admins: add one (a forwarded post, @username or id), list them,
-pause, resume and remove. Adding is a flow: the channel, then what it gets (the scope)."""
+"""Digest channels in the bot, for admins: add one (Telegram's channel picker, or a forwarded post,
+@username or id), list them, pause, resume and remove. Adding is a flow: the channel, then what
+it gets (the scope)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,16 @@ from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
 from bot.jalali import weekday_names
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import (
+    PICK_CHANNEL,
+    Callback,
+    button,
+    cb,
+    channel_picker,
+    grid,
+    inline,
+    parse_cb,
+)
 from bot.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
 from handlers.common import edit_or_keep
@@ -52,12 +62,18 @@ async def _check(turn: Turn[ChannelDraft], chat: Chat | ChatFullInfo | None) -> 
     if me.status != ChatMemberStatus.ADMINISTRATOR or not can_post:
         return turn.again(label("channel-bot-not-admin"))
     turn.draft.chat_id, turn.draft.title = chat.id, chat.title or str(chat.id)
+    await turn.context.bot.send_message(
+        turn.chat_id, t("channel-picked", channel=turn.draft.title), reply_markup=turn.menu()
+    )
     return Go("scope")
 
 
 async def ask_chat(turn: Turn[ChannelDraft]) -> Screen:
-    """Asks which channel."""
-    return Screen(t("channel-ask"), [turn.nav(back=False)])
+    """Asks which channel: Telegram's channel picker first (a keyboard button that makes the
+    bot an admin allowed to post), a forwarded post or a typed @username or id as fallbacks."""
+    picker = channel_picker(label("channel-picker-button"))
+    keyboard = (label("channel-picker-keyboard"), picker) if turn.entering else None
+    return Screen(t("channel-ask"), [turn.nav(back=False)], keyboard=keyboard)
 
 
 async def chat_typed(turn: Turn[ChannelDraft], text: str) -> Result:
@@ -73,7 +89,13 @@ async def chat_typed(turn: Turn[ChannelDraft], text: str) -> Result:
 
 
 async def chat_forwarded(turn: Turn[ChannelDraft], message: Message) -> Result:
-    """A post forwarded from the channel."""
+    """A channel picked with Telegram's picker, or a post forwarded from the channel."""
+    picked = message.chat_shared
+    if picked is not None and picked.request_id == PICK_CHANNEL:
+        try:
+            return await _check(turn, await turn.context.bot.get_chat(picked.chat_id))
+        except TelegramError:
+            return turn.again(label("channel-not-found"))
     origin = message.forward_origin
     if not isinstance(origin, MessageOriginChannel):
         return turn.again(label("channel-ask-hint"))

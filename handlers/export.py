@@ -834,13 +834,15 @@ async def photos(update: Update, context: Context) -> None:
         chunk = report.photos[first : first + ALBUM_MAX]
         said = caption if first == 0 else None
         if len(chunk) == 1:
-            await context.bot.send_photo(chat_id, chunk[0].file_id, caption=said)
+            await context.bot.send_photo(
+                chat_id, chunk[0].file_id, caption=said, protect_content=True
+            )
             continue
         media = [
             InputMediaPhoto(p.file_id, caption=said if i == 0 else None)
             for i, p in enumerate(chunk)
         ]
-        await context.bot.send_media_group(chat_id, media)
+        await context.bot.send_media_group(chat_id, media, protect_content=True)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

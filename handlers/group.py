@@ -12,7 +12,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, inline, pager, parse_cb, url_button
+from bot.keyboards import (
+    Callback,
+    button,
+    cb,
+    copy_button,
+    inline,
+    pager,
+    parse_cb,
+    share_button,
+    url_button,
+)
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
 from db.usecases import remove_member, renew_invite, revoke_invites, set_member_role
@@ -25,6 +35,7 @@ from handlers.common import (
     tell_role_change,
 )
 from handlers.group_view import group_card, invite_link, offer_onboarding
+from handlers.inline import GROUP_CARD, inline_query
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +81,10 @@ async def _card_markup(context: Context, group: Group) -> list[list[InlineKeyboa
                 {"url": link, "text": label("group-share-text", group=group.name)}
             )
             rows.append([url_button(label("group-share-invite"), share)])
+            rows.append([copy_button(label("group-copy-invite"), link)])
         rows.append([button(label("group-members"), cb("grp", "members", group.id, 0))])
+        if group.status is GroupStatus.ACTIVE:
+            rows.append([share_button(label("share-card"), inline_query(GROUP_CARD, group.id))])
         on = await context.store.reminders.enabled(who.user_id, group.id)
         key = "group-reminders-on" if on else "group-reminders-off"
         # The button carries the state it sets, so that a second tap does not undo the first.

@@ -23,7 +23,7 @@ from bot import jalali
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import Callback, button, cb, grid, inline, parse_cb, share_button
 from bot.principal import Principal
 from bot.stats_text import (
     period_label,
@@ -41,6 +41,7 @@ from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
+from handlers.inline import CAMPAIGN_CARD, inline_query
 
 WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
@@ -520,6 +521,16 @@ async def campaigns_screen(
         ]
         for c in campaigns
     ]
+    if who is not None and (who.led_groups or manager):  # a leader shares the progress anywhere
+        rows += [
+            [
+                share_button(
+                    label("campaign-share", title=truncate(c.title, 28)),
+                    inline_query(CAMPAIGN_CARD, c.id),
+                )
+            ]
+            for c in campaigns
+        ]
     if manager:
         managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
         rows += [

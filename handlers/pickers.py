@@ -14,7 +14,7 @@ from telegram import Message, MessageOriginUser
 
 from bot.engine import Ask, Back, Go, Result, Screen, Step, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import MAX_ID, Callback, grid
+from bot.keyboards import MAX_ID, PICK_PERSON, Callback, grid, people_picker
 from bot.text import normalize, search_key, to_latin_digits, truncate
 from db.models import County, Province, Volunteer
 
@@ -174,8 +174,15 @@ Pick = Callable[[Turn[Any], Volunteer], Awaitable[Result]]
 
 
 def person_step(question: Ask, pick: Pick, candidates: Candidates | None = None) -> Step:
-    """A step that picks a person: from buttons (members, or the matches of a typed name), a
-    forwarded message or a shared contact, or a typed @username or numeric id."""
+    """A step that picks a person: with Telegram's people picker (a keyboard button), from
+    buttons (members, or the matches of a typed name), a forwarded message or a shared contact,
+    or a typed @username or numeric id. Once someone is picked the main menu comes back."""
+
+    async def chosen(turn: Turn[Any], volunteer: Volunteer) -> Result:
+        await turn.context.bot.send_message(
+            turn.chat_id, t("people-picked", name=volunteer.display_name), reply_markup=turn.menu()
+        )
+        return await pick(turn, volunteer)
 
     async def matches(turn: Turn[Any]) -> list[Volunteer]:
         if turn.draft.search:
@@ -190,7 +197,9 @@ def person_step(question: Ask, pick: Pick, candidates: Candidates | None = None)
         buttons = [turn.button(p.display_name, "pick", p.id) for p in people]
         text = t("people-matches", query=_shown(turn.draft.search)) if turn.draft.search else ""
         body = Html(f"{screen.text}\n\n{text}") if text else screen.text
-        return Screen(body, [*grid(buttons, 2), *screen.rows])
+        picker = people_picker(label("people-picker-button"))
+        keyboard = (label("people-picker-keyboard"), picker) if turn.entering else None
+        return Screen(body, [*grid(buttons, 2), *screen.rows], keyboard=keyboard)
 
     async def typed(turn: Turn[Any], text: str) -> Result:
         typed = to_latin_digits(text.strip())
@@ -203,7 +212,7 @@ def person_step(question: Ask, pick: Pick, candidates: Candidates | None = None)
         else:
             people = await turn.store.volunteers.search_by_name(normalize(text)) if typed else []
         if len(people) == 1:
-            return await pick(turn, people[0])
+            return await chosen(turn, people[0])
         turn.draft.search = normalize(text) if people else ""
         return turn.again("" if people else label("admin-user-unknown", query=_shown(text)))
 
@@ -212,15 +221,21 @@ def person_step(question: Ask, pick: Pick, candidates: Candidates | None = None)
         user_id = message.contact.user_id if message.contact else None
         if isinstance(origin, MessageOriginUser):
             user_id = origin.sender_user.id
+        picked = message.users_shared
+        if picked is not None and picked.request_id == PICK_PERSON and picked.users:
+            user_id = picked.users[0].user_id
         found = await turn.store.volunteers.get(user_id) if user_id else None
+        if found is None and picked is not None and picked.users:
+            name = picked.users[0].first_name or label("people-someone")
+            return turn.again(label("people-not-started", name=name))
         if found is None:
             return turn.again(label("people-not-shared"))
-        return await pick(turn, found)
+        return await chosen(turn, found)
 
     async def pressed(turn: Turn[Any], data: Callback) -> Result:
         found = await turn.store.volunteers.get(data.id() or 0)
         if found is None or found.id not in {p.id for p in await matches(turn)}:
             return turn.again(label("stale-button"))
-        return await pick(turn, found)
+        return await chosen(turn, found)
 
     return Step(ask, text=typed, other=shared, press={"pick": pressed}, expects="admin-ask-user")

@@ -184,11 +184,12 @@ def reason_rows(report_id: int, *, private: bool) -> list[list[InlineKeyboardBut
 
 async def send_photos(context: Context, chat_id: int, report: Report) -> None:
     """The report's photos: an album, or one photo on its own."""
-    photos = report.photos
+    photos = report.photos  # beneficiaries' faces: protected, never forwarded or saved
     if len(photos) == 1:
-        await context.bot.send_photo(chat_id, photos[0].file_id)
+        await context.bot.send_photo(chat_id, photos[0].file_id, protect_content=True)
     elif photos:
-        await context.bot.send_media_group(chat_id, [InputMediaPhoto(p.file_id) for p in photos])
+        media = [InputMediaPhoto(p.file_id) for p in photos]
+        await context.bot.send_media_group(chat_id, media, protect_content=True)
 
 
 async def outcome(store: Store, verdict: Verdict | None) -> str:

@@ -73,6 +73,25 @@ _NOT_MODIFIED = (
 )
 
 
+_STYLES = frozenset({"danger", "success", "primary"})
+_REPLY_REQUESTS = (
+    "request_users",
+    "request_chat",
+    "request_managed_bot",
+    "request_contact",
+    "request_location",
+    "request_poll",
+    "web_app",
+)
+_PROTECTED = "message has protected content and can't be forwarded"
+
+
+def _check_style(button: dict[str, Any]) -> None:
+    """A button's style is one of Telegram's three, or absent."""
+    if "style" in button and button["style"] not in _STYLES:
+        raise bad_request("BUTTON_STYLE_INVALID")  # "danger", "success" or "primary"
+
+
 def _inline(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     """Keeps an inline keyboard only when it has buttons (an empty one means none)."""
     if markup and any(markup.get("inline_keyboard") or []):
@@ -113,6 +132,7 @@ class BotApi:
             "deletemessage": self.delete_message,
             "deletemessages": self.delete_messages,
             "answercallbackquery": self.answer_callback_query,
+            "answerinlinequery": self.answer_inline_query,
             "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands,
             "deletemycommands": self.delete_my_commands,
@@ -226,14 +246,45 @@ class BotApi:
                 if len(row) > limits.reply_row_max:
                     raise bad_request("too many keyboard buttons in a row")
                 for button in row:
-                    if not button.get("text", "").strip():
-                        raise bad_request("keyboard button text must be non-empty")
+                    self._check_reply_button(button, chat)
+            self._check_request_ids(rows)
+
+    def _check_reply_button(self, button: dict[str, Any] | str, chat: Chat | None) -> None:
+        """Checks one reply keyboard button: text, style, at most one request, private only."""
+        if isinstance(button, str):
+            button = {"text": button}
+        if not button.get("text", "").strip():
+            raise bad_request("keyboard button text must be non-empty")
+        _check_style(button)
+        requests = [name for name in _REPLY_REQUESTS if button.get(name)]
+        if len(requests) > 1:
+            raise bad_request(
+                "can't parse keyboard button: a button must have at most one request field"
+            )
+        if requests and chat is not None and chat.type != PRIVATE:
+            raise bad_request("BUTTON_TYPE_INVALID")  # "Available in private chats only"
+        users = button.get("request_users")
+        if users is not None and not 1 <= users.get("max_quantity", 1) <= 10:
+            raise bad_request("REQUEST_PEER_INVALID")  # max_quantity is 1-10
+
+    @staticmethod
+    def _check_request_ids(rows: list[list[Any]]) -> None:
+        """A request_id must be unique within the message."""
+        seen: set[int] = set()
+        for button in (b for row in rows for b in row if isinstance(b, dict)):
+            for name in ("request_chat", "request_users"):
+                if name in button:
+                    request_id = button[name]["request_id"]
+                    if request_id in seen or not -(2**31) <= request_id < 2**31:
+                        raise bad_request("REQUEST_PEER_INVALID")
+                    seen.add(request_id)
 
     def _check_inline_button(self, button: dict[str, Any]) -> None:
-        """Checks one inline button: text, exactly one action, callback_data and URL limits."""
+        """Checks one inline button: text, exactly one action, style and each action's limits."""
         actions = [name for name in _BUTTON_ACTIONS if name in button]
         if not button.get("text", "").strip():
             raise bad_request("BUTTON_TEXT_INVALID")
+        _check_style(button)
         if not actions:
             raise bad_request(
                 "can't parse inline keyboard button: Text buttons are unallowed in the inline "
@@ -251,6 +302,8 @@ class BotApi:
             raise bad_request(
                 f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL"
             )
+        if "copy_text" in button and not 1 <= len(button["copy_text"]["text"]) <= 256:
+            raise bad_request("COPY_TEXT_INVALID")  # the text to copy is 1-256 characters
 
     def _flood(self, method: str, chat: Chat, count: int = 1) -> None:
         """Applies flood control to a send."""
@@ -285,6 +338,7 @@ class BotApi:
             reply_markup=_inline(markup),
             sent_markup=markup,
             media_group_id=media_group_id,
+            protected=bool(params.get("protect_content")),
             **content,
         )
         if markup and "keyboard" in markup:
@@ -316,7 +370,7 @@ class BotApi:
         data.update(
             can_join_groups=True,
             can_read_all_group_messages=not self.world.privacy_mode,
-            supports_inline_queries=False,
+            supports_inline_queries=self.world.inline_mode,
             can_connect_to_business=False,
             has_main_web_app=False,
         )
@@ -539,6 +593,8 @@ class BotApi:
         """The content fields a copy or forward of a message carries."""
         if msg.service:
             raise bad_request("message can't be copied")
+        if msg.protected:
+            raise bad_request(_PROTECTED)
         return {
             "text": msg.text,
             "entities": list(msg.entities),
@@ -740,6 +796,51 @@ class BotApi:
             "url": p.get("url"),
             "time": world.clock.time(),
         }
+        world.touch()
+        return True
+
+    # -- inline mode -------------------------------------------------------------------------
+
+    async def answer_inline_query(self, p: Params, f: Files) -> Any:
+        """Answers an inline query once, in time, with at most 50 results of unique ids."""
+        world = self.world
+        record = world.inline_queries.get(p["inline_query_id"])
+        age = world.clock.monotonic() - record.sent_at if record else 0.0
+        if record is None or record.answered or age > world.limits.callback_answer_timeout:
+            raise bad_request(_CALLBACK_TOO_OLD)
+        results: list[dict[str, Any]] = p["results"]
+        if len(results) > 50:
+            raise bad_request("RESULTS_TOO_MUCH")
+        stored: list[dict[str, Any]] = []
+        for result in results:
+            result_id = str(result["id"])
+            if not 1 <= len(result_id.encode()) <= 64:
+                raise bad_request("RESULT_ID_INVALID")
+            if any(r["id"] == result_id for r in stored):
+                raise bad_request("RESULT_ID_DUPLICATE")
+            markup = result.get("reply_markup")
+            self._check_markup(markup, None)
+            item: dict[str, Any] = {
+                "id": result_id,
+                "type": result["type"],
+                "title": result.get("title", ""),
+                "description": result.get("description", ""),
+                "reply_markup": _inline(markup),
+                "text": None,
+            }
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                formatted = self._format(
+                    content["message_text"],
+                    content.get("parse_mode"),
+                    content.get("entities"),
+                    caption=False,
+                )
+                assert formatted is not None
+                item.update(self._text_content(formatted))
+            stored.append(item)
+        record.answered = True
+        record.results = stored
         world.touch()
         return True
 

@@ -35,6 +35,20 @@ _WEB_TYPES = MappingProxyType(
     }
 )
 _BINARY = frozenset({".png", ".woff2"})
+# What the web chat and the test kit see of a button (its kind, its style, what it asks for).
+_BUTTON_FIELDS = (
+    "callback_data",
+    "url",
+    "style",
+    "copy_text",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "request_contact",
+    "request_location",
+    "request_chat",
+    "request_users",
+)
 
 
 def _ok(payload: Any, status: int = 200) -> web.Response:
@@ -57,7 +71,7 @@ def file_url(file_id: str) -> str:
 def button_view(button: dict[str, Any]) -> dict[str, Any]:
     """Describes an inline or reply keyboard button."""
     view = {"text": button.get("text", "")}
-    for key in ("callback_data", "url", "request_contact", "request_location", "copy_text"):
+    for key in _BUTTON_FIELDS:
         if key in button:
             view[key] = button[key]
     return view
@@ -89,6 +103,8 @@ def message_view(world: World, msg: Message) -> dict[str, Any]:
         "contact": msg.contact,
         "service": msg.service,
         "forwarded": msg.forward_origin is not None,
+        "protected": msg.protected,
+        "via_bot": world.bot.username if msg.via_bot else None,
         "buttons": [
             [button_view(b) for b in row]
             for row in (msg.reply_markup or {}).get("inline_keyboard", [])
@@ -141,10 +157,13 @@ def chat_view(world: World, chat: Chat, *, messages: bool) -> dict[str, Any]:
     return view
 
 
-def user_view(world: World, user: User, title: str | None = None) -> dict[str, Any]:
+def user_view(
+    world: World, user: User, title: str | None = None, about: str | None = None
+) -> dict[str, Any]:
     """Describes a user with the answer to their latest callback query.
 
-    title is what the web chat's person picker shows beside the name (a demo role, say).
+    title is what the web chat's person picker shows beside the name (a demo role, say), and
+    about one line on who the person is.
     """
     answers = [c for c in world.callbacks.values() if c.user_id == user.id and c.answered]
     latest = max(answers, key=lambda c: c.answer["time"] if c.answer else 0, default=None)
@@ -159,6 +178,7 @@ def user_view(world: World, user: User, title: str | None = None) -> dict[str, A
         "last_answer": latest.answer if latest else None,
         "last_answer_query": latest.id if latest else None,
         "title": title,
+        "about": about,
     }
 
 
@@ -186,7 +206,10 @@ class Control:
 
     def _user_view(self, user: User) -> dict[str, Any]:
         """Describes a user with the title the server keeps for them."""
-        return user_view(self.world, user, self.server.user_titles.get(user.id))
+        server = self.server
+        return user_view(
+            self.world, user, server.user_titles.get(user.id), server.user_about.get(user.id)
+        )
 
     def _user(self, request: web.Request) -> User:
         """The user named in the path."""
@@ -241,6 +264,8 @@ class Control:
             {
                 "limits": self.world.limits.as_dict(),
                 "privacy_mode": self.world.privacy_mode,
+                "inline_mode": self.world.inline_mode,
+                "inline_feedback": self.world.inline_feedback,
                 "strict_params": self.server.strict_params,
             }
         )
@@ -250,6 +275,9 @@ class Control:
         body = await self._body(request)
         if "privacy_mode" in body:
             self.world.privacy_mode = bool(body.pop("privacy_mode"))
+        for switch in ("inline_mode", "inline_feedback"):
+            if switch in body:
+                setattr(self.world, switch, bool(body.pop(switch)))
         if "strict_params" in body:
             self.server.strict_params = bool(body.pop("strict_params"))
         unknown = set(body) - Limits.names()
@@ -592,6 +620,97 @@ class Control:
             }
         )
 
+    # -- Telegram's pickers and inline mode --------------------------------------------------
+
+    async def pickable(self, request: web.Request) -> web.Response:
+        """What a picker button on the user's keyboard offers: the chats that fit a request_chat
+        button, or the other people for a request_users one."""
+        user = self._user(request)
+        request_id = int(request.query["request_id"])
+        kind = request.query.get("kind", "request_chat")
+        if kind == "request_users":
+            wanted = self.world.picker(user, kind, request_id)
+            people = [u for u in self.world.users.values() if u.id != user.id and not u.is_bot]
+            return _ok({"criteria": wanted, "users": [self._user_view(u) for u in people]})
+        wanted = self.world.picker(user, "request_chat", request_id)
+        chats = [
+            chat_view(self.world, c, messages=False)
+            for c in self.world.chats.values()
+            if self.world.chat_fits(user, c, wanted) is None
+        ]
+        return _ok({"criteria": wanted, "chats": chats})
+
+    async def share_chat(self, request: web.Request) -> web.Response:
+        """The user shares a chat through a request_chat button (`request_id`, `shared_chat_id`)."""
+        body = await self._body(request)
+        user = self._user(request)
+        msg, update_ids = self.world.share_chat(
+            user, int(body["request_id"]), int(body["shared_chat_id"])
+        )
+        return self._result(self.world.private_chat(user), [msg], list(update_ids))
+
+    async def share_users(self, request: web.Request) -> web.Response:
+        """The user shares people through a request_users button (`request_id`, `user_ids`)."""
+        body = await self._body(request)
+        user = self._user(request)
+        ids = [int(u) for u in body["user_ids"]]
+        msg, update_ids = self.world.share_users(user, int(body["request_id"]), ids)
+        return self._result(self.world.private_chat(user), [msg], list(update_ids))
+
+    async def inline_query(self, request: web.Request) -> web.Response:
+        """The user types `@bot query` in a chat (`chat_id`; absent: their chat with the bot)."""
+        body = await self._body(request)
+        user = self._user(request)
+        chat = self._target(user, body)
+        if chat.type == PRIVATE:
+            chat_type = "sender" if chat.user_id == user.id else "private"
+        else:
+            chat_type = chat.type
+        record = self.world.inline_query(user, str(body.get("query", "")), chat_type)
+        return _ok(
+            {
+                "ok": True,
+                "chat_id": chat.id,
+                "inline_query_id": record.id,
+                "update_ids": [record.update_id] if record.update_id is not None else [],
+            }
+        )
+
+    async def inline_answer(self, request: web.Request) -> web.Response:
+        """The bot's answer to an inline query, as the user's app lists it."""
+        self.world.sweep_callbacks()
+        record = self.world.inline_queries.get(request.match_info["query_id"])
+        if record is None:
+            return _error("no such inline query", 404)
+        results = [
+            {
+                "id": r["id"],
+                "type": r["type"],
+                "title": r["title"],
+                "description": r["description"],
+                "text": r["text"],
+            }
+            for r in record.results
+        ]
+        return _ok({"answered": record.answered, "query": record.query, "results": results})
+
+    async def choose_inline(self, request: web.Request) -> web.Response:
+        """The user taps an inline result (`inline_query_id`, `result_id`, `chat_id`)."""
+        body = await self._body(request)
+        user = self._user(request)
+        chat = self._target(user, body)
+        msg, update_ids = self.world.choose_inline(
+            user, str(body["inline_query_id"]), str(body["result_id"]), chat
+        )
+        return self._result(chat, [msg], list(update_ids))
+
+    async def menu(self, request: web.Request) -> web.Response:
+        """The commands a user's «/» menu shows in a chat, with the scope they come from."""
+        user = self.world.user(int(request.query["user_id"]))
+        chat = self.world.chat(int(request.query["chat_id"]))
+        scope, commands = self.world.menu_commands(user, chat)
+        return _ok({"scope": scope, "commands": commands})
+
     async def _multipart(
         self, request: web.Request
     ) -> tuple[dict[str, Any], list[tuple[str, bytes, str]]]:
@@ -816,6 +935,13 @@ def add_control_routes(
         ("POST", "/_sim/users/{user_id}/media", c.send_media),
         ("POST", "/_sim/users/{user_id}/contact", c.send_contact),
         ("POST", "/_sim/users/{user_id}/press", c.press),
+        ("GET", "/_sim/users/{user_id}/pickable", c.pickable),
+        ("POST", "/_sim/users/{user_id}/share_chat", c.share_chat),
+        ("POST", "/_sim/users/{user_id}/share_users", c.share_users),
+        ("POST", "/_sim/users/{user_id}/inline", c.inline_query),
+        ("POST", "/_sim/users/{user_id}/inline/choose", c.choose_inline),
+        ("GET", "/_sim/inline/{query_id}", c.inline_answer),
+        ("GET", "/_sim/menu", c.menu),
         ("GET", "/_sim/chats", c.list_chats),
         ("GET", "/_sim/chats/{chat_id}", c.get_chat),
         ("POST", "/_sim/groups", c.create_group),

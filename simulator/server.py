@@ -90,6 +90,7 @@ class SimulatorServer:
         self.strict_params = strict_params
         # What the web chat's person picker shows beside a name (the demo's roles); by user id.
         self.user_titles: dict[int, str] = {}
+        self.user_about: dict[int, str] = {}  # and one line on who each one is
         self.closing = asyncio.Event()
         self._api: BotApi | None = None
         self.inflight = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -137,6 +138,9 @@ class Message:
     from_bot: bool = False
     service: dict[str, Any] = field(default_factory=dict)
     forward_origin: dict[str, Any] | None = None
+    protected: bool = False  # protect_content: no forwarding, copying or saving
+    via_bot: bool = False  # sent by a user through the bot's inline mode
+    inline_message_id: str | None = None  # an inline message with buttons gets one
 
 
 @dataclass
@@ -178,6 +182,21 @@ class CallbackRecord:
     update_id: int | None
     answered: bool = False
     answer: dict[str, Any] | None = None
+    expired: bool = False
+
+
+@dataclass
+class InlineRecord:
+    """An inline query a user typed, and the bot's answer to it."""
+
+    id: str
+    user_id: int
+    query: str
+    chat_type: str
+    sent_at: float
+    update_id: int | None
+    answered: bool = False
+    results: list[dict[str, Any]] = field(default_factory=list)
     expired: bool = False
 
 
@@ -277,11 +296,16 @@ class World:
         limits: Limits,
         clock: SimClock,
         privacy_mode: bool = True,
+        inline_mode: bool = True,
     ) -> None:
         self.bot = User(bot_id, bot_name, username=bot_username, is_bot=True, language_code=None)
         self.limits = limits
         self.clock = clock
         self.privacy_mode = privacy_mode
+        # Inline mode is switched on with @BotFather's /setinline; chosen results reach the bot
+        # only after /setinlinefeedback (off, as for a new bot).
+        self.inline_mode = inline_mode
+        self.inline_feedback = False
         self.flood = FloodControl(limits, clock.monotonic)
         self.changed = Signal()
         self.new_update = Signal()
@@ -304,6 +328,7 @@ class World:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "commands"}
         self.callbacks: dict[str, CallbackRecord] = {}
+        self.inline_queries: dict[str, InlineRecord] = {}
         self.violations: list[Violation] = []
         self.flood_events: list[FloodEvent] = []
         self.unanswered_callbacks: list[UnansweredCallback] = []
@@ -314,6 +339,7 @@ class World:
         self._next_channel_id = 1_001_000_000_001
         self._next_callback = 1
         self._next_media_group = 1
+        self._next_inline = 1
         self.files.clear()
         self.flood.reset(self.limits)
         self.last_get_updates: float | None = None
@@ -412,8 +438,12 @@ class World:
             data["reply_to_message"] = self.message_api(
                 chat.messages[msg.reply_to], with_reply=False
             )
+        if msg.via_bot:
+            data["via_bot"] = self.bot.api()
         if msg.edit_date:
             data["edit_date"] = msg.edit_date
+        if msg.protected:
+            data["has_protected_content"] = True
         if msg.media_group_id:
             data["media_group_id"] = msg.media_group_id
         if msg.text is not None:
@@ -735,8 +765,7 @@ class World:
             content.setdefault("caption_entities", text_entities(content["caption"]))
         sender = None if chat.type == CHANNEL else user.id
         msg = self.add_message(chat, sender, reply_to=reply_to, **content)
-        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
-            chat.reply_keyboard = None  # a one-time keyboard hides once the user answers
+        self._answer_keyboard(chat)
         self.flood.think(chat.id, chat.group_like)
         if chat.type == CHANNEL:
             return msg, self.push_update("channel_post", self.message_api(msg))
@@ -767,13 +796,12 @@ class World:
             user.started = True
         query_id = f"{self.bot.id % 10_000_000}{self._next_callback:09d}"
         self._next_callback += 1
-        payload = {
-            "id": query_id,
-            "from": user.api(),
-            "message": self.message_api(msg),
-            "chat_instance": str(abs(chat.id) * 7919 % 10**18),
-            "data": data,
-        }
+        payload: dict[str, Any] = {"id": query_id, "from": user.api()}
+        if msg.inline_message_id:  # a message sent through inline mode: the bot never sees it
+            payload["inline_message_id"] = msg.inline_message_id
+        else:
+            payload["message"] = self.message_api(msg)
+        payload.update(chat_instance=str(abs(chat.id) * 7919 % 10**18), data=data)
         self.flood.think(chat.id, chat.group_like)
         update_id = self.push_update("callback_query", payload)
         record = CallbackRecord(
@@ -789,6 +817,238 @@ class World:
         self.callbacks[query_id] = record
         self.touch()
         return record
+
+    # -- Telegram's pickers: a chat or users shared through a reply keyboard button ----------
+
+    def picker(self, user: User, kind: str, request_id: int) -> dict[str, Any]:
+        """The `request_chat` or `request_users` criteria of a button on the user's keyboard."""
+        chat = self.private_chat(user)
+        self._check_can_write(user, chat)
+        board = chat.reply_keyboard or {}
+        for row in board.get("keyboard", []):
+            for button in row:
+                found = button.get(kind) if isinstance(button, dict) else None
+                if found is not None and found.get("request_id") == request_id:
+                    return dict(found)
+        raise SimError(f"no {kind} button with request_id {request_id} on the keyboard", 404)
+
+    def _rights_of(self, chat: Chat, status: str) -> dict[str, Any]:
+        """The administrator rights a member status carries (a creator has every right)."""
+        if status == "creator":
+            return {"creator": True}
+        if status == "administrator":
+            return admin_rights(chat.type == CHANNEL)
+        return {}
+
+    @staticmethod
+    def _has_rights(held: dict[str, Any], wanted: dict[str, Any] | None) -> bool:
+        """Whether held rights cover every right asked for (a creator's cover all)."""
+        if not wanted or held.get("creator"):
+            return True
+        return all(held.get(name) for name, value in wanted.items() if value is True)
+
+    def chat_fits(self, user: User, chat: Chat, wanted: dict[str, Any]) -> str | None:
+        """Why a chat cannot be shared through a request_chat button (None: it can).
+
+        As in Telegram's apps: the user must be in the chat (a channel's owner or admins only),
+        the chat must match every criterion, and where the bot must be a member or hold rights
+        the user must be able to add or promote it (then sharing does it).
+        """
+        status = chat.members.get(user.id, "left")
+        if chat.type == PRIVATE or status not in ("creator", "administrator", "member"):
+            return "not a chat of this user"
+        if chat.type == CHANNEL and status == "member":
+            return "subscribers cannot share a channel"
+        if bool(wanted.get("chat_is_channel")) != (chat.type == CHANNEL):
+            return "a channel was asked for" if wanted.get("chat_is_channel") else "a group"
+        if wanted.get("chat_is_forum"):
+            return "no forum supergroups in the simulator"
+        if "chat_has_username" in wanted and bool(chat.username) != wanted["chat_has_username"]:
+            return "username criterion"
+        if wanted.get("chat_is_created") and status != "creator":
+            return "the user does not own the chat"
+        if not self._has_rights(
+            self._rights_of(chat, status), wanted.get("user_administrator_rights")
+        ):
+            return "the user lacks the administrator rights asked for"
+        bot_rights = wanted.get("bot_administrator_rights")
+        if bot_rights:
+            held = self._rights_of(chat, chat.bot_status)
+            if not self._has_rights(held, bot_rights) and status != "creator":
+                return "the user cannot make the bot an administrator"
+        if wanted.get("bot_is_member") and chat.bot_status not in ("member", "administrator"):
+            can_add = status in ("creator", "administrator") or chat.type != CHANNEL
+            if not can_add:
+                return "the user cannot add the bot"
+        return None
+
+    def _answer_keyboard(self, chat: Chat) -> None:
+        """A one-time keyboard hides once the user has answered."""
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+
+    def share_chat(self, user: User, request_id: int, chat_id: int) -> tuple[Message, list[int]]:
+        """The user picks a chat for a request_chat button: the bot gets a chat_shared message
+        (and, where the button asked for it, is added or promoted in that chat first)."""
+        wanted = self.picker(user, "request_chat", request_id)
+        target = self.chat(chat_id)
+        reason = self.chat_fits(user, target, wanted)
+        if reason is not None:
+            raise SimError(f"that chat does not fit the button: {reason}", 409)
+        update_ids: list[int | None] = []
+        old = target.bot_status
+        if wanted.get("bot_administrator_rights") and old != "administrator":
+            target.bot_status = "administrator"
+        elif wanted.get("bot_is_member") and old not in ("member", "administrator"):
+            target.bot_status = "member"
+        if target.bot_status != old:
+            update_ids.append(self._my_chat_member(target, user, old, target.bot_status))
+            if old in ("left", "kicked") and target.type != CHANNEL:
+                joined = self.add_message(
+                    target, user.id, service={"new_chat_members": [self.bot.api()]}
+                )
+                update_ids.append(self.push_update("message", self.message_api(joined)))
+        shared: dict[str, Any] = {"request_id": request_id, "chat_id": target.id}
+        if wanted.get("request_title") and target.title:
+            shared["title"] = target.title
+        if wanted.get("request_username") and target.username:
+            shared["username"] = target.username
+        private = self.private_chat(user)
+        msg = self.add_message(private, user.id, service={"chat_shared": shared})
+        self._answer_keyboard(private)
+        self.flood.think(private.id, False)
+        update_ids.append(self.push_update("message", self.message_api(msg)))
+        return msg, [u for u in update_ids if u is not None]
+
+    def share_users(
+        self, user: User, request_id: int, user_ids: list[int]
+    ) -> tuple[Message, list[int]]:
+        """The user picks people for a request_users button: the bot gets users_shared."""
+        wanted = self.picker(user, "request_users", request_id)
+        most = int(wanted.get("max_quantity", 1))
+        if not 1 <= len(user_ids) <= most:
+            raise SimError(f"pick 1 to {most} users for this button", 409)
+        people = [self.user(uid) for uid in user_ids]
+        for person in people:
+            if person.id == user.id:
+                raise SimError("a user cannot share themselves", 409)
+            if wanted.get("user_is_bot") or wanted.get("user_is_premium"):
+                raise SimError("the simulator's users are neither bots nor premium", 409)
+        shared_users = []
+        for person in people:
+            item: dict[str, Any] = {"user_id": person.id}
+            if wanted.get("request_name"):
+                item["first_name"] = person.first_name
+                if person.last_name:
+                    item["last_name"] = person.last_name
+            if wanted.get("request_username") and person.username:
+                item["username"] = person.username
+            shared_users.append(item)
+        private = self.private_chat(user)
+        service = {"users_shared": {"request_id": request_id, "users": shared_users}}
+        msg = self.add_message(private, user.id, service=service)
+        self._answer_keyboard(private)
+        self.flood.think(private.id, False)
+        update_id = self.push_update("message", self.message_api(msg))
+        return msg, [update_id] if update_id is not None else []
+
+    # -- inline mode -------------------------------------------------------------------------
+
+    def inline_query(self, user: User, query: str, chat_type: str) -> InlineRecord:
+        """The user types `@bot query` in a chat of `chat_type`; the bot gets an inline_query."""
+        if not self.inline_mode:
+            raise SimError("the bot has no inline mode (@BotFather /setinline)", 409)
+        if len(query) > 256:
+            raise SimError("an inline query is at most 256 characters")
+        query_id = f"{self.bot.id % 10_000_000}{self._next_inline:010d}"
+        self._next_inline += 1
+        payload = {
+            "id": query_id,
+            "from": user.api(),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        update_id = self.push_update("inline_query", payload)
+        record = InlineRecord(
+            query_id, user.id, query, chat_type, self.clock.monotonic(), update_id
+        )
+        self.inline_queries[query_id] = record
+        self.touch()
+        return record
+
+    def choose_inline(
+        self, user: User, query_id: str, result_id: str, chat: Chat
+    ) -> tuple[Message, list[int]]:
+        """The user taps one of the bot's inline results: it is sent into `chat` as the user's
+        message «via @bot»; the bot hears of the choice only with inline feedback on."""
+        record = self.inline_queries.get(query_id)
+        if record is None or record.user_id != user.id or not record.answered:
+            raise SimError("that inline query has no answer to choose from", 404)
+        result = next((r for r in record.results if r["id"] == result_id), None)
+        if result is None:
+            raise SimError(f"no result {result_id!r} in the answer", 404)
+        if result.get("text") is None:
+            raise SimError("the simulator sends only article results with a text message")
+        self._check_can_write(user, chat)
+        if chat.type == PRIVATE and chat.user_id == user.id:
+            user.started = True
+        markup = result.get("reply_markup")
+        msg = self.add_message(
+            chat,
+            None if chat.type == CHANNEL else user.id,
+            text=result["text"],
+            entities=result["entities"],
+            source=result["source"],
+            reply_markup=markup,
+            sent_markup=markup,
+            via_bot=True,
+        )
+        if markup:
+            msg.inline_message_id = f"sim-{chat.id}-{msg.message_id}"
+        update_ids: list[int | None] = []
+        kind = "channel_post" if chat.type == CHANNEL else "message"
+        if chat.type == PRIVATE or self._reaches_bot(chat, msg):
+            update_ids.append(self.push_update(kind, self.message_api(msg)))
+        if self.inline_feedback:
+            chosen: dict[str, Any] = {
+                "result_id": result_id,
+                "from": user.api(),
+                "query": record.query,
+            }
+            if msg.inline_message_id:
+                chosen["inline_message_id"] = msg.inline_message_id
+            update_ids.append(self.push_update("chosen_inline_result", chosen))
+        self.flood.think(chat.id, chat.group_like)
+        return msg, [u for u in update_ids if u is not None]
+
+    # -- the «/» menu ------------------------------------------------------------------------
+
+    def menu_commands(self, user: User, chat: Chat) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The command list a user sees in a chat's «/» menu, by Telegram's order of scopes."""
+        lang = user.language_code or ""
+        if chat.type == PRIVATE:
+            scopes: list[dict[str, Any]] = [
+                {"type": "chat", "chat_id": chat.id},
+                {"type": "all_private_chats"},
+            ]
+        else:
+            admin = chat.members.get(user.id) in ("creator", "administrator")
+            scopes = [{"type": "chat_member", "chat_id": chat.id, "user_id": user.id}]
+            if admin:
+                scopes.append({"type": "chat_administrators", "chat_id": chat.id})
+            scopes.append({"type": "chat", "chat_id": chat.id})
+            if admin:
+                scopes.append({"type": "all_chat_administrators"})
+            scopes.append({"type": "all_group_chats"})
+        scopes.append({"type": "default"})
+        languages = [lang, ""] if lang else [""]
+        for scope in scopes:
+            key = json.dumps(scope, sort_keys=True)
+            for language in languages:
+                if (key, language) in self.commands:
+                    return scope, self.commands[(key, language)]
+        return {"type": "default"}, []
 
 
 def admin_rights(channel: bool) -> dict[str, Any]:

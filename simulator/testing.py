@@ -21,6 +21,7 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "Button",
+    "InlineAnswer",
     "ProcessedTracker",
     "Sent",
     "SimChannel",
@@ -67,6 +68,11 @@ class Button:
     url: str | None = None
     request_contact: bool = False
     request_location: bool = False
+    style: str | None = None
+    copy_text: str | None = None
+    request_chat: dict[str, Any] | None = None
+    request_users: dict[str, Any] | None = None
+    switch_inline: dict[str, Any] | None = None  # switch_inline_query_chosen_chat
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> Button:
@@ -77,7 +83,25 @@ class Button:
             view.get("url"),
             bool(view.get("request_contact")),
             bool(view.get("request_location")),
+            view.get("style"),
+            (view.get("copy_text") or {}).get("text"),
+            view.get("request_chat"),
+            view.get("request_users"),
+            view.get("switch_inline_query_chosen_chat"),
         )
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    """The bot's answer to an inline query: its id and results (id, title, description, text)."""
+
+    query_id: str
+    results: list[dict[str, Any]]
+
+    @property
+    def ids(self) -> list[str]:
+        """The results' ids, in order."""
+        return [r["id"] for r in self.results]
 
 
 @dataclass(frozen=True)
@@ -385,6 +409,60 @@ class SimUser:
             f"no button {label!r} in chat {where.title!r}; inline buttons: {inline}; "
             f"reply keyboard: {reply}"
         )
+
+    def reply_button(self, label: str) -> Button:
+        """The button of the private chat's reply keyboard with this label."""
+        for button in self.chat._reply_buttons():
+            if button.text == label:
+                return button
+        shown = [b.text for b in self.chat._reply_buttons()]
+        raise AssertionError(f"no keyboard button {label!r}; the keyboard has {shown}")
+
+    def inline_button(self, label: str, chat: SimChat | None = None) -> Button:
+        """The newest inline button with this label (in the private chat, or `chat`)."""
+        where = self._where(chat)
+        for msg in sorted(where.history, key=lambda m: m.message_id, reverse=True):
+            for button in (b for row in msg.keyboard for b in row):
+                if button.text == label:
+                    return button
+        raise AssertionError(f"no inline button {label!r} in chat {where.title!r}")
+
+    async def share_chat(self, label: str, shared: SimChat, *, wait: bool = True) -> Sent:
+        """Presses a request_chat keyboard button and picks `shared` (a group or channel)."""
+        button = self.reply_button(label)
+        if button.request_chat is None:
+            raise AssertionError(f"{label!r} does not ask for a chat: {button}")
+        body = {"request_id": button.request_chat["request_id"], "shared_chat_id": shared.id}
+        return await self._act("share_chat", body, None, wait)
+
+    async def share_users(self, label: str, *people: SimUser, wait: bool = True) -> Sent:
+        """Presses a request_users keyboard button and picks `people`."""
+        button = self.reply_button(label)
+        if button.request_users is None:
+            raise AssertionError(f"{label!r} does not ask for people: {button}")
+        body = {
+            "request_id": button.request_users["request_id"],
+            "user_ids": [p.id for p in people],
+        }
+        return await self._act("share_users", body, None, wait)
+
+    async def inline(self, query: str, *, chat: SimChat | None = None) -> InlineAnswer:
+        """Types `@bot query` in a chat and waits for the bot's answer (its results)."""
+        data = await self.client.request(
+            "POST", f"/users/{self.id}/inline", {"query": query, "chat_id": self._where(chat).id}
+        )
+        await self.client.settle(data)
+        answer = await self.client.request("GET", f"/inline/{data['inline_query_id']}")
+        if not answer["answered"]:
+            raise AssertionError(f"the bot did not answer the inline query {query!r}")
+        return InlineAnswer(data["inline_query_id"], answer["results"])
+
+    async def choose(
+        self, answer: InlineAnswer, result_id: str, *, chat: SimChat | None = None
+    ) -> Sent:
+        """Taps one of an inline answer's results: it is sent into `chat` via the bot."""
+        body = {"inline_query_id": answer.query_id, "result_id": result_id}
+        return await self._act("inline/choose", body, chat, True)
 
     async def press_data(
         self, message_id: int, data: str, *, chat: SimChat | None = None, wait: bool = True

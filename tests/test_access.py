@@ -108,6 +108,7 @@ IDS: dict[str, str] = {
     "adm:groups": "0",
     "adm:pending": "",
     "adm:search": "",
+    "adm:reviewchat": "",
     "adm:coords": "",
     "adm:coord": "{m}",
     "adm:addcoord": "",

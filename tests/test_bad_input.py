@@ -478,6 +478,10 @@ async def _walk(
             await user.send(answer)
         elif how == "press":
             await _press_any(user, answer.split("|"))
+        elif how == "chat":  # Telegram's chat picker: «button label|chat id»
+            picker, chat_id = answer.split("|")
+            shared = next(c for c in harness.sim.chats if c.id == int(chat_id))
+            await user.share_chat(picker, shared)
         else:
             await user.send_location(34.09, 49.70)
     await _saved_rows_valid(harness)
@@ -725,6 +729,23 @@ async def test_bad_input_while_typing_a_return_reason(
     await user.press(label("review-return"))
     await user.press(label("review-reason-other"))
     answers: Answers = {"reason": ("send", "محل خدمت را دقیق‌تر بنویسید")}
+    await _walk(harness, errors_logged, user, None, answers, bad)
+
+
+@pytest.mark.parametrize("settings", [{"report": {"review": True}}])
+@few_settings
+@given(bad=inputs)
+@example(bad=[("text", n) for n in NASTY[:24]])
+@example(bad=_nastiest(2))
+async def test_bad_input_while_linking_the_review_group(
+    harness: Harness, errors_logged: Seen, bad: list[tuple[str, str]]
+) -> None:
+    harness.sim.allow_violations(".*")
+    user = await _new_admin(harness, "مدیر بررسی")
+    team = await harness.sim.group(f"بررسی {_numbered(len(harness.handled))}", members=[user])
+    await user.send("/admin")
+    await user.press(label("admin-review-chat"))
+    answers: Answers = {"reviewchat": ("chat", f"{label('admin-review-chat-button')}|{team.id}")}
     await _walk(harness, errors_logged, user, None, answers, bad)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -90,6 +92,147 @@ async def test_personas_say_their_role_and_an_invite_link_opens_the_join_flow(
             outgoing = page.locator(".row.out .bubble", has_text=f"/start j-{code}")
             await expect(outgoing).to_be_visible()
             await expect(page.get_by_role("button", name=label("join-yes"))).to_be_visible()
+        finally:
+            await browser.close()
+    assert demo.server.violations == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+async def _phone(pw: Any, demo: Demo, person: str) -> tuple[Any, Any]:
+    """Chromium at 390 px on the web chat, as one of the demo's people, in their bot chat."""
+    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = await browser.new_context(viewport=PHONE, locale="fa-IR")
+    await context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = await context.new_page()
+    await page.goto(demo.server.web_url)
+    await page.wait_for_selector("body[data-ready='1']")
+    await page.locator("#persona-btn").click()
+    await page.locator(f".pick-item[data-id='{demo.people[person]}']").click()
+    return browser, page
+
+
+async def _say(page: Any, text: str) -> None:
+    box = page.get_by_test_id("text-input")
+    await box.fill(text)
+    await box.press("Enter")
+
+
+async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path: Path) -> None:
+    """At 390 px: the admin picks the channel with the chat picker (blue main button, the bot's
+    rights named); the leader copies the invite, reads the share link as a card, and shares the
+    group's card into a group through inline mode."""
+    from playwright.async_api import async_playwright, expect
+
+    world = demo.server.world
+    reza = world.users[demo.people["leader"]]
+    friends, _ = world.create_group("دوستان رضا", [reza], supergroup=True, bot_admin=False)
+    async with async_playwright() as pw:
+        browser, page = await _phone(pw, demo, "admin")
+        try:
+            await _say(page, "/admin")
+            await page.get_by_role("button", name=label("admin-channels")).click()
+            add = page.get_by_role("button", name=label("channel-add"))
+            await expect(add).to_have_class(re.compile("style-primary"))
+            await add.click()
+            picker = page.get_by_test_id("reply-keyboard").get_by_role(
+                "button", name=label("channel-picker-button")
+            )
+            await picker.click()
+            dialog = page.get_by_test_id("pick-dialog")
+            await expect(dialog).to_contain_text(label("demo-channel-title"))
+            await expect(dialog).to_contain_text("انتشار پست")
+            await page.screenshot(path=str(tmp_path / "phone-channel-picker.png"))
+            await dialog.locator(".pick-item").first.click()
+            await expect(
+                page.get_by_role("button", name=label("channel-scope-national"))
+            ).to_be_visible()
+            await expect(page.locator(".service").last).to_contain_text(label("demo-channel-title"))
+            await page.screenshot(path=str(tmp_path / "phone-channel-picked.png"))
+
+            await page.locator("#persona-btn").click()
+            await page.locator(f".pick-item[data-id='{reza.id}']").click()
+            await _say(page, "/group")
+            copy = page.get_by_role("button", name=label("group-copy-invite"))
+            await copy.click()
+            copied = await page.locator("body").get_attribute("data-copied")
+            assert copied is not None and copied.startswith(f"https://t.me/{world.bot.username}")
+            await page.get_by_role("button", name=label("group-share-invite")).click()
+            card = page.get_by_test_id("link-card")
+            await expect(card).to_be_visible()
+            await expect(card).to_contain_text(copied)  # decoded, not percent-encoded
+            await page.screenshot(path=str(tmp_path / "phone-link-card.png"))
+            await card.get_by_role("button", name="بستن").click()
+            await page.get_by_role("button", name=label("share-card")).click()
+            await page.locator(".pick-item", has_text="دوستان رضا").click()
+            await page.locator(".pick-item", has_text="گروه جهادی امید اراک").click()
+            await expect(page.locator("#chat-title")).to_have_text("دوستان رضا")
+            shared = page.locator(".bubble", has_text="گروه جهادی امید اراک").last
+            await expect(shared).to_contain_text(f"@{world.bot.username}")
+            await expect(page.locator(".kb-btn", has_text=label("share-open-bot"))).to_be_visible()
+            await page.screenshot(path=str(tmp_path / "phone-shared-card.png"))
+        finally:
+            await browser.close()
+    assert world.chats[friends.id].messages[max(world.chats[friends.id].messages)].via_bot
+    assert demo.server.violations == []
+
+
+async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """At 390 px: the digest chart is shown whole and opens full size; a panel the bot edits is
+    not marked edited; «/» lists the commands of this chat's scope; the persona list says who
+    each person is."""
+    from playwright.async_api import async_playwright, expect
+    from telegram import BotCommand, BotCommandScopeChat
+
+    admin = demo.people["admin"]
+    await demo.app.bot.set_my_commands(
+        [BotCommand("digest", "گزارش هفتگی")], scope=BotCommandScopeChat(admin)
+    )
+    await demo.app.bot.set_my_commands([BotCommand("help", "راهنما")])
+    async with async_playwright() as pw:
+        browser, page = await _phone(pw, demo, "admin")
+        try:
+            await page.locator("#persona-btn").click()
+            items = page.get_by_test_id("pick-dialog").locator(".pick-item")
+            await expect(items).to_have_count(5)
+            await expect(items.nth(3)).to_contain_text("هماهنگ‌کنندهٔ استان مرکزی")
+            await page.screenshot(path=str(tmp_path / "phone-personas.png"))
+            await page.get_by_test_id("pick-dialog").get_by_role("button", name="انصراف").click()
+
+            await _say(page, "/digest")
+            chart = page.locator(".photo-grid.n1 img").last
+            await expect(chart).to_be_visible()
+            await chart.evaluate("img => img.decode()")
+            box = await chart.bounding_box()
+            natural = await chart.evaluate("img => img.naturalHeight / img.naturalWidth")
+            assert box is not None and box["width"] <= PHONE["width"]
+            assert abs(box["height"] / box["width"] - natural) < 0.02  # whole, not cropped
+            await page.screenshot(path=str(tmp_path / "phone-digest-chart.png"))
+            await chart.click()
+            await expect(page.get_by_test_id("photo-viewer")).to_be_visible()
+            await page.screenshot(path=str(tmp_path / "phone-chart-full.png"))
+            await page.get_by_test_id("photo-viewer").locator("button").click()
+
+            await _say(page, "/admin")
+            await page.get_by_role("button", name=label("admin-coordinators")).click()
+            await page.get_by_role("button", name=label("admin-back")).click()
+            panel = page.locator(".row", has=page.locator(".inline-kb")).last
+            await expect(panel).to_contain_text(label("admin-coordinators"))
+            await expect(page.locator(".bubble .meta", has_text="ویرایش‌شده")).to_have_count(0)
+
+            await page.locator("#commands-btn").click()
+            popup = page.locator("#commands-popup")
+            await expect(popup).to_contain_text("/digest")
+            await expect(popup).not_to_contain_text("/help")
+            await page.locator("#commands-btn").click()
+            await page.locator("#persona-btn").click()
+            await page.locator(f".pick-item[data-id='{demo.people['member']}']").click()
+            await page.locator("#commands-btn").click()
+            await expect(popup).to_contain_text("/help")
+            await page.screenshot(path=str(tmp_path / "phone-commands.png"))
         finally:
             await browser.close()
     assert demo.server.violations == []

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -14,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.config import parse_config
 from bot.demo import start_demo
+from bot.jalali import TEHRAN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,43 @@ async def test_demo_database_is_kept_unless_fresh(tmp_path: Path) -> None:
     demo = await start_demo(parse_config({}), port=0, data=str(data), fresh=True)
     await demo.stop()
     assert "kept_marker" not in await _tables(db_path)
+
+
+async def test_demo_data_reads_like_a_real_network(tmp_path: Path) -> None:
+    """Reports saved on the evening of their day over eight weeks, the member joined weeks ago,
+    beneficiaries in step with quantities, and review on with one province's last week waiting."""
+    demo = await start_demo(parse_config({}), port=0, data=str(tmp_path / "demo"))
+    member = demo.people["member"]
+    review_on = demo.app.bot_data.config.report.review
+    await demo.stop()
+    async with aiosqlite.connect(tmp_path / "demo" / "demo.db") as db:
+        cursor = await db.execute(
+            "SELECT r.service_date, r.created_at, r.quantity, r.beneficiaries, c.unit, r.status,"
+            " p.name FROM reports r JOIN categories c ON c.id = r.category_id"
+            " JOIN provinces p ON p.id = r.province_id"
+        )
+        reports = list(await cursor.fetchall())
+        cursor = await db.execute(
+            "SELECT joined_at FROM memberships WHERE volunteer_id = ?", (member,)
+        )
+        [(joined,)] = list(await cursor.fetchall())
+    now = datetime.now(TEHRAN)
+    saved = [datetime.fromisoformat(r[1]).astimezone(TEHRAN) for r in reports]
+    assert len({s.date() for s in saved}) >= 40  # saved over weeks, not at one moment
+    for (service_date, *_), at in zip(reports, saved, strict=True):
+        lag = at.date() - date.fromisoformat(service_date)
+        assert timedelta(0) <= lag <= timedelta(days=1) and at.hour >= 18
+    assert now - datetime.fromisoformat(joined).astimezone(TEHRAN) > timedelta(days=28)
+    ratios = {(r[4], r[3] / r[2]) for r in reports if r[3] is not None}
+    assert all(ratio == 1 for unit, ratio in ratios if unit in ("نفر", "پرس"))
+    assert all(3.5 <= ratio <= 6.5 for unit, ratio in ratios if unit == "واحد")
+    assert any(r[3] is None for r in reports)
+    waiting = [r for r in reports if r[5] == "submitted"]
+    assert review_on and waiting
+    assert {r[6] for r in waiting} == {"مرکزی"}
+    week_ago = now.date() - timedelta(days=7)
+    assert all(date.fromisoformat(r[0]) >= week_ago for r in waiting)
+    assert {r[5] for r in reports} == {"submitted", "approved"}
 
 
 def test_busy_port_names_make_run(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, grid
+from bot.keyboards import Callback, copy_button, grid, inline
 from bot.ratelimit import INTERACTIVE, send_priority
 from bot.text import (
     NumberError,
@@ -733,4 +733,5 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
             refresh_later(turn.context, report.id)  # its cards there show the edit
         line = t("review-resubmitted" if fixed else "review-pending-line")
         text = Html(f"{text}\n{line}")
-    return Done(text)
+    copy = copy_button(label("report-copy-receipt"), report.receipt)
+    return Done(text, inline([[copy]]))

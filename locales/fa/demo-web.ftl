@@ -5,6 +5,11 @@ demo-role-leader = سرگروه
 demo-role-member = عضو
 demo-role-coordinator = هماهنگ‌کننده
 demo-role-newcomer = تازه‌وارد
+demo-about-admin = مدیر کل شبکه: پویش‌ها، کانال‌ها، نقش‌ها و گروه‌های همهٔ استان‌ها.
+demo-about-leader = سرگروه «{$group}»: گزارش خدمت ثبت می‌کند و اعضا را دعوت می‌کند.
+demo-about-member = عضو «{$group}»: کارنامهٔ گروه و پیشرفت پویش را می‌بیند.
+demo-about-coordinator = هماهنگ‌کنندهٔ استان {$province}: گزارش‌های تازهٔ استان را بررسی و تأیید می‌کند.
+demo-about-newcomer = هنوز عضو گروهی نیست: گروهی نزدیک خودش پیدا می‌کند یا گروه تازه می‌سازد.
 
 ## The command line's demo option (plain text).
 

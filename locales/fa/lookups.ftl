@@ -107,3 +107,5 @@ camp-created = 🎯 «{ $title }» ساخته شد؛ سرگروه‌ها از ح
 camp-created-ahead = 🎯 «{ $title }» ساخته شد. از { $start } سرگروه‌ها می‌توانند گزارش‌ها را برای آن ثبت کنند؛ تا آن روز در فهرست پویش‌ها زیر «پویش‌های پیش‌رو» می‌آید و می‌توانید ویرایش یا لغوش کنید.
 camp-ahead-title = ⏳ <b>پویش‌های پیش‌رو</b>
 camp-ahead-line = • «{ $title }»، { $range }، هدف { $target } { $unit }
+campaign-share = ↗️ هم‌رسانی پیشرفت {$title}
+share-campaign-description = پیشرفت پویش تا امروز

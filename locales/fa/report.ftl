@@ -68,6 +68,7 @@ report-edit-description = ✏️ توضیح
 report-edit-photos = ✏️ عکس‌ها
 report-edit-campaign = ✏️ پویش
 report-save = ✅ ثبت گزارش
+report-copy-receipt = 📋 کپی شمارهٔ گزارش
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
 report-week-totals = گروه شما این هفته: {$reports} گزارش، {$quantity} خدمت

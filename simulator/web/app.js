@@ -18,7 +18,14 @@
     doc: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9z",
     contact:
       "M12 12a4 4 0 1 0-4-4 4 4 0 0 0 4 4zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z",
+    copy: "M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z",
+    share: "M14 9V5l7 7-7 7v-4.1c-5 0-8.5 1.6-11 5.1 1-5 4-10 11-11z",
+    link: "M10.6 13.4a1 1 0 0 1 0-1.4l3.4-3.4a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM7 17a3 3 0 0 1 0-4.2l2-2 1.4 1.4-2 2a1 1 0 0 0 1.4 1.4l2-2L13.2 15l-2 2A3 3 0 0 1 7 17zm8.2-4.2-1.4-1.4 2-2a1 1 0 0 0-1.4-1.4l-2 2L11 8.6l2-2a3 3 0 0 1 4.2 4.2z",
+    lock: "M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3z",
   };
+  // Telegram's three button styles (Bot API 10.0), as its apps colour them.
+  const STYLES = ["success", "danger", "primary"];
+  const styleClass = (button) => (STYLES.includes(button.style) ? ` style-${button.style}` : "");
   const AVATAR_COLORS = ["#e17076", "#7bc862", "#65aadd", "#a695e7", "#ee7aae", "#6ec9cb", "#faa774"];
   const state = {
     info: null,
@@ -251,6 +258,15 @@
       return service.new_chat_members.map((m) => S.joined(m.first_name)).join(S.listSeparator);
     }
     if (service.left_chat_member) return S.left(service.left_chat_member.first_name);
+    const who = msg.sender ? msg.sender.first_name : "";
+    if (service.chat_shared) {
+      const shared = state.chats.find((c) => c.id === service.chat_shared.chat_id);
+      return S.chatShared(who, service.chat_shared.title || (shared && shared.title) || service.chat_shared.chat_id);
+    }
+    if (service.users_shared) {
+      const names = service.users_shared.users.map((u) => u.first_name || userName(u.user_id) || u.user_id);
+      return S.usersShared(who, names.join(S.listSeparator));
+    }
     return msg.sender ? msg.sender.first_name : "";
   }
 
@@ -265,11 +281,29 @@
     const grid = el("div", { class: `photo-grid ${cls}` });
     for (const msg of messages) {
       const best = msg.photo[msg.photo.length - 1];
-      const img = el("img", { src: best.url, alt: S.photo, width: best.width, height: best.height });
+      const img = el("img", { src: best.url, alt: S.photo, width: best.width, height: best.height, title: S.chartOpen });
       img.addEventListener("load", keepBottom);
+      img.addEventListener("click", () => openPhoto(best.url, msg.protected));
+      if (msg.protected) protect(img);
       grid.append(img);
     }
     return grid;
+  }
+
+  // Protected content (protect_content): no saving, dragging or copying, as in Telegram's apps.
+  function protect(node) {
+    node.setAttribute("draggable", "false");
+    node.addEventListener("contextmenu", (event) => event.preventDefault());
+    node.addEventListener("dragstart", (event) => event.preventDefault());
+  }
+
+  function openPhoto(url, isProtected) {
+    const img = $("photo-full");
+    img.src = url;
+    img.alt = S.photo;
+    img.classList.toggle("protected", Boolean(isProtected));
+    if (isProtected) protect(img);
+    $("photo-dialog").showModal();
   }
 
   function mediaBody(msg) {
@@ -303,7 +337,13 @@
     for (const row of msg.buttons) {
       const line = el("div", { class: "kb-row" });
       for (const button of row) {
-        const node = el("button", { type: "button", class: "kb-btn", text: button.text });
+        const node = el("button", { type: "button", class: `kb-btn${styleClass(button)}`, text: button.text });
+        const kind = button.copy_text ? "copy" : button.switch_inline_query_chosen_chat ? "share" : button.url ? "link" : null;
+        if (kind) {
+          node.classList.add("has-icon");
+          node.append(el("span", { class: "kb-icon" }, icon(kind)));
+          node.dataset.kind = kind;
+        }
         node.addEventListener("click", () => guarded(() => pressInline(msg, button, node)));
         line.append(node);
       }
@@ -329,12 +369,21 @@
       bubble.append(label);
     }
     if (msg.forwarded) bubble.append(el("div", { class: "tag", text: S.forwarded }));
+    if (msg.via_bot) bubble.append(el("div", { class: "tag via", text: S.viaBot(msg.via_bot) }));
+    if (msg.protected) {
+      bubble.classList.add("protected");
+      bubble.title = S.protectedContent;
+      protect(bubble);
+    }
     if (photos.length) bubble.append(photoGrid(photos));
     const media = mediaBody(msg);
     if (media) bubble.append(media);
     const captioned = group.find((m) => m.caption) || null;
-    // Only an edit of the text or caption is marked, as Telegram does (not a buttons-only one).
-    const meta = el("span", { class: "meta" }, msg.edited ? `${S.edited} ` : "", clock(msg.date));
+    // Only an edit of the text or caption is marked, as Telegram does (not a buttons-only one),
+    // and never on a bot's message with buttons: Telegram's apps do not mark panels a bot edits.
+    const panel = msg.from_bot && msg.buttons && msg.buttons.length > 0;
+    const edited = msg.edited && !panel;
+    const meta = el("span", { class: "meta" }, edited ? `${S.edited} ` : "", clock(msg.date));
     if (msg.text !== null && msg.text !== undefined) {
       const body = formatted(msg.text, msg.entities);
       body.append(meta);
@@ -409,7 +458,8 @@
     for (const row of board.rows) {
       const line = el("div", { class: "kb-row" });
       for (const button of row) {
-        const node = el("button", { type: "button", class: "kb-btn", text: button.text });
+        const node = el("button", { type: "button", class: `kb-btn${styleClass(button)}`, text: button.text });
+        if (button.request_chat || button.request_users) node.dataset.kind = "picker";
         node.addEventListener("click", () => guarded(() => pressReply(button)));
         line.append(node);
       }
@@ -446,6 +496,13 @@
     else {
       const count = chat.members.filter((m) => ["creator", "administrator", "member"].includes(m.status)).length + 1;
       sub.textContent = S.members(faDigits(count));
+    }
+    const persona = $("persona-btn");
+    persona.replaceChildren();
+    if (user) {
+      const face = el("span", { class: "avatar small-avatar" });
+      avatar(face, user.first_name, user.id);
+      persona.append(face, el("span", { class: "persona-name", text: user.first_name }));
     }
     const block = $("block-btn");
     block.hidden = chat.type !== "private" || !user;
@@ -578,8 +635,9 @@
   }
 
   async function pressInline(msg, button, node) {
-    if (button.url) { toast(S.urlButton(button.url)); return; }
-    if (button.copy_text) { toast(button.copy_text.text || ""); return; }
+    if (button.url) { showLink(button.url); return; }
+    if (button.copy_text) { await copyText(button.copy_text.text || ""); return; }
+    if (button.switch_inline_query_chosen_chat) { await shareInline(button.switch_inline_query_chosen_chat); return; }
     if (button.callback_data === undefined) return;
     node.classList.add("pending");
     state.pendingButton = button.callback_data;
@@ -588,6 +646,8 @@
 
   async function pressReply(button) {
     state.scrollNext = true;
+    if (button.request_chat) { await pickChat(button.request_chat); return; }
+    if (button.request_users) { await pickUsers(button.request_users); return; }
     if (button.request_location) { $("location-dialog").showModal(); return; }
     if (button.request_contact) {
       await api("POST", `/users/${state.userId}/contact`, { chat_id: state.chatId });
@@ -624,9 +684,8 @@
   async function showCommands() {
     const popup = $("commands-popup");
     if (!popup.hidden) { popup.hidden = true; return; }
-    const lists = await api("GET", "/commands");
-    const pick = (lang) => lists.find((l) => l.scope.type === "default" && l.language_code === lang);
-    const chosen = pick("fa") || pick("") || lists[0];
+    // The list Telegram shows this person in this chat: the first set in its order of scopes.
+    const chosen = await api("GET", `/menu?user_id=${state.userId}&chat_id=${state.chatId}`);
     popup.replaceChildren();
     if (!chosen || !chosen.commands.length) popup.append(el("div", { class: "small", text: S.noCommands }));
     for (const command of chosen ? chosen.commands : []) {
@@ -635,6 +694,165 @@
       popup.append(item);
     }
     popup.hidden = false;
+  }
+
+  // -- Telegram's own buttons: links, copying, pickers, inline mode ------------------------------
+
+  function decoded(value) {
+    try { return decodeURIComponent(value); } catch (error) { return value; }
+  }
+
+  // A URL button opens a readable card: where it leads, what a share link would send.
+  function showLink(href) {
+    const body = $("link-body");
+    const actions = $("link-actions");
+    body.replaceChildren();
+    actions.replaceChildren();
+    let url = null;
+    try { url = new URL(href); } catch (error) { url = null; }
+    const share = url && ["t.me", "telegram.me"].includes(url.hostname) && url.pathname === "/share/url";
+    if (share) {
+      body.append(el("div", { class: "small", text: S.linkShareText }), el("p", { class: "link-text", dir: "auto", text: url.searchParams.get("text") || "" }));
+      body.append(el("div", { class: "small", text: S.linkShareUrl }), el("p", { class: "link-url ltr", text: decoded(url.searchParams.get("url") || "") }));
+    } else {
+      body.append(el("p", { class: "link-url ltr", text: decoded(href) }));
+    }
+    const target = share ? url.searchParams.get("url") || "" : href;
+    const payload = startPayload(target);
+    if (payload !== null) {
+      actions.append(el("button", { type: "submit", class: "btn primary", text: S.linkBot, onclick: () => guarded(() => openStart(payload)) }));
+    } else if (/^(https?|tg):/i.test(href)) {
+      actions.append(el("a", { class: "btn primary", href, target: "_blank", rel: "noopener noreferrer", text: share ? S.linkShare : S.linkOpen }));
+    }
+    actions.append(el("button", { type: "submit", class: "btn", text: S.close }));
+    $("link-dialog").showModal();
+  }
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (error) {
+      const area = el("textarea", { class: "offscreen" });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      const done = document.execCommand("copy");
+      area.remove();
+      if (!done) { toast(S.copyFailed); return; }
+    }
+    document.body.dataset.copied = text;
+    toast(S.copied(text));
+  }
+
+  // One list to choose from (a picker of chats or people, results, personas).
+  function choose(title, note, items) {
+    $("pick-title").textContent = title;
+    $("pick-note").textContent = note || "";
+    $("pick-note").hidden = !note;
+    const list = $("pick-list");
+    list.replaceChildren();
+    if (!items.length) list.append(el("li", { class: "small", text: S.noneToPick }));
+    for (const item of items) {
+      const face = el("div", { class: "avatar" });
+      avatar(face, item.label, item.id);
+      const entry = el("li", { class: "pick-item", tabindex: "0", dataset: { id: item.id } },
+        face, el("div", { class: "pick-text" }, el("div", { class: "pick-label", text: item.label }), item.sub ? el("div", { class: "small", text: item.sub }) : null));
+      const go = () => { $("pick-dialog").close(); guarded(item.onPick); };
+      entry.addEventListener("click", go);
+      entry.addEventListener("keydown", (event) => { if (event.key === "Enter") go(); });
+      list.append(entry);
+    }
+    $("pick-dialog").showModal();
+  }
+
+  function rightsNote(request) {
+    const rights = request.bot_administrator_rights;
+    if (rights) {
+      const names = Object.entries(rights).filter(([, on]) => on === true).map(([name]) => S.rightNames[name] || name);
+      return S.botGetsRights + names.join(S.listSeparator);
+    }
+    return request.bot_is_member ? S.botJoins : "";
+  }
+
+  async function pickChat(request) {
+    const found = await api("GET", `/users/${state.userId}/pickable?kind=request_chat&request_id=${request.request_id}`);
+    const items = found.chats.map((chat) => ({
+      id: chat.id,
+      label: chat.title,
+      sub: chat.type === "channel" ? S.subscribers : S.members(faDigits(chat.members.length + 1)),
+      onPick: () => api("POST", `/users/${state.userId}/share_chat`, { request_id: request.request_id, shared_chat_id: chat.id }),
+    }));
+    choose(request.chat_is_channel ? S.pickChannel : S.pickGroup, rightsNote(request), items);
+  }
+
+  async function pickUsers(request) {
+    const found = await api("GET", `/users/${state.userId}/pickable?kind=request_users&request_id=${request.request_id}`);
+    const items = found.users.map((user) => ({
+      id: user.id,
+      label: user.first_name,
+      sub: user.username ? `@${user.username}` : "",
+      onPick: () => api("POST", `/users/${state.userId}/share_users`, { request_id: request.request_id, user_ids: [user.id] }),
+    }));
+    choose(S.pickPeople, "", items);
+  }
+
+  // switch_inline_query_chosen_chat: pick a chat of the allowed kinds, then one of the bot's
+  // inline results; it is sent there as the person's message «via @bot».
+  async function shareInline(chosen) {
+    const allowed = (chat) => {
+      if (chat.type === "private") return Boolean(chosen.allow_bot_chats);
+      if (chat.type === "channel") return Boolean(chosen.allow_channel_chats) && chat.members.some((m) => m.user_id === state.userId && ["creator", "administrator"].includes(m.status));
+      return Boolean(chosen.allow_group_chats);
+    };
+    const items = state.chats.filter(allowed).map((chat) => ({
+      id: chat.id,
+      label: chat.type === "private" ? state.info.bot.first_name : chat.title,
+      sub: chat.type === "channel" ? S.subscribers : chat.type === "private" ? S.bot : S.members(faDigits(chat.members.length + 1)),
+      onPick: () => inlineResults(chosen.query || "", chat.id),
+    }));
+    choose(S.shareTo, "", items);
+  }
+
+  async function inlineResults(query, chatId) {
+    const asked = await api("POST", `/users/${state.userId}/inline`, { query, chat_id: chatId });
+    let answer = null;
+    for (let i = 0; i < 50; i += 1) {
+      answer = await api("GET", `/inline/${asked.inline_query_id}`);
+      if (answer.answered) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!answer || !answer.answered || !answer.results.length) { toast(S.inlineNone); return; }
+    const items = answer.results.map((result) => ({
+      id: result.id,
+      label: result.title,
+      sub: result.description,
+      onPick: async () => {
+        await api("POST", `/users/${state.userId}/inline/choose`, { inline_query_id: asked.inline_query_id, result_id: result.id, chat_id: chatId });
+        await refresh();
+        await openChat(chatId);
+      },
+    }));
+    choose(S.inlineResults, "", items);
+  }
+
+  // The persona picker as a list that says who each person is (reachable from the chat's
+  // header on a phone, where the sidebar with the select is hidden behind «back»).
+  function choosePersona() {
+    const items = state.users.map((user) => ({
+      id: user.id,
+      label: user.title ? S.personTitle(user.first_name, user.title) : user.first_name,
+      sub: user.about || "",
+      onPick: () => switchUser(user.id),
+    }));
+    choose(S.personas, "", items);
+  }
+
+  async function switchUser(userId) {
+    state.userId = userId;
+    localStorage.setItem("sim-user", String(userId));
+    state.chatId = userId;
+    await refresh();
+    await openChat(userId);
   }
 
   function openChatDialog(kind) {
@@ -720,13 +938,9 @@
     $("commands-btn").addEventListener("click", () => guarded(showCommands));
     $("block-btn").addEventListener("click", () => guarded(toggleBlock));
     $("back").addEventListener("click", () => $("app").classList.remove("in-chat"));
-    $("user-select").addEventListener("change", (event) => guarded(async () => {
-      state.userId = Number(event.target.value);
-      localStorage.setItem("sim-user", String(state.userId));
-      state.chatId = state.userId;
-      await refresh();
-      await openChat(state.userId);
-    }));
+    $("user-select").addEventListener("change", (event) => guarded(() => switchUser(Number(event.target.value))));
+    $("persona-btn").addEventListener("click", choosePersona);
+    $("persona-btn").title = S.switchPerson;
     $("new-user").addEventListener("click", () => { $("user-name").value = ""; $("user-dialog").showModal(); });
     $("user-form").addEventListener("submit", () => {
       const name = $("user-name").value.trim();
