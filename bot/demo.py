@@ -79,6 +79,11 @@ async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
         today - timedelta(days=spec["started_days_ago"]),
         today + timedelta(days=spec["ends_in_days"]),
     )
+    shares = {}
+    for province_name, share in spec.get("shares", {}).items():
+        province = (await store.places.search_provinces(search_key(province_name)))[0]
+        shares[province.id] = share
+    await store.stats.set_shares(campaign_id, shares)
     groups: list[tuple[int, int, int, int, list[int]]] = []
     for number, group in enumerate(data["group"]):
         county = (await store.places.search_counties(search_key(group["county"])))[0]

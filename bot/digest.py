@@ -22,6 +22,7 @@ from typing import Final
 
 from bot import jalali
 from bot.i18n import Html, label, t
+from bot.province_map import ProvinceMap
 from bot.text import escape, fmt_percent, progress_bar, utf16_len
 from db.channels import ScopeKind
 
@@ -135,6 +136,7 @@ class WeekDigest:
     campaigns: tuple[CampaignProgress, ...]  # the campaigns running during the week
     late: bool = False  # posted after its time (the bot was down)
     pending: int = 0  # reports of the week waiting for review, when only approved ones count
+    map: ProvinceMap | None = None  # the national digest's second picture, beside the chart
 
     def __post_init__(self) -> None:
         if jalali.weekday(self.week_start) != 0:
@@ -335,8 +337,9 @@ def content_hash(digest: WeekDigest) -> str:
     """
     fields = dataclasses.asdict(digest)
     del fields["late"]
-    if not fields["pending"]:  # as before pending existed: posted digests keep their hash
-        del fields["pending"]
+    for added in ("pending", "map"):  # as before they existed: posted digests keep their hash
+        if not fields[added]:
+            del fields[added]
     data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

@@ -20,6 +20,7 @@ from bot.digest import (
 )
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
+from db.map_queries import week_map
 from db.stats import CAMPAIGN_TYPES, WAITING, Counting
 
 TOP_GROUPS = 5
@@ -184,6 +185,7 @@ async def week_digest(
         campaigns=tuple(await _campaigns(db, scope, start, counted)),
         late=late,
         pending=await _pending(db, where, params, start) if counting is Counting.APPROVED else 0,
+        map=await week_map(db, start, counting) if scope.kind is ScopeKind.NATIONAL else None,
     )
 
 
