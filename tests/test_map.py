@@ -197,7 +197,7 @@ async def test_the_national_digest_posts_chart_and_map_as_one_album_once(
     ledger = await store.digest_posts.get(news.id, WEEK)
     assert ledger is not None and ledger.state.value == "sent"
     assert (ledger.chart_message_id, ledger.map_message_id) == (chart.message_id, drawn.message_id)
-    assert ledger.map_file_id == drawn.photo[-1]["file_id"]  # type: ignore[index]
+    assert drawn.photo is not None and ledger.map_file_id == drawn.photo[-1]["file_id"]
     assert Image.open(io.BytesIO(_png(harness, drawn))).size == (1080, 1240)
     # Once per channel and week: more ticks and a restart post nothing.
     await _tick(harness)
@@ -211,7 +211,8 @@ async def test_the_national_digest_posts_chart_and_map_as_one_album_once(
     after = dataclasses.replace(after, campaign_id=w.campaign, service_date=date(2026, 11, 21))
     await harness.store.reports.create(after, w.reza.id, "after", 1405)
     await _tick(harness)
-    assert (await harness.store.digest_posts.get(news.id, WEEK)).edited_at is None  # type: ignore[union-attr]
+    unchanged = await harness.store.digest_posts.get(news.id, WEEK)
+    assert unchanged is not None and unchanged.edited_at is None
     # A late report of that week: the text edited, chart and map replaced, nothing posted again.
     before = _png(harness, drawn)
     late = await report_input(harness.store, group, quantity=60)
@@ -225,7 +226,7 @@ async def test_the_national_digest_posts_chart_and_map_as_one_album_once(
     assert _png(harness, new_map) != before
     edited = await harness.store.digest_posts.get(news.id, WEEK)
     assert edited is not None and edited.edited_at is not None
-    assert edited.map_file_id == new_map.photo[-1]["file_id"]  # type: ignore[index]
+    assert new_map.photo is not None and edited.map_file_id == new_map.photo[-1]["file_id"]
     done = await _done(harness.store, w.campaign, w.markazi, WEEK + timedelta(days=6))
     digest = await week_digest(harness.store.db, ChannelScope.national(), WEEK)
     assert digest.map is not None and done == 125

@@ -30,6 +30,9 @@ digest-provinces-title = <b>استان‌های پیشرو:</b>
 digest-counties-title = <b>شهرستان‌های پیشرو:</b>
 # «۱. گروه امید اراک — ۱۸۵ خدمت»
 digest-rank-line = { $rank }. { $name } — { $quantity } خدمت
+# Groups with the longest runs of weeks with a report, up to this week.
+digest-streaks-title = <b>🔥 پیوسته‌ترین گروه‌ها:</b>
+digest-streak-line = { $rank }. { $name } — { $weeks } هفتهٔ پیاپی
 
 # A campaign's progress: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
 digest-campaign = 🎯 <b>{ $title }</b>: { $done } از { $target } { $unit } ({ $percent }) { $bar }
