@@ -23,9 +23,11 @@ from typing import Final
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as GeoPath
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 
 from bot import jalali
 from bot.chart import BACKGROUND, DPI, INK, MUTED, SIDE_MARGIN, WIDTH_PX, _fit, _font, _y
@@ -187,24 +189,15 @@ def _titles(fig: Figure, data: ProvinceMap) -> None:
     else:
         title = label("map-title-week-per-group")
         subtitle = label("map-subtitle-week", week=jalali.format_range(data.first, data.last))
-    heading = fig.text(
-        0.5,
-        _y(fig, TITLE_Y),
-        title,
-        ha="center",
-        va="center",
-        color=INK,
-        fontproperties=_font(26, bold=True),
-    )
+    heading = _centred(fig, TITLE_Y, title, INK, _font(26, bold=True))
     _fit(fig, heading, WIDTH_PX - 2 * SIDE_MARGIN)
-    fig.text(
-        0.5,
-        _y(fig, SUBTITLE_Y),
-        subtitle,
-        ha="center",
-        va="center",
-        color=MUTED,
-        fontproperties=_font(18),
+    _centred(fig, SUBTITLE_Y, subtitle, MUTED, _font(18))
+
+
+def _centred(fig: Figure, y_px: float, text: str, colour: str, font: FontProperties) -> Text:
+    """A line of text centred across the picture, y_px from its top."""
+    return fig.text(
+        0.5, _y(fig, y_px), text, ha="center", va="center", color=colour, fontproperties=font
     )
 
 
@@ -297,15 +290,7 @@ def _legend(fig: Figure, data: ProvinceMap, steps: tuple[float, ...]) -> None:
         )
         _fit(fig, name, slot - 44)
     note = label("map-note-shares" if data.basis is MapBasis.SHARES else "map-note-per-group")
-    fig.text(
-        0.5,
-        _y(fig, NOTE_Y),
-        note,
-        ha="center",
-        va="center",
-        color=MUTED,
-        fontproperties=_font(14),
-    )
+    _centred(fig, NOTE_Y, note, MUTED, _font(14))
 
 
 def render_map(data: ProvinceMap) -> bytes:
