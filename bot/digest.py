@@ -350,11 +350,8 @@ def content_hash(digest: WeekDigest) -> str:
     """
     fields = dataclasses.asdict(digest)
     del fields["late"]
-    for added in (
-        "pending",
-        "map",
-        "streaks",
-    ):  # as before they existed: posted digests keep their hash
+    # Fields added later count only when set: digests posted before them keep their hash.
+    for added in ("pending", "map", "streaks"):
         if not fields[added]:
             del fields[added]
     data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)

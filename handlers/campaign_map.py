@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import jalali
 from bot.context import Context
+from bot.digest import CAPTION_LIMIT, split_messages
 from bot.engine import answer
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline, parse_cb
@@ -66,7 +67,7 @@ def caption(data: ProvinceMap) -> Html:
                 groups=figure.base,
             )
         lines.append(line)
-    return Html("\n".join(lines))
+    return split_messages("\n".join(lines), CAPTION_LIMIT)[0]  # whole lines that fit
 
 
 async def show_map(update: Update, context: Context) -> None:
