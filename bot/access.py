@@ -195,7 +195,7 @@ BUTTONS: dict[str, Rule] = {
     # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.
     **_actions(anyone, "st", "show", "range"),
     **_actions(overseer, "st", "silent"),  # the handler checks the province is theirs
-    **_actions(anyone, "cmp", "list"),
+    **_actions(anyone, "cmp", "list", "map"),
     **_actions(anyone, "top", "show"),
     **_actions(anyone, "fnd", "new", "page", "card"),
     **_actions(anyone, "sr", "back", "cancel"),

@@ -26,6 +26,7 @@ from db.store import Store
 from handlers import (
     admin,
     campaign_admin,
+    campaign_map,
     channels,
     common,
     digest,
@@ -206,6 +207,7 @@ def build_application(
         my_reports,
         lookups,
         campaign_admin,
+        campaign_map,
         service_types,
         export,
         digest,

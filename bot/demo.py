@@ -136,6 +136,11 @@ async def _seed(
         today - timedelta(days=spec["started_days_ago"]),
         today + timedelta(days=spec["ends_in_days"]),
     )
+    shares = {}
+    for province_name, share in spec.get("shares", {}).items():
+        province = (await store.places.search_provinces(search_key(province_name)))[0]
+        shares[province.id] = share
+    await store.stats.set_shares(campaign_id, shares)
     groups: list[tuple[int, int, int, int, list[int]]] = []
     for number, group in enumerate(data["group"]):
         clock.at = _evening(today - timedelta(days=WEEKS * 7 + 14 - number), rng)

@@ -22,6 +22,7 @@ from typing import Final
 
 from bot import jalali
 from bot.i18n import Html, label, t
+from bot.province_map import ProvinceMap
 from bot.text import escape, fmt_percent, progress_bar, utf16_len
 from db.channels import ScopeKind
 
@@ -135,6 +136,8 @@ class WeekDigest:
     campaigns: tuple[CampaignProgress, ...]  # the campaigns running during the week
     late: bool = False  # posted after its time (the bot was down)
     pending: int = 0  # reports of the week waiting for review, when only approved ones count
+    map: ProvinceMap | None = None  # the national digest's second picture, beside the chart
+    streaks: tuple[Ranked, ...] = ()  # the groups with the longest runs of weeks (quantity: weeks)
 
     def __post_init__(self) -> None:
         if jalali.weekday(self.week_start) != 0:
@@ -247,6 +250,16 @@ def _ranking(title: Html, items: tuple[Ranked, ...]) -> list[Html]:
     return lines
 
 
+def _streaks(items: tuple[Ranked, ...]) -> list[Html]:
+    """The groups with the longest runs of weeks with a report."""
+    lines = [t("digest-streaks-title")]
+    for rank, item in enumerate(items, start=1):
+        lines.append(
+            t("digest-streak-line", rank=rank, name=isolate(item.name), weeks=item.quantity)
+        )
+    return lines
+
+
 def _campaign(item: CampaignProgress) -> list[Html]:
     unit = item.unit or label("digest-unit-default")
     lines = [
@@ -286,6 +299,8 @@ def render_sections(digest: WeekDigest, *, most_services: int = MAX_SERVICES) ->
         sections.append(_services(digest, most_services))
     if digest.top_groups:
         sections.append(_ranking(t("digest-groups-title"), digest.top_groups))
+    if digest.streaks:
+        sections.append(_streaks(digest.streaks))
     if digest.top_places:
         key = (
             "digest-counties-title"
@@ -335,8 +350,10 @@ def content_hash(digest: WeekDigest) -> str:
     """
     fields = dataclasses.asdict(digest)
     del fields["late"]
-    if not fields["pending"]:  # as before pending existed: posted digests keep their hash
-        del fields["pending"]
+    # Fields added later count only when set: digests posted before them keep their hash.
+    for added in ("pending", "map", "streaks"):
+        if not fields[added]:
+            del fields[added]
     data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

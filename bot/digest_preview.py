@@ -1,4 +1,4 @@
-"""`khedmatyar digest preview`: a week's digest text and chart written to files, no Telegram."""
+"""`khedmatyar digest preview`: a week's digest text, chart and map in files, no Telegram."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ img {{ width: 100%; border-radius: 12px; }}
 </style>
 </head>
 <body>
-<img src="chart.png" alt="">
+{pictures}
 """
 _MESSAGE = '<div class="message">{text}</div>\n'
 _PAGE_TAIL = "</body>\n</html>\n"
@@ -95,20 +95,26 @@ async def parse_scope(db: Database, text: str) -> ChannelScope:
 
 
 def write_preview(digest: WeekDigest, out: Path) -> Preview:
-    """Writes digest.html (the Telegram HTML messages in a page), digest.txt and chart.png."""
-    from bot.chart import render_chart  # matplotlib loads only when a chart is drawn
+    """Writes digest.html (the Telegram HTML messages in a page), digest.txt, chart.png and, for
+    a digest with a map (the national one), map.png."""
+    from bot.digests import draw  # matplotlib loads only when a picture is drawn
 
     out.mkdir(parents=True, exist_ok=True)
     messages = render_messages(digest)
+    drawn = draw(digest)
+    images = {"chart.png": drawn.chart} | ({} if drawn.map is None else {"map.png": drawn.map})
     title = to_plain(messages[0].split("\n", 1)[0])
-    page = _PAGE_HEAD.format(title=html.escape(title))
+    pictures = "\n".join(f'<img src="{name}" alt="">' for name in images)
+    page = _PAGE_HEAD.format(title=html.escape(title), pictures=pictures)
     page += "".join(_MESSAGE.format(text=m) for m in messages) + _PAGE_TAIL
-    paths = (out / "digest.html", out / "digest.txt", out / "chart.png")
+    paths = [out / "digest.html", out / "digest.txt"]
     paths[0].write_text(page, encoding="utf-8")
     plain = _TEXT_SEPARATOR.join(to_plain(m) for m in messages)
     paths[1].write_text(plain + "\n", encoding="utf-8")
-    paths[2].write_bytes(render_chart(digest))
-    return Preview(digest, len(messages), paths)
+    for name, picture in images.items():
+        paths.append(out / name)
+        paths[-1].write_bytes(picture)
+    return Preview(digest, len(messages), tuple(paths))
 
 
 async def preview(

@@ -7,12 +7,16 @@ last, with every message id recorded as it goes, so a restart or a crash mid-sen
 week twice. A post cut short (by a crash, or by the network after its first message) is completed
 from its first message not recorded as sent: on start-up ("digest-resume") and at the next tick.
 A week missed while the bot was down is posted on start-up, marked late, within the grace period.
-Posts go out at bulk priority: people in a conversation are answered first.
+Posts go out at bulk priority: people in a conversation are answered first. A digest with a map
+(the national one) posts its chart and map as one album, the caption on the chart; the album is
+one call, recorded like the chart, and late reports replace both pictures in place.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -20,7 +24,6 @@ from telegram import InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import jalali
-from bot.chart import render_chart_async
 from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
@@ -33,7 +36,29 @@ log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
 
-Built = tuple[WeekDigest, bytes]  # a digest and its chart, made once per scope and week a tick
+
+@dataclass(frozen=True, slots=True)
+class Pictures:
+    """A digest's chart and, for the national digest, its map (PNG bytes)."""
+
+    chart: bytes
+    map: bytes | None = None
+
+
+def draw(digest: WeekDigest) -> Pictures:
+    """Draws a digest's chart and map (blocking: matplotlib loads here, on the first one)."""
+    from bot.chart import render_chart
+    from bot.map_render import render_map
+
+    return Pictures(render_chart(digest), None if digest.map is None else render_map(digest.map))
+
+
+async def draw_async(digest: WeekDigest) -> Pictures:
+    """Draws a digest's pictures in a worker thread, so that the event loop keeps serving."""
+    return await asyncio.to_thread(draw, digest)
+
+
+Built = tuple[WeekDigest, Pictures]  # a digest and its pictures, made once per scope and week
 
 
 def due_at(week_start: date, weekday: str, at: time, zone: tzinfo) -> datetime:
@@ -82,7 +107,7 @@ async def build(
         digest = await week_digest(
             store.db, channel.scope, week, late=late, counting=store.stats.counting
         )
-        built[key] = (digest, await render_chart_async(digest))
+        built[key] = (digest, await draw_async(digest))
     return built[key]
 
 
@@ -153,9 +178,9 @@ async def resume_post(
 
 
 async def _send(context: Context, channel: Channel, post: DigestPost, made: Built) -> bool:
-    """Sends a claimed post's messages not yet recorded, then its chart, and completes it."""
+    """Sends a claimed post's messages not yet recorded, then its pictures, and completes it."""
     store = context.store
-    digest, chart = made
+    digest, pictures = made
     sending = context.bot_data.digests_sending
     if post.id in sending:
         return False
@@ -171,18 +196,28 @@ async def _send(context: Context, channel: Channel, post: DigestPost, made: Buil
         return False
     sent = list(fresh.message_ids)
     photo_id, file_id = fresh.chart_message_id, fresh.chart_file_id
+    map_id, map_file_id = fresh.map_message_id, fresh.map_file_id
     try:
         with send_priority(BULK):
             for text in render_messages(digest)[len(sent) :]:
                 message = await context.bot.send_message(channel.chat_id, text)
                 sent.append(message.message_id)
                 await store.digest_posts.record_sent(post.id, tuple(sent))
-            if photo_id is None:
+            if photo_id is None and pictures.map is None:
                 photo = await context.bot.send_photo(
-                    channel.chat_id, chart, caption=render_caption(digest)
+                    channel.chat_id, pictures.chart, caption=render_caption(digest)
                 )
-                photo_id = photo.message_id
-                file_id = photo.photo[-1].file_id if photo.photo else ""
+                photo_id, file_id = photo.message_id, _file_id(photo)
+            elif photo_id is None and pictures.map is not None:
+                chart, drawn = await context.bot.send_media_group(
+                    channel.chat_id,
+                    [
+                        InputMediaPhoto(pictures.chart, caption=render_caption(digest)),
+                        InputMediaPhoto(pictures.map),
+                    ],
+                )
+                photo_id, file_id = chart.message_id, _file_id(chart)
+                map_id, map_file_id = drawn.message_id, _file_id(drawn)
     except (Forbidden, BadRequest) as exc:  # removed from the channel, rights taken, deleted
         if not sent:
             await store.digest_posts.release(post.id)
@@ -196,7 +231,7 @@ async def _send(context: Context, channel: Channel, post: DigestPost, made: Buil
         return False
     finally:
         sending.discard(post.id)
-    await store.digest_posts.complete(post.id, tuple(sent), photo_id, file_id)
+    await store.digest_posts.complete(post.id, tuple(sent), photo_id, file_id, map_id, map_file_id)
     log.info(
         "digest of %s posted to %s%s",
         post.week_start,
@@ -204,6 +239,11 @@ async def _send(context: Context, channel: Channel, post: DigestPost, made: Buil
         " (late)" if post.late else "",
     )
     return True
+
+
+def _file_id(message: Message) -> str:
+    """The file id of a photo message's largest size ('' for any other message)."""
+    return message.photo[-1].file_id if message.photo else ""
 
 
 async def _pause(context: Context, channel: Channel, why: str) -> None:
@@ -224,7 +264,7 @@ async def update_recent_posts(
 ) -> int:
     """Edits posted digests of recent weeks in place when late reports changed their figures.
 
-    Never a second post: the text messages are edited and the chart replaced.
+    Never a second post: the text messages are edited and the chart (and map) replaced.
     """
     store = context.store
     built = {} if built is None else built
@@ -235,7 +275,7 @@ async def update_recent_posts(
         channel = await store.channels.by_chat(post.chat_id)
         if channel is None or channel.paused:
             continue
-        digest, chart = await build(context, built, channel, post.week_start, post.late)
+        digest, pictures = await build(context, built, channel, post.week_start, post.late)
         if content_hash(digest) == post.content_hash:
             continue
         try:
@@ -251,20 +291,29 @@ async def update_recent_posts(
                     )
                 for message_id, text in zip(post.message_ids, texts, strict=False):
                     await _edit_text(context, post.chat_id, message_id, text)
-                file_id = post.chart_file_id
+                file_id, map_file_id = post.chart_file_id, post.map_file_id
                 if post.chart_message_id is not None:
-                    media = InputMediaPhoto(chart, caption=render_caption(digest))
-                    message = await context.bot.edit_message_media(
-                        media, chat_id=post.chat_id, message_id=post.chart_message_id
+                    media = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
+                    chart_id = post.chart_message_id
+                    file_id = await _replace(context, post.chat_id, chart_id, media) or file_id
+                if post.map_message_id is not None and pictures.map is not None:
+                    media = InputMediaPhoto(pictures.map)
+                    map_id = post.map_message_id
+                    map_file_id = (
+                        await _replace(context, post.chat_id, map_id, media) or map_file_id
                     )
-                    if isinstance(message, Message) and message.photo:
-                        file_id = message.photo[-1].file_id
         except TelegramError as exc:
             log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
             continue
-        await store.digest_posts.record_edit(post.id, content_hash(digest), file_id)
+        await store.digest_posts.record_edit(post.id, content_hash(digest), file_id, map_file_id)
         edited += 1
     return edited
+
+
+async def _replace(context: Context, chat_id: int, message_id: int, media: InputMediaPhoto) -> str:
+    """Replaces a posted picture in place; returns its new file id ('' if not told)."""
+    message = await context.bot.edit_message_media(media, chat_id=chat_id, message_id=message_id)
+    return _file_id(message) if isinstance(message, Message) else ""
 
 
 async def _edit_text(context: Context, chat_id: int, message_id: int, text: str) -> None:

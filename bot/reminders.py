@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.i18n import label, t
 from bot.keyboards import button, cb, inline
 from bot.ratelimit import LOW, send_priority
+from db.streaks import STREAK_FROM
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,12 @@ async def remind_silent_groups(context: Context) -> int:
                 [button(label("reminder-off"), cb("rmd", "off", due.group_id))],
             ]
         )
+        streak = await context.store.streaks.of_group(due.group_id, now.date())
         try:
             with send_priority(LOW):
                 text = t("reminder-text", group=due.group_name)
+                if streak.weeks >= STREAK_FROM:  # a run up to last week that this week can keep
+                    text = t("reminder-text-streak", group=due.group_name, weeks=streak.weeks)
                 await context.bot.send_message(due.volunteer_id, text, reply_markup=markup)
             sent += 1
         except TelegramError as exc:

@@ -99,6 +99,8 @@ class DigestPost:
     claimed_at: str
     posted_at: str | None
     edited_at: str | None
+    map_message_id: int | None = None  # the map, sent with the chart as one album
+    map_file_id: str = ""
 
     @property
     def anything_sent(self) -> bool:
@@ -265,6 +267,8 @@ def _post(row: aiosqlite.Row) -> DigestPost:
         claimed_at=row["claimed_at"],
         posted_at=row["posted_at"],
         edited_at=row["edited_at"],
+        map_message_id=row["map_message_id"],
+        map_file_id=row["map_file_id"],
     )
 
 
@@ -327,15 +331,20 @@ class DigestLedger:
         message_ids: tuple[int, ...],
         chart_message_id: int | None,
         chart_file_id: str,
+        map_message_id: int | None = None,
+        map_file_id: str = "",
     ) -> bool:
         """Marks a post sent with all its message ids; False unless it was sending."""
         changed = await self.db.execute(
             "UPDATE digest_posts SET state = 'sent', message_ids = ?, chart_message_id = ?,"
-            " chart_file_id = ?, posted_at = ? WHERE id = ? AND state = 'sending'",
+            " chart_file_id = ?, map_message_id = ?, map_file_id = ?, posted_at = ?"
+            " WHERE id = ? AND state = 'sending'",
             (
                 json.dumps(list(message_ids)),
                 chart_message_id,
                 chart_file_id,
+                map_message_id,
+                map_file_id,
                 self.db.stamp(),
                 post_id,
             ),
@@ -351,12 +360,14 @@ class DigestLedger:
         )
         return bool(changed)
 
-    async def record_edit(self, post_id: int, content_hash: str, chart_file_id: str) -> bool:
+    async def record_edit(
+        self, post_id: int, content_hash: str, chart_file_id: str, map_file_id: str = ""
+    ) -> bool:
         """Records that a sent post was edited in place to new content; False unless sent."""
         changed = await self.db.execute(
-            "UPDATE digest_posts SET content_hash = ?, chart_file_id = ?, edited_at = ?"
-            " WHERE id = ? AND state = 'sent'",
-            (content_hash, chart_file_id, self.db.stamp(), post_id),
+            "UPDATE digest_posts SET content_hash = ?, chart_file_id = ?, map_file_id = ?,"
+            " edited_at = ? WHERE id = ? AND state = 'sent'",
+            (content_hash, chart_file_id, map_file_id, self.db.stamp(), post_id),
         )
         return bool(changed)
 

@@ -20,10 +20,13 @@ from bot.digest import (
 )
 from db.channels import ChannelScope, ScopeKind
 from db.database import Database
+from db.map_queries import week_map
 from db.stats import CAMPAIGN_TYPES, WAITING, Counting
+from db.streaks import StreakRepo
 
 TOP_GROUPS = 5
 TOP_PLACES = 3
+TOP_STREAKS = 3
 
 
 def _counted(counting: Counting) -> str:
@@ -184,7 +187,22 @@ async def week_digest(
         campaigns=tuple(await _campaigns(db, scope, start, counted)),
         late=late,
         pending=await _pending(db, where, params, start) if counting is Counting.APPROVED else 0,
+        map=await week_map(db, start, counting) if scope.kind is ScopeKind.NATIONAL else None,
+        streaks=await _streaks(db, scope, start, counting),
     )
+
+
+async def _streaks(
+    db: Database, scope: ChannelScope, start: date, counting: Counting
+) -> tuple[Ranked, ...]:
+    """The groups (of the country or the province) with the longest runs of weeks with a
+    report up to this week; none in a campaign's digest, which is about the campaign only."""
+    if scope.kind is ScopeKind.CAMPAIGN:
+        return ()
+    found = await StreakRepo(db, counting).longest(
+        start, province_id=scope.province_id, limit=TOP_STREAKS
+    )
+    return tuple(Ranked(g.name, g.weeks) for g in found)
 
 
 async def _pending(db: Database, where: str, params: list[object], start: date) -> int:

@@ -16,16 +16,18 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import aiosqlite
-import numpy as np
 
 from bot import jalali
 from bot.text import search_key
 from db.campaigns import _campaign
 from db.database import Database
 from db.models import Campaign
-from db.stat_columns import ReportColumns
+
+if TYPE_CHECKING:
+    from db.stat_columns import ReportColumns
 
 DAY = timedelta(days=1)
 PACE_DAYS = 28
@@ -494,7 +496,19 @@ class StatsRepo:
     def __init__(self, db: Database, counting: Counting = Counting.ALL) -> None:
         self.db = db
         self.counting = counting  # what counts when a caller does not say ([stats] counting)
-        self.columns = ReportColumns(db)  # national typed ranges, read in memory
+        self._columns: ReportColumns | None = None
+
+    @property
+    def columns(self) -> ReportColumns:
+        """The in-memory report columns for national typed ranges, made on first use.
+
+        numpy loads with them, not when the bot starts: most lookups never need it.
+        """
+        if self._columns is None:
+            from db.stat_columns import ReportColumns
+
+            self._columns = ReportColumns(self.db)
+        return self._columns
 
     # --- scopes ---------------------------------------------------------------------------------
 
@@ -940,6 +954,8 @@ class StatsRepo:
         counting: Counting,
     ) -> Ranking:
         """The national leaderboard of a typed range, from the in-memory report columns."""
+        import numpy as np  # loaded with the columns, on first use
+
         found = await self.columns.group_values(
             period.start,
             period.end,

@@ -18,6 +18,7 @@ from db.roles import RoleRepo
 from db.secrets import SecretRepo
 from db.state import StateRepo
 from db.stats import Counting, StatsRepo
+from db.streaks import StreakRepo
 from db.volunteers import VolunteerRepo
 
 
@@ -38,6 +39,7 @@ class Store:
         self.channels = ChannelRepo(db)
         self.digest_posts = DigestLedger(db)
         self.stats = StatsRepo(db, counting)  # what the figures count ([stats] counting)
+        self.streaks = StreakRepo(db, counting)
         self.reminders = ReminderRepo(db)
         self.review = ReviewRepo(db)
         self.secrets = SecretRepo(db)

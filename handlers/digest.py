@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from telegram import Update
+from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.chart import render_chart_async
 from bot.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
 from bot.digest_preview import parse_scope, parse_week
-from bot.digests import Built, build, post_digest
+from bot.digests import Built, build, draw_async, post_digest
 from bot.engine import answer
 from bot.i18n import label, t
 from bot.jalali import today
@@ -40,10 +39,17 @@ async def preview(update: Update, context: Context) -> None:
     for text in render_messages(digest):
         await reply(update, text)
     chat = update.effective_chat
-    if chat is not None:
-        chart = await render_chart_async(digest)
-        markup = inline([[button(label("digest-post-now"), cb("dig", "post"))]])
-        await chat.send_photo(chart, caption=render_caption(digest), reply_markup=markup)
+    if chat is None:
+        return
+    pictures = await draw_async(digest)
+    markup = inline([[button(label("digest-post-now"), cb("dig", "post"))]])
+    if pictures.map is None:
+        await chat.send_photo(pictures.chart, caption=render_caption(digest), reply_markup=markup)
+        return
+    # As the channels get it: chart and map in one album (an album takes no buttons).
+    chart = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
+    await chat.send_media_group([chart, InputMediaPhoto(pictures.map)])
+    await chat.send_message(t("digest-preview-post"), reply_markup=markup)
 
 
 async def post_now(update: Update, context: Context) -> None:

@@ -12,6 +12,7 @@ from bot.text import fmt_percent, one_line
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope
 from db.store import Store
+from db.streaks import STREAK_FROM
 
 INVITE_PREFIX = "j-"
 NAME_MIN, NAME_MAX = 3, 60
@@ -98,13 +99,19 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
 async def group_card(
     store: Store, group: Group, *, invite: Invite | None, bot_username: str, show_invite: bool
 ) -> Html:
-    """The group card: name, place, specialty, leaders, member count, and the invite for leaders."""
+    """The group card: name, place, specialty, leaders, member count, figures and run of weeks
+    with reports, and the invite for leaders."""
     members = await store.groups.members(group.id)
     lines = [card_text(group, members)]
     if group.status is GroupStatus.PENDING:
         lines.append(t("group-card-pending"))
     else:
-        lines.append(Html("\n".join(await figure_lines(store, group))))
+        figures = await figure_lines(store, group)
+        streak = await store.streaks.of_group(group.id, jalali.today(store.db.clock))
+        if streak.weeks >= STREAK_FROM:
+            key = "group-card-streak" if streak.this_week else "group-card-streak-open"
+            figures.append(t(key, weeks=streak.weeks))
+        lines.append(Html("\n".join(figures)))
     if show_invite:
         if invite is not None and invite.valid:
             lines.append(

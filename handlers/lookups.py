@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
@@ -39,6 +39,7 @@ from bot.text import normalize, search_key, truncate, utf16_len
 from db.models import Campaign, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
+from handlers.campaign_map import map_rows
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
 from handlers.inline import CAMPAIGN_CARD, inline_query
@@ -125,9 +126,10 @@ def pressed(update: Update) -> Callback | None:
 async def _show(
     update: Update, text: str, rows: list[list[InlineKeyboardButton]], *, edit: bool
 ) -> None:
-    """Edits the pressed message, or sends a new one (a command or menu button)."""
+    """Edits the pressed message, or sends a new one (a command, a menu button, or a button
+    under a picture, which has no text to edit)."""
     query = update.callback_query
-    if edit and query is not None:
+    if edit and query is not None and isinstance(query.message, Message) and query.message.text:
         await edit_or_keep(query, text, inline(rows))
     else:
         await reply(update, text, inline(rows))
@@ -531,6 +533,7 @@ async def campaigns_screen(
             ]
             for c in campaigns
         ]
+    rows += map_rows(campaigns)
     if manager:
         managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
         rows += [

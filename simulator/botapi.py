@@ -128,6 +128,7 @@ class BotApi:
             "getfile": self.get_file,
             "editmessagetext": self.edit_message_text,
             "editmessagecaption": self.edit_message_caption,
+            "editmessagemedia": self.edit_message_media,
             "editmessagereplymarkup": self.edit_message_reply_markup,
             "deletemessage": self.delete_message,
             "deletemessages": self.delete_messages,
@@ -724,6 +725,47 @@ class BotApi:
         )
         if same and _inline(markup) == _inline(msg.reply_markup):
             raise bad_request(_NOT_MODIFIED)
+        msg.caption = new.get("caption")
+        msg.caption_entities = new.get("caption_entities", [])
+        msg.caption_source = new.get("caption_source")
+        msg.reply_markup = _inline(markup)
+        self.world.mark_edited(msg)
+        return self.world.message_api(msg)
+
+    async def edit_message_media(self, p: Params, f: Files) -> Any:
+        """Replaces a photo's or document's file and caption (a message of an album too).
+
+        As on Telegram: an album's photo becomes another photo, a document another document;
+        the caption is the new media's (none given: the caption is removed).
+        """
+        chat, msg = self._editable(p, "editMessageMedia")
+        media: dict[str, Any] = p["media"]
+        kind = media["type"]
+        if kind not in ("photo", "document"):
+            raise bad_request("the simulator edits photos and documents only")
+        if not (msg.photo or msg.document):
+            raise bad_request("there is no media in the message to edit")
+        if msg.media_group_id and (kind == "photo") != bool(msg.photo):
+            raise bad_request("can't change the media type of an album's message")
+        caption = self._format(
+            media.get("caption"),
+            media.get("parse_mode"),
+            media.get("caption_entities"),
+            caption=True,
+        )
+        markup = p.get("reply_markup")
+        self._check_markup(markup, chat)
+        stored = self._resolve_file(media["media"], kind, f)
+        new = self._caption_content(caption)
+        current = msg.photo[-1] if msg.photo else msg.document
+        same_file = current is not None and current.file_unique_id == stored[-1].file_unique_id
+        same_caption = (new.get("caption"), new.get("caption_entities", [])) == (
+            msg.caption,
+            msg.caption_entities,
+        )
+        if same_file and same_caption and _inline(markup) == _inline(msg.reply_markup):
+            raise bad_request(_NOT_MODIFIED)
+        msg.photo, msg.document = (stored, None) if kind == "photo" else (None, stored[0])
         msg.caption = new.get("caption")
         msg.caption_entities = new.get("caption_entities", [])
         msg.caption_source = new.get("caption_source")

@@ -5,7 +5,7 @@ prints figures). Many leaders report at once through the simulator, each as a pe
 wait for the bot's answer, act on what the bot shows. Meanwhile a supervisor kills the bot:
 
 - once when the digest tick is half way through posting to several channels (the text of the
-  second channel out, its chart not),
+  second channel out, its chart (or chart and map) not),
 - once in the middle of the idle-flow job (after its first reminders, before the others),
 - then at seeded random moments, some aimed: just before a receipt is sent (the report saved,
   its update not yet marked handled) and just after an album arrived (before its answer job);
@@ -76,7 +76,7 @@ class Outcome:
     resumed_wrong: list[str] = field(default_factory=list)
     stuck: list[str] = field(default_factory=list)
     integrity: str = ""
-    channel_charts: list[int] = field(default_factory=list)  # chart posts in each channel
+    channel_charts: list[int] = field(default_factory=list)  # picture posts (chart or album) each
     channel_texts: list[int] = field(default_factory=list)  # text posts in each channel
     ledger_states: list[str] = field(default_factory=list)
     reminders: int = 0
@@ -502,7 +502,9 @@ class Soak:
             ]
         for chat_id in self.channel_ids:
             posts = [m for m in self.world.chats[chat_id].messages.values() if m.from_bot]
-            self.out.channel_charts.append(sum(1 for m in posts if m.photo))
+            albums = {m.media_group_id for m in posts if m.photo and m.media_group_id}
+            lone = sum(1 for m in posts if m.photo and not m.media_group_id)
+            self.out.channel_charts.append(lone + len(albums))  # a chart, or chart and map
             self.out.channel_texts.append(sum(1 for m in posts if not m.photo))
         for person in idle:
             for message in self.world.chats[person.chat.id].messages.values():
@@ -521,13 +523,13 @@ class Soak:
 
 
 def _digest_trigger(chat_id: int) -> Trigger:
-    """Fires at the chart of the first channel: its text is out and recorded."""
+    """Fires at the chart (with the map, an album, when the week has one) of the channel: its
+    text is out and recorded."""
     chat = str(chat_id)
+    pictures = ("sendPhoto", "sendMediaGroup")
 
     def trigger(method: str, params: dict[str, Any]) -> str | None:
-        return (
-            "mid-digest" if method == "sendPhoto" and str(params.get("chat_id")) == chat else None
-        )
+        return "mid-digest" if method in pictures and str(params.get("chat_id")) == chat else None
 
     return trigger
 

@@ -192,6 +192,7 @@ IDS: dict[str, str] = {
     "st:range": "",
     "st:silent": "{p}:0",
     "cmp:list": "",
+    "cmp:map": "1",
     "top:show": "0:0:0:0",
     "fnd:new": "",
     "sr:back": "1",

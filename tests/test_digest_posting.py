@@ -235,7 +235,7 @@ async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -
     assert sent == 300  # a 429 reaching post_digest would have released a claim
     await sim.refresh()
     posts = [m for c in sim.chats if c.id in ids for m in c.history if m.from_bot]
-    assert len(posts) == 600  # the text and the chart, once per channel
+    assert len(posts) == 900  # the text, then the chart and the map as one album, once each
     limiter = harness.app.bot.rate_limiter
     assert isinstance(limiter, PriorityRateLimiter) and limiter.stats.gave_up == 0
     assert not [c for c in ids if (await store.channels.by_chat(c)).paused]  # type: ignore[union-attr]

@@ -11,10 +11,12 @@ from bot.text import fmt_percent, progress_bar, to_persian_digits
 from db.models import Report, ReportStatus
 from db.stats import Counting
 from db.store import Store
+from db.streaks import STREAK_FROM
 
 
 async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
-    """The receipt: report number, the group's week, the campaign's progress and forecast."""
+    """The receipt: report number, the group's week and run of weeks, the campaign's progress
+    and forecast."""
     receipt = to_persian_digits(report.receipt)
     lines: list[str] = [t("report-updated" if edited else "report-saved", receipt=receipt)]
     this_week = jalali.week_of(jalali.today(store.db.clock))
@@ -27,6 +29,9 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
         lines.append(
             t("report-other-week-totals", week=days, reports=week.reports, quantity=week.quantity)
         )
+    streak = await store.streaks.of_group(report.group_id, jalali.today(store.db.clock))
+    if streak.this_week and streak.weeks >= STREAK_FROM:
+        lines.append(t("report-streak", weeks=streak.weeks))
     if report.campaign_id is not None:
         campaign = await store.campaigns.get(report.campaign_id)
         if campaign is not None:

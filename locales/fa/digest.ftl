@@ -30,6 +30,9 @@ digest-provinces-title = <b>استان‌های پیشرو:</b>
 digest-counties-title = <b>شهرستان‌های پیشرو:</b>
 # «۱. گروه امید اراک — ۱۸۵ خدمت»
 digest-rank-line = { $rank }. { $name } — { $quantity } خدمت
+# Groups with the longest runs of weeks with a report, up to this week.
+digest-streaks-title = <b>🔥 پیوسته‌ترین گروه‌ها:</b>
+digest-streak-line = { $rank }. { $name } — { $weeks } هفتهٔ پیاپی
 
 # A campaign's progress: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
 digest-campaign = 🎯 <b>{ $title }</b>: { $done } از { $target } { $unit } ({ $percent }) { $bar }
@@ -65,13 +68,34 @@ chart-empty = این هفته گزارش خدمتی ثبت نشد
 chart-day = { $weekday }
     { $date }
 
+## The province map (plain text, drawn by matplotlib; bot/map_render.py).
+
+# $campaign: the campaign's title.
+map-title-shares = پیشرفت استان‌ها در «{ $campaign }»
+map-subtitle-shares = درصد انجام‌شده از سهم هر استان، تا { $date }
+map-title-campaign-per-group = خدمات هر گروه در «{ $campaign }»
+map-subtitle-campaign = خدمات پویش استان ÷ گروه‌های فعال آن، تا { $date }
+map-title-week-per-group = خدمات هر گروه در استان‌ها
+map-subtitle-week = هفتهٔ { $week }: خدمات استان ÷ گروه‌های فعال آن
+# On a province: its part of its share.
+map-percent = { $percent }٪
+# Legend classes; $unit is «٪» or nothing.
+map-legend-below = کمتر از { $value }{ $unit }
+map-legend-range = { $low } تا { $high }{ $unit }
+map-legend-above = { $value } و بیشتر
+map-legend-reached = سهم کامل شد
+map-legend-no-share = بدون سهم
+map-legend-no-group = بدون گروه
+map-note-shares = رنگ هر استان: خدمات شمرده‌شده ÷ سهم آن از هدف پویش · مرز استان‌ها: Natural Earth
+map-note-per-group = رنگ هر استان: خدمات آن ÷ گروه‌های فعالش (سهم استان‌ها تعیین نشده است) · مرز استان‌ها: Natural Earth
+
 ## `khedmatyar digest preview` (plain text).
 
 cli-digest-help = گزارش هفتگی کانال‌ها
 cli-digest-preview-help = نوشتن متن و نمودار گزارش یک هفته در پوشه‌ای، بدون تلگرام
 cli-digest-week-help = روزی از هفته به تاریخ شمسی، مثلاً 1405/08/24 (پیش‌فرض: آخرین هفتهٔ تمام‌شده)
 cli-digest-scope-help = دامنهٔ گزارش: national یا province:<نام استان> یا campaign:<شناسهٔ پویش> (پیش‌فرض national)
-cli-digest-out-help = پوشه‌ای که digest.html و digest.txt و chart.png در آن نوشته می‌شوند
+cli-digest-out-help = پوشه‌ای که digest.html و digest.txt و chart.png (و برای گزارش سراسری map.png) در آن نوشته می‌شوند
 cli-digest-db-help = پایگاه‌داده‌ای که گزارش از آن ساخته می‌شود (پیش‌فرض: همانی که در تنظیمات آمده است)
 cli-digest-no-province = استانی به نام «{$name}» پیدا نشد.
 cli-digest-no-campaign = پویشی با شناسهٔ {$id} پیدا نشد.
@@ -108,6 +132,8 @@ channel-resume = ▶️ ادامهٔ ارسال
 channel-remove = 🗑 برداشتن
 channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
+# Under a previewed digest whose chart and map came as an album (which takes no buttons).
+digest-preview-post = کانال‌ها این گزارش را با همین نمودار و نقشه می‌گیرند.
 digest-posted-now = گزارش هفتهٔ گذشته به {$count} کانال فرستاده شد (کانال‌هایی که آن را داشتند دوباره نمی‌گیرند).
 flow-name-channel-schedule = زمان انتشار کانال
 channel-schedule = ⏰ روز و ساعت انتشار

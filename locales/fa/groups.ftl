@@ -79,6 +79,9 @@ group-card =
     }: {$leaders}
     تعداد اعضا: {$members}
 group-card-pending = ⏳ در انتظار تأیید
+# The group's run of Saturday–Friday weeks with a report; «open»: this week has none yet.
+group-card-streak = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید
+group-card-streak-open = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید؛ با گزارشی در این هفته ادامه پیدا می‌کند.
 group-card-invite =
     🔗 لینک دعوت: {$link}
     کد دعوت: <code>{$code}</code>
@@ -134,6 +137,8 @@ group-chat-hello = سلام 🌱 من خدمت‌یارم. ثبت گزارش و 
 group-reminders-on = 🔔 یادآوری هفتگی: روشن
 group-reminders-off = 🔕 یادآوری هفتگی: خاموش
 reminder-text = 🌱 این هفته هنوز گزارشی از «{$group}» ثبت نشده است. اگر خدمتی انجام داده‌اید، چند دقیقه بیشتر طول نمی‌کشد.
+# Instead of reminder-text when the group has reported several weeks in a row up to last week.
+reminder-text-streak = 🔥 هنوز این هفته برای «{$group}» گزارش نداده‌اید؛ { $weeks } هفتهٔ پیاپی را نگه دارید.
 reminder-report = 📝 ثبت گزارش
 reminder-off = 🔕 دیگر یادآوری نکن
 reminder-turned-off = یادآوری هفتگی این گروه خاموش شد؛ از کارت گروه دوباره روشنش کنید.

@@ -41,6 +41,16 @@ lookups-gone = این مورد دیگر در دسترس نیست. از منوی 
 # /campaign
 lookups-campaign-none = اکنون پویش فعالی در جریان نیست.
 lookups-campaign-top = 🏆 برترین‌های { $title }
+lookups-campaign-map = 🗺 نقشه
+lookups-campaign-map-named = 🗺 نقشهٔ { $title }
+# The map's caption (bot/map_render.py draws the picture).
+lookups-map-title = 🗺 <b>{ $title }</b> در استان‌ها
+lookups-map-shares = رنگ هر استان: چند درصد از سهمش از هدف پویش انجام شده است.
+lookups-map-per-group = سهم استان‌ها تعیین نشده است؛ رنگ هر استان: خدمات پویش به ازای هر گروه فعال آن.
+lookups-map-yours-share = 📍 { $province }: { $done } از سهم { $share } ({ $percent })
+lookups-map-yours-no-share = 📍 { $province }: { $done } خدمت (سهمی برایش تعیین نشده است)
+lookups-map-yours-groups = 📍 { $province }: { $done } خدمت از { $groups } گروه فعال
+lookups-map-gone = نقشه فقط برای پویش‌های سراسری در جریان است و این پویش دیگر در جریان نیست.
 
 # The typed range: «۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰», or two dates one after another.
 flow-name-stats-range = بازهٔ آمار

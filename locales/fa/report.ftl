@@ -72,6 +72,7 @@ report-copy-receipt = 📋 کپی شمارهٔ گزارش
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
 report-week-totals = گروه شما این هفته: {$reports} گزارش، {$quantity} خدمت
+report-streak = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید
 report-campaign-progress = {$campaign}: {$done} از {$target} ({$percent}) {$bar}
 report-campaign-forecast = با این سرعت تا {$eta} به هدف می‌رسد؛ پایان پویش {$end} است.
 report-campaign-behind = برای رسیدن به هدف تا پایان پویش ({$end}) روزی {$per_day} خدمت لازم است.

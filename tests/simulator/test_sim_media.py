@@ -142,6 +142,41 @@ async def test_send_media_group_with_attach(
     )
 
 
+async def test_edit_message_media_replaces_an_albums_photo(
+    bot: RawBot, maryam: User, server: SimulatorServer
+) -> None:
+    """editMessageMedia swaps a photo of an album for another and sets its caption; the same
+    file and caption again is «not modified»; an album's photo cannot become a document."""
+    known = server.world.files.add_generated_photo(800, 600, 3)[-1].file_id
+    album = [{"type": "photo", "media": known, "caption": "قبل"}, {"type": "photo", "media": known}]
+    first, _ = await bot.ok("sendMediaGroup", {"chat_id": maryam.id, "media": album})
+    target = {"chat_id": maryam.id, "message_id": first["message_id"]}
+    edited = await bot.ok(
+        "editMessageMedia",
+        {**target, "media": {"type": "photo", "media": "attach://new", "caption": "بعد"}},
+        how="multipart",
+        files={"new": ("new.png", make_png(300, 200, (9, 8, 7)), "image/png")},
+    )
+    assert edited["caption"] == "بعد" and edited["edit_date"]
+    assert edited["media_group_id"] == first["media_group_id"]
+    assert image_size(await download(bot, edited["photo"][-1]["file_id"]))[:2] == (300, 200)
+    same = {"type": "photo", "media": edited["photo"][-1]["file_id"], "caption": "بعد"}
+    assert await bot.error("editMessageMedia", {**target, "media": same}) == (
+        400,
+        "Bad Request: message is not modified: specified new message content and reply markup"
+        " are exactly the same as a current content and reply markup of the message",
+    )
+    document = {"type": "document", "media": "https://example.org/a.pdf"}
+    assert await bot.error("editMessageMedia", {**target, "media": document}) == (
+        400,
+        "Bad Request: can't change the media type of an album's message",
+    )
+    uncaptioned = await bot.ok(
+        "editMessageMedia", {**target, "media": {"type": "photo", "media": known}}
+    )
+    assert "caption" not in uncaptioned
+
+
 async def test_send_document(bot: RawBot, maryam: User) -> None:
     """sendDocument by upload keeps name, type and bytes; a photo file_id is not a document."""
     sent = await bot.ok(
