@@ -352,10 +352,13 @@ class Engine:
         if turn.update is not None and turn.update.edited_message is not None:
             await self._ask(turn, turn.again(label("flow-edit-ignored")))
             return
-        if not draft.shown:
+        # Photos belong to a step that takes them until the person leaves it, whichever message
+        # shows it now (an album's count may be on its way when the next photo is sent).
+        for_photos = bool(message.photo) and step.photo is not None
+        if not draft.shown and not for_photos:
             await self._ask(turn, turn.again())  # it may never have reached them: ask it again
             return
-        if draft.panel is not None and message.message_id < draft.panel:
+        if draft.panel is not None and message.message_id < draft.panel and not for_photos:
             return  # sent before this question appeared: it answered an earlier one
         if step.other is not None and (
             message.forward_origin or message.contact or message.document

@@ -14,7 +14,7 @@ from db.models import GroupRole, Role
 from db.usecases import save_report
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
-from tests.test_report import leader_with_campaign, to_quantity, to_review
+from tests.test_report import fill_report, leader_with_campaign, to_quantity, to_review
 
 REPORT = label("flow-name-report")
 
@@ -192,6 +192,20 @@ async def test_a_photo_during_an_album_answer_is_kept(harness: Harness) -> None:
     await reza.press(label("report-edit-photos"))
     await reza.send_album(3)
     await reza.send_photo()
+    await eventually(harness.sim, lambda: t("report-photos-received", count=4) in reza.last.text)
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and len(stored.data["photos"]) == 4
+
+
+async def test_a_photo_sent_while_the_album_answer_is_slow_is_kept(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await fill_report(reza, photos=False)
+    assert reza.last.text == t("report-ask-photos", max=10)
+    await reza.send_album(3)
+    harness.server.faults.slow(2.0, count=1, method="sendMessage")  # «۳ عکس دریافت شد.»
+    await eventually(harness.sim, lambda: bool(harness.server.faults.events))  # on its way
+    fourth = await reza.send_photo(wait=False)  # sent before the answer's message exists
+    await harness.wait_for(fourth)
     await eventually(harness.sim, lambda: t("report-photos-received", count=4) in reza.last.text)
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None and len(stored.data["photos"]) == 4

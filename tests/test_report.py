@@ -34,8 +34,9 @@ async def to_quantity(reza: SimUser) -> None:
     await reza.press("بستهٔ معیشتی")
 
 
-async def fill_report(reza: SimUser) -> None:
-    """Walks the whole conversation up to the review screen, as in UX.md."""
+async def fill_report(reza: SimUser, *, photos: bool = True) -> None:
+    """Walks the whole conversation up to the review screen, as in UX.md (or up to the photos
+    question)."""
     await reza.press("📝 ثبت گزارش خدمت")
     assert reza.last.text == "گزارش برای کدام پویش است؟"
     await reza.press("پویش ۱۱ هزار خدمت")
@@ -55,7 +56,8 @@ async def fill_report(reza: SimUser) -> None:
     await reza.press("دیروز")
     await reza.send("توزیع بسته بین خانواده‌های کم‌برخوردار با کمک خیرین محل")
     assert "عکس دارید" in reza.last.text
-    await reza.press("بدون عکس")
+    if photos:
+        await reza.press("بدون عکس")
 
 
 async def test_happy_path(harness: Harness) -> None:
