@@ -52,6 +52,16 @@ def led(turn: Report) -> tuple[Membership, ...]:
     return turn.who.reporting_groups
 
 
+async def follow_merge(turn: Report) -> Html:
+    """A group merged since the report began: the report goes on for the group it merged into."""
+    draft = turn.draft
+    group = await turn.store.groups.current(draft.group_id) if draft.group_id else None
+    if group is None or group.id == draft.group_id:
+        return Html("")
+    draft.group_id = group.id
+    return t("report-group-merged", group=group.name)
+
+
 async def campaigns(turn: Report) -> list[Campaign]:
     """Campaigns running now where the draft's group is."""
     group = await turn.store.groups.get(turn.draft.group_id or 0)

@@ -76,6 +76,7 @@ report-campaign-forecast = با این سرعت تا {$eta} به هدف می‌�
 report-campaign-behind = برای رسیدن به هدف تا پایان پویش ({$end}) روزی {$per_day} خدمت لازم است.
 report-campaign-reached = 🎉 پویش به هدفش رسیده است!
 report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛ گزارش ثبت نشد.
+report-group-merged = گروه شما در «{$group}» ادغام شد؛ این گزارش برای «{$group}» ثبت می‌شود.
 
 ## «🗂 گزارش‌های من»: recent reports, edit and delete.
 
