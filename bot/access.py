@@ -121,6 +121,7 @@ BUTTONS: dict[str, Rule] = {
         "promote",
         "demote",
         "invite",
+        "inviteok",
         "revoke",
         "remind",
     ),

@@ -377,18 +377,28 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
         str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     )
     await reza.press(label("myreports-edit", receipt=receipt))
-    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
-    await reza.press("✏️ تعداد")
+    # The edit names the receipt it changes and saves changes; it is not a new report.
+    assert reza.last.text.startswith(t("report-review-edit-title", receipt=receipt))
+    buttons = [b for row in reza.last.buttons for b in row]
+    assert label("report-save-changes") in buttons and label("report-save") not in buttons
+    await reza.press(label("report-edit-quantity"))
     await reza.send("150")
-    await reza.press("✅ ثبت گزارش")
-    assert "ویرایش شد" in reza.last.text
+    await reza.press(label("report-save-changes"))
+    assert t("report-updated", receipt=receipt) in reza.last.text
     edited = await harness.store.reports.get(report.id)
     assert edited is not None and edited.quantity == 150
     assert await harness.store.reports.count() == 1
-    await reza.press("🗂 گزارش‌های من")
+    await reza.press(label("menu-my-reports"))
     await reza.press(label("myreports-delete", receipt=receipt))
-    await reza.press("بله")
-    assert "حذف شد" in reza.last.text
+    day = jalali.format_date(TODAY - timedelta(days=1))
+    assert f"بستهٔ معیشتی — ۱۵۰ بسته، {day}" in reza.last.text  # what is deleted, not a number
+    await reza.press(label("button-no"))  # kept: the list again, with its buttons
+    assert reza.last.text.startswith(t("myreports-title"))
+    assert label("myreports-delete", receipt=receipt) in reza.last.buttons[0]
+    await reza.press(label("myreports-delete", receipt=receipt))
+    await reza.press(label("button-yes"))
+    assert reza.last.text.startswith(t("myreports-deleted", receipt=receipt))
+    assert t("myreports-empty") in reza.last.text  # and where things stand now
     deleted = await harness.store.reports.get(report.id)
     assert deleted is not None and deleted.status is ReportStatus.DELETED
     actions = [e.action for e in await harness.store.audit.for_entity("report", report.id)]

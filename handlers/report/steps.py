@@ -628,7 +628,9 @@ async def review_text(turn: Report) -> Html:
     service = await store.categories.get(draft.category_id or 0)
     campaign = await store.campaigns.get(draft.campaign_id) if draft.campaign_id else None
     county = await store.places.county(draft.county_id or 0)
-    lines = [t("report-review-title")]
+    saved = await store.reports.get(draft.report_id) if draft.report_id else None
+    title = t("report-review-edit-title", receipt=receipt(saved.receipt)) if saved else None
+    lines = [title or t("report-review-title")]
     if group is not None and len(led(turn)) > 1:
         lines.append(t("report-review-group", group=group.name))
     lines.append(
@@ -681,7 +683,8 @@ async def ask_review(turn: Report) -> Screen | Go:
         for number, (step, key) in EDITS.items()
         if running or step != "campaign"
     ]
-    rows = [*grid(buttons, 2), [turn.button(label("report-save"), "save")], turn.nav()]
+    save = label("report-save-changes" if draft.report_id else "report-save")
+    rows = [*grid(buttons, 2), [turn.button(save, "save")], turn.nav()]
     text = await review_text(turn)
     warnings = await duplicate_warnings(turn)
     if warnings:

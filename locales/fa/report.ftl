@@ -43,6 +43,7 @@ report-photos-done = ✅ تمام
 report-no-photos = بدون عکس
 report-photo-expected = در این مرحله عکس بفرستید یا «تمام» را بزنید.
 report-review-title = لطفاً گزارش را بررسی کنید:
+report-review-edit-title = ویرایش گزارش شمارهٔ {$receipt}؛ تغییرها را بررسی و ذخیره کنید:
 report-review-group = گروه: {$group}
 report-review-campaign = 🎯 {$campaign}
 report-review-service = خدمت: {$area} › {$service} — {$quantity} {$unit}
@@ -68,6 +69,7 @@ report-edit-description = ✏️ توضیح
 report-edit-photos = ✏️ عکس‌ها
 report-edit-campaign = ✏️ پویش
 report-save = ✅ ثبت گزارش
+report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
 report-week-totals = گروه شما این هفته: {$reports} گزارش، {$quantity} خدمت
@@ -88,7 +90,10 @@ myreports-status-approved = تأییدشده ✅
 myreports-status-returned = برگشت‌خورده ↩️
 myreports-edit = ✏️ ویرایش {$receipt}
 myreports-delete = 🗑 حذف {$receipt}
-myreports-delete-confirm = گزارش {$receipt} حذف شود؟
+myreports-delete-confirm =
+    گزارش {$receipt} حذف شود؟
+    {$service} — {$quantity} {$unit}، {$date}
+    حذف گزارش برگشت ندارد.
 myreports-deleted = گزارش {$receipt} حذف شد.
 myreports-locked = این گزارش دیگر قابل ویرایش یا حذف نیست (زمان ویرایش گذشته یا بررسی شده است).
 report-location-keyboard = دکمهٔ «📍 ارسال موقعیت من» پایین صفحه است 👇
