@@ -496,3 +496,64 @@ async def test_leader_of_many_groups_pages_through_them(harness: Harness) -> Non
     await reza.press("بعدی ◀️")
     await reza.press("گروه شماره 9")
     assert "تعداد اعضا: ۱" in reza.last.text
+
+
+async def _jobs_campaign(harness: Harness) -> int:
+    """A running national campaign that counts only the area «اشتغال» (target 500 people)."""
+    store = harness.store
+    area = next(a for a in await store.categories.areas() if a.name == "اشتغال")
+    campaign = await store.campaigns.create(
+        "پویش اشتغال", 500, "نفر", TODAY - timedelta(days=10), TODAY + timedelta(days=50)
+    )
+    await store.stats.set_counted_categories(campaign, [area.id])
+    return campaign
+
+
+def _choices(user: SimUser) -> list[str]:
+    """The buttons of the newest panel without Back and Cancel."""
+    nav = {label("button-back"), label("button-keep"), label("button-cancel")}
+    return [b for row in user.last.buttons for b in row if b not in nav]
+
+
+async def test_a_campaign_offers_only_the_services_it_counts(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    campaign = await _jobs_campaign(harness)
+    await reza.send("/report")
+    await reza.press("پویش اشتغال")
+    assert _choices(reza) == ["اشتغال"]
+    assert t("report-campaign-counts-only", campaign="پویش اشتغال") in reza.last.text
+    await reza.press("اشتغال")
+    counted = await harness.store.db.fetchall(
+        "SELECT c.name FROM categories c JOIN campaign_categories k ON k.category_id = c.id"
+        " WHERE k.campaign_id = ? AND c.active = 1 ORDER BY c.position, c.id",
+        (campaign,),
+    )
+    assert _choices(reza) == [r[0] for r in counted]
+    await reza.press(label("button-back"))
+    await reza.press(label("button-back"))
+    await reza.press(label("report-no-campaign"))  # any other service: without the campaign
+    assert "معیشتی" in _choices(reza) and len(_choices(reza)) == len(
+        await harness.store.categories.areas()
+    )
+
+
+async def test_a_service_its_campaign_does_not_count_is_said_plainly(harness: Harness) -> None:
+    reza = await to_review(harness)  # «بستهٔ معیشتی» for «پویش ۱۱ هزار خدمت»
+    campaign = await _jobs_campaign(harness)
+    await reza.press(label("report-edit-campaign"))
+    await reza.press("پویش اشتغال")
+    line = t("report-not-counted", service="بستهٔ معیشتی", campaign="پویش اشتغال")
+    assert reza.last.text.startswith(line) and _choices(reza) == ["اشتغال"]
+    await reza.press(label("button-keep"))  # keeps the service anyway: the review says so
+    assert line in reza.last.text and reza.last.text.startswith(t("report-review-title"))
+    await reza.press(label("report-save"))
+    receipt = reza.last.text
+    assert line in receipt and "از ۵۰۰" not in receipt and "(۰٪)" not in receipt
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert report.campaign_id == campaign
+    counted = await harness.store.db.scalar(
+        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r WHERE r.campaign_id = ?"
+        " AND r.category_id IN (SELECT category_id FROM campaign_categories WHERE campaign_id = ?)",
+        (campaign, campaign),
+    )
+    assert counted == 0

@@ -128,12 +128,36 @@ async def ask_campaign(turn: Report) -> Screen | Go:
 
 
 async def campaign_pressed(turn: Report, data: Callback) -> Result:
-    """Takes the campaign (or none), if it still runs."""
+    """Takes the campaign (or none), if it still runs; from the review, a service the new
+    campaign does not count is said at once, with the services it does count."""
     chosen = data.id()
     if chosen and chosen not in {c.id for c in await campaigns(turn)}:
         return turn.again(label("stale-button"))
     turn.draft.campaign_id = chosen or None
+    uncounted = await not_counted(turn)
+    if turn.draft.reviewing and uncounted:
+        return Go("area", uncounted)
     return turn.then("area")
+
+
+async def counted_types(turn: Report) -> frozenset[int] | None:
+    """The service types the chosen campaign counts (None: no campaign, or it counts them all)."""
+    campaign = turn.draft.campaign_id
+    return await turn.store.stats.counted_categories(campaign) if campaign else None
+
+
+async def not_counted(turn: Report) -> Html:
+    """«… is not counted in campaign …» when the chosen service does not count for the chosen
+    campaign, else empty."""
+    draft = turn.draft
+    counted = await counted_types(turn)
+    if counted is None or draft.category_id is None or draft.category_id in counted:
+        return Html("")
+    service = await turn.store.categories.get(draft.category_id)
+    campaign = await turn.store.campaigns.get(draft.campaign_id or 0)
+    if service is None or campaign is None:
+        return Html("")
+    return t("report-not-counted", service=service.name, campaign=campaign.title)
 
 
 async def back_from_area(turn: Report) -> str:
@@ -147,11 +171,21 @@ async def back_from_area(turn: Report) -> str:
 
 
 async def ask_area(turn: Report) -> Screen:
-    """Asks the service area."""
+    """Asks the service area: under a campaign that counts some services, only their areas."""
     areas = await turn.store.categories.areas()
+    question = t("report-ask-area")
+    counted = await counted_types(turn)
+    if counted is not None:
+        types = await turn.store.categories.all_types()
+        kept = {s.parent_id for s in types if s.id in counted}
+        campaign = await turn.store.campaigns.get(turn.draft.campaign_id or 0)
+        if campaign is not None and any(a.id in kept for a in areas):
+            areas = [a for a in areas if a.id in kept]
+            only = t("report-campaign-counts-only", campaign=campaign.title)
+            question = Html(f"{question}\n{only}")
     buttons = [turn.button(a.name, "area", a.id) for a in areas]
     first = not await campaigns(turn) and len(led(turn)) <= 1
-    return Screen(t("report-ask-area"), [*grid(buttons, 2), turn.nav(back=not first)])
+    return Screen(question, [*grid(buttons, 2), turn.nav(back=not first)])
 
 
 async def area_pressed(turn: Report, data: Callback) -> Result:
@@ -169,6 +203,9 @@ async def ask_service(turn: Report) -> Screen | Go:
     if area is None:
         return Go("area")
     types = await turn.store.categories.types(area.id)
+    counted = await counted_types(turn)
+    if counted is not None and any(s.id in counted for s in types):
+        types = [s for s in types if s.id in counted]  # what the campaign counts
     buttons = [turn.button(s.name, "svc", s.id) for s in types]
     return Screen(t("report-ask-service", area=area.name), [*grid(buttons, 2), turn.nav()])
 
@@ -649,6 +686,9 @@ async def review_text(turn: Report) -> Html:
                 unit=service.unit,
             )
         )
+    uncounted = await not_counted(turn)
+    if uncounted:
+        lines.append(uncounted)
     lines.append(
         t(
             "report-review-people",
