@@ -360,11 +360,58 @@ async def test_shared_location(harness: Harness) -> None:
     await reza.press("امروز، " + jalali.format_day_month(TODAY))
     await reza.press("رد شدن")
     await reza.press("بدون عکس")
-    assert "(موقعیت ثبت‌شده 📍)" in reza.last.text
+    place = "محله شهرک صنعتی، اراک، استان مرکزی"
+    assert t("report-review-place-located", place=place) in reza.last.text
     await reza.press("✅ ثبت گزارش")
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.latitude is not None and round(report.latitude, 2) == 34.1
     assert report.county_name == "اراک"
+
+
+async def _to_place(reza: SimUser) -> None:
+    """A report without a campaign up to «کجا انجام شد؟»."""
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    assert reza.last.text == t("report-ask-place")
+
+
+async def test_a_shared_point_files_the_report_under_its_own_county(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)  # a group of Arak, استان مرکزی
+    await _to_place(reza)
+    await reza.press(label("report-place-location"))
+    await reza.send_location(35.7006, 51.3910)  # central Tehran
+    tehran = "تهران، استان تهران"
+    assert any(m.text == t("report-location-received", place=tehran) for m in reza.messages)
+    await reza.press(label("button-skip"))  # no village
+    await reza.press(label("report-date-yesterday"))
+    await reza.press(label("button-skip"))
+    await reza.press(label("report-no-photos"))
+    assert t("report-review-place-located", place=tehran) in reza.last.text
+    await reza.press(label("report-save"))
+    row = await harness.store.db.fetchone(
+        "SELECT p.name, c.name, r.latitude FROM reports r JOIN provinces p ON p.id = r.province_id"
+        " JOIN counties c ON c.id = r.county_id"
+    )
+    assert row is not None and tuple(row) == ("تهران", "تهران", 35.7006)
+
+
+async def test_a_point_outside_iran_is_refused_and_asked_again(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await _to_place(reza)
+    await reza.send_location(33.3152, 44.3661)  # Baghdad, sent without the button
+    assert reza.last.text.startswith(label("report-location-outside"))
+    assert reza.last.text.endswith(t("report-ask-location"))
+    assert reza.keyboard == [[label("report-location-button")]]  # the button is offered again
+    await reza.send_location(25.2048, 55.2708)  # Dubai, from the location question itself
+    assert reza.last.text.startswith(label("report-location-outside"))
+    assert reza.keyboard == [[label("report-location-button")]]
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["step"] == "location"
+    assert stored.data["latitude"] is None and stored.data["county_id"] is None
+    await reza.send_location(26.5333, 53.9800)  # Kish island: Iran
+    assert t("report-ask-village") in reza.last.text
 
 
 async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:

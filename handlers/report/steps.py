@@ -388,26 +388,33 @@ async def share_location(turn: Report, data: Callback) -> Result:
 
 
 async def ask_location(turn: Report) -> Screen:
-    """Asks for a Telegram location through a reply-keyboard button."""
+    """Asks for a Telegram location through a reply-keyboard button (again after a location
+    that was refused, since the phone hides that keyboard once it is used)."""
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(label("report-location-button"), request_location=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    shown = (label("report-location-keyboard"), keyboard) if turn.entering else None
+    message = turn.update.effective_message if turn.update is not None else None
+    refused = message is not None and message.location is not None
+    shown = (label("report-location-keyboard"), keyboard) if turn.entering or refused else None
     return Screen(t("report-ask-location"), [turn.nav()], keyboard=shown)
 
 
 async def location_shared(turn: Report, message: Message) -> Result:
-    """Takes a shared location: the group's county is the place, the point is kept."""
+    """Takes a shared location: the county nearest to the point is the place, the point is
+    kept; a point outside Iran is refused and the location asked again."""
     draft = turn.draft
     assert message.location is not None
-    group = await turn.store.groups.get(draft.group_id or 0)
-    if group is not None:
-        draft.province_id, draft.county_id = group.province_id, group.county_id
-    draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
+    point = (message.location.latitude, message.location.longitude)
+    county = await turn.store.places.nearest_county(point)
+    if county is None:
+        return Go("location", label("report-location-outside"))
+    draft.province_id, draft.county_id = county.province_id, county.id
+    draft.latitude, draft.longitude = point
+    where = place_text(county.name, county.province_name)
     await turn.context.bot.send_message(
-        turn.chat_id, t("report-location-received"), reply_markup=turn.menu()
+        turn.chat_id, t("report-location-received", place=where), reply_markup=turn.menu()
     )
     return Go("village")
 
@@ -699,9 +706,10 @@ async def review_text(turn: Report) -> Html:
     where = place_text(county.name, county.province_name) if county else ""
     if draft.place:
         where = f"{draft.place}، {where}"
-    if draft.latitude is not None:
-        where = f"{where} {label('report-review-location')}"
-    lines.append(t("report-review-place", place=where))
+    located = draft.latitude is not None  # the county is the one nearest to the shared point
+    lines.append(
+        t("report-review-place-located" if located else "report-review-place", place=where)
+    )
     if draft.date is not None:
         lines.append(t("report-review-date", date=jalali.format_date(draft.date)))
     if draft.description:
