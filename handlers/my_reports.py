@@ -111,7 +111,8 @@ async def on_delete(update: Update, context: Context) -> None:
     # Kept or deleted, the list comes back (without the deleted one), so the way on is there.
     text, markup = await _listing(context, context.user_id)
     if data.action == "delok":
-        text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{text}")
+        rest = t("myreports-none-left") if text == t("myreports-empty") else text
+        text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{rest}")
     await edit_or_keep(query, text, markup)
 
 

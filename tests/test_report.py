@@ -445,7 +445,7 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     await reza.press(label("myreports-delete", receipt=receipt))
     await reza.press(label("button-yes"))
     assert reza.last.text.startswith(t("myreports-deleted", receipt=receipt))
-    assert t("myreports-empty") in reza.last.text  # and where things stand now
+    assert t("myreports-none-left") in reza.last.text  # and the way on
     deleted = await harness.store.reports.get(report.id)
     assert deleted is not None and deleted.status is ReportStatus.DELETED
     actions = [e.action for e in await harness.store.audit.for_entity("report", report.id)]

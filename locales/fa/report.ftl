@@ -99,6 +99,7 @@ myreports-delete-confirm =
     {$service} — {$quantity} {$unit}، {$date}
     حذف گزارش برگشت ندارد.
 myreports-deleted = گزارش {$receipt} حذف شد.
+myreports-none-left = گزارش دیگری در فهرست شما نمانده است؛ از منوی پایین ادامه دهید.
 myreports-locked = این گزارش دیگر قابل ویرایش یا حذف نیست (زمان ویرایش گذشته یا بررسی شده است).
 report-location-keyboard = دکمهٔ «📍 ارسال موقعیت من» پایین صفحه است 👇
 report-location-skipped = باشد، بدون موقعیت.
