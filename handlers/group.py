@@ -252,7 +252,8 @@ async def _set_role(
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:
     by = context.user_id or 0
     current = await context.store.groups.current_invite(group.id)
-    shown = data.id(1) == await context.store.groups.newest_invite_id(group.id)
+    seen = data.id(1)  # the newest invite when the card was drawn (None on older cards)
+    shown = seen is None or seen == await context.store.groups.newest_invite_id(group.id)
     if data.action == "invite" and current is not None and current.valid and shown:
         # A new link stops the one already shared: asked first (the answer carries the same ids;
         # a second tap, naming a link replaced already, changes nothing as before).
