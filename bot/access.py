@@ -121,6 +121,7 @@ BUTTONS: dict[str, Rule] = {
         "promote",
         "demote",
         "invite",
+        "inviteok",
         "revoke",
         "remind",
     ),
@@ -289,7 +290,8 @@ async def _export_flow(who: Principal, draft: dict[str, Any], store: Store) -> b
 
 
 async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:
-    """A report (or an edit of one) only while its writer still leads the group it is for."""
+    """A report (or an edit of one) only while its writer still leads the group it is for (or the
+    group that one merged into)."""
     report_id = draft.get("report_id")
     if report_id is not None:
         report = await store.reports.get(int(report_id))
@@ -298,7 +300,9 @@ async def _report_flow(who: Principal, draft: dict[str, Any], store: Store) -> b
     group_id = draft.get("group_id")
     if group_id is None:
         return bool(who.reporting_groups)
-    return any(m.group_id == group_id for m in who.reporting_groups)
+    # A group merged meanwhile: the report goes on for the group it merged into.
+    group = await store.groups.current(int(group_id))
+    return group is not None and any(m.group_id == group.id for m in who.reporting_groups)
 
 
 async def _admin_flow(who: Principal, draft: dict[str, Any], store: Store) -> bool:

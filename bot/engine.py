@@ -130,6 +130,7 @@ class Turn[D: Draft]:
         self.chat_id = chat_id
         self.user_id = chat_id  # flows run in private chats only
         self.entering = False  # the step being asked was not the one on screen before
+        self.notice = Html("")  # a line from the flow's `follow`, said above what is shown next
 
     def today(self) -> date:
         """Today in Tehran, by the application's one clock."""
@@ -217,6 +218,9 @@ class Flow[D: Draft]:
     must_confirm_cancel: Callable[[D], bool] = lambda draft: False
     cancelled: Callable[[D], str] = lambda draft: "cancel-done"  # locale key said after a cancel
     restarts_quietly: bool = False  # starting it again while open just starts afresh
+    # Brings the draft up to date with the world before an answer is taken (a group merged
+    # meanwhile); returns a line to tell the person, or "".
+    follow: Callable[[Turn[D]], Awaitable[Html]] | None = None
 
     @property
     def kind(self) -> str:
@@ -344,6 +348,7 @@ class Engine:
 
     async def _message(self, turn: Turn[Any], message: Message) -> None:
         """A typed answer, photo, location or anything else sent while a flow is open."""
+        await self._follow(turn)
         draft = turn.draft
         step = turn.flow.steps.get(draft.step)
         if step is None:
@@ -352,10 +357,13 @@ class Engine:
         if turn.update is not None and turn.update.edited_message is not None:
             await self._ask(turn, turn.again(label("flow-edit-ignored")))
             return
-        if not draft.shown:
+        # Photos belong to a step that takes them until the person leaves it, whichever message
+        # shows it now (an album's count may be on its way when the next photo is sent).
+        for_photos = bool(message.photo) and step.photo is not None
+        if not draft.shown and not for_photos:
             await self._ask(turn, turn.again())  # it may never have reached them: ask it again
             return
-        if draft.panel is not None and message.message_id < draft.panel:
+        if draft.panel is not None and message.message_id < draft.panel and not for_photos:
             return  # sent before this question appeared: it answered an earlier one
         shared = message.users_shared or message.chat_shared  # picked with Telegram's pickers
         if step.other is not None and (
@@ -380,6 +388,7 @@ class Engine:
             return
         flow, draft = current
         turn = Turn(update, context, flow, draft, user_id)
+        await self._follow(turn)
         seq = data.ids[-1] if data.ids else None
         if data.prefix == ENGINE and data.action == "resume":
             await answer(update)
@@ -430,6 +439,12 @@ class Engine:
             )
         else:
             await self._ask(turn, turn.again(label("use-buttons")))
+
+    @staticmethod
+    async def _follow(turn: Turn[Any]) -> None:
+        """Lets the flow bring its draft up to date; what it says comes above the next screen."""
+        if turn.flow.follow is not None:
+            turn.notice = await turn.flow.follow(turn)
 
     async def _engine_button(self, turn: Turn[Any], action: str) -> None:
         """The engine's own buttons: cancel, discard (once confirmed), switch to another flow."""
@@ -499,7 +514,8 @@ class Engine:
             if result.then is not None:
                 await result.then()
         elif isinstance(result, Done):
-            await self._end(turn, result.text, result.markup)
+            text = Html(f"{turn.notice}\n\n{result.text}") if turn.notice else result.text
+            await self._end(turn, text, result.markup)
             if result.then is not None:
                 await result.then()
         else:
@@ -529,6 +545,8 @@ class Engine:
         if go.hint:
             safe = go.hint if isinstance(go.hint, Html) else escape(go.hint)
             text = Html(f"{safe}\n\n{text}")
+        if turn.notice:  # said once, above the first screen after it
+            text, turn.notice = Html(f"{turn.notice}\n\n{text}"), Html("")
         rows = list(screen.rows)
         if busy is not None:
             rows.append(

@@ -113,6 +113,15 @@ class GroupRepo:
         row = await self.db.fetchone(_GROUP_SELECT + " WHERE g.id = ?", (group_id,))
         return None if row is None else _group(row)
 
+    async def current(self, group_id: int) -> Group | None:
+        """The group as it is now: itself, or (through merges of merges) the one it merged into."""
+        group = await self.get(group_id)
+        seen = {group_id}
+        while group is not None and group.merged_into is not None and group.merged_into not in seen:
+            seen.add(group.merged_into)
+            group = await self.get(group.merged_into)
+        return group
+
     async def in_county(self, county_id: int) -> list[Group]:
         """Returns the active and pending groups of a county."""
         rows = await self.db.fetchall(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -15,6 +16,10 @@ from bot.text import persian_sort_key
 
 DIVISIONS_FILE: Final = LOCALE_DIR / "divisions.csv"
 CATEGORIES_FILE: Final = LOCALE_DIR / "categories.toml"
+COUNTY_POINTS_FILE: Final = LOCALE_DIR / "county_points.csv"
+OUTLINE_FILE: Final = LOCALE_DIR / "iran_outline.json"
+
+Point = tuple[float, float]  # (latitude, longitude) in degrees
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_MAX = 32  # slugs travel in callback data (64 bytes) next to a prefix and other ids
@@ -69,6 +74,42 @@ class CategoryArea:
 def load_divisions(path: Path = DIVISIONS_FILE) -> list[Province]:
     """Returns the 31 provinces with their counties, both sorted by Persian name."""
     return list(_divisions(path))
+
+
+def load_county_points(path: Path = COUNTY_POINTS_FILE) -> dict[str, Point]:
+    """Returns each county's point (its seat), by county code; a few counties have none."""
+    return dict(_county_points(path))
+
+
+def load_outline(path: Path = OUTLINE_FILE) -> tuple[tuple[Point, ...], ...]:
+    """Returns Iran's outline: polygons (the mainland and islands) of (latitude, longitude)."""
+    return _outline(path)
+
+
+@cache
+def _county_points(path: Path) -> tuple[tuple[str, Point], ...]:
+    """Reads and checks county_points.csv once."""
+    points: dict[str, Point] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            where = f"{path.name}:{line}"
+            try:
+                code = _required(row, "county_code")
+                point = (float(_required(row, "latitude")), float(_required(row, "longitude")))
+            except (KeyError, ValueError) as exc:
+                raise SeedError(f"{where}: {exc}") from exc
+            if not (24 <= point[0] <= 40 and 44 <= point[1] <= 64):
+                raise SeedError(f"{where}: {point} is not in Iran")
+            if points.setdefault(code, point) != point:
+                raise SeedError(f"{where}: duplicate county code {code}")
+    return tuple(points.items())
+
+
+@cache
+def _outline(path: Path) -> tuple[tuple[Point, ...], ...]:
+    """Reads the outline once; the file holds [longitude, latitude] pairs, as GeoJSON does."""
+    rings = json.loads(path.read_text(encoding="utf-8"))["rings"]
+    return tuple(tuple((float(lat), float(lon)) for lon, lat in ring) for ring in rings)
 
 
 def load_categories(path: Path = CATEGORIES_FILE) -> list[CategoryArea]:

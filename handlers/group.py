@@ -265,11 +265,25 @@ async def _set_role(
 
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:
     by = context.user_id or 0
-    if data.action == "invite":
+    current = await context.store.groups.current_invite(group.id)
+    seen = data.id(1)  # the newest invite when the card was drawn (None on older cards)
+    shown = seen is None or seen == await context.store.groups.newest_invite_id(group.id)
+    if data.action == "invite" and current is not None and current.valid and shown:
+        # A new link stops the one already shared: asked first (the answer carries the same ids;
+        # a second tap, naming a link replaced already, changes nothing as before).
+        await answer(update)
+        rows = [
+            [
+                button(label("button-yes"), cb("grp", "inviteok", *data.ids)),
+                button(label("button-no"), cb("grp", "card", group.id)),
+            ]
+        ]
+        await _edit(update, t("group-invite-confirm", group=group.name), rows)
+        return
+    if data.action in ("invite", "inviteok"):
         days = context.config.groups.invite_days
-        had = await context.store.groups.current_invite(group.id) is not None
         await renew_invite(context.store, by, group.id, valid_days=days, replaces=data.id(1))
-        note = label("group-invite-new" if had else "group-invite-made")
+        note = label("group-invite-new" if current is not None else "group-invite-made")
     else:
         revoked = await revoke_invites(context.store, by, group.id)
         note = label("group-invite-revoked" if revoked else "group-invite-none")
@@ -322,6 +336,7 @@ _ACTIONS = {
     "remind": _remind,
     "members": _members,
     "invite": _invite,
+    "inviteok": _invite,
     "revoke": _invite,
     "leave": _leave,
     "leaveok": _leave_ok,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
@@ -50,10 +50,15 @@ async def show_reports(update: Update, context: Context) -> None:
     """Lists the user's recent reports; editable ones get edit and delete buttons."""
     if context.user_id is None:
         return
-    reports = await context.store.reports.recent(context.user_id, RECENT)
+    text, markup = await _listing(context, context.user_id)
+    await reply(update, text, markup)
+
+
+async def _listing(context: Context, user_id: int) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """The recent reports, and edit and delete buttons for those that may still change."""
+    reports = await context.store.reports.recent(user_id, RECENT)
     if not reports:
-        await reply(update, t("myreports-empty"))
-        return
+        return t("myreports-empty"), None
     lines: list[str] = [t("myreports-title")]
     for report in reports:
         lines.append(_line(report, context.config.report.review))
@@ -69,7 +74,7 @@ async def show_reports(update: Update, context: Context) -> None:
                     button(label("myreports-delete", receipt=receipt), cb("myr", "del", report.id)),
                 ]
             )
-    await reply(update, Html("\n".join(lines)), inline(rows) if rows else None)
+    return Html("\n".join(lines)), inline(rows) if rows else None
 
 
 async def on_delete(update: Update, context: Context) -> None:
@@ -91,13 +96,24 @@ async def on_delete(update: Update, context: Context) -> None:
                 button(label("button-no"), cb("myr", "keep", report.id)),
             ]
         ]
-        await edit_or_keep(query, t("myreports-delete-confirm", receipt=receipt), inline(rows))
+        text = t(
+            "myreports-delete-confirm",
+            receipt=receipt,
+            service=report.category_name,
+            quantity=report.quantity,
+            unit=report.unit,
+            date=jalali.format_date(report.service_date),
+        )
+        await edit_or_keep(query, text, inline(rows))
         return
-    if data.action == "keep":
-        await edit_or_keep(query, _line(report, context.config.report.review))
-        return
-    await context.store.reports.delete(report.id, context.user_id)
-    await edit_or_keep(query, t("myreports-deleted", receipt=receipt))
+    if data.action == "delok":
+        await context.store.reports.delete(report.id, context.user_id)
+    # Kept or deleted, the list comes back (without the deleted one), so the way on is there.
+    text, markup = await _listing(context, context.user_id)
+    if data.action == "delok":
+        rest = t("myreports-none-left") if text == t("myreports-empty") else text
+        text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{rest}")
+    await edit_or_keep(query, text, markup)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -100,6 +100,7 @@ IDS: dict[str, str] = {
     "grp:promote": "{g}:{m}",
     "grp:demote": "{g}:{m}",
     "grp:invite": "{g}:0",
+    "grp:inviteok": "{g}:0",
     "grp:revoke": "{g}",
     "grp:remind": "{g}:1",
     "rmd:report": "{g}",

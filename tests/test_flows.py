@@ -14,7 +14,7 @@ from db.models import GroupRole, Role
 from db.usecases import save_report
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
-from tests.test_report import leader_with_campaign, to_quantity, to_review
+from tests.test_report import fill_report, leader_with_campaign, to_quantity, to_review
 
 REPORT = label("flow-name-report")
 
@@ -195,6 +195,59 @@ async def test_a_photo_during_an_album_answer_is_kept(harness: Harness) -> None:
     await eventually(harness.sim, lambda: t("report-photos-received", count=4) in reza.last.text)
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None and len(stored.data["photos"]) == 4
+
+
+async def test_a_photo_sent_while_the_album_answer_is_slow_is_kept(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await fill_report(reza, photos=False)
+    assert reza.last.text == t("report-ask-photos", max=10)
+    await reza.send_album(3)
+    harness.server.faults.slow(2.0, count=1, method="sendMessage")  # «۳ عکس دریافت شد.»
+    await eventually(harness.sim, lambda: bool(harness.server.faults.events))  # on its way
+    fourth = await reza.send_photo(wait=False)  # sent before the answer's message exists
+    await harness.wait_for(fourth)
+    await eventually(harness.sim, lambda: t("report-photos-received", count=4) in reza.last.text)
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and len(stored.data["photos"]) == 4
+
+
+async def _merge(harness: Harness, source: int, target: int) -> None:
+    """The admin merges one group into another (the button of the confirmation)."""
+    admin = harness.admin
+    assert admin is not None
+    await admin.press_data(admin.last.message_id, f"adm:mergeok:{source}:{target}")
+
+
+async def test_a_group_merged_at_the_review_keeps_the_report(harness: Harness) -> None:
+    reza, group, _ = await leader_with_campaign(harness)
+    ali = await harness.sim.user("علی")
+    await ali.send("/start")
+    target = await harness.group(ali, "گروه امید اراک")
+    await fill_report(reza)  # complete, on the review
+    await _merge(harness, group, target)
+    await reza.press(label("report-save"))
+    merged = t("report-group-merged", group="گروه امید اراک")
+    assert merged in reza.last.text and "ثبت شد" in reza.last.text
+    assert t("flow-revoked", flow=REPORT) not in [m.text for m in reza.messages]
+    rows = await harness.store.db.fetchall("SELECT group_id, quantity, reporter_id FROM reports")
+    assert [tuple(r) for r in rows] == [(target, 120, reza.id)]
+
+
+async def test_a_group_merged_mid_report_goes_on_for_the_merged_group(harness: Harness) -> None:
+    reza, group, _ = await leader_with_campaign(harness)
+    ali = await harness.sim.user("علی")
+    await ali.send("/start")
+    target = await harness.group(ali, "گروه امید اراک")
+    await to_quantity(reza)
+    await _merge(harness, group, target)
+    await reza.send("120")  # the typed answer is taken, with one line about the merge above
+    assert reza.last.text.startswith(t("report-group-merged", group="گروه امید اراک"))
+    assert t("report-ask-beneficiaries") in reza.last.text
+    await reza.press(label("button-skip"))  # said once
+    assert "ادغام" not in reza.last.text
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None
+    assert (stored.data["group_id"], stored.data["quantity"]) == (target, 120)
 
 
 async def test_roles_come_with_their_menu(harness: Harness) -> None:

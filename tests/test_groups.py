@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.i18n import label, t
 from db.models import GroupRole, GroupStatus
 from tests.conftest import Harness
 
@@ -152,6 +153,33 @@ async def test_group_card_members_and_leadership(harness: Harness) -> None:
     await maryam.press("بله")
     assert await harness.store.groups.role_of(group_id, reza.id) is None
     assert "شما دیگر عضو «گروه امید» نیستید." in reza.last.text
+
+
+async def test_a_new_invite_link_is_confirmed_before_the_shared_one_stops(
+    harness: Harness,
+) -> None:
+    reza = await harness.sim.user("رضا")
+    await reza.send("/start")
+    group_id = await harness.group(reza)
+    store = harness.store
+    await reza.send("/group")
+    await reza.press(label("group-new-invite"))  # no link yet: made at once, nothing to stop
+    first = await store.groups.current_invite(group_id)
+    assert first is not None and first.valid
+    await reza.press(label("group-new-invite"))
+    assert reza.last.text == t("group-invite-confirm", group="گروه امید")
+    again = await store.groups.current_invite(group_id)
+    assert again is not None and again.code == first.code and again.valid  # not yet
+    await reza.press(label("button-no"))
+    assert f"start=j-{first.code}" in reza.last.text  # the card, with the same link
+    await reza.press(label("group-new-invite"))
+    await reza.press(label("button-yes"))
+    assert reza.last_answer == label("group-invite-new")
+    second = await store.groups.current_invite(group_id)
+    assert second is not None and second.code != first.code
+    assert f"start=j-{second.code}" in reza.last.text
+    old = await store.db.scalar("SELECT revoked_at FROM invites WHERE id = ?", (first.id,))
+    assert old is not None
 
 
 @pytest.mark.parametrize("settings", [{"groups": {"creation": "approval"}}])

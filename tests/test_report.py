@@ -34,8 +34,9 @@ async def to_quantity(reza: SimUser) -> None:
     await reza.press("بستهٔ معیشتی")
 
 
-async def fill_report(reza: SimUser) -> None:
-    """Walks the whole conversation up to the review screen, as in UX.md."""
+async def fill_report(reza: SimUser, *, photos: bool = True) -> None:
+    """Walks the whole conversation up to the review screen, as in UX.md (or up to the photos
+    question)."""
     await reza.press("📝 ثبت گزارش خدمت")
     assert reza.last.text == "گزارش برای کدام پویش است؟"
     await reza.press("پویش ۱۱ هزار خدمت")
@@ -55,7 +56,8 @@ async def fill_report(reza: SimUser) -> None:
     await reza.press("دیروز")
     await reza.send("توزیع بسته بین خانواده‌های کم‌برخوردار با کمک خیرین محل")
     assert "عکس دارید" in reza.last.text
-    await reza.press("بدون عکس")
+    if photos:
+        await reza.press("بدون عکس")
 
 
 async def test_happy_path(harness: Harness) -> None:
@@ -358,11 +360,58 @@ async def test_shared_location(harness: Harness) -> None:
     await reza.press("امروز، " + jalali.format_day_month(TODAY))
     await reza.press("رد شدن")
     await reza.press("بدون عکس")
-    assert "(موقعیت ثبت‌شده 📍)" in reza.last.text
+    place = "محله شهرک صنعتی، اراک، استان مرکزی"
+    assert t("report-review-place-located", place=place) in reza.last.text
     await reza.press("✅ ثبت گزارش")
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.latitude is not None and round(report.latitude, 2) == 34.1
     assert report.county_name == "اراک"
+
+
+async def _to_place(reza: SimUser) -> None:
+    """A report without a campaign up to «کجا انجام شد؟»."""
+    await to_quantity(reza)
+    await reza.send("10")
+    await reza.press(label("button-skip"))
+    await reza.press(label("button-skip"))
+    assert reza.last.text == t("report-ask-place")
+
+
+async def test_a_shared_point_files_the_report_under_its_own_county(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)  # a group of Arak, استان مرکزی
+    await _to_place(reza)
+    await reza.press(label("report-place-location"))
+    await reza.send_location(35.7006, 51.3910)  # central Tehran
+    tehran = "تهران، استان تهران"
+    assert any(m.text == t("report-location-received", place=tehran) for m in reza.messages)
+    await reza.press(label("button-skip"))  # no village
+    await reza.press(label("report-date-yesterday"))
+    await reza.press(label("button-skip"))
+    await reza.press(label("report-no-photos"))
+    assert t("report-review-place-located", place=tehran) in reza.last.text
+    await reza.press(label("report-save"))
+    row = await harness.store.db.fetchone(
+        "SELECT p.name, c.name, r.latitude FROM reports r JOIN provinces p ON p.id = r.province_id"
+        " JOIN counties c ON c.id = r.county_id"
+    )
+    assert row is not None and tuple(row) == ("تهران", "تهران", 35.7006)
+
+
+async def test_a_point_outside_iran_is_refused_and_asked_again(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await _to_place(reza)
+    await reza.send_location(33.3152, 44.3661)  # Baghdad, sent without the button
+    assert reza.last.text.startswith(label("report-location-outside"))
+    assert reza.last.text.endswith(t("report-ask-location"))
+    assert reza.keyboard == [[label("report-location-button")]]  # the button is offered again
+    await reza.send_location(25.2048, 55.2708)  # Dubai, from the location question itself
+    assert reza.last.text.startswith(label("report-location-outside"))
+    assert reza.keyboard == [[label("report-location-button")]]
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["step"] == "location"
+    assert stored.data["latitude"] is None and stored.data["county_id"] is None
+    await reza.send_location(26.5333, 53.9800)  # Kish island: Iran
+    assert t("report-ask-village") in reza.last.text
 
 
 async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
@@ -375,18 +424,28 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
         str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     )
     await reza.press(label("myreports-edit", receipt=receipt))
-    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
-    await reza.press("✏️ تعداد")
+    # The edit names the receipt it changes and saves changes; it is not a new report.
+    assert reza.last.text.startswith(t("report-review-edit-title", receipt=receipt))
+    buttons = [b for row in reza.last.buttons for b in row]
+    assert label("report-save-changes") in buttons and label("report-save") not in buttons
+    await reza.press(label("report-edit-quantity"))
     await reza.send("150")
-    await reza.press("✅ ثبت گزارش")
-    assert "ویرایش شد" in reza.last.text
+    await reza.press(label("report-save-changes"))
+    assert t("report-updated", receipt=receipt) in reza.last.text
     edited = await harness.store.reports.get(report.id)
     assert edited is not None and edited.quantity == 150
     assert await harness.store.reports.count() == 1
-    await reza.press("🗂 گزارش‌های من")
+    await reza.press(label("menu-my-reports"))
     await reza.press(label("myreports-delete", receipt=receipt))
-    await reza.press("بله")
-    assert "حذف شد" in reza.last.text
+    day = jalali.format_date(TODAY - timedelta(days=1))
+    assert f"بستهٔ معیشتی — ۱۵۰ بسته، {day}" in reza.last.text  # what is deleted, not a number
+    await reza.press(label("button-no"))  # kept: the list again, with its buttons
+    assert reza.last.text.startswith(t("myreports-title"))
+    assert label("myreports-delete", receipt=receipt) in reza.last.buttons[0]
+    await reza.press(label("myreports-delete", receipt=receipt))
+    await reza.press(label("button-yes"))
+    assert reza.last.text.startswith(t("myreports-deleted", receipt=receipt))
+    assert t("myreports-none-left") in reza.last.text  # and the way on
     deleted = await harness.store.reports.get(report.id)
     assert deleted is not None and deleted.status is ReportStatus.DELETED
     actions = [e.action for e in await harness.store.audit.for_entity("report", report.id)]
@@ -484,3 +543,64 @@ async def test_leader_of_many_groups_pages_through_them(harness: Harness) -> Non
     await reza.press("بعدی ◀️")
     await reza.press("گروه شماره 9")
     assert "تعداد اعضا: ۱" in reza.last.text
+
+
+async def _jobs_campaign(harness: Harness) -> int:
+    """A running national campaign that counts only the area «اشتغال» (target 500 people)."""
+    store = harness.store
+    area = next(a for a in await store.categories.areas() if a.name == "اشتغال")
+    campaign = await store.campaigns.create(
+        "پویش اشتغال", 500, "نفر", TODAY - timedelta(days=10), TODAY + timedelta(days=50)
+    )
+    await store.stats.set_counted_categories(campaign, [area.id])
+    return campaign
+
+
+def _choices(user: SimUser) -> list[str]:
+    """The buttons of the newest panel without Back and Cancel."""
+    nav = {label("button-back"), label("button-keep"), label("button-cancel")}
+    return [b for row in user.last.buttons for b in row if b not in nav]
+
+
+async def test_a_campaign_offers_only_the_services_it_counts(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    campaign = await _jobs_campaign(harness)
+    await reza.send("/report")
+    await reza.press("پویش اشتغال")
+    assert _choices(reza) == ["اشتغال"]
+    assert t("report-campaign-counts-only", campaign="پویش اشتغال") in reza.last.text
+    await reza.press("اشتغال")
+    counted = await harness.store.db.fetchall(
+        "SELECT c.name FROM categories c JOIN campaign_categories k ON k.category_id = c.id"
+        " WHERE k.campaign_id = ? AND c.active = 1 ORDER BY c.position, c.id",
+        (campaign,),
+    )
+    assert _choices(reza) == [r[0] for r in counted]
+    await reza.press(label("button-back"))
+    await reza.press(label("button-back"))
+    await reza.press(label("report-no-campaign"))  # any other service: without the campaign
+    assert "معیشتی" in _choices(reza) and len(_choices(reza)) == len(
+        await harness.store.categories.areas()
+    )
+
+
+async def test_a_service_its_campaign_does_not_count_is_said_plainly(harness: Harness) -> None:
+    reza = await to_review(harness)  # «بستهٔ معیشتی» for «پویش ۱۱ هزار خدمت»
+    campaign = await _jobs_campaign(harness)
+    await reza.press(label("report-edit-campaign"))
+    await reza.press("پویش اشتغال")
+    line = t("report-not-counted", service="بستهٔ معیشتی", campaign="پویش اشتغال")
+    assert reza.last.text.startswith(line) and _choices(reza) == ["اشتغال"]
+    await reza.press(label("button-keep"))  # keeps the service anyway: the review says so
+    assert line in reza.last.text and reza.last.text.startswith(t("report-review-title"))
+    await reza.press(label("report-save"))
+    receipt = reza.last.text
+    assert line in receipt and "از ۵۰۰" not in receipt and "(۰٪)" not in receipt
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert report.campaign_id == campaign
+    counted = await harness.store.db.scalar(
+        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r WHERE r.campaign_id = ?"
+        " AND r.category_id IN (SELECT category_id FROM campaign_categories WHERE campaign_id = ?)",
+        (campaign, campaign),
+    )
+    assert counted == 0

@@ -167,7 +167,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     assert "چند" in reza.last.text and "الان:" in reza.last.text  # the quantity question
     assert label("review-fix-reason", reason=label("review-reason-quantity")) in reza.last.text
     await reza.send("10")
-    await reza.press(label("report-save"))
+    await reza.press(label("report-save-changes"))
     assert label("review-resubmitted") in reza.last.text
     assert await status(harness, report.id) == "submitted"
     quantity = await harness.store.db.scalar(
@@ -393,7 +393,7 @@ async def test_coordinators_group_card(harness: Harness) -> None:
     await reza.press(label("myreports-edit", receipt=code(report)))
     await reza.press(label("report-edit-quantity"))
     await reza.send("11")
-    await reza.press(label("report-save"))
+    await reza.press(label("report-save-changes"))
     await eventually(
         harness.sim,
         lambda: any(m.message_id == card.message_id and "— ۱۱" in m.text for m in chat.messages),
@@ -469,7 +469,7 @@ async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
     notice = next(m for m in reza.messages if "برگشت خورد" in m.text)
     assert "محل خدمت را دقیق‌تر بنویسید" in notice.text
     await reza.press(label("review-fix", receipt=code(report)))
-    assert label("report-save") in [b for row in reza.last.buttons for b in row]
+    assert label("report-save-changes") in [b for row in reza.last.buttons for b in row]
     assert TODAY - timedelta(days=1) == report.service_date
 
 

@@ -150,4 +150,5 @@ FLOW = Flow(
     review="review",
     must_confirm_cancel=_must_confirm,
     cancelled=_cancelled,
+    follow=s.follow_merge,
 )

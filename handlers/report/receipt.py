@@ -34,6 +34,12 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
         lines.append(t("report-streak", weeks=streak.weeks))
     if report.campaign_id is not None:
         campaign = await store.campaigns.get(report.campaign_id)
+        counted = await store.stats.counted_categories(report.campaign_id)
+        if campaign is not None and counted is not None and report.category_id not in counted:
+            # Not «۰ از ۵۰۰ (۰٪)» for a report its campaign does not count: say so instead.
+            service = report.category_name
+            lines.append(t("report-not-counted", service=service, campaign=campaign.title))
+            campaign = None
         if campaign is not None:
             today = jalali.today(store.db.clock)
             done = (await store.stats.progress(campaign, today)).counted  # [stats] counting

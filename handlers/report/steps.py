@@ -52,6 +52,16 @@ def led(turn: Report) -> tuple[Membership, ...]:
     return turn.who.reporting_groups
 
 
+async def follow_merge(turn: Report) -> Html:
+    """A group merged since the report began: the report goes on for the group it merged into."""
+    draft = turn.draft
+    group = await turn.store.groups.current(draft.group_id) if draft.group_id else None
+    if group is None or group.id == draft.group_id:
+        return Html("")
+    draft.group_id = group.id
+    return t("report-group-merged", group=group.name)
+
+
 async def campaigns(turn: Report) -> list[Campaign]:
     """Campaigns running now where the draft's group is."""
     group = await turn.store.groups.get(turn.draft.group_id or 0)
@@ -118,12 +128,36 @@ async def ask_campaign(turn: Report) -> Screen | Go:
 
 
 async def campaign_pressed(turn: Report, data: Callback) -> Result:
-    """Takes the campaign (or none), if it still runs."""
+    """Takes the campaign (or none), if it still runs; from the review, a service the new
+    campaign does not count is said at once, with the services it does count."""
     chosen = data.id()
     if chosen and chosen not in {c.id for c in await campaigns(turn)}:
         return turn.again(label("stale-button"))
     turn.draft.campaign_id = chosen or None
+    uncounted = await not_counted(turn)
+    if turn.draft.reviewing and uncounted:
+        return Go("area", uncounted)
     return turn.then("area")
+
+
+async def counted_types(turn: Report) -> frozenset[int] | None:
+    """The service types the chosen campaign counts (None: no campaign, or it counts them all)."""
+    campaign = turn.draft.campaign_id
+    return await turn.store.stats.counted_categories(campaign) if campaign else None
+
+
+async def not_counted(turn: Report) -> Html:
+    """«… is not counted in campaign …» when the chosen service does not count for the chosen
+    campaign, else empty."""
+    draft = turn.draft
+    counted = await counted_types(turn)
+    if counted is None or draft.category_id is None or draft.category_id in counted:
+        return Html("")
+    service = await turn.store.categories.get(draft.category_id)
+    campaign = await turn.store.campaigns.get(draft.campaign_id or 0)
+    if service is None or campaign is None:
+        return Html("")
+    return t("report-not-counted", service=service.name, campaign=campaign.title)
 
 
 async def back_from_area(turn: Report) -> str:
@@ -137,11 +171,21 @@ async def back_from_area(turn: Report) -> str:
 
 
 async def ask_area(turn: Report) -> Screen:
-    """Asks the service area."""
+    """Asks the service area: under a campaign that counts some services, only their areas."""
     areas = await turn.store.categories.areas()
+    question = t("report-ask-area")
+    counted = await counted_types(turn)
+    if counted is not None:
+        types = await turn.store.categories.all_types()
+        kept = {s.parent_id for s in types if s.id in counted}
+        campaign = await turn.store.campaigns.get(turn.draft.campaign_id or 0)
+        if campaign is not None and any(a.id in kept for a in areas):
+            areas = [a for a in areas if a.id in kept]
+            only = t("report-campaign-counts-only", campaign=campaign.title)
+            question = Html(f"{question}\n{only}")
     buttons = [turn.button(a.name, "area", a.id) for a in areas]
     first = not await campaigns(turn) and len(led(turn)) <= 1
-    return Screen(t("report-ask-area"), [*grid(buttons, 2), turn.nav(back=not first)])
+    return Screen(question, [*grid(buttons, 2), turn.nav(back=not first)])
 
 
 async def area_pressed(turn: Report, data: Callback) -> Result:
@@ -159,6 +203,9 @@ async def ask_service(turn: Report) -> Screen | Go:
     if area is None:
         return Go("area")
     types = await turn.store.categories.types(area.id)
+    counted = await counted_types(turn)
+    if counted is not None and any(s.id in counted for s in types):
+        types = [s for s in types if s.id in counted]  # what the campaign counts
     buttons = [turn.button(s.name, "svc", s.id) for s in types]
     return Screen(t("report-ask-service", area=area.name), [*grid(buttons, 2), turn.nav()])
 
@@ -341,26 +388,33 @@ async def share_location(turn: Report, data: Callback) -> Result:
 
 
 async def ask_location(turn: Report) -> Screen:
-    """Asks for a Telegram location through a reply-keyboard button."""
+    """Asks for a Telegram location through a reply-keyboard button (again after a location
+    that was refused, since the phone hides that keyboard once it is used)."""
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(label("report-location-button"), request_location=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    shown = (label("report-location-keyboard"), keyboard) if turn.entering else None
+    message = turn.update.effective_message if turn.update is not None else None
+    refused = message is not None and message.location is not None
+    shown = (label("report-location-keyboard"), keyboard) if turn.entering or refused else None
     return Screen(t("report-ask-location"), [turn.nav()], keyboard=shown)
 
 
 async def location_shared(turn: Report, message: Message) -> Result:
-    """Takes a shared location: the group's county is the place, the point is kept."""
+    """Takes a shared location: the county nearest to the point is the place, the point is
+    kept; a point outside Iran is refused and the location asked again."""
     draft = turn.draft
     assert message.location is not None
-    group = await turn.store.groups.get(draft.group_id or 0)
-    if group is not None:
-        draft.province_id, draft.county_id = group.province_id, group.county_id
-    draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
+    point = (message.location.latitude, message.location.longitude)
+    county = await turn.store.places.nearest_county(point)
+    if county is None:
+        return Go("location", label("report-location-outside"))
+    draft.province_id, draft.county_id = county.province_id, county.id
+    draft.latitude, draft.longitude = point
+    where = place_text(county.name, county.province_name)
     await turn.context.bot.send_message(
-        turn.chat_id, t("report-location-received"), reply_markup=turn.menu()
+        turn.chat_id, t("report-location-received", place=where), reply_markup=turn.menu()
     )
     return Go("village")
 
@@ -618,7 +672,9 @@ async def review_text(turn: Report) -> Html:
     service = await store.categories.get(draft.category_id or 0)
     campaign = await store.campaigns.get(draft.campaign_id) if draft.campaign_id else None
     county = await store.places.county(draft.county_id or 0)
-    lines = [t("report-review-title")]
+    saved = await store.reports.get(draft.report_id) if draft.report_id else None
+    title = t("report-review-edit-title", receipt=receipt(saved.receipt)) if saved else None
+    lines = [title or t("report-review-title")]
     if group is not None and len(led(turn)) > 1:
         lines.append(t("report-review-group", group=group.name))
     lines.append(
@@ -637,6 +693,9 @@ async def review_text(turn: Report) -> Html:
                 unit=service.unit,
             )
         )
+    uncounted = await not_counted(turn)
+    if uncounted:
+        lines.append(uncounted)
     lines.append(
         t(
             "report-review-people",
@@ -647,9 +706,10 @@ async def review_text(turn: Report) -> Html:
     where = place_text(county.name, county.province_name) if county else ""
     if draft.place:
         where = f"{draft.place}، {where}"
-    if draft.latitude is not None:
-        where = f"{where} {label('report-review-location')}"
-    lines.append(t("report-review-place", place=where))
+    located = draft.latitude is not None  # the county is the one nearest to the shared point
+    lines.append(
+        t("report-review-place-located" if located else "report-review-place", place=where)
+    )
     if draft.date is not None:
         lines.append(t("report-review-date", date=jalali.format_date(draft.date)))
     if draft.description:
@@ -671,7 +731,8 @@ async def ask_review(turn: Report) -> Screen | Go:
         for number, (step, key) in EDITS.items()
         if running or step != "campaign"
     ]
-    rows = [*grid(buttons, 2), [turn.button(label("report-save"), "save")], turn.nav()]
+    save = label("report-save-changes" if draft.report_id else "report-save")
+    rows = [*grid(buttons, 2), [turn.button(save, "save")], turn.nav()]
     text = await review_text(turn)
     warnings = await duplicate_warnings(turn)
     if warnings:

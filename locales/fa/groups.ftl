@@ -115,6 +115,7 @@ group-invite-new = لینک دعوت تازه ساخته شد و لینک قبل
 group-invite-revoked = لینک دعوت لغو شد.
 group-invite-made = لینک دعوت تازه ساخته شد.
 group-invite-none = لینک دعوت فعالی نبود.
+group-invite-confirm = لینک دعوت تازه‌ای برای «{$group}» ساخته شود؟ لینکی که تا حالا فرستاده‌اید دیگر کار نمی‌کند.
 group-member-gone = این فرد دیگر عضو گروه نیست.
 group-gone = این گروه دیگر فعال نیست.
 place = {$county}، استان {$province}

@@ -5,6 +5,8 @@ report-ask-group = گزارش برای کدام گروه است؟
 report-ask-campaign = گزارش برای کدام پویش است؟
 report-no-campaign = بدون پویش
 report-ask-area = حوزهٔ خدمت را انتخاب کنید:
+report-campaign-counts-only = («{$campaign}» فقط این حوزه‌ها را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+report-not-counted = ⚠️ «{$service}» در «{$campaign}» شمرده نمی‌شود.
 report-ask-service = کدام خدمت؟ ({$area})
 report-ask-quantity = چند {$unit} {$done}؟ (عدد را بنویسید)
 report-quantity-zero = تعداد باید دست‌کم ۱ باشد؛ عدد را دوباره بنویسید.
@@ -23,7 +25,8 @@ report-place-pick = انتخاب استان و شهرستان
 report-place-location = ارسال موقعیت
 report-ask-location = موقعیت را با دکمهٔ «📍 ارسال موقعیت من» در پایین صفحه بفرستید (یا از 📎 گزینهٔ «موقعیت»).
 report-location-button = 📍 ارسال موقعیت من
-report-location-received = 📍 موقعیت دریافت شد.
+report-location-received = 📍 موقعیت دریافت شد؛ نزدیک‌ترین شهرستان: {$place}.
+report-location-outside = این موقعیت بیرون از ایران است؛ موقعیت محل خدمت را بفرستید یا با «بازگشت» استان و شهرستان را انتخاب کنید.
 report-location-expected = لطفاً موقعیت را با دکمهٔ پایین صفحه بفرستید یا «بازگشت» را بزنید.
 report-ask-village = نام روستا یا محله (اختیاری):
 report-village-too-long = نام محل حداکثر {$max} حرف است؛ کوتاه‌تر بنویسید.
@@ -43,6 +46,7 @@ report-photos-done = ✅ تمام
 report-no-photos = بدون عکس
 report-photo-expected = در این مرحله عکس بفرستید یا «تمام» را بزنید.
 report-review-title = لطفاً گزارش را بررسی کنید:
+report-review-edit-title = ویرایش گزارش شمارهٔ {$receipt}؛ تغییرها را بررسی و ذخیره کنید:
 report-review-group = گروه: {$group}
 report-review-campaign = 🎯 {$campaign}
 report-review-service = خدمت: {$area} › {$service} — {$quantity} {$unit}
@@ -53,6 +57,7 @@ report-review-people-unknown = —
 report-review-people-count = {$count} نفر
 report-review-place = محل: {$place}
 report-review-location = (موقعیت ثبت‌شده 📍)
+report-review-place-located = محل بر اساس موقعیت: {$place} 📍
 report-review-date = تاریخ: {$date}
 report-review-description = توضیح: {$description}
 report-review-photos = { $any ->
@@ -69,6 +74,7 @@ report-edit-photos = ✏️ عکس‌ها
 report-edit-campaign = ✏️ پویش
 report-save = ✅ ثبت گزارش
 report-copy-receipt = 📋 کپی شمارهٔ گزارش
+report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
 report-week-totals = گروه شما این هفته: {$reports} گزارش، {$quantity} خدمت
@@ -78,6 +84,7 @@ report-campaign-forecast = با این سرعت تا {$eta} به هدف می‌�
 report-campaign-behind = برای رسیدن به هدف تا پایان پویش ({$end}) روزی {$per_day} خدمت لازم است.
 report-campaign-reached = 🎉 پویش به هدفش رسیده است!
 report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛ گزارش ثبت نشد.
+report-group-merged = گروه شما در «{$group}» ادغام شد؛ این گزارش برای «{$group}» ثبت می‌شود.
 
 ## «🗂 گزارش‌های من»: recent reports, edit and delete.
 
@@ -89,8 +96,12 @@ myreports-status-approved = تأییدشده ✅
 myreports-status-returned = برگشت‌خورده ↩️
 myreports-edit = ✏️ ویرایش {$receipt}
 myreports-delete = 🗑 حذف {$receipt}
-myreports-delete-confirm = گزارش {$receipt} حذف شود؟
+myreports-delete-confirm =
+    گزارش {$receipt} حذف شود؟
+    {$service} — {$quantity} {$unit}، {$date}
+    حذف گزارش برگشت ندارد.
 myreports-deleted = گزارش {$receipt} حذف شد.
+myreports-none-left = گزارش دیگری در فهرست شما نمانده است؛ از منوی پایین ادامه دهید.
 myreports-locked = این گزارش دیگر قابل ویرایش یا حذف نیست (زمان ویرایش گذشته یا بررسی شده است).
 report-location-keyboard = دکمهٔ «📍 ارسال موقعیت من» پایین صفحه است 👇
 report-location-skipped = باشد، بدون موقعیت.
