@@ -439,15 +439,6 @@ async def begin_range(update: Update, context: Context) -> None:
 # --- 🎯 campaigns --------------------------------------------------------------------------------
 
 
-def may_close(who: Principal | None, campaign: Campaign) -> bool:
-    """Admins close any campaign; a coordinator those of a province they oversee."""
-    if who is None:
-        return False
-    if who.admin:
-        return True
-    return campaign.province_id is not None and who.oversees(campaign.province_id)
-
-
 async def campaigns_text(
     store: Store, who: Principal | None, ahead: Sequence[Campaign] = ()
 ) -> tuple[Html, list[Campaign]]:
@@ -509,7 +500,7 @@ async def campaigns_screen(
     those who manage campaigns, the ones prepared ahead too (to edit or close before they begin)."""
     manager = who is not None and (who.admin or who.coordinator)
     upcoming = await store.campaigns.upcoming(_today(store)) if manager else []
-    ahead = [c for c in upcoming if may_close(who, c)]
+    ahead = [c for c in upcoming if who is not None and who.manages(c)]
     text, campaigns = await campaigns_text(store, who, ahead)
     rows = [
         [
@@ -521,7 +512,8 @@ async def campaigns_screen(
         for c in campaigns
     ]
     if manager:
-        managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
+        managed = [c for c in campaigns if who is not None and who.manages(c)]
+        managed += ahead[:CAMPAIGNS_SHOWN]
         rows += [
             [
                 button(
