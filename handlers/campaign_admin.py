@@ -557,7 +557,7 @@ async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result
             draft.picked = sorted(counted)
     if campaign.province_id is None:
         draft.shares = [
-            [s.province_id, s.target] for s in await turn.store.stats.shares(campaign.id)
+            [s.province_id, s.target] for s in await turn.store.stats.shares(campaign, turn.today())
         ]
     draft.reviewing = True
     return Go("confirm")

@@ -26,14 +26,17 @@ from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
 from bot.principal import Principal
 from bot.stats_text import (
+    campaign_unit,
     period_label,
     render_overview,
     render_places,
     render_progress,
     render_ranking,
+    render_schedule,
     render_search,
     render_shares,
     render_silent,
+    share_schedule,
 )
 from bot.text import normalize, search_key, truncate, utf16_len
 from db.models import Campaign, Group, GroupStatus
@@ -45,7 +48,7 @@ from handlers.group_view import figure_lines, place_text, specialty_text
 WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
 PERIOD_KEYS = {WEEK: "lookups-week", MONTH: "lookups-month", YEAR: "lookups-year"}
-MEASURES = (Measure.SERVICES, Measure.BENEFICIARIES)
+MEASURES = (Measure.REPORTS, Measure.BENEFICIARIES)  # a campaign ranks by its own count
 CAMPAIGN_BUTTONS = 2  # campaigns offered as a period, at most
 TOP = 10
 ACTIVITY = 5
@@ -198,7 +201,7 @@ async def _own_reports(store: Store, who: Principal, period: Period) -> list[str
     own = (await store.stats.reporter_totals(who.user_id, period)).counted
     if not own.reports:
         return []
-    return [t("lookups-own-reports", services=own.services, reports=own.reports)]
+    return [t("lookups-own-reports", reports=own.reports)]
 
 
 async def _joined_stats(store: Store, who: Principal) -> list[str]:
@@ -228,14 +231,17 @@ async def _province_stats(
     waiting = await store.stats.waiting(province_id) if reviews else 0
     if waiting:  # the province's review queue, whatever counts and whatever the period
         parts.append(t("counting-waiting-province", count=waiting))
+    parts += await _province_campaigns(store, province_id, province.name)
     shown: set[int] = set()
     for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
-        found = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
+        found = await store.stats.group_activity(
+            province_id, period, least=least, limit=ACTIVITY, measure=Measure.REPORTS
+        )
         lines = [g for g in found if g.group_id not in shown]  # a small province: not twice
         shown |= {g.group_id for g in found}
         if lines:
             rows = [
-                t("lookups-activity-line", name=g.name, county=g.county_name, services=g.value)
+                t("lookups-activity-line", name=g.name, county=g.county_name, reports=g.value)
                 for g in lines
             ]
             parts.append("\n".join([t(key), *rows]))
@@ -243,6 +249,22 @@ async def _province_stats(
         Scope.province(province_id), _today(store), limit=SILENT_SHOWN
     )
     parts.append(render_silent(silent, SILENT_WEEKS))
+    return parts
+
+
+async def _province_campaigns(store: Store, province_id: int, name: str) -> list[str]:
+    """Whether the province is on schedule today in each running campaign that gives it a
+    target: its own campaigns, and its share of national ones (whatever the period shown)."""
+    today = _today(store)
+    parts: list[str] = []
+    for campaign in (await store.campaigns.running(province_id, today))[:CAMPAIGNS_SHOWN]:
+        if campaign.province_id == province_id:
+            parts.append(render_schedule(await store.stats.progress(campaign, today)))
+            continue
+        shares = await store.stats.shares(campaign, today)
+        share = next((s for s in shares if s.province_id == province_id), None)
+        if share is not None:
+            parts.append(share_schedule(campaign, name, share))
     return parts
 
 
@@ -452,10 +474,11 @@ async def campaigns_text(
     province = await store.places.province(province_id) if province_id else None
     first = who.memberships[0] if who is not None and who.memberships else None
     parts = []
+    today = _today(store)
     for campaign in campaigns[:CAMPAIGNS_SHOWN]:
         progress = await store.stats.progress(
             campaign,
-            _today(store),
+            today,
             province_id=province.id if province else None,
             group_id=first.group_id if first else None,
         )
@@ -466,7 +489,7 @@ async def campaigns_text(
                 group_name=first.group_name if first else "",
             )
         )
-        shares = render_shares(await store.stats.shares(campaign.id))
+        shares = render_shares(await store.stats.shares(campaign, today))
         if shares:
             parts.append(shares)
     if len(campaigns) > CAMPAIGNS_SHOWN:
@@ -568,9 +591,10 @@ def _top_rows(
         ]
         for c in campaigns[:CAMPAIGN_BUTTONS]
     ]
+    first = "lookups-by-campaign" if code == CAMPAIGN else "lookups-by-reports"
     measures = [
         button(_chosen(label(key), measure == m), go(code, campaign_id, m, level))
-        for m, key in enumerate(("lookups-services", "lookups-beneficiaries"))
+        for m, key in enumerate((first, "lookups-beneficiaries"))
     ]
     places = "lookups-counties" if counties else "lookups-provinces"
     levels = [
@@ -587,19 +611,28 @@ def _top_rows(
 async def top_text(
     store: Store, who: Principal | None, period: Period, title: str, measure: Measure, level: int
 ) -> Html:
-    """The leading groups or places: of a coordinator's province, else of the country."""
+    """The leading groups or places: of a coordinator's province, else of the country.
+
+    Reports rank groups in a week or month (quantities of unlike units do not add up); in a
+    campaign, its own count (in its unit) does, as on /campaign.
+    """
     scope = Scope.national()
     if who is not None and not who.admin and who.coordinator:
         scope = Scope.province(min(who.provinces))
     name = period_label(period, title)
+    unit = ""
+    campaign = await store.campaigns.get(period.campaign_id or 0)
+    if campaign is not None and measure is Measure.REPORTS:
+        measure, unit = Measure.SERVICES, campaign_unit(campaign)
     if level == 0:
         own = who.memberships[0].group_id if who is not None and who.memberships else None
         ranking = await store.stats.top_groups(
             period, scope=scope, measure=measure, limit=TOP, own_group_id=own
         )
-        return render_ranking(ranking, name, measure)
+        return render_ranking(ranking, name, measure, unit=unit)
     lines = await store.stats.by_place(scope, period, measure=measure)
-    return render_places(lines, name, measure, counties=scope.kind is ScopeKind.PROVINCE)
+    counties = scope.kind is ScopeKind.PROVINCE
+    return render_places(lines, name, measure, counties=counties, unit=unit)
 
 
 async def _top(update: Update, context: Context, ids: tuple[int, ...], *, edit: bool) -> None:

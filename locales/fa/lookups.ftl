@@ -21,7 +21,9 @@ lookups-campaigns = 🎯 پویش‌ها
 lookups-top = 🏆 برترین‌ها
 lookups-stats = 📊 آمار
 lookups-find = 🔎 جستجو
-lookups-services = بر پایهٔ خدمت
+lookups-by-reports = بر اساس گزارش
+# A campaign's leaderboard ranks by what the campaign counts, in its unit.
+lookups-by-campaign = بر اساس شمار پویش
 lookups-beneficiaries = بر پایهٔ بهره‌مندان
 lookups-groups = گروه‌ها
 lookups-provinces = استان‌ها
@@ -29,11 +31,11 @@ lookups-counties = شهرستان‌ها
 lookups-chosen = ✅ { $name }
 
 # A leader's own part of the group's figures.
-lookups-own-reports = ✍️ گزارش‌های خود شما: { $services } خدمت در { $reports } گزارش
+lookups-own-reports = ✍️ گزارش‌های خود شما: { $reports }
 # A coordinator's view of their province.
 lookups-most-active = <b>پرکارترین گروه‌ها:</b>
 lookups-least-active = <b>کم‌کارترین گروه‌ها:</b>
-lookups-activity-line = • { $name } ({ $county }) — { $services } خدمت
+lookups-activity-line = • { $name } ({ $county }) — { $reports } گزارش
 lookups-silent-all = 🔕 همهٔ گروه‌های بی‌گزارش ({ $count })
 lookups-no-group = هنوز عضو گروهی نیستید؛ این آمار سراسر کشور است.
 lookups-gone = این مورد دیگر در دسترس نیست. از منوی پایین دوباره شروع کنید.
@@ -60,11 +62,11 @@ lookups-find-again = 🔎 جستجوی دیگر
 lookups-page = صفحهٔ { $page } از { $pages }
 
 # The group card: this week's and month's figures and its share of each campaign.
-lookups-card-week = 📊 این هفته: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
-lookups-card-month = 📊 این ماه: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
-lookups-card-week-services = 📊 این هفته: { $services } خدمت در { $reports } گزارش
-lookups-card-month-services = 📊 این ماه: { $services } خدمت در { $reports } گزارش
-lookups-card-campaign = 🎯 سهم گروه از «{ $title }»: { $count } از { $total } ({ $percent })
+# $figures: «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند» (stats.ftl).
+lookups-card-week = 📊 این هفته: { $figures }
+lookups-card-month = 📊 این ماه: { $figures }
+# The group's part of what a campaign has counted so far (not a target).
+lookups-card-campaign = 🎯 «{ $title }»: کار گروه { $count } { $unit } ({ $percent } از { $total } انجام‌شده)
 lookups-public-card =
     👥 <b>{ $group }</b>
     📍 { $place }
