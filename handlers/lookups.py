@@ -45,9 +45,17 @@ from db.store import Store
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
 
-WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
+WEEK, MONTH, YEAR, CAMPAIGN, JOINED, LAST_MONTH = 0, 1, 2, 3, 4, 5
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
-PERIOD_KEYS = {WEEK: "lookups-week", MONTH: "lookups-month", YEAR: "lookups-year"}
+PERIOD_KEYS = {
+    WEEK: "lookups-week",
+    MONTH: "lookups-month",
+    LAST_MONTH: "lookups-last-month",
+    YEAR: "lookups-year",
+}
+# In a month's first days /stats opens on the month just ended: the new one is all but empty
+# (reports are filed days after the work), and the last one's figures are whole by then.
+FRESH_MONTH_DAYS = 7
 MEASURES = (Measure.REPORTS, Measure.BENEFICIARIES)  # a campaign ranks by its own count
 CAMPAIGN_BUTTONS = 2  # campaigns offered as a period, at most
 TOP = 10
@@ -109,6 +117,8 @@ async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, st
     """
     if code in KINDS:
         return Period.current(KINDS[code], store.db.clock), ""
+    if code == LAST_MONTH:
+        return last_month(_today(store)), ""
     if code == JOINED:
         return Period.since(_today(store), _today(store)), ""
     if code == CAMPAIGN:
@@ -143,17 +153,34 @@ def _chosen(text: str, chosen: bool) -> str:
     return label("lookups-chosen", name=text) if chosen else text
 
 
+def last_month(today: date) -> Period:
+    """The Jalali month before today's."""
+    return Period.month(Period.month(today).start - timedelta(days=1))
+
+
+def opening_period(today: date) -> Period:
+    """The month /stats opens on: today's, or in its first FRESH_MONTH_DAYS the one before."""
+    month = Period.month(today)
+    return last_month(today) if (today - month.start).days < FRESH_MONTH_DAYS else month
+
+
 def period_rows(
-    campaigns: list[Campaign], shown: Period | None, *, joined: bool = False
+    campaigns: list[Campaign], shown: Period | None, today: date, *, joined: bool = False
 ) -> list[list[InlineKeyboardButton]]:
     """The period buttons under the figures, then the ways to campaigns and leaderboards.
 
     joined: the asker belongs to a group, so «since joining» is offered too.
     """
     kind = shown.kind if shown is not None else None
+    named = {
+        WEEK: Period.week(today),
+        MONTH: Period.month(today),
+        LAST_MONTH: last_month(today),
+        YEAR: Period.year(today),
+    }
     first = [
-        button(_chosen(label(PERIOD_KEYS[code]), kind is KINDS[code]), cb("st", "show", code, 0))
-        for code in (WEEK, MONTH, YEAR)
+        button(_chosen(label(PERIOD_KEYS[code]), shown == named[code]), cb("st", "show", code, 0))
+        for code in (WEEK, MONTH, LAST_MONTH, YEAR)
     ]
     if joined:
         first.append(
@@ -297,7 +324,7 @@ async def _stats_screen(
     """The stats text and its buttons (a coordinator's long list of silent groups has pages)."""
     text = await stats_text(store, who, period, title)
     joined = who is not None and bool(who.memberships)
-    rows = period_rows(await campaigns_for(store, who), period, joined=joined)
+    rows = period_rows(await campaigns_for(store, who), period, _today(store), joined=joined)
     if who is not None and who.coordinator and not who.admin:
         for province_id in sorted(who.provinces):
             silent = await store.stats.silent_groups(
@@ -310,9 +337,14 @@ async def _stats_screen(
 
 
 async def show_stats(update: Update, context: Context) -> None:
-    """«📊 آمار» and /stats: this month's figures, with buttons for other periods."""
-    period = Period.current(PeriodKind.MONTH, context.store.db.clock)
+    """«📊 آمار» and /stats: this month's figures (in its first days, last month's), with
+    buttons for other periods."""
+    today = _today(context.store)
+    period = opening_period(today)
     text, rows = await _stats_screen(context.store, context.who, period, "")
+    if period != Period.month(today):  # say why it is not this month
+        month = jalali.month_name(jalali.to_jalali(today)[1])
+        text = Html(f"{t('lookups-fresh-month', month=month)}\n\n{text}")
     await reply(update, text, inline(rows))
 
 

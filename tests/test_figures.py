@@ -11,6 +11,8 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot import jalali
 from bot.i18n import label
 from bot.stats_text import percent_text
@@ -228,6 +230,60 @@ async def test_totals_count_reports_and_give_each_unit_apart(harness: Harness) -
     for text in (stats, card, top, people, digest):
         assert summed not in text, text
         assert "۰ بهره‌مند" not in text
+
+
+# --- issue 21 item 6: /stats in a month's first days --------------------------------------------
+
+
+@pytest.mark.parametrize("settings", [{"report": {"review": True}}])
+async def test_stats_opens_on_the_last_month_in_a_new_months_first_days(
+    harness: Harness,
+) -> None:
+    store = harness.store
+    dey_first = jalali.from_jalali(1405, 10, 1)
+    harness.clock.time = datetime.combine(dey_first, datetime.min.time(), UTC) + timedelta(hours=8)
+    assert jalali.today(harness.clock) == dey_first
+    maryam, reza, zahra = [await harness.sim.user(n) for n in ("مریم", "رضا", "زهرا")]
+    for user in (maryam, reza):
+        await user.send("/start")
+    await harness.coordinator(zahra, "مرکزی")
+    group = await harness.group(reza, members=(maryam,))
+    meal = (await _type(store, "hot-meal"))[0]
+    for back, status in ((1, "submitted"), (4, "approved"), (9, "approved"), (12, "approved")):
+        # Azar's reports, one still waiting for review; none in Dey yet.
+        day = dey_first - timedelta(days=back)
+        await _insert(store, group, reza.id, meal, 5, day, status=status)
+    azar_first, azar_last = jalali.month_of(dey_first - timedelta(days=1))
+    reports = await _scalar(  # only approved reports count while reports are reviewed
+        store,
+        "SELECT COUNT(*) FROM reports WHERE status = 'approved' AND group_id = ?"
+        " AND service_date BETWEEN ? AND ?",
+        group,
+        azar_first.isoformat(),
+        azar_last.isoformat(),
+    )
+    assert reports == 3
+
+    await maryam.send("/stats")
+    text = maryam.last.text or ""
+    assert label("stats-period-month", month="آذر", year="۱۴۰۵") in text
+    assert label("stats-totals-groups", reports=reports) in text
+    assert label("lookups-fresh-month", month="دی") in text
+    assert label("stats-empty") not in text
+    chosen = label("lookups-chosen", name=label("lookups-last-month"))
+    assert chosen in [name for row in maryam.last.buttons for name in row]
+    await maryam.press(label("lookups-month"))  # the new month is one tap away
+    assert label("stats-period-month", month="دی", year="۱۴۰۵") in (maryam.last.text or "")
+    # The coordinator's view: the figures of Azar above what waits, not an empty month.
+    await zahra.send("/stats")
+    coordinator = zahra.last.text or ""
+    assert label("stats-empty") not in coordinator
+    assert label("counting-waiting-province", count=1) in coordinator
+    # From the month's eighth day on, /stats opens on the month itself.
+    harness.clock.advance(days=7)
+    await maryam.send("/stats")
+    assert label("stats-period-month", month="دی", year="۱۴۰۵") in (maryam.last.text or "")
+    assert label("lookups-fresh-month", month="دی") not in (maryam.last.text or "")
 
 
 # --- issue 25 item 2: expected by today, on schedule or not -------------------------------------

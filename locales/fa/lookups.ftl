@@ -14,6 +14,9 @@ help-lookups =
 # The period buttons under every figure.
 lookups-week = این هفته
 lookups-month = این ماه
+lookups-last-month = ماه قبل
+# /stats in a month's first days opens on the month just ended.
+lookups-fresh-month = ماه { $month } تازه آغاز شده؛ آمار ماه قبل را می‌بینید. آمار { $month } با دکمهٔ «این ماه» می‌آید.
 lookups-year = امسال
 lookups-campaign-period = 🎯 { $title }
 lookups-range = 📅 بازهٔ دلخواه
