@@ -213,7 +213,7 @@ def _campaign(item: CampaignWeek) -> list[Html]:
     the week's count, and how many provinces are behind their share's schedule."""
     progress = item.progress
     unit = campaign_unit(progress.campaign)
-    lines = [Html(campaign_line(progress))]
+    lines = [campaign_line(progress, isolate(progress.campaign.title))]
     if progress.counted <= 0:
         return [*lines, t("digest-campaign-no-pace"), outlook_text(progress)]
     when = t("digest-when-week-end")

@@ -263,11 +263,12 @@ def schedule_text(done: int, expected: int, unit: str, when: Html) -> Html:
     return t(key, when=when, expected=expected, unit=unit)
 
 
-def campaign_line(progress: CampaignProgress) -> Html:
-    """«🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░»."""
+def campaign_line(progress: CampaignProgress, title: str = "") -> Html:
+    """«🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░» (title: the campaign's
+    own, unless given as it should read, e.g. in a bidi isolate)."""
     return t(
         "stats-campaign-progress",
-        title=progress.campaign.title,
+        title=title or progress.campaign.title,
         count=progress.counted,
         target=progress.target,
         unit=_unit(progress),
