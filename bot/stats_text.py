@@ -73,7 +73,7 @@ def units_text(units: Sequence[UnitTotal], most: int = UNITS_SHOWN) -> Html:
 
 def figures_text(figures: Figures, units: Sequence[UnitTotal]) -> Html:
     """A count of reports with its quantities per unit and the people served, when known:
-    «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند»; «هنوز گزارشی نیست» for none."""
+    «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند», or that there is none yet."""
     if not figures.reports:
         return t("stats-figures-none")
     text = t("stats-figures", reports=figures.reports, units=units_text(units))
@@ -225,17 +225,12 @@ def campaign_unit(campaign: Campaign) -> str:
     return campaign.unit or label("stats-unit-default")
 
 
-def _unit(progress: CampaignProgress) -> str:
-    """What the campaign of a progress counts in."""
-    return campaign_unit(progress.campaign)
-
-
 def pace_text(progress: CampaignProgress) -> Html:
     """The campaign's pace: «در چهار هفتهٔ گذشته ۴۰۰ خدمت؛ روزانه حدود ۱۴.», never «حدود ۰»."""
     span = t("stats-pace-weeks") if progress.pace_days == PACE_DAYS else t("stats-pace-start")
     if not progress.recent:
         return t("stats-campaign-pace-none", span=span)
-    unit = _unit(progress)
+    unit = campaign_unit(progress.campaign)
     if progress.recent < progress.pace_days:  # under one a day: «حدود ۰» would be untrue
         return t("stats-campaign-pace-slow", span=span, count=progress.recent, unit=unit)
     daily = round(progress.pace_per_day)
@@ -254,7 +249,7 @@ def outlook_text(progress: CampaignProgress) -> Html:
     if progress.on_track and projected is not None:
         return t("stats-campaign-projection", date=short_date(projected, progress.as_of), end=end)
     need = progress.needed_per_day or progress.remaining
-    return t("stats-campaign-behind", end=end, need=need, unit=_unit(progress))
+    return t("stats-campaign-behind", end=end, need=need, unit=campaign_unit(progress.campaign))
 
 
 def schedule_text(done: int, expected: int, unit: str, when: Html) -> Html:
@@ -271,7 +266,7 @@ def campaign_line(progress: CampaignProgress, title: str = "") -> Html:
         title=title or progress.campaign.title,
         count=progress.counted,
         target=progress.target,
-        unit=_unit(progress),
+        unit=campaign_unit(progress.campaign),
         percent=percent_text(progress.counted, progress.target),
         bar=progress_bar(progress.counted, progress.target),
     )
@@ -281,7 +276,7 @@ def render_progress(
     progress: CampaignProgress, *, province_name: str = "", group_name: str = ""
 ) -> Html:
     """A campaign's bar, schedule, pace, outlook, pending count, the asker's province and group."""
-    unit = _unit(progress)
+    unit = campaign_unit(progress.campaign)
     schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
     pending = (
         t("stats-campaign-pending", count=progress.pending, unit=unit) if progress.pending else ""
@@ -320,9 +315,9 @@ def render_progress(
 def shares_summary(lines: Sequence[ShareLine]) -> Html:
     """How many provinces are behind the schedule of their share: «۷ استان از ۱۲ از برنامه
     عقب‌اند», or that all are on it."""
-    behind = sum(1 for line in lines if not line.on_schedule)
     if not lines:
         return Html("")
+    behind = sum(1 for line in lines if not line.on_schedule)
     if behind:
         return t("stats-shares-behind", behind=behind, total=len(lines))
     return t("stats-shares-on", total=len(lines))
@@ -352,8 +347,8 @@ def render_shares(lines: list[ShareLine], top: int = 10) -> Html:
 
 def render_schedule(progress: CampaignProgress) -> Html:
     """A campaign's bar and whether it is on schedule today (a coordinator's own campaign)."""
-    when = t("stats-when-today")
-    schedule = schedule_text(progress.counted, progress.expected, _unit(progress), when)
+    unit = campaign_unit(progress.campaign)
+    schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
     return _lines(campaign_line(progress), schedule)
 
 
