@@ -90,7 +90,7 @@ class WeekDigest:
     scope: ScopeKind
     scope_name: str  # the province's name or the campaign's title; '' for national
     week_start: date  # a Saturday; the week runs to the Friday after
-    current: Figures  # reports, summed quantities (for no total), people and groups
+    current: Figures  # reports, people and groups (its summed quantities mix units: unshown)
     previous: Figures  # the week before, for the change
     services: tuple[ServiceTotal, ...]  # by service type, largest first
     areas: tuple[Ranked, ...]  # reports by service area, most first (the chart's bars)

@@ -8,6 +8,11 @@ reports filed under it whose service type it counts. Counting.ALL counts every l
 (submitted, approved and returned: everything not deleted); Counting.APPROVED counts approved
 reports only and returns the submitted ones, waiting for review, as pending (reports and services;
 a returned report waits for its reporter and is neither).
+
+A campaign's figures are computed here once, as of a day, for every surface that shows them:
+campaign_progress (count, pace, projected finish, expected by the day) and campaign_shares (each
+province's share, its count and what is due). Quantities add up only within a unit (per_unit):
+a total across service types counts reports.
 """
 
 from __future__ import annotations
