@@ -39,6 +39,8 @@ async def main(reports: int, groups: int) -> None:
         campaign = await store.campaigns.create(
             "پویش", 11000, "خدمت", today - timedelta(days=120), today + timedelta(days=60)
         )
+        kept = await store.campaigns.get(campaign)
+        assert kept is not None
         now = "2026-11-22T00:00:00+00:00"
         async with db.transaction():
             await db.executemany(
@@ -110,7 +112,7 @@ async def main(reports: int, groups: int) -> None:
             t1 = time.perf_counter()
             await store.reports.group_totals(g, start, end)
             t2 = time.perf_counter()
-            await store.campaigns.progress(campaign)
+            await store.stats.progress(kept, today)
             t3 = time.perf_counter()
             await store.reports.recent(g)
             t4 = time.perf_counter()
@@ -125,7 +127,7 @@ async def main(reports: int, groups: int) -> None:
     for key, label in (
         ("save", "save one report (tx, 2 photos, audit)"),
         ("week", "group's week totals"),
-        ("progress", "campaign progress (summary row)"),
+        ("progress", "campaign progress (summary rows)"),
         ("recent", "reporter's recent 10"),
     ):
         values = timings[key]

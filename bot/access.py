@@ -267,11 +267,7 @@ async def _overseer_flow(who: Principal, draft: dict[str, Any], store: Store) ->
     campaign_id = draft.get("campaign_id")
     if campaign_id:
         campaign = await store.campaigns.get(int(campaign_id))
-        if campaign is None:
-            return False
-        return who.admin or (
-            campaign.province_id is not None and who.oversees(campaign.province_id)
-        )
+        return campaign is not None and who.manages(campaign)
     return who.admin or who.coordinator
 
 

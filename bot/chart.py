@@ -28,7 +28,7 @@ from bot import jalali
 from bot.digest import Ranked, WeekDigest, week_range
 from bot.i18n import label
 from bot.text import fmt_num, truncate
-from db.channels import ScopeKind
+from db.models import ScopeKind
 
 FONT_DIR: Final = Path(__file__).resolve().parent / "fonts"
 DPI: Final = 100
@@ -131,7 +131,7 @@ def _title(fig: Figure, digest: WeekDigest) -> None:
         scope = digest.scope_name
     else:
         scope = label("chart-scope-national")
-    numbers = {"services": digest.current.services, "reports": digest.current.reports}
+    numbers = {"reports": digest.current.reports, "groups": digest.current.groups}
 
     def compose(name: str) -> str:
         return name if digest.empty else label("chart-subtitle", scope=name, **numbers)
@@ -171,7 +171,7 @@ def _plain_axes(ax: Axes) -> None:
 
 
 def _days(fig: Figure, digest: WeekDigest) -> None:
-    """Services per day, Saturday at the right and Friday at the left, as a Persian reads."""
+    """Reports per day, Saturday at the right and Friday at the left, as a Persian reads."""
     _heading(fig, DAYS_HEADING_Y, label("chart-by-day"))
     ax = fig.add_axes(_rect(fig, 0.05, DAYS_TOP, 0.83, DAYS_HEIGHT))
     _plain_axes(ax)
@@ -209,13 +209,13 @@ def _days(fig: Figure, digest: WeekDigest) -> None:
 
 
 def _areas(fig: Figure, digest: WeekDigest) -> None:
-    """Services per area as horizontal bars growing leftwards from the names on the right."""
+    """Reports per area as horizontal bars growing leftwards from the names on the right."""
     _heading(fig, AREAS_HEADING_Y, label("chart-by-area"))
     areas = shown_areas(digest)
     ax = fig.add_axes(_rect(fig, 0.05, AREAS_TOP, 0.6, AREA_ROW * len(areas)))
     _plain_axes(ax)
     rows = list(range(len(areas)))
-    values = [a.quantity for a in areas]
+    values = [a.reports for a in areas]
     bars = ax.barh(rows, values, height=0.62, color=AREA_BAR)
     ax.set_xlim(max(values) * 1.22, 0)  # inverted: bars grow from right to left
     ax.set_ylim(len(areas) - 0.5, -0.5)  # the largest on top
@@ -254,7 +254,7 @@ def shown_areas(digest: WeekDigest) -> list[Ranked]:
     if len(digest.areas) <= MAX_AREAS:
         return list(digest.areas)
     kept, rest = digest.areas[: MAX_AREAS - 1], digest.areas[MAX_AREAS - 1 :]
-    return [*kept, Ranked(label("chart-other-areas"), sum(a.quantity for a in rest))]
+    return [*kept, Ranked(label("chart-other-areas"), sum(a.reports for a in rest))]
 
 
 def _empty(fig: Figure) -> None:

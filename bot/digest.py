@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import html
 import json
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,10 +20,19 @@ from enum import StrEnum
 from typing import Final
 
 from bot import jalali
-from bot.i18n import Html, label, t
+from bot.i18n import Html, t
 from bot.province_map import ProvinceMap
-from bot.text import escape, fmt_percent, progress_bar, utf16_len
-from db.channels import ScopeKind
+from bot.stats_text import (
+    campaign_line,
+    campaign_unit,
+    outlook_text,
+    pace_text,
+    schedule_text,
+    shares_summary,
+)
+from bot.text import escape, utf16_len
+from db.models import ScopeKind
+from db.stats import CampaignProgress, Figures, ShareLine
 
 MESSAGE_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
@@ -45,16 +53,6 @@ class PlaceLevel(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Figures:
-    """A week's totals: summed quantities (services), reports, distinct groups, beneficiaries."""
-
-    services: int = 0
-    reports: int = 0
-    groups: int = 0
-    beneficiaries: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class ServiceTotal:
     """A service type's summed quantity in its unit: «بستهٔ معیشتی — ۶۴۰ بسته»."""
 
@@ -62,60 +60,36 @@ class ServiceTotal:
     area: str
     unit: str
     quantity: int
+    reports: int
 
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """A named total: a group, a province or county, or a service area."""
+    """A named count of reports: a group, a province or county, or a service area.
+
+    Reports, not summed quantities: quantities of unlike units do not add up.
+    """
 
     name: str
-    quantity: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """A group's run of consecutive Jalali weeks with a report."""
+
+    name: str
+    weeks: int
 
 
 @dataclass(frozen=True, slots=True)
-class CampaignProgress:
-    """A campaign's standing at the end of the week (as_of): count, target, pace, finish."""
+class CampaignWeek:
+    """A campaign in a week's digest: its progress at the week's end (db.stats's one
+    computation), what it counted during the week, and its province shares."""
 
-    title: str
-    unit: str
-    target: int
-    done: int  # from its start up to as_of
-    week: int  # during the digest's week
-    starts_on: date
-    ends_on: date
-    as_of: date
-
-    @property
-    def reached(self) -> bool:
-        """True when the target has been met."""
-        return self.done >= self.target
-
-    @property
-    def elapsed_days(self) -> int:
-        """Days of the campaign up to as_of (or its end, if earlier), at least one."""
-        last = min(self.as_of, self.ends_on)
-        return max((last - self.starts_on).days + 1, 1)
-
-    @property
-    def pace_per_week(self) -> int:
-        """The average count per week so far, rounded."""
-        return round(self.done * 7 / self.elapsed_days)
-
-    @property
-    def projected_finish(self) -> date | None:
-        """The day the target is reached at the pace so far; None if reached or no pace."""
-        if self.reached or self.done <= 0:
-            return None
-        days = math.ceil((self.target - self.done) * self.elapsed_days / self.done)
-        return self.as_of + timedelta(days=days)
-
-    @property
-    def needed_per_week(self) -> int | None:
-        """The count per week needed from as_of to reach the target by the end; None if over."""
-        remaining_days = (self.ends_on - self.as_of).days
-        if self.reached or remaining_days <= 0:
-            return None
-        return math.ceil((self.target - self.done) * 7 / remaining_days)
+    progress: CampaignProgress
+    week: int
+    shares: tuple[ShareLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,19 +99,19 @@ class WeekDigest:
     scope: ScopeKind
     scope_name: str  # the province's name or the campaign's title; '' for national
     week_start: date  # a Saturday; the week runs to the Friday after
-    current: Figures
+    current: Figures  # reports, people and groups (its summed quantities mix units: unshown)
     previous: Figures  # the week before, for the change
     services: tuple[ServiceTotal, ...]  # by service type, largest first
-    areas: tuple[Ranked, ...]  # by service area, largest first (the chart's bars)
-    days: tuple[int, int, int, int, int, int, int]  # services per day, Saturday first
+    areas: tuple[Ranked, ...]  # reports by service area, most first (the chart's bars)
+    days: tuple[int, int, int, int, int, int, int]  # reports per day, Saturday first
     top_groups: tuple[Ranked, ...]
     top_places: tuple[Ranked, ...]
     place_level: PlaceLevel  # provinces for a national digest, counties for a provincial one
-    campaigns: tuple[CampaignProgress, ...]  # the campaigns running during the week
+    campaigns: tuple[CampaignWeek, ...]  # the campaigns running during the week
     late: bool = False  # posted after its time (the bot was down)
     pending: int = 0  # reports of the week waiting for review, when only approved ones count
     map: ProvinceMap | None = None  # the national digest's second picture, beside the chart
-    streaks: tuple[Ranked, ...] = ()  # the groups with the longest runs of weeks (quantity: weeks)
+    streaks: tuple[Run, ...] = ()  # the groups with the longest runs of weeks
 
     def __post_init__(self) -> None:
         if jalali.weekday(self.week_start) != 0:
@@ -174,13 +148,6 @@ def week_range(digest: WeekDigest) -> str:
     return jalali.format_range(digest.week_start, digest.week_end)
 
 
-def _short_date(d: date, reference: date) -> str:
-    """«۱۸ دی» in the reference's Jalali year, «۲ فروردین ۱۴۰۶» in another."""
-    if jalali.to_jalali(d)[0] == jalali.to_jalali(reference)[0]:
-        return jalali.format_day_month(d)
-    return jalali.format_date(d, weekday=False)
-
-
 def _title(digest: WeekDigest) -> Html:
     week = week_range(digest)
     if digest.scope is ScopeKind.PROVINCE:
@@ -201,16 +168,18 @@ def _change(current: int, previous: int) -> Html:
 
 
 def _totals(digest: WeekDigest) -> list[Html]:
+    """The week's reports and groups (a total across service types counts reports), people
+    served when anyone counted them, and the change against the week before."""
     now, before = digest.current, digest.previous
     if digest.empty:
         lines = [t("digest-empty")]
-        if before.services:
-            lines.append(t("digest-empty-previous", services=before.services))
+        if before.reports:
+            lines.append(t("digest-empty-previous", reports=before.reports))
         return [*lines, *_pending(digest)]
-    line = t("digest-totals", services=now.services, reports=now.reports, groups=now.groups)
+    line = t("digest-totals", reports=now.reports, groups=now.groups)
     if now.beneficiaries:
         line = t("digest-totals-beneficiaries", totals=line, beneficiaries=now.beneficiaries)
-    return [Html(line + " " + _change(now.services, before.services)), *_pending(digest)]
+    return [Html(line + " " + _change(now.reports, before.reports)), *_pending(digest)]
 
 
 def _pending(digest: WeekDigest) -> list[Html]:
@@ -235,9 +204,9 @@ def _services(digest: WeekDigest, most: int) -> list[Html]:
             lines.append(
                 t("digest-service-line-no-unit", name=isolate(item.name), quantity=item.quantity)
             )
-    if rest:
-        quantity = sum(item.quantity for item in rest)
-        lines.append(t("digest-services-more", count=len(rest), quantity=quantity))
+    if rest:  # unlike units: counted in reports, not summed
+        reports = sum(item.reports for item in rest)
+        lines.append(t("digest-services-more", count=len(rest), reports=reports))
     return lines
 
 
@@ -245,50 +214,38 @@ def _ranking(title: Html, items: tuple[Ranked, ...]) -> list[Html]:
     lines = [title]
     for rank, item in enumerate(items, start=1):
         lines.append(
-            t("digest-rank-line", rank=rank, name=isolate(item.name), quantity=item.quantity)
+            t("digest-rank-line", rank=rank, name=isolate(item.name), reports=item.reports)
         )
     return lines
 
 
-def _streaks(items: tuple[Ranked, ...]) -> list[Html]:
+def _streaks(items: tuple[Run, ...]) -> list[Html]:
     """The groups with the longest runs of weeks with a report."""
     lines = [t("digest-streaks-title")]
     for rank, item in enumerate(items, start=1):
-        lines.append(
-            t("digest-streak-line", rank=rank, name=isolate(item.name), weeks=item.quantity)
-        )
+        lines.append(t("digest-streak-line", rank=rank, name=isolate(item.name), weeks=item.weeks))
     return lines
 
 
-def _campaign(item: CampaignProgress) -> list[Html]:
-    unit = item.unit or label("digest-unit-default")
-    lines = [
-        t(
-            "digest-campaign",
-            title=isolate(item.title),
-            done=item.done,
-            target=item.target,
-            unit=unit,
-            percent=fmt_percent(item.done, item.target),
-            bar=progress_bar(item.done, item.target),
-        )
+def _campaign(item: CampaignWeek) -> list[Html]:
+    """A campaign at the week's end: the lines /campaign shows (one computation, one wording),
+    the week's count, and how many provinces are behind their share's schedule."""
+    progress = item.progress
+    unit = campaign_unit(progress.campaign)
+    lines = [campaign_line(progress, isolate(progress.campaign.title))]
+    if progress.counted <= 0:
+        return [*lines, t("digest-campaign-no-pace"), outlook_text(progress)]
+    when = t("digest-when-week-end")
+    lines += [
+        t("digest-campaign-week", week=item.week, unit=unit)
+        if item.week
+        else t("digest-campaign-week-none"),
+        pace_text(progress),
+        outlook_text(progress),
+        schedule_text(progress.counted, progress.expected, unit, when),
     ]
-    if item.done <= 0:
-        lines.append(t("digest-campaign-no-pace"))
-        return lines
-    lines.append(t("digest-campaign-week", week=item.week, unit=unit, pace=item.pace_per_week))
-    end = _short_date(item.ends_on, item.as_of)
-    finish = item.projected_finish
-    needed = item.needed_per_week
-    if item.reached:
-        lines.append(t("digest-campaign-reached"))
-    elif finish is not None and finish <= item.ends_on:
-        date_text = _short_date(finish, item.as_of)
-        lines.append(t("digest-campaign-on-track", date=date_text, end=end))
-    elif needed is not None:
-        lines.append(t("digest-campaign-behind", end=end, need=needed, unit=unit))
-    else:
-        lines.append(t("digest-campaign-ended", end=end))
+    if item.shares:
+        lines.append(shares_summary(item.shares))
     return lines
 
 

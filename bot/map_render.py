@@ -289,7 +289,10 @@ def _legend(fig: Figure, data: ProvinceMap, steps: tuple[float, ...]) -> None:
             fontproperties=_font(15),
         )
         _fit(fig, name, slot - 44)
-    note = label("map-note-shares" if data.basis is MapBasis.SHARES else "map-note-per-group")
+    if data.basis is MapBasis.SHARES:
+        note = label("map-note-shares")
+    else:
+        note = label("map-note-per-group" if data.title else "map-note-week-per-group")
     _centred(fig, NOTE_Y, note, MUTED, _font(14))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.config import Config
-from db.models import GroupRole, Membership, Role
+from db.models import Campaign, GroupRole, Membership, Role
 from db.store import Store
 
 
@@ -46,6 +46,13 @@ class Principal:
     def oversees(self, province_id: int | None) -> bool:
         """True for admins, and for coordinators of this province."""
         return self.admin or province_id in self.provinces
+
+    def manages(self, campaign: Campaign) -> bool:
+        """True when the user may edit or close a campaign: admins any, a coordinator those of a
+        province they oversee (a national campaign is the admins')."""
+        return self.admin or (
+            campaign.province_id is not None and campaign.province_id in self.provinces
+        )
 
 
 async def load_principal(store: Store, config: Config, user_id: int) -> Principal:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot import jalali
-from bot.i18n import Html, t
-from bot.text import escape, fmt_num, fmt_percent, progress_bar, to_persian_digits
+from bot.i18n import Html, label, t
+from bot.text import escape, fmt_percent, progress_bar, to_persian_digits
+from db.models import Campaign
 from db.stats import (
+    PACE_DAYS,
     CampaignProgress,
     Figures,
     GroupHit,
+    GroupLine,
     Measure,
     Overview,
     Page,
@@ -22,6 +26,7 @@ from db.stats import (
     ScopeKind,
     ShareLine,
     SilentGroup,
+    UnitTotal,
 )
 
 _PREVIOUS = {
@@ -38,14 +43,43 @@ _PREVIOUS_PART = {
     PeriodKind.RANGE: "stats-previous-range-part",
 }
 _MEASURE = {
+    Measure.REPORTS: "stats-measure-reports",
     Measure.SERVICES: "stats-measure-services",
     Measure.BENEFICIARIES: "stats-measure-beneficiaries",
 }
+UNITS_SHOWN = 4  # units named on one line; the rest are «…»
 
 
 def _lines(*parts: str) -> Html:
     """Joins the non-empty parts with line breaks."""
     return Html("\n".join(p for p in parts if p))
+
+
+def percent_text(part: int, whole: int) -> Html:
+    """part of whole as a whole percentage: «۷۱٪», and «کمتر از ۱٪» rather than a «۰٪» that is
+    not nothing."""
+    if part > 0 and whole > 0 and part * 100 < whole:
+        return t("stats-percent-under-one")
+    return Html(fmt_percent(part, whole))
+
+
+def units_text(units: Sequence[UnitTotal], most: int = UNITS_SHOWN) -> Html:
+    """Quantities per unit, never added across units: «۲۹۹ پرس، ۴۹ بسته، ۹ واحد»."""
+    parts = [t("stats-unit-amount", quantity=u.quantity, unit=u.unit) for u in units[:most]]
+    if len(units) > most:
+        parts.append(t("stats-units-more"))
+    return Html("، ".join(parts))
+
+
+def figures_text(figures: Figures, units: Sequence[UnitTotal]) -> Html:
+    """A count of reports with its quantities per unit and the people served, when known:
+    «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند», or that there is none yet."""
+    if not figures.reports:
+        return t("stats-figures-none")
+    text = t("stats-figures", reports=figures.reports, units=units_text(units))
+    if figures.beneficiaries:
+        text = t("stats-figures-people", figures=text, beneficiaries=figures.beneficiaries)
+    return text
 
 
 def period_label(period: Period, campaign_title: str = "") -> Html:
@@ -82,7 +116,7 @@ def scope_label(kind: ScopeKind, name: str = "") -> Html:
 
 
 def change_text(current: int, previous: int, kind: PeriodKind, *, partial: bool = False) -> Html:
-    """The change of services against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل».
+    """The change of reports against the previous period: «۱۲٪ بیشتر از هفتهٔ قبل».
 
     partial: the period is running, so the same first days of the one before are compared.
     """
@@ -115,14 +149,10 @@ def people_text(figures: Figures) -> Html:
 
 
 def _totals(figures: Figures, groups: bool) -> Html:
+    """Reports (and groups): a total across service types counts reports, never quantities."""
     if groups:
-        return t(
-            "stats-totals",
-            services=figures.services,
-            reports=figures.reports,
-            groups=figures.groups,
-        )
-    return t("stats-totals-groups", services=figures.services, reports=figures.reports)
+        return t("stats-totals", reports=figures.reports, groups=figures.groups)
+    return t("stats-totals-groups", reports=figures.reports)
 
 
 def render_overview(
@@ -140,8 +170,8 @@ def render_overview(
     totals = _totals(counted, overview.scope.kind is not ScopeKind.GROUPS)
     if overview.previous is not None:
         change = change_text(
-            counted.services,
-            overview.previous.services,
+            counted.reports,
+            overview.previous.reports,
             overview.period.kind,
             partial=overview.partial,
         )
@@ -149,11 +179,7 @@ def render_overview(
             totals = Html(f"{totals} ({change})")
     people = people_text(counted)
     pending = overview.tally.pending
-    waiting = (
-        t("stats-pending", services=pending.services, reports=pending.reports)
-        if pending.reports
-        else ""
-    )
+    waiting = t("stats-pending", reports=pending.reports) if pending.reports else ""
     types = [
         t(
             "stats-type-line",
@@ -166,9 +192,9 @@ def render_overview(
     if len(overview.by_type) > top:
         types.append(t("stats-more", count=len(overview.by_type) - top))
     places = [
-        t("stats-place-line", rank=line.rank, name=line.name, services=line.services)
+        t("stats-place-line", rank=line.rank, name=line.name, reports=line.reports)
         for line in overview.by_place[:top]
-        if line.services
+        if line.reports
     ]
     place_title = (
         t("stats-by-province-title")
@@ -187,48 +213,73 @@ def render_overview(
     )
 
 
-def _when(day: date, end: date) -> str:
-    """A projected date: day and month in the end's Jalali year, the full date otherwise."""
-    if jalali.to_jalali(day)[0] == jalali.to_jalali(end)[0]:
+def short_date(day: date, reference: date) -> str:
+    """«۱۸ دی» in the reference's Jalali year, «۲ فروردین ۱۴۰۶» in another."""
+    if jalali.to_jalali(day)[0] == jalali.to_jalali(reference)[0]:
         return jalali.format_day_month(day)
     return jalali.format_date(day, weekday=False)
+
+
+def campaign_unit(campaign: Campaign) -> str:
+    """What a campaign counts in: its unit, «خدمت» when none was given."""
+    return campaign.unit or label("stats-unit-default")
+
+
+def pace_text(progress: CampaignProgress) -> Html:
+    """The campaign's pace: «در چهار هفتهٔ گذشته ۴۰۰ خدمت؛ روزانه حدود ۱۴.», never «حدود ۰»."""
+    span = t("stats-pace-weeks") if progress.pace_days == PACE_DAYS else t("stats-pace-start")
+    if not progress.recent:
+        return t("stats-campaign-pace-none", span=span)
+    unit = campaign_unit(progress.campaign)
+    if progress.recent < progress.pace_days:  # under one a day: «حدود ۰» would be untrue
+        return t("stats-campaign-pace-slow", span=span, count=progress.recent, unit=unit)
+    daily = round(progress.pace_per_day)
+    return t("stats-campaign-pace", span=span, count=progress.recent, unit=unit, daily=daily)
+
+
+def outlook_text(progress: CampaignProgress) -> Html:
+    """Where the campaign is heading at its pace: the day it reaches its target, or (when that is
+    after its end, or there is no pace) the count per day it needs to finish on time."""
+    end = short_date(progress.campaign.ends_on, progress.as_of)
+    projected = progress.projected
+    if progress.reached:
+        return t("stats-campaign-reached")
+    if progress.ended:
+        return t("stats-campaign-ended", end=end)
+    if progress.on_track and projected is not None:
+        return t("stats-campaign-projection", date=short_date(projected, progress.as_of), end=end)
+    need = progress.needed_per_day or progress.remaining
+    return t("stats-campaign-behind", end=end, need=need, unit=campaign_unit(progress.campaign))
+
+
+def schedule_text(done: int, expected: int, unit: str, when: Html) -> Html:
+    """On schedule or not: what an even spread of the target would have done by `when`."""
+    key = "stats-schedule-on" if done >= expected else "stats-schedule-behind"
+    return t(key, when=when, expected=expected, unit=unit)
+
+
+def campaign_line(progress: CampaignProgress, title: str = "") -> Html:
+    """«🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░» (title: the campaign's
+    own, unless given as it should read, e.g. in a bidi isolate)."""
+    return t(
+        "stats-campaign-progress",
+        title=title or progress.campaign.title,
+        count=progress.counted,
+        target=progress.target,
+        unit=campaign_unit(progress.campaign),
+        percent=percent_text(progress.counted, progress.target),
+        bar=progress_bar(progress.counted, progress.target),
+    )
 
 
 def render_progress(
     progress: CampaignProgress, *, province_name: str = "", group_name: str = ""
 ) -> Html:
-    """A campaign's bar, pace, projection, pending count, the asker's province and group share."""
-    campaign = progress.campaign
-    head = t(
-        "stats-campaign-progress",
-        title=campaign.title,
-        count=progress.counted,
-        target=campaign.target,
-        percent=fmt_percent(progress.counted, campaign.target),
-        bar=progress_bar(progress.counted, campaign.target),
-    )
-    end = jalali.format_day_month(campaign.ends_on)
-    if progress.reached:
-        outlook = t("stats-campaign-reached")
-    elif progress.projected is None:
-        outlook = t("stats-campaign-stalled", end=end)
-    else:
-        key = "stats-campaign-projection" if progress.on_track else "stats-campaign-behind"
-        outlook = t(key, date=_when(progress.projected, campaign.ends_on), end=end)
-    pace = (
-        t(
-            "stats-campaign-pace",
-            count=progress.last_weeks,
-            unit=campaign.unit,
-            daily=fmt_num(round(progress.pace_per_day)),
-        )
-        if progress.last_weeks
-        else ""
-    )
+    """A campaign's bar, schedule, pace, outlook, pending count, the asker's province and group."""
+    unit = campaign_unit(progress.campaign)
+    schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
     pending = (
-        t("stats-campaign-pending", count=progress.pending, unit=campaign.unit)
-        if progress.pending
-        else ""
+        t("stats-campaign-pending", count=progress.pending, unit=unit) if progress.pending else ""
     )
     shares = []
     if progress.province_count is not None and province_name:
@@ -237,8 +288,8 @@ def render_progress(
                 "stats-campaign-province-share",
                 name=province_name,
                 count=progress.province_count,
-                unit=campaign.unit,
-                percent=fmt_percent(progress.province_count, progress.counted),
+                unit=unit,
+                percent=percent_text(progress.province_count, progress.counted),
             )
         )
     if progress.group_count is not None and group_name:
@@ -247,37 +298,113 @@ def render_progress(
                 "stats-campaign-group-share",
                 name=group_name,
                 count=progress.group_count,
-                unit=campaign.unit,
-                percent=fmt_percent(progress.group_count, progress.counted),
+                unit=unit,
+                percent=percent_text(progress.group_count, progress.counted),
             )
         )
-    return _lines(head, pace, outlook, pending, *shares)
+    return _lines(
+        campaign_line(progress),
+        schedule,
+        pace_text(progress),
+        outlook_text(progress),
+        pending,
+        *shares,
+    )
+
+
+def shares_summary(lines: Sequence[ShareLine]) -> Html:
+    """How many provinces are behind the schedule of their share: «۷ استان از ۱۲ از برنامه
+    عقب‌اند», or that all are on it."""
+    if not lines:
+        return Html("")
+    behind = sum(1 for line in lines if not line.on_schedule)
+    if behind:
+        return t("stats-shares-behind", behind=behind, total=len(lines))
+    return t("stats-shares-on", total=len(lines))
 
 
 def render_shares(lines: list[ShareLine], top: int = 10) -> Html:
-    """Each province's progress against its share of the target, widest gaps first."""
+    """Each province against its share of the target and what is due by today, widest gaps
+    first, and how many are behind."""
     if not lines:
         return Html("")
     rows = [
         t(
             "stats-share-line",
+            mark=t("stats-mark-on" if line.on_schedule else "stats-mark-behind"),
             name=line.name,
             count=line.counted,
             target=line.target,
-            percent=fmt_percent(line.counted, line.target),
-            bar=progress_bar(line.counted, line.target),
+            percent=percent_text(line.counted, line.target),
+            expected=line.expected,
         )
         for line in lines[:top]
     ]
     if len(lines) > top:
         rows.append(t("stats-more", count=len(lines) - top))
-    return _lines(t("stats-shares-title"), *rows)
+    return _lines(t("stats-shares-title"), shares_summary(lines), *rows)
 
 
-def render_ranking(ranking: Ranking, period: Html, measure: Measure, own_name: str = "") -> Html:
-    """The leading groups and the asker's own group's rank when it is not among them."""
+def render_schedule(progress: CampaignProgress) -> Html:
+    """A campaign's bar and whether it is on schedule today (a coordinator's own campaign)."""
+    unit = campaign_unit(progress.campaign)
+    schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
+    return _lines(campaign_line(progress), schedule)
+
+
+def share_schedule(campaign: Campaign, province: str, line: ShareLine) -> Html:
+    """A province's share of a campaign and whether it is on schedule today (a coordinator)."""
+    unit = campaign_unit(campaign)
+    head = t(
+        "stats-share-province",
+        title=campaign.title,
+        name=province,
+        count=line.counted,
+        target=line.target,
+        unit=unit,
+        percent=percent_text(line.counted, line.target),
+    )
+    schedule = schedule_text(line.counted, line.expected, unit, t("stats-when-today"))
+    return _lines(head, schedule)
+
+
+def amount_text(value: int, measure: Measure, unit: str = "") -> Html:
+    """A ranked value with its measure: «۱۲ گزارش», «۴۵ بهره‌مند», «۱۸۵ خدمت» (a campaign's
+    count, in its unit); people nobody counted are «نامشخص», not «۰»."""
+    if measure is Measure.BENEFICIARIES and not value:
+        return t("stats-beneficiaries-unknown")
+    name = unit if measure is Measure.SERVICES and unit else t(_MEASURE[measure])
+    return t("stats-amount", value=value, measure=name)
+
+
+def _ranked_value(line: PlaceLine, measure: Measure) -> int:
+    """A place's value by a measure."""
+    if measure is Measure.REPORTS:
+        return line.reports
+    return line.services if measure is Measure.SERVICES else line.beneficiaries
+
+
+def _own_text(mine: GroupLine, name: str, total: int, measure: Measure, unit: str) -> Html:
+    """The asker's own group's rank, when it is not among the leaders."""
+    if mine.rank is None:
+        return t("stats-top-own-none", name=name)
+    return t(
+        "stats-top-own",
+        name=name,
+        rank=mine.rank,
+        total=total,
+        amount=amount_text(mine.value, measure, unit),
+    )
+
+
+def render_ranking(
+    ranking: Ranking, period: Html, measure: Measure, own_name: str = "", unit: str = ""
+) -> Html:
+    """The leading groups and the asker's own group's rank when it is not among them.
+
+    unit: a campaign's unit, when measure is SERVICES (its own count).
+    """
     title = t("stats-top-groups-title", period=period)
-    unit = t(_MEASURE[measure])
     if not ranking.lines:
         return _lines(title, t("stats-top-empty"))
     rows = [
@@ -286,35 +413,29 @@ def render_ranking(ranking: Ranking, period: Html, measure: Measure, own_name: s
             rank=line.rank or 0,
             name=line.name,
             place=line.county_name,
-            value=line.value,
-            measure=unit,
+            amount=amount_text(line.value, measure, unit),
         )
         for line in ranking.lines
     ]
     own = ""
     mine = ranking.own
     if mine is not None and all(line.group_id != mine.group_id for line in ranking.lines):
-        if mine.rank is None:
-            own = t("stats-top-own-none", name=own_name or mine.name)
-        else:
-            own = t(
-                "stats-top-own",
-                name=own_name or mine.name,
-                rank=mine.rank,
-                total=ranking.ranked,
-                value=mine.value,
-                measure=unit,
-            )
+        own = _own_text(mine, own_name or mine.name, ranking.ranked, measure, unit)
     return _lines(title, *rows, "\n" + own if own else "")
 
 
 def render_places(
-    lines: list[PlaceLine], period: Html, measure: Measure, *, counties: bool = False, top: int = 10
+    lines: list[PlaceLine],
+    period: Html,
+    measure: Measure,
+    *,
+    counties: bool = False,
+    top: int = 10,
+    unit: str = "",
 ) -> Html:
     """The leading provinces (or counties of a province)."""
     key = "stats-top-counties-title" if counties else "stats-top-provinces-title"
-    unit = t(_MEASURE[measure])
-    shown = [line for line in lines if line.services or line.beneficiaries][:top]
+    shown = [line for line in lines if line.reports][:top]
     if not shown:
         return _lines(t(key, period=period), t("stats-top-empty"))
     rows = [
@@ -322,8 +443,7 @@ def render_places(
             "stats-top-place-line",
             rank=line.rank,
             name=line.name,
-            value=line.services if measure is Measure.SERVICES else line.beneficiaries,
-            measure=unit,
+            amount=amount_text(_ranked_value(line, measure), measure, unit),
         )
         for line in shown
     ]
@@ -363,21 +483,13 @@ def render_search(query: str, groups: Page[GroupHit], places: Page[PlaceHit]) ->
     ]
     for place in places.items:
         if place.county_id is None:
-            rows.append(
-                t(
-                    "stats-find-province",
-                    name=place.name,
-                    services=place.figures.services,
-                    reports=place.figures.reports,
-                )
-            )
+            rows.append(t("stats-find-province", name=place.name, reports=place.figures.reports))
         else:
             rows.append(
                 t(
                     "stats-find-county",
                     name=place.name,
                     province=place.province_name,
-                    services=place.figures.services,
                     reports=place.figures.reports,
                 )
             )

@@ -1,4 +1,4 @@
-"""Repository of campaigns (national or for one province) and their progress."""
+"""Repository of campaigns (national or for one province); their figures are db.stats's."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _campaign(row: aiosqlite.Row) -> Campaign:
 
 
 class CampaignRepo:
-    """Creates campaigns and reads them with their progress."""
+    """Creates, changes, closes and reads campaigns."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -166,15 +166,3 @@ class CampaignRepo:
             (end.isoformat(), start.isoformat()),
         )
         return [_campaign(r) for r in rows]
-
-    async def progress(self, campaign_id: int) -> int:
-        """Sum of the quantities of the campaign's live (not deleted) reports of counted types.
-
-        Read from the campaign's summary row (migration 0002), kept by triggers on reports.
-        """
-        total = await self.db.scalar(
-            "SELECT IFNULL(SUM(q), 0) FROM stat_campaign_place"
-            " WHERE campaign_id = ? AND province_id = 0 AND county_id = 0",
-            (campaign_id,),
-        )
-        return int(total)

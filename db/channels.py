@@ -10,16 +10,9 @@ from enum import StrEnum
 import aiosqlite
 
 from db.database import Database
+from db.models import ScopeKind as ScopeKind  # the one kind of scope; imported from here too
 
 WEEKDAY_NAMES = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
-
-
-class ScopeKind(StrEnum):
-    """What a channel's digest covers."""
-
-    NATIONAL = "national"
-    PROVINCE = "province"
-    CAMPAIGN = "campaign"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +24,8 @@ class ChannelScope:
     campaign_id: int | None = None
 
     def __post_init__(self) -> None:
+        if self.kind not in (ScopeKind.NATIONAL, ScopeKind.PROVINCE, ScopeKind.CAMPAIGN):
+            raise ValueError(f"a digest covers a country, province or campaign, not {self.kind}")
         if (self.kind is ScopeKind.PROVINCE) != (self.province_id is not None):
             raise ValueError("a province scope needs a province id, and only it")
         if (self.kind is ScopeKind.CAMPAIGN) != (self.campaign_id is not None):

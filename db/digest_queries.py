@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.digest import (
-    CampaignProgress,
-    Figures,
-    PlaceLevel,
-    Ranked,
-    ServiceTotal,
-    WeekDigest,
-)
-from db.channels import ChannelScope, ScopeKind
+from bot.digest import CampaignWeek, PlaceLevel, Ranked, Run, ServiceTotal, WeekDigest
+from db.campaigns import _campaign
+from db.channels import ChannelScope
 from db.database import Database
 from db.map_queries import week_map
-from db.stats import CAMPAIGN_TYPES, WAITING, Counting
+from db.models import ScopeKind
+from db.stats import (
+    CAMPAIGN_TYPES,
+    WAITING,
+    Counting,
+    Figures,
+    _cols,
+    campaign_progress,
+    campaign_shares,
+)
 from db.streaks import StreakRepo
 
 TOP_GROUPS = 5
@@ -61,18 +64,18 @@ async def _figures(
     db: Database, where: str, params: list[object], start: date, counted: str
 ) -> Figures:
     row = await db.fetchone(
-        "SELECT IFNULL(SUM(r.quantity), 0), COUNT(*), COUNT(DISTINCT r.group_id),"
-        " IFNULL(SUM(r.beneficiaries), 0) FROM reports r"
+        "SELECT COUNT(*), IFNULL(SUM(r.quantity), 0), IFNULL(SUM(r.beneficiaries), 0),"
+        " IFNULL(SUM(r.volunteers), 0), COUNT(DISTINCT r.group_id) FROM reports r"
         f" WHERE {where} AND {counted} AND r.service_date BETWEEN ? AND ?",
         [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
     )
     assert row is not None
-    return Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+    return Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
 async def _campaigns(
-    db: Database, scope: ChannelScope, start: date, counted: str
-) -> list[CampaignProgress]:
+    db: Database, scope: ChannelScope, start: date, counting: Counting
+) -> list[CampaignWeek]:
     """The campaigns a digest shows: running during the week and within the scope."""
     end = start + timedelta(days=6)
     sql = "SELECT * FROM campaigns WHERE active = 1 AND starts_on <= ? AND ends_on >= ?"
@@ -87,25 +90,19 @@ async def _campaigns(
         params = [scope.campaign_id]
     rows = await db.fetchall(sql + " ORDER BY province_id IS NOT NULL, starts_on, id", params)
     found = []
+    col = _cols(counting)[1]
     for row in rows:
-        sums = await db.fetchone(
-            "SELECT IFNULL(SUM(r.quantity), 0),"
-            " IFNULL(SUM(CASE WHEN r.service_date >= ? THEN r.quantity END), 0)"
-            f" FROM reports r WHERE r.campaign_id = ? AND {CAMPAIGN_TYPES} AND {counted}"
-            " AND r.service_date <= ?",
-            (start.isoformat(), row["id"], end.isoformat()),
+        campaign = _campaign(row)
+        week = await db.scalar(
+            f"SELECT IFNULL(SUM({col}), 0) FROM stat_campaign_day WHERE campaign_id = ?"
+            " AND day BETWEEN ? AND ?",
+            (campaign.id, start.isoformat(), end.isoformat()),
         )
-        assert sums is not None
         found.append(
-            CampaignProgress(
-                title=row["title"],
-                unit=row["unit"],
-                target=row["target"],
-                done=int(sums[0]),
-                week=int(sums[1]),
-                starts_on=date.fromisoformat(row["starts_on"]),
-                ends_on=date.fromisoformat(row["ends_on"]),
-                as_of=end,
+            CampaignWeek(
+                progress=await campaign_progress(db, campaign, end, counting),
+                week=int(week),
+                shares=tuple(await campaign_shares(db, campaign, end, counting)),
             )
         )
     return found
@@ -136,14 +133,14 @@ async def week_digest(
     in_week = f"{where} AND {counted} AND r.service_date BETWEEN ? AND ?"
 
     services = await db.fetchall(
-        "SELECT c.name, IFNULL(a.name, ''), c.unit, SUM(r.quantity) AS total"
+        "SELECT c.name, IFNULL(a.name, ''), c.unit, SUM(r.quantity) AS total, COUNT(*)"
         " FROM reports r JOIN categories c ON c.id = r.category_id"
         " LEFT JOIN categories a ON a.id = c.parent_id"
         f" WHERE {in_week} GROUP BY c.id ORDER BY total DESC, a.position, c.position, c.id",
         week,
     )
     areas = await db.fetchall(
-        "SELECT IFNULL(a.name, c.name), SUM(r.quantity) AS total"
+        "SELECT IFNULL(a.name, c.name), COUNT(*) AS total"
         " FROM reports r JOIN categories c ON c.id = r.category_id"
         " LEFT JOIN categories a ON a.id = c.parent_id"
         f" WHERE {in_week} GROUP BY IFNULL(a.id, c.id)"
@@ -151,12 +148,11 @@ async def week_digest(
         week,
     )
     by_day = await db.fetchall(
-        f"SELECT r.service_date, SUM(r.quantity) FROM reports r WHERE {in_week}"
-        " GROUP BY r.service_date",
+        f"SELECT r.service_date, COUNT(*) FROM reports r WHERE {in_week} GROUP BY r.service_date",
         week,
     )
     groups = await db.fetchall(
-        "SELECT g.name, SUM(r.quantity) AS total FROM reports r JOIN groups g ON g.id = r.group_id"
+        "SELECT g.name, COUNT(*) AS total FROM reports r JOIN groups g ON g.id = r.group_id"
         f" WHERE {in_week} GROUP BY g.id ORDER BY total DESC, g.id LIMIT ?",
         [*week, top_groups],
     )
@@ -164,7 +160,7 @@ async def week_digest(
         ("provinces", "province_id") if level is PlaceLevel.PROVINCE else ("counties", "county_id")
     )
     places = await db.fetchall(
-        f"SELECT p.name, SUM(r.quantity) AS total FROM reports r"
+        f"SELECT p.name, COUNT(*) AS total FROM reports r"
         f" JOIN {place_table} p ON p.id = r.{place_column}"
         f" WHERE {in_week} GROUP BY p.id ORDER BY total DESC, p.position, p.id LIMIT ?",
         [*week, top_places],
@@ -178,13 +174,13 @@ async def week_digest(
         week_start=start,
         current=await _figures(db, where, params, start, counted),
         previous=await _figures(db, where, params, start - timedelta(days=7), counted),
-        services=tuple(ServiceTotal(r[0], r[1], r[2], int(r[3])) for r in services),
+        services=tuple(ServiceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in services),
         areas=tuple(Ranked(r[0], int(r[1])) for r in areas),
         days=(days[0], days[1], days[2], days[3], days[4], days[5], days[6]),
         top_groups=tuple(Ranked(r[0], int(r[1])) for r in groups),
         top_places=tuple(Ranked(r[0], int(r[1])) for r in places),
         place_level=level,
-        campaigns=tuple(await _campaigns(db, scope, start, counted)),
+        campaigns=tuple(await _campaigns(db, scope, start, counting)),
         late=late,
         pending=await _pending(db, where, params, start) if counting is Counting.APPROVED else 0,
         map=await week_map(db, start, counting) if scope.kind is ScopeKind.NATIONAL else None,
@@ -194,7 +190,7 @@ async def week_digest(
 
 async def _streaks(
     db: Database, scope: ChannelScope, start: date, counting: Counting
-) -> tuple[Ranked, ...]:
+) -> tuple[Run, ...]:
     """The groups (of the country or the province) with the longest runs of weeks with a
     report up to this week; none in a campaign's digest, which is about the campaign only."""
     if scope.kind is ScopeKind.CAMPAIGN:
@@ -202,7 +198,7 @@ async def _streaks(
     found = await StreakRepo(db, counting).longest(
         start, province_id=scope.province_id, limit=TOP_STREAKS
     )
-    return tuple(Ranked(g.name, g.weeks) for g in found)
+    return tuple(Run(g.name, g.weeks) for g in found)
 
 
 async def _pending(db: Database, where: str, params: list[object], start: date) -> int:

@@ -15,7 +15,7 @@ from bot.province_map import ProvinceMap, per_group_map, share_map
 from db.campaigns import CampaignRepo
 from db.database import Database
 from db.models import Campaign
-from db.stats import CAMPAIGN_TYPES, Counting, Period, Scope, StatsRepo, _counted_status
+from db.stats import Counting, Period, Scope, StatsRepo, _counted_status, campaign_shares
 
 
 async def _provinces(db: Database) -> list[tuple[int, str, str]]:
@@ -41,23 +41,13 @@ def _by_code(provinces: list[tuple[int, str, str]], values: Mapping[int, int]) -
 
 
 async def _share_figures(
-    db: Database, campaign: Campaign, counting: Counting, after: date | None = None
+    db: Database, campaign: Campaign, counting: Counting, as_of: date
 ) -> dict[int, tuple[int, int]] | None:
-    """Each province's (counted, share) of a campaign; None when it has no shares. With after,
-    what was counted up to that day only: reports of later service dates are taken off."""
-    shares = await StatsRepo(db, counting).shares(campaign.id, counting=counting)
+    """Each province's (counted up to as_of, share) of a campaign; None when it has no shares."""
+    shares = await campaign_shares(db, campaign, as_of, counting)
     if not shares:
         return None
-    later: dict[int, int] = {}
-    if after is not None:
-        rows = await db.fetchall(
-            "SELECT r.province_id, SUM(r.quantity) FROM reports r WHERE r.campaign_id = ?"
-            f" AND {CAMPAIGN_TYPES} AND {_counted_status(counting)} AND r.service_date > ?"
-            " GROUP BY r.province_id",
-            (campaign.id, after.isoformat()),
-        )
-        later = {int(r[0]): int(r[1]) for r in rows}
-    return {s.province_id: (s.counted - later.get(s.province_id, 0), s.target) for s in shares}
+    return {s.province_id: (s.counted, s.target) for s in shares}
 
 
 async def campaign_map(
@@ -67,7 +57,7 @@ async def campaign_map(
     provinces = await _provinces(db)
     names = [(code, name) for _, code, name in provinces]
     last = min(today, campaign.ends_on)
-    shares = await _share_figures(db, campaign, counting)
+    shares = await _share_figures(db, campaign, counting, today)
     if shares is not None:
         by_code = {code: shares[pid] for pid, code, _ in provinces if pid in shares}
         return share_map(campaign.title, campaign.starts_on, last, names, by_code)
@@ -88,7 +78,8 @@ async def week_map(db: Database, week_start: date, counting: Counting) -> Provin
     """The national digest's map of a Jalali week, as it stood at the week's end.
 
     The first national campaign running that week with province shares is measured by shares
-    (counted up to the Friday); without one, the week's services per group (groups active and
+    (counted up to the Friday); without one, the week's reports per group (reports, not summed
+    quantities: a week's services are of unlike units) (groups active and
     created by the week's end). None when there is nothing to colour.
     """
     end = week_start + timedelta(days=6)
@@ -104,13 +95,13 @@ async def week_map(db: Database, week_start: date, counting: Counting) -> Provin
     if row is not None:
         campaign = await CampaignRepo(db).get(int(row[0]))
         assert campaign is not None
-        shares = await _share_figures(db, campaign, counting, after=end)
+        shares = await _share_figures(db, campaign, counting, end)
         assert shares is not None
         by_code = {code: shares[pid] for pid, code, _ in provinces if pid in shares}
         found = share_map(campaign.title, campaign.starts_on, end, names, by_code)
     else:
         rows = await db.fetchall(
-            "SELECT r.province_id, SUM(r.quantity) FROM reports r"
+            "SELECT r.province_id, COUNT(*) FROM reports r"
             f" WHERE {_counted_status(counting)} AND r.service_date BETWEEN ? AND ?"
             " GROUP BY r.province_id",
             (week_start.isoformat(), end.isoformat()),

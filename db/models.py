@@ -39,6 +39,20 @@ class ReportStatus(StrEnum):
     DELETED = "deleted"
 
 
+class ScopeKind(StrEnum):
+    """Whose figures: some groups, a county, a province, the country, or one campaign.
+
+    Statistics take the first four (db.stats.Scope); a digest channel covers the country, a
+    province or a campaign (db.channels.ChannelScope), and stores the value as text.
+    """
+
+    GROUPS = "groups"
+    COUNTY = "county"
+    PROVINCE = "province"
+    NATIONAL = "national"
+    CAMPAIGN = "campaign"
+
+
 @dataclass(frozen=True, slots=True)
 class Volunteer:
     """A Telegram user who has talked to the bot."""
@@ -240,8 +254,16 @@ class ReportInput:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitTotal:
+    """Quantities of one unit added up: «۲۹۹ پرس»."""
+
+    unit: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class Totals:
-    """Counts over a set of reports."""
+    """Counts over a set of reports: how many, and their quantities per unit (db.stats.per_unit)."""
 
     reports: int
-    quantity: int
+    units: tuple[UnitTotal, ...]

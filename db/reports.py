@@ -10,6 +10,7 @@ import aiosqlite
 from db.audit import AuditRepo
 from db.database import Database
 from db.models import Photo, Report, ReportInput, ReportStatus, Totals
+from db.stats import per_unit
 
 _SELECT = """
 SELECT r.*, g.name AS group_name, IFNULL(k.title, '') AS campaign_title,
@@ -169,14 +170,16 @@ class ReportRepo:
         return [await self._report(r) for r in rows]
 
     async def group_totals(self, group_id: int, start: date, end: date) -> Totals:
-        """Reports and summed quantity of a group's live reports with service dates in a range."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(*), IFNULL(SUM(quantity), 0) FROM reports WHERE group_id = ?"
-            " AND status != 'deleted' AND service_date BETWEEN ? AND ?",
+        """How many live reports a group has with service dates in a range, and their
+        quantities per unit (never added across units)."""
+        rows = await self.db.fetchall(
+            "SELECT c.unit, COUNT(*), SUM(r.quantity) FROM reports r"
+            " JOIN categories c ON c.id = r.category_id WHERE r.group_id = ?"
+            " AND r.status != 'deleted' AND r.service_date BETWEEN ? AND ? GROUP BY c.unit",
             (group_id, start.isoformat(), end.isoformat()),
         )
-        assert row is not None
-        return Totals(int(row[0]), int(row[1]))
+        units = per_unit((str(r[0]), int(r[2])) for r in rows)
+        return Totals(sum(int(r[1]) for r in rows), units)
 
     async def count(self) -> int:
         """Number of reports stored (deleted included)."""

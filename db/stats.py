@@ -8,11 +8,17 @@ reports filed under it whose service type it counts. Counting.ALL counts every l
 (submitted, approved and returned: everything not deleted); Counting.APPROVED counts approved
 reports only and returns the submitted ones, waiting for review, as pending (reports and services;
 a returned report waits for its reporter and is neither).
+
+A campaign's figures are computed here once, as of a day, for every surface that shows them:
+campaign_progress (count, pace, projected finish, expected by the day) and campaign_shares (each
+province's share, its count and what is due). Quantities add up only within a unit (per_unit):
+a total across service types counts reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import math
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -24,7 +30,7 @@ from bot import jalali
 from bot.text import search_key
 from db.campaigns import _campaign
 from db.database import Database
-from db.models import Campaign
+from db.models import Campaign, ScopeKind, UnitTotal
 
 if TYPE_CHECKING:
     from db.stat_columns import ReportColumns
@@ -49,19 +55,14 @@ class Counting(StrEnum):
 
 
 class Measure(StrEnum):
-    """What a leaderboard ranks by."""
+    """What a leaderboard ranks by: reports, or people served; in a campaign, its own count.
 
+    SERVICES (summed quantities) ranks only within one unit: a campaign's count, in its unit.
+    """
+
+    REPORTS = "reports"
     SERVICES = "services"
     BENEFICIARIES = "beneficiaries"
-
-
-class ScopeKind(StrEnum):
-    """The kinds of scope figures are asked for."""
-
-    GROUPS = "groups"
-    COUNTY = "county"
-    PROVINCE = "province"
-    NATIONAL = "national"
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,35 +301,160 @@ class Page[T]:
         return self.offset + len(self.items) < self.total
 
 
+def campaign_days(campaign: Campaign) -> int:
+    """How many days a campaign runs, its first and last included."""
+    return (campaign.ends_on - campaign.starts_on).days + 1
+
+
+def days_elapsed(campaign: Campaign, as_of: date) -> int:
+    """The campaign's days gone by on as_of, as_of included: none before it starts, all after."""
+    return min(max((as_of - campaign.starts_on).days + 1, 0), campaign_days(campaign))
+
+
+def pace_window(campaign: Campaign, as_of: date) -> int:
+    """The days a campaign's pace is taken over on as_of: the last PACE_DAYS days, or its days
+    so far while it is younger (at least one)."""
+    return max(min(PACE_DAYS, days_elapsed(campaign, as_of)), 1)
+
+
+def expected_by(target: int, campaign: Campaign, as_of: date) -> int:
+    """What should be done by as_of if target were spread evenly over the campaign's days.
+
+    Whole services, rounded down: on schedule means done >= expected_by(...).
+    """
+    return target * days_elapsed(campaign, as_of) // campaign_days(campaign)
+
+
 @dataclass(frozen=True, slots=True)
 class CampaignProgress:
-    """A campaign's count against its target, its pace and where it is heading."""
+    """A campaign's count against its target on a day (as_of), and every figure drawn from it.
+
+    The one definition the receipt, /stats, /campaign, the group card and the digest read:
+    counted is what counts ([stats] counting) with service dates up to as_of; the pace is the
+    count of the last PACE_DAYS days up to as_of (fewer in a campaign's first weeks) per day;
+    the projected finish is the day the rest is done at that pace; expected is what an even
+    spread of the target over the campaign's days has done by as_of.
+    """
 
     campaign: Campaign
+    as_of: date
     counted: int
-    pending: int
-    last_weeks: int
-    pace_per_day: float
-    projected: date | None
-    reached: bool
-    on_track: bool
-    province_count: int | None
-    group_count: int | None
+    recent: int  # counted with service dates in the pace window (the last pace_days days)
+    pending: int = 0  # waiting for review, when only approved reports count
+    province_count: int | None = None
+    group_count: int | None = None
+
+    @property
+    def target(self) -> int:
+        """The campaign's target."""
+        return self.campaign.target
+
+    @property
+    def remaining(self) -> int:
+        """What is still to be done (0 once the target is reached)."""
+        return max(self.target - self.counted, 0)
+
+    @property
+    def reached(self) -> bool:
+        """True when the target has been met."""
+        return self.counted >= self.target
+
+    @property
+    def ended(self) -> bool:
+        """True when as_of is after the campaign's last day."""
+        return self.as_of > self.campaign.ends_on
+
+    @property
+    def pace_days(self) -> int:
+        """The days the pace is taken over (pace_window)."""
+        return pace_window(self.campaign, self.as_of)
+
+    @property
+    def pace_per_day(self) -> float:
+        """The count per day over the pace window."""
+        return self.recent / self.pace_days
+
+    @property
+    def projected(self) -> date | None:
+        """The day the target is reached at the pace; None when reached or with no pace."""
+        if self.reached or self.recent <= 0:
+            return None
+        return self.as_of + timedelta(days=math.ceil(self.remaining * self.pace_days / self.recent))
+
+    @property
+    def on_track(self) -> bool:
+        """True when reached, or when the pace reaches the target by the campaign's last day."""
+        projected = self.projected
+        return self.reached or (projected is not None and projected <= self.campaign.ends_on)
+
+    @property
+    def expected(self) -> int:
+        """What should be done by as_of if the target were spread evenly over the days."""
+        return expected_by(self.target, self.campaign, self.as_of)
+
+    @property
+    def on_schedule(self) -> bool:
+        """True when the count is at least what an even spread would have done by as_of."""
+        return self.counted >= self.expected
+
+    @property
+    def days_left(self) -> int:
+        """The campaign's days from as_of to its last day, both included (0 once it ended)."""
+        return max((self.campaign.ends_on - self.as_of).days + 1, 0)
+
+    @property
+    def needed_per_day(self) -> int | None:
+        """The count per day that reaches the target on the last day; None if reached or over."""
+        if self.reached or not self.days_left:
+            return None
+        return math.ceil(self.remaining / self.days_left)
 
 
 @dataclass(frozen=True, slots=True)
 class ShareLine:
-    """A province's share of a campaign's target and its progress against it."""
+    """A province's share of a campaign's target, its count and what is due by as_of."""
 
     province_id: int
     name: str
     target: int
     counted: int
+    expected: int  # what an even spread of the share over the campaign's days has done by as_of
 
     @property
     def gap(self) -> int:
         """How much of its share is still missing."""
         return max(self.target - self.counted, 0)
+
+    @property
+    def fraction(self) -> float:
+        """The part of its share done, from 0 to 1 (a map's colour)."""
+        return min(self.counted / self.target, 1.0) if self.target > 0 else 1.0
+
+    @property
+    def on_schedule(self) -> bool:
+        """True when the count is at least what is due by as_of."""
+        return self.counted >= self.expected
+
+
+def per_unit(items: Iterable[tuple[str, int]]) -> tuple[UnitTotal, ...]:
+    """The one honest total of quantities across service types: one sum per unit.
+
+    Quantities are added only within the same unit (299 پرس and 49 بسته are never 348 of
+    anything); the largest first, ties by unit. items are (unit, quantity) pairs.
+    """
+    sums: dict[str, int] = {}
+    for unit, quantity in items:
+        sums[unit] = sums.get(unit, 0) + quantity
+    ordered = sorted(sums.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(UnitTotal(unit, quantity) for unit, quantity in ordered if quantity)
+
+
+def one_unit_total(items: Iterable[tuple[str, int]]) -> int | None:
+    """The sum of the quantities when they share one unit; None when units differ (no total)."""
+    units = per_unit(items)
+    if len(units) > 1:
+        return None
+    return units[0].quantity if units else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +484,10 @@ class PlaceHit:
 _LIVE = ("n", "q", "b", "v")
 WAITING = "r.status = 'submitted'"  # a report waiting for review
 _APPROVED = ("na", "qa", "ba", "va")
+
+
+# A measure's place among the summary columns (reports, services, beneficiaries).
+_MEASURE_COLUMN = {Measure.REPORTS: 0, Measure.SERVICES: 1, Measure.BENEFICIARIES: 2}
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -822,7 +952,7 @@ class StatsRepo:
             " GROUP BY p.id ORDER BY p.position",
             [*place_params, *params, *type_params],
         )
-        index = 3 if measure is Measure.SERVICES else 4
+        index = 2 + _MEASURE_COLUMN[measure]
         ordered = sorted(rows, key=lambda r: -int(r[index]))  # stable: ties keep place order
         ranks = _rank([int(r[index]) for r in ordered])
         return [
@@ -856,7 +986,9 @@ class StatsRepo:
             ).counted
         )
         by_type = await self.by_type(scope, period, categories=categories, counting=counting)
-        by_place = await self.by_place(scope, period, categories=categories, counting=counting)
+        by_place = await self.by_place(
+            scope, period, categories=categories, counting=counting, measure=Measure.REPORTS
+        )
         partial = before is not None and period.running(today)
         return Overview(scope, period, tally, previous, by_type, by_place, partial)
 
@@ -867,7 +999,7 @@ class StatsRepo:
     ) -> tuple[str, list[object]]:
         """A subquery of (group_id, value, reports) for a period, only groups with counted work."""
         cols = _cols(counting)
-        value = cols[1] if measure is Measure.SERVICES else cols[2]
+        value = cols[_MEASURE_COLUMN[measure]]
         key = _group_period(period)
         if key is not None:
             return (
@@ -881,7 +1013,11 @@ class StatsRepo:
                 f" WHERE campaign_id = ? AND {cols[0]} > 0",
                 [period.campaign_id],
             )
-        column = "r.quantity" if measure is Measure.SERVICES else "IFNULL(r.beneficiaries, 0)"
+        column = {
+            Measure.REPORTS: "1",
+            Measure.SERVICES: "r.quantity",
+            Measure.BENEFICIARIES: "IFNULL(r.beneficiaries, 0)",
+        }[measure]
         params: list[object] = [period.start.isoformat(), period.end.isoformat()]
         home = ""
         if scope is not None and scope.kind is not ScopeKind.NATIONAL:
@@ -963,6 +1099,8 @@ class StatsRepo:
             beneficiaries=measure is Measure.BENEFICIARIES,
         )
         ids, values, reports = found.group_ids, found.values, found.reports
+        if measure is Measure.REPORTS:
+            values = reports
         order = np.lexsort((ids, -values))[:limit]  # largest first, ties by group id
         top = [(int(ids[i]), int(values[i]), int(reports[i])) for i in order]
         own = None
@@ -1176,80 +1314,20 @@ class StatsRepo:
         )
         return [_campaign(r) for r in rows]
 
-    async def _campaign_sum(
-        self, campaign_id: int, province_id: int, counting: Counting
-    ) -> tuple[int, int]:
-        col = _cols(counting)[1]
-        row = await self.db.fetchone(
-            f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(qs), 0) FROM stat_campaign_place"
-            " WHERE campaign_id = ? AND province_id = ? AND county_id = 0",
-            (campaign_id, province_id),
-        )
-        assert row is not None
-        return int(row[0]), int(row[1])
-
     async def progress(
         self,
         campaign: Campaign,
-        today: date,
+        as_of: date,
         *,
         province_id: int | None = None,
         group_id: int | None = None,
         counting: Counting | None = None,
     ) -> CampaignProgress:
-        """A campaign's count against target, its pace, projection, a province's and group's part.
-
-        The pace is the counted services with service dates in the 28 days up to today, per day;
-        the projected date is when the remainder would be done at that pace (None at zero pace).
-        """
+        """A campaign's progress on as_of (what counts: [stats] counting unless given), with a
+        province's and a group's part when asked."""
         counting = self.counting if counting is None else counting
-        col = _cols(counting)[1]
-        counted, pending = await self._campaign_sum(campaign.id, 0, counting)
-        recent = int(
-            await self.db.scalar(
-                f"SELECT IFNULL(SUM({col}), 0) FROM stat_campaign_day WHERE campaign_id = ?"
-                " AND day > ? AND day <= ?",
-                (
-                    campaign.id,
-                    (today - timedelta(days=PACE_DAYS)).isoformat(),
-                    today.isoformat(),
-                ),
-            )
-        )
-        pace = recent / PACE_DAYS
-        remaining = campaign.target - counted
-        reached = remaining <= 0
-        projected: date | None
-        if reached:
-            projected = None
-        elif recent > 0:
-            projected = today + timedelta(days=-(-remaining * PACE_DAYS // recent))
-        else:
-            projected = None
-        on_track = reached or (projected is not None and projected <= campaign.ends_on)
-        province_count = None
-        if province_id is not None:
-            province_count = (await self._campaign_sum(campaign.id, province_id, counting))[0]
-        group_count = None
-        if group_id is not None:
-            group_count = int(
-                await self.db.scalar(
-                    f"SELECT IFNULL(SUM({col}), 0) FROM stat_group_campaign"
-                    " WHERE campaign_id = ? AND group_id = ?",
-                    (campaign.id, group_id),
-                )
-            )
-        return CampaignProgress(
-            campaign=campaign,
-            counted=counted,
-            pending=pending if counting is Counting.APPROVED else 0,
-            last_weeks=recent,
-            pace_per_day=pace,
-            projected=projected,
-            reached=reached,
-            on_track=on_track,
-            province_count=province_count,
-            group_count=group_count,
+        return await campaign_progress(
+            self.db, campaign, as_of, counting, province_id=province_id, group_id=group_id
         )
 
     async def set_shares(self, campaign_id: int, shares: dict[int, int]) -> None:
@@ -1264,23 +1342,11 @@ class StatsRepo:
             )
 
     async def shares(
-        self, campaign_id: int, *, counting: Counting | None = None
+        self, campaign: Campaign, as_of: date, *, counting: Counting | None = None
     ) -> list[ShareLine]:
-        """Each province's share and progress, the widest gaps first.
-
-        Widest gap: the smallest fraction of its share done; ties by the most still missing.
-        """
+        """Each province's share of a campaign, its count and what is due by as_of."""
         counting = self.counting if counting is None else counting
-        col = _cols(counting)[1]
-        rows = await self.db.fetchall(
-            f"SELECT p.id, p.name, h.target, IFNULL(SUM(s.{col}), 0) FROM campaign_shares h"
-            " JOIN provinces p ON p.id = h.province_id LEFT JOIN stat_campaign_place s"
-            " ON s.campaign_id = h.campaign_id AND s.province_id = h.province_id"
-            " AND s.county_id = 0 WHERE h.campaign_id = ? GROUP BY p.id",
-            (campaign_id,),
-        )
-        lines = [ShareLine(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
-        return sorted(lines, key=lambda s: (min(s.counted / s.target, 1.0), -s.gap, s.province_id))
+        return await campaign_shares(self.db, campaign, as_of, counting)
 
     # --- search ---------------------------------------------------------------------------------
 
@@ -1404,3 +1470,110 @@ class StatsRepo:
             tally = await self.totals(scope, period, counting=counting)
             hits.append(PlaceHit(row[0], row[1], row[2], row[3], tally.counted))
         return Page(hits, len(found), offset, limit)
+
+
+# --- campaigns: the one computation of their figures -------------------------------------------
+
+
+async def campaign_progress(
+    db: Database,
+    campaign: Campaign,
+    as_of: date,
+    counting: Counting,
+    *,
+    province_id: int | None = None,
+    group_id: int | None = None,
+) -> CampaignProgress:
+    """A campaign's progress on as_of: what counts with service dates up to that day, the pace
+    window's count, what waits for review, and a province's and a group's part when asked."""
+    col = _cols(counting)[1]
+    window = as_of - timedelta(days=pace_window(campaign, as_of))
+    row = await db.fetchone(
+        f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(CASE WHEN day > ? THEN {col} END), 0),"
+        " IFNULL(SUM(qs), 0) FROM stat_campaign_day WHERE campaign_id = ? AND day <= ?",
+        (window.isoformat(), campaign.id, as_of.isoformat()),
+    )
+    assert row is not None
+    province_count = group_count = None
+    if province_id is not None:
+        province_count = await _part(db, campaign, as_of, counting, "province_id", province_id)
+    if group_id is not None:
+        group_count = await _part(db, campaign, as_of, counting, "group_id", group_id)
+    return CampaignProgress(
+        campaign=campaign,
+        as_of=as_of,
+        counted=int(row[0]),
+        recent=int(row[1]),
+        pending=int(row[2]) if counting is Counting.APPROVED else 0,
+        province_count=province_count,
+        group_count=group_count,
+    )
+
+
+async def _counts_upto(
+    db: Database,
+    campaign: Campaign,
+    as_of: date,
+    counting: Counting,
+    column: str,
+    value: int | None = None,
+) -> dict[int, int]:
+    """What each province or group (column: province_id or group_id; value: only that one)
+    counts for a campaign with service dates up to as_of.
+
+    The campaign's summaries hold every day, so a count up to a day is the summary less the
+    reports after it: none for today, a week's for last week's digest (the index on campaign
+    and service date finds them).
+    """
+    col = _cols(counting)[1]
+    table = "stat_group_campaign" if column == "group_id" else "stat_campaign_place"
+    where = "" if column == "group_id" else " AND r.county_id = 0"
+    only = "" if value is None else f" AND r.{column} = ?"
+    params = [] if value is None else [value]
+    summary = await db.fetchall(
+        f"SELECT r.{column}, SUM(r.{col}) FROM {table} r WHERE r.campaign_id = ?{where}{only}"
+        f" GROUP BY r.{column}",
+        [campaign.id, *params],
+    )
+    later = await db.fetchall(
+        f"SELECT r.{column}, SUM(r.quantity) FROM reports r WHERE r.campaign_id = ?"
+        f" AND r.service_date > ? AND {_counted_status(counting)} AND {CAMPAIGN_TYPES}{only}"
+        f" GROUP BY r.{column}",
+        [campaign.id, as_of.isoformat(), *params],
+    )
+    after = {int(r[0]): int(r[1]) for r in later}
+    return {int(r[0]): int(r[1]) - after.get(int(r[0]), 0) for r in summary}
+
+
+async def _part(
+    db: Database, campaign: Campaign, as_of: date, counting: Counting, column: str, value: int
+) -> int:
+    """What one province or group (column: province_id or group_id) counts for a campaign up
+    to as_of."""
+    counts = await _counts_upto(db, campaign, as_of, counting, column, value)
+    return counts.get(value, 0)
+
+
+async def campaign_shares(
+    db: Database, campaign: Campaign, as_of: date, counting: Counting
+) -> list[ShareLine]:
+    """Each province's share of a campaign's target (none: no split), its count up to as_of and
+    what an even spread of the share has done by then; the widest gaps first.
+
+    Widest gap: the smallest part of its share done; ties by the most still missing.
+    """
+    rows = await db.fetchall(
+        "SELECT p.id, p.name, h.target FROM campaign_shares h"
+        " JOIN provinces p ON p.id = h.province_id WHERE h.campaign_id = ?",
+        (campaign.id,),
+    )
+    if not rows:
+        return []
+    counts = await _counts_upto(db, campaign, as_of, counting, "province_id")
+    lines = [
+        ShareLine(
+            r[0], r[1], int(r[2]), counts.get(r[0], 0), expected_by(int(r[2]), campaign, as_of)
+        )
+        for r in rows
+    ]
+    return sorted(lines, key=lambda s: (s.fraction, -s.gap, s.province_id))

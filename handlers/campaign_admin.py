@@ -30,7 +30,7 @@ from db.models import Campaign, Province
 from db.stats import Counting
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
-from handlers.lookups import campaigns_screen, may_close, pressed
+from handlers.lookups import campaigns_screen, pressed
 from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
@@ -516,7 +516,7 @@ async def _save(turn: Turn[CampaignDraft]) -> Result:
             return Done(t("camp-created-ahead", title=draft.title, start=when), inline(rows))
         return Done(t("camp-created", title=draft.title), inline(rows))
     campaign = await _editing(turn)
-    if campaign is None or not may_close(turn.who, campaign):
+    if campaign is None or not turn.who.manages(campaign):
         return Done(t("manage-campaign-gone"), inline(rows))
     change = CampaignChange(
         title=draft.title,
@@ -542,7 +542,7 @@ async def _start(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result:
 async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result:
     """Editing starts at the review, with the campaign's current values."""
     campaign = await turn.store.campaigns.get(ids[0] if ids else 0)
-    if campaign is None or not campaign.active or not may_close(turn.who, campaign):
+    if campaign is None or not campaign.active or not turn.who.manages(campaign):
         return Done(t("manage-campaign-gone"))
     draft = turn.draft
     draft.campaign_id, draft.title, draft.target = campaign.id, campaign.title, campaign.target
@@ -557,7 +557,7 @@ async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result
             draft.picked = sorted(counted)
     if campaign.province_id is None:
         draft.shares = [
-            [s.province_id, s.target] for s in await turn.store.stats.shares(campaign.id)
+            [s.province_id, s.target] for s in await turn.store.stats.shares(campaign, turn.today())
         ]
     draft.reviewing = True
     return Go("confirm")
@@ -626,7 +626,7 @@ async def begin_edit(update: Update, context: Context) -> None:
     if campaign is None or not campaign.active:
         await answer(update, label("lookups-gone"), alert=True)
         return
-    if not may_close(context.who, campaign):
+    if context.who is None or not context.who.manages(campaign):
         await answer(update, label("not-allowed"), alert=True)
         return
     await context.bot_data.engine.start(update, context, FLOW, "edit", campaign.id)
@@ -640,7 +640,7 @@ async def on_close(update: Update, context: Context) -> None:
     if data is None or query is None or campaign is None or not campaign.active:
         await answer(update, label("lookups-gone"), alert=True)
         return
-    if not may_close(context.who, campaign):
+    if context.who is None or not context.who.manages(campaign):
         await answer(update, label("not-allowed"), alert=True)
         return
     await answer(update)

@@ -8,9 +8,10 @@ from bot import jalali
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
-from bot.text import fmt_percent, one_line
+from bot.stats_text import campaign_unit, figures_text, percent_text
+from bot.text import one_line
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
-from db.stats import Period, Scope
+from db.stats import Period, Scope, per_unit
 from db.store import Store
 from db.streaks import STREAK_FROM
 
@@ -63,22 +64,23 @@ def card_text(group: Group, members: list[Member]) -> Html:
 
 
 async def figure_lines(store: Store, group: Group) -> list[str]:
-    """A group's figures this week and month and its share of each running campaign."""
+    """A group's figures this week and month and its part of each running campaign.
+
+    Reports, with quantities per unit (never added across units) and the people served when
+    anyone counted them.
+    """
     today = jalali.today(store.db.clock)
     lines: list[str] = []
-    for period, key, bare in (
-        (Period.week(today), "lookups-card-week", "lookups-card-week-services"),
-        (Period.month(today), "lookups-card-month", "lookups-card-month-services"),
+    scope = Scope.group(group.id)
+    for period, key in (
+        (Period.week(today), "lookups-card-week"),
+        (Period.month(today), "lookups-card-month"),
     ):
-        counted = (await store.stats.totals(Scope.group(group.id), period)).counted
-        lines.append(
-            t(
-                key if counted.beneficiaries else bare,  # none given: no «۰ بهره‌مند»
-                services=counted.services,
-                reports=counted.reports,
-                beneficiaries=counted.beneficiaries,
-            )
+        counted = (await store.stats.totals(scope, period)).counted
+        units = per_unit(
+            (line.unit, line.services) for line in await store.stats.by_type(scope, period)
         )
+        lines.append(t(key, figures=figures_text(counted, units)))
     for campaign in (await store.campaigns.running(group.province_id, today))[:CARD_CAMPAIGNS]:
         progress = await store.stats.progress(campaign, today, group_id=group.id)
         share = progress.group_count or 0
@@ -90,7 +92,8 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
                 title=campaign.title,
                 count=share,
                 total=progress.counted,
-                percent=fmt_percent(share, progress.counted),
+                unit=campaign_unit(campaign),
+                percent=percent_text(share, progress.counted),
             )
         )
     return lines

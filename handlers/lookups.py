@@ -26,14 +26,17 @@ from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb, share_button
 from bot.principal import Principal
 from bot.stats_text import (
+    campaign_unit,
     period_label,
     render_overview,
     render_places,
     render_progress,
     render_ranking,
+    render_schedule,
     render_search,
     render_shares,
     render_silent,
+    share_schedule,
 )
 from bot.text import normalize, search_key, truncate, utf16_len
 from db.models import Campaign, Group, GroupStatus
@@ -44,10 +47,18 @@ from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
 from handlers.inline import CAMPAIGN_CARD, inline_query
 
-WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
+WEEK, MONTH, YEAR, CAMPAIGN, JOINED, LAST_MONTH = 0, 1, 2, 3, 4, 5
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
-PERIOD_KEYS = {WEEK: "lookups-week", MONTH: "lookups-month", YEAR: "lookups-year"}
-MEASURES = (Measure.SERVICES, Measure.BENEFICIARIES)
+PERIOD_KEYS = {
+    WEEK: "lookups-week",
+    MONTH: "lookups-month",
+    LAST_MONTH: "lookups-last-month",
+    YEAR: "lookups-year",
+}
+# In a month's first days /stats opens on the month just ended: the new one is all but empty
+# (reports are filed days after the work), and the last one's figures are whole by then.
+FRESH_MONTH_DAYS = 7
+MEASURES = (Measure.REPORTS, Measure.BENEFICIARIES)  # a campaign ranks by its own count
 CAMPAIGN_BUTTONS = 2  # campaigns offered as a period, at most
 TOP = 10
 ACTIVITY = 5
@@ -108,6 +119,8 @@ async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, st
     """
     if code in KINDS:
         return Period.current(KINDS[code], store.db.clock), ""
+    if code == LAST_MONTH:
+        return last_month(_today(store)), ""
     if code == JOINED:
         return Period.since(_today(store), _today(store)), ""
     if code == CAMPAIGN:
@@ -143,17 +156,34 @@ def _chosen(text: str, chosen: bool) -> str:
     return label("lookups-chosen", name=text) if chosen else text
 
 
+def last_month(today: date) -> Period:
+    """The Jalali month before today's."""
+    return Period.month(Period.month(today).start - timedelta(days=1))
+
+
+def opening_period(today: date) -> Period:
+    """The month /stats opens on: today's, or in its first FRESH_MONTH_DAYS the one before."""
+    month = Period.month(today)
+    return last_month(today) if (today - month.start).days < FRESH_MONTH_DAYS else month
+
+
 def period_rows(
-    campaigns: list[Campaign], shown: Period | None, *, joined: bool = False
+    campaigns: list[Campaign], shown: Period | None, today: date, *, joined: bool = False
 ) -> list[list[InlineKeyboardButton]]:
     """The period buttons under the figures, then the ways to campaigns and leaderboards.
 
     joined: the asker belongs to a group, so «since joining» is offered too.
     """
     kind = shown.kind if shown is not None else None
+    named = {
+        WEEK: Period.week(today),
+        MONTH: Period.month(today),
+        LAST_MONTH: last_month(today),
+        YEAR: Period.year(today),
+    }
     first = [
-        button(_chosen(label(PERIOD_KEYS[code]), kind is KINDS[code]), cb("st", "show", code, 0))
-        for code in (WEEK, MONTH, YEAR)
+        button(_chosen(label(PERIOD_KEYS[code]), shown == named[code]), cb("st", "show", code, 0))
+        for code in (WEEK, MONTH, LAST_MONTH, YEAR)
     ]
     if joined:
         first.append(
@@ -201,7 +231,7 @@ async def _own_reports(store: Store, who: Principal, period: Period) -> list[str
     own = (await store.stats.reporter_totals(who.user_id, period)).counted
     if not own.reports:
         return []
-    return [t("lookups-own-reports", services=own.services, reports=own.reports)]
+    return [t("lookups-own-reports", reports=own.reports)]
 
 
 async def _joined_stats(store: Store, who: Principal) -> list[str]:
@@ -231,14 +261,17 @@ async def _province_stats(
     waiting = await store.stats.waiting(province_id) if reviews else 0
     if waiting:  # the province's review queue, whatever counts and whatever the period
         parts.append(t("counting-waiting-province", count=waiting))
+    parts += await _province_campaigns(store, province_id, province.name)
     shown: set[int] = set()
     for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
-        found = await store.stats.group_activity(province_id, period, least=least, limit=ACTIVITY)
+        found = await store.stats.group_activity(
+            province_id, period, least=least, limit=ACTIVITY, measure=Measure.REPORTS
+        )
         lines = [g for g in found if g.group_id not in shown]  # a small province: not twice
         shown |= {g.group_id for g in found}
         if lines:
             rows = [
-                t("lookups-activity-line", name=g.name, county=g.county_name, services=g.value)
+                t("lookups-activity-line", name=g.name, county=g.county_name, reports=g.value)
                 for g in lines
             ]
             parts.append("\n".join([t(key), *rows]))
@@ -246,6 +279,22 @@ async def _province_stats(
         Scope.province(province_id), _today(store), limit=SILENT_SHOWN
     )
     parts.append(render_silent(silent, SILENT_WEEKS))
+    return parts
+
+
+async def _province_campaigns(store: Store, province_id: int, name: str) -> list[str]:
+    """Whether the province is on schedule today in each running campaign that gives it a
+    target: its own campaigns, and its share of national ones (whatever the period shown)."""
+    today = _today(store)
+    parts: list[str] = []
+    for campaign in (await store.campaigns.running(province_id, today))[:CAMPAIGNS_SHOWN]:
+        if campaign.province_id == province_id:
+            parts.append(render_schedule(await store.stats.progress(campaign, today)))
+            continue
+        shares = await store.stats.shares(campaign, today)
+        share = next((s for s in shares if s.province_id == province_id), None)
+        if share is not None:
+            parts.append(share_schedule(campaign, name, share))
     return parts
 
 
@@ -278,7 +327,7 @@ async def _stats_screen(
     """The stats text and its buttons (a coordinator's long list of silent groups has pages)."""
     text = await stats_text(store, who, period, title)
     joined = who is not None and bool(who.memberships)
-    rows = period_rows(await campaigns_for(store, who), period, joined=joined)
+    rows = period_rows(await campaigns_for(store, who), period, _today(store), joined=joined)
     if who is not None and who.coordinator and not who.admin:
         for province_id in sorted(who.provinces):
             silent = await store.stats.silent_groups(
@@ -291,9 +340,14 @@ async def _stats_screen(
 
 
 async def show_stats(update: Update, context: Context) -> None:
-    """«📊 آمار» and /stats: this month's figures, with buttons for other periods."""
-    period = Period.current(PeriodKind.MONTH, context.store.db.clock)
+    """«📊 آمار» and /stats: this month's figures (in its first days, last month's), with
+    buttons for other periods."""
+    today = _today(context.store)
+    period = opening_period(today)
     text, rows = await _stats_screen(context.store, context.who, period, "")
+    if period != Period.month(today):  # say why it is not this month
+        month = jalali.month_name(jalali.to_jalali(today)[1])
+        text = Html(f"{t('lookups-fresh-month', month=month)}\n\n{text}")
     await reply(update, text, inline(rows))
 
 
@@ -442,15 +496,6 @@ async def begin_range(update: Update, context: Context) -> None:
 # --- 🎯 campaigns --------------------------------------------------------------------------------
 
 
-def may_close(who: Principal | None, campaign: Campaign) -> bool:
-    """Admins close any campaign; a coordinator those of a province they oversee."""
-    if who is None:
-        return False
-    if who.admin:
-        return True
-    return campaign.province_id is not None and who.oversees(campaign.province_id)
-
-
 async def campaigns_text(
     store: Store, who: Principal | None, ahead: Sequence[Campaign] = ()
 ) -> tuple[Html, list[Campaign]]:
@@ -464,10 +509,11 @@ async def campaigns_text(
     province = await store.places.province(province_id) if province_id else None
     first = who.memberships[0] if who is not None and who.memberships else None
     parts = []
+    today = _today(store)
     for campaign in campaigns[:CAMPAIGNS_SHOWN]:
         progress = await store.stats.progress(
             campaign,
-            _today(store),
+            today,
             province_id=province.id if province else None,
             group_id=first.group_id if first else None,
         )
@@ -478,7 +524,7 @@ async def campaigns_text(
                 group_name=first.group_name if first else "",
             )
         )
-        shares = render_shares(await store.stats.shares(campaign.id))
+        shares = render_shares(await store.stats.shares(campaign, today))
         if shares:
             parts.append(shares)
     if len(campaigns) > CAMPAIGNS_SHOWN:
@@ -512,7 +558,7 @@ async def campaigns_screen(
     those who manage campaigns, the ones prepared ahead too (to edit or close before they begin)."""
     manager = who is not None and (who.admin or who.coordinator)
     upcoming = await store.campaigns.upcoming(_today(store)) if manager else []
-    ahead = [c for c in upcoming if may_close(who, c)]
+    ahead = [c for c in upcoming if who is not None and who.manages(c)]
     text, campaigns = await campaigns_text(store, who, ahead)
     rows = [
         [
@@ -535,7 +581,8 @@ async def campaigns_screen(
         ]
     rows += map_rows(campaigns)
     if manager:
-        managed = [c for c in campaigns if may_close(who, c)] + ahead[:CAMPAIGNS_SHOWN]
+        managed = [c for c in campaigns if who is not None and who.manages(c)]
+        managed += ahead[:CAMPAIGNS_SHOWN]
         rows += [
             [
                 button(
@@ -590,9 +637,10 @@ def _top_rows(
         ]
         for c in campaigns[:CAMPAIGN_BUTTONS]
     ]
+    first = "lookups-by-campaign" if code == CAMPAIGN else "lookups-by-reports"
     measures = [
         button(_chosen(label(key), measure == m), go(code, campaign_id, m, level))
-        for m, key in enumerate(("lookups-services", "lookups-beneficiaries"))
+        for m, key in enumerate((first, "lookups-beneficiaries"))
     ]
     places = "lookups-counties" if counties else "lookups-provinces"
     levels = [
@@ -609,19 +657,28 @@ def _top_rows(
 async def top_text(
     store: Store, who: Principal | None, period: Period, title: str, measure: Measure, level: int
 ) -> Html:
-    """The leading groups or places: of a coordinator's province, else of the country."""
+    """The leading groups or places: of a coordinator's province, else of the country.
+
+    Reports rank groups in a week or month (quantities of unlike units do not add up); in a
+    campaign, its own count (in its unit) does, as on /campaign.
+    """
     scope = Scope.national()
     if who is not None and not who.admin and who.coordinator:
         scope = Scope.province(min(who.provinces))
     name = period_label(period, title)
+    unit = ""
+    campaign = await store.campaigns.get(period.campaign_id or 0)
+    if campaign is not None and measure is Measure.REPORTS:
+        measure, unit = Measure.SERVICES, campaign_unit(campaign)
     if level == 0:
         own = who.memberships[0].group_id if who is not None and who.memberships else None
         ranking = await store.stats.top_groups(
             period, scope=scope, measure=measure, limit=TOP, own_group_id=own
         )
-        return render_ranking(ranking, name, measure)
+        return render_ranking(ranking, name, measure, unit=unit)
     lines = await store.stats.by_place(scope, period, measure=measure)
-    return render_places(lines, name, measure, counties=scope.kind is ScopeKind.PROVINCE)
+    counties = scope.kind is ScopeKind.PROVINCE
+    return render_places(lines, name, measure, counties=counties, unit=unit)
 
 
 async def _top(update: Update, context: Context, ids: tuple[int, ...], *, edit: bool) -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from bot.digest import render_html
 from bot.i18n import label
-from bot.text import fmt_percent, progress_bar
+from bot.stats_text import percent_text
+from bot.text import progress_bar
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from db.stats import Counting
@@ -61,11 +62,11 @@ async def _check_stats(harness: Harness, w: World) -> None:
     store = harness.store
     await w.maryam.send("/stats")
     text = w.maryam.last.text
-    services, reports = await _month_of_omid(store, w, APPROVED)
-    assert label("stats-totals-groups", services=services, reports=reports) in text
-    waiting_services, waiting = await _month_of_omid(store, w, WAITING)
+    _, reports = await _month_of_omid(store, w, APPROVED)
+    assert label("stats-totals-groups", reports=reports) in text
+    _, waiting = await _month_of_omid(store, w, WAITING)
     assert waiting > 0
-    assert label("stats-pending", reports=waiting, services=waiting_services) in text
+    assert label("stats-pending", reports=waiting) in text
 
 
 async def _check_campaign(harness: Harness, w: World) -> None:
@@ -80,7 +81,8 @@ async def _check_campaign(harness: Harness, w: World) -> None:
         title="پویش ۱۱ هزار خدمت",
         count=done,
         target=target,
-        percent=fmt_percent(done, target),
+        unit="خدمت",
+        percent=percent_text(done, target),
         bar=progress_bar(done, target),
     )
     assert bar.replace("<b>", "").replace("</b>", "") in text
@@ -89,23 +91,23 @@ async def _check_campaign(harness: Harness, w: World) -> None:
 
 
 async def _check_top(harness: Harness, w: World) -> None:
-    """/top: this week's groups ranked by approved services only."""
+    """/top: this week's groups ranked by approved reports only."""
     store = harness.store
     await w.maryam.send("/top")
     text = w.maryam.last.text
     rows = await store.db.fetchall(
-        "SELECT g.name, c.name, SUM(r.quantity) AS q FROM reports r"
+        "SELECT g.name, c.name, COUNT(*) AS q FROM reports r"
         " JOIN groups g ON g.id = r.group_id JOIN counties c ON c.id = g.county_id"
         f" WHERE r.{APPROVED} AND r.service_date >= ? AND r.service_date < ?"
         " GROUP BY g.id ORDER BY q DESC, g.id",
         (WEEK_START.isoformat(), (WEEK_START + timedelta(days=7)).isoformat()),
     )
     assert rows
-    measure = label("stats-measure-services")
-    for rank, (name, county, quantity) in enumerate(rows, 1):
-        line = label(
-            "stats-top-line", rank=rank, name=name, place=county, value=quantity, measure=measure
-        )
+    measure = label("stats-measure-reports")
+    for name, county, count in rows:
+        rank = 1 + sum(1 for row in rows if row[2] > count)  # ties share a rank
+        amount = label("stats-amount", value=count, measure=measure)
+        line = label("stats-top-line", rank=rank, name=name, place=county, amount=amount)
         assert line in text
     ranked = [line for line in text.split("\n") if re.match("^[۰-۹]+\\. ", line)]
     assert len(ranked) == len(rows)
@@ -128,12 +130,12 @@ async def _check_digest(harness: Harness) -> None:
     if waiting:
         assert label("counting-digest-waiting", count=waiting) in render_html(digest)
     groups = await store.db.fetchall(
-        f"SELECT group_id, SUM(quantity) AS q FROM reports WHERE {APPROVED}"
+        f"SELECT group_id, COUNT(*) AS q FROM reports WHERE {APPROVED}"
         " AND service_date BETWEEN ? AND ? GROUP BY group_id ORDER BY q DESC",
         week,
     )
-    assert [item.quantity for item in digest.top_groups] == [int(r[1]) for r in groups][:5]
-    assert sum(digest.days) == services
+    assert [item.reports for item in digest.top_groups] == [int(r[1]) for r in groups][:5]
+    assert sum(digest.days) == reports
 
 
 async def test_a_waiting_report_moves_nothing_until_approved(harness: Harness) -> None:

@@ -21,8 +21,7 @@ from bot.cli import main
 from bot.demo import seed_demo
 from bot.digest import (
     MESSAGE_LIMIT,
-    CampaignProgress,
-    Figures,
+    CampaignWeek,
     PlaceLevel,
     Ranked,
     ServiceTotal,
@@ -37,10 +36,11 @@ from bot.digest import (
     to_plain,
 )
 from bot.text import fmt_num, utf16_len
-from db.channels import ChannelScope, ScopeKind
+from db.channels import ChannelScope
 from db.database import Database
 from db.digest_queries import week_digest
-from db.models import GroupStatus
+from db.models import Campaign, GroupStatus, ScopeKind
+from db.stats import CampaignProgress, Figures, ShareLine
 from db.store import Store
 from tests.conftest import report_input
 
@@ -53,6 +53,20 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LATIN_DIGIT = re.compile(r"[0-9]")
 
 
+def _campaign(
+    target: int = 11000, starts: date = date(2026, 9, 23), ends: date = date(2027, 1, 20)
+) -> Campaign:
+    return Campaign(1, "پویش ۱۱ هزار خدمت", target, "خدمت", None, starts, ends, True)
+
+
+def _week(
+    campaign: Campaign, counted: int, recent: int, week: int, *shares: ShareLine
+) -> CampaignWeek:
+    """A campaign at the end of WEEK."""
+    progress = CampaignProgress(campaign, WEEK + timedelta(days=6), counted, recent)
+    return CampaignWeek(progress, week, shares)
+
+
 def _digest(**changes: object) -> WeekDigest:
     """A national week with a bit of everything; changes override fields."""
     base = WeekDigest(
@@ -62,27 +76,16 @@ def _digest(**changes: object) -> WeekDigest:
         current=Figures(services=1248, reports=312, groups=94, beneficiaries=8903),
         previous=Figures(services=1114, reports=290, groups=88, beneficiaries=8000),
         services=(
-            ServiceTotal("بستهٔ معیشتی", "معیشتی", "بسته", 640),
-            ServiceTotal("ویزیت پزشکی", "درمانی و بهداشتی", "نفر", 218),
-            ServiceTotal("بازسازی واحد مسکونی", "عمرانی", "واحد", 12),
+            ServiceTotal("بستهٔ معیشتی", "معیشتی", "بسته", 640, 150),
+            ServiceTotal("ویزیت پزشکی", "درمانی و بهداشتی", "نفر", 218, 40),
+            ServiceTotal("بازسازی واحد مسکونی", "عمرانی", "واحد", 12, 10),
         ),
-        areas=(Ranked("معیشتی", 900), Ranked("درمانی و بهداشتی", 218), Ranked("عمرانی", 130)),
-        days=(200, 150, 0, 310, 120, 400, 68),
-        top_groups=(Ranked("گروه امید اراک", 185), Ranked("<Team> & «Hope»", 120)),
-        top_places=(Ranked("مرکزی", 400), Ranked("سمنان", 300), Ranked("خراسان شمالی", 200)),
+        areas=(Ranked("معیشتی", 150), Ranked("درمانی و بهداشتی", 40), Ranked("عمرانی", 12)),
+        days=(50, 38, 0, 77, 30, 100, 17),
+        top_groups=(Ranked("گروه امید اراک", 18), Ranked("<Team> & «Hope»", 12)),
+        top_places=(Ranked("مرکزی", 40), Ranked("سمنان", 30), Ranked("خراسان شمالی", 20)),
         place_level=PlaceLevel.PROVINCE,
-        campaigns=(
-            CampaignProgress(
-                title="پویش ۱۱ هزار خدمت",
-                unit="خدمت",
-                target=11000,
-                done=7842,
-                week=1248,
-                starts_on=date(2026, 9, 23),
-                ends_on=date(2027, 1, 20),
-                as_of=WEEK + timedelta(days=6),
-            ),
-        ),
+        campaigns=(_week(_campaign(), 7842, 2520, 1248),),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
@@ -112,10 +115,12 @@ def test_digest_reads_like_the_sample() -> None:
     text = render_html(_digest())
     plain = _visible(text)
     assert plain.startswith("📊 گزارش هفتگی خدمات داوطلبانه — هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵")
-    assert "۱٬۲۴۸ خدمت در ۳۱۲ گزارش از ۹۴ گروه · ۸٬۹۰۳ بهره‌مند (۱۲٪ بیشتر از هفتهٔ قبل)" in plain
+    # Reports, not 1,248 «services» of بسته, نفر and واحد added up; each type in its own unit.
+    assert "۳۱۲ گزارش خدمت از ۹۴ گروه · ۸٬۹۰۳ بهره‌مند (۸٪ بیشتر از هفتهٔ قبل)" in plain
+    assert "۱٬۲۴۸" not in plain.split("\n")[1]
     assert "• بستهٔ معیشتی — ۶۴۰ بسته" in plain
-    assert "۱. گروه امید اراک — ۱۸۵ خدمت" in plain
-    assert "استان‌های پیشرو:" in plain and "۳. خراسان شمالی — ۲۰۰ خدمت" in plain
+    assert "۱. گروه امید اراک — ۱۸ گزارش" in plain
+    assert "استان‌های پیشرو:" in plain and "۳. خراسان شمالی — ۲۰ گزارش" in plain
     assert "پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░" in plain
     assert plain.rstrip().endswith("از همهٔ داوطلبان سپاسگزاریم 🌱")
     assert not LATIN_DIGIT.search(plain)
@@ -146,13 +151,13 @@ def test_provincial_digest_names_counties() -> None:
 def test_change_against_the_previous_week() -> None:
     def change(now: int, before: int) -> str:
         digest = _digest(
-            current=Figures(now, 1, 1, 0), previous=Figures(before, 1, 1, 0), campaigns=()
+            current=Figures(now, 1, 0, 0, 1), previous=Figures(before, 1, 0, 0, 1), campaigns=()
         )
         return _visible(render_html(digest)).split("\n")[1]
 
     assert change(90, 100).endswith("(۱۰٪ کمتر از هفتهٔ قبل)")
     assert change(100, 100).endswith("(به اندازهٔ هفتهٔ قبل)")
-    assert change(5, 0).endswith("(هفتهٔ قبل خدمتی ثبت نشده بود)")
+    assert change(5, 0).endswith("(هفتهٔ قبل گزارشی ثبت نشده بود)")
     assert change(300, 100).endswith("(۲۰۰٪ بیشتر از هفتهٔ قبل)")
     assert "بهره‌مند" not in change(5, 0)  # no beneficiaries: not «۰ بهره‌مند»
 
@@ -162,8 +167,8 @@ def test_empty_week_reads_well() -> None:
     lines = plain.split("\n")
     assert lines[0].endswith("هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵")
     assert lines[1] == "این هفته گزارش خدمتی ثبت نشد."
-    assert lines[2] == "هفتهٔ قبل ۱٬۱۱۴ خدمت ثبت شده بود."
-    assert "پیشرو" not in plain and "۰" not in plain.split("\n", 1)[1].replace("۱٬۱۱۴", "")
+    assert lines[2] == "هفتهٔ قبل ۲۹۰ گزارش ثبت شده بود."
+    assert "پیشرو" not in plain and "۰" not in plain.split("\n", 1)[1].replace("۲۹۰", "")
     assert plain.rstrip().endswith("منتظر خبرهای خوب هفتهٔ آینده هستیم 🌱")
     assert len(render_messages(_empty())) == 1
     quiet = _visible(render_html(_empty(previous=Figures())))
@@ -175,37 +180,43 @@ def test_late_digest_says_so() -> None:
 
 
 def test_campaign_pace_and_projection() -> None:
+    """The digest's campaign lines are /campaign's, as of the week's Friday."""
     end = WEEK + timedelta(days=6)
-    campaign = CampaignProgress("پ", "خدمت", 1000, 400, 50, end - timedelta(days=39), end, end)
-    assert campaign.elapsed_days == 40 and campaign.pace_per_week == 70
-    assert campaign.projected_finish == end + timedelta(days=60)  # 600 more at 10 a day
-    assert campaign.needed_per_week is None  # the campaign ends this very day
-
-    long = dataclasses.replace(campaign, ends_on=end + timedelta(days=90))
-    assert long.needed_per_week == 47  # 600 in 90 days
-    plain = _visible(render_html(_digest(campaigns=(long,))))
-    assert "این هفته ۵۰ خدمت · میانگین هفته‌ای ۷۰" in plain
+    # 40 days in, 400 of 1,000 done, 280 in the last 28 days (10 a day): 600 more in 60 days.
+    campaign = _campaign(1000, end - timedelta(days=39), end + timedelta(days=90))
+    plain = _visible(render_html(_digest(campaigns=(_week(campaign, 400, 280, 50),))))
+    assert "پویش ۱۱ هزار خدمت: ۴۰۰ از ۱٬۰۰۰ خدمت (۴۰٪) ▓▓▓▓░░░░░░" in plain
+    assert "این هفته ۵۰ خدمت." in plain
+    assert "در چهار هفتهٔ گذشته ۲۸۰ خدمت؛ روزانه حدود ۱۰." in plain
     finish = jalali.format_day_month(end + timedelta(days=60))
-    assert f"با این سرعت {finish} به هدف می‌رسد" in plain
+    assert f"با این سرعت تا {finish} به هدف می‌رسد" in plain
+    # 130 days: an even spread does 1,000 * 40 // 130 = 307 by the Friday.
+    assert "✅ طبق برنامه است: تا پایان این هفته باید ۳۰۷ خدمت انجام می‌شد." in plain
 
-    short = dataclasses.replace(campaign, ends_on=end + timedelta(days=30))
-    assert "هفته‌ای ۱۴۰ خدمت لازم است" in _visible(render_html(_digest(campaigns=(short,))))
-    reached = dataclasses.replace(campaign, done=1000)
-    assert reached.projected_finish is None
-    assert "به هدف رسیده است" in _visible(render_html(_digest(campaigns=(reached,))))
-    ended = _visible(render_html(_digest(campaigns=(campaign,))))
-    assert "به پایان رسید" in ended
-    fresh = dataclasses.replace(campaign, done=0, week=0, unit="")
+    short = _week(_campaign(1000, end - timedelta(days=39), end + timedelta(days=30)), 400, 280, 50)
+    slow = _visible(render_html(_digest(campaigns=(short,))))
+    assert "روزی ۲۰ خدمت لازم است" in slow  # 600 in the 31 days left, the Friday included
+    assert "⚠️ از برنامه عقب است" in slow
+    reached = _week(campaign, 1000, 280, 50)
+    assert "به هدفش رسیده است" in _visible(render_html(_digest(campaigns=(reached,))))
+    over = _week(_campaign(1000, end - timedelta(days=39), end - timedelta(days=1)), 400, 280, 50)
+    assert "به پایان رسید" in _visible(render_html(_digest(campaigns=(over,))))
+    fresh = CampaignWeek(CampaignProgress(dataclasses.replace(campaign, unit=""), end, 0, 0), 0)
     plain = _visible(render_html(_digest(campaigns=(fresh,))))
     assert "هنوز خدمتی برای این پویش ثبت نشده است" in plain
     assert "۰ از ۱٬۰۰۰ خدمت (۰٪) ░░░░░░░░░░" in plain  # an empty unit reads «خدمت»
+    shares = (ShareLine(1, "قم", 300, 50, 92), ShareLine(2, "مرکزی", 700, 350, 215))
+    behind = _visible(render_html(_digest(campaigns=(_week(campaign, 400, 280, 50, *shares),))))
+    assert "۱ استان از ۲ از برنامه عقب‌اند." in behind
 
 
 def test_many_service_types_are_summarised() -> None:
-    services = tuple(ServiceTotal(f"خدمت {fmt_num(i)}", "", "عدد", 100 - i) for i in range(12))
+    services = tuple(
+        ServiceTotal(f"خدمت {fmt_num(i)}", "", "عدد", 100 - i, 20 - i) for i in range(12)
+    )
     plain = _visible(render_html(_digest(services=services)))
     assert "• خدمت ۷ — ۹۳ عدد" in plain and "خدمت ۸ —" not in plain
-    assert "• و ۴ نوع خدمت دیگر — ۳۶۲" in plain  # 92 + 91 + 90 + 89
+    assert "• و ۴ نوع خدمت دیگر در ۴۲ گزارش" in plain  # 12 + 11 + 10 + 9 reports, not units
 
 
 def test_long_digest_splits_under_the_limit_at_line_boundaries() -> None:
@@ -313,8 +324,8 @@ def test_chart_sums_the_smallest_areas_when_there_are_too_many() -> None:
     areas = tuple(Ranked(f"حوزه {fmt_num(i)}", 100 - i) for i in range(MAX_AREAS + 3))
     shown = shown_areas(_digest(areas=areas))
     assert len(shown) == MAX_AREAS and shown[:-1] == list(areas[: MAX_AREAS - 1])
-    assert shown[-1] == Ranked("سایر حوزه‌ها", sum(a.quantity for a in areas[MAX_AREAS - 1 :]))
-    assert sum(a.quantity for a in shown) == sum(a.quantity for a in areas)
+    assert shown[-1] == Ranked("سایر حوزه‌ها", sum(a.reports for a in areas[MAX_AREAS - 1 :]))
+    assert sum(a.reports for a in shown) == sum(a.reports for a in areas)
 
 
 async def test_chart_renders_off_the_event_loop() -> None:
@@ -342,7 +353,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             "<Team> & Co", "team", county.province_id, county.id, None, 77, GroupStatus.ACTIVE
         )
         category = int(await store.db.scalar("SELECT id FROM categories WHERE slug = 'hot-meal'"))
-        rows = [(group, 9999, WEEK + timedelta(days=6)), (group, 5000, WEEK)]
+        # Eight reports on the Friday (more than a demo group files in a week) and one deleted.
+        rows = [(group, 9999, WEEK + timedelta(days=6))] * 8 + [(group, 5000, WEEK)]
         for n, (group_id, quantity, day) in enumerate(rows):
             report = await store.db.execute(
                 "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id,"
@@ -373,44 +385,44 @@ async def _expected(db: Database, where: str, params: tuple[object, ...], start:
     base = "FROM reports WHERE status <> 'deleted' AND service_date >= ? AND service_date <= ?"
     args = (start.isoformat(), end.isoformat(), *params)
     row = await db.fetchone(
-        "SELECT TOTAL(quantity), COUNT(id), COUNT(DISTINCT group_id), TOTAL(beneficiaries) "
-        + base
-        + where,
+        "SELECT COUNT(id), TOTAL(quantity), TOTAL(beneficiaries), TOTAL(volunteers),"
+        " COUNT(DISTINCT group_id) " + base + where,
         args,
     )
     assert row is not None
     services = {
-        (r[0], r[1]): int(r[2])
+        (r[0], r[1]): (int(r[2]), int(r[3]))
         for r in await db.fetchall(
-            "SELECT c.name, c.unit, TOTAL(x.quantity) FROM categories c JOIN"
+            "SELECT c.name, c.unit, TOTAL(x.quantity), COUNT(*) FROM categories c JOIN"
             f" (SELECT category_id, quantity {base}{where}) x ON x.category_id = c.id"
             " GROUP BY c.id",
             args,
         )
     }
+    # Bars and rankings count reports: quantities of unlike units are never added up.
     areas = {
         r[0]: int(r[1])
         for r in await db.fetchall(
-            "SELECT a.name, TOTAL(x.quantity) FROM categories a JOIN categories c"
-            f" ON c.parent_id = a.id JOIN (SELECT category_id, quantity {base}{where}) x"
+            "SELECT a.name, COUNT(*) FROM categories a JOIN categories c"
+            f" ON c.parent_id = a.id JOIN (SELECT category_id {base}{where}) x"
             " ON x.category_id = c.id GROUP BY a.id",
             args,
         )
     }
     days = [0] * 7
-    for r in await db.fetchall(f"SELECT service_date, quantity {base}{where}", args):
-        days[(date.fromisoformat(r[0]) - start).days] += r[1]
+    for r in await db.fetchall(f"SELECT service_date {base}{where}", args):
+        days[(date.fromisoformat(r[0]) - start).days] += 1
     groups = [
         (r[0], int(r[1]))
         for r in await db.fetchall(
-            "SELECT g.name, TOTAL(x.quantity) AS t FROM groups g JOIN"
-            f" (SELECT group_id, quantity {base}{where}) x ON x.group_id = g.id"
+            "SELECT g.name, COUNT(*) AS t FROM groups g JOIN"
+            f" (SELECT group_id {base}{where}) x ON x.group_id = g.id"
             " GROUP BY g.id ORDER BY t DESC, g.id",
             args,
         )
     ]
     return {
-        "figures": Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3])),
+        "figures": Figures(*(int(v) for v in row)),
         "services": services,
         "areas": areas,
         "days": tuple(days),
@@ -431,24 +443,27 @@ async def test_national_query_matches_independent_sql(demo_db: Path) -> None:
             (campaign["id"], (WEEK + timedelta(days=6)).isoformat()),
         )
         places = await db.fetchall(
-            "SELECT p.name, TOTAL(r.quantity) AS t FROM provinces p JOIN reports r"
+            "SELECT p.name, COUNT(*) AS t FROM provinces p JOIN reports r"
             " ON r.province_id = p.id WHERE r.status <> 'deleted' AND r.service_date"
-            " BETWEEN ? AND ? GROUP BY p.id ORDER BY t DESC LIMIT 3",
+            " BETWEEN ? AND ? GROUP BY p.id ORDER BY t DESC, p.position LIMIT 3",
             (WEEK.isoformat(), (WEEK + timedelta(days=6)).isoformat()),
         )
     assert digest.current == expected["figures"] and digest.current.reports > 20
     assert digest.previous == previous["figures"]
-    assert {(s.name, s.unit): s.quantity for s in digest.services} == expected["services"]
-    assert [s.quantity for s in digest.services] == sorted(expected["services"].values())[::-1]
-    assert {a.name: a.quantity for a in digest.areas} == expected["areas"]
+    assert {(s.name, s.unit): (s.quantity, s.reports) for s in digest.services} == (
+        expected["services"]
+    )
+    quantities = [s.quantity for s in digest.services]
+    assert quantities == sorted(quantities, reverse=True)
+    assert {a.name: a.reports for a in digest.areas} == expected["areas"]
     assert digest.days == expected["days"]
-    assert sum(digest.days) == digest.current.services
-    assert [(g.name, g.quantity) for g in digest.top_groups] == expected["groups"][:5]
-    assert digest.top_groups[0] == Ranked("<Team> & Co", 9999)  # the deleted 5000 is left out
-    assert [(p.name, p.quantity) for p in digest.top_places] == [(p[0], int(p[1])) for p in places]
+    assert sum(digest.days) == digest.current.reports
+    assert [(g.name, g.reports) for g in digest.top_groups] == expected["groups"][:5]
+    assert digest.top_groups[0] == Ranked("<Team> & Co", 8)  # the deleted report is left out
+    assert [(p.name, p.reports) for p in digest.top_places] == [(p[0], int(p[1])) for p in places]
     assert digest.place_level is PlaceLevel.PROVINCE
-    [progress] = digest.campaigns
-    assert progress.done == int(done) and progress.target == campaign["target"]
+    [item] = digest.campaigns
+    assert item.progress.counted == int(done) and item.progress.target == campaign["target"]
     assert "&lt;Team&gt; &amp; Co" in render_html(digest)
 
 
@@ -458,19 +473,20 @@ async def test_provincial_query_matches_independent_sql(demo_db: Path) -> None:
         digest = await week_digest(db, ChannelScope.province(markazi), WEEK)
         expected = await _expected(db, " AND province_id = ?", (markazi,), WEEK)
         counties = await db.fetchall(
-            "SELECT c.name, TOTAL(r.quantity) AS t FROM counties c JOIN reports r"
+            "SELECT c.name, COUNT(*) AS t FROM counties c JOIN reports r"
             " ON r.county_id = c.id WHERE r.status <> 'deleted' AND r.province_id = ?"
-            " AND r.service_date BETWEEN ? AND ? GROUP BY c.id ORDER BY t DESC LIMIT 3",
+            " AND r.service_date BETWEEN ? AND ? GROUP BY c.id ORDER BY t DESC, c.position"
+            " LIMIT 3",
             (markazi, WEEK.isoformat(), (WEEK + timedelta(days=6)).isoformat()),
         )
     assert digest.scope_name == "مرکزی" and digest.place_level is PlaceLevel.COUNTY
     assert digest.current == expected["figures"]
-    assert {(s.name, s.unit): s.quantity for s in digest.services} == expected["services"]
+    assert {(s.name, s.unit): (s.quantity, s.reports) for s in digest.services} == (
+        expected["services"]
+    )
     assert digest.days == expected["days"]
-    assert [(g.name, g.quantity) for g in digest.top_groups] == expected["groups"][:5]
-    assert [(p.name, p.quantity) for p in digest.top_places] == [
-        (c[0], int(c[1])) for c in counties
-    ]
+    assert [(g.name, g.reports) for g in digest.top_groups] == expected["groups"][:5]
+    assert [(p.name, p.reports) for p in digest.top_places] == [(c[0], int(c[1])) for c in counties]
     assert len(digest.campaigns) == 1  # the national campaign shows in a provincial digest
 
 
@@ -514,8 +530,8 @@ async def test_a_campaign_counts_only_its_types_in_the_digest_as_in_lookups(
         (campaign, kept.id),
     )
     national = await week_digest(store.db, ChannelScope.national(), WEEK)
-    [progress] = national.campaigns
-    assert progress.done == progress.week == counted == 12
+    [item] = national.campaigns
+    assert item.progress.counted == item.week == counted == 12
     assert national.current.services == 52  # the week's services are every report's
     of_campaign = await week_digest(store.db, ChannelScope.campaign(campaign), WEEK)
     assert of_campaign.current.services == 12 and of_campaign.current.reports == 2

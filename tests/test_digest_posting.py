@@ -264,17 +264,18 @@ async def test_three_scopes_post_their_own_figures(harness: Harness) -> None:
     harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)
     await _tick(harness)
     week = "service_date BETWEEN '2026-11-14' AND '2026-11-20' AND status != 'deleted'"
-    national = await store.db.scalar(f"SELECT sum(quantity) FROM reports WHERE {week}")
+    national = await store.db.scalar(f"SELECT COUNT(*) FROM reports WHERE {week}")
     province = await store.db.scalar(
-        f"SELECT sum(quantity) FROM reports WHERE {week} AND province_id = ?", (markazi,)
+        f"SELECT COUNT(*) FROM reports WHERE {week} AND province_id = ?", (markazi,)
     )
     in_campaign = await store.db.scalar(
-        f"SELECT sum(quantity) FROM reports WHERE {week} AND campaign_id = ?", (campaign,)
+        f"SELECT COUNT(*) FROM reports WHERE {week} AND campaign_id = ?", (campaign,)
     )
-    assert (national, province, in_campaign) == (75, 70, 70)
-    for name, total in (("ملی", "۷۵"), ("مرکزی", "۷۰"), ("پویش", "۷۰")):
+    assert (national, province, in_campaign) == (2, 1, 1)
+    for name, total in (("ملی", national), ("مرکزی", province), ("پویش", in_campaign)):
         first = next(p for p in chans[name].posts if p.from_bot)
-        assert f"{total} خدمت" in first.text, (name, first.text)
+        totals = label("digest-totals", reports=total, groups=total).replace("<b>", "")
+        assert totals.replace("</b>", "") in first.text, (name, first.text)
 
 
 async def test_a_post_cut_short_by_a_crash_is_completed_not_repeated(harness: Harness) -> None:

@@ -86,9 +86,14 @@ async def test_a_back_dated_receipt_says_which_week_it_counted_in(harness: Harne
     await reza.press(label("report-no-photos"))
     await reza.press(label("report-save"))
     start, end = jalali.week_of(day)
-    assert t(
-        "report-other-week-totals", week=jalali.format_range(start, end), reports=1, quantity=10
-    ) in (reza.last.html or "")
+    unit = await harness.store.db.scalar(
+        "SELECT c.unit FROM reports r JOIN categories c ON c.id = r.category_id"
+    )
+    units = t("stats-unit-amount", quantity=10, unit=str(unit))
+    week = jalali.format_range(start, end)
+    assert t("report-other-week-totals", week=week, reports=1, units=units) in (
+        reza.last.html or ""
+    )
 
 
 async def test_a_leader_shares_the_invite_in_one_tap(harness: Harness) -> None:

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from bot import jalali
 from bot.i18n import label, t
-from bot.text import fmt_num, fmt_percent, progress_bar, truncate
+from bot.stats_text import percent_text
+from bot.text import fmt_num, progress_bar, truncate
 from db.models import GroupStatus, Role
 from db.store import Store
 from db.usecases import (
@@ -97,7 +98,8 @@ def _progress(count: int, target: int, title: str = TITLE) -> str:
             title=title,
             count=count,
             target=target,
-            percent=fmt_percent(count, target),
+            unit="خدمت",
+            percent=percent_text(count, target),
             bar=progress_bar(count, target),
         )
         .replace("<b>", "")
@@ -159,18 +161,21 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
     await admin.send("/campaign")
     text = admin.last.text
     assert _progress(counted, 800) in text
+    # Six days old now (its first day moved): the pace is taken over its six days so far.
     recent = await _counted(
         store,
         campaign,
         " AND r.service_date > ? AND r.service_date <= ?",
-        (TODAY - timedelta(days=28)).isoformat(),
+        (TODAY - timedelta(days=6)).isoformat(),
         TODAY.isoformat(),
     )
-    assert f"در چهار هفتهٔ گذشته {fmt_num(recent)} خدمت" in text
-    # At this pace the new target is out of reach by the new last day: the text says so.
-    days = -(-(800 - counted) * 28 // recent)
-    assert TODAY + timedelta(days=days) > new_end
-    assert f"تا پایان پویش ({jalali.format_day_month(new_end)}) به هدف نمی‌رسد" in text
+    assert f"از آغاز پویش {fmt_num(recent)} خدمت" in text
+    finish = TODAY + timedelta(days=-(-(800 - counted) * 6 // recent))
+    assert finish <= new_end
+    end = jalali.format_day_month(new_end)
+    assert f"با این سرعت تا {jalali.format_day_month(finish)} به هدف می‌رسد؛ پایان پویش {end}" in (
+        text
+    )
     audit = await store.db.fetchone(
         "SELECT actor_id, details FROM audit_log WHERE action = 'campaign.edit' AND entity_id = ?",
         (campaign,),
@@ -277,9 +282,9 @@ async def test_province_shares_are_entered_and_shown_widest_gap_first(harness: H
     tehran = await _counted(store, campaign, " AND r.province_id = ?", ids["tehran"])
     order = ["تهران", "مرکزی"] if tehran / 100 < min(markazi / 60, 1) else ["مرکزی", "تهران"]
     shown = text.split(label("stats-shares-title").replace("<b>", "").replace("</b>", ""))[-1]
-    assert shown.index(f"• {order[0]}:") < shown.index(f"• {order[1]}:")
-    assert f"• تهران: {fmt_num(tehran)} از {fmt_num(100)}" in shown
-    assert f"• مرکزی: {fmt_num(markazi)} از {fmt_num(60)}" in shown
+    assert shown.index(f" {order[0]}:") < shown.index(f" {order[1]}:")
+    assert f" تهران: {fmt_num(tehran)} از {fmt_num(100)}" in shown
+    assert f" مرکزی: {fmt_num(markazi)} از {fmt_num(60)}" in shown
 
 
 async def _leader(harness: Harness) -> tuple[SimUser, int]:

@@ -457,7 +457,11 @@ async def test_group_leaderboards_match_sql(
 async def _check_leaderboards(world: World, measure: Measure, counting: Counting) -> None:
     """Every leaderboard of every period against the test's own ranking."""
     db, stats = world.store.db, world.store.stats
-    column = "quantity" if measure is Measure.SERVICES else "IFNULL(beneficiaries, 0)"
+    column = {
+        Measure.REPORTS: "1",
+        Measure.SERVICES: "quantity",
+        Measure.BENEFICIARIES: "IFNULL(beneficiaries, 0)",
+    }[measure]
     for period in _periods(world):
         when, params = await _period_sql(world.store, period)
         for scope in (Scope.national(), Scope.province(world.provinces[1])):
@@ -554,32 +558,42 @@ async def test_campaign_progress_pace_and_shares(world: World) -> None:
     campaign = await store.campaigns.get(world.campaign)
     assert campaign is not None
     province, group = world.provinces[0], world.groups[0]
-    for counting in Counting:
+    days = (campaign.ends_on - campaign.starts_on).days + 1
+    for counting, as_of in [(c, d) for c in Counting for d in (TODAY, TODAY - timedelta(days=40))]:
         progress = await store.stats.progress(
-            campaign, TODAY, province_id=province, group_id=group, counting=counting
+            campaign, as_of, province_id=province, group_id=group, counting=counting
         )
         status = _status(counting)
-        sql = f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND {status}"
-        counted = await store.db.scalar(sql, (campaign.id,))
-        recent = await store.db.scalar(
-            sql + " AND service_date > ? AND service_date <= ?",
-            (campaign.id, (TODAY - timedelta(days=28)).isoformat(), TODAY.isoformat()),
+        sql = (
+            "SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE campaign_id = ?"
+            f" AND {status} AND service_date <= ?"
         )
-        assert progress.counted == counted and progress.last_weeks == recent
+        counted = await store.db.scalar(sql, (campaign.id, as_of.isoformat()))
+        recent = await store.db.scalar(
+            sql + " AND service_date > ?",
+            (campaign.id, as_of.isoformat(), (as_of - timedelta(days=28)).isoformat()),
+        )
+        assert progress.counted == counted and progress.recent == recent
         assert progress.province_count == await store.db.scalar(
-            sql + " AND province_id = ?", (campaign.id, province)
+            sql + " AND province_id = ?", (campaign.id, as_of.isoformat(), province)
         )
         assert progress.group_count == await store.db.scalar(
-            sql + " AND group_id = ?", (campaign.id, group)
+            sql + " AND group_id = ?", (campaign.id, as_of.isoformat(), group)
         )
         assert progress.pace_per_day == pytest.approx(recent / 28)
-        days = -(-(campaign.target - counted) * 28 // recent)
-        assert progress.projected == TODAY + timedelta(days=days)
+        ahead = -(-(campaign.target - counted) * 28 // recent)
+        assert progress.projected == as_of + timedelta(days=ahead)
         assert progress.on_track == (progress.projected <= campaign.ends_on)
+        elapsed = (as_of - campaign.starts_on).days + 1
+        assert progress.expected == campaign.target * elapsed // days
+        assert progress.on_schedule == (counted >= campaign.target * elapsed // days)
+        left = (campaign.ends_on - as_of).days + 1
+        assert progress.needed_per_day == -(-(campaign.target - counted) // left)
         if counting is Counting.APPROVED:
             assert progress.pending == await store.db.scalar(
-                "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND status = 'submitted'",
-                (campaign.id,),
+                "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND status = 'submitted'"
+                " AND service_date <= ?",
+                (campaign.id, as_of.isoformat()),
             )
     reached = await store.campaigns.create("کوچک", 10, "خدمت", date(2026, 1, 1), TODAY)
     await store.db.execute(
@@ -595,19 +609,22 @@ async def test_campaign_progress_pace_and_shares(world: World) -> None:
     await store.stats.set_shares(
         campaign.id, {p: 400 * (i + 1) for i, p in enumerate(world.provinces)}
     )
-    lines = await store.stats.shares(campaign.id)
-    by_province = dict(
-        await store.db.fetchall(
-            "SELECT province_id, SUM(quantity) FROM reports WHERE campaign_id = ?"
-            " AND status != 'deleted' GROUP BY province_id",
-            (campaign.id,),
+    for as_of in (TODAY, TODAY - timedelta(days=40)):  # now (summaries) and back then (reports)
+        lines = await store.stats.shares(campaign, as_of)
+        by_province = dict(
+            await store.db.fetchall(
+                "SELECT province_id, SUM(quantity) FROM reports WHERE campaign_id = ?"
+                " AND status != 'deleted' AND service_date <= ? GROUP BY province_id",
+                (campaign.id, as_of.isoformat()),
+            )
         )
-    )
-    assert {(s.province_id, s.counted) for s in lines} == {
-        (p, by_province.get(p, 0)) for p in world.provinces
-    }
-    fractions = [min(s.counted / s.target, 1.0) for s in lines]
-    assert fractions == sorted(fractions)
+        elapsed = (as_of - campaign.starts_on).days + 1
+        assert {(s.province_id, s.counted, s.expected) for s in lines} == {
+            (p, by_province.get(p, 0), 400 * (i + 1) * elapsed // days)
+            for i, p in enumerate(world.provinces)
+        }
+        fractions = [min(s.counted / s.target, 1.0) for s in lines]
+        assert fractions == sorted(fractions)
 
 
 async def test_counted_types_recount_and_follow_new_reports(world: World) -> None:
@@ -631,7 +648,9 @@ async def test_counted_types_recount_and_follow_new_reports(world: World) -> Non
     await _insert(store, rows)
     after = (await store.stats.totals(Scope.national(), period)).counted
     assert after.services == before.services + 7  # only the counted type
-    assert await store.campaigns.progress(campaign) == await store.db.scalar(
+    kept = await store.campaigns.get(campaign)
+    assert kept is not None
+    assert (await store.stats.progress(kept, TODAY)).counted == await store.db.scalar(
         "SELECT SUM(quantity) FROM reports WHERE campaign_id = ? AND status != 'deleted'"
         " AND category_id IN (?, ?)",
         (campaign, *world.types[1:3]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot import jalali
+from bot.i18n import Html
 from bot.stats_text import (
     change_text,
     period_label,
@@ -68,7 +68,7 @@ def test_change_against_the_previous_period() -> None:
     assert change_text(112, 100, PeriodKind.WEEK) == "۱۲٪ بیشتر از هفتهٔ قبل"
     assert change_text(50, 100, PeriodKind.MONTH) == "۵۰٪ کمتر از ماه قبل"
     assert change_text(7, 7, PeriodKind.YEAR) == "همانند سال قبل"
-    assert change_text(7, 0, PeriodKind.WEEK) == "هفتهٔ قبل خدمتی ثبت نشده بود"
+    assert change_text(7, 0, PeriodKind.WEEK) == "هفتهٔ قبل گزارشی ثبت نشده بود"
     assert change_text(0, 0, PeriodKind.WEEK) == ""
     assert change_text(5, 1, PeriodKind.CAMPAIGN) == ""
     assert change_text(50, 100, PeriodKind.MONTH, partial=True) == (
@@ -93,12 +93,14 @@ def test_overview_text() -> None:
     _plain(text)
     lines = text.splitlines()
     assert lines[0] == "📊 <b>استان مرکزی</b> — هفتهٔ ۳۰ آبان تا ۶ آذر ۱۴۰۵"
-    assert lines[1] == "۱٬۲۴۸ خدمت در ۳۱۲ گزارش از ۹۴ گروه (۱۲٪ بیشتر از هفتهٔ قبل)"
+    # Reports, not 1,248 «services» summed across بسته and نفر; the change is of reports too.
+    assert lines[1] == "۳۱۲ گزارش از ۹۴ گروه (۴٪ بیشتر از هفتهٔ قبل)"
     assert lines[2] == "۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب"
-    assert "⏳ ۵ گزارش (۴۰ خدمت) در انتظار بررسی" in lines
+    assert "⏳ ۵ گزارش در انتظار بررسی" in lines
     assert "• بستهٔ معیشتی — ۶۴۰ بسته" in lines
     assert "• ویزیت &lt;پزشکی&gt; (بایگانی‌شده) — ۲۱۸ نفر" in lines
-    assert "۱. اراک — ۹۰۰ خدمت" in lines and not any("ساوه" in line for line in lines)
+    assert "۱. اراک — ۲۰۰ گزارش" in lines and not any("ساوه" in line for line in lines)
+    assert "۱٬۲۴۸" not in text
     empty = Overview(Scope.group(3), period, Tally(Figures(), Figures()), Figures(), [], [])
     assert render_overview(empty, "گروه امید").splitlines()[1] == (
         "در این دوره هنوز گزارشی ثبت نشده است."
@@ -108,13 +110,10 @@ def test_overview_text() -> None:
 def _progress(**changes: object) -> CampaignProgress:
     values: dict[str, object] = {
         "campaign": CAMPAIGN,
+        "as_of": TODAY,
         "counted": 7842,
+        "recent": 2520,
         "pending": 0,
-        "last_weeks": 2520,
-        "pace_per_day": 90.0,
-        "projected": jalali.from_jalali(1405, 10, 18),
-        "reached": False,
-        "on_track": True,
         "province_count": None,
         "group_count": None,
     }
@@ -127,20 +126,29 @@ def test_campaign_progress_text() -> None:
                            province_name="مرکزی", group_name="گروه امید")  # fmt: skip
     _plain(text)
     lines = text.splitlines()
-    assert lines[0] == "🎯 <b>پویش ۱۱ هزار خدمت</b>: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░"
-    assert lines[1] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
-    assert lines[2] == "با این سرعت تا ۱۸ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
-    assert lines[3] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
-    assert lines[4] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
-    assert lines[5] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
-    late = render_progress(_progress(projected=date(2027, 4, 1), on_track=False))
-    assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ رسیدن به هدف: ۱۲ فروردین ۱۴۰۶." in late
-    stalled = render_progress(_progress(projected=None, last_weeks=0, pace_per_day=0.0))
-    assert stalled.splitlines()[1] == (
-        "در چهار هفتهٔ گذشته خدمتی ثبت نشده است؛ پایان پویش ۲۹ دی است."
-    )
-    done = render_progress(_progress(counted=11500, reached=True, projected=None))
+    assert lines[0] == "🎯 <b>پویش ۱۱ هزار خدمت</b>: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░"
+    # 247 of 305 days gone: an even spread would have done 11,000 * 247 // 305 = 8,908.
+    assert lines[1] == "⚠️ از برنامه عقب است: تا امروز باید ۸٬۹۰۸ خدمت انجام می‌شد."
+    assert lines[2] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
+    # 3,158 left at 90 a day: 36 days, 7 Dey; the campaign ends on 29 Dey.
+    assert lines[3] == "با این سرعت تا ۷ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
+    assert lines[4] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
+    assert lines[5] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
+    assert lines[6] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
+    ahead = render_progress(_progress(counted=8908))
+    assert ahead.splitlines()[1].startswith("✅ طبق برنامه است")
+    # Too slow to finish in time: no far-off date, but what each day needs (3,158 in 59 days).
+    late = render_progress(_progress(recent=1000))
+    assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ برای رسیدن به آن روزی ۵۴ خدمت لازم است." in late
+    slow = render_progress(_progress(recent=5))
+    assert "در چهار هفتهٔ گذشته ۵ خدمت؛ کمتر از یک خدمت در روز." in slow and "حدود ۰" not in slow
+    stalled = render_progress(_progress(recent=0))
+    assert stalled.splitlines()[2] == "در چهار هفتهٔ گذشته چیزی برای این پویش ثبت نشده است."
+    assert "روزی ۵۴ خدمت لازم است" in stalled
+    done = render_progress(_progress(counted=11500))
     assert "(۱۰۴٪) ▓▓▓▓▓▓▓▓▓▓" in done and "🎉" in done
+    tiny = render_progress(_progress(counted=2, recent=2))
+    assert "۲ از ۱۱٬۰۰۰ خدمت (کمتر از ۱٪)" in tiny
 
 
 def test_rankings_and_places_text() -> None:
@@ -151,14 +159,16 @@ def test_rankings_and_places_text() -> None:
     ]
     own = GroupLine(9, "گروه ما", "مرکزی", "اراک", 123, 7, 1)
     text = render_ranking(Ranking(lines, 4567, own), period_label(Period.week(TODAY)),
-                          Measure.SERVICES)  # fmt: skip
+                          Measure.REPORTS)  # fmt: skip
     _plain(text)
     rows = text.splitlines()
     assert rows[0] == "🏆 <b>گروه‌های پیشرو — هفتهٔ ۳۰ آبان تا ۶ آذر ۱۴۰۵</b>"
-    assert rows[1] == "۱. گروه امید اراک (اراک) — ۱۸۵ خدمت"
-    assert rows[2] == "۲. گروه &lt;مهر&gt; (سمنان) — ۱۲۰ خدمت"
+    assert rows[1] == "۱. گروه امید اراک (اراک) — ۱۸۵ گزارش"
+    assert rows[2] == "۲. گروه &lt;مهر&gt; (سمنان) — ۱۲۰ گزارش"
     assert rows[3].startswith("۲. گروه نور")
-    assert rows[-1] == "گروه شما، گروه ما: رتبهٔ ۱۲۳ از ۴٬۵۶۷ — ۷ خدمت"
+    assert rows[-1] == "گروه شما، گروه ما: رتبهٔ ۱۲۳ از ۴٬۵۶۷ — ۷ گزارش"
+    campaign = render_ranking(Ranking(lines, 3, None), Html("پویش"), Measure.SERVICES, unit="بسته")
+    assert "۱. گروه امید اراک (اراک) — ۱۸۵ بسته" in campaign
     none = GroupLine(9, "گروه ما", "مرکزی", "اراک", None, 0, 0)
     text = render_ranking(
         Ranking(lines, 3, none), period_label(Period.month(TODAY)), Measure.BENEFICIARIES
@@ -166,19 +176,33 @@ def test_rankings_and_places_text() -> None:
     assert text.splitlines()[-1] == "گروه شما، گروه ما، در این دوره هنوز خدمتی ثبت نکرده است."
     assert "بهره‌مند" in text
     assert "هنوز خدمتی ثبت نشده" in render_ranking(Ranking([], 0, None), period_label(
-        Period.week(TODAY)), Measure.SERVICES)  # fmt: skip
-    places = [PlaceLine(1, "مرکزی", 1, 40, 900, 3000), PlaceLine(2, "قم", 2, 0, 0, 0)]
+        Period.week(TODAY)), Measure.REPORTS)  # fmt: skip
+    places = [
+        PlaceLine(1, "مرکزی", 1, 40, 900, 3000),
+        PlaceLine(3, "سمنان", 2, 5, 20, 0),  # nobody counted the people served
+        PlaceLine(2, "قم", 3, 0, 0, 0),
+    ]
     text = render_places(places, period_label(Period.month(TODAY)), Measure.BENEFICIARIES)
-    assert text.splitlines() == ["🏆 <b>استان‌های پیشرو — آذر ۱۴۰۵</b>", "۱. مرکزی — ۳٬۰۰۰ بهره‌مند"]
-    counties = render_places(places, period_label(Period.month(TODAY)), Measure.SERVICES,
+    assert text.splitlines() == [
+        "🏆 <b>استان‌های پیشرو — آذر ۱۴۰۵</b>",
+        "۱. مرکزی — ۳٬۰۰۰ بهره‌مند",
+        "۲. سمنان — بهره‌مندان نامشخص",
+    ]
+    counties = render_places(places, period_label(Period.month(TODAY)), Measure.REPORTS,
                              counties=True)  # fmt: skip
     assert counties.startswith("🏆 <b>شهرستان‌های پیشرو")
 
 
 def test_shares_silent_and_search_text() -> None:
-    shares = render_shares([ShareLine(1, "قم", 1000, 250), ShareLine(2, "مرکزی", 2000, 1500)])
+    shares = render_shares(
+        [ShareLine(1, "قم", 1000, 250, 400), ShareLine(2, "مرکزی", 2000, 1500, 800)]
+    )
     _plain(shares)
-    assert shares.splitlines()[1] == "• قم: ۲۵۰ از ۱٬۰۰۰ (۲۵٪) ▓▓░░░░░░░░"
+    assert shares.splitlines()[1:] == [
+        "۱ استان از ۲ از برنامه عقب‌اند.",
+        "⚠️ قم: ۲۵۰ از ۱٬۰۰۰ (۲۵٪)؛ تا امروز ۴۰۰",
+        "✅ مرکزی: ۱٬۵۰۰ از ۲٬۰۰۰ (۷۵٪)؛ تا امروز ۸۰۰",
+    ]
     assert render_shares([]) == ""
     page = Page(
         [
@@ -217,8 +241,8 @@ def test_shares_silent_and_search_text() -> None:
         "🔎 «علي &lt;كريمي&gt;»: ۲ گروه، ۲ محل",
         "• گروه علی‌کریمی — اراک، مرکزی",
         "• گروه علی کرمی — قم، قم (نام نزدیک)",
-        "• استان مرکزی — این ماه: ۱٬۵۰۰ خدمت در ۱۰ گزارش",
-        "• شهرستان اراک، مرکزی — این ماه: ۶۰۰ خدمت در ۴ گزارش",
+        "• استان مرکزی — این ماه: ۱۰ گزارش",
+        "• شهرستان اراک، مرکزی — این ماه: ۴ گزارش",
     ]
     assert render_search("شفا", groups, Page([], 0, 0, 10)).splitlines()[0] == "🔎 «شفا»: ۲ گروه"
     assert render_search("اراک", Page([], 0, 0, 10), places).splitlines()[0] == "🔎 «اراک»: ۲ محل"

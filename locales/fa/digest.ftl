@@ -6,46 +6,41 @@ digest-title-national = 📊 <b>گزارش هفتگی خدمات داوطلبا�
 digest-title-province = 📊 <b>گزارش هفتگی خدمات داوطلبانهٔ استان { $province }</b> — هفتهٔ { $week }
 digest-title-campaign = 📊 <b>گزارش هفتگی { $campaign }</b> — هفتهٔ { $week }
 
-# The week's totals: services (summed quantities), reports, groups; beneficiaries when any.
-digest-totals = <b>{ $services }</b> خدمت در { $reports } گزارش از { $groups } گروه
+# The week's totals: reports and groups (quantities of unlike units are never added up; the
+# service types below give each in its unit); beneficiaries when anyone counted them.
+digest-totals = <b>{ $reports }</b> گزارش خدمت از { $groups } گروه
 digest-totals-beneficiaries = { $totals } · { $beneficiaries } بهره‌مند
-# Change of the week's services against the week before; $percent is a whole number.
+# Change of the week's reports against the week before; $percent is a whole number.
 digest-change-up = ({ $percent }٪ بیشتر از هفتهٔ قبل)
 digest-change-down = ({ $percent }٪ کمتر از هفتهٔ قبل)
 digest-change-same = (به اندازهٔ هفتهٔ قبل)
-digest-change-new = (هفتهٔ قبل خدمتی ثبت نشده بود)
+digest-change-new = (هفتهٔ قبل گزارشی ثبت نشده بود)
 # A week with no report at all.
 digest-empty = این هفته گزارش خدمتی ثبت نشد.
-digest-empty-previous = هفتهٔ قبل { $services } خدمت ثبت شده بود.
+digest-empty-previous = هفتهٔ قبل { $reports } گزارش ثبت شده بود.
 
 digest-services-title = <b>خدمات این هفته:</b>
 # «• بستهٔ معیشتی — ۶۴۰ بسته»
 digest-service-line = • { $name } — { $quantity } { $unit }
 digest-service-line-no-unit = • { $name } — { $quantity }
-# After the largest service types, when there are more: «• و ۱۳ نوع خدمت دیگر — ۱۰۳»
-digest-services-more = • و { $count } نوع خدمت دیگر — { $quantity }
+# After the largest service types, when there are more: «• و ۱۳ نوع خدمت دیگر در ۲۰ گزارش»
+digest-services-more = • و { $count } نوع خدمت دیگر در { $reports } گزارش
 
 digest-groups-title = <b>گروه‌های پیشرو:</b>
 digest-provinces-title = <b>استان‌های پیشرو:</b>
 digest-counties-title = <b>شهرستان‌های پیشرو:</b>
-# «۱. گروه امید اراک — ۱۸۵ خدمت»
-digest-rank-line = { $rank }. { $name } — { $quantity } خدمت
+# «۱. گروه امید اراک — ۱۸ گزارش»
+digest-rank-line = { $rank }. { $name } — { $reports } گزارش
 # Groups with the longest runs of weeks with a report, up to this week.
 digest-streaks-title = <b>🔥 پیوسته‌ترین گروه‌ها:</b>
 digest-streak-line = { $rank }. { $name } — { $weeks } هفتهٔ پیاپی
 
-# A campaign's progress: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
-digest-campaign = 🎯 <b>{ $title }</b>: { $done } از { $target } { $unit } ({ $percent }) { $bar }
-digest-campaign-week = این هفته { $week } { $unit } · میانگین هفته‌ای { $pace }
-digest-campaign-reached = 🎉 به هدف رسیده است؛ دست همه درد نکند!
-digest-campaign-on-track = با این سرعت { $date } به هدف می‌رسد؛ پایان پویش { $end } است.
-# The pace is too slow to reach the target before the end; $need: needed per week from now.
-digest-campaign-behind = برای رسیدن به هدف تا { $end }، هفته‌ای { $need } { $unit } لازم است.
-digest-campaign-ended = این پویش { $end } به پایان رسید.
+# A campaign at the week's end: its bar, pace, outlook and schedule are stats.ftl's lines (the
+# same as /campaign and the receipt); this week's count, and when "expected by" is taken.
+digest-campaign-week = این هفته { $week } { $unit }.
+digest-campaign-week-none = این هفته چیزی برای این پویش ثبت نشد.
+digest-when-week-end = پایان این هفته
 digest-campaign-no-pace = هنوز خدمتی برای این پویش ثبت نشده است.
-
-# What a campaign counts when its unit is left empty.
-digest-unit-default = خدمت
 
 # Posted after the bot was down at the scheduled time.
 digest-late = ⏱ این گزارش با کمی تأخیر منتشر شد.
@@ -57,10 +52,10 @@ digest-thanks-empty = منتظر خبرهای خوب هفتهٔ آینده هس�
 chart-title = خدمات داوطلبانه — هفتهٔ { $week }
 chart-scope-national = سراسر کشور
 chart-scope-province = استان { $province }
-# $scope: «سراسر کشور», «استان مرکزی» or a campaign's title.
-chart-subtitle = { $scope }، { $services } خدمت در { $reports } گزارش
-chart-by-day = خدمات هر روز
-chart-by-area = خدمات به تفکیک حوزه
+# $scope: «سراسر کشور», «استان مرکزی» or a campaign's title. Bars count reports.
+chart-subtitle = { $scope }، { $reports } گزارش از { $groups } گروه
+chart-by-day = گزارش‌های هر روز
+chart-by-area = گزارش‌ها به تفکیک حوزه
 # The last bar when there are more service areas than fit.
 chart-other-areas = سایر حوزه‌ها
 chart-empty = این هفته گزارش خدمتی ثبت نشد
@@ -75,8 +70,8 @@ map-title-shares = پیشرفت استان‌ها در «{ $campaign }»
 map-subtitle-shares = درصد انجام‌شده از سهم هر استان، تا { $date }
 map-title-campaign-per-group = خدمات هر گروه در «{ $campaign }»
 map-subtitle-campaign = خدمات پویش استان ÷ گروه‌های فعال آن، تا { $date }
-map-title-week-per-group = خدمات هر گروه در استان‌ها
-map-subtitle-week = هفتهٔ { $week }: خدمات استان ÷ گروه‌های فعال آن
+map-title-week-per-group = گزارش‌های هر گروه در استان‌ها
+map-subtitle-week = هفتهٔ { $week }: گزارش‌های استان ÷ گروه‌های فعال آن
 # On a province: its part of its share.
 map-percent = { $percent }٪
 # Legend classes; $unit is «٪» or nothing.
@@ -88,6 +83,7 @@ map-legend-no-share = بدون سهم
 map-legend-no-group = بدون گروه
 map-note-shares = رنگ هر استان: خدمات شمرده‌شده ÷ سهم آن از هدف پویش · مرز استان‌ها: Natural Earth
 map-note-per-group = رنگ هر استان: خدمات آن ÷ گروه‌های فعالش (سهم استان‌ها تعیین نشده است) · مرز استان‌ها: Natural Earth
+map-note-week-per-group = رنگ هر استان: گزارش‌های آن ÷ گروه‌های فعالش · مرز استان‌ها: Natural Earth
 
 ## `khedmatyar digest preview` (plain text).
 

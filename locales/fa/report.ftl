@@ -77,12 +77,11 @@ report-copy-receipt = 📋 کپی شمارهٔ گزارش
 report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
-report-week-totals = گروه شما این هفته: {$reports} گزارش، {$quantity} خدمت
+# $units: the week's quantities per unit, never added across units: «۱۲۰ بسته، ۸ نفر».
+report-week-totals = گروه شما این هفته: {$reports} گزارش ({$units})
 report-streak = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید
+# The campaign's outlook under it is stats.ftl's (the same lines as /campaign and the digest).
 report-campaign-progress = {$campaign}: {$done} از {$target} ({$percent}) {$bar}
-report-campaign-forecast = با این سرعت تا {$eta} به هدف می‌رسد؛ پایان پویش {$end} است.
-report-campaign-behind = برای رسیدن به هدف تا پایان پویش ({$end}) روزی {$per_day} خدمت لازم است.
-report-campaign-reached = 🎉 پویش به هدفش رسیده است!
 report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛ گزارش ثبت نشد.
 report-group-merged = گروه شما در «{$group}» ادغام شد؛ این گزارش برای «{$group}» ثبت می‌شود.
 
@@ -113,7 +112,7 @@ report-photos-clear = 🗑 حذف همهٔ عکس‌ها
 report-photos-cleared = همهٔ عکس‌ها حذف شد.
 report-date-hint = تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید یا یکی از دکمه‌ها را بزنید.
 report-edit-cancelled = ویرایش لغو شد؛ گزارش قبلی بدون تغییر ماند.
-report-other-week-totals = این گزارش در هفتهٔ {$week} شمرده شد؛ گروه شما آن هفته: {$reports} گزارش، {$quantity} خدمت
+report-other-week-totals = این گزارش در هفتهٔ {$week} شمرده شد؛ گروه شما آن هفته: {$reports} گزارش ({$units})
 report-description-trim = ✂️ نگه داشتن {$max} حرف اول
 report-photo-from-file = 📷 تصویری که به شکل فایل فرستادید، به شکل عکس به گزارش اضافه شد.
 report-service-retired = «{$name}» دیگر در فهرست خدمت‌ها نیست؛ یکی دیگر را انتخاب کنید.

@@ -15,8 +15,20 @@ stats-scope-county = شهرستان { $name }
 
 # «📊 استان مرکزی — آبان ۱۴۰۵»
 stats-heading = 📊 <b>{ $scope }</b> — { $period }
-stats-totals = { $services } خدمت در { $reports } گزارش از { $groups } گروه
-stats-totals-groups = { $services } خدمت در { $reports } گزارش
+# Totals across service types count reports: quantities of unlike units are never added up
+# (299 پرس + 49 بسته is not «۳۴۸ خدمت»); they are listed by type below, each in its unit.
+stats-totals = { $reports } گزارش از { $groups } گروه
+stats-totals-groups = { $reports } گزارش
+# A count of reports with its quantities per unit (the group card, the receipt).
+stats-figures = { $reports } گزارش ({ $units })
+stats-figures-people = { $figures } · { $beneficiaries } بهره‌مند
+stats-figures-none = هنوز گزارشی ثبت نشده است
+stats-unit-amount = { $quantity } { $unit }
+stats-units-more = …
+# What a campaign counts in when it has no unit of its own.
+stats-unit-default = خدمت
+# A share under one percent that is not nothing.
+stats-percent-under-one = کمتر از ۱٪
 stats-people = { $beneficiaries } بهره‌مند · { $volunteers } داوطلب
 # Only the count that was given (a skipped question is not shown as zero).
 stats-people-beneficiaries = { $beneficiaries } بهره‌مند
@@ -25,7 +37,7 @@ stats-people-volunteers = { $volunteers } داوطلب
 stats-change-up = { $percent } بیشتر از { $previous }
 stats-change-down = { $percent } کمتر از { $previous }
 stats-change-same = همانند { $previous }
-stats-change-new = { $previous } خدمتی ثبت نشده بود
+stats-change-new = { $previous } گزارشی ثبت نشده بود
 stats-previous-week = هفتهٔ قبل
 stats-previous-month = ماه قبل
 stats-previous-year = سال قبل
@@ -35,40 +47,62 @@ stats-previous-week-part = همین روزهای هفتهٔ قبل
 stats-previous-month-part = همین روزهای ماه قبل
 stats-previous-year-part = همین مدت در سال قبل
 stats-previous-range-part = همین مدت در دورهٔ قبل
-stats-pending = ⏳ { $reports } گزارش ({ $services } خدمت) در انتظار بررسی
+stats-pending = ⏳ { $reports } گزارش در انتظار بررسی
 stats-empty = در این دوره هنوز گزارشی ثبت نشده است.
 stats-by-type-title = <b>به تفکیک خدمت:</b>
 stats-type-line = • { $name } — { $services } { $unit }
 stats-type-retired = { $name } (بایگانی‌شده)
 stats-by-province-title = <b>به تفکیک استان:</b>
 stats-by-county-title = <b>به تفکیک شهرستان:</b>
-stats-place-line = { $rank }. { $name } — { $services } خدمت
+stats-place-line = { $rank }. { $name } — { $reports } گزارش
 stats-more = … و { $count } مورد دیگر
 
-# A campaign: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ (۷۱٪) ▓▓▓▓▓▓▓░░░»
-stats-campaign-progress = 🎯 <b>{ $title }</b>: { $count } از { $target } ({ $percent }) { $bar }
-stats-campaign-pace = در چهار هفتهٔ گذشته { $count } { $unit }؛ روزانه حدود { $daily }.
+# A campaign: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░». A campaign counts
+# in its own unit, as its target does. The same lines serve /campaign, the receipt and the digest.
+stats-campaign-progress = 🎯 <b>{ $title }</b>: { $count } از { $target } { $unit } ({ $percent }) { $bar }
+# Expected by today: what an even spread of the target over the campaign's days has done.
+stats-schedule-on = ✅ طبق برنامه است: تا { $when } باید { $expected } { $unit } انجام می‌شد.
+stats-schedule-behind = ⚠️ از برنامه عقب است: تا { $when } باید { $expected } { $unit } انجام می‌شد.
+stats-when-today = امروز
+# The pace: the last four weeks, or the days since the campaign began while it is younger.
+stats-pace-weeks = در چهار هفتهٔ گذشته
+stats-pace-start = از آغاز پویش
+stats-campaign-pace = { $span } { $count } { $unit }؛ روزانه حدود { $daily }.
+stats-campaign-pace-slow = { $span } { $count } { $unit }؛ کمتر از یک { $unit } در روز.
+stats-campaign-pace-none = { $span } چیزی برای این پویش ثبت نشده است.
+# Where the pace leads: a date only when it is before the end; else what each day needs.
 stats-campaign-projection = با این سرعت تا { $date } به هدف می‌رسد؛ پایان پویش { $end } است.
-stats-campaign-behind = با این سرعت تا پایان پویش ({ $end }) به هدف نمی‌رسد؛ رسیدن به هدف: { $date }.
-stats-campaign-stalled = در چهار هفتهٔ گذشته خدمتی ثبت نشده است؛ پایان پویش { $end } است.
+stats-campaign-behind = با این سرعت تا پایان پویش ({ $end }) به هدف نمی‌رسد؛ برای رسیدن به آن روزی { $need } { $unit } لازم است.
+stats-campaign-ended = این پویش { $end } به پایان رسید.
 stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
 stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار بررسی است.
 # What a province or group has done, as a part of everything done so far.
 stats-campaign-province-share = کار استان { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
 stats-campaign-group-share = کار گروه شما، { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
-# Each province against its own share of the target, the furthest behind first.
+# Each province against its own share of the target, the furthest behind first, with what
+# should be done by today if its share were spread evenly over the campaign's days.
 stats-shares-title = <b>پیشرفت استان‌ها نسبت به سهمشان از هدف:</b>
-stats-share-line = • { $name }: { $count } از { $target } ({ $percent }) { $bar }
+stats-shares-behind = { $behind } استان از { $total } از برنامه عقب‌اند.
+stats-shares-on = همهٔ { $total } استان طبق برنامه‌اند.
+stats-share-line = { $mark } { $name }: { $count } از { $target } ({ $percent })؛ تا امروز { $expected }
+stats-mark-on = ✅
+stats-mark-behind = ⚠️
+# A coordinator's province and its share of a campaign.
+stats-share-province = 🎯 سهم استان { $name } از «{ $title }»: { $count } از { $target } { $unit } ({ $percent })
 
 # Leaderboards rank groups and places, never persons.
 stats-top-groups-title = 🏆 <b>گروه‌های پیشرو — { $period }</b>
 stats-top-provinces-title = 🏆 <b>استان‌های پیشرو — { $period }</b>
 stats-top-counties-title = 🏆 <b>شهرستان‌های پیشرو — { $period }</b>
+stats-measure-reports = گزارش
 stats-measure-services = خدمت
 stats-measure-beneficiaries = بهره‌مند
-stats-top-line = { $rank }. { $name } ({ $place }) — { $value } { $measure }
-stats-top-place-line = { $rank }. { $name } — { $value } { $measure }
-stats-top-own = گروه شما، { $name }: رتبهٔ { $rank } از { $total } — { $value } { $measure }
+stats-amount = { $value } { $measure }
+# People served that nobody counted (the question was skipped) are unknown, not zero.
+stats-beneficiaries-unknown = بهره‌مندان نامشخص
+stats-top-line = { $rank }. { $name } ({ $place }) — { $amount }
+stats-top-place-line = { $rank }. { $name } — { $amount }
+stats-top-own = گروه شما، { $name }: رتبهٔ { $rank } از { $total } — { $amount }
 stats-top-own-none = گروه شما، { $name }، در این دوره هنوز خدمتی ثبت نکرده است.
 stats-top-empty = در این دوره هنوز خدمتی ثبت نشده است.
 
@@ -85,6 +119,6 @@ stats-find-title-places = 🔎 «{ $query }»: { $places } محل
 stats-find-group = • { $name } — { $county }، { $province }
 stats-find-group-typo = • { $name } — { $county }، { $province } (نام نزدیک)
 # A place's figures are this month's.
-stats-find-province = • استان { $name } — این ماه: { $services } خدمت در { $reports } گزارش
-stats-find-county = • شهرستان { $name }، { $province } — این ماه: { $services } خدمت در { $reports } گزارش
+stats-find-province = • استان { $name } — این ماه: { $reports } گزارش
+stats-find-county = • شهرستان { $name }، { $province } — این ماه: { $reports } گزارش
 stats-find-none = گروه یا محلی با نام «{ $query }» پیدا نشد. نام را کوتاه‌تر یا به شکل دیگری بنویسید.
