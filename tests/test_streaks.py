@@ -168,5 +168,5 @@ async def test_the_digest_names_the_longest_runs(harness: Harness) -> None:
     assert "گروه تنها" not in section  # one week is no run
     markazi = (await store.places.search_provinces("مرکزی"))[0].id
     province = await week_digest(store.db, ChannelScope.province(markazi), WEEK)
-    assert [(s.name, s.quantity) for s in province.streaks] == [("گروه امید", 4), ("گروه نور", 2)]
+    assert [(s.name, s.weeks) for s in province.streaks] == [("گروه امید", 4), ("گروه نور", 2)]
     assert "پیوسته‌ترین" in to_plain(render_html(province))
