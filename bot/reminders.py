@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from telegram.error import TelegramError
 
 from bot import jalali
 from bot.config import WEEKDAYS
 from bot.context import Context
-from bot.i18n import label, t
-from bot.keyboards import button, cb, inline
-from bot.ratelimit import LOW, send_priority
-
-log = logging.getLogger(__name__)
+from bot.keyboards import cb
+from bot.outbox import send_now
+from bot.ratelimit import LOW
+from db.outbox import Notice, NoticeButton
 
 
 async def remind_silent_groups(context: Context) -> int:
     """From the configured weekday and time to the week's end: one reminder to each leader of a
-    group with no report this week (unless they turned it off). Returns how many went out."""
+    group with no report this week (unless they turned it off), through the outbox. Returns how
+    many were queued."""
     settings = context.config.reminders
     zone = ZoneInfo(context.config.digest.timezone)
     now = context.store.db.now().astimezone(zone)
@@ -30,21 +27,17 @@ async def remind_silent_groups(context: Context) -> int:
     )
     if now < moment:
         return 0
-    sent = 0
+    queued = 0
     for due in await context.store.reminders.due(start, end):
-        if not await context.store.reminders.claim(due.volunteer_id, due.group_id, start):
-            continue
-        markup = inline(
-            [
-                [button(label("reminder-report"), cb("rmd", "report", due.group_id))],
-                [button(label("reminder-off"), cb("rmd", "off", due.group_id))],
-            ]
+        rows = (
+            (NoticeButton("reminder-report", cb("rmd", "report", due.group_id)),),
+            (NoticeButton("reminder-off", cb("rmd", "off", due.group_id)),),
         )
-        try:
-            with send_priority(LOW):
-                text = t("reminder-text", group=due.group_name)
-                await context.bot.send_message(due.volunteer_id, text, reply_markup=markup)
-            sent += 1
-        except TelegramError as exc:
-            log.info("reminder to %s not sent: %s", due.volunteer_id, exc)
-    return sent
+        facts = {"group": due.group_name}
+        notice = Notice(due.volunteer_id, "reminder-text", facts, rows, priority=LOW)
+        async with context.store.db.transaction():  # claimed and queued together, once a week
+            if await context.store.reminders.claim(due.volunteer_id, due.group_id, start):
+                queued += await context.store.outbox.add([notice])
+    if queued:
+        await send_now(context)
+    return queued

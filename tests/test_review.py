@@ -356,7 +356,7 @@ async def test_outlier_is_flagged(harness: Harness) -> None:
     await harness.coordinator(zahra, "مرکزی")
     for n, quantity in enumerate((4, 6, 5)):
         report = await stored(harness, group_id, reza, f"usual-{n}", quantity=quantity)
-        await harness.store.review.decide(report.id, ReportStatus.APPROVED, zahra.id, "")
+        await harness.store.review.decide(report.id, ReportStatus.APPROVED, zahra.id, "", 1)
     big = await stored(harness, group_id, reza, "big", quantity=100)
     await zahra.send("/review")
     assert code(big) in zahra.last.text
