@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PREFIX = "rv"  # the review buttons (callback data is built with the literal, for the access scan)
 HISTORY_DAYS = 28  # the group's recent record on a card: the last four weeks
 FLAG_BUTTONS = 3  # other reports a card links to, at most
+ALBUM_MAX = 10  # photos in one album (Telegram's limit)
 
 # Common reasons for returning a report: callback id → (locale key, report field step to open).
 REASONS: dict[int, tuple[str, str]] = {
@@ -213,30 +214,37 @@ async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboard
     return text, inline(decision_rows(report, flags, None, private=False))
 
 
-async def send_photos(context: Context, chat_id: int, report: Report) -> None:
-    """The report's photos: an album, or one photo on its own. A photo Telegram no longer knows
-    (its file_id refused, as after the bot's token changed) is left out and said to be gone;
-    the others are sent (one by one, when the album was refused for it)."""
+async def send_photos(
+    context: Context, chat_id: int, report: Report, caption: str | None = None
+) -> None:
+    """The report's photos in albums of up to ten (or one on its own), `caption` on the first.
+    A photo Telegram no longer knows (its file_id refused, as after the bot's token changed)
+    is left out and said to be gone; the others are sent (one by one, when the album they were
+    in was refused for it)."""
     photos = report.photos
-    if len(photos) > 1:
-        try:
-            await context.bot.send_media_group(
-                chat_id, [InputMediaPhoto(p.file_id) for p in photos]
-            )
-            return
-        except BadRequest as exc:
-            log.info("album of report %s refused (%s): photo by photo", report.id, exc)
     gone = 0
-    for photo in photos:
-        try:
-            await context.bot.send_photo(chat_id, photo.file_id)
-        except BadRequest as exc:
-            log.info("photo of report %s refused: %s", report.id, exc)
-            gone += 1
+    for first in range(0, len(photos), ALBUM_MAX):
+        chunk = photos[first : first + ALBUM_MAX]
+        said = caption if first == 0 else None
+        if len(chunk) > 1:
+            album = [
+                InputMediaPhoto(p.file_id, caption=None if i else said) for i, p in enumerate(chunk)
+            ]
+            try:
+                await context.bot.send_media_group(chat_id, album)
+                continue
+            except BadRequest as exc:
+                log.info("an album of report %s refused (%s): photo by photo", report.id, exc)
+        for photo in chunk:
+            try:
+                await context.bot.send_photo(chat_id, photo.file_id, caption=said)
+                said = None
+            except BadRequest as exc:
+                log.info("a photo of report %s refused: %s", report.id, exc)
+                gone += 1
     if gone:
-        await context.bot.send_message(
-            chat_id, t("review-photos-gone", count=gone, all="yes" if gone == len(photos) else "no")
-        )
+        every = "yes" if gone == len(photos) else "no"
+        await context.bot.send_message(chat_id, t("review-photos-gone", count=gone, all=every))
 
 
 async def outcome(store: Store, verdict: Verdict | None) -> str:
