@@ -13,7 +13,6 @@ notice sent) is sent once more. docs/RELIABILITY.md says so.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any, cast
@@ -71,35 +70,24 @@ async def send_now(context: Context) -> int:
 
 
 async def _pass(context: Context) -> int:
-    """One look at the outbox: a person whose notice failed gets no later one in this pass, so
+    """One look at the outbox, one notice at a time, most urgent first (so a kill can leave at
+    most one send in doubt); a person whose notice failed gets no later one in this pass, so
     that their notices keep their order."""
     store = context.store
     sent = 0
     held: set[int] = set()
     seen: list[int] = []
     while batch := await store.outbox.due(skip=seen):
-        by_chat: dict[int, list[Outgoing]] = {}
         for row in batch:
             seen.append(row.id)
-            if row.notice.chat_id not in held:
-                by_chat.setdefault(row.notice.chat_id, []).append(row)
-        results = await asyncio.gather(*(_send_chat(context, rows) for rows in by_chat.values()))
-        for chat_id, (count, failed) in zip(by_chat, results, strict=True):
-            sent += count
-            if failed:
-                held.add(chat_id)
+            if row.notice.chat_id in held:
+                continue
+            outcome = await _send(context, row)
+            if outcome is None:
+                held.add(row.notice.chat_id)
+            else:
+                sent += outcome
     return sent
-
-
-async def _send_chat(context: Context, rows: list[Outgoing]) -> tuple[int, bool]:
-    """Sends one person's notices in order; stops at one that failed (sent count, failed)."""
-    sent = 0
-    for row in rows:
-        outcome = await _send(context, row)
-        if outcome is None:
-            return sent, True
-        sent += outcome
-    return sent, False
 
 
 async def _send(context: Context, row: Outgoing) -> int | None:

@@ -89,12 +89,13 @@ class OutboxRepo:
         return len(notices)
 
     async def due(self, limit: int = 100, skip: Sequence[int] = ()) -> list[Outgoing]:
-        """The oldest notices due now (none of those in `skip`), oldest first."""
+        """The notices due now (none of those in `skip`): the most urgent first, then the
+        oldest."""
         marks = ",".join("?" * len(skip))
         rows = await self.db.fetchall(
             "SELECT id, chat_id, body, priority, attempts FROM outbox"
             f" WHERE state = 'pending' AND due_at <= ? AND id NOT IN ({marks})"
-            " ORDER BY due_at, id LIMIT ?",
+            " ORDER BY priority, due_at, id LIMIT ?",
             [self.db.stamp(), *skip, limit],
         )
         return [Outgoing(r[0], Notice.from_body(r[1], r[2], r[3]), r[4]) for r in rows]
