@@ -49,8 +49,8 @@ def kick(context: Context) -> None:
 
 
 async def send_due(context: Context) -> int:
-    """The outbox job: sends every notice due now, each person's in order; returns how many
-    went out. One pass runs at a time: a run that finds one going asks it to look once more."""
+    """The outbox job: sends every notice due now; returns how many went out. One pass runs
+    at a time: a run that finds one going asks it to look once more."""
     if context.bot_data.outbox_sending.locked():
         context.bot_data.outbox_again = True
         return 0
@@ -76,11 +76,13 @@ async def _pass(context: Context) -> int:
     store = context.store
     sent = 0
     held: set[int] = set()
-    seen: list[int] = []
-    while batch := await store.outbox.due(skip=seen):
+    # Their notices are left for the next pass; every other one looked at went, ended, or is
+    # due again only after its pause.
+    kept: list[int] = []
+    while batch := await store.outbox.due(skip=kept):
         for row in batch:
-            seen.append(row.id)
             if row.notice.chat_id in held:
+                kept.append(row.id)
                 continue
             outcome = await _send(context, row)
             if outcome is None:

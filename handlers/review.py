@@ -9,7 +9,7 @@ and admins count (the access policy refuses everyone else). A decision is one co
 (db.usecases.decide_report) bound to the version of the report the card showed: of two reviewers,
 one wins and the other is told who decided and how; a decision on a card older than the
 reporter's last edit is refused and the card shows the report as it is now (an edit refreshes
-every open card anyway). The reporter hears of it through the outbox (handlers.notices), written
+every open card anyway). The reporter hears of it through the outbox (bot.outbox), written
 with the decision. The unflagged reports of one group may be approved together, after a
 confirmation that says how many. A typed reason is a one-step flow of the engine.
 """
@@ -21,7 +21,7 @@ import logging
 import zlib
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -102,14 +102,10 @@ async def show_next(
     await send_card(context, chat_id, report, who)
 
 
-async def send_card(
-    context: Context, chat_id: int, report: Report, who: Principal, extra: Html | None = None
-) -> None:
-    """Sends a pending report's card privately (with `extra` lines under it) and remembers
-    it, so that an edit of the report refreshes it."""
+async def send_card(context: Context, chat_id: int, report: Report, who: Principal) -> None:
+    """Sends a pending report's card privately and remembers it, so that an edit of the
+    report refreshes it."""
     text, rows = await private_card(context.store, report, who)
-    if extra:
-        text = Html(f"{text}\n\n{extra}")
     sent = await context.bot.send_message(chat_id, text, reply_markup=inline(rows))
     await context.store.review.add_card(report.id, chat_id, sent.message_id)
 
@@ -177,12 +173,11 @@ async def _on_decision_button(
         await _stale(update, context, report, who)
         return
     query = update.callback_query
-    chat_id = query.message.chat.id if query and query.message else who.user_id
     if data.action in ("ret", "back"):
         await _switch_buttons(update, context, report, who, reasons=data.action == "ret")
     elif data.action == "type" and query is not None and query.message is not None:
         # The reason is typed below: the card keeps no picker.
-        await _take_off_buttons(context, chat_id, query.message.message_id)
+        await _take_off_buttons(context, query.message.chat.id, query.message.message_id)
         ids = (report.id, report.version)
         await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", *ids)
     elif data.action == "ok":
@@ -229,7 +224,7 @@ async def _view(
 
 async def _card(
     store: Store, report: Report, who: Principal, *, private: bool
-) -> tuple[Html, list[list[Any]]]:
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """A pending report's card and decision buttons, in a private chat or a group."""
     if private:
         return await private_card(store, report, who)
@@ -464,11 +459,11 @@ async def _approve_together(
     query = update.callback_query
     assert query is not None
     store = context.store
-    mine: dict[int, list[Report]] = {}
+    by_reporter: dict[int, list[Report]] = {}
     for item in batch.clear:
-        mine.setdefault(item.reporter_id, []).append(item)
+        by_reporter.setdefault(item.reporter_id, []).append(item)
     notices = []
-    for reporter, items in mine.items():
+    for reporter, items in by_reporter.items():
         if len(items) == 1:
             notices.append(await decision_notice(store, items[0], who.user_id, None, ""))
             continue

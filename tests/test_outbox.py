@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label
+from bot.i18n import label, t
 from bot.text import search_key, to_persian_digits
 from db.database import Database
 from db.models import GroupStatus, Role
@@ -20,7 +20,7 @@ from db.store import Store
 from simulator.errors import ApiError
 from simulator.server import SimulatorServer
 from simulator.testing import SimClient, SimUser
-from tests.conftest import eventually, report_input
+from tests.conftest import Harness, eventually, report_input
 from tests.crashsoak import BotProcess
 
 APPROVED = "تأیید شد. سپاس"  # review-approved-notice
@@ -140,3 +140,36 @@ def _card_of(user: SimUser, code: str) -> bool:
     """Whether the person's newest message is the review card of a report, with its buttons."""
     newest = user.last
     return code in (newest.text or "") and label("review-approve") in str(newest.buttons)
+
+
+async def test_a_dropped_notice_comes_later_and_a_confirmed_one_never_again(
+    harness: Harness,
+) -> None:
+    """A changed role's notice whose send is dropped is tried again after its pause; once
+    Telegram confirmed it, neither the job nor a restart sends it again."""
+    harness.sim.allow_violations(".*")
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    group = await harness.group(reza, members=(maryam,))
+    await maryam.send("/start")
+    await reza.send("/group")
+    await reza.press(label("group-members"))
+    await reza.press("مریم")
+    harness.server.faults.drop(method="sendMessage")  # the notice is the next message sent
+    await reza.press(label("group-promote"))
+    promoted = t("group-you-were-promoted", group="گروه امید")
+    await harness.sim.refresh()
+    assert not [m for m in maryam.messages if m.text.startswith(promoted)]
+    row = await harness.store.db.fetchone("SELECT state, attempts, error FROM outbox")
+    assert row is not None and (row[0], row[1]) == ("pending", 1) and "disconnected" in row[2]
+    harness.clock.advance(seconds=3)  # past its first pause: the job's next run sends it
+    await harness.delivered()
+    assert len([m for m in maryam.messages if m.text.startswith(promoted)]) == 1
+    assert maryam.keyboard is not None and [label("menu-report")] in maryam.keyboard
+    await harness.restart()
+    harness.clock.advance(hours=1)
+    await asyncio.sleep(6)  # a run of the job after the restart (every 5 s)
+    await harness.sim.refresh()
+    assert len([m for m in maryam.messages if m.text.startswith(promoted)]) == 1
+    state = await harness.store.db.fetchall("SELECT state, attempts FROM outbox")
+    assert [tuple(r) for r in state] == [("sent", 2)]
+    assert await harness.store.groups.role_of(group, maryam.id) is not None

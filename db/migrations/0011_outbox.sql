@@ -1,6 +1,6 @@
 -- Notices to people other than the one who acted (a review decision to its reporter, a changed
 -- role, a join to the group's leaders, ...), written in the transaction of the change and sent
--- afterwards by the outbox job (handlers/notices.py), with retries, until Telegram confirms one.
+-- afterwards by the outbox job (bot/outbox.py), with retries, until Telegram confirms one.
 CREATE TABLE outbox (
     id          INTEGER PRIMARY KEY,
     chat_id     INTEGER NOT NULL,
