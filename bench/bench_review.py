@@ -159,7 +159,9 @@ async def main(reports: int, groups: int, samples: int) -> None:
             return await review.next_pending(None, picks[n])
 
         async def decide(n: int) -> object:
-            return await decide_report(store, 1, picks[n], approve=n % 2 == 0, reason="x")
+            return await decide_report(
+                store, 1, picks[n], version=1, approve=n % 2 == 0, reason="x"
+            )
 
         print(f"reports {reports:,}, groups {groups:,}, pending {len(pending):,}")
         print(f"seed and migrate: {seconds:.1f} s")

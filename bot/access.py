@@ -87,6 +87,16 @@ async def overseer_of_first_report(who: Principal, data: Callback, store: Store)
     return report is not None and who.oversees(report.province_id)
 
 
+async def overseer_of_report_and_origin(who: Principal, data: Callback, store: Store) -> bool:
+    """An admin, or a coordinator of the province of the report whose id comes first and of
+    the report it was opened from (the second id, if any: its receipt is on a button)."""
+    for report_id in data.ids[:2]:
+        report = await store.reports.get(report_id)
+        if report is None or not who.oversees(report.province_id):
+            return False
+    return bool(data.ids)
+
+
 async def offered_to_join(who: Principal, data: Callback, store: Store) -> bool:
     """Someone who was shown an invite (by its code) and has not answered yet."""
     stored = await store.state.draft(who.user_id, "join")
@@ -187,10 +197,12 @@ BUTTONS: dict[str, Rule] = {
         "type",
         "back",
         "next",
-        "view",
         "prev",
         "pics",
+        "all",
+        "allok",
     ),
+    **_actions(overseer_of_report_and_origin, "rv", "view"),
     **_actions(overseer, "rv", "list", "close"),
     **_actions(overseer, "rvr", "back", "cancel"),
     # Lookups: aggregate figures anyone may see; handlers re-check periods and campaigns.

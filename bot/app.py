@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
+from bot import outbox
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
@@ -133,6 +134,21 @@ async def _post_init(app: App) -> None:
         first=timedelta(seconds=60),
         name="reminder-tick",
     )
+    # Notices to people (decisions, roles, joins) written with their change: sent at start-up
+    # (what a stop left), after each change (`outbox.kick`) and every few seconds (retries).
+    jobs.run_repeating(
+        outbox.send_due,
+        interval=outbox.INTERVAL,
+        first=timedelta(seconds=1),
+        name=outbox.JOB,
+        job_kwargs={"max_instances": 2},  # a run while a long pass goes on only asks it to go on
+    )
+    jobs.run_repeating(
+        outbox.forget_sent,
+        interval=timedelta(hours=6),
+        first=timedelta(minutes=2),
+        name="outbox-forget",
+    )
     jobs.run_repeating(
         _tidy_flows,
         interval=timedelta(minutes=1),
@@ -187,7 +203,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build(),
     )
-    engine = Engine(list(FLOWS), common.menu_for, common.notify)
+    engine = Engine(list(FLOWS), common.menu_for, outbox.send_now)
     app.bot_data.attach(store, config, engine)
 
     # Order matters: the middleware (negative groups) records the user and checks permissions

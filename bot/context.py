@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -24,6 +25,8 @@ class BotData:
         self.reported_errors: set[str] = set()
         self.exports: set[int] = set()  # people whose export is being built: one at a time each
         self.digests_sending: set[int] = set()  # ledger ids this process is posting right now
+        self.outbox_sending = asyncio.Lock()  # one pass over the outbox at a time
+        self.outbox_again = False  # a pass is asked to look once more before it ends
 
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""

@@ -166,7 +166,7 @@ async def _seed(
     per_unit = samples["people_per_unit"]
     count = 0
     year = jalali.to_jalali(today)[0]
-    decisions: list[tuple[datetime, int]] = []
+    decisions: list[tuple[datetime, int, int]] = []
     for days_ago in range(WEEKS * 7, 0, -1):
         day = today - timedelta(days=days_ago)
         for group_id, leader, province_id, county_id, services in groups:
@@ -199,10 +199,12 @@ async def _seed(
             saved, _ = await store.reports.create(report, leader, f"demo-{count}", year)
             count += 1
             if days_ago > REVIEW_QUEUE_DAYS or province_id != reviewed_province:
-                decisions.append((clock.at + timedelta(days=rng.randint(1, 2)), saved.id))
-    for at, report_id in sorted(decisions):
+                decisions.append(
+                    (clock.at + timedelta(days=rng.randint(1, 2)), saved.id, saved.version)
+                )
+    for at, report_id, version in sorted(decisions):
         clock.at = min(at, now)
-        await decide_report(store, people["admin"], report_id, approve=True)
+        await decide_report(store, people["admin"], report_id, version=version, approve=True)
     return count
 
 

@@ -42,6 +42,7 @@ from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
 from bot.text import escape
+from db.outbox import Notice, NoticeButton
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -229,15 +230,15 @@ class Flow[D: Draft]:
 
 
 Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
-Notify = Callable[["Context", int, str, InlineKeyboardMarkup | None], Awaitable[bool]]
+Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.outbox)
 
 
 class Engine:
     """Runs every flow: starts, routes answers, shows questions, cancels, reminds, expires."""
 
-    def __init__(self, flows: list[Flow[Any]], menu: Menu, notify: Notify) -> None:
+    def __init__(self, flows: list[Flow[Any]], menu: Menu, send: Send) -> None:
         self.menu = menu
-        self.notify = notify
+        self.send = send
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -606,37 +607,34 @@ class Engine:
     async def tidy(
         self, context: Context, *, remind_after: timedelta, expire_after: timedelta
     ) -> None:
-        """Reminds once about a flow left idle, and ends one idle too long, with a notice."""
+        """Reminds once about a flow left idle, and ends one idle too long, with a notice; the
+        notices go to the outbox with the change of the draft, and out before this returns."""
         store = context.store
         for kind, flow in self.flows.items():
+            named = {"flow": label(flow.name)}
             for stored in await store.state.idle_drafts(kind, expire_after):
-                async with self.lock(stored.volunteer_id):
-                    fresh = await store.state.draft(stored.volunteer_id, kind)
+                person = stored.volunteer_id
+                async with self.lock(person):
+                    fresh = await store.state.draft(person, kind)
                     if fresh is None or fresh.updated_at != stored.updated_at:
                         continue  # answered meanwhile
-                    await store.state.delete_draft(stored.volunteer_id, kind)
-                    _strip_later(context, stored.volunteer_id, stored.data.get("panel"))
-                    notice = t("flow-expired-notice", flow=label(flow.name))
-                    await self.notify(context, stored.volunteer_id, notice, None)
+                    async with store.db.transaction():
+                        await store.state.delete_draft(person, kind)
+                        await store.outbox.add([Notice(person, "flow-expired-notice", named)])
+                    _strip_later(context, person, stored.data.get("panel"))
             for stored in await store.state.idle_drafts(kind, remind_after):
                 if stored.reminded_at is not None:
                     continue
-                async with self.lock(stored.volunteer_id):
-                    await store.state.mark_reminded(stored.volunteer_id, kind)
-                    seq = int(stored.data.get("seq", 0))
-                    markup = inline(
-                        [
-                            [
-                                button(
-                                    label("flow-resume", flow=label(flow.name)),
-                                    cb(ENGINE, "resume", seq),
-                                ),
-                                button(label("button-cancel"), cb(ENGINE, "cancel", seq)),
-                            ]
-                        ]
-                    )
-                    notice = t("flow-reminder", flow=label(flow.name))
-                    await self.notify(context, stored.volunteer_id, notice, markup)
+                person = stored.volunteer_id
+                seq = int(stored.data.get("seq", 0))
+                row = (
+                    NoticeButton("flow-resume", cb(ENGINE, "resume", seq), named),
+                    NoticeButton("button-cancel", cb(ENGINE, "cancel", seq)),
+                )
+                async with self.lock(person), store.db.transaction():
+                    await store.state.mark_reminded(person, kind)
+                    await store.outbox.add([Notice(person, "flow-reminder", named, (row,))])
+        await self.send(context)
 
 
 async def answer(update: Update | None, text: str | None = None, *, alert: bool = False) -> None:

@@ -96,7 +96,7 @@ _REPEATABLE = frozenset(
 TRANSIENT_RETRIES = (0.2, 0.6)  # seconds before each further try
 
 
-def _transient(exc: Exception) -> bool:
+def transient(exc: Exception) -> bool:
     """A failure of the network or of Telegram's side, not of the request itself."""
     return isinstance(exc, NetworkError) and not isinstance(
         exc, BadRequest | Forbidden | InvalidToken | RetryAfter
@@ -112,7 +112,7 @@ def _refused(exc: Exception) -> bool:
     """
     text = str(exc)
     return (
-        _transient(exc)
+        transient(exc)
         and not isinstance(exc, TimedOut)
         and not text.startswith(("httpx.", "Unknown error in HTTP implementation"))
     )
@@ -131,7 +131,7 @@ async def _call(
         try:
             return await callback(*args, **kwargs)
         except NetworkError as exc:
-            if not (_transient(exc) if repeatable else _refused(exc)):
+            if not (transient(exc) if repeatable else _refused(exc)):
                 raise
             log.info("%s failed (%s); trying again in %.1f s", endpoint, exc, delay)
             await asyncio.sleep(delay)

@@ -218,6 +218,7 @@ class Report:
     review_note: str
     created_at: str
     photos: tuple[Photo, ...]
+    version: int = 1  # one more at each edit: a review decision names the version it saw
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ class ReportRepo:
             review_note=row["review_note"],
             created_at=row["created_at"],
             photos=tuple(Photo(p["file_id"], p["file_unique_id"]) for p in photos),
+            version=row["version"],
         )
 
     async def get(self, report_id: int) -> Report | None:
@@ -134,7 +135,8 @@ class ReportRepo:
                 return None
             assignments = ", ".join(f"{name} = ?" for name in _FIELDS)
             await self.db.execute(
-                f"UPDATE reports SET {assignments}, updated_at = ? WHERE id = ?",
+                f"UPDATE reports SET {assignments}, updated_at = ?, version = version + 1"
+                " WHERE id = ?",
                 [*_values(data), self.db.stamp(), report_id],
             )
             await self._save_photos(report_id, data.photos)

@@ -140,14 +140,37 @@ class ReviewRepo:
         """How many reports wait for review in these provinces."""
         return (await self.position(provinces, 0))[1]
 
+    async def pending_of_group(self, provinces: Collection[int] | None, group_id: int) -> list[int]:
+        """A group's reports waiting for review in these provinces, oldest first."""
+        where, params = _provinces(provinces)
+        rows = await self.db.fetchall(
+            f"SELECT r.id FROM reports r WHERE r.group_id = ? AND r.status = 'submitted'"
+            f" AND {where} ORDER BY r.id",
+            [group_id, *params],
+        )
+        return [int(r[0]) for r in rows]
+
+    async def pending_in_group(self, provinces: Collection[int] | None, group_id: int) -> int:
+        """How many of a group's reports wait for review in these provinces."""
+        where, params = _provinces(provinces)
+        found = await self.db.scalar(
+            f"SELECT COUNT(*) FROM reports r WHERE r.group_id = ? AND r.status = 'submitted'"
+            f" AND {where}",
+            [group_id, *params],
+        )
+        return int(found or 0)
+
     # --- decisions ----------------------------------------------------------------------------
 
-    async def decide(self, report_id: int, status: ReportStatus, by: int, note: str) -> bool:
-        """Moves a pending report to approved or returned; False when it was not pending."""
+    async def decide(
+        self, report_id: int, status: ReportStatus, by: int, note: str, version: int
+    ) -> bool:
+        """Moves a pending report, as it is at `version`, to approved or returned; False when it
+        was not pending or was edited since."""
         changed = await self.db.execute(
             "UPDATE reports SET status = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?"
-            " WHERE id = ? AND status = 'submitted'",
-            (status.value, note, by, self.db.stamp(), report_id),
+            " WHERE id = ? AND status = 'submitted' AND version = ?",
+            (status.value, note, by, self.db.stamp(), report_id, version),
         )
         return bool(changed)
 
@@ -283,15 +306,25 @@ class ReviewRepo:
         return [int(r[0]) for r in rows]
 
     async def add_card(self, report_id: int, chat_id: int, message_id: int) -> None:
-        """Remembers a card posted to a review group."""
+        """Remembers a card with decision buttons (in a review group or a private chat)."""
         await self.db.execute(
             "INSERT OR IGNORE INTO review_cards (report_id, chat_id, message_id, posted_at)"
             " VALUES (?, ?, ?, ?)",
             (report_id, chat_id, message_id, self.db.stamp()),
         )
 
+    async def drop_card(self, chat_id: int, message_id: int) -> None:
+        """Forgets a card that no longer offers a decision (its buttons were taken off)."""
+        await self.db.execute(
+            "DELETE FROM review_cards WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        )
+
+    async def drop_cards(self, report_id: int) -> None:
+        """Forgets every card of a report (it was decided: they are settled for good)."""
+        await self.db.execute("DELETE FROM review_cards WHERE report_id = ?", (report_id,))
+
     async def cards(self, report_id: int) -> list[Card]:
-        """Every card of a report posted to review groups."""
+        """Every open card of a report: in review groups and reviewers' private chats."""
         rows = await self.db.fetchall(
             "SELECT chat_id, message_id FROM review_cards WHERE report_id = ? ORDER BY posted_at",
             (report_id,),

@@ -9,6 +9,7 @@ from db.channels import ChannelRepo, DigestLedger
 from db.database import Database
 from db.export_jobs import ExportJobRepo
 from db.groups import GroupRepo
+from db.outbox import OutboxRepo
 from db.places import PlaceRepo
 from db.reference import seed_reference_data
 from db.reminders import ReminderRepo
@@ -44,6 +45,7 @@ class Store:
         self.review = ReviewRepo(db)
         self.secrets = SecretRepo(db)
         self.export_jobs = ExportJobRepo(db)
+        self.outbox = OutboxRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

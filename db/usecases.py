@@ -2,14 +2,16 @@
 
 Handlers decide who may act (bot.access); these functions re-check, inside the transaction,
 whatever a race between two people could break (the invite still valid, the group still active,
-the target still a member), so that the check and the write cannot be separated.
+the target still a member), so that the check and the write cannot be separated. A change
+that someone else must hear of takes its notices (db.outbox) and writes them in the same
+transaction, only when the change happened: the outbox job sends them after the commit.
 """
 
 from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,6 +27,7 @@ from db.models import (
     ReportStatus,
     Role,
 )
+from db.outbox import Notice
 from db.review import Verdict
 from db.store import Store
 
@@ -37,7 +40,9 @@ class Joined:
     joined: bool
 
 
-async def join_group(store: Store, user_id: int, invite_id: int) -> Joined:
+async def join_group(
+    store: Store, user_id: int, invite_id: int, notices: Sequence[Notice] = ()
+) -> Joined:
     """Adds a person to the group of a valid invite, counting the invite's use."""
     async with store.db.transaction():
         invite = await store.groups.invite(invite_id)
@@ -50,6 +55,7 @@ async def join_group(store: Store, user_id: int, invite_id: int) -> Joined:
         if joined:
             await store.groups.use_invite(invite.id)
             await store.audit.record(user_id, "join", "group", group.id, invite=invite.id)
+            await store.outbox.add(notices)
     return Joined(group, joined)
 
 
@@ -72,30 +78,39 @@ async def rename_group(store: Store, by: int, group: Group, name: str, key: str)
         await store.audit.record(by, "group.rename", "group", group.id, old=group.name, new=name)
 
 
-async def transfer_group(store: Store, by: int, group_id: int, to: int) -> bool:
+async def transfer_group(
+    store: Store, by: int, group_id: int, to: int, notices: Sequence[Notice] = ()
+) -> bool:
     """Makes a member of the group its leader (the old leaders stay as members)."""
     async with store.db.transaction():
         if await store.groups.role_of(group_id, to) is None:
             return False
         await store.groups.transfer(group_id, to)
         await store.audit.record(by, "group.transfer", "group", group_id, leader=to)
+        await store.outbox.add(notices)
     return True
 
 
-async def merge_groups(store: Store, by: int, source: int, target: int) -> int:
+async def merge_groups(
+    store: Store, by: int, source: int, target: int, notices: Sequence[Notice] = ()
+) -> int:
     """Moves a group's members and reports into another; returns how many reports moved."""
     async with store.db.transaction():
         moved = await store.groups.merge(source, target)
         await store.audit.record(by, "group.merge", "group", source, into=target, reports=moved)
+        await store.outbox.add(notices)
     return moved
 
 
-async def grant_role(store: Store, by: int | None, user_id: int, role: Role) -> bool:
+async def grant_role(
+    store: Store, by: int | None, user_id: int, role: Role, notices: Sequence[Notice] = ()
+) -> bool:
     """Grants a role without a province (admin); False when the person had it already."""
     async with store.db.transaction():
         changed = await store.roles.grant(user_id, role, None, by)
         if changed:
             await store.audit.record(by, "role.grant", "volunteer", user_id, role=role.value)
+            await store.outbox.add(notices)
     return changed
 
 
@@ -120,8 +135,10 @@ async def create_group(
     *,
     active: bool,
     invite_days: int,
+    notices: Callable[[int], Sequence[Notice]] = lambda group_id: (),
 ) -> tuple[int, Invite | None]:
-    """Creates a group led by its creator: active with an invite, or pending approval."""
+    """Creates a group led by its creator: active with an invite, or pending approval (then
+    `notices` words the requests to its reviewers, given the new group's id)."""
     status = GroupStatus.ACTIVE if active else GroupStatus.PENDING
     async with store.db.transaction():
         group_id = await store.groups.create(
@@ -129,13 +146,22 @@ async def create_group(
         )
         await store.audit.record(by, "group.create", "group", group_id, status=status.value)
         invite = await store.groups.new_invite(group_id, by, invite_days) if active else None
+        if not active:
+            await store.outbox.add(notices(group_id))
     return group_id, invite
 
 
 async def decide_group(
-    store: Store, by: int, group_id: int, *, approve: bool, invite_days: int
+    store: Store,
+    by: int,
+    group_id: int,
+    *,
+    approve: bool,
+    invite_days: int,
+    notices: Callable[[Invite | None], Sequence[Notice]] = lambda invite: (),
 ) -> tuple[bool, Invite | None]:
-    """Approves or rejects a pending group once: a second reviewer finds it decided (False)."""
+    """Approves or rejects a pending group once: a second reviewer finds it decided (False).
+    `notices` words what its creator is told, with the new invite of an approved group."""
     status = GroupStatus.ACTIVE if approve else GroupStatus.REJECTED
     async with store.db.transaction():
         changed = await store.db.execute(
@@ -147,6 +173,7 @@ async def decide_group(
         action = "group.approve" if approve else "group.reject"
         await store.audit.record(by, action, "group", group_id)
         invite = await store.groups.new_invite(group_id, by, invite_days) if approve else None
+        await store.outbox.add(notices(invite))
     return True, invite
 
 
@@ -183,18 +210,26 @@ async def save_report(
         return saved, True
 
 
-async def remove_member(store: Store, by: int, group_id: int, member_id: int) -> bool:
+async def remove_member(
+    store: Store, by: int, group_id: int, member_id: int, notices: Sequence[Notice] = ()
+) -> bool:
     """Removes a member (or, by themselves, leaves); never the group's last leader."""
     async with store.db.transaction():
         removed = await store.groups.remove_member(group_id, member_id)
         if removed:
             action = "member.leave" if by == member_id else "member.remove"
             await store.audit.record(by, action, "group", group_id, member=member_id)
+            await store.outbox.add(notices)
     return removed
 
 
 async def set_member_role(
-    store: Store, by: int, group_id: int, member_id: int, role: GroupRole
+    store: Store,
+    by: int,
+    group_id: int,
+    member_id: int,
+    role: GroupRole,
+    notices: Sequence[Notice] = (),
 ) -> bool:
     """Promotes a member to leader or steps a leader down; never the group's last leader."""
     async with store.db.transaction():
@@ -202,6 +237,7 @@ async def set_member_role(
         if changed:
             action = "member.promote" if role is GroupRole.LEADER else "member.demote"
             await store.audit.record(by, action, "group", group_id, member=member_id)
+            await store.outbox.add(notices)
     return changed
 
 
@@ -411,24 +447,64 @@ async def retire_service_type(store: Store, by: int, type_id: int, *, retire: bo
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What a reviewer's approve or return came to: whether this press decided it, and the
-    report's review state now (who decided, how and when, for the one who came second)."""
+    """What a reviewer's approve or return came to: whether this press decided it, the report's
+    review state now (who decided, how and when, for the one who came second), and whether it
+    is still pending but was edited since the version the reviewer saw (stale)."""
 
     decided: bool
     verdict: Verdict | None
+    stale: bool = False
 
 
 async def decide_report(
-    store: Store, by: int, report_id: int, *, approve: bool, reason: str = "", field: str = ""
+    store: Store,
+    by: int,
+    report_id: int,
+    *,
+    version: int,
+    approve: bool,
+    reason: str = "",
+    field: str = "",
+    notices: Sequence[Notice] = (),
 ) -> Decision:
-    """Approves or returns a pending report once: of two reviewers deciding at once, exactly
-    one changes it; the other finds it decided. The decision and reason go to the audit log."""
+    """Approves or returns a pending report once, as it was at `version` (the version the
+    reviewer saw): of two reviewers deciding at once, exactly one changes it; the other finds
+    it decided, and a reviewer who saw an older version finds it stale. The decision and reason
+    go to the audit log, the notices (to its reporter) to the outbox."""
     status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
     async with store.db.transaction():
-        decided = await store.review.decide(report_id, status, by, "" if approve else reason)
+        note = "" if approve else reason
+        decided = await store.review.decide(report_id, status, by, note, version)
         if decided:
             action = "report.approve" if approve else "report.return"
             details = {} if approve else {"reason": reason, "field": field}
             await store.audit.record(by, action, "report", report_id, **details)
+            await store.outbox.add(notices)
         verdict = await store.review.verdict(report_id)
-    return Decision(decided, verdict)
+    stale = not decided and verdict is not None and verdict.status is ReportStatus.SUBMITTED
+    return Decision(decided, verdict, stale)
+
+
+class _Changed(Exception):
+    """One report of a batch was decided or edited meanwhile: the batch is rolled back."""
+
+
+async def approve_reports(
+    store: Store, by: int, versions: Mapping[int, int], notices: Sequence[Notice] = ()
+) -> bool:
+    """Approves pending reports together, each as it was at its version (report id → version),
+    all or none: False, with nothing changed, when any was decided or edited meanwhile. Each
+    approval has its audit row; the notices (one per reporter) go to the outbox."""
+    try:
+        async with store.db.transaction():
+            for report_id, version in versions.items():
+                approved = ReportStatus.APPROVED
+                if not await store.review.decide(report_id, approved, by, "", version):
+                    raise _Changed
+                await store.audit.record(
+                    by, "report.approve", "report", report_id, together=len(versions)
+                )
+            await store.outbox.add(notices)
+    except _Changed:
+        return False
+    return True

@@ -30,6 +30,7 @@ from bot.keyboards import (
     parse_cb,
     review_chat_picker,
 )
+from bot.outbox import kick, role_notice
 from bot.principal import Principal
 from bot.text import normalize, search_key, truncate
 from db.models import Group, GroupRole, Role, Volunteer
@@ -40,14 +41,7 @@ from db.usecases import (
     rename_group,
     transfer_group,
 )
-from handlers.common import (
-    PRIVATE,
-    edit_or_keep,
-    menu_for,
-    menu_text,
-    reply,
-    tell_role_change,
-)
+from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
 from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
 
@@ -284,6 +278,7 @@ async def _change_coordinator(update: Update, context: Context, data: Callback) 
     if volunteer is None or province is None:
         return label("stale-button"), True
     grant = data.action == "cprov"
+    told = "admin-you-are-coordinator" if grant else "admin-you-are-not-coordinator"
     async with store.db.transaction():
         if grant:
             changed = await store.roles.grant(
@@ -300,10 +295,10 @@ async def _change_coordinator(update: Update, context: Context, data: Callback) 
                 role="coordinator",
                 province=province.id,
             )
-    await _coordinator(update, context, volunteer.id)
+            await store.outbox.add([role_notice(volunteer.id, told, province=province.name)])
     if changed:
-        key = "admin-you-are-coordinator" if grant else "admin-you-are-not-coordinator"
-        await tell_role_change(context, volunteer.id, t(key, province=province.name))
+        kick(context)
+    await _coordinator(update, context, volunteer.id)
     key = "admin-coordinator-added" if grant else "admin-coordinator-removed"
     return label(key, name=volunteer.display_name, province=province.name), False
 
@@ -319,9 +314,10 @@ async def _revoke_admin(update: Update, context: Context, user_id: int) -> Toast
             await store.audit.record(
                 context.user_id, "role.revoke", "volunteer", user_id, role="admin"
             )
-    await _admins(update, context)
+            await store.outbox.add([role_notice(user_id, "admin-you-are-not-admin")])
     if revoked:
-        await tell_role_change(context, user_id, t("admin-you-are-not-admin"))
+        kick(context)
+    await _admins(update, context)
     return label(
         "admin-admin-removed", name=volunteer.display_name if volunteer else str(user_id)
     ), False
@@ -361,12 +357,11 @@ async def _merge(update: Update, context: Context, data: Callback) -> Toast:
     leaders = [
         m for m in await context.store.groups.members(source.id) if m.role is GroupRole.LEADER
     ]
-    moved = await merge_groups(
-        context.store, context.who.user_id if context.who else 0, source.id, target.id
-    )
-    for leader in leaders:
-        notice = t("admin-your-group-merged", source=source.name, target=target.name)
-        await tell_role_change(context, leader.volunteer_id, notice)
+    names = {"source": source.name, "target": target.name}
+    told = [role_notice(m.volunteer_id, "admin-your-group-merged", **names) for m in leaders]
+    by = context.who.user_id if context.who else 0
+    moved = await merge_groups(context.store, by, source.id, target.id, told)
+    kick(context)
     text = t(
         "admin-merged",
         source=source.name,
@@ -424,13 +419,10 @@ async def person_picked(turn: Turn[AdminDraft], volunteer: Volunteer) -> Result:
         text, rows = await _province_picker(turn.context, volunteer)
         return Done(text, inline(rows))
     if draft.action == "addadmin":
-        by = turn.who.user_id
-        await grant_role(turn.store, by, volunteer.id, Role.ADMIN)
-
-        async def tell() -> None:
-            await tell_role_change(turn.context, volunteer.id, t("admin-you-are-admin"))
-
-        return Done(t("admin-admin-added", name=volunteer.display_name), then=tell)
+        told = [role_notice(volunteer.id, "admin-you-are-admin")]
+        if await grant_role(turn.store, turn.who.user_id, volunteer.id, Role.ADMIN, told):
+            kick(turn.context)
+        return Done(t("admin-admin-added", name=volunteer.display_name))
     if await turn.store.groups.role_of(draft.group_id or 0, volunteer.id) is None:
         return turn.again(label("admin-transfer-members-only", name=volunteer.display_name))
     draft.target_id = volunteer.id
@@ -454,14 +446,11 @@ async def transfer_confirmed(turn: Turn[AdminDraft], data: Callback) -> Result:
     person = await turn.store.volunteers.get(turn.draft.target_id or 0)
     if group is None or person is None:
         return Go("gone")
-    if not await transfer_group(turn.store, turn.who.user_id, group.id, person.id):
+    told = [role_notice(person.id, "group-you-were-promoted", group=group.name)]
+    if not await transfer_group(turn.store, turn.who.user_id, group.id, person.id, told):
         return Go("person", label("admin-transfer-members-only", name=person.display_name))
-
-    async def tell() -> None:
-        notice = t("group-you-were-promoted", group=group.name)
-        await tell_role_change(turn.context, person.id, notice)
-
-    return Done(t("admin-transferred", group=group.name, name=person.display_name), then=tell)
+    kick(turn.context)
+    return Done(t("admin-transferred", group=group.name, name=person.display_name))
 
 
 async def _about_group(turn: Turn[AdminDraft], key: str) -> Screen | Go:

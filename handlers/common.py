@@ -1,4 +1,4 @@
-"""Pieces every feature uses: chat filters, replying, the main menu, telling people about roles."""
+"""Pieces every feature uses: chat filters, replying, the main menu, messaging an admin."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
 from bot.context import Context
-from bot.i18n import Html, label, t
+from bot.i18n import label
 from bot.keyboards import main_menu
-from bot.principal import Principal, load_principal
-from bot.ratelimit import BULK, INTERACTIVE, Priority, send_priority
+from bot.principal import Principal
+from bot.ratelimit import BULK, send_priority
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +55,17 @@ async def edit_or_keep(
             raise
 
 
-async def notify(
-    context: Context,
-    user_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
-    priority: Priority = BULK,
-) -> bool:
-    """Messages someone other than the sender; a user who blocked (or never started) the bot is
-    noted and not written to again until they come back. Returns True when the message went out.
-
-    A bulk notice waits for that person's own budget of messages, which a busy conversation of
-    theirs may have spent for many seconds ahead; a notice the sender's answer waits for (one
-    person's changed role) goes as an interactive message."""
+async def notify(context: Context, user_id: int, text: str) -> bool:
+    """Messages someone other than the sender at once, about no change of data (an admin told of
+    an error): a notice of a change goes through the outbox (bot.outbox) with the change. A
+    user who blocked (or never started) the bot is noted and not written to again until they
+    come back. Returns True when the message went out."""
     volunteer = await context.store.volunteers.get(user_id)
     if volunteer is not None and volunteer.blocked:
         return False
     try:
-        with send_priority(priority):
-            await context.bot.send_message(user_id, text, reply_markup=markup)
+        with send_priority(BULK):
+            await context.bot.send_message(user_id, text)
     except Forbidden as exc:
         log.info("user %s cannot be messaged: %s", user_id, exc)
         await context.store.volunteers.mark_blocked(user_id)
@@ -82,10 +74,3 @@ async def notify(
         log.warning("could not message %s: %s", user_id, exc)
         return False
     return True
-
-
-async def tell_role_change(context: Context, user_id: int, text: str) -> None:
-    """Tells someone their role changed, in one message that carries their new main menu."""
-    who = await load_principal(context.store, context.config, user_id)
-    notice = Html(f"{text}\n\n{t('menu-now-yours')}")
-    await notify(context, user_id, notice, menu_for(who), INTERACTIVE)

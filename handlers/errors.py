@@ -1,4 +1,8 @@
-"""The one error handler: logs with context, apologises to the user, tells admins once."""
+"""The one error handler: logs with context, apologises to the user, tells admins once.
+
+The network failing under an update (a dropped connection, a time-out) is no fault of the code:
+it is logged in one line, without a traceback, and the person is told that an answer may not
+have reached them, not that something went wrong."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.context import Context
 from bot.i18n import t
+from bot.ratelimit import transient
 from handlers.common import notify
 
 log = logging.getLogger(__name__)
@@ -40,7 +45,11 @@ async def on_error(update: object, context: Context) -> None:
         log.info("user %s cannot be messaged: %s", user.id, error)
         await context.store.volunteers.mark_blocked(user.id)
         return
-    log.error("error while handling update %s", update.to_dict(), exc_info=error)
+    network = isinstance(error, NetworkError) and transient(error)
+    if network:
+        log.warning("the network failed while handling update %s: %s", update.update_id, error)
+    else:
+        log.error("error while handling update %s", update.to_dict(), exc_info=error)
     if update.callback_query is not None:  # a press left unanswered spins until Telegram gives up
         try:
             await update.callback_query.answer()
@@ -49,7 +58,9 @@ async def on_error(update: object, context: Context) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
         try:
-            await context.bot.send_message(chat.id, t("error-generic"))
+            await context.bot.send_message(
+                chat.id, t("error-network" if network else "error-generic")
+            )
         except TelegramError as exc:
             log.warning("could not tell user %s about the error: %s", chat.id, exc)
     await _tell_admins(context, error)

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import InputMediaPhoto, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtBot, MessageHandler
 from telegram.ext import filters as tg_filters
@@ -47,6 +47,7 @@ from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.pickers import place_steps
+from handlers.review_cards import send_photos
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ THREAD_ROWS = 5_000
 MAX_UPLOAD = 50 * 1000 * 1000  # bytes a bot may send as a document
 UPLOAD_SECONDS = 120.0  # a 12 MB file on a slow link takes longer than PTB's default 20 s
 CAMPAIGNS_SHOWN = 12
-ALBUM_MAX = 10  # photos in one album (Telegram's limit)
 PROGRESS_MIN_GAP = 1.0  # seconds: never edit the progress message more often
 PROGRESS_MAX_GAP = 2.0  # seconds: edit at least this often while rows come, tenth or not
 RESUME_ATTEMPTS = 3  # builds of one export begun (the first and after restarts) before giving up
@@ -829,20 +829,7 @@ async def photos(update: Update, context: Context) -> None:
         group=report.group_name,
         date=jalali.format_date(report.service_date, weekday=False),
     )
-    chat_id = who.user_id
-    for first in range(0, len(report.photos), ALBUM_MAX):
-        chunk = report.photos[first : first + ALBUM_MAX]
-        said = caption if first == 0 else None
-        if len(chunk) == 1:
-            await context.bot.send_photo(
-                chat_id, chunk[0].file_id, caption=said, protect_content=True
-            )
-            continue
-        media = [
-            InputMediaPhoto(p.file_id, caption=said if i == 0 else None)
-            for i, p in enumerate(chunk)
-        ]
-        await context.bot.send_media_group(chat_id, media, protect_content=True)
+    await send_photos(context, who.user_id, report, caption)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

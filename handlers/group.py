@@ -23,6 +23,7 @@ from bot.keyboards import (
     share_button,
     url_button,
 )
+from bot.outbox import kick, role_notice
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
 from db.usecases import remove_member, renew_invite, revoke_invites, set_member_role
@@ -32,7 +33,6 @@ from handlers.common import (
     menu_for,
     menu_text,
     reply,
-    tell_role_change,
 )
 from handlers.group_view import group_card, invite_link, offer_onboarding
 from handlers.inline import GROUP_CARD, inline_query
@@ -228,15 +228,14 @@ async def _remove_ok(
     update: Update, context: Context, group: Group, member: Member, data: Callback
 ) -> None:
     by = context.user_id or 0
-    removed = await remove_member(context.store, by, group.id, member.volunteer_id)
+    told = [role_notice(member.volunteer_id, "group-you-were-removed", group=group.name)]
+    removed = await remove_member(context.store, by, group.id, member.volunteer_id, told)
     if not removed:
         await answer(update, label("group-last-leader"), alert=True)
         return
+    kick(context)
     await answer(update, label("group-removed", name=member.name))
     await _render_members(update, context, group)
-    await tell_role_change(
-        context, member.volunteer_id, t("group-you-were-removed", group=group.name)
-    )
 
 
 async def _set_role(
@@ -245,7 +244,10 @@ async def _set_role(
     role = GroupRole.LEADER if data.action == "promote" else GroupRole.MEMBER
     store = context.store
     by = context.user_id or 0
-    changed = await set_member_role(store, by, group.id, member.volunteer_id, role)
+    news = "group-you-were-promoted" if role is GroupRole.LEADER else "group-you-were-demoted"
+    someone_else = member.volunteer_id != by  # stepping down oneself is told on the card
+    told = [role_notice(member.volunteer_id, news, group=group.name)] if someone_else else []
+    changed = await set_member_role(store, by, group.id, member.volunteer_id, role, told)
     if not changed and await store.groups.role_of(group.id, member.volunteer_id) is not role:
         await answer(update, label("group-last-leader"), alert=True)
         return
@@ -253,14 +255,13 @@ async def _set_role(
     await answer(update, label(key, name=member.name))
     if not changed:  # a second tap, or another leader was quicker: done already, told once
         return
+    kick(context)
     if member.volunteer_id == context.user_id:  # stepped down: the card shows what a member sees
         context.who = await load_principal(store, context.config, member.volunteer_id)
         await _render_card(update, context, group)
         await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
         return
     await _render_members(update, context, group)
-    key = "group-you-were-promoted" if role is GroupRole.LEADER else "group-you-were-demoted"
-    await tell_role_change(context, member.volunteer_id, t(key, group=group.name))
 
 
 async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:

@@ -14,10 +14,12 @@ from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.outbox import kick, role_notice
 from bot.text import search_key
-from db.models import Group, GroupStatus, Role
+from db.models import GroupStatus, Invite, Role
+from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group
-from handlers.common import PRIVATE, edit_or_keep, notify, tell_role_change
+from handlers.common import PRIVATE, edit_or_keep
 from handlers.group_view import (
     approval_request,
     bad_name_hint,
@@ -139,6 +141,22 @@ async def create(turn: Turn[GroupDraft], data: Callback) -> Result:
         return Go("province")
     user_id = turn.who.user_id
     active = _opens_directly(turn, county.province_id)
+    reviewers = await _reviewers(turn.context, county.province_id)
+    requester = await store.volunteers.get(user_id)
+    facts: dict[str, str | int] = {
+        "group": draft.name,
+        "place": place_text(county.name, county.province_name),
+        "name": requester.display_name if requester else "—",
+    }
+
+    def ask(group_id: int) -> list[Notice]:
+        """The request to every reviewer, with approve and reject buttons."""
+        row = (
+            NoticeButton("approval-approve", cb("apr", "ok", group_id)),
+            NoticeButton("approval-reject", cb("apr", "no", group_id)),
+        )
+        return [Notice(r, "newgroup-pending-notice", facts, (row,)) for r in reviewers]
+
     group_id, invite = await create_group(
         store,
         user_id,
@@ -148,15 +166,13 @@ async def create(turn: Turn[GroupDraft], data: Callback) -> Result:
         draft.specialty_id,
         active=active,
         invite_days=turn.context.config.groups.invite_days,
+        notices=ask,
     )
     group = await store.groups.get(group_id)
     assert group is not None
     if invite is None:
-
-        async def ask_reviewers() -> None:
-            await _ask_approval(turn.context, group)
-
-        return Done(t("newgroup-requested", group=group.name), then=ask_reviewers)
+        kick(turn.context)
+        return Done(t("newgroup-requested", group=group.name))
     link = invite_link(turn.context.bot.username, invite.code)
     text = t("newgroup-created", group=group.name, link=link, code=invite.code)
     return Done(Html(f"{text}\n\n{t('menu-now-yours')}"), menu=True)
@@ -192,17 +208,13 @@ async def begin(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FLOW, "new")
 
 
-async def _ask_approval(context: Context, group: Group) -> None:
-    """Sends the request to admins and the province's coordinators."""
+async def _reviewers(context: Context, province_id: int) -> list[int]:
+    """Who approves a new group of a province: admins and the province's coordinators."""
     store = context.store
     reviewers = set(context.config.bot.admins)
     reviewers |= {g.volunteer_id for g in await store.roles.holders(Role.ADMIN)}
-    reviewers |= {
-        g.volunteer_id for g in await store.roles.holders(Role.COORDINATOR, group.province_id)
-    }
-    text, markup = await approval_request(store, group)
-    for reviewer in sorted(reviewers):
-        await notify(context, reviewer, text, markup)
+    reviewers |= {g.volunteer_id for g in await store.roles.holders(Role.COORDINATOR, province_id)}
+    return sorted(reviewers)
 
 
 async def on_approval(update: Update, context: Context) -> None:
@@ -231,23 +243,27 @@ async def on_approval(update: Update, context: Context) -> None:
         await edit_or_keep(query, *await approval_request(store, group))
         return
     approve = data.action == "ok"
-    decided, invite = await decide_group(
-        store, user.id, group.id, approve=approve, invite_days=context.config.groups.invite_days
+    creator = group.created_by
+
+    def tell(invite: Invite | None) -> list[Notice]:
+        """The group's creator hears of it; approved, with the invite link and their menu."""
+        if creator is None:
+            return []
+        if invite is None:
+            return [Notice(creator, "approval-you-rejected", {"group": group.name})]
+        link = invite_link(context.bot.username, invite.code)
+        return [role_notice(creator, "approval-you-approved", group=group.name, link=link)]
+
+    days = context.config.groups.invite_days
+    decided, _ = await decide_group(
+        store, user.id, group.id, approve=approve, invite_days=days, notices=tell
     )
     if not decided:
         await edit_or_keep(query, t("approval-already"))
         return
+    kick(context)
     await edit_or_keep(
         query, t("approval-approved" if approve else "approval-rejected", group=group.name)
-    )
-    if group.created_by is None:
-        return
-    if invite is None:
-        await notify(context, group.created_by, t("approval-you-rejected", group=group.name))
-        return
-    link = invite_link(context.bot.username, invite.code)
-    await tell_role_change(
-        context, group.created_by, t("approval-you-approved", group=group.name, link=link)
     )
 
 

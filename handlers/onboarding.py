@@ -19,11 +19,13 @@ from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline
+from bot.outbox import kick
 from bot.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
+from db.outbox import Notice
 from db.usecases import join_group
-from handlers.common import PRIVATE, menu_for, notify, reply
+from handlers.common import PRIVATE, menu_for, reply
 from handlers.group_view import INVITE_PREFIX, place_text, specialty_text
 
 log = logging.getLogger(__name__)
@@ -100,20 +102,24 @@ async def confirmed(turn: Turn[JoinDraft], data: Callback) -> Result:
     """Joins the offered group, re-checking the invite on the server."""
     user = turn.update.effective_user if turn.update else None
     assert user is not None
-    outcome = await join_group(turn.store, user.id, turn.draft.invite_id or 0)
+    store = turn.store
+    invite = await store.groups.invite(turn.draft.invite_id or 0)
+    offered = await store.groups.get(invite.group_id) if invite else None
+    told = []
+    if offered is not None:  # its leaders hear of it (join_group checks the invite again)
+        facts = {"name": user.full_name, "group": offered.name}
+        told = [
+            Notice(m.volunteer_id, "join-leader-notice", facts)
+            for m in await store.groups.members(offered.id)
+            if m.role is GroupRole.LEADER
+        ]
+    outcome = await join_group(store, user.id, turn.draft.invite_id or 0, told)
     if outcome.group is None:
         return Done(t("join-invalid"), _menu_offer())
     if not outcome.joined:
         return Done(t("join-already", group=outcome.group.name))
-    group = outcome.group
-
-    async def then() -> None:
-        for member in await turn.store.groups.members(group.id):
-            if member.role is GroupRole.LEADER:
-                notice = t("join-leader-notice", name=user.full_name, group=group.name)
-                await notify(turn.context, member.volunteer_id, notice)
-
-    return Done(t("join-done", group=group.name), menu=True, then=then)
+    kick(turn.context)
+    return Done(t("join-done", group=outcome.group.name), menu=True)
 
 
 async def declined(turn: Turn[JoinDraft], data: Callback) -> Result:

@@ -6,37 +6,49 @@ flags, its photos on «🖼 عکس‌ها» (skipping sends no albums); «بعد
 and the photos, is posted to the coordinators' Telegram groups a coordinator linked (by sending
 /review in the group; /review_off stops it); there only coordinators of the report's province
 and admins count (the access policy refuses everyone else). A decision is one conditional write
-(db.usecases.decide_report): of two reviewers, one wins and the other is told who decided and
-how. A typed reason is a one-step flow of the engine.
+(db.usecases.decide_report) bound to the version of the report the card showed: of two reviewers,
+one wins and the other is told who decided and how; a decision on a card older than the
+reporter's last edit is refused and the card shows the report as it is now (an edit refreshes
+every open card anyway). The reporter hears of it through the outbox (bot.outbox), written
+with the decision. The unflagged reports of one group may be approved together, after a
+confirmation that says how many. A typed reason is a one-step flow of the engine.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import zlib
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatType
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.outbox import kick
 from bot.principal import Principal
+from bot.ratelimit import transient
 from bot.text import one_line
 from db.models import Report, ReportStatus
-from db.usecases import decide_report
-from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, notify, reply
+from db.outbox import Notice, NoticeButton
+from db.store import Store
+from db.usecases import approve_reports, decide_report
+from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
 from handlers.report.steps import EDITS
 from handlers.review_cards import (
     PREFIX,
     REASONS,
     card_text,
-    decision_rows,
     flags_of,
+    group_card,
     late,
     outcome,
+    private_card,
     reason_rows,
     receipt,
     reviewer_name,
@@ -45,7 +57,10 @@ from handlers.review_cards import (
     settle_cards,
 )
 
+log = logging.getLogger(__name__)
+
 REASON_MAX = 300
+RECEIPTS_LISTED = 20  # receipts named in one notice of reports approved together
 GROUPS = filters.ChatType.GROUPS
 
 
@@ -84,11 +99,15 @@ async def show_next(
         markup = inline([[button(label("review-refresh"), cb("rv", "list"))]])
         await context.bot.send_message(chat_id, t("review-empty"), reply_markup=markup)
         return
-    position = await context.store.review.position(scope, report.id)
-    flags = await flags_of(context.store, report)
-    text = await card_text(context.store, report, flags, position)
-    markup = inline(decision_rows(report, flags, who, private=True))
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
+    await send_card(context, chat_id, report, who)
+
+
+async def send_card(context: Context, chat_id: int, report: Report, who: Principal) -> None:
+    """Sends a pending report's card privately and remembers it, so that an edit of the
+    report refreshes it."""
+    text, rows = await private_card(context.store, report, who)
+    sent = await context.bot.send_message(chat_id, text, reply_markup=inline(rows))
+    await context.store.review.add_card(report.id, chat_id, sent.message_id)
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -104,7 +123,7 @@ async def on_press(update: Update, context: Context) -> None:
     if query is None or data is None or who is None or chat is None:
         return
     private = chat.type == ChatType.PRIVATE
-    if not private and data.action in ("list", "close", "next", "prev", "pics", "type"):
+    if not private and data.action in ("list", "close", "next", "prev", "pics", "type", "all"):
         await answer(update, label("stale-button"), alert=True)  # private screens only
         return
     if data.action == "list":
@@ -113,7 +132,9 @@ async def on_press(update: Update, context: Context) -> None:
         return
     if data.action == "close":
         await answer(update)
-        await strip_buttons(context, chat.id, query.message.message_id if query.message else None)
+        await _take_off_buttons(
+            context, chat.id, query.message.message_id if query.message else None
+        )
         await reply(update, t("review-closed"), menu_for(who))
         return
     if not context.config.report.review:
@@ -132,14 +153,33 @@ async def on_press(update: Update, context: Context) -> None:
     elif data.action in ("next", "prev"):
         await answer(update)
         if query.message is not None:
-            await strip_buttons(context, chat.id, query.message.message_id)
+            await _take_off_buttons(context, chat.id, query.message.message_id)
         await show_next(context, chat.id, who, after=report.id, back=data.action == "prev")
-    elif data.action in ("ret", "back"):
+    elif data.action in ("all", "allok"):
+        await _together(update, context, report, who, data)
+    else:
+        await _on_decision_button(update, context, report, who, data)
+
+
+async def _on_decision_button(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
+) -> None:
+    """The buttons of a decision, each naming the version of the report its card showed."""
+    version = data.id(2 if data.action == "why" else 1)
+    if report.status is not ReportStatus.SUBMITTED:
+        await _too_late(update, context, report)
+        return
+    if version != report.version:  # edited since (or a button from before versions)
+        await _stale(update, context, report, who)
+        return
+    query = update.callback_query
+    if data.action in ("ret", "back"):
         await _switch_buttons(update, context, report, who, reasons=data.action == "ret")
-    elif data.action == "type" and private:
-        if query.message is not None:  # the reason is typed below: the card keeps no picker
-            await strip_buttons(context, chat.id, query.message.message_id)
-        await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", report.id)
+    elif data.action == "type" and query is not None and query.message is not None:
+        # The reason is typed below: the card keeps no picker.
+        await _take_off_buttons(context, query.message.chat.id, query.message.message_id)
+        ids = (report.id, report.version)
+        await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", *ids)
     elif data.action == "ok":
         await decide(update, context, report, approve=True, reason="", field="")
     elif data.action == "why" and (reason := REASONS.get(data.id(1) or 0)) is not None:
@@ -150,25 +190,46 @@ async def on_press(update: Update, context: Context) -> None:
         await answer(update, label("stale-button"), alert=True)
 
 
+async def _take_off_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
+    """Takes the buttons off a private card the reviewer moved on from (no longer refreshed)."""
+    if message_id is not None:
+        await context.store.review.drop_card(chat_id, message_id)
+    await strip_buttons(context, chat_id, message_id)
+
+
 async def _view(
     context: Context, chat_id: int, report: Report, who: Principal | None, origin: int | None
 ) -> None:
     """Shows another report (one a flag named), with its photos and how it stands; a pending
-    one privately gets the decision buttons, and a way back to the report it was named on."""
+    one privately gets the decision buttons, and a way back to the report it was named on
+    (the access policy checked that one is the reviewer's too)."""
     await send_photos(context, chat_id, report)
-    flags = await flags_of(context.store, report)
-    text = await card_text(context.store, report, flags)
-    rows = []
-    if report.status is not ReportStatus.SUBMITTED:
-        verdict = await context.store.review.verdict(report.id)
-        text = Html(f"{text}\n\n{await outcome(context.store, verdict)}")
-    elif who is not None:
-        rows = decision_rows(report, flags, who, private=True)
-    first = await context.store.reports.get(origin) if who is not None and origin else None
+    store = context.store
+    first = await store.reports.get(origin) if who is not None and origin else None
+    back = []
     if first is not None and first.status is ReportStatus.SUBMITTED and first.id != report.id:
-        back = label("review-back-to", receipt=receipt(first.receipt))
-        rows.append([button(back, cb("rv", "view", first.id))])
-    await context.bot.send_message(chat_id, text, reply_markup=inline(rows) if rows else None)
+        text = label("review-back-to", receipt=receipt(first.receipt))
+        back = [[button(text, cb("rv", "view", first.id))]]
+    if report.status is ReportStatus.SUBMITTED and who is not None:
+        text, rows = await private_card(store, report, who)
+        sent = await context.bot.send_message(chat_id, text, reply_markup=inline(rows + back))
+        await store.review.add_card(report.id, chat_id, sent.message_id)
+        return
+    text = await card_text(store, report, await flags_of(store, report))
+    if report.status is not ReportStatus.SUBMITTED:
+        verdict = await store.review.verdict(report.id)
+        text = Html(f"{text}\n\n{await outcome(store, verdict)}")
+    await context.bot.send_message(chat_id, text, reply_markup=inline(back) if back else None)
+
+
+async def _card(
+    store: Store, report: Report, who: Principal, *, private: bool
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """A pending report's card and decision buttons, in a private chat or a group."""
+    if private:
+        return await private_card(store, report, who)
+    text, markup = await group_card(store, report)
+    return text, [list(row) for row in markup.inline_keyboard]
 
 
 async def _switch_buttons(
@@ -177,59 +238,125 @@ async def _switch_buttons(
     """Swaps the card's buttons: the reasons to return it, or back to the decision."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    if report.status is not ReportStatus.SUBMITTED:
-        await _too_late(update, context, report)
-        return
     await answer(update)
     private = query.message.chat.type == ChatType.PRIVATE
-    store = context.store
-    flags = await flags_of(store, report)
-    position = await store.review.position(scope_of(who), report.id) if private else None
-    text = await card_text(store, report, flags, position)
+    text, rows = await _card(context.store, report, who, private=private)
     if reasons:
-        rows = reason_rows(report.id, private=private)
+        rows = reason_rows(report, private=private)
         title = t("review-reasons-title", receipt=receipt(report.receipt))
         text = Html(f"{text}\n\n{title}")
-    else:
-        rows = decision_rows(report, flags, who if private else None, private=private)
     await edit_or_keep(query, text, inline(rows))
+    if private:  # back from approving together: a card again
+        await context.store.review.add_card(
+            report.id, query.message.chat.id, query.message.message_id
+        )
+
+
+async def _stale(update: Update, context: Context, report: Report, who: Principal) -> None:
+    """A decision on an older version of the report than the one stored: refused, and the card
+    shows the report as it is now, with buttons for this version."""
+    await answer(update, label("review-stale"), alert=True)
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    private = query.message.chat.type == ChatType.PRIVATE
+    text, rows = await _card(context.store, report, who, private=private)
+    await edit_or_keep(query, Html(f"{text}\n\n{t('review-stale-line')}"), inline(rows))
+    if private:
+        await context.store.review.add_card(
+            report.id, query.message.chat.id, query.message.message_id
+        )
+
+
+async def decision_notice(
+    store: Store, report: Report, reviewer: int, reason: str | None, field: str
+) -> Notice:
+    """What the reporter is told: approved, or who returned it and why, with a button that
+    opens it at the field (reason None: approved)."""
+    code = receipt(report.receipt)
+    facts: dict[str, str | int] = {
+        "receipt": code,
+        "service": report.category_name,
+        "quantity": report.quantity,
+        "unit": report.unit,
+    }
+    if reason is None:
+        return Notice(report.reporter_id, "review-approved-notice", facts)
+    name = await reviewer_name(store, reviewer)
+    data = cb("myr", "fix", report.id, _field_number(field))
+    fix = NoticeButton("review-fix", data, {"receipt": code})
+    facts |= {"reason": reason, "name": name}
+    return Notice(report.reporter_id, "review-returned-notice", facts, ((fix,),))
 
 
 async def decide(
-    update: Update | None,
-    context: Context,
-    report: Report,
-    *,
-    approve: bool,
-    reason: str,
-    field: str,
-) -> str:
-    """Approves or returns a report once; tells the reporter of a return, edits the group cards,
-    and privately moves on to the next report. Returns the line that says what happened."""
+    update: Update, context: Context, report: Report, *, approve: bool, reason: str, field: str
+) -> None:
+    """Approves or returns the report as its card showed it, once; the reporter's notice goes
+    with the decision. Then the card shows it and, privately, the next report comes; when the
+    network fails after the decision was stored, the reviewer is told it was stored."""
     who = context.who
-    assert who is not None
+    query = update.callback_query
+    assert who is not None and query is not None
     store = context.store
+    tell = await decision_notice(store, report, who.user_id, None if approve else reason, field)
     decision = await decide_report(
-        store, who.user_id, report.id, approve=approve, reason=reason, field=field
+        store,
+        who.user_id,
+        report.id,
+        version=report.version,
+        approve=approve,
+        reason=reason,
+        field=field,
+        notices=[tell],
     )
-    query = update.callback_query if update is not None else None
-    message = query.message if query is not None else None
-    private = message is None or message.chat.type == ChatType.PRIVATE
+    if decision.stale:
+        fresh = await store.reports.get(report.id)
+        await _stale(update, context, fresh or report, who)
+        return
     if not decision.decided:
         await _too_late(update, context, report)
-        return await late(store, decision.verdict, who.user_id)
+        return
+    kick(context)
     await answer(update, label("review-approved-toast" if approve else "review-returned-toast"))
-    _tell_reporter_later(context, report, who.user_id, reason if not approve else None, field)
-    context.application.create_task(
-        settle_cards(context, report.id), name=f"review-settle-{report.id}"
-    )
-    line = await outcome(store, decision.verdict)
-    if private and query is not None and message is not None:
-        text = Html(f"{await card_text(store, report, await flags_of(store, report))}\n\n{line}")
-        await edit_or_keep(query, text)
-    if private:
+    message = query.message
+    private = message is None or message.chat.type == ChatType.PRIVATE
+    if private and message is not None:  # this card shows the decision; the others are settled
+        await store.review.drop_card(message.chat.id, message.message_id)
+    settle_later(context, report.id)
+    if not private:
+        return
+    try:
+        line = await outcome(store, decision.verdict)
+        if message is not None:
+            text = Html(
+                f"{await card_text(store, report, await flags_of(store, report))}\n\n{line}"
+            )
+            await edit_or_keep(query, text)
         await show_next(context, who.user_id, who, after=report.id)
-    return line
+    except NetworkError as exc:
+        if not transient(exc):
+            raise
+        await _stored_anyway(context, who.user_id, report.receipt, exc)
+
+
+async def _stored_anyway(context: Context, chat_id: int, code: str, exc: Exception) -> None:
+    """The decision is stored but the screen after it did not go out: says so, once."""
+    log.warning("decision on %s stored; the screen after it failed: %s", code, exc)
+    try:
+        await context.bot.send_message(chat_id, t("review-stored-anyway", receipt=receipt(code)))
+    except TelegramError as again:
+        log.warning("could not tell %s the decision was stored: %s", chat_id, again)
+
+
+def settle_later(context: Context, *report_ids: int) -> None:
+    """Settles the open cards of decided reports in the background."""
+
+    async def settle() -> None:
+        for report_id in report_ids:
+            await settle_cards(context, report_id)
+
+    context.application.create_task(settle(), name=f"review-settle-{report_ids[0]}")
 
 
 async def _too_late(update: Update | None, context: Context, report: Report) -> None:
@@ -242,10 +369,9 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     if query is None or query.message is None:
         return
     if query.message.chat.type != ChatType.PRIVATE:
-        context.application.create_task(
-            settle_cards(context, report.id), name=f"review-settle-{report.id}"
-        )
+        settle_later(context, report.id)
         return
+    await store.review.drop_card(query.message.chat.id, query.message.message_id)
     fresh = await store.reports.get(report.id) or report
     text = Html(f"{await card_text(store, fresh, await flags_of(store, fresh))}\n\n")
     text = Html(text + await outcome(store, verdict))
@@ -253,35 +379,115 @@ async def _too_late(update: Update | None, context: Context, report: Report) -> 
     await edit_or_keep(query, text, inline(rows))
 
 
-def _tell_reporter_later(
-    context: Context, report: Report, reviewer: int, reason: str | None, field: str
-) -> None:
-    """Tells the reporter in the background (reason None: approved); the reviewer does not wait."""
-    context.application.create_task(
-        _tell_reporter(context, report, reviewer, reason, field), name=f"review-notice-{report.id}"
-    )
+# --- approving a group's unflagged reports together ---------------------------------------------
 
 
-async def _tell_reporter(
-    context: Context, report: Report, reviewer: int, reason: str | None, field: str
+@dataclasses.dataclass(frozen=True)
+class _Batch:
+    """A group's reports waiting for the reviewer: those without a flag, and how many have one."""
+
+    clear: tuple[Report, ...]
+    flagged: int
+
+    @property
+    def digest(self) -> int:
+        """A fingerprint of the reports and their versions (the confirmation carries it)."""
+        return zlib.crc32(",".join(f"{r.id}.{r.version}" for r in self.clear).encode())
+
+
+async def _batch(store: Store, report: Report, who: Principal) -> _Batch:
+    """The reviewer's pending reports of the report's group, flagged ones apart."""
+    clear: list[Report] = []
+    flagged = 0
+    for report_id in await store.review.pending_of_group(scope_of(who), report.group_id):
+        found = await store.reports.get(report_id)
+        if found is None:
+            continue
+        if (await flags_of(store, found)).any:
+            flagged += 1
+        else:
+            clear.append(found)
+    return _Batch(tuple(clear), flagged)
+
+
+async def _together(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
 ) -> None:
-    """Tells the reporter their report was approved, or who returned it and why, with a button
-    that opens it at the field."""
-    code = receipt(report.receipt)
-    facts = {"receipt": code, "service": report.category_name, "quantity": report.quantity}
-    if reason is None:
-        text = t("review-approved-notice", **facts, unit=report.unit)
-        await notify(context, report.reporter_id, text)
+    """«تأیید یکجا»: asks first, saying how many; then approves exactly those (their versions
+    as counted), or, if the group's queue changed meanwhile, asks again with the new count."""
+    query = update.callback_query
+    assert query is not None
+    store = context.store
+    batch = await _batch(store, report, who)
+    if not batch.clear:
+        await answer(update, label("review-together-none"), alert=True)
         return
-    name = await reviewer_name(context.store, reviewer)
-    text = t("review-returned-notice", **facts, unit=report.unit, reason=reason, name=name)
-    fix = cb("myr", "fix", report.id, _field_number(field))
-    await notify(
-        context,
-        report.reporter_id,
-        text,
-        inline([[button(label("review-fix", receipt=code), fix)]]),
-    )
+    asked = data.action == "allok"
+    if asked and (data.id(1), data.id(2)) == (len(batch.clear), batch.digest):
+        if await _approve_together(update, context, report, who, batch):
+            return
+        batch = await _batch(store, report, who)  # another reviewer was quicker with one
+    await answer(update, label("review-together-changed") if asked else None, alert=asked)
+    if not batch.clear:
+        await edit_or_keep(query, t("review-together-none"))
+        return
+    count = len(batch.clear)
+    text = _with_flagged(t("review-together-ask", count=count, group=report.group_name), batch)
+    yes = cb("rv", "allok", report.id, count, batch.digest)
+    rows = [[button(label("review-together-yes", count=count), yes)]]
+    if report.status is ReportStatus.SUBMITTED:
+        rows.append([button(label("button-back"), cb("rv", "back", report.id, report.version))])
+    else:
+        rows.append([button(label("review-next"), cb("rv", "next", report.id))])
+    if query.message is not None:
+        await store.review.drop_card(query.message.chat.id, query.message.message_id)
+    await edit_or_keep(query, text, inline(rows))
+
+
+def _with_flagged(text: Html, batch: _Batch) -> Html:
+    """A line about the flagged reports left for one-by-one review, when there are any."""
+    if not batch.flagged:
+        return text
+    return Html(f"{text}\n{t('review-together-flagged', flagged=batch.flagged)}")
+
+
+async def _approve_together(
+    update: Update, context: Context, report: Report, who: Principal, batch: _Batch
+) -> bool:
+    """Approves a batch as confirmed, with one notice to each reporter; False when one of its
+    reports was decided or edited meanwhile (nothing approved then)."""
+    query = update.callback_query
+    assert query is not None
+    store = context.store
+    by_reporter: dict[int, list[Report]] = {}
+    for item in batch.clear:
+        by_reporter.setdefault(item.reporter_id, []).append(item)
+    notices = []
+    for reporter, items in by_reporter.items():
+        if len(items) == 1:
+            notices.append(await decision_notice(store, items[0], who.user_id, None, ""))
+            continue
+        codes = [receipt(r.receipt) for r in items[:RECEIPTS_LISTED]]
+        more = len(items) - len(codes)
+        listed = "، ".join(codes) + (label("review-together-more", count=more) if more else "")
+        facts: dict[str, str | int] = {"count": len(items), "receipts": listed}
+        notices.append(Notice(reporter, "review-approved-many-notice", facts))
+    versions = {r.id: r.version for r in batch.clear}
+    if not await approve_reports(store, who.user_id, versions, notices):
+        return False
+    kick(context)
+    count = len(batch.clear)
+    await answer(update, label("review-together-toast", count=count))
+    settle_later(context, *versions)
+    done = t("review-together-done", count=count, group=report.group_name)
+    try:
+        await edit_or_keep(query, _with_flagged(done, batch))
+        await show_next(context, who.user_id, who, after=report.id)
+    except NetworkError as exc:
+        if not transient(exc):
+            raise
+        await _stored_anyway(context, who.user_id, report.receipt, exc)
+    return True
 
 
 # --- a typed reason: a one-step flow ------------------------------------------------------------
@@ -289,11 +495,12 @@ async def _tell_reporter(
 
 @dataclasses.dataclass
 class ReasonDraft(Draft):
-    """A reviewer typing why a report goes back."""
+    """A reviewer typing why a report goes back (at the version their card showed)."""
 
     KIND = "review_reason"
 
     report_id: int = 0
+    version: int = 0
 
 
 Reason = Turn[ReasonDraft]
@@ -302,6 +509,7 @@ Reason = Turn[ReasonDraft]
 async def reason_entry(turn: Reason, ids: tuple[int, ...]) -> Result:
     """Starts typing a reason for a report."""
     turn.draft.report_id = ids[0] if ids else 0
+    turn.draft.version = ids[1] if len(ids) > 1 else 0
     return Go("reason")
 
 
@@ -313,7 +521,8 @@ async def ask_reason(turn: Reason) -> Screen:
 
 
 async def reason_typed(turn: Reason, text: str) -> Result:
-    """Returns the report with the typed reason (once: a second reviewer may have decided)."""
+    """Returns the report with the typed reason (once: a second reviewer may have decided, or
+    the reporter edited it meanwhile: then the new card comes)."""
     reason = one_line(text)
     if not reason:
         return turn.again(label("report-text-empty"))
@@ -323,16 +532,28 @@ async def reason_typed(turn: Reason, text: str) -> Result:
     if report is None or not turn.who.oversees(report.province_id):
         return Done(t("stale-button"))
     store, context, who = turn.store, turn.context, turn.who
+    tell = await decision_notice(store, report, who.user_id, reason, "review")
     decision = await decide_report(
-        store, who.user_id, report.id, approve=False, reason=reason, field="review"
+        store,
+        who.user_id,
+        report.id,
+        version=turn.draft.version,
+        approve=False,
+        reason=reason,
+        field="review",
+        notices=[tell],
     )
+    if decision.stale:
+
+        async def fresh() -> None:
+            await send_card(context, turn.chat_id, report, who)
+
+        return Done(t("review-stale"), then=fresh)
     if not decision.decided:
         line = await late(store, decision.verdict, who.user_id)
     else:
-        _tell_reporter_later(context, report, who.user_id, reason, "review")
-        context.application.create_task(
-            settle_cards(context, report.id), name=f"review-settle-{report.id}"
-        )
+        kick(context)
+        settle_later(context, report.id)
         line = await outcome(store, decision.verdict)
 
     async def then() -> None:

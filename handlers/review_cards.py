@@ -1,5 +1,10 @@
 """How a report looks to its reviewers: the card, its flags and buttons, and the coordinators'
-groups it is posted to (used by the review screens and by the report flow when it saves)."""
+groups it is posted to (used by the review screens and by the report flow when it saves).
+
+Every card with decision buttons is remembered (db.review.ReviewRepo.add_card), in a
+reviewer's private chat as in a coordinators' group: an edit of the report shows on all of them
+with buttons bound to the new version, and a decision settles them all.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,11 @@ from bot import jalali
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
-from bot.principal import Principal
+from bot.principal import Principal, load_principal
 from bot.ratelimit import BULK, send_priority
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
-from db.review import Flags, Verdict
+from db.review import Card, Flags, Verdict
 from db.store import Store
 from handlers.group_view import place_text
 
@@ -26,6 +31,7 @@ log = logging.getLogger(__name__)
 PREFIX = "rv"  # the review buttons (callback data is built with the literal, for the access scan)
 HISTORY_DAYS = 28  # the group's recent record on a card: the last four weeks
 FLAG_BUTTONS = 3  # other reports a card links to, at most
+ALBUM_MAX = 10  # photos in one album (Telegram's limit)
 
 # Common reasons for returning a report: callback id → (locale key, report field step to open).
 REASONS: dict[int, tuple[str, str]] = {
@@ -135,16 +141,18 @@ def _people(value: int | None) -> str:
 
 
 def decision_rows(
-    report: Report, flags: Flags, viewer: Principal | None, *, private: bool
+    report: Report, flags: Flags, viewer: Principal | None, *, private: bool, together: int = 0
 ) -> list[list[InlineKeyboardButton]]:
-    """Approve, return, the flagged reports to look at, and (in a private chat) next and close.
+    """Approve, return, the flagged reports to look at, and (in a private chat) approving the
+    group's reports together (when `together`, the group's pending reports, is two or more),
+    next and close. The decisions name the version of the report the card shows.
 
     In a group (viewer None) only reports of the same province are linked: whoever may decide
     this one may open those."""
     rows = [
         [
-            button(label("review-approve"), cb("rv", "ok", report.id)),
-            button(label("review-return"), cb("rv", "ret", report.id)),
+            button(label("review-approve"), cb("rv", "ok", report.id, report.version)),
+            button(label("review-return"), cb("rv", "ret", report.id, report.version)),
         ]
     ]
     links = [
@@ -157,6 +165,8 @@ def decision_rows(
     ]
     rows.extend([link] for link in links[:FLAG_BUTTONS])
     if private:
+        if together >= 2:
+            rows.append([button(label("review-approve-group"), cb("rv", "all", report.id))])
         if report.photos:  # privately the photos come on request: skipping sends no albums
             count = len(report.photos)
             rows.append([button(label("review-photos", count=count), cb("rv", "pics", report.id))])
@@ -170,26 +180,73 @@ def decision_rows(
     return rows
 
 
-def reason_rows(report_id: int, *, private: bool) -> list[list[InlineKeyboardButton]]:
-    """The common reasons to return a report (and, privately, a typed one), and Back."""
+def reason_rows(report: Report, *, private: bool) -> list[list[InlineKeyboardButton]]:
+    """The common reasons to return a report (and, privately, a typed one), and Back; each
+    names the version of the report the card shows."""
+    ids = (report.id, report.version)
     rows = [
-        [button(label(key), cb("rv", "why", report_id, number))]
+        [button(label(key), cb("rv", "why", report.id, number, report.version))]
         for number, (key, _) in REASONS.items()
     ]
     if private:
-        rows.append([button(label("review-reason-other"), cb("rv", "type", report_id))])
-    rows.append([button(label("button-back"), cb("rv", "back", report_id))])
+        rows.append([button(label("review-reason-other"), cb("rv", "type", *ids))])
+    rows.append([button(label("button-back"), cb("rv", "back", *ids))])
     return rows
 
 
-async def send_photos(context: Context, chat_id: int, report: Report) -> None:
-    """The report's photos: an album, or one photo on its own."""
+async def private_card(
+    store: Store, report: Report, who: Principal
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """A pending report's card in a reviewer's private chat: where it stands in their queue,
+    and its decision buttons."""
+    scope = scope_of(who)
+    flags = await flags_of(store, report)
+    position = await store.review.position(scope, report.id)
+    together = await store.review.pending_in_group(scope, report.group_id)
+    text = await card_text(store, report, flags, position)
+    return text, decision_rows(report, flags, who, private=True, together=together)
+
+
+async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboardMarkup]:
+    """A pending report's card in a coordinators' group, with its decision buttons."""
+    flags = await flags_of(store, report)
+    text = await card_text(store, report, flags)
+    return text, inline(decision_rows(report, flags, None, private=False))
+
+
+async def send_photos(
+    context: Context, chat_id: int, report: Report, caption: str | None = None
+) -> None:
+    """The report's photos in albums of up to ten (or one on its own), `caption` on the first.
+    A photo Telegram no longer knows (its file_id refused, as after the bot's token changed)
+    is left out and said to be gone; the others are sent (one by one, when the album they were
+    in was refused for it)."""
     photos = report.photos  # beneficiaries' faces: protected, never forwarded or saved
-    if len(photos) == 1:
-        await context.bot.send_photo(chat_id, photos[0].file_id, protect_content=True)
-    elif photos:
-        media = [InputMediaPhoto(p.file_id) for p in photos]
-        await context.bot.send_media_group(chat_id, media, protect_content=True)
+    gone = 0
+    for first in range(0, len(photos), ALBUM_MAX):
+        chunk = photos[first : first + ALBUM_MAX]
+        said = caption if first == 0 else None
+        if len(chunk) > 1:
+            album = [
+                InputMediaPhoto(p.file_id, caption=None if i else said) for i, p in enumerate(chunk)
+            ]
+            try:
+                await context.bot.send_media_group(chat_id, album, protect_content=True)
+                continue
+            except BadRequest as exc:
+                log.info("an album of report %s refused (%s): photo by photo", report.id, exc)
+        for photo in chunk:
+            try:
+                await context.bot.send_photo(
+                    chat_id, photo.file_id, caption=said, protect_content=True
+                )
+                said = None
+            except BadRequest as exc:
+                log.info("a photo of report %s refused: %s", report.id, exc)
+                gone += 1
+    if gone:
+        every = "yes" if gone == len(photos) else "no"
+        await context.bot.send_message(chat_id, t("review-photos-gone", count=gone, all=every))
 
 
 async def outcome(store: Store, verdict: Verdict | None) -> str:
@@ -241,9 +298,7 @@ async def announce(context: Context, report_id: int) -> None:
     chats = await store.review.chats_for(report.province_id)
     if not chats:
         return
-    flags = await flags_of(store, report)
-    text = await card_text(store, report, flags)
-    markup = inline(decision_rows(report, flags, None, private=False))
+    text, markup = await group_card(store, report)
     for chat_id in chats:
         try:
             with send_priority(BULK):
@@ -267,7 +322,8 @@ def announce_later(context: Context, report_id: int) -> None:
 
 
 async def settle_cards(context: Context, report_id: int) -> None:
-    """Edits every group card of a decided report to show the decision, without buttons."""
+    """Edits every card of a decided report to show the decision, without its buttons (a
+    reviewer's private card keeps «بعدی»); they are settled for good and forgotten."""
     store = context.store
     report = await store.reports.get(report_id)
     if report is None:
@@ -276,41 +332,52 @@ async def settle_cards(context: Context, report_id: int) -> None:
         f"{await card_text(store, report, Flags())}\n\n"
         f"{await outcome(store, await store.review.verdict(report_id))}"
     )
-    await _edit_cards(context, report_id, text, None)
+    onward = inline([[button(label("review-next"), cb("rv", "next", report_id))]])
+    cards = await store.review.cards(report_id)
+    await store.review.drop_cards(report_id)
+    for card in cards:
+        await _edit_card(context, card, text, onward if card.chat_id > 0 else None)
 
 
-async def _edit_cards(
-    context: Context, report_id: int, text: str, markup: InlineKeyboardMarkup | None
+async def _edit_card(
+    context: Context, card: Card, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
-    """Shows `text` (and `markup`) on every card of the report posted to review groups."""
-    for card in await context.store.review.cards(report_id):
-        try:
-            with send_priority(BULK):
-                await context.bot.edit_message_text(
-                    text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
-                )
-        except BadRequest as exc:
-            if "not modified" not in str(exc):
-                log.info("could not edit review card %s: %s", card, exc)
-        except TelegramError as exc:
+    """Shows `text` (and `markup`) on one card; a card that is gone is no error."""
+    try:
+        with send_priority(BULK):
+            await context.bot.edit_message_text(
+                text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
+            )
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
             log.info("could not edit review card %s: %s", card, exc)
+    except TelegramError as exc:
+        log.info("could not edit review card %s: %s", card, exc)
 
 
 async def refresh_cards(context: Context, report_id: int) -> None:
-    """Shows a pending report's edit on the cards already posted to review groups."""
+    """Shows a pending report's edit on every open card of it (reviewers' private chats and
+    the coordinators' groups), with decision buttons bound to its new version."""
     store = context.store
     report = await store.reports.get(report_id)
     if report is None or report.status is not ReportStatus.SUBMITTED:
         return
-    flags = await flags_of(store, report)
-    text = await card_text(store, report, flags)
-    await _edit_cards(
-        context, report_id, text, inline(decision_rows(report, flags, None, private=False))
-    )
+    shared: tuple[Html, InlineKeyboardMarkup] | None = None
+    for card in await store.review.cards(report_id):
+        if card.chat_id > 0:  # a reviewer's private chat (user ids are positive, groups not)
+            viewer = await load_principal(store, context.config, card.chat_id)
+            if not viewer.oversees(report.province_id):  # no longer theirs to decide
+                await store.review.drop_card(card.chat_id, card.message_id)
+                continue
+            text, rows = await private_card(store, report, viewer)
+            await _edit_card(context, card, text, inline(rows))
+            continue
+        shared = shared or await group_card(store, report)
+        await _edit_card(context, card, *shared)
 
 
 def refresh_later(context: Context, report_id: int) -> None:
-    """Refreshes the group cards of an edited report in the background."""
+    """Refreshes the open cards of an edited report in the background."""
     context.application.create_task(
         refresh_cards(context, report_id), name=f"review-refresh-{report_id}"
     )

@@ -545,16 +545,24 @@ class BotApi:
         if kinds - {"photo", "document"}:
             raise bad_request("the simulator supports albums of photos or documents only")
         prepared: list[tuple[str, list[StoredFile], FormattedText | None]] = []
-        for item in media:
+        for number, item in enumerate(media, start=1):
             caption = self._format(
                 item.get("caption"),
                 item.get("parse_mode"),
                 item.get("caption_entities"),
                 caption=True,
             )
-            prepared.append(
-                (item["type"], self._resolve_file(item["media"], item["type"], f), caption)
-            )
+            try:
+                stored = self._resolve_file(item["media"], item["type"], f)
+            except ApiError as exc:
+                if "wrong file identifier" not in exc.description:
+                    raise
+                # Telegram names the item of the album it could not send, and sends none.
+                raise bad_request(
+                    f"failed to send message #{number} with the error message"
+                    ' "Wrong file identifier/HTTP URL specified"'
+                ) from None
+            prepared.append((item["type"], stored, caption))
         self._flood("sendMediaGroup", chat, len(media))
         group_id = self.world.new_media_group_id()
         sent = []

@@ -150,6 +150,23 @@ class Harness:
                 await self.sim.wait(update_id)
         await self.sim.refresh()
 
+    async def delivered(self) -> None:
+        """Waits (bounded) until the outbox sent the notices due now: its job sends them a
+        moment after the change that wrote them, apart from the update that made it."""
+        assert self.app is not None
+        sending = self.app.bot_data.outbox_sending
+        for _ in range(400):
+            due = await self.store.db.scalar(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND due_at <= ?",
+                (self.store.db.stamp(),),
+            )
+            if not due and not sending.locked():
+                break
+            await asyncio.sleep(0.025)
+        else:
+            raise AssertionError("the outbox did not send its notices in time")
+        await self.sim.refresh()
+
     async def restart(self) -> None:
         """Stops and starts the bot on the same database, as after a redeploy."""
         assert self.config is not None

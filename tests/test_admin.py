@@ -26,6 +26,7 @@ async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> No
     assert "زهرا هماهنگ‌کنندهٔ کدام استان باشد؟" in admin.last.text
     await admin.press("مرکزی")
     assert "استان‌ها: مرکزی" in admin.last.text
+    await harness.delivered()
     assert "هماهنگ‌کنندهٔ استان مرکزی" in zahra.last.text
     await admin.press("➕ استان دیگر")
     await admin.press("قم")
@@ -106,6 +107,7 @@ async def test_rename_and_transfer(harness: Harness) -> None:
     await admin.press(label("button-yes"))
     assert await harness.store.groups.role_of(group, sara.id) is GroupRole.LEADER
     assert await harness.store.groups.role_of(group, ali.id) is GroupRole.MEMBER
+    await harness.delivered()
     assert "شما سرگروه «گروه نورِ اراک» شدید" in sara.last.text
     assert sara.keyboard is not None and ["📝 ثبت گزارش خدمت"] in sara.keyboard
 
@@ -145,6 +147,7 @@ async def test_pending_requests_in_admin(harness: Harness, settings: dict[str, A
     assert "این کار برگشت ندارد" in admin.last.text  # rejecting is confirmed first
     await admin.press(label("approval-reject-yes"))
     assert "رد شد" in admin.last.text
+    await harness.delivered()
     assert "تأیید نشد" in reza.last.text
     group = await harness.store.groups.listing(None, "", 10)
     assert group == []

@@ -42,7 +42,7 @@ SKIPPED_TABLES = {
     "secrets",
     "schema_migrations",
 }
-SKIPPED_COLUMNS = {"code", "slug", "data", "idempotency_key"}
+SKIPPED_COLUMNS = {"code", "slug", "data", "idempotency_key", "body"}  # a notice's body: a code
 TELEGRAMS = ("message_id", "message_ids", "file_id")  # ids Telegram gives (columns ending so)
 
 Step = tuple[str, str, str]  # who, "press" or "send", text ({name} filled from the world)
@@ -463,6 +463,7 @@ async def _run(
             await user.send(text)
         else:
             taps += await _press(harness, user, text, marks[who], doubled)
+        await harness.delivered()  # the notices to others are out before anybody acts on them
     await _settle(harness, cast)
     actors = {who for who, _, _ in walk.steps}
     heard = {

@@ -265,6 +265,7 @@ async def test_roles_come_with_their_menu(harness: Harness) -> None:
     province = (await store.places.search_provinces("مرکزی"))[0]
     await admin.press_data(admin.last.message_id, "adm:menu")
     await admin.press_data(admin.last.message_id, f"adm:cprov:{zahra.id}:{province.id}")
+    await harness.delivered()
     assert any(label("menu-admin") in row for row in zahra.keyboard or [])
     await reza.press(label("menu-group"))
     await store.groups.add_member(group, maryam.id, GroupRole.MEMBER)
@@ -272,6 +273,7 @@ async def test_roles_come_with_their_menu(harness: Harness) -> None:
     await reza.press_data(reza.last.message_id, f"grp:demote:{group}:{reza.id}")
     await maryam.press(label("menu-group"))
     await maryam.press_data(maryam.last.message_id, f"grp:demote:{group}:{reza.id}")
+    await harness.delivered()
     assert t("group-you-were-demoted", group="گروه امید") in reza.last.text
     assert reza.keyboard is not None and [label("menu-report")] not in reza.keyboard
     assert Role.ADMIN  # the admin's own menu is covered in test_authorization

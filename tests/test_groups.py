@@ -46,6 +46,7 @@ async def test_leader_creates_group_and_invites_by_link_and_code(harness: Harnes
     assert "دعوت به گروه جهادی امید" in maryam.last.text
     await maryam.press("✅ بله، عضو می‌شوم")
     assert "به «گروه جهادی امید» خوش آمدید" in maryam.last.text
+    await harness.delivered()
     assert "مریم با لینک دعوت" in reza.last.text
 
     sara = await sim.user("سارا")
@@ -135,6 +136,7 @@ async def test_group_card_members_and_leadership(harness: Harness) -> None:
     await reza.press("مریم")
     await reza.press("⭐️ سرگروه کردن")
     assert await harness.store.groups.role_of(group_id, maryam.id) is GroupRole.LEADER
+    await harness.delivered()
     assert "شما سرگروه «گروه امید» شدید" in maryam.last.text
     # Reza steps down; now Maryam is the only leader and cannot leave.
     await reza.press("⭐️ رضا")
@@ -152,6 +154,7 @@ async def test_group_card_members_and_leadership(harness: Harness) -> None:
     await maryam.press("❌ حذف از گروه")
     await maryam.press("بله")
     assert await harness.store.groups.role_of(group_id, reza.id) is None
+    await harness.delivered()
     assert "شما دیگر عضو «گروه امید» نیستید." in reza.last.text
 
 
@@ -196,9 +199,11 @@ async def test_approval_mode(harness: Harness, settings: dict[str, Any]) -> None
     await reza.press("چندحوزه‌ای")
     await reza.press("✅ ارسال درخواست")
     assert "پس از تأیید" in reza.last.text
+    await harness.delivered()
     assert "درخواست ساختن گروه تازه" in zahra.last.text
     await zahra.press("✅ تأیید")
     assert "تأیید شد" in zahra.last.text
+    await harness.delivered()
     assert "start=j-" in reza.last.text
     group = (await harness.store.groups.memberships(reza.id))[0]
     assert (await harness.store.groups.get(group.group_id)).status is GroupStatus.ACTIVE  # type: ignore[union-attr]

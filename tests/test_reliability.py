@@ -178,11 +178,12 @@ async def test_a_refused_send_is_tried_again_and_a_dropped_one_is_not(harness: H
     await reza.send("/help")
     assert help_title in (reza.last.html or "")
     assert not [m for m in reza.messages if m.text == t("error-generic")]
-    # A dropped connection may have carried the message out: not sent twice, an apology instead.
+    # A dropped connection may have carried the message out: not sent twice; the person is told
+    # the connection dropped (not that something went wrong).
     harness.server.faults.drop(method="sendMessage")
     await reza.send("/help")
     assert len([m for m in reza.messages if help_title in (m.html or "")]) == 1
-    assert reza.last.text == t("error-generic")
+    assert reza.last.text == t("error-network")
 
 
 async def test_a_backup_taken_while_reports_are_written_and_exported_holds_them(

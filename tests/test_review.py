@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, parse_config
-from bot.i18n import label
+from bot.i18n import label, t
 from bot.text import to_persian_digits
-from db.models import Photo, Report, ReportStatus
+from db.models import GroupRole, Photo, Report, ReportStatus
 from db.stats import Counting, Period, Scope
-from simulator.testing import SimUser
+from simulator.testing import SimChat, SimMessage, SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
 
 # A notice to the reporter is a bulk send: it waits for the budget their own report flow used up.
@@ -356,7 +356,7 @@ async def test_outlier_is_flagged(harness: Harness) -> None:
     await harness.coordinator(zahra, "مرکزی")
     for n, quantity in enumerate((4, 6, 5)):
         report = await stored(harness, group_id, reza, f"usual-{n}", quantity=quantity)
-        await harness.store.review.decide(report.id, ReportStatus.APPROVED, zahra.id, "")
+        await harness.store.review.decide(report.id, ReportStatus.APPROVED, zahra.id, "", 1)
     big = await stored(harness, group_id, reza, "big", quantity=100)
     await zahra.send("/review")
     assert code(big) in zahra.last.text
@@ -478,3 +478,208 @@ def test_review_is_a_boolean_in_config() -> None:
     assert parse_config({"report": {"review": True}}).report.review is True
     with pytest.raises(ConfigError, match=r"report\.review"):
         parse_config({"report": {"review": "yes"}})
+
+
+def _data(message: SimMessage, text: str) -> str:
+    """The callback data of a button of a message, by its label."""
+    found = next(b.callback_data for row in message.keyboard for b in row if b.text == text)
+    assert found is not None
+    return found
+
+
+async def _edit_quantity(reza: SimUser, report: Report, quantity: str) -> None:
+    """The reporter changes a pending report's quantity and saves it."""
+    await reza.send("/myreports")
+    await reza.press(label("myreports-edit", receipt=code(report)))
+    await reza.press(label("report-edit-quantity"))
+    await reza.send(quantity)
+    await reza.press(label("report-save"))
+
+
+async def test_a_decision_is_bound_to_the_version_its_card_showed(harness: Harness) -> None:
+    harness.sim.allow_violations("message is not modified")  # old presses on a refreshed card
+    reza, _ = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    chat = await harness.sim.group("هماهنگی مرکزی", members=[zahra])
+    await zahra.send("/review", chat=chat)
+    await to_review_screen(harness, reza, "12", photo=False)
+    await reza.press(label("report-save"))
+    report = (await harness.store.reports.recent(reza.id))[0]
+    await eventually(harness.sim, lambda: code(report) in (chat.last.text or ""))
+    posted = chat.last
+    await zahra.send("/review")
+    card = zahra.last
+    assert "— ۱۲\xa0" in card.text
+    old_approve = _data(card, label("review-approve"))
+    await zahra.press(label("review-return"))  # she is choosing a reason when the edit comes
+    old_reason = _data(zahra.last, label("review-reason-quantity"))
+
+    await _edit_quantity(reza, report, "40")
+    version = await harness.store.db.scalar(
+        "SELECT version FROM reports WHERE id = ?", (report.id,)
+    )
+    assert version == 2
+
+    def shows_edit(message_id: int, where: SimChat) -> bool:
+        now = next(m for m in where.messages if m.message_id == message_id)
+        return "— ۴۰\xa0" in now.text and label("review-approve") in str(now.buttons)
+
+    # The open cards show the edit, with buttons for the new version: hers and the group's.
+    await eventually(harness.sim, lambda: shows_edit(card.message_id, zahra.chat), NOTICE_WAIT)
+    await eventually(harness.sim, lambda: shows_edit(posted.message_id, chat), NOTICE_WAIT)
+    fresh = next(m for m in zahra.messages if m.message_id == card.message_id)
+    assert _data(fresh, label("review-approve")) == f"rv:ok:{report.id}:2"
+
+    # A press on what the cards showed before the edit decides nothing, and says why.
+    for data in (old_approve, old_reason, f"rv:ok:{report.id}"):  # the last: before versions
+        await zahra.press_data(card.message_id, data)
+        assert zahra.last_answer == label("review-stale"), data
+        assert await status(harness, report.id) == "submitted"
+        assert await decisions(harness, report.id) == []
+        now = next(m for m in zahra.messages if m.message_id == card.message_id)
+        assert "— ۴۰\xa0" in now.text and label("review-stale-line") in now.text
+    await zahra.press_data(posted.message_id, _data(posted, label("review-approve")), chat=chat)
+    assert zahra.last_answer == label("review-stale")
+    assert await status(harness, report.id) == "submitted"
+
+    # Deciding on the new card works, and approves what it showed.
+    await zahra.press_data(card.message_id, f"rv:ok:{report.id}:2")
+    assert zahra.last_answer == label("review-approved-toast")
+    row = await harness.store.db.fetchone(
+        "SELECT status, quantity FROM reports WHERE id = ?", (report.id,)
+    )
+    assert row is not None and tuple(row) == ("approved", 40)
+    done = label("review-done-approved", name="زهرا")
+    await eventually(
+        harness.sim,
+        lambda: any(m.message_id == posted.message_id and done in m.text for m in chat.messages),
+    )
+
+
+async def test_a_typed_reason_for_an_edited_report_is_refused_with_its_new_card(
+    harness: Harness,
+) -> None:
+    reza, _ = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    await to_review_screen(harness, reza, "12", photo=False)
+    await reza.press(label("report-save"))
+    report = (await harness.store.reports.recent(reza.id))[0]
+    await zahra.send("/review")
+    await zahra.press(label("review-return"))
+    await zahra.press(label("review-reason-other"))
+    await _edit_quantity(reza, report, "40")
+    await zahra.send("عکس‌ها واضح نیست")
+    assert await status(harness, report.id) == "submitted"
+    assert await decisions(harness, report.id) == []
+    texts = [m.text for m in zahra.messages[-2:]]
+    assert texts[0] == label("review-stale")
+    assert code(report) in texts[1] and "— ۴۰\xa0" in texts[1]
+    assert _data(zahra.last, label("review-approve")) == f"rv:ok:{report.id}:2"
+
+
+async def test_a_back_button_never_names_another_provinces_report(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    mahdi, tehran_group = await leader(harness, "مهدی", "تهران")
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    own = await stored(harness, group_id, reza, "own")
+    other = await stored(harness, tehran_group, mahdi, "other", county="تهران")
+    await zahra.send("/review")
+    before = len(zahra.messages)
+    await zahra.press_data(zahra.last.message_id, f"rv:view:{own.id}:{other.id}")
+    assert zahra.last_answer == label("not-allowed")
+    assert len(zahra.messages) == before
+    assert not [m for m in zahra.messages if code(other) in m.text or code(other) in str(m.buttons)]
+    # Her own reports still link to each other.
+    second = await stored(harness, group_id, reza, "own2", quantity=6)
+    await zahra.press_data(zahra.last.message_id, f"rv:view:{own.id}:{second.id}")
+    assert [label("review-back-to", receipt=code(second))] in zahra.last.buttons
+
+
+async def test_a_photo_telegram_no_longer_knows_is_said_to_be_gone(harness: Harness) -> None:
+    harness.sim.allow_violations("(?i)wrong file identifier")  # Telegram of a lost photo
+    reza, group_id = await leader(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    known = harness.server.world.files.add_generated_photo(800, 600, 1)[-1]
+    data = await report_input(harness.store, group_id)
+    photos = (Photo(known.file_id, known.file_unique_id), Photo("AgForgotten", "lost-1"))
+    report, _ = await harness.store.reports.create(
+        dataclasses.replace(data, photos=photos), reza.id, "pictures", 1405
+    )
+    await zahra.send("/review")
+    await zahra.press(label("review-photos", count=2))
+    sent = [m for m in zahra.messages if m.photo]
+    assert [m.photo[-1]["file_id"] for m in sent] == [known.file_id]
+    assert zahra.last.text == label("review-photos-gone", count=1, all="no")
+    # Only one, and gone: said so, nothing else.
+    alone = dataclasses.replace(data, photos=(Photo("AgForgotten", "lost-1"),), quantity=6)
+    lonely, _ = await harness.store.reports.create(alone, reza.id, "picture", 1405)
+    await zahra.press(label("review-next"))
+    assert code(lonely) in zahra.last.text
+    await zahra.press(label("review-photos", count=1))
+    assert zahra.last.text == label("review-photos-gone", count=1, all="yes")
+    assert len([m for m in zahra.messages if m.photo]) == 1
+    assert not [m for m in zahra.messages if m.text == t("error-generic")]
+    assert report.id != lonely.id
+
+
+async def test_a_groups_unflagged_reports_are_approved_together(harness: Harness) -> None:
+    reza, group_id = await leader(harness)
+    ali = await harness.sim.user("علی")
+    await ali.send("/start")
+    await harness.store.groups.add_member(group_id, ali.id, GroupRole.LEADER)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    for n in range(3):  # the group's usual: about 5
+        usual = await stored(harness, group_id, reza, f"usual-{n}", quantity=5)
+        await harness.store.review.decide(usual.id, ReportStatus.APPROVED, zahra.id, "", 1)
+    mine = [await stored(harness, group_id, reza, f"r{n}", quantity=6 + n) for n in range(3)]
+    flagged = await stored(harness, group_id, reza, "big", quantity=100)  # an outlier
+    alis = await stored(harness, group_id, ali, "a1", quantity=4)
+    clear = [*mine, alis]
+
+    await zahra.send("/review")
+    await zahra.press(label("review-approve-group"))
+    ask = zahra.last.text
+    assert label("review-together-ask", count=4, group="گروه رضا") in ask
+    assert label("review-together-flagged", flagged=1) in ask
+    # Meanwhile Reza edits one of them: the count stands, but not the versions confirmed.
+    await _edit_quantity(reza, mine[0], "10")
+    await zahra.press(label("review-together-yes", count=4))
+    assert zahra.last_answer == label("review-together-changed")
+    assert [await status(harness, r.id) for r in (*clear, flagged)] == ["submitted"] * 5
+    await zahra.press(label("review-together-yes", count=4))
+    assert zahra.last_answer == label("review-together-toast", count=4)
+
+    rows = await harness.store.db.fetchall(
+        "SELECT id, status FROM reports WHERE id IN (?, ?, ?, ?, ?) ORDER BY id",
+        [r.id for r in (*clear, flagged)],
+    )
+    assert {r[0]: r[1] for r in rows} == {
+        **{r.id: "approved" for r in clear},
+        flagged.id: "submitted",
+    }
+    audited = await harness.store.db.fetchall(
+        "SELECT entity_id, actor_id FROM audit_log WHERE action = 'report.approve'"
+        " AND entity = 'report' ORDER BY entity_id"
+    )
+    assert [tuple(r) for r in audited] == [(r.id, zahra.id) for r in clear]
+    done = next(
+        m
+        for m in zahra.messages
+        if label("review-together-done", count=4, group="گروه رضا")[:5] in m.text
+    )
+    assert label("review-together-flagged", flagged=1) in done.text
+    assert code(flagged) in zahra.last.text  # the flagged one is next, one by one
+
+    await harness.delivered()
+    many = [m for m in reza.messages if "گزارش شما تأیید شد" in m.text]
+    assert len(many) == 1 and all(code(r) in many[0].text for r in mine)
+    assert label("review-approved-many-notice", count=3, receipts="")[:8] in many[0].text
+    single = [m for m in ali.messages if code(alis) in m.text and "تأیید شد" in m.text]
+    assert len(single) == 1
+    notices = await harness.store.db.fetchall("SELECT chat_id FROM outbox ORDER BY chat_id")
+    assert sorted(r[0] for r in notices) == sorted([reza.id, ali.id])

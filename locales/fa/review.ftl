@@ -26,6 +26,7 @@ review-previous = ➡️ قبلی
 review-photos = 🖼 عکس‌ها ({$count})
 review-back-to = ↩️ برگشت به {$receipt}
 review-close = 🏠 بستن
+review-approve-group = ✅ تأیید یکجای گزارش‌های این گروه
 review-closed = هر وقت خواستید، از «📥 بررسی گزارش‌ها» ادامه دهید.
 review-reasons-title = دلیل بازگرداندن گزارش {$receipt} را انتخاب کنید.
 review-reason-photo = عکس ندارد یا واضح نیست
@@ -57,6 +58,22 @@ review-ago-minutes = {$minutes} دقیقه پیش
 review-ago-hours = {$hours} ساعت پیش
 review-ago-long = در {$when}
 review-someone = هماهنگ‌کننده‌ای
+review-stale = گزارش‌دهنده این گزارش را پس از نمایش این کارت ویرایش کرده است؛ نسخهٔ تازه را ببینید و دوباره تصمیم بگیرید.
+review-stale-line = ✏️ این نسخهٔ تازهٔ گزارش است؛ گزارش‌دهنده پس از کارت قبلی آن را ویرایش کرد.
+review-stored-anyway = ✅ تصمیم شما دربارهٔ گزارش {$receipt} ثبت شد، ولی ارتباط با تلگرام لحظه‌ای قطع شد و صفحهٔ بعد نرسید. برای ادامه «{ menu-review }» را بزنید.
+review-photos-gone = { $all ->
+    [yes] 🖼 عکس‌های این گزارش دیگر در تلگرام در دسترس نیست.
+   *[no] 🖼 {$count} عکس از این گزارش دیگر در تلگرام در دسترس نیست؛ بقیه بالاتر آمده است.
+}
+
+review-together-ask = {$count} گزارش بدون هشدار از «{$group}» در صف بررسی شماست. همه با هم تأیید شوند؟
+review-together-flagged = {$flagged} گزارش دارای هشدار کنار می‌ماند تا یکی‌یکی بررسی کنید.
+review-together-yes = ✅ بله، {$count} گزارش تأیید شود
+review-together-none = همهٔ گزارش‌های این گروه در صف هشدار دارند؛ لطفاً یکی‌یکی بررسی کنید.
+review-together-changed = صف این گروه در این فاصله تغییر کرد؛ شمار تازه را ببینید و دوباره تأیید کنید.
+review-together-toast = {$count} گزارش تأیید شد ✅
+review-together-done = ✅ {$count} گزارش «{$group}» تأیید شد.
+review-together-more = ، و {$count} گزارش دیگر
 
 review-returned-notice =
     ↩️ گزارش {$receipt} ({$service} — {$quantity} {$unit}) برای اصلاح برگشت خورد.
@@ -65,6 +82,7 @@ review-returned-notice =
     لطفاً اصلاح کنید و دوباره ثبت کنید.
 review-fix = ✏️ اصلاح گزارش {$receipt}
 review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
+review-approved-many-notice = ✅ {$count} گزارش شما تأیید شد: {$receipts}. سپاس از زحمتتان.
 review-fix-reason = ↩️ دلیل بازگشت: {$reason}
 myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}

@@ -140,6 +140,14 @@ async def test_send_media_group_with_attach(
         400,
         'Bad Request: can\'t find attached file "nothing"',
     )
+    # A file_id Telegram does not know (as after a token change) refuses the whole album,
+    # naming the item.
+    forgotten = [media[1], {"type": "photo", "media": "AgForgottenPhoto"}]
+    assert await bot.error("sendMediaGroup", {"chat_id": maryam.id, "media": forgotten}) == (
+        400,
+        "Bad Request: failed to send message #2 with the error message"
+        ' "Wrong file identifier/HTTP URL specified"',
+    )
 
 
 async def test_edit_message_media_replaces_an_albums_photo(
