@@ -493,7 +493,7 @@ async def _edit_quantity(reza: SimUser, report: Report, quantity: str) -> None:
     await reza.press(label("myreports-edit", receipt=code(report)))
     await reza.press(label("report-edit-quantity"))
     await reza.send(quantity)
-    await reza.press(label("report-save"))
+    await reza.press(label("report-save-changes"))
 
 
 async def test_a_decision_is_bound_to_the_version_its_card_showed(harness: Harness) -> None:

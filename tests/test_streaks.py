@@ -126,7 +126,7 @@ async def test_only_approved_reports_count_when_only_they_count(
     group = await harness.group(reza)
     ids = await _report_weeks_ago(store, group, reza, 1, 2, 3, 4, 5)
     for report in (ids[0], ids[1], ids[3], ids[4]):  # three weeks ago stays waiting for review
-        assert await store.review.decide(report, ReportStatus.APPROVED, reza.id, "")
+        assert await store.review.decide(report, ReportStatus.APPROVED, reza.id, "", 1)
     live = await _run(store, group, WEEK - timedelta(weeks=1))
     approved = await _run(store, group, WEEK - timedelta(weeks=1), "status = 'approved'")
     assert (live, approved) == (5, 2)
