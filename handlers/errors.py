@@ -1,4 +1,8 @@
-"""The one error handler: logs with context, apologises to the user, tells admins once."""
+"""The one error handler: logs with context, apologises to the user, tells admins once.
+
+A storage failure (a full or read-only disk, a lock held too long) is not a bug: the person is
+told that saving is impossible for now, and the admins hear of it once per outage, from the
+storage probe (bot/inbox.py), which also notices when writes work again."""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import traceback
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Context
 from bot.i18n import t
+from db.database import is_storage_error
 from handlers.common import notify
 
 log = logging.getLogger(__name__)
@@ -23,11 +29,18 @@ def _signature(error: BaseException) -> str:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Logs the error with the update that caused it and answers the user politely."""
+    """Logs the error with the update that caused it and answers the user politely; no later
+    handler takes that update (it would answer the press or the message a second time)."""
     error = context.error
     if error is None:
         return
+    storage = is_storage_error(error)
+    if storage:
+        context.bot_data.storage.failed(error)
     if not isinstance(update, Update):
+        if context.job is not None and storage:  # it runs again later, when storage may work
+            log.warning("job %s could not write: %s", context.job.name, error)
+            return
         if context.job is not None:  # a job failed: its traceback, and the admins told once
             log.error("job %s failed", context.job.name, exc_info=error)
             await _tell_admins(context, error)
@@ -40,7 +53,10 @@ async def on_error(update: object, context: Context) -> None:
         log.info("user %s cannot be messaged: %s", user.id, error)
         await context.store.volunteers.mark_blocked(user.id)
         return
-    log.error("error while handling update %s", update.to_dict(), exc_info=error)
+    if storage:
+        log.warning("update %s could not be saved: %s", update.update_id, error)
+    else:
+        log.error("error while handling update %s", update.to_dict(), exc_info=error)
     if update.callback_query is not None:  # a press left unanswered spins until Telegram gives up
         try:
             await update.callback_query.answer()
@@ -49,10 +65,13 @@ async def on_error(update: object, context: Context) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
         try:
-            await context.bot.send_message(chat.id, t("error-generic"))
+            apology = t("error-storage" if storage else "error-generic")
+            await context.bot.send_message(chat.id, apology)
         except TelegramError as exc:
             log.warning("could not tell user %s about the error: %s", chat.id, exc)
-    await _tell_admins(context, error)
+    if not storage:
+        await _tell_admins(context, error)
+    raise ApplicationHandlerStop
 
 
 async def _tell_admins(context: Context, error: BaseException) -> None:

@@ -15,6 +15,7 @@ from bot.engine import answer, strip_buttons
 from bot.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import load_principal
+from db.database import is_storage_error
 from handlers.common import menu_for, reply
 from handlers.review_cards import PREFIX as REVIEW_PREFIX
 
@@ -69,9 +70,15 @@ async def identify(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    await context.store.volunteers.seen(
-        user.id, user.first_name, user.last_name or "", user.username or ""
-    )
+    if context.bot_data.storage.ok:  # while the disk takes no writes, names can wait
+        try:
+            await context.store.volunteers.seen(
+                user.id, user.first_name, user.last_name or "", user.username or ""
+            )
+        except Exception as exc:  # the answer may need no write: go on without the names
+            if not is_storage_error(exc):
+                raise
+            context.bot_data.storage.failed(exc)
     context.who = await load_principal(context.store, context.config, user.id)
 
 
