@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import logging
 import sqlite3
 import sys
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from bot.context import App
 
 log = logging.getLogger("khedmatyar")
+
+WEBHOOK_SECRET = "webhook"  # the name of the secret the database keeps for the webhook
 
 
 def setup_logging(level: str) -> None:
@@ -86,7 +89,7 @@ async def _run_bot(config: Config) -> int:
             port=tg.webhook_port,
             url_path="telegram",
             webhook_url=tg.webhook_url,
-            secret_token=secret or None,  # type: ignore[arg-type]
+            secret_token=secret,
         )
     try:
         return await serve(app, start)
@@ -99,7 +102,7 @@ async def _run_bot(config: Config) -> int:
 async def _ready_database(config: Config) -> str:
     """Opens the database as the bot will and checks that it can serve it: a file SQLite can
     open and write, with this code's migrations (a new file gets them here); returns the
-    webhook secret."""
+    webhook secret (the configured one, else one the database makes once and keeps)."""
     store = Store(Database(config.database.path))
     db = store.db
     try:
@@ -108,7 +111,11 @@ async def _ready_database(config: Config) -> str:
             if await db.check_schema(allow_missing=False) is None:
                 await db.migrate()  # a new database: made here, as the bot always did
             await store.state.probe()  # a read-only file opens, and fails here
-            return config.telegram.webhook_secret
+            tg = config.telegram
+            if tg.mode != "webhook" or tg.webhook_secret:
+                return tg.webhook_secret
+            raw = await store.secrets.get(WEBHOOK_SECRET)
+            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
         finally:
             await db.close()
     except SchemaMismatch as exc:
