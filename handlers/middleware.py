@@ -15,6 +15,7 @@ from bot.engine import answer, strip_buttons
 from bot.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import load_principal
+from bot.text import TEXT_MAX, too_long
 from db.database import is_storage_error
 from handlers.common import menu_for, reply
 from handlers.review_cards import PREFIX as REVIEW_PREFIX
@@ -62,6 +63,18 @@ async def stay_private(update: Update, context: Context) -> None:
     elif chat.type != ChatType.CHANNEL and _addressed_to_us(update, context.bot.username):
         link = f"https://t.me/{context.bot.username}"
         await reply(update, t("private-only"), inline([[url_button(label("open-private"), link)]]))
+    raise ApplicationHandlerStop
+
+
+async def refuse_long_text(update: Update, context: Context) -> None:
+    """Refuses text longer than a Telegram message before anything reads it (it can come only
+    through a webhook or another Bot API server; normalising it could hold everyone up)."""
+    message = update.effective_message
+    if message is None or not too_long(message.text or message.caption or ""):
+        return
+    log.info("refusing an over-long text from chat %s", message.chat_id)
+    if message.chat.type == ChatType.PRIVATE:
+        await reply(update, t("text-too-long", limit=TEXT_MAX))
     raise ApplicationHandlerStop
 
 
@@ -122,6 +135,7 @@ def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:
     """The checks, by handler group; negative groups run before every feature, in this order."""
     return {
         -200: [TypeHandler(Update, stay_private)],
+        -150: [TypeHandler(Update, refuse_long_text)],
         -100: [TypeHandler(Update, identify)],
         -75: [TypeHandler(Update, guard_flows)],
         -50: [TypeHandler(Update, authorize)],

@@ -7,6 +7,7 @@
   process at once with one line and status 2.
 - A second bot on the same database says who holds it and ends; a killed holder blocks nobody.
 - A background task of the runtime that dies is logged and ends the bot with status 1.
+- Text longer than a message is refused before it is normalised.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.app import build_application
 from bot.config import parse_config
 from bot.i18n import label, t
 from bot.runner import runtime_tasks, serve, start_polling
+from bot.text import TEXT_MAX, normalize
 from db.database import BUSY_TIMEOUT_MS, Database
 from db.instance import FileInstanceLock
 from db.store import Store
@@ -312,3 +314,25 @@ async def test_a_runtime_task_that_dies_is_logged_and_ends_the_bot_with_status_1
     lock = FileInstanceLock(db_path)  # let go: another start may take it
     await lock.acquire()
     await lock.release()
+
+
+# -- over-long text ---------------------------------------------------------------------------
+
+
+def test_normalize_never_takes_more_than_a_message() -> None:
+    assert len(normalize("ب" * 100_000)) == TEXT_MAX
+
+
+async def test_text_longer_than_a_message_is_refused_without_holding_anyone_up(
+    harness: Harness,
+) -> None:
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    await reza.send("/start")
+    await reza.send("/find")
+    long = await reza.send("ب" * 100_000, wait=False)  # one word: normalising it took 35 s
+    await maryam.send("/start")  # answered meanwhile
+    assert maryam.last.text
+    await harness.wait_for(long)
+    assert reza.last.text == label("text-too-long", limit=TEXT_MAX)
+    await reza.send("گروه")  # the search question is still open
+    assert reza.last.text != label("text-too-long", limit=TEXT_MAX)
