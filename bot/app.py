@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
@@ -98,6 +98,12 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         """Handles an update once, then writes changed conversation state to SQLite."""
         store = self.bot_data.store
         update_id = update.update_id if isinstance(update, Update) else None
+        skip = self._person_processor().skip(update)
+        if skip is not None and isinstance(update, Update):
+            # Written down with the person's next update, which waits behind it.
+            self._sqlite_persistence().collect_processed(update.update_id)
+            self.create_task(self._skip(update, tell=skip), name="khedmatyar:skipped-update")
+            return
         if update_id is not None and await store.state.was_processed(update_id):
             log.info("skipping redelivered update %s", update_id)
             if self.bot_data.storage.ok:
@@ -127,6 +133,24 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
             if not is_storage_error(exc):
                 raise
             storage.failed(exc)
+
+    async def _skip(self, update: Update, *, tell: bool) -> None:
+        """Answers an update left out of a person's backlog (bot.updates.BACKLOG_MAX): a press
+        is answered, and the first left out of a backlog says so. Runs beside the person's
+        next updates, so that leaving out a thousand takes no longer than reading them."""
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            chat = update.effective_chat
+            if tell and chat is not None and chat.type == ChatType.PRIVATE:
+                await self.bot.send_message(chat.id, t("backlog-skipped"))
+        except TelegramError as exc:
+            log.info("could not answer a skipped update %s: %s", update.update_id, exc)
+
+    def _person_processor(self) -> PersonUpdateProcessor:
+        """The update processor."""
+        assert isinstance(self.update_processor, PersonUpdateProcessor)
+        return self.update_processor
 
     def _sqlite_persistence(self) -> SQLitePersistence:
         """The application's persistence."""
