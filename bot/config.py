@@ -196,7 +196,7 @@ def _check_value(key: str, value: Any, default: Any) -> Any:
     return value
 
 
-def secret_bits(secret: str) -> float:
+def _secret_bits(secret: str) -> float:
     """A rough measure of a secret's entropy: its length times the spread of its characters
     (Shannon, over the characters it holds). 32 random URL-safe characters give about 145 bits;
     a word, a date or a repeated letter far fewer."""
@@ -207,7 +207,7 @@ def secret_bits(secret: str) -> float:
 
 def _strong(secret: str) -> bool:
     """True for a secret Telegram accepts and nobody could guess."""
-    return bool(SECRET_RE.match(secret)) and secret_bits(secret) >= SECRET_BITS
+    return bool(SECRET_RE.match(secret)) and _secret_bits(secret) >= SECRET_BITS
 
 
 def _validate(config: Config) -> None:

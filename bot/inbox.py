@@ -49,7 +49,6 @@ class StorageHealth:
 
     def __init__(self) -> None:
         self.ok = True
-        self.outages = 0
         self._probe: Probe | None = None
         self._announce: Announce | None = None
         self._task: asyncio.Task[None] | None = None
@@ -64,7 +63,6 @@ class StorageHealth:
         if not self.ok:
             return
         self.ok = False
-        self.outages += 1
         log.error("the database takes no writes (%s); answering what needs none", error)
         self._task = asyncio.create_task(self._recover(), name="khedmatyar:storage-probe")
 

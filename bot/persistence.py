@@ -109,11 +109,6 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         """Collects the record that an update was handled, for the next commit."""
         self._processed.append(update_id)
 
-    @property
-    def dirty(self) -> bool:
-        """True while collected changes wait to be written."""
-        return bool(self._pending or self._processed)
-
     async def commit(self) -> None:
         """Writes the collected changes, and the records of handled updates, atomically; what a
         failed write (a full disk) could not write stays collected for the next commit."""

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from telegram import Update
 
@@ -21,12 +22,15 @@ from bot.context import App
 log = logging.getLogger(__name__)
 
 
-async def _initialize(app: App) -> None:
-    """Initialises the application and runs post_init; a failure stops what had started."""
+async def _start(app: App, receive: Callable[[], Awaitable[object]]) -> None:
+    """Initialises the application, runs post_init, starts receiving updates and processing
+    them; a failure on the way stops what had started."""
     try:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
+        await receive()
+        await app.start()
     except BaseException:
         await stop(app)
         raise
@@ -34,16 +38,14 @@ async def _initialize(app: App) -> None:
 
 async def start_polling(app: App, *, poll_timeout: float = 10) -> None:
     """Initialises the application, runs post_init and starts polling and processing."""
-    await _initialize(app)
     assert app.updater is not None
-    try:
-        await app.updater.start_polling(
-            timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        )
-        await app.start()
-    except BaseException:
-        await stop(app)
-        raise
+    polling = partial(
+        app.updater.start_polling,
+        timeout=int(poll_timeout),
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+    await _start(app, polling)
 
 
 async def start_webhook(
@@ -51,22 +53,18 @@ async def start_webhook(
 ) -> None:
     """Initialises the application, runs post_init, sets the webhook and starts listening; a
     request without the secret token in X-Telegram-Bot-Api-Secret-Token is refused (403)."""
-    await _initialize(app)
     assert app.updater is not None
-    try:
-        await app.updater.start_webhook(
-            listen=listen,
-            port=port,
-            url_path=url_path,
-            webhook_url=webhook_url,
-            secret_token=secret_token,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
-        await app.start()
-    except BaseException:
-        await stop(app)
-        raise
+    listening = partial(
+        app.updater.start_webhook,
+        listen=listen,
+        port=port,
+        url_path=url_path,
+        webhook_url=webhook_url,
+        secret_token=secret_token,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+    await _start(app, listening)
 
 
 def runtime_tasks(app: App) -> list[asyncio.Task[object]]:

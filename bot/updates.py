@@ -135,7 +135,6 @@ class PersonUpdateProcessor(BaseUpdateProcessor):
         self._left_out: dict[int, bool] = {}  # id() of updates to leave out: tell the person?
         self.in_flight = 0
         self.peak_in_flight = 0
-        self.left_out = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Waits for the person's earlier updates, then for a free slot, then runs the update."""
@@ -155,7 +154,6 @@ class PersonUpdateProcessor(BaseUpdateProcessor):
                 if backlog.arrived - ticket >= self.backlog_max:
                     self._left_out[id(update)] = not backlog.told
                     backlog.told = True
-                    self.left_out += 1
                 await self._run(coroutine)
         finally:
             self._left_out.pop(id(update), None)
