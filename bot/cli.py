@@ -94,7 +94,7 @@ async def _run_bot(config: Config) -> int:
     try:
         return await serve(app, start)
     except InstanceBusy as exc:
-        raise ConfigError(_busy_line(config, exc)) from exc
+        raise ConfigError(_busy_line(config.database.path, exc)) from exc
     except sqlite3.Error as exc:
         raise ConfigError(_unusable_line(config, exc)) from exc
 
@@ -129,14 +129,14 @@ def _unusable_line(config: Config, exc: BaseException) -> str:
     return label("cli-database-unusable", path=config.database.path, why=str(exc))
 
 
-def _busy_line(config: Config, exc: InstanceBusy) -> str:
+def _busy_line(path: str, exc: InstanceBusy) -> str:
     """The line that names the process already serving the database."""
     holder = exc.holder
     if holder is None:
-        return label("cli-instance-busy-unknown", path=config.database.path)
+        return label("cli-instance-busy-unknown", path=path)
     return label(
         "cli-instance-busy",
-        path=config.database.path,
+        path=path,
         pid=str(holder.pid),
         host=holder.host,
         since=holder.since,
@@ -216,15 +216,13 @@ def main(argv: list[str] | None = None) -> int:
             if command == "run":
                 print(label("cli-no-token"))
             port = getattr(args, "port", 8080)
+            data = getattr(args, "data", ".demo")
             try:
                 asyncio.run(
-                    run_demo(
-                        config,
-                        port=port,
-                        data=getattr(args, "data", ".demo"),
-                        fresh=getattr(args, "fresh", False),
-                    )
+                    run_demo(config, port=port, data=data, fresh=getattr(args, "fresh", False))
                 )
+            except InstanceBusy as exc:  # another demo on the same data folder
+                raise ConfigError(_busy_line(str(Path(data) / "demo.db"), exc)) from exc
             except OSError as exc:  # the port is taken, most likely
                 raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":

@@ -58,6 +58,7 @@ class FileInstanceLock:
 
     def _take(self) -> None:
         """Opens the lock file, locks it without waiting and writes who holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -102,17 +102,9 @@ class StateRepo:
     async def probe(self) -> None:
         """A write that leaves nothing behind but needs room on the disk and the write lock: it
         fails while the database cannot be written (SQLite skips an update that changes
-        nothing, so a row is added and removed)."""
-        await self.db.batch(
-            [
-                (
-                    "INSERT OR IGNORE INTO inbox (update_id, data, received_at) "
-                    " VALUES (0, '', '')",
-                    (),
-                ),
-                ("DELETE FROM inbox WHERE update_id = 0", ()),
-            ]
-        )
+        nothing, so a row is added and removed; Telegram's update ids are never negative)."""
+        add = "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (-1, '', '')"
+        await self.db.batch([(add, ()), ("DELETE FROM inbox WHERE update_id = -1", ())])
 
     async def data(self, kind: str) -> dict[int, Any]:
         """Returns every persisted object of one kind (user, chat, bot, callback) by id."""
