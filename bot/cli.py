@@ -8,7 +8,8 @@ import base64
 import logging
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,21 +104,28 @@ async def _ready_database(config: Config) -> str:
     """Opens the database as the bot will and checks that it can serve it: a file SQLite can
     open and write, with this code's migrations (a new file gets them here); returns the
     webhook secret (the configured one, else one the database makes once and keeps)."""
+    async with _opened(config) as store:
+        if await store.db.check_schema(allow_missing=False) is None:
+            await store.db.migrate()  # a new database: made here, as the bot always did
+        await store.state.probe()  # a read-only file opens, and fails here
+        tg = config.telegram
+        if tg.mode != "webhook" or tg.webhook_secret:
+            return tg.webhook_secret
+        raw = await store.secrets.get(WEBHOOK_SECRET)
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@asynccontextmanager
+async def _opened(config: Config) -> AsyncIterator[Store]:
+    """The configured database, opened without migrating and closed after; a schema the code
+    does not know, or a database that cannot be opened or written, is said in one line."""
     store = Store(Database(config.database.path))
-    db = store.db
     try:
-        await db.open(migrate=False)
+        await store.db.open(migrate=False)
         try:
-            if await db.check_schema(allow_missing=False) is None:
-                await db.migrate()  # a new database: made here, as the bot always did
-            await store.state.probe()  # a read-only file opens, and fails here
-            tg = config.telegram
-            if tg.mode != "webhook" or tg.webhook_secret:
-                return tg.webhook_secret
-            raw = await store.secrets.get(WEBHOOK_SECRET)
-            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+            yield store
         finally:
-            await db.close()
+            await store.db.close()
     except SchemaMismatch as exc:
         raise ConfigError(_schema_line(config, exc)) from exc
     except (sqlite3.Error, OSError) as exc:
@@ -148,10 +156,13 @@ def _schema_line(config: Config, exc: SchemaMismatch) -> str:
     also by `db migrate`), or lacks that this code has (`db migrate` applies them)."""
     path = config.database.path
     if exc.unknown:
-        versions = ", ".join(f"{v:04d}" for v in exc.unknown)
-        return label("cli-schema-newer", path=path, versions=versions)
-    versions = ", ".join(f"{v:04d}" for v in exc.missing)
-    return label("cli-schema-behind", path=path, versions=versions)
+        return label("cli-schema-newer", path=path, versions=_versions(exc.unknown))
+    return label("cli-schema-behind", path=path, versions=_versions(exc.missing))
+
+
+def _versions(numbers: Iterable[int]) -> str:
+    """Migration numbers as their files name them: 0010, 0011."""
+    return ", ".join(f"{number:04d}" for number in numbers)
 
 
 async def _migrate(config: Config) -> None:
@@ -159,21 +170,11 @@ async def _migrate(config: Config) -> None:
     newer version."""
     from db.reference import seed_reference_data
 
-    db = Database(config.database.path)
-    try:
-        await db.open(migrate=False)
-        try:
-            applied = await db.migrate()
-            await seed_reference_data(db)
-        finally:
-            await db.close()
-    except SchemaMismatch as exc:
-        raise ConfigError(_schema_line(config, exc)) from exc
-    except (sqlite3.Error, OSError) as exc:
-        raise ConfigError(_unusable_line(config, exc)) from exc
+    async with _opened(config) as store:
+        applied = await store.db.migrate()
+        await seed_reference_data(store.db)
     if applied:
-        versions = ", ".join(f"{v:04d}" for v in applied)
-        print(label("cli-migrations-applied", versions=versions))
+        print(label("cli-migrations-applied", versions=_versions(applied)))
     print(label("cli-migrated", path=config.database.path))
 
 
