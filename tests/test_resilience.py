@@ -49,6 +49,23 @@ def _said(user: SimUser, key: str) -> int:
     return sum(1 for m in user.messages if m.text == label(key))
 
 
+def _told_admin(harness: Harness, key: str) -> int:
+    """How many times the configured admin got the locale message `key`."""
+    assert harness.admin is not None
+    return _said(harness.admin, key)
+
+
+def _report_draft(harness: Harness, person: SimUser) -> tuple[object, ...]:
+    """The step and the service type of a person's report draft, read with SQL of the test's."""
+    rows = _rows(
+        harness.db_path,
+        "SELECT json_extract(data, '$.step'), json_extract(data, '$.category_id') FROM drafts"
+        f" WHERE volunteer_id = {person.id} AND kind = 'report'",
+    )
+    assert len(rows) == 1
+    return rows[0]
+
+
 def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
     """Rows of a query, read with a connection of the test's own."""
     with closing(sqlite3.connect(path)) as db:
@@ -146,7 +163,7 @@ async def test_a_lock_held_past_busy_timeout_does_not_stop_polling(harness: Harn
     await holder
     after = await reza.send("/start")  # polling went on: answered without a restart
     assert reza.last.text and reza.last.message_id > reza.messages[-2].message_id
-    await eventually(harness.sim, lambda: _said(harness.admin, "storage-back") == 1, limit=40)  # type: ignore[arg-type]
+    await eventually(harness.sim, lambda: _told_admin(harness, "storage-back") == 1, limit=40)
     handled = {r[0] for r in _rows(harness.db_path, "SELECT update_id FROM processed_updates")}
     assert {during.update_id, after.update_id} <= handled
     assert _rows(harness.db_path, "SELECT COUNT(*) FROM inbox") == [(0,)]
@@ -169,15 +186,15 @@ async def test_an_injected_storage_error_is_told_and_the_bot_recovers(harness: H
     assert _said(reza, "error-storage") == 2
     await maryam.send("/help")  # needs no write: answered as ever
     assert t("help-title") in maryam.last.html
-    assert _said(harness.admin, "storage-failing") == 1  # type: ignore[arg-type]
-    draft = await harness.store.state.draft(reza.id, "report")
-    assert draft is not None and "type_id" not in draft.data  # nothing half-written
+    assert _told_admin(harness, "storage-failing") == 1
+    assert _report_draft(harness, reza) == ("service", None)  # nothing half-written
 
     await harness.store.db.execute("PRAGMA query_only = OFF")  # the disk is writable again
-    await eventually(harness.sim, lambda: _said(harness.admin, "storage-back") == 1, limit=40)  # type: ignore[arg-type]
+    await eventually(harness.sim, lambda: _told_admin(harness, "storage-back") == 1, limit=40)
     await reza.press("بستهٔ معیشتی")
-    assert "(عدد را بنویسید)" in reza.last.text  # the report goes on where it was
-    assert _said(harness.admin, "storage-failing") == 1  # type: ignore[arg-type]
+    step, service = _report_draft(harness, reza)  # the report goes on where it was
+    assert step == "quantity" and service is not None
+    assert _told_admin(harness, "storage-failing") == 1
     unwritten = _rows(harness.db_path, "SELECT COUNT(*) FROM inbox")
     assert unwritten == [(0,)]
 
@@ -215,15 +232,13 @@ async def test_a_full_disk_is_told_and_the_bot_recovers_when_space_is_freed(
     assert t("help-title") in maryam.last.html
     await reza.send("/report")
     assert _said(reza, "error-storage") == 2
-    assert _said(harness.admin, "storage-failing") == 1  # type: ignore[arg-type]
+    assert _told_admin(harness, "storage-failing") == 1
 
     filler.unlink()  # space freed: no restart, no command
-    await eventually(harness.sim, lambda: _said(harness.admin, "storage-back") == 1, limit=40)  # type: ignore[arg-type]
+    await eventually(harness.sim, lambda: _told_admin(harness, "storage-back") == 1, limit=40)
     await reza.send("/report")
-    assert reza.last.buttons  # the report's first question
-    assert _rows(harness.db_path, f"SELECT kind FROM drafts WHERE volunteer_id = {reza.id}") == [
-        ("report",)
-    ]
+    assert reza.last.buttons  # the report's first question, its draft saved
+    assert _report_draft(harness, reza)[1] is None
 
 
 # -- start-up on a database that cannot be served --------------------------------------------
