@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any, cast
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
 from bot import outbox
@@ -15,13 +16,15 @@ from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
 from bot.engine import Engine
-from bot.inbox import InboxQueue, replay
+from bot.i18n import t
+from bot.inbox import InboxQueue, StorageHealth, replay
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
 from bot.reminders import remind_silent_groups
 from bot.updates import PersonJobQueue, PersonUpdateProcessor
-from db.database import Clock, Database, system_clock
+from db.database import Clock, Database, is_storage_error, system_clock
+from db.instance import instance_lock
 from db.stats import Counting
 from db.store import Store
 from handlers import (
@@ -78,25 +81,79 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
     Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
     overlap another update of the same person. The commit writes the conversation state and the
-    record that the update was handled in one transaction.
+    record that the update was handled in one transaction; while the database takes no writes,
+    both wait in memory and the storage probe writes them when it does again.
     """
+
+    async def initialize(self) -> None:
+        """Takes the instance lock and opens the database before anything else, then initialises
+        as python-telegram-bot does (post_shutdown closes both, also after a failure here)."""
+        if self.bot_data.instance is not None:
+            await self.bot_data.instance.acquire()
+        try:
+            await self.bot_data.store.open()
+            await super().initialize()
+        except BaseException:
+            await self.bot.shutdown()  # shutdown() skips an application never initialised
+            raise
 
     async def process_update(self, update: object) -> None:
         """Handles an update once, then writes changed conversation state to SQLite."""
         store = self.bot_data.store
         update_id = update.update_id if isinstance(update, Update) else None
+        skip = self._person_processor().skip(update)
+        if skip is not None and isinstance(update, Update):
+            # Written down with the person's next update, which waits behind it.
+            self._sqlite_persistence().collect_processed(update.update_id)
+            self.create_task(self._skip(update, tell=skip), name="khedmatyar:skipped-update")
+            return
         if update_id is not None and await store.state.was_processed(update_id):
             log.info("skipping redelivered update %s", update_id)
-            await store.state.drop_received(update_id)
+            if self.bot_data.storage.ok:
+                await store.state.drop_received(update_id)
             return
         await super().process_update(update)
         await super().update_persistence()  # collects the changed state
-        await self._sqlite_persistence().commit(processed=update_id)
+        if update_id is not None:
+            self._sqlite_persistence().collect_processed(update_id)
+        await self._commit()
 
     async def update_persistence(self) -> None:
         """Collects changed state (as python-telegram-bot does) and writes it in one transaction."""
         await super().update_persistence()
-        await self._sqlite_persistence().commit()
+        await self._commit()
+
+    async def _commit(self) -> None:
+        """Writes what persistence collected, unless the database takes no writes now (the
+        storage probe writes it then); a storage failure here is noted, not raised: the update
+        was answered already."""
+        storage = self.bot_data.storage
+        if not storage.ok:
+            return
+        try:
+            await self._sqlite_persistence().commit()
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            storage.failed(exc)
+
+    async def _skip(self, update: Update, *, tell: bool) -> None:
+        """Answers an update left out of a person's backlog (bot.updates.BACKLOG_MAX): a press
+        is answered, and the first left out of a backlog says so. Runs beside the person's
+        next updates, so that leaving out a thousand takes no longer than reading them."""
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            chat = update.effective_chat
+            if tell and chat is not None and chat.type == ChatType.PRIVATE:
+                await self.bot.send_message(chat.id, t("backlog-skipped"))
+        except TelegramError as exc:
+            log.info("could not answer a skipped update %s: %s", update.update_id, exc)
+
+    def _person_processor(self) -> PersonUpdateProcessor:
+        """The update processor."""
+        assert isinstance(self.update_processor, PersonUpdateProcessor)
+        return self.update_processor
 
     def _sqlite_persistence(self) -> SQLitePersistence:
         """The application's persistence."""
@@ -158,8 +215,28 @@ async def _post_init(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
-    """Closes the database after persistence has been flushed."""
+    """Closes the database after persistence has been flushed, then lets the instance lock go."""
+    await app.bot_data.storage.close()
     await app.bot_data.store.close()
+    if app.bot_data.instance is not None:
+        await app.bot_data.instance.release()
+
+
+async def _probe_storage(app: App) -> None:
+    """A write that fails while the database takes none, then what waited for it."""
+    await app.bot_data.store.state.probe()
+    persistence = app.persistence
+    assert isinstance(persistence, SQLitePersistence)
+    await persistence.commit()
+
+
+async def _announce_storage(app: App, ok: bool) -> None:
+    """Tells the admins that the database takes no writes, or takes them again."""
+    for person in app.bot_data.config.bot.admins:
+        try:
+            await app.bot.send_message(person, t("storage-back" if ok else "storage-failing"))
+        except TelegramError as exc:
+            log.warning("could not tell admin %s about the storage: %s", person, exc)
 
 
 async def _tidy_flows(context: Context) -> None:
@@ -184,6 +261,7 @@ def build_application(
     clock is the one clock every part reads the time from (tests set it)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
     store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
+    storage = StorageHealth()
     context_types = ContextTypes(context=Context, bot_data=BotData)
     app = cast(
         App,
@@ -195,7 +273,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TEHRAN))
         .context_types(context_types)
         .persistence(SQLitePersistence(store))
-        .update_queue(InboxQueue(store))
+        .update_queue(InboxQueue(store, storage))
         .rate_limiter(PriorityRateLimiter())
         .concurrent_updates(PersonUpdateProcessor(CONCURRENT_UPDATES))
         .job_queue(PersonJobQueue())
@@ -205,6 +283,9 @@ def build_application(
     )
     engine = Engine(list(FLOWS), common.menu_for, outbox.send_now)
     app.bot_data.attach(store, config, engine)
+    app.bot_data.instance = instance_lock(config.database.path)
+    app.bot_data.storage = storage
+    storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
 
     # Order matters: the middleware (negative groups) records the user and checks permissions
     # before any feature handler sees the update; features live in group 0.

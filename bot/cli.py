@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import logging
 import sqlite3
 import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-
-from telegram import Update
+from typing import TYPE_CHECKING
 
 from bot.channel_cli import add_parser as add_channel_parser
 from bot.config import Config, ConfigError, load_config
 from bot.digest_preview import add_parser as add_digest_parser
 from bot.export_cli import add_export_parser, run_export
 from bot.i18n import label
+from db.database import BackupRefused, Database, SchemaMismatch
+from db.instance import InstanceBusy
+from db.store import Store
+
+if TYPE_CHECKING:
+    from bot.context import App
 
 log = logging.getLogger("khedmatyar")
+
+WEBHOOK_SECRET = "webhook"  # the name of the secret the database keeps for the webhook
 
 
 def setup_logging(level: str) -> None:
@@ -56,38 +67,118 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_bot(config: Config) -> None:
-    """Runs the bot against the configured Bot API server until interrupted."""
-    from bot.app import build_application
+def run_bot(config: Config) -> int:
+    """Runs the bot against the configured Bot API server until interrupted; returns the exit
+    status (1 when a background task of the runtime died)."""
+    return asyncio.run(_run_bot(config))
 
+
+async def _run_bot(config: Config) -> int:
+    """Checks the database, then serves; a database that cannot be served is said in one line."""
+    from bot.app import build_application
+    from bot.runner import serve, start_polling, start_webhook
+
+    secret = await _ready_database(config)
     app = build_application(config)
     tg = config.telegram
     log.info("khedmatyar starting (%s) against %s", tg.mode, tg.base_url)
+    start: Callable[[App], Awaitable[None]] = start_polling
     if tg.mode == "webhook":
-        app.run_webhook(
+        start = partial(
+            start_webhook,
             listen=tg.webhook_listen,
             port=tg.webhook_port,
             url_path="telegram",
             webhook_url=tg.webhook_url,
-            secret_token=tg.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
+            secret_token=secret,
         )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        return await serve(app, start)
+    except InstanceBusy as exc:
+        raise ConfigError(_busy_line(config.database.path, exc)) from exc
+    except sqlite3.Error as exc:
+        raise ConfigError(_unusable_line(config, exc)) from exc
+
+
+async def _ready_database(config: Config) -> str:
+    """Opens the database as the bot will and checks that it can serve it: a file SQLite can
+    open and write, with this code's migrations (a new file gets them here); returns the
+    webhook secret (the configured one, else one the database makes once and keeps)."""
+    async with _opened(config) as store:
+        if await store.db.check_schema(allow_missing=False) is None:
+            await store.db.migrate()  # a new database: made here, as the bot always did
+        await store.state.probe()  # a read-only file opens, and fails here
+        tg = config.telegram
+        if tg.mode != "webhook" or tg.webhook_secret:
+            return tg.webhook_secret
+        raw = await store.secrets.get(WEBHOOK_SECRET)
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@asynccontextmanager
+async def _opened(config: Config) -> AsyncIterator[Store]:
+    """The configured database, opened without migrating and closed after; a schema the code
+    does not know, or a database that cannot be opened or written, is said in one line."""
+    store = Store(Database(config.database.path))
+    try:
+        await store.db.open(migrate=False)
+        try:
+            yield store
+        finally:
+            await store.db.close()
+    except SchemaMismatch as exc:
+        raise ConfigError(_schema_line(config, exc)) from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise ConfigError(_unusable_line(config, exc)) from exc
+
+
+def _unusable_line(config: Config, exc: BaseException) -> str:
+    """The line that says a database cannot be opened or written, and why."""
+    return label("cli-database-unusable", path=config.database.path, why=str(exc))
+
+
+def _busy_line(path: str, exc: InstanceBusy) -> str:
+    """The line that names the process already serving the database."""
+    holder = exc.holder
+    if holder is None:
+        return label("cli-instance-busy-unknown", path=path)
+    return label(
+        "cli-instance-busy",
+        path=path,
+        pid=str(holder.pid),
+        host=holder.host,
+        since=holder.since,
+    )
+
+
+def _schema_line(config: Config, exc: SchemaMismatch) -> str:
+    """The line that says which migrations the database has that this code lacks (refused,
+    also by `db migrate`), or lacks that this code has (`db migrate` applies them)."""
+    path = config.database.path
+    if exc.unknown:
+        return label("cli-schema-newer", path=path, versions=_versions(exc.unknown))
+    return label("cli-schema-behind", path=path, versions=_versions(exc.missing))
+
+
+def _versions(numbers: Iterable[int]) -> str:
+    """Migration numbers as their files name them: 0010, 0011."""
+    return ", ".join(f"{number:04d}" for number in numbers)
 
 
 async def _migrate(config: Config) -> None:
-    from db.database import Database
+    """Applies the migrations the database lacks (saying which); refuses one written by a
+    newer version."""
     from db.reference import seed_reference_data
 
-    async with Database(config.database.path) as db:
-        await seed_reference_data(db)
+    async with _opened(config) as store:
+        applied = await store.db.migrate()
+        await seed_reference_data(store.db)
+    if applied:
+        print(label("cli-migrations-applied", versions=_versions(applied)))
     print(label("cli-migrated", path=config.database.path))
 
 
 async def _backup(config: Config, target: str) -> None:
-    from db.database import Database
-
     db = Database(config.database.path)
     await db.open(migrate=False)
     try:
@@ -98,14 +189,18 @@ async def _backup(config: Config, target: str) -> None:
 
 
 def _backup_or_say_why(config: Config, target: str) -> None:
-    """Runs a backup; a folder, a missing folder or a full disk is said in one line."""
+    """Runs a backup; a folder, a missing folder, a full disk or a target that is the live
+    database (or one of its files, or a file that is no database) is said in one line. A failed
+    backup removes only the file it was writing (see Database.backup)."""
     path = Path(target)
     if path.is_dir():
         raise ConfigError(label("cli-backup-is-folder", path=target))
     try:
         asyncio.run(_backup(config, target))
+    except BackupRefused as exc:
+        key = "cli-backup-is-live" if exc.live else "cli-backup-not-database"
+        raise ConfigError(label(key, path=target)) from exc
     except (OSError, sqlite3.Error) as exc:  # no such folder, no permission, a full disk
-        path.unlink(missing_ok=True)
         raise ConfigError(label("cli-backup-failed", path=target, why=str(exc))) from exc
 
 
@@ -122,19 +217,17 @@ def main(argv: list[str] | None = None) -> int:
             if command == "run":
                 print(label("cli-no-token"))
             port = getattr(args, "port", 8080)
+            data = getattr(args, "data", ".demo")
             try:
                 asyncio.run(
-                    run_demo(
-                        config,
-                        port=port,
-                        data=getattr(args, "data", ".demo"),
-                        fresh=getattr(args, "fresh", False),
-                    )
+                    run_demo(config, port=port, data=data, fresh=getattr(args, "fresh", False))
                 )
+            except InstanceBusy as exc:  # another demo on the same data folder
+                raise ConfigError(_busy_line(str(Path(data) / "demo.db"), exc)) from exc
             except OSError as exc:  # the port is taken, most likely
                 raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":
-            run_bot(config)
+            return run_bot(config)
         elif command == "digest":
             from bot.digest_preview import run as run_digest
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -15,6 +17,9 @@ from bot.i18n import label
 
 OFFICIAL_API = "https://api.telegram.org"
 TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
+# What Telegram accepts as a webhook's secret token, and the entropy asked of one set by hand.
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SECRET_BITS = 128
 WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
 
 
@@ -191,6 +196,20 @@ def _check_value(key: str, value: Any, default: Any) -> Any:
     return value
 
 
+def _secret_bits(secret: str) -> float:
+    """A rough measure of a secret's entropy: its length times the spread of its characters
+    (Shannon, over the characters it holds). 32 random URL-safe characters give about 145 bits;
+    a word, a date or a repeated letter far fewer."""
+    counts = Counter(secret).values()
+    size = len(secret)
+    return -size * sum(n / size * math.log2(n / size) for n in counts)
+
+
+def _strong(secret: str) -> bool:
+    """True for a secret Telegram accepts and nobody could guess."""
+    return bool(SECRET_RE.match(secret)) and _secret_bits(secret) >= SECRET_BITS
+
+
 def _validate(config: Config) -> None:
     tg = config.telegram
     if tg.token and not TOKEN_RE.match(tg.token):
@@ -199,6 +218,12 @@ def _validate(config: Config) -> None:
         raise _fail("telegram.base_url", label("config-why-url"))
     if tg.mode == "webhook" and not tg.webhook_url.startswith("https://"):
         raise _fail("telegram.webhook_url", label("config-why-webhook"))
+    # Without a secret, anyone who can reach the webhook could post updates as any user. Left
+    # empty, the bot makes one and keeps it in the database (bot/cli.py); one set by hand must
+    # be hard to guess.
+    secret = tg.webhook_secret
+    if tg.mode == "webhook" and secret and not _strong(secret):
+        raise _fail("telegram.webhook_secret", label("config-why-secret"))
     if config.stats.counting == "approved" and not config.report.review:
         raise _fail("stats.counting", label("config-why-approved"))  # nothing would ever count
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.digest.time):

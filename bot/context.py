@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
+from bot.inbox import StorageHealth
 from bot.principal import Principal
+from db.instance import InstanceLock
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ class BotData:
         self._store: Store | None = None
         self._config: Config | None = None
         self._engine: Engine | None = None
+        self.instance: InstanceLock | None = None  # held while this process serves the database
+        self.storage = StorageHealth()  # whether the database takes writes right now
         self.reported_errors: set[str] = set()
         self.exports: set[int] = set()  # people whose export is being built: one at a time each
         self.digests_sending: set[int] = set()  # ledger ids this process is posting right now

@@ -32,6 +32,7 @@ from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
 from db.channels import ChannelScope
 from db.database import Database
+from db.instance import instance_lock
 from db.models import GroupRole, GroupStatus, ReportInput, Role
 from db.store import Store
 from db.usecases import decide_report
@@ -283,22 +284,30 @@ async def start_demo(
         label("demo-channel-title"), admin, username="khedmatyar_news"
     )
     db_path = Path(data) / "demo.db"
-    await _prepare_database(db_path, people, fresh=fresh)
-    await _subscribe(db_path, channel.id)
-    demo_config = dataclasses.replace(
-        config,
-        telegram=dataclasses.replace(
-            config.telegram, token=server.token, base_url=server.base_url, mode="polling"
-        ),
-        bot=dataclasses.replace(config.bot, admins=(people["admin"],)),
-        # Review is on, so the coordinator's queue can be tried: the seed decided all but her
-        # province's last week (see seed_demo); what counts is what was approved.
-        report=dataclasses.replace(config.report, review=True),
-        stats=dataclasses.replace(config.stats, counting="approved"),
-        database=dataclasses.replace(config.database, path=str(db_path)),
-    )
-    app = build_application(demo_config)
-    await start_polling(app)
+    try:
+        # Another demo serving this folder is said before --fresh could remove its files.
+        lock = instance_lock(db_path)
+        await lock.acquire()
+        await lock.release()
+        await _prepare_database(db_path, people, fresh=fresh)
+        await _subscribe(db_path, channel.id)
+        demo_config = dataclasses.replace(
+            config,
+            telegram=dataclasses.replace(
+                config.telegram, token=server.token, base_url=server.base_url, mode="polling"
+            ),
+            bot=dataclasses.replace(config.bot, admins=(people["admin"],)),
+            # Review is on, so the coordinator's queue can be tried: the seed decided all but her
+            # province's last week (see seed_demo); what counts is what was approved.
+            report=dataclasses.replace(config.report, review=True),
+            stats=dataclasses.replace(config.stats, counting="approved"),
+            database=dataclasses.replace(config.database, path=str(db_path)),
+        )
+        app = build_application(demo_config)
+        await start_polling(app)
+    except BaseException:
+        await server.close()
+        raise
     return Demo(server, app, people)
 
 

@@ -36,6 +36,7 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         self.store = store
         self.state = store.state
         self._pending: dict[tuple[str, str | int], Any] = {}
+        self._processed: list[int] = []  # handled updates whose record is not written yet
 
     async def _ready(self) -> StateRepo:
         """Opens the store on first use: PTB loads persistence before post_init runs."""
@@ -104,10 +105,16 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         """Writes whatever is still collected (python-telegram-bot calls this at shutdown)."""
         await self.commit()
 
-    async def commit(self, processed: int | None = None) -> None:
-        """Writes the collected changes, and that update `processed` was handled, atomically."""
+    def collect_processed(self, update_id: int) -> None:
+        """Collects the record that an update was handled, for the next commit."""
+        self._processed.append(update_id)
+
+    async def commit(self) -> None:
+        """Writes the collected changes, and the records of handled updates, atomically; what a
+        failed write (a full disk) could not write stays collected for the next commit."""
         batch, self._pending = self._pending, {}
-        if not batch and processed is None:
+        processed, self._processed = self._processed, []
+        if not batch and not processed:
             return
         conversations: dict[tuple[str, str], Any] = {}
         data: dict[tuple[str, int], Any] = {}
@@ -121,4 +128,5 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         except BaseException:
             for item, value in batch.items():  # keep what later updates did not replace
                 self._pending.setdefault(item, value)
+            self._processed[:0] = processed
             raise

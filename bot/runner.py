@@ -1,27 +1,51 @@
-"""Starting and stopping the application inside a running event loop (demo, tests, benchmarks).
+"""Starting, running and stopping the application inside a running event loop.
 
-`khedmatyar run` uses python-telegram-bot's run_polling/run_webhook, which call post_init and
-post_shutdown themselves; code that shares its loop with other servers (the demo, the tests,
-benchmarks) uses these instead.
+`khedmatyar run` serves with `serve()`; code that shares its loop with other servers (the demo,
+the tests, benchmarks) starts and stops with the functions below. A start that fails half way
+stops what it had started (the database closed, the instance lock let go), so a process whose
+start failed ends instead of hanging.
 """
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from telegram import Update
 
 from bot.context import App
 
+log = logging.getLogger(__name__)
+
+
+async def _start(app: App, receive: Callable[[], Awaitable[object]]) -> None:
+    """Initialises the application, runs post_init, starts receiving updates and processing
+    them; a failure on the way stops what had started."""
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await receive()
+        await app.start()
+    except BaseException:
+        await stop(app)
+        raise
+
 
 async def start_polling(app: App, *, poll_timeout: float = 10) -> None:
     """Initialises the application, runs post_init and starts polling and processing."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(
-        timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+    polling = partial(
+        app.updater.start_polling,
+        timeout=int(poll_timeout),
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
     )
-    await app.start()
+    await _start(app, polling)
 
 
 async def start_webhook(
@@ -29,11 +53,9 @@ async def start_webhook(
 ) -> None:
     """Initialises the application, runs post_init, sets the webhook and starts listening; a
     request without the secret token in X-Telegram-Bot-Api-Secret-Token is refused (403)."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_webhook(
+    listening = partial(
+        app.updater.start_webhook,
         listen=listen,
         port=port,
         url_path=url_path,
@@ -42,15 +64,60 @@ async def start_webhook(
         allowed_updates=Update.ALL_TYPES,
         drop_pending_updates=False,
     )
-    await app.start()
+    await _start(app, listening)
+
+
+def runtime_tasks(app: App) -> list[asyncio.Task[object]]:
+    """The background tasks python-telegram-bot runs a started application with: polling (not
+    in webhook mode), the update fetcher and the persistence loop. Nothing awaits them while
+    the bot runs, so one that ends by itself would end in silence (read from python-telegram-
+    bot's private attributes: tests/test_resilience.py notices if they are renamed)."""
+    found = [
+        getattr(app.updater, "_Updater__polling_task", None),
+        getattr(app, "_Application__update_fetcher_task", None),
+        getattr(app, "_Application__update_persistence_task", None),
+    ]
+    return [task for task in found if isinstance(task, asyncio.Task)]
+
+
+async def serve(app: App, start: Callable[[App], Awaitable[None]]) -> int:
+    """Starts the application and runs it until SIGINT or SIGTERM (status 0) or until one of its
+    background tasks ends by itself (logged; status 1: the bot cannot go on, so the process ends
+    for its supervisor to start it again)."""
+    await start(app)
+    loop = asyncio.get_running_loop()
+    asked = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, asked.set)
+    stopping = asyncio.create_task(asked.wait(), name="khedmatyar:stop-signal")
+    watched = runtime_tasks(app)
+    try:
+        done, _ = await asyncio.wait([stopping, *watched], return_when=asyncio.FIRST_COMPLETED)
+        dead = [task for task in watched if task in done]
+        for task in dead:
+            why = "cancelled" if task.cancelled() else repr(task.exception())
+            log.critical("%s ended by itself (%s): stopping the bot", task.get_name(), why)
+        return 1 if dead else 0
+    finally:
+        stopping.cancel()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        await stop(app)
 
 
 async def stop(app: App) -> None:
     """Stops polling and processing, flushes persistence and runs post_shutdown."""
     if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)
+        try:
+            await app.updater.stop()
+        except Exception:  # polling that had died re-raises its error here
+            log.exception("polling had stopped with an error")
+    try:
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+    finally:  # a flush the disk refused still closes the database and lets the lock go
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

@@ -18,6 +18,9 @@ _TO_LATIN = str.maketrans(_PERSIAN + _ARABIC_INDIC, _LATIN * 2)
 ZWNJ: Final = "\u200c"
 ZWJ: Final = "\u200d"
 ELLIPSIS: Final = "…"
+# The longest text a Telegram message holds; more reaches the bot only through a webhook or
+# another Bot API server, and is refused (see too_long).
+TEXT_MAX: Final = 4096
 
 
 def to_persian_digits(text: str) -> str:
@@ -109,9 +112,18 @@ def _normalize_words(text: str) -> str:
     return _ZWNJ_NOT_BEFORE_LETTER.sub("", text)
 
 
+def too_long(text: str) -> bool:
+    """True for text longer than a Telegram message may be (more than TEXT_MAX characters)."""
+    return len(text) > TEXT_MAX
+
+
 def normalize(text: str) -> str:
-    """Normalises a name or free text for storage; URLs, commands, mentions and numbers stay."""
-    text = _LINE_BREAK.sub("\n", text)
+    """Normalises a name or free text for storage; URLs, commands, mentions and numbers stay.
+
+    hazm's normaliser takes time quadratic in a word's length (100,000 letters: 35 s), so no
+    more than TEXT_MAX characters are ever handed to it; longer text is refused before it gets
+    here (handlers/middleware.py)."""
+    text = _LINE_BREAK.sub("\n", text[:TEXT_MAX])
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     pieces: list[str] = []

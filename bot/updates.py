@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 # this only caps how many tasks can be pending at all.
 PENDING_MAX = 100_000
 
+# One person's updates waiting at most: when their turn comes, updates with this many newer ones
+# of the same person behind them are left out (answered, not handled), so that a person's next
+# real command never waits behind a flood of their own. An album is at most 10 updates; each
+# handled message may cost an answer, and Telegram allows about one a second to a chat.
+BACKLOG_MAX = 20
+
 
 # Keys whose lock the running task (or the task that started it) holds: a job's body runs in a
 # task of its own that python-telegram-bot starts, and must not wait for its own caller's lock.
@@ -97,20 +103,36 @@ def update_key(update: object) -> int | None:
     return None
 
 
+class _Backlog:
+    """One person's updates received and not finished: how many arrived, how many are still
+    there, and whether they were told that some are left out."""
+
+    __slots__ = ("arrived", "told", "waiting")
+
+    def __init__(self) -> None:
+        self.arrived = 0
+        self.waiting = 0
+        self.told = False
+
+
 class PersonUpdateProcessor(BaseUpdateProcessor):
     """Runs different people's updates concurrently and one person's updates in arrival order.
 
     A person's update waits for their earlier one before taking one of the `limit` slots, so a
     person who sends many updates at once never holds up the others. Private chat ids equal user
     ids and group ids are negative, so a job keyed by a user id or a private chat id shares the
-    person's lock.
+    person's lock. A person's backlog is bounded: an update whose turn comes with `backlog_max`
+    newer updates of theirs waiting behind it is marked to be left out (see `skip`).
     """
 
-    def __init__(self, limit: int = 64) -> None:
+    def __init__(self, limit: int = 64, backlog_max: int = BACKLOG_MAX) -> None:
         super().__init__(PENDING_MAX)
         self.limit = limit
+        self.backlog_max = backlog_max
         self.locks = KeyedLocks()
         self._running = asyncio.BoundedSemaphore(limit)
+        self._backlogs: dict[Hashable, _Backlog] = {}
+        self._left_out: dict[int, bool] = {}  # id() of updates to leave out: tell the person?
         self.in_flight = 0
         self.peak_in_flight = 0
 
@@ -121,8 +143,28 @@ class PersonUpdateProcessor(BaseUpdateProcessor):
             async with self._running:
                 await self._run(coroutine)
             return
-        async with self.locks.hold(key), self._running:
-            await self._run(coroutine)
+        backlog = self._backlogs.get(key)
+        if backlog is None:
+            backlog = self._backlogs[key] = _Backlog()
+        backlog.arrived += 1
+        backlog.waiting += 1
+        ticket = backlog.arrived
+        try:
+            async with self.locks.hold(key), self._running:
+                if backlog.arrived - ticket >= self.backlog_max:
+                    self._left_out[id(update)] = not backlog.told
+                    backlog.told = True
+                await self._run(coroutine)
+        finally:
+            self._left_out.pop(id(update), None)
+            backlog.waiting -= 1
+            if backlog.waiting == 0:  # the backlog is gone: a later one is told again
+                del self._backlogs[key]
+
+    def skip(self, update: object) -> bool | None:
+        """None for an update to handle; for one to leave out, whether it is the first of its
+        backlog (the person is told once)."""
+        return self._left_out.get(id(update))
 
     async def _run(self, coroutine: Awaitable[Any]) -> None:
         """Awaits one update, counting how many run at once."""

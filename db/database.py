@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -18,7 +21,11 @@ from bot.text import persian_sort_text
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Files beside the database that belong to it (see Database.live_files).
+LIVE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
+SQLITE_HEADER = b"SQLite format 3\x00"
 Params = Sequence[Any] | dict[str, Any]
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for another connection's write lock
 
 
 Clock = Callable[[], datetime]
@@ -33,6 +40,55 @@ def system_clock() -> datetime:
 def utcnow() -> str:
     """Returns the real current time as ISO 8601 UTC (migrations only; code uses Database.stamp)."""
     return system_clock().isoformat(timespec="seconds")
+
+
+# SQLite's primary result codes that say the storage, not the statement, failed: another
+# connection held the lock past busy_timeout, the disk is full or read-only, the file cannot be
+# opened or read, or it is not a database.
+_STORAGE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PROTOCOL,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_PERM,
+    }
+)
+_STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT, errno.EACCES})
+
+
+def is_storage_error(error: BaseException) -> bool:
+    """True when an error says the database could not be read or written (a full or read-only
+    disk, a lock held too long), not that a statement or the code was wrong."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _STORAGE_CODES
+    return isinstance(error, OSError) and error.errno in _STORAGE_ERRNOS
+
+
+class SchemaMismatch(Exception):
+    """The database's recorded migrations differ from the code's: some are unknown to this code
+    (a newer version wrote them), or some of the code's were never applied."""
+
+    def __init__(self, unknown: Sequence[int], missing: Sequence[int]) -> None:
+        super().__init__(f"unknown migrations {list(unknown)}, missing {list(missing)}")
+        self.unknown = tuple(unknown)
+        self.missing = tuple(missing)
+
+
+class BackupRefused(Exception):
+    """A backup target that must not be written: the live database or one of its files, or an
+    existing file that is not an SQLite database."""
+
+    def __init__(self, target: Path, live: bool) -> None:
+        super().__init__(f"refused backup target {target}")
+        self.target = target
+        self.live = live  # True: the database itself, its -wal, -shm, journal or lock file
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -85,7 +141,18 @@ def _batch(raw: sqlite3.Connection, statements: list[tuple[str, Params]], own: b
             raw.execute("ROLLBACK")
         raise
     if own:
+        _commit(raw)
+
+
+def _commit(raw: sqlite3.Connection) -> None:
+    """Commits; a failed COMMIT (a full disk, a lock held too long) is rolled back, so that the
+    connection is never left inside a transaction every later BEGIN would trip over."""
+    try:
         raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
 
 
 class Database:
@@ -131,17 +198,24 @@ class Database:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(self.path, isolation_level=None)
-            conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages (default 2 MiB)
-            # ORDER BY fa_sort(name): names in Persian alphabetical order, not by code point.
-            await conn.create_function("fa_sort", 1, persian_sort_text, deterministic=True)
-            self._conn = conn
-            if migrate:
-                await self.migrate()
+            try:
+                conn.row_factory = aiosqlite.Row
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA foreign_keys = ON")
+                await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+                await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages (default 2)
+                # ORDER BY fa_sort(name): names in Persian alphabetical order, not by code point.
+                await conn.create_function("fa_sort", 1, persian_sort_text, deterministic=True)
+                self._conn = conn
+                if migrate:
+                    await self.migrate()
+            except BaseException:
+                # A file that is not a database, a read-only mount: close the connection, or
+                # its worker thread (not a daemon) keeps the process alive for ever.
+                self._conn = None
+                await conn.close()
+                raise
 
     async def close(self) -> None:
         """Closes the connection if it is open."""
@@ -180,7 +254,7 @@ class Database:
                 except BaseException:
                     await self._call(_execute, raw, "ROLLBACK", (), False)
                     raise
-                await self._call(_execute, raw, "COMMIT", (), False)
+                await self._call(_commit, raw)
             finally:
                 self._owner = None
 
@@ -231,15 +305,41 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def applied_migrations(self) -> set[int] | None:
+        """The migration versions the database records; None for a database never migrated."""
+        known = await self.scalar(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        if known is None:
+            return None
+        rows = await self.fetchall("SELECT version FROM schema_migrations")
+        return {row[0] for row in rows}
+
+    async def check_schema(self, *, allow_missing: bool) -> set[int] | None:
+        """Raises SchemaMismatch when the database records a migration this code does not have
+        (a newer version wrote it), or lacks one of the code's unless allow_missing; a database
+        never migrated passes. Returns the recorded versions."""
+        done = await self.applied_migrations()
+        if done is None:
+            return None
+        versions = {version for version, _, _ in migrations()}
+        unknown = sorted(done - versions)
+        missing = [] if allow_missing else sorted(versions - done)
+        if unknown or missing:
+            raise SchemaMismatch(unknown, missing)
+        return done
+
     async def migrate(self) -> list[int]:
-        """Applies the migrations the database has not recorded yet; returns their versions."""
+        """Applies the migrations the database has not recorded yet; returns their versions.
+
+        A database that records a migration this code does not know (written by a newer
+        version) is refused with SchemaMismatch before anything is changed."""
         conn = self.conn
+        done = await self.check_schema(allow_missing=True) or set()
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        async with conn.execute("SELECT version FROM schema_migrations") as cursor:
-            done = {row[0] for row in await cursor.fetchall()}
         applied = []
         for version, name, path in migrations():
             if version in done:
@@ -260,14 +360,47 @@ class Database:
             applied.append(version)
         return applied
 
+    def live_files(self) -> list[Path]:
+        """The files that make up the live database: the file, its WAL, shared memory, rollback
+        journal and the instance lock beside it (symlinks and relative paths resolved)."""
+        path = Path(self.path).resolve()
+        return [path, *(path.with_name(path.name + end) for end in LIVE_SUFFIXES)]
+
+    def _check_backup_target(self, target: Path) -> None:
+        """Raises BackupRefused for a target that is part of the live database, or an existing
+        file that is not an SQLite database (a backup replaces only an older backup)."""
+        resolved = target.resolve()
+        for live in self.live_files():
+            if resolved == live or (target.exists() and live.exists() and target.samefile(live)):
+                raise BackupRefused(target, live=True)
+        if target.exists():
+            with target.open("rb") as head:
+                if head.read(16) not in (SQLITE_HEADER, b""):
+                    raise BackupRefused(target, live=False)
+
     async def backup(self, target: str | Path) -> None:
         """Copies the live database to target with SQLite's online backup API.
 
-        The copy is opened with sqlite3, not aiosqlite: when aiosqlite cannot open a file its
-        worker thread may report to an event loop already closed, printing a traceback."""
-        dest = await asyncio.to_thread(sqlite3.connect, str(target), check_same_thread=False)
+        The copy is written to a new file beside the target and renamed over it when complete,
+        so a failed backup removes only the file it made itself. A target that is the database
+        or one of its files, or an existing file that is no SQLite database, is refused
+        (BackupRefused) before anything is written. The copy is opened with sqlite3, not
+        aiosqlite: when aiosqlite cannot open a file its worker thread may report to an event
+        loop already closed, printing a traceback."""
+        path = Path(target)
+        await asyncio.to_thread(self._check_backup_target, path)
+        handle, partial = await asyncio.to_thread(
+            tempfile.mkstemp, prefix=path.name + ".", suffix=".partial", dir=path.parent
+        )
+        os.close(handle)
         try:
-            async with self._locked() as conn:
-                await conn.backup(dest)
-        finally:
-            await asyncio.to_thread(dest.close)
+            dest = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
+            try:
+                async with self._locked() as conn:
+                    await conn.backup(dest)
+            finally:
+                await asyncio.to_thread(dest.close)
+            await asyncio.to_thread(os.replace, partial, path)
+        except BaseException:
+            await asyncio.to_thread(Path(partial).unlink, missing_ok=True)
+            raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -74,9 +75,9 @@ class StateRepo:
         self,
         conversations: dict[tuple[str, str], Any],
         data: dict[tuple[str, int], Any],
-        processed: int | None = None,
+        processed: Iterable[int] = (),
     ) -> None:
-        """Stores states and persisted data and marks an update handled, in one transaction."""
+        """Stores states and persisted data and marks updates handled, in one transaction."""
         statements: list[tuple[str, Any]] = []
         for (name, key), state in conversations.items():
             if state is None:
@@ -93,10 +94,17 @@ class StateRepo:
             else:
                 encoded = json.dumps(value, ensure_ascii=False)
                 statements.append((_UPSERT_DATA, (kind, number, encoded)))
-        if processed is not None:
-            statements.append((_MARK_PROCESSED, (processed, self.db.stamp())))
-            statements.append(("DELETE FROM inbox WHERE update_id = ?", (processed,)))
+        for update_id in processed:
+            statements.append((_MARK_PROCESSED, (update_id, self.db.stamp())))
+            statements.append(("DELETE FROM inbox WHERE update_id = ?", (update_id,)))
         await self.db.batch(statements)
+
+    async def probe(self) -> None:
+        """A write that leaves nothing behind but needs room on the disk and the write lock: it
+        fails while the database cannot be written (SQLite skips an update that changes
+        nothing, so a row is added and removed; Telegram's update ids are never negative)."""
+        add = "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (-1, '', '')"
+        await self.db.batch([(add, ()), ("DELETE FROM inbox WHERE update_id = -1", ())])
 
     async def data(self, kind: str) -> dict[int, Any]:
         """Returns every persisted object of one kind (user, chat, bot, callback) by id."""

@@ -15,6 +15,8 @@ from bot.engine import answer, strip_buttons
 from bot.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import load_principal
+from bot.text import TEXT_MAX, too_long
+from db.database import is_storage_error
 from handlers.common import menu_for, reply
 from handlers.review_cards import PREFIX as REVIEW_PREFIX
 
@@ -64,14 +66,32 @@ async def stay_private(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+async def refuse_long_text(update: Update, context: Context) -> None:
+    """Refuses text longer than a Telegram message before anything reads it (it can come only
+    through a webhook or another Bot API server; normalising it could hold everyone up)."""
+    message = update.effective_message
+    if message is None or not too_long(message.text or message.caption or ""):
+        return
+    log.info("refusing an over-long text from chat %s", message.chat_id)
+    if message.chat.type == ChatType.PRIVATE:
+        await reply(update, t("text-too-long", limit=TEXT_MAX))
+    raise ApplicationHandlerStop
+
+
 async def identify(update: Update, context: Context) -> None:
     """Records the user's current Telegram names and loads their roles into context.who."""
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    await context.store.volunteers.seen(
-        user.id, user.first_name, user.last_name or "", user.username or ""
-    )
+    if context.bot_data.storage.ok:  # while the disk takes no writes, names can wait
+        try:
+            await context.store.volunteers.seen(
+                user.id, user.first_name, user.last_name or "", user.username or ""
+            )
+        except Exception as exc:  # the answer may need no write: go on without the names
+            if not is_storage_error(exc):
+                raise
+            context.bot_data.storage.failed(exc)
     context.who = await load_principal(context.store, context.config, user.id)
 
 
@@ -115,6 +135,7 @@ def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:
     """The checks, by handler group; negative groups run before every feature, in this order."""
     return {
         -200: [TypeHandler(Update, stay_private)],
+        -150: [TypeHandler(Update, refuse_long_text)],
         -100: [TypeHandler(Update, identify)],
         -75: [TypeHandler(Update, guard_flows)],
         -50: [TypeHandler(Update, authorize)],

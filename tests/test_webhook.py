@@ -7,8 +7,14 @@ changes nothing in the database; an update posted twice (its 200 lost) is handle
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import socket
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,7 @@ from bot.runner import start_webhook
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient
 from tests.conftest import Harness, eventually, every_row
+from tests.crashsoak import ROOT, BotProcess
 
 SECRET = "khedmatyar-webhook-Secret_42"
 PATH = "telegram-hook"
@@ -139,3 +146,94 @@ async def test_a_redelivered_update_is_handled_once(hooked: WebhookHarness) -> N
     processed = "SELECT count(*) FROM processed_updates WHERE update_id = ?"
     assert await hooked.store.db.scalar(processed, (update_id,)) == 1
     assert await hooked.store.db.scalar("SELECT count(*) FROM inbox") == 0
+
+
+def _webhook_config(
+    path: Path, server: SimulatorServer, db_path: Path, port: int, secret: str
+) -> Path:
+    """A config for `python -m bot run` in webhook mode against the simulator."""
+    path.write_text(
+        f'[telegram]\ntoken = "{server.token}"\nbase_url = "{server.base_url}"\n'
+        f'mode = "webhook"\nwebhook_url = "https://127.0.0.1:{port}/telegram"\n'
+        f'webhook_listen = "127.0.0.1"\nwebhook_port = {port}\nwebhook_secret = "{secret}"\n'
+        f'[database]\npath = "{db_path}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["password-2026", "a" * 64, "not a token: spaces!" * 4],
+    ids=["word", "letter", "form"],
+)
+def test_webhook_mode_refuses_a_secret_anyone_could_guess(tmp_path: Path, secret: str) -> None:
+    config = tmp_path / "c.toml"
+    token = f"7000000001:{'A' * 35}"
+    config.write_text(
+        f'[telegram]\ntoken = "{token}"\nbase_url = "http://127.0.0.1:9"\nmode = "webhook"\n'
+        f'webhook_url = "https://bot.example.org/telegram"\nwebhook_secret = "{secret}"\n'
+        f'[database]\npath = "{tmp_path / "bot.db"}"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "telegram.webhook_secret" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "bot.db").exists()  # refused before anything was made
+
+
+async def _hooked_as(server: SimulatorServer, url: str) -> str:
+    """Waits (bounded) until the bot has set its webhook; returns the secret it gave Telegram."""
+    for _ in range(600):
+        if server.world.webhook.get("url") == url:
+            return str(server.world.webhook.get("secret_token") or "")
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot did not set its webhook")
+
+
+@pytest.mark.slow
+async def test_webhook_mode_without_a_secret_makes_one_keeps_it_and_checks_it(
+    sim_server: SimulatorServer, tmp_path: Path
+) -> None:
+    port = _free_port()
+    db_path = tmp_path / "bot.db"
+    config = _webhook_config(tmp_path / "c.toml", sim_server, db_path, port, secret="")
+    bot = BotProcess(config, tmp_path / "bot.log")
+    await bot.start()
+    try:
+        secret = await _hooked_as(sim_server, f"https://127.0.0.1:{port}/telegram")
+        with closing(sqlite3.connect(db_path)) as db:
+            (kept,) = db.execute("SELECT value FROM secrets WHERE name = 'webhook'").fetchone()
+        assert secret == base64.urlsafe_b64encode(kept).decode().rstrip("=")
+        assert len(secret) >= 43  # 32 random bytes
+        stranger = 4_242_424_242
+        url = f"http://127.0.0.1:{port}/telegram"  # as the proxy forwards it
+        async with aiohttp.ClientSession() as session:
+            for n, headers in enumerate(({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"})):
+                async with session.post(url, json=_forged(n + 1, stranger), headers=headers) as r:
+                    assert r.status == 403
+            good = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            async with session.post(url, json=_forged(3, stranger), headers=good) as response:
+                assert response.status == 200
+        seen = "SELECT update_id FROM processed_updates"
+        for _ in range(600):  # the one with the secret is handled, the others never were
+            with closing(sqlite3.connect(db_path)) as db:
+                if [r[0] for r in db.execute(seen)] == [3]:
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the update with the secret was not handled")
+
+        await bot.stop()  # after a restart the bot passes the same secret again
+        sim_server.world.webhook = {}
+        await bot.start()
+        assert await _hooked_as(sim_server, f"https://127.0.0.1:{port}/telegram") == secret
+    finally:
+        await bot.stop()
