@@ -156,6 +156,8 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await _say(page, "/group")
             copy = page.get_by_role("button", name=label("group-copy-invite"))
             await copy.click()
+            link = re.compile("^" + re.escape(f"https://t.me/{world.bot.username}"))
+            await expect(page.locator("body")).to_have_attribute("data-copied", link)  # async copy
             copied = await page.locator("body").get_attribute("data-copied")
             assert copied is not None and copied.startswith(f"https://t.me/{world.bot.username}")
             await page.get_by_role("button", name=label("group-share-invite")).click()
@@ -202,8 +204,8 @@ async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
             await page.screenshot(path=str(tmp_path / "phone-personas.png"))
             await page.get_by_test_id("pick-dialog").get_by_role("button", name="انصراف").click()
 
-            await _say(page, "/digest")
-            chart = page.locator(".photo-grid.n1 img").last
+            await _say(page, "/digest")  # the national digest: its chart and map, one album
+            chart = page.locator(".photo-grid.n2").last.locator("img").first
             await expect(chart).to_be_visible()
             await chart.evaluate("img => img.decode()")
             box = await chart.bounding_box()

@@ -784,20 +784,16 @@ async def test_migration_fills_summaries_from_old_reports(tmp_path: Path) -> Non
     await raw.close()
     await stores[1].open()
     world = await _seed(stores[1])
-    rows = await stores[1].db.fetchall("SELECT * FROM reports ORDER BY id")
-    groups = await stores[1].db.fetchall("SELECT * FROM groups ORDER BY id")
-    volunteers = await stores[1].db.fetchall("SELECT * FROM volunteers")
-    campaigns = await stores[1].db.fetchall("SELECT * FROM campaigns")
     raw = Database(old_path)
     await raw.open(migrate=False)
-    for table, data in (
-        ("volunteers", volunteers),
-        ("groups", groups),
-        ("campaigns", campaigns),
-        ("reports", rows),
-    ):
+    for table in ("volunteers", "groups", "campaigns", "reports"):
+        # The columns 0001 made: later migrations add more (a report's version, say).
+        columns = ", ".join(r[1] for r in await raw.fetchall(f"PRAGMA table_info({table})"))
+        data = await stores[1].db.fetchall(f"SELECT {columns} FROM {table} ORDER BY rowid")
         marks = ",".join("?" * len(data[0].keys()))
-        await raw.executemany(f"INSERT INTO {table} VALUES ({marks})", [tuple(r) for r in data])
+        await raw.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", [tuple(r) for r in data]
+        )
     await raw.close()
     await stores[0].open()
     # The new store counted the small campaign's types only after set_counted_categories; do the
