@@ -10,6 +10,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
+from bot import screens
+from bot.commands import refresh, refresh_everyone, set_default
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
@@ -32,6 +34,7 @@ from handlers import (
     errors,
     export,
     group,
+    join_requests,
     lookups,
     middleware,
     my_reports,
@@ -105,9 +108,11 @@ async def _post_init(app: App) -> None:
     """Opens the database and registers the Persian command list."""
     await app.bot_data.store.open()
     await replay(app.bot_data.store, app.bot, app.update_queue)
-    await start.register_commands(app.bot, app.bot_data.config.bot.admins)
+    await set_default(app.bot, app.bot_data.commands)
     jobs = app.job_queue
     assert jobs is not None
+    # Each admin's, coordinator's and leader's own «/» menu, where it changed since it was set.
+    jobs.run_once(refresh_everyone, when=timedelta(seconds=1), name="command-menus")
     jobs.run_repeating(
         _forget_old_updates,
         interval=timedelta(hours=6),
@@ -185,7 +190,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build(),
     )
-    engine = Engine(list(FLOWS), common.menu_for, common.notify)
+    engine = Engine(
+        list(FLOWS), common.menu_for, common.notify, on_screen=screens.panel, roles_changed=refresh
+    )
     app.bot_data.attach(store, config, engine)
 
     # Order matters: the middleware (negative groups) records the user and checks permissions
@@ -204,6 +211,7 @@ def build_application(
         group,
         my_reports,
         lookups,
+        join_requests,
         campaign_admin,
         service_types,
         export,
@@ -214,6 +222,8 @@ def build_application(
     )
     for feature in features:
         app.add_handlers(feature.handlers())
+    # Each feature's commands, for the «/» menus and /help (bot.commands).
+    app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)
     return app

@@ -11,6 +11,7 @@ from bot.principal import Principal
 from db.store import Store
 
 if TYPE_CHECKING:
+    from bot.commands import Command
     from bot.engine import Engine
 
 
@@ -24,6 +25,7 @@ class BotData:
         self.reported_errors: set[str] = set()
         self.exports: set[int] = set()  # people whose export is being built: one at a time each
         self.digests_sending: set[int] = set()  # ledger ids this process is posting right now
+        self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.commands)
 
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.commands import Command, overseers, refresh_for
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
@@ -423,12 +424,17 @@ async def transfer_confirmed(turn: Turn[AdminDraft], data: Callback) -> Result:
     person = await turn.store.volunteers.get(turn.draft.target_id or 0)
     if group is None or person is None:
         return Go("gone")
+    members = await turn.store.groups.members(group.id)
+    former = [m.volunteer_id for m in members if m.role is GroupRole.LEADER]
     if not await transfer_group(turn.store, turn.who.user_id, group.id, person.id):
         return Go("person", label("admin-transfer-members-only", name=person.display_name))
 
     async def tell() -> None:
         notice = t("group-you-were-promoted", group=group.name)
         await tell_role_change(turn.context, person.id, notice)
+        for leader in former:  # members now: their «/» menu no longer offers reporting
+            if leader != person.id:
+                await refresh_for(turn.context, leader)
 
     return Done(t("admin-transferred", group=group.name, name=person.display_name), then=tell)
 
@@ -542,6 +548,10 @@ async def begin(update: Update, context: Context) -> None:
     data = parse_cb(update.callback_query.data if update.callback_query else None)
     assert data is not None
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -8,6 +8,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, U
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
+from bot import screens
+from bot.commands import refresh
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import main_menu
@@ -25,11 +27,14 @@ def menu_text(key: str) -> filters.MessageFilter:
 
 
 def menu_for(who: Principal | None) -> ReplyKeyboardMarkup:
-    """The main menu keyboard for a user's roles."""
+    """The main menu keyboard for a user's roles: «👥 گروه من» for the people of the groups (an
+    admin or a coordinator only when they belong to one)."""
+    overseer = bool(who and (who.admin or who.coordinator))
     return main_menu(
         leader=bool(who and who.reporting_groups),
-        admin=bool(who and (who.admin or who.coordinator)),
+        admin=overseer,
         reviewer=bool(who and who.reviews),
+        group=not overseer or bool(who and who.memberships),
     )
 
 
@@ -38,10 +43,11 @@ async def reply(
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
 ) -> None:
-    """Sends a message to the chat the update came from."""
+    """Sends a message to the chat the update came from: in a private chat, the person's
+    screen now (bot.screens takes the buttons off the one it replaces)."""
     chat = update.effective_chat
     if chat is not None:
-        await chat.send_message(text, reply_markup=markup)
+        await screens.answered(await chat.send_message(text, reply_markup=markup), markup)
 
 
 async def edit_or_keep(
@@ -85,7 +91,9 @@ async def notify(
 
 
 async def tell_role_change(context: Context, user_id: int, text: str) -> None:
-    """Tells someone their role changed, in one message that carries their new main menu."""
+    """Tells someone their role changed, in one message that carries their new main menu, and
+    gives them the «/» menu of their roles now."""
     who = await load_principal(context.store, context.config, user_id)
     notice = Html(f"{text}\n\n{t('menu-now-yours')}")
     await notify(context, user_id, notice, menu_for(who), INTERACTIVE)
+    await refresh(context, who)  # their «/» menu too

@@ -8,7 +8,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import screens
 from bot.chart import render_chart_async
+from bot.commands import Command, admins
 from bot.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
@@ -43,7 +45,8 @@ async def preview(update: Update, context: Context) -> None:
     if chat is not None:
         chart = await render_chart_async(digest)
         markup = inline([[button(label("digest-post-now"), cb("dig", "post"))]])
-        await chat.send_photo(chart, caption=render_caption(digest), reply_markup=markup)
+        sent = await chat.send_photo(chart, caption=render_caption(digest), reply_markup=markup)
+        await screens.answered(sent, markup)  # its button goes once a newer screen is shown
 
 
 async def post_now(update: Update, context: Context) -> None:
@@ -62,6 +65,10 @@ async def post_now(update: Update, context: Context) -> None:
             made = await build(context, built, channel, week, False)
             posted += await post_digest(context, channel, week, made)
     await reply(update, label("digest-posted-now", count=posted))
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("digest", "command-digest", "help-digest", 23, admins),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

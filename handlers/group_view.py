@@ -12,6 +12,7 @@ from bot.text import fmt_percent, one_line
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope
 from db.store import Store
+from handlers.common import reply
 
 INVITE_PREFIX = "j-"
 NAME_MIN, NAME_MAX = 3, 60
@@ -65,11 +66,24 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
     """A group's figures this week and month and its share of each running campaign."""
     today = jalali.today(store.db.clock)
     lines: list[str] = []
-    for period, key, bare in (
-        (Period.week(today), "lookups-card-week", "lookups-card-week-services"),
-        (Period.month(today), "lookups-card-month", "lookups-card-month-services"),
+    for period, key, bare, none in (
+        (
+            Period.week(today),
+            "lookups-card-week",
+            "lookups-card-week-services",
+            "lookups-card-week-none",
+        ),
+        (
+            Period.month(today),
+            "lookups-card-month",
+            "lookups-card-month-services",
+            "lookups-card-month-none",
+        ),
     ):
         counted = (await store.stats.totals(Scope.group(group.id), period)).counted
+        if not counted.reports:  # not «۰ خدمت در ۰ گزارش»
+            lines.append(t(none))
+            continue
         lines.append(
             t(
                 key if counted.beneficiaries else bare,  # none given: no «۰ بهره‌مند»
@@ -140,11 +154,13 @@ async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyb
 
 
 async def offer_onboarding(update: Update, context: Context) -> None:
-    """Offers a user without a group to join one by invite or to create one."""
+    """Offers a user without a group to find one nearby, to join one by invite, or to create
+    one."""
     creation = context.config.groups.creation
-    rows = [[button(label("onboarding-join"), cb("onb", "join"))]]
+    rows = [
+        [button(label("onboarding-find"), cb("fnd", "near"))],
+        [button(label("onboarding-join"), cb("onb", "join"))],
+    ]
     create_key = "onboarding-create" if creation == "open" else "onboarding-request"
     rows.append([button(label(create_key), cb("onb", "create"))])
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_message(t("onboarding-choose"), reply_markup=inline(rows))
+    await reply(update, t("onboarding-choose"), inline(rows))

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot import screens
 from bot.access import FLOWS, check_access, is_menu_or_command
 from bot.context import Context
 from bot.engine import answer, strip_buttons
@@ -66,6 +67,7 @@ async def stay_private(update: Update, context: Context) -> None:
 
 async def identify(update: Update, context: Context) -> None:
     """Records the user's current Telegram names and loads their roles into context.who."""
+    screens.serve(update, context)  # what this update is answered with: their screens
     user = update.effective_user
     if user is None or user.is_bot:
         return
@@ -117,5 +119,6 @@ def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:
         -200: [TypeHandler(Update, stay_private)],
         -100: [TypeHandler(Update, identify)],
         -75: [TypeHandler(Update, guard_flows)],
+        -60: [TypeHandler(Update, screens.refuse_old)],
         -50: [TypeHandler(Update, authorize)],
     }

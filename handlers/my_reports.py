@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
+from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
@@ -98,6 +99,10 @@ async def on_delete(update: Update, context: Context) -> None:
         return
     await context.store.reports.delete(report.id, context.user_id)
     await edit_or_keep(query, t("myreports-deleted", receipt=receipt))
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("myreports", "command-myreports", "help-myreports", 11, leaders),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.commands import Command, newcomers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -249,6 +250,10 @@ async def on_approval(update: Update, context: Context) -> None:
     await tell_role_change(
         context, group.created_by, t("approval-you-approved", group=group.name, link=link)
     )
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("newgroup", "", "help-newgroup", 32, newcomers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -4,16 +4,51 @@ start-welcome =
     سلام {$name}، به <b>خدمت‌یار</b> خوش آمدید 🌱
 
     اینجا گروه‌های داوطلب خدمت‌هایشان را قدم‌به‌قدم ثبت می‌کنند و هر کس پیشرفت گروه و پویش خود را می‌بیند.
-start-welcome-back = سلام {$name} 🌱 از دکمه‌های پایین صفحه یکی را انتخاب کنید.
+# A member: her group(s) and what she can see; $groups: «امید»، «مهر» (already quoted).
+start-welcome-member =
+    سلام {$name} 🌱 شما عضو { $several ->
+        [yes] گروه‌های {$groups}
+       *[no] گروه {$groups}
+    } هستید.
+    کارت گروه و اعضایش در «👥 گروه من» است و کار گروه و پیشرفت پویش‌ها در «📊 آمار».
+start-welcome-leader =
+    سلام {$name} 🌱 شما سرگروه { $several ->
+        [yes] گروه‌های {$groups}
+       *[no] گروه {$groups}
+    } هستید.
+    برای ثبت خدمت گروه «📝 ثبت گزارش خدمت» را بزنید؛ اعضا و لینک دعوت در «👥 گروه من» است.
+start-welcome-coordinator =
+    سلام {$name} 🌱 شما هماهنگ‌کنندهٔ { $several ->
+        [yes] استان‌های
+       *[no] استان
+    } {$provinces} هستید.
+    گروه‌ها و درخواست‌های استان در «⚙️ مدیریت» است و پویش‌ها در «🎯 پویش‌ها».{ $review ->
+        [yes] {" "}گزارش‌های تازه در «📥 بررسی گزارش‌ها» منتظر شماست.
+       *[no] {""}
+    }
+start-welcome-admin =
+    سلام {$name} 🌱 شما مدیر خدمت‌یار هستید.
+    گروه‌ها، نقش‌ها، کانال‌ها و انواع خدمت در «⚙️ مدیریت» است، پویش‌ها در «🎯 پویش‌ها» و خروجی گزارش‌ها در «📤 خروجی».{ $review ->
+        [yes] {" "}گزارش‌های تازه در «📥 بررسی گزارش‌ها» منتظر بررسی است.
+       *[no] {""}
+    }
 help-title = <b>راهنمای خدمت‌یار</b>
-help-leader =
-    📝 /report — ثبت گزارش خدمت گروه
-    🗂 /myreports — گزارش‌های اخیر شما؛ ویرایش و حذف تا مدتی پس از ثبت
-help-member =
-    👥 /group — کارت گروه، اعضا و لینک دعوت
-    🔗 /join — پیوستن به گروه با کد دعوت
-    ➕ /newgroup — ساختن گروه تازه
-help-overseer = ⚙️ /admin — مدیریت: گروه‌ها، درخواست‌ها و نقش‌ها
+# One line for each command this person has (bot.commands); $role: admin, coordinator, leader,
+# member or newcomer.
+help-report = 📝 /report — ثبت گزارش خدمت گروه، قدم‌به‌قدم
+help-myreports = 🗂 /myreports — گزارش‌های اخیر شما؛ ویرایش و حذف تا مدتی پس از ثبت
+help-group = { $role ->
+    [leader] 👥 /group — کارت گروه، اعضا و لینک دعوت
+    [newcomer] 👥 /group — گروه شما؛ تا عضو گروهی نشده‌اید، راه پیوستن را نشان می‌دهد
+   *[other] 👥 /group — کارت گروه و اعضای آن
+}
+help-join = 🔗 /join — پیوستن به گروه با کد دعوتی که سرگروه فرستاده است
+help-newgroup = ➕ /newgroup — ساختن گروه تازه، اگر سرگروه هستید
+help-admin = { $role ->
+    [admin] ⚙️ /admin — مدیریت: گروه‌ها، درخواست‌ها، هماهنگ‌کننده‌ها، مدیران، کانال‌ها و انواع خدمت
+   *[other] ⚙️ /admin — گروه‌ها و درخواست‌های استان شما
+}
+help-digest = 📰 /digest — پیش‌نمایش گزارش هفتگی کانال‌ها، فقط برای شما
 help-footer =
     ✖️ /cancel — لغو کار نیمه‌تمام
 
@@ -40,6 +75,7 @@ menu-my-reports = 🗂 گزارش‌های من
 menu-group = 👥 گروه من
 menu-help = ❓ راهنما
 menu-admin = ⚙️ مدیریت
+menu-campaigns = 🎯 پویش‌ها
 menu-placeholder = یکی از گزینه‌ها را انتخاب کنید
 
 ## Command descriptions for setMyCommands (plain text, 1–256 characters).
@@ -64,6 +100,7 @@ button-prev-page = ▶️ قبلی
 stale-button = این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید.
 stale-step = این دکمه به پرسش قبلی مربوط است؛ لطفاً به آخرین پیام پاسخ دهید.
 not-allowed = اجازهٔ این کار را ندارید.
+stale-screen = این پیام قدیمی است و پیام تازه‌تری جایش را گرفته است؛ از آخرین پیام ادامه دهید.
 
 ## Configuration errors printed by the command line (plain text).
 config-error = تنظیمات نادرست است: «{$key}» — {$why}
@@ -102,6 +139,3 @@ place-ask-county = کدام شهرستانِ استان {$province}؟ انتخا
 place-use-buttons = لطفاً از دکمه‌ها انتخاب کنید یا نام را بنویسید.
 people-matches = چند نفر با «{$query}» پیدا شدند؛ یکی را انتخاب کنید:
 people-not-shared = این پیام کسی را معرفی نمی‌کند که بات را شروع کرده باشد. نام، @نام‌کاربری یا شناسهٔ عددی او را بنویسید.
-start-welcome-admin = سلام {$name} 🌱 شما مدیر خدمت‌یار هستید: گروه‌ها، درخواست‌ها و نقش‌ها در «⚙️ مدیریت» است.
-start-welcome-coordinator = سلام {$name} 🌱 شما هماهنگ‌کنندهٔ استان هستید: گروه‌ها و درخواست‌های استان در «⚙️ مدیریت» است.
-start-welcome-leader = سلام {$name} 🌱 برای ثبت خدمت گروهتان «📝 ثبت گزارش خدمت» را بزنید.

@@ -2,8 +2,10 @@
 
 onboarding-choose =
     برای شروع یکی را انتخاب کنید:
-    • اگر سرگروهتان لینک یا کد دعوت فرستاده، با آن به گروه بپیوندید.
+    • گروه‌های شهرتان را پیدا کنید و درخواست پیوستن بدهید.
+    • اگر سرگروهتان لینک یا کد دعوت فرستاده است، با آن به گروه بپیوندید.
     • اگر سرگروه هستید، گروهتان را بسازید.
+onboarding-find = 🔎 پیدا کردن گروهی نزدیک من
 onboarding-join = 🔗 پیوستن با کد دعوت
 onboarding-create = ➕ ساختن گروه تازه
 onboarding-request = ➕ درخواست ساختن گروه
@@ -24,6 +26,26 @@ join-no = ✖️ نه
 join-declined = عضو این گروه نشدید. هر وقت خواستید، با کد دعوت دیگری بپیوندید.
 join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و اعضایش را از «👥 گروه من» ببینید.
 join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پیوست.
+
+## Asking to join a group from its public card (/find), and the leaders' answer.
+joinreq-ask = 🙋 درخواست پیوستن
+joinreq-confirm = درخواست پیوستن به «{$group}» برای سرگروهش فرستاده شود؟ سرگروه نام شما را می‌بیند و پاسخش را همین‌جا به شما خبر می‌دهیم.
+joinreq-send = ✅ بله، بفرست
+joinreq-sent = ✅ درخواست پیوستن به «{$group}» برای سرگروهش فرستاده شد. پاسخ را همین‌جا به شما خبر می‌دهیم.
+joinreq-open = درخواست پیوستن شما به «{$group}» پیش‌تر فرستاده شده و در انتظار پاسخ سرگروه است.
+joinreq-declined-lately = سرگروه «{$group}» به‌تازگی درخواست شما را نپذیرفته است؛ گروه دیگری را امتحان کنید.
+joinreq-too-many = {$max} درخواست پیوستن شما هنوز بی‌پاسخ مانده است؛ تا پاسخ یکی از آن‌ها نرسیده، درخواست تازه‌ای فرستاده نمی‌شود.
+# To each leader of the group; $handle: « (@username)» or nothing.
+joinreq-notice = 🙋 <b>{$name}</b>{$handle} می‌خواهد به «{$group}» بپیوندد. او گروه را با جستجو پیدا کرده است.
+joinreq-accept = ✅ پذیرفتن
+joinreq-decline = ✖️ نپذیرفتن
+joinreq-decline-confirm = درخواست {$name} برای پیوستن به «{$group}» پذیرفته نشود؟ به او خبر داده می‌شود.
+joinreq-decline-yes = بله، نپذیر
+joinreq-accepted = ✅ {$name} به «{$group}» پیوست.
+joinreq-declined = درخواست {$name} برای پیوستن به «{$group}» پذیرفته نشد.
+joinreq-dropped = این گروه دیگر فعال نیست و درخواست بسته شد.
+joinreq-you-accepted = ✅ درخواست پیوستن شما پذیرفته شد؛ به «{$group}» خوش آمدید 🌱
+joinreq-you-declined = درخواست پیوستن شما به «{$group}» این بار پذیرفته نشد. می‌توانید گروه دیگری پیدا کنید.
 
 newgroup-ask-name = نام گروه را بنویسید؛ مثلاً «گروه جهادی امید».
 newgroup-bad-name = نام گروه باید بین {$min} تا {$max} حرف باشد و حرف داشته باشد. دوباره بنویسید.

@@ -5,12 +5,22 @@ command-stats = آمار گروه، استان یا کشور
 command-campaign = پیشرفت پویش‌ها
 command-top = گروه‌ها و استان‌های پیشرو
 command-find = جستجوی گروه یا شهر
-help-lookups =
-    📊 /stats — آمار گروه شما (هماهنگ‌کننده: استان؛ مدیر: کشور) در هفته، ماه، سال یا بازهٔ دلخواه
-    🎯 /campaign — پیشرفت پویش‌ها و سهم استان و گروه شما
-    🏆 /top — گروه‌ها و استان‌های پیشرو
-    🔎 /find — جستجوی گروه، شهرستان یا استان با آمارش
-
+help-stats = { $role ->
+    [admin] 📊 /stats — آمار سراسر کشور
+    [coordinator] 📊 /stats — آمار استان شما، گروه‌های پرکار و کم‌کار
+    [newcomer] 📊 /stats — آمار سراسر کشور
+   *[other] 📊 /stats — آمار گروه شما
+} در هفته، ماه، سال یا بازهٔ دلخواه
+help-campaign = { $role ->
+    [admin] 🎯 /campaign — پیشرفت پویش‌ها؛ ساختن، ویرایش و پایان دادن پویش
+    [coordinator] 🎯 /campaign — پیشرفت پویش‌ها؛ ساختن و ویرایش پویش‌های استان
+   *[other] 🎯 /campaign — پیشرفت پویش‌ها و سهم استان و گروه شما
+}
+help-top = 🏆 /top — گروه‌ها و استان‌های پیشرو
+help-find = { $role ->
+    [newcomer] 🔎 /find — پیدا کردن گروه‌های شهرتان و درخواست پیوستن به یکی از آن‌ها
+   *[other] 🔎 /find — پیدا کردن گروه، شهرستان یا استان، با آمارش
+}
 # The period buttons under every figure.
 lookups-week = این هفته
 lookups-month = این ماه
@@ -55,7 +65,15 @@ lookups-range-too-long = بازه حداکثر سه سال است. بازهٔ ک
 # /find
 flow-name-find = جستجو
 lookups-find-ask = نام گروه، شهرستان یا استان را بنویسید (حتی بخشی از آن).
+lookups-find-ask-city = نام شهر یا شهرستانتان را بنویسید تا گروه‌های آنجا را ببینید؛ مثلاً «تبریز».
 lookups-find-short = دست‌کم دو حرف بنویسید.
+# The groups of the county a search names.
+lookups-find-county-title = <b>گروه‌های شهرستان { $county } ({ $count }):</b>
+lookups-find-county-group = • { $name } — { $specialty }، { $members } عضو
+lookups-find-county-none = در شهرستان { $county } هنوز گروهی نیست؛ اگر سرگروه هستید، نخستین گروه را بسازید.
+lookups-find-back = ↩️ بازگشت به نتایج
+lookups-card-member = شما عضو این گروه هستید.
+lookups-card-request-open = ⏳ درخواست پیوستن شما در انتظار پاسخ سرگروه است.
 lookups-find-again = 🔎 جستجوی دیگر
 lookups-page = صفحهٔ { $page } از { $pages }
 
@@ -64,6 +82,8 @@ lookups-card-week = 📊 این هفته: { $services } خدمت در { $reports
 lookups-card-month = 📊 این ماه: { $services } خدمت در { $reports } گزارش · { $beneficiaries } بهره‌مند
 lookups-card-week-services = 📊 این هفته: { $services } خدمت در { $reports } گزارش
 lookups-card-month-services = 📊 این ماه: { $services } خدمت در { $reports } گزارش
+lookups-card-week-none = 📊 این هفته هنوز گزارشی ثبت نشده است.
+lookups-card-month-none = 📊 این ماه هنوز گزارشی ثبت نشده است.
 lookups-card-campaign = 🎯 سهم گروه از «{ $title }»: { $count } از { $total } ({ $percent })
 lookups-public-card =
     👥 <b>{ $group }</b>

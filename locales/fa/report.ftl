@@ -1,6 +1,9 @@
 ## The service report conversation (/report, «📝 ثبت گزارش خدمت»).
 
-report-only-leaders = ثبت گزارش ویژهٔ سرگروه‌هاست. اگر گروهتان خدمتی انجام داده، به سرگروه خبر دهید.
+# /report from someone who may not report: a member, an admin or coordinator, a newcomer.
+report-only-leaders = ثبت گزارش خدمت کار سرگروه‌هاست. اگر گروهتان خدمتی انجام داده، به سرگروه خبر دهید تا آن را ثبت کند.
+report-only-overseers = ثبت گزارش خدمت کار سرگروه‌هاست و شما سرگروه گروهی نیستید. گزارش‌های گروه‌ها را در «📊 آمار» و «📤 خروجی» می‌بینید.
+report-only-newcomers = ثبت گزارش خدمت کار سرگروه‌هاست. اگر سرگروه هستید، اول گروهتان را بسازید (/newgroup)؛ اگر عضو گروهی هستید، با کد دعوت به آن بپیوندید (/join).
 report-ask-group = گزارش برای کدام گروه است؟
 report-ask-campaign = گزارش برای کدام پویش است؟
 report-no-campaign = بدون پویش

@@ -1,0 +1,189 @@
+"""Asking to join a group found with /find, and its leaders' answer.
+
+A newcomer who finds a group (by its name or their city) asks from its public card; after a
+yes, every leader of the group gets the request with «پذیرفتن» and «نپذیرفتن». The first answer
+counts (one conditional write); a no is confirmed first and told to the person politely. Against
+spam: one open request per person and group, at most OPEN_MAX open at once, and a group that
+said no is not asked again by the same person for DECLINED_DAYS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.engine import answer
+from bot.i18n import Html, label, t
+from bot.keyboards import button, cb, inline, parse_cb
+from db.join_requests import JoinRequest, RequestStatus
+from db.models import Group, GroupRole, GroupStatus
+from db.usecases import Asked, answer_join_request, ask_to_join
+from handlers.common import edit_or_keep, notify, tell_role_change
+
+PREFIX = "jrq"
+OPEN_MAX = 3  # a person's requests waiting for an answer at once
+DECLINED_DAYS = 30  # after a no, days before the same person may ask that group again
+
+_NOT_SENT = {
+    Asked.OPEN: "joinreq-open",
+    Asked.MEMBER: "join-already",
+    Asked.DECLINED: "joinreq-declined-lately",
+    Asked.TOO_MANY: "joinreq-too-many",
+}
+
+
+def _ways_on() -> list[list[InlineKeyboardButton]]:
+    """After asking: another search."""
+    return [[button(label("lookups-find-again"), cb("fnd", "new"))]]
+
+
+async def _edit(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> None:
+    """Replaces the pressed message."""
+    if update.callback_query is not None:
+        await edit_or_keep(update.callback_query, text, inline(rows) if rows else None)
+
+
+async def _active(context: Context, group_id: int | None) -> Group | None:
+    """The group a button names, while it is active."""
+    group = await context.store.groups.get(group_id or 0)
+    return group if group is not None and group.status is GroupStatus.ACTIVE else None
+
+
+async def on_ask(update: Update, context: Context) -> None:
+    """«🙋 درخواست پیوستن» on a public card: asks first, saying the leader will see the name."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    group = await _active(context, data.id(0) if data else None)
+    if group is None:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    rows = [
+        [
+            button(label("joinreq-send"), cb(PREFIX, "send", group.id)),
+            button(label("button-back"), cb("fnd", "card", group.id)),
+        ]
+    ]
+    await _edit(update, t("joinreq-confirm", group=group.name), rows)
+
+
+async def on_send(update: Update, context: Context) -> None:
+    """Sends the request to the group's leaders, or says why it was not sent."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    user_id = context.user_id or 0
+    group = await _active(context, data.id(0) if data else None)
+    if group is None:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    outcome, request_id = await ask_to_join(
+        context.store, user_id, group.id, open_max=OPEN_MAX, declined_days=DECLINED_DAYS
+    )
+    if outcome is Asked.GONE:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    if outcome is not Asked.SENT or request_id is None:
+        text = t(_NOT_SENT[outcome], group=group.name, max=OPEN_MAX)
+        await _edit(update, text, _ways_on())
+        return
+    await _edit(update, t("joinreq-sent", group=group.name), _ways_on())
+    request = await context.store.join_requests.get(request_id)
+    if request is None:
+        return
+    text, markup = await _notice(context, request, group)
+    for member in await context.store.groups.members(group.id):
+        if member.role is GroupRole.LEADER:
+            await notify(context, member.volunteer_id, text, markup)
+
+
+async def _asker(context: Context, request: JoinRequest) -> tuple[str, str]:
+    """The asker's name, and their @username (or nothing) for the leader to reach them."""
+    volunteer = await context.store.volunteers.get(request.volunteer_id)
+    if volunteer is None:
+        return str(request.volunteer_id), ""
+    handle = f" (@{volunteer.username})" if volunteer.username else ""
+    return volunteer.display_name, handle
+
+
+async def _notice(context: Context, request: JoinRequest, group: Group) -> tuple[Html, Any]:
+    """The request as a leader sees it, with the two answers."""
+    name, handle = await _asker(context, request)
+    text = t("joinreq-notice", name=name, handle=handle, group=group.name)
+    markup = inline(
+        [
+            [
+                button(label("joinreq-accept"), cb(PREFIX, "ok", request.id)),
+                button(label("joinreq-decline"), cb(PREFIX, "no", request.id)),
+            ]
+        ]
+    )
+    return text, markup
+
+
+async def on_answer(update: Update, context: Context) -> None:
+    """A leader's answer (the access policy checked they lead the request's group): accept,
+    decline (confirmed first), or back from the confirmation."""
+    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    store = context.store
+    request = await store.join_requests.get(data.id(0) or 0) if data else None
+    group = await store.groups.get(request.group_id) if request else None
+    if data is None or request is None or group is None:
+        await answer(update, label("stale-button"), alert=True)
+        return
+    if request.status is not RequestStatus.OPEN:
+        await _answered_already(update, context, request, group)
+        return
+    name, _ = await _asker(context, request)
+    if data.action in ("no", "back"):
+        await answer(update)
+        if data.action == "back":
+            text, markup = await _notice(context, request, group)
+            await _edit(update, text, markup.inline_keyboard)
+            return
+        rows = [
+            [
+                button(label("joinreq-decline-yes"), cb(PREFIX, "noyes", request.id)),
+                button(label("button-back"), cb(PREFIX, "back", request.id)),
+            ]
+        ]
+        await _edit(update, t("joinreq-decline-confirm", name=name, group=group.name), rows)
+        return
+    accept = data.action == "ok"
+    decided = await answer_join_request(store, context.user_id or 0, request.id, accept=accept)
+    if decided is None or not decided.changed:
+        await _answered_already(update, context, decided.request if decided else request, group)
+        return
+    await answer(update)
+    if accept:
+        await _edit(update, t("joinreq-accepted", name=name, group=group.name), [])
+        notice = t("joinreq-you-accepted", group=group.name)
+        await tell_role_change(context, request.volunteer_id, notice)
+        return
+    await _edit(update, t("joinreq-declined", name=name, group=group.name), [])
+    find = inline([[button(label("onboarding-find"), cb("fnd", "near"))]])
+    await notify(context, request.volunteer_id, t("joinreq-you-declined", group=group.name), find)
+
+
+async def _answered_already(
+    update: Update, context: Context, request: JoinRequest, group: Group
+) -> None:
+    """A request someone answered before (another leader, or a double tap): says so and shows
+    how it was answered."""
+    await answer(update, label("approval-already"), alert=True)
+    name, _ = await _asker(context, request)
+    key = {
+        RequestStatus.ACCEPTED: "joinreq-accepted",
+        RequestStatus.DECLINED: "joinreq-declined",
+    }.get(request.status, "joinreq-dropped")
+    await _edit(update, t(key, name=name, group=group.name), [])
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """Asking from a public card, and the leaders' answers."""
+    return [
+        CallbackQueryHandler(on_ask, pattern=rf"^{PREFIX}:ask:\d+$"),
+        CallbackQueryHandler(on_send, pattern=rf"^{PREFIX}:send:\d+$"),
+        CallbackQueryHandler(on_answer, pattern=rf"^{PREFIX}:(ok|no|noyes|back):\d+$"),
+    ]
