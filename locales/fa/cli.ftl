@@ -1,14 +1,14 @@
 ## The khedmatyar command line (plain text).
 
-cli-description = خدمت‌یار: بات تلگرام گروه‌های داوطلب (Khedmatyar, a Telegram bot for volunteer groups)
+cli-description = خدمت‌یار: ربات تلگرام گروه‌های داوطلب (Khedmatyar, a Telegram bot for volunteer groups)
 cli-config-help = مسیر فایل تنظیمات TOML (پیش‌فرض: config.toml یا متغیر KHEDMATYAR_CONFIG)
-cli-run-help = اجرای بات با سرور Bot API تنظیم‌شده؛ بدون توکن، نسخهٔ نمایشی اجرا می‌شود
+cli-run-help = اجرای ربات با سرور Bot API تنظیم‌شده؛ بدون توکن، نسخهٔ نمایشی اجرا می‌شود
 cli-demo-help = نسخهٔ نمایشی آفلاین: شبیه‌ساز تلگرام، گفت‌وگوی وب فارسی و داده‌های نمونه
 cli-port-help = درگاه گفت‌وگوی وب روی 127.0.0.1 (پیش‌فرض 8080)
 cli-data-help = پوشهٔ پایگاه‌دادهٔ نسخهٔ نمایشی (پیش‌فرض .demo)
 cli-db-help = کارهای پایگاه‌داده
 cli-migrate-help = اعمال مهاجرت‌های پایگاه‌داده و داده‌های پایه
-cli-backup-help = پشتیبان‌گیری امن از پایگاه‌داده، حتی وقتی بات در حال اجراست
+cli-backup-help = پشتیبان‌گیری امن از پایگاه‌داده، حتی وقتی ربات در حال اجراست
 cli-migrated = پایگاه‌دادهٔ {$path} به‌روز است.
 cli-backed-up = نسخهٔ پشتیبان در {$path} ذخیره شد.
 cli-port-busy = درگاه {$port} روی 127.0.0.1 در دسترس نیست ({$why})؛ درگاه دیگری بدهید، مثلاً: make run PORT=8090
@@ -22,7 +22,7 @@ cli-demo-ready =
 cli-backup-is-folder = {$path} یک پوشه است؛ نام فایل پشتیبان را بدهید، مثلاً {$path}/khedmatyar.db
 cli-backup-failed = پشتیبان در {$path} نوشته نشد: {$why}. آیا پوشه‌اش هست و اجازهٔ نوشتن دارید؟
 cli-channel-help = کانال‌هایی که گزارش هفتگی را می‌گیرند
-cli-channel-add-help = افزودن کانال (بات باید در آن مدیر و مجاز به ارسال باشد)
+cli-channel-add-help = افزودن کانال (ربات باید در آن مدیر و مجاز به ارسال باشد)
 cli-channel-list-help = فهرست کانال‌ها
 cli-channel-remove-help = برداشتن کانال
 cli-channel-chat-help = شناسهٔ عددی کانال، مثل -1001234567890

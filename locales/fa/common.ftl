@@ -54,12 +54,12 @@ help-footer =
 
     عددها را با رقم فارسی یا انگلیسی و تاریخ را شمسی بنویسید؛ مثلاً ۱۲۰ یا ۱۴۰۵/۰۹/۰۱.
 cancel-done = لغو شد. هر وقت خواستید از منوی پایین دوباره شروع کنید.
-cancel-nothing = کار نیمه‌تمامی نداشتید.
-unknown-message = متوجه نشدم. از دکمه‌های پایین صفحه یکی را انتخاب کنید یا /help را بفرستید.
+cancel-nothing = کار نیمه‌تمامی ندارید که لغو شود.
+unknown-message = متوجه نشدم. یکی از دکمه‌های پایین صفحه را بزنید یا /help را بفرستید.
 private-only = برای این کار لطفاً در گفت‌وگوی خصوصی با من پیام بدهید.
 open-private = 💬 گفت‌وگوی خصوصی با خدمت‌یار
 flow-revoked = نقش شما تغییر کرده و دیگر اجازهٔ «{$flow}» را ندارید؛ این کار بسته شد. از منوی پایین ادامه دهید.
-flow-expired-notice = «{$flow}» یک روز نیمه‌تمام ماند و بسته شد. هر وقت خواستید از منوی پایین دوباره شروع کنید.
+flow-expired-notice = «{$flow}» مدتی نیمه‌تمام ماند و بسته شد. هر وقت خواستید از منوی پایین دوباره شروع کنید.
 flow-name-report = ثبت گزارش
 flow-name-admin = کار مدیریتی
 flow-name-group = ساختن گروه
@@ -86,13 +86,13 @@ command-group = گروه من، اعضا و لینک دعوت
 command-join = پیوستن به گروه با کد دعوت
 command-help = راهنما
 command-cancel = لغو کار نیمه‌تمام
-command-admin = مدیریت (ویژهٔ مدیران)
+command-admin = مدیریت گروه‌ها و درخواست‌ها
 command-digest = پیش‌نمایش گزارش هفتگی (فقط برای شما)
 
 ## Buttons shared by many steps.
 button-back = ↩️ بازگشت
 button-cancel = ✖️ انصراف
-button-skip = رد شدن
+button-skip = ⏭ بدون پاسخ
 button-yes = بله
 button-no = خیر
 button-next-page = بعدی ◀️
@@ -110,27 +110,27 @@ config-why-unknown = چنین کلیدی در تنظیمات نداریم (unkno
 config-why-section = باید یک بخش [جدول] باشد (expected a table).
 config-why-int = باید عدد صحیح باشد (expected an integer).
 config-why-positive = باید عددی مثبت باشد (expected a positive number).
-config-why-int-list = باید فهرستی از شناسه‌های عددی تلگرام باشد، مثل [123456789] (expected a list of integers).
+config-why-int-list = باید فهرستی از شناسه‌های عددی تلگرام باشد، مثلاً [123456789] (expected a list of integers).
 config-why-string = باید متن باشد (expected a string).
 config-why-choice = باید یکی از این‌ها باشد: {$choices}
-config-why-token = توکن شکل درستی ندارد؛ توکن را از BotFather بگیرید، مثل 123456789:AA… (malformed token).
+config-why-token = توکن شکل درستی ندارد؛ توکن را از BotFather بگیرید، مثلاً 123456789:AA… (malformed token).
 config-why-url = باید نشانی http یا https باشد (expected an http(s) URL).
 config-why-webhook = در حالت webhook نشانی https لازم است (webhook mode needs an https URL).
 config-why-approved = شمردن فقط گزارش‌های تأییدشده وقتی معنا دارد که بررسی گزارش‌ها روشن باشد: [report] review = true (counting approved reports needs review on).
-config-why-time = باید ساعت به شکل HH:MM باشد، مثل 18:00 (expected HH:MM).
-config-why-timezone = منطقهٔ زمانی شناخته نشد، مثل Asia/Tehran (unknown time zone).
+config-why-time = باید ساعت به شکل HH:MM باشد، مثلاً 18:00 (expected HH:MM).
+config-why-timezone = منطقهٔ زمانی شناخته نشد؛ مثلاً Asia/Tehran (unknown time zone).
 config-why-photos = باید بین ۱ تا ۱۰ باشد (between 1 and 10).
 
 ## The flow engine: what every step-by-step flow shares.
 button-keep = ↩️ نگه داشتن
-field-now = الان: {$value}
+field-now = مقدار فعلی: {$value}
 flow-busy = «{$flow}» را نیمه‌تمام گذاشته‌اید؛ ادامه‌اش همین‌جاست:
 flow-continue = ادامهٔ «{$flow}»:
 flow-resume = ▶️ ادامهٔ {$flow}
 flow-start-other = 🔄 کنار گذاشتن و شروع {$flow}
 flow-confirm-discard = «{$flow}» نیمه‌تمام است و پاسخ‌هایتان پاک می‌شود. کنار گذاشته شود؟
 flow-discard-yes = بله، کنار بگذار
-flow-discard-no = نه، ادامه می‌دهم
+flow-discard-no = خیر، ادامه می‌دهم
 flow-edit-ignored = ویرایش پیام پاسخ را عوض نمی‌کند؛ لطفاً پاسخ را دوباره بفرستید.
 flow-reminder = ⏳ «{$flow}» نیمه‌تمام مانده است. ادامه می‌دهید؟
 menu-now-yours = منوی پایین صفحه برای نقش تازه‌تان به‌روز شد.
@@ -138,4 +138,4 @@ place-ask-province = کدام استان؟ انتخاب کنید یا نام ا�
 place-ask-county = کدام شهرستانِ استان {$province}؟ انتخاب کنید یا نامش را بنویسید.
 place-use-buttons = لطفاً از دکمه‌ها انتخاب کنید یا نام را بنویسید.
 people-matches = چند نفر با «{$query}» پیدا شدند؛ یکی را انتخاب کنید:
-people-not-shared = این پیام کسی را معرفی نمی‌کند که بات را شروع کرده باشد. نام، @نام‌کاربری یا شناسهٔ عددی او را بنویسید.
+people-not-shared = این پیام کسی را معرفی نمی‌کند که ربات را شروع کرده باشد. نام، @نام‌کاربری یا شناسهٔ عددی او را بنویسید.

@@ -10,8 +10,8 @@ onboarding-join = 🔗 پیوستن با کد دعوت
 onboarding-create = ➕ ساختن گروه تازه
 onboarding-request = ➕ درخواست ساختن گروه
 
-join-ask-code = کد دعوت گروه را بفرستید (۱۲ حرف و رقم، مثل <code>k7m2p9x4qabc</code>). لینک دعوت را هم می‌توانید همین‌جا بفرستید.
-join-bad-code = این کد دعوت درست نیست. کد را همان‌طور که سرگروه فرستاده بنویسید؛ مثل <code>k7m2p9x4qabc</code>.
+join-ask-code = کد دعوت گروه را بفرستید (۱۲ حرف و رقم؛ مثلاً <code>k7m2p9x4qabc</code>). لینک دعوت را هم می‌توانید همین‌جا بفرستید.
+join-bad-code = این کد دعوت درست نیست. کد را همان‌طور که سرگروه فرستاده است بنویسید؛ مثلاً <code>k7m2p9x4qabc</code>.
 join-invalid = این دعوت دیگر معتبر نیست. از سرگروهتان لینک تازه بخواهید.
 join-already = شما عضو «{$group}» هستید.
 join-confirm =
@@ -22,7 +22,7 @@ join-confirm =
 
     عضو این گروه می‌شوید؟
 join-yes = ✅ بله، عضو می‌شوم
-join-no = ✖️ نه
+join-no = ✖️ خیر
 join-declined = عضو این گروه نشدید. هر وقت خواستید، با کد دعوت دیگری بپیوندید.
 join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و اعضایش را از «👥 گروه من» ببینید.
 join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پیوست.
@@ -48,7 +48,7 @@ joinreq-you-accepted = ✅ درخواست پیوستن شما پذیرفته ش�
 joinreq-you-declined = درخواست پیوستن شما به «{$group}» این بار پذیرفته نشد. می‌توانید گروه دیگری پیدا کنید.
 
 newgroup-ask-name = نام گروه را بنویسید؛ مثلاً «گروه جهادی امید».
-newgroup-bad-name = نام گروه باید بین {$min} تا {$max} حرف باشد و حرف داشته باشد. دوباره بنویسید.
+newgroup-bad-name = نام گروه باید {$min} تا {$max} نویسه باشد و دست‌کم یک حرف داشته باشد. دوباره بنویسید.
 newgroup-ask-specialty = تخصص اصلی گروه چیست؟
 newgroup-no-specialty = چندحوزه‌ای
 newgroup-confirm =
@@ -65,7 +65,7 @@ newgroup-created =
 
     اعضا را با این لینک دعوت کنید:
     {$link}
-    یا کد دعوت را بدهید: <code>{$code}</code>
+    کد دعوت، برای کسی که لینک برایش باز نمی‌شود: <code>{$code}</code>
 newgroup-requested = درخواست ساختن «{$group}» ثبت شد. پس از تأیید مدیر یا هماهنگ‌کنندهٔ استان خبرتان می‌کنیم.
 newgroup-pending-notice =
     📝 درخواست ساختن گروه تازه:
@@ -104,7 +104,7 @@ group-card-pending = ⏳ در انتظار تأیید
 group-card-invite =
     🔗 لینک دعوت: {$link}
     کد دعوت: <code>{$code}</code>
-group-card-no-invite = 🔗 لینک دعوت فعالی ندارد.
+group-card-no-invite = 🔗 این گروه لینک دعوت فعالی ندارد.
 group-members = 👥 اعضا
 group-new-invite = 🔄 لینک دعوت تازه
 group-revoke-invite = 🚫 لغو لینک دعوت
@@ -120,7 +120,7 @@ group-role-leader = سرگروه
 group-role-member = عضو
 group-remove = ❌ حذف از گروه
 group-promote = ⭐️ سرگروه کردن
-group-demote = برداشتن سرگروهی
+group-demote = برداشتن از سرگروهی
 group-remove-confirm = {$name} از «{$group}» حذف شود؟
 group-removed = {$name} از گروه حذف شد.
 group-you-were-removed = شما دیگر عضو «{$group}» نیستید.
@@ -140,7 +140,7 @@ place = {$county}، استان {$province}
 specialty-line = 🏷 تخصص: {$specialty}
 group-you-stepped-down = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
 
-join-unknown-code = کد دعوتی با این نشانی پیدا نشد. کد را همان‌طور که سرگروه فرستاده بنویسید یا لینک دعوت را بفرستید.
+join-unknown-code = این کد دعوت پیدا نشد. کد را همان‌طور که سرگروه فرستاده است بنویسید یا لینک دعوت را بفرستید.
 newgroup-edit-place = ✏️ محل
 newgroup-type-name = لطفاً نام گروه را بنویسید.
 group-you-were-demoted = دیگر سرگروه «{$group}» نیستید و عضو آن می‌مانید.
@@ -151,7 +151,7 @@ group-share-text = به گروه «{$group}» در خدمت‌یار بپیون�
 group-chat-hello = سلام 🌱 من خدمت‌یارم. ثبت گزارش و آمار در گفت‌وگوی خصوصی با من است؛ برای شروع دکمهٔ زیر را بزنید.
 group-reminders-on = 🔔 یادآوری هفتگی: روشن
 group-reminders-off = 🔕 یادآوری هفتگی: خاموش
-reminder-text = 🌱 این هفته هنوز گزارشی از «{$group}» ثبت نشده است. اگر خدمتی انجام داده‌اید، چند دقیقه بیشتر طول نمی‌کشد.
+reminder-text = 🌱 این هفته هنوز گزارشی از «{$group}» ثبت نشده است. اگر خدمتی انجام داده‌اید، ثبت گزارشش چند دقیقه بیشتر طول نمی‌کشد.
 reminder-report = 📝 ثبت گزارش
 reminder-off = 🔕 دیگر یادآوری نکن
 reminder-turned-off = یادآوری هفتگی این گروه خاموش شد؛ از کارت گروه دوباره روشنش کنید.

@@ -31,8 +31,8 @@ lookups-campaigns = 🎯 پویش‌ها
 lookups-top = 🏆 برترین‌ها
 lookups-stats = 📊 آمار
 lookups-find = 🔎 جستجو
-lookups-services = بر پایهٔ خدمت
-lookups-beneficiaries = بر پایهٔ بهره‌مندان
+lookups-services = بر اساس خدمت
+lookups-beneficiaries = بر اساس بهره‌مندان
 lookups-groups = گروه‌ها
 lookups-provinces = استان‌ها
 lookups-counties = شهرستان‌ها
@@ -60,7 +60,7 @@ lookups-range-ask =
 lookups-range-ask-end = از { $start }؛ حالا روز پایان را بنویسید، مثلاً «{ $example }».
 lookups-range-hint = تاریخ را به شکل سال/ماه/روز بنویسید، مثلاً «۱۴۰۵/۰۸/۰۱».
 lookups-range-reversed = روز پایان پیش از روز آغاز است. دوباره بنویسید.
-lookups-range-too-long = بازه حداکثر سه سال است. بازهٔ کوتاه‌تری بنویسید.
+lookups-range-too-long = بازه نمی‌تواند بیش از سه سال باشد؛ بازهٔ کوتاه‌تری بنویسید.
 
 # /find
 flow-name-find = جستجو
@@ -84,7 +84,7 @@ lookups-card-week-services = 📊 این هفته: { $services } خدمت در {
 lookups-card-month-services = 📊 این ماه: { $services } خدمت در { $reports } گزارش
 lookups-card-week-none = 📊 این هفته هنوز گزارشی ثبت نشده است.
 lookups-card-month-none = 📊 این ماه هنوز گزارشی ثبت نشده است.
-lookups-card-campaign = 🎯 سهم گروه از «{ $title }»: { $count } از { $total } ({ $percent })
+lookups-card-campaign = 🎯 «{ $title }»: { $count } خدمت از این گروه؛ { $percent } از همهٔ خدمت‌های پویش تا امروز
 lookups-public-card =
     👥 <b>{ $group }</b>
     📍 { $place }
