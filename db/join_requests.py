@@ -17,7 +17,7 @@ class RequestStatus(enum.StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"
     DECLINED = "declined"
-    DROPPED = "dropped"  # the group closed (merged, rejected) before anyone answered
+    DROPPED = "dropped"  # the group closed before anyone answered, or nobody did for long
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +65,13 @@ class JoinRequestRepo:
         )
         return None if row is None else _request(row)
 
-    async def open_count(self, volunteer_id: int) -> int:
-        """How many of the person's requests wait for an answer."""
+    async def open_count(self, volunteer_id: int, since: datetime) -> int:
+        """How many of the person's requests, made after `since`, wait for an answer."""
         return int(
             await self.db.scalar(
-                "SELECT COUNT(*) FROM join_requests WHERE volunteer_id = ? AND status = 'open'",
-                (volunteer_id,),
+                "SELECT COUNT(*) FROM join_requests WHERE volunteer_id = ? AND status = 'open'"
+                " AND created_at > ?",
+                (volunteer_id, since.isoformat(timespec="seconds")),
             )
         )
 

@@ -66,10 +66,17 @@ class Asked(enum.Enum):
 
 
 async def ask_to_join(
-    store: Store, user_id: int, group_id: int, *, open_max: int, declined_days: int
+    store: Store,
+    user_id: int,
+    group_id: int,
+    *,
+    open_max: int,
+    open_days: int,
+    declined_days: int,
 ) -> tuple[Asked, int | None]:
     """Opens a request to join an active group (with the new request's id): one open request per
-    person and group, at most `open_max` open at once, none for `declined_days` after a no."""
+    person and group, at most `open_max` open at once, none for `declined_days` after a no. A
+    request nobody answered in `open_days` is dropped, so unanswered ones never lock anyone out."""
     async with store.db.transaction():
         group = await store.groups.get(group_id)
         if group is None or group.status is not GroupStatus.ACTIVE:
@@ -77,13 +84,16 @@ async def ask_to_join(
         if await store.groups.role_of(group_id, user_id) is not None:
             return Asked.MEMBER, None
         requests = store.join_requests
+        now = store.db.now()
+        fresh = now - timedelta(days=open_days)
         latest = await requests.latest(group_id, user_id)
         if latest is not None and latest.status is RequestStatus.OPEN:
-            return Asked.OPEN, latest.id
-        since = store.db.now() - timedelta(days=declined_days)
-        if await requests.declined_since(group_id, user_id, since):
+            if datetime.fromisoformat(latest.created_at) > fresh:
+                return Asked.OPEN, latest.id
+            await requests.decide(latest.id, RequestStatus.DROPPED, None)
+        if await requests.declined_since(group_id, user_id, now - timedelta(days=declined_days)):
             return Asked.DECLINED, None
-        if await requests.open_count(user_id) >= open_max:
+        if await requests.open_count(user_id, fresh) >= open_max:
             return Asked.TOO_MANY, None
         request_id = await requests.open(group_id, user_id)
         if request_id is None:

@@ -4,11 +4,13 @@ A newcomer who finds a group (by its name or their city) asks from its public ca
 yes, every leader of the group gets the request with «پذیرفتن» and «نپذیرفتن». The first answer
 counts (one conditional write); a no is confirmed first and told to the person politely. Against
 spam: one open request per person and group, at most OPEN_MAX open at once, and a group that
-said no is not asked again by the same person for DECLINED_DAYS.
+said no is not asked again by the same person for DECLINED_DAYS. A request nobody answered in
+OPEN_DAYS is dropped when the person asks again, so silent groups never lock anyone out.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -20,11 +22,13 @@ from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline, parse_cb
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import Group, GroupRole, GroupStatus
+from db.store import Store
 from db.usecases import Asked, answer_join_request, ask_to_join
 from handlers.common import edit_or_keep, notify, tell_role_change
 
 PREFIX = "jrq"
 OPEN_MAX = 3  # a person's requests waiting for an answer at once
+OPEN_DAYS = 14  # a request nobody answered in this many days no longer counts (nor waits)
 DECLINED_DAYS = 30  # after a no, days before the same person may ask that group again
 
 _NOT_SENT = {
@@ -33,6 +37,15 @@ _NOT_SENT = {
     Asked.DECLINED: "joinreq-declined-lately",
     Asked.TOO_MANY: "joinreq-too-many",
 }
+
+
+async def waiting(store: Store, group_id: int, user_id: int) -> bool:
+    """True while the person's request to this group waits for an answer (and has not lapsed)."""
+    request = await store.join_requests.latest(group_id, user_id)
+    if request is None or request.status is not RequestStatus.OPEN:
+        return False
+    lapsed = store.db.now() - timedelta(days=OPEN_DAYS)
+    return datetime.fromisoformat(request.created_at) > lapsed
 
 
 def _ways_on() -> list[list[InlineKeyboardButton]]:
@@ -78,7 +91,12 @@ async def on_send(update: Update, context: Context) -> None:
         await answer(update, label("lookups-gone"), alert=True)
         return
     outcome, request_id = await ask_to_join(
-        context.store, user_id, group.id, open_max=OPEN_MAX, declined_days=DECLINED_DAYS
+        context.store,
+        user_id,
+        group.id,
+        open_max=OPEN_MAX,
+        open_days=OPEN_DAYS,
+        declined_days=DECLINED_DAYS,
     )
     if outcome is Asked.GONE:
         await answer(update, label("lookups-gone"), alert=True)

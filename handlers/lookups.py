@@ -38,12 +38,12 @@ from bot.stats_text import (
     render_silent,
 )
 from bot.text import normalize, search_key, truncate, utf16_len
-from db.join_requests import RequestStatus
 from db.models import Campaign, County, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
+from handlers.join_requests import waiting
 
 WEEK, MONTH, YEAR, CAMPAIGN, JOINED = 0, 1, 2, 3, 4
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
@@ -853,12 +853,9 @@ async def card_screen(
     text = await public_card(context.store, group)
     rows: list[list[InlineKeyboardButton]] = []
     who = context.who
-    request = (
-        await context.store.join_requests.latest(group.id, who.user_id) if who is not None else None
-    )
     if who is not None and who.member_of(group.id):
         text = Html(f"{text}\n\n{t('lookups-card-member')}")
-    elif request is not None and request.status is RequestStatus.OPEN:
+    elif who is not None and await waiting(context.store, group.id, who.user_id):
         text = Html(f"{text}\n\n{t('lookups-card-request-open')}")
     else:
         rows.append([button(label("joinreq-ask"), cb("jrq", "ask", group.id))])

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.i18n import label, t
 from db.models import GroupRole
-from handlers.join_requests import OPEN_MAX
+from handlers.join_requests import OPEN_DAYS, OPEN_MAX
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import Harness
 
@@ -145,3 +145,11 @@ async def test_a_person_has_only_a_few_requests_open(harness: Harness) -> None:
     open_ = "SELECT COUNT(*) FROM join_requests WHERE volunteer_id = ? AND status = 'open'"
     assert _sql(harness, open_, (nima.id,)) == [(OPEN_MAX,)]
     assert nima.last.html == t("joinreq-too-many", group=names[-1], max=OPEN_MAX)
+    # Groups that never answer do not lock her out: after OPEN_DAYS her old requests lapse.
+    harness.clock.advance(days=OPEN_DAYS + 1)
+    await _ask(nima, "تبریز", names[-1])
+    assert nima.last.html == t("joinreq-sent", group=names[-1])
+    await _ask(nima, "تبریز", names[0])  # asked again: the lapsed request gives way to a new one
+    assert nima.last.html == t("joinreq-sent", group=names[0])
+    rows = "SELECT status, COUNT(*) FROM join_requests WHERE volunteer_id = ? GROUP BY status"
+    assert dict(_sql(harness, rows, (nima.id,))) == {"open": 4, "dropped": 1}  # two lapsed
