@@ -19,6 +19,7 @@ from db.models import GroupRole
 from db.usecases import create_campaign
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
+from tests.test_export_telegram import _answer_after_range_without_campaigns
 
 ADMIN_ONLY = {"admin", "digest"}
 REPORTING = {"report", "myreports"}
@@ -312,10 +313,7 @@ async def test_exports_one_after_another_offer_another_only_once(harness: Harnes
         else:
             await admin.press(label("export-again"))  # from the first export's last word
         await admin.send("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰")
-        await admin.press(label("export-scope-country"))
-        await admin.press(label("export-status-live"))
-        await admin.press(label("export-format-csv"))
-        await admin.press(label("export-hxl-no"))
+        await _answer_after_range_without_campaigns(admin)
         await admin.press(label("export-build"))
         await eventually(sim, lambda: documents() == number, limit=30)  # noqa: B023
         await eventually(sim, lambda: bool(offering()), limit=30)
