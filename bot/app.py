@@ -111,7 +111,7 @@ async def _post_init(app: App) -> None:
     await set_default(app.bot, app.bot_data.commands)
     jobs = app.job_queue
     assert jobs is not None
-    # Each admin's, coordinator's and leader's own «/» menu, where it changed since it was set.
+    # Admins' and coordinators' own «/» menus (and anyone's set before), where they changed.
     jobs.run_once(refresh_everyone, when=timedelta(seconds=1), name="command-menus")
     jobs.run_repeating(
         _forget_old_updates,

@@ -227,7 +227,7 @@ class Flow[D: Draft]:
 Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
 Notify = Callable[["Context", int, str, InlineKeyboardMarkup | None], Awaitable[bool]]
 # A panel shown (flow: still the flow's; else its last word, with or without buttons).
-Shown = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
+OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
 # The person's roles changed (they joined or made a group): their «/» menu follows.
 RolesChanged = Callable[["Context", "Principal"], Awaitable[None]]
 
@@ -241,7 +241,7 @@ class Engine:
         menu: Menu,
         notify: Notify,
         *,
-        on_screen: Shown | None = None,
+        on_screen: OnScreen | None = None,
         roles_changed: RolesChanged | None = None,
     ) -> None:
         self.menu = menu

@@ -32,6 +32,12 @@ class JoinRequest:
     decided_by: int | None
     decided_at: str | None
 
+    def waiting(self, lapsed: datetime) -> bool:
+        """True while it is open and was made after `lapsed` (an older open one has lapsed)."""
+        return (
+            self.status is RequestStatus.OPEN and datetime.fromisoformat(self.created_at) > lapsed
+        )
+
 
 def _request(row: aiosqlite.Row) -> JoinRequest:
     return JoinRequest(

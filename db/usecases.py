@@ -87,9 +87,9 @@ async def ask_to_join(
         now = store.db.now()
         fresh = now - timedelta(days=open_days)
         latest = await requests.latest(group_id, user_id)
-        if latest is not None and latest.status is RequestStatus.OPEN:
-            if datetime.fromisoformat(latest.created_at) > fresh:
-                return Asked.OPEN, latest.id
+        if latest is not None and latest.waiting(fresh):
+            return Asked.OPEN, latest.id
+        if latest is not None and latest.status is RequestStatus.OPEN:  # lapsed: gives way
             await requests.decide(latest.id, RequestStatus.DROPPED, None)
         if await requests.declined_since(group_id, user_id, now - timedelta(days=declined_days)):
             return Asked.DECLINED, None

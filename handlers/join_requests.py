@@ -10,10 +10,11 @@ OPEN_DAYS is dropped when the person asks again, so silent groups never lock any
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
@@ -42,10 +43,7 @@ _NOT_SENT = {
 async def waiting(store: Store, group_id: int, user_id: int) -> bool:
     """True while the person's request to this group waits for an answer (and has not lapsed)."""
     request = await store.join_requests.latest(group_id, user_id)
-    if request is None or request.status is not RequestStatus.OPEN:
-        return False
-    lapsed = store.db.now() - timedelta(days=OPEN_DAYS)
-    return datetime.fromisoformat(request.created_at) > lapsed
+    return request is not None and request.waiting(store.db.now() - timedelta(days=OPEN_DAYS))
 
 
 def _ways_on() -> list[list[InlineKeyboardButton]]:
@@ -53,7 +51,7 @@ def _ways_on() -> list[list[InlineKeyboardButton]]:
     return [[button(label("lookups-find-again"), cb("fnd", "new"))]]
 
 
-async def _edit(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> None:
+async def _edit(update: Update, text: str, rows: Sequence[Sequence[InlineKeyboardButton]]) -> None:
     """Replaces the pressed message."""
     if update.callback_query is not None:
         await edit_or_keep(update.callback_query, text, inline(rows) if rows else None)
@@ -125,7 +123,9 @@ async def _asker(context: Context, request: JoinRequest) -> tuple[str, str]:
     return volunteer.display_name, handle
 
 
-async def _notice(context: Context, request: JoinRequest, group: Group) -> tuple[Html, Any]:
+async def _notice(
+    context: Context, request: JoinRequest, group: Group
+) -> tuple[Html, InlineKeyboardMarkup]:
     """The request as a leader sees it, with the two answers."""
     name, handle = await _asker(context, request)
     text = t("joinreq-notice", name=name, handle=handle, group=group.name)

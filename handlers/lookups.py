@@ -738,13 +738,10 @@ async def find_screen(
         text = Html(f"{text}\n\n{_county_text(county[0], in_county, page)}")
     if pages > 1:
         text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
-    shown = [(hit.group_id, hit.name) for hit in groups.items]
-    shown += [
-        (g.id, g.name)
-        for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]
-        if g.id not in {hit.group_id for hit in groups.items}
-    ]
-    rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown]
+    shown = {hit.group_id: hit.name for hit in groups.items}
+    for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
+        shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
+    rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
     turn_row = []
     if page > 0:
         turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
@@ -827,21 +824,20 @@ async def begin_near(update: Update, context: Context) -> None:
 async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
     data = pressed(update)
-    query = context.user_data.get(FIND_KEY) if context.user_data is not None else None
-    if data is None or (data.action == "page" and not isinstance(query, str)):
-        await answer(update, label("lookups-gone"), alert=True)
-        return
-    if data.action == "page" and isinstance(query, str):
+    stored = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    query = stored if isinstance(stored, str) else None
+    if data is not None and data.action == "page" and query is not None:
         await answer(update)
         text, rows = await find_screen(context.store, query, data.id(0) or 0)
         await _show(update, text, rows, edit=True)
         return
-    group = await context.store.groups.get(data.id(0) or 0)
-    if group is None or group.status is not GroupStatus.ACTIVE:
+    card = data is not None and data.action == "card"
+    group = await context.store.groups.get(data.id(0) or 0) if data is not None and card else None
+    if data is None or group is None or group.status is not GroupStatus.ACTIVE:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await answer(update)
-    text, rows = await card_screen(context, group, data.id(1) if isinstance(query, str) else None)
+    text, rows = await card_screen(context, group, data.id(1) if query is not None else None)
     await _show(update, text, rows, edit=True)
 
 

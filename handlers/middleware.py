@@ -1,5 +1,6 @@
 """Runs before every feature handler: keeps to private chats, records who wrote, ends flows that
-lost their draft or their permission, and decides what the user may do."""
+lost their draft or their permission, answers presses on replaced screens as old, and decides
+what the user may do."""
 
 from __future__ import annotations
 
