@@ -63,7 +63,7 @@ async def welcome(store: Store, who: Principal, name: str) -> Html:
         return t(
             "start-welcome-coordinator",
             name=name,
-            provinces="، ".join(names),
+            provinces=_and(names),
             several="yes" if len(names) > 1 else "no",
             review="yes" if who.reviews else "no",
         )
@@ -71,9 +71,13 @@ async def welcome(store: Store, who: Principal, name: str) -> Html:
     return t(
         "start-welcome-leader" if role == "leader" else "start-welcome-member",
         name=name,
-        groups=Html("، ".join(f"«{escape(m.group_name)}»" for m in groups)),
-        several="yes" if len(groups) > 1 else "no",
+        groups=Html(_and([f"«{escape(m.group_name)}»" for m in groups])),
     )
+
+
+def _and(names: list[str]) -> str:
+    """«الف»، «ب» و «پ»: names listed the Persian way."""
+    return " و ".join(filter(None, ["، ".join(names[:-1]), names[-1]])) if names else ""
 
 
 async def show_help(update: Update, context: Context) -> None:

@@ -73,12 +73,13 @@ async def test_a_member_is_told_her_group_and_what_she_can_see(harness: Harness)
     await harness.group(reza, "گروه امید", members=(maryam,))
     await maryam.send("/start")
     welcome = maryam.last
-    expected = t("start-welcome-member", name="مریم", groups=Html("«گروه امید»"), several="no")
+    expected = t("start-welcome-member", name="مریم", groups=Html("«گروه امید»"))
     assert welcome.html == expected
     assert "گروه امید" in (welcome.text or "")
     assert maryam.keyboard == [[label("menu-group")], [label("menu-stats"), label("menu-help")]]
+    await harness.group(reza, "گروه مهر", "تبریز")
     await reza.send("/start")
-    expected = t("start-welcome-leader", name="رضا", groups=Html("«گروه امید»"), several="no")
+    expected = t("start-welcome-leader", name="رضا", groups=Html("«گروه امید» و «گروه مهر»"))
     assert reza.last.html == expected
 
 

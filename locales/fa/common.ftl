@@ -4,18 +4,12 @@ start-welcome =
     سلام {$name}، به <b>خدمت‌یار</b> خوش آمدید 🌱
 
     اینجا گروه‌های داوطلب خدمت‌هایشان را قدم‌به‌قدم ثبت می‌کنند و هر کس پیشرفت گروه و پویش خود را می‌بیند.
-# A member: her group(s) and what she can see; $groups: «امید»، «مهر» (already quoted).
+# A member: her group(s) and what she can see; $groups: «گروه امید» و «گروه مهر» (quoted).
 start-welcome-member =
-    سلام {$name} 🌱 شما عضو { $several ->
-        [yes] گروه‌های {$groups}
-       *[no] گروه {$groups}
-    } هستید.
+    سلام {$name} 🌱 شما عضو {$groups} هستید.
     کارت گروه و اعضایش در «👥 گروه من» است و کار گروه و پیشرفت پویش‌ها در «📊 آمار».
 start-welcome-leader =
-    سلام {$name} 🌱 شما سرگروه { $several ->
-        [yes] گروه‌های {$groups}
-       *[no] گروه {$groups}
-    } هستید.
+    سلام {$name} 🌱 شما سرگروه {$groups} هستید.
     برای ثبت خدمت گروه «📝 ثبت گزارش خدمت» را بزنید؛ اعضا و لینک دعوت در «👥 گروه من» است.
 start-welcome-coordinator =
     سلام {$name} 🌱 شما هماهنگ‌کنندهٔ { $several ->
