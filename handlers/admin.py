@@ -189,8 +189,8 @@ async def _pending(update: Update, context: Context) -> None:
         await _edit(update, t("admin-pending-empty"), [_back()])
         return
     await _edit(update, t("admin-pending-title", count=len(groups)), [_back()])
-    for group in groups:
-        await reply(update, *await approval_request(context.store, group))
+    for group in groups:  # a card each, to decide on in any order: not screens
+        await reply(update, *await approval_request(context.store, group), screen=False)
 
 
 # --- buttons that act at once ------------------------------------------------------------------

@@ -42,12 +42,17 @@ async def reply(
     update: Update,
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+    *,
+    screen: bool = True,
 ) -> None:
     """Sends a message to the chat the update came from: in a private chat, the person's
-    screen now (bot.screens takes the buttons off the one it replaces)."""
+    screen now (bot.screens takes the buttons off the one it replaces). screen False: one of
+    several cards sent at once, each to act on, that keep their buttons like notices."""
     chat = update.effective_chat
     if chat is not None:
-        await screens.answered(await chat.send_message(text, reply_markup=markup), markup)
+        sent = await chat.send_message(text, reply_markup=markup)
+        if screen:
+            await screens.answered(sent, markup)
 
 
 async def edit_or_keep(

@@ -15,7 +15,7 @@ from telegram import BotCommandScopeChat
 
 from bot.i18n import Html, label, t
 from db.channels import ChannelScope
-from db.models import GroupRole
+from db.models import GroupRole, GroupStatus
 from db.usecases import create_campaign
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
@@ -276,6 +276,30 @@ async def test_an_older_campaign_panel_loses_its_end_button(harness: Harness) ->
     assert _sql(harness, active, (campaign,)) == [(1,)]
     await admin.press(label("camp-close", title=title))  # the panel on show still ends it
     assert label("camp-close-confirm", title=title) == admin.last.text
+
+
+async def test_cards_sent_together_keep_their_buttons(harness: Harness) -> None:
+    admin, store = harness.admin, harness.store
+    assert admin is not None
+    place = (await store.places.search_counties("اراک"))[0]
+    requests = []
+    for name in ("گروه یک", "گروه دو"):
+        asker = await harness.sim.user(name)
+        await asker.send("/start")
+        requests.append(
+            await store.groups.create(
+                name, name, place.province_id, place.id, None, asker.id, GroupStatus.PENDING
+            )
+        )
+    await admin.send("/admin")
+    await admin.press(label("admin-pending"))
+    await admin.send("/start")  # a newer screen: the requests are cards to act on, not screens
+    await harness.sim.refresh()
+    cards = [m for m in admin.messages if label("approval-approve") in _buttons(m)]
+    assert len(cards) == 2
+    await admin.press_data(cards[0].message_id, _data(cards[0], label("approval-approve")))
+    status = "SELECT status FROM groups WHERE id = ?"
+    assert _sql(harness, status, (requests[0],)) == [("active",)]
 
 
 async def test_a_used_post_now_is_old(harness: Harness) -> None:
