@@ -97,6 +97,12 @@ async def overseer_of_report_and_origin(who: Principal, data: Callback, store: S
     return bool(data.ids)
 
 
+async def leader_of_first_request(who: Principal, data: Callback, store: Store) -> bool:
+    """A leader of the group a request to join (whose id comes first in the data) is for."""
+    request = await store.join_requests.get(data.id(0) or 0)
+    return request is not None and who.leads(request.group_id)
+
+
 async def offered_to_join(who: Principal, data: Callback, store: Store) -> bool:
     """Someone who was shown an invite (by its code) and has not answered yet."""
     stored = await store.state.draft(who.user_id, "join")
@@ -210,7 +216,10 @@ BUTTONS: dict[str, Rule] = {
     **_actions(overseer, "st", "silent"),  # the handler checks the province is theirs
     **_actions(anyone, "cmp", "list", "map"),
     **_actions(anyone, "top", "show"),
-    **_actions(anyone, "fnd", "new", "page", "card"),
+    **_actions(anyone, "fnd", "new", "page", "card", "near"),
+    # Asking to join a group from its public card; its leaders answer.
+    **_actions(anyone, "jrq", "ask", "send"),
+    **_actions(leader_of_first_request, "jrq", "ok", "no", "noyes", "back"),
     **_actions(anyone, "sr", "back", "cancel"),
     **_actions(anyone, "fq", "back", "cancel"),
     # Campaigns: overseers only; the handler checks a coordinator closes only their province's.
@@ -247,16 +256,29 @@ BUTTONS: dict[str, Rule] = {
     **_actions(admin, "exp", "pick"),
     **_actions(overseer_of_first_province, "exp", "prov"),
 }
-COMMANDS: dict[str, tuple[Rule, str]] = {
-    "report": (reporter, "report-only-leaders"),
+
+
+def report_refusal(who: Principal | None) -> str:
+    """Why this person may not report, and what to do instead (by what they are)."""
+    if who is not None and (who.admin or who.coordinator):
+        return "report-only-overseers"
+    if who is not None and who.memberships:
+        return "report-only-leaders"
+    return "report-only-newcomers"
+
+
+# The locale key of a refusal, or a function choosing it by the person.
+Refusal = str | Callable[[Principal | None], str]
+COMMANDS: dict[str, tuple[Rule, Refusal]] = {
+    "report": (reporter, report_refusal),
     "admin": (overseer, "not-allowed"),
     "digest": (admin, "not-allowed"),
     "review": (overseer, "not-allowed"),
     "review_off": (overseer, "not-allowed"),
     "export": (overseer, "not-allowed"),
 }
-MENU: dict[str, tuple[Rule, str]] = {
-    "menu-report": (reporter, "report-only-leaders"),
+MENU: dict[str, tuple[Rule, Refusal]] = {
+    "menu-report": (reporter, report_refusal),
     "menu-admin": (overseer, "not-allowed"),
     "menu-review": (overseer, "not-allowed"),
     "menu-export": (overseer, "not-allowed"),
@@ -390,5 +412,5 @@ async def check_access(update: Update, context: Context) -> bool:
     if who is not None and await rule(who, Callback("cmd", command or "menu", ()), context.store):
         return True
     if message is not None:
-        await message.reply_text(t(refusal))
+        await message.reply_text(t(refusal(who) if callable(refusal) else refusal))
     return False

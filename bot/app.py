@@ -11,7 +11,8 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
-from bot import outbox
+from bot import outbox, screens
+from bot.commands import refresh, refresh_everyone, set_default
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
@@ -38,6 +39,7 @@ from handlers import (
     export,
     group,
     inline,
+    join_requests,
     lookups,
     middleware,
     my_reports,
@@ -165,9 +167,11 @@ async def _post_init(app: App) -> None:
     """Opens the database and registers the Persian command list."""
     await app.bot_data.store.open()
     await replay(app.bot_data.store, app.bot, app.update_queue)
-    await start.register_commands(app.bot, app.bot_data.config.bot.admins)
+    await set_default(app.bot, app.bot_data.commands)
     jobs = app.job_queue
     assert jobs is not None
+    # Admins' and coordinators' own «/» menus (and anyone's set before), where they changed.
+    jobs.run_once(refresh_everyone, when=timedelta(seconds=1), name="command-menus")
     jobs.run_repeating(
         _forget_old_updates,
         interval=timedelta(hours=6),
@@ -281,7 +285,13 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build(),
     )
-    engine = Engine(list(FLOWS), common.menu_for, outbox.send_now)
+    engine = Engine(
+        list(FLOWS),
+        common.menu_for,
+        outbox.send_now,
+        on_screen=screens.panel,
+        roles_changed=refresh,
+    )
     app.bot_data.attach(store, config, engine)
     app.bot_data.instance = instance_lock(config.database.path)
     app.bot_data.storage = storage
@@ -303,6 +313,7 @@ def build_application(
         group,
         my_reports,
         lookups,
+        join_requests,
         campaign_admin,
         campaign_map,
         service_types,
@@ -315,6 +326,8 @@ def build_application(
     )
     for feature in features:
         app.add_handlers(feature.handlers())
+    # Each feature's commands, for the «/» menus and /help (bot.commands).
+    app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)
     return app

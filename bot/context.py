@@ -14,6 +14,7 @@ from db.instance import InstanceLock
 from db.store import Store
 
 if TYPE_CHECKING:
+    from bot.commands import Command
     from bot.engine import Engine
 
 
@@ -31,6 +32,7 @@ class BotData:
         self.digests_sending: set[int] = set()  # ledger ids this process is posting right now
         self.outbox_sending = asyncio.Lock()  # one pass over the outbox at a time
         self.outbox_again = False  # a pass is asked to look once more before it ends
+        self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.commands)
 
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""

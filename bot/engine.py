@@ -231,14 +231,28 @@ class Flow[D: Draft]:
 
 Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
 Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.outbox)
+# A panel shown (flow: still the flow's; else its last word, with or without buttons).
+OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
+# The person's roles changed (they joined or made a group): their «/» menu follows.
+RolesChanged = Callable[["Context", "Principal"], Awaitable[None]]
 
 
 class Engine:
     """Runs every flow: starts, routes answers, shows questions, cancels, reminds, expires."""
 
-    def __init__(self, flows: list[Flow[Any]], menu: Menu, send: Send) -> None:
+    def __init__(
+        self,
+        flows: list[Flow[Any]],
+        menu: Menu,
+        send: Send,
+        *,
+        on_screen: OnScreen | None = None,
+        roles_changed: RolesChanged | None = None,
+    ) -> None:
         self.menu = menu
         self.send = send
+        self.on_screen = on_screen
+        self.roles_changed = roles_changed
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -280,7 +294,7 @@ class Engine:
         async with self.lock(user.id):
             current = await self.open_flow(context, user.id)
             if current is not None and current[0] is flow and flow.restarts_quietly:
-                _strip_later(context, user.id, current[1].panel)  # nothing to lose: afresh
+                strip_later(context, user.id, current[1].panel)  # nothing to lose: afresh
                 current = None
             if current is not None:
                 other, draft = current
@@ -512,6 +526,8 @@ class Engine:
             await turn.context.bot.send_message(
                 turn.chat_id, result.text, reply_markup=self.menu(who)
             )
+            if self.roles_changed is not None:
+                await self.roles_changed(turn.context, who)
             if result.then is not None:
                 await result.then()
         elif isinstance(result, Done):
@@ -574,9 +590,15 @@ class Engine:
         draft, store = turn.draft, turn.store
         draft.shown = False
         await store.state.save_draft(turn.user_id, turn.flow.kind, draft.to_dict())
-        draft.panel = await _present(turn, text, inline(rows))
+        before, draft.panel = draft.panel, await _present(turn, text, inline(rows))
         draft.shown = True
         await store.state.save_draft(turn.user_id, turn.flow.kind, draft.to_dict())
+        # The live screen now: the flow's first panel, or one a command or menu button brought
+        # back (a typed answer's next panel follows the one on show already).
+        message = turn.update.effective_message if turn.update is not None else None
+        again = message is not None and turn.query is None and _is_command_or_menu(message)
+        if draft.panel != before and (before is None or again) and self.on_screen is not None:
+            await self.on_screen(turn.context, turn.chat_id, draft.panel, None, True)
 
     async def _end(
         self,
@@ -594,13 +616,15 @@ class Engine:
         """
         if cancelled or not text:
             await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
-            _strip_later(turn.context, turn.chat_id, turn.draft.panel)
+            strip_later(turn.context, turn.chat_id, turn.draft.panel)
             if text:
                 menu = self.menu(turn.context.who)
                 await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
             return
-        await _present(turn, text, markup)
+        panel = await _present(turn, text, markup)
         await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
+        if self.on_screen is not None:  # the panel is a screen like any other now
+            await self.on_screen(turn.context, turn.chat_id, panel, markup, False)
 
     # --- idle flows -----------------------------------------------------------------------------
 
@@ -621,7 +645,7 @@ class Engine:
                     async with store.db.transaction():
                         await store.state.delete_draft(person, kind)
                         await store.outbox.add([Notice(person, "flow-expired-notice", named)])
-                    _strip_later(context, person, stored.data.get("panel"))
+                    strip_later(context, person, stored.data.get("panel"))
             for stored in await store.state.idle_drafts(kind, remind_after):
                 if stored.reminded_at is not None:
                     continue
@@ -659,11 +683,11 @@ async def _present(turn: Turn[Any], text: str, markup: InlineKeyboardMarkup | No
                 return int(panel)
             log.info("panel edit failed, sending a new one: %s", exc)
     sent = await turn.context.bot.send_message(turn.chat_id, text, reply_markup=markup)
-    _strip_later(turn.context, turn.chat_id, panel)
+    strip_later(turn.context, turn.chat_id, panel)
     return sent.message_id
 
 
-def _strip_later(context: Context, chat_id: int, message_id: int | None) -> None:
+def strip_later(context: Context, chat_id: int, message_id: int | None) -> None:
     """Takes the buttons off an older panel in the background, at low priority: the person never
     waits for it (a stale button is harmless anyway: the engine refuses it)."""
     if message_id is None:

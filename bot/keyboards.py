@@ -244,23 +244,26 @@ MENU_KEYS = (
     "menu-admin",
     "menu-review",
     "menu-export",
+    "menu-campaigns",
 )
 
 
-def main_menu(*, leader: bool, admin: bool, reviewer: bool = False) -> ReplyKeyboardMarkup:
-    """The main menu as a reply keyboard; what it offers depends on the user's roles."""
+def main_menu(
+    *, leader: bool, admin: bool, reviewer: bool = False, group: bool = True
+) -> ReplyKeyboardMarkup:
+    """The main menu as a reply keyboard; what it offers depends on the user's roles (group:
+    offer «👥 گروه من»)."""
     rows: list[list[KeyboardButton]] = []
     if leader:
         rows.append([KeyboardButton(label("menu-report"), style=_style(label("menu-report")))])
         rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
-    else:
+    elif group:
         rows.append([KeyboardButton(label("menu-group"))])
     last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
     if admin:
-        work = [KeyboardButton(label("menu-export"))]
         if reviewer:
-            work.insert(0, KeyboardButton(label("menu-review")))
-        rows.append(work)
+            rows.append([KeyboardButton(label("menu-review"))])
+        rows.append([KeyboardButton(label("menu-campaigns")), KeyboardButton(label("menu-export"))])
         last.insert(0, KeyboardButton(label("menu-admin")))
     rows.append(last)
     return ReplyKeyboardMarkup(

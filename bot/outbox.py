@@ -20,6 +20,7 @@ from typing import Any, cast
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.commands import refresh_for
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, inline
@@ -129,6 +130,8 @@ async def _send(context: Context, row: Outgoing) -> int | None:
         _kick_after(context, pause)
         return None
     await store.outbox.sent(row.id, message.message_id)
+    if row.notice.menu:  # their roles changed: the «/» menu follows the main menu
+        await refresh_for(context, chat_id)
     return 1
 
 

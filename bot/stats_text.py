@@ -482,7 +482,12 @@ def render_search(query: str, groups: Page[GroupHit], places: Page[PlaceHit]) ->
         for hit in groups.items
     ]
     for place in places.items:
-        if place.county_id is None:
+        if not place.figures.reports:  # not «۰ گزارش»
+            key = (
+                "stats-find-province-none" if place.county_id is None else "stats-find-county-none"
+            )
+            rows.append(t(key, name=place.name, province=place.province_name))
+        elif place.county_id is None:
             rows.append(t("stats-find-province", name=place.name, reports=place.figures.reports))
         else:
             rows.append(

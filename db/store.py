@@ -9,6 +9,7 @@ from db.channels import ChannelRepo, DigestLedger
 from db.database import Database
 from db.export_jobs import ExportJobRepo
 from db.groups import GroupRepo
+from db.join_requests import JoinRequestRepo
 from db.outbox import OutboxRepo
 from db.places import PlaceRepo
 from db.reference import seed_reference_data
@@ -16,6 +17,7 @@ from db.reminders import ReminderRepo
 from db.reports import ReportRepo
 from db.review import ReviewRepo
 from db.roles import RoleRepo
+from db.screens import ScreenRepo
 from db.secrets import SecretRepo
 from db.state import StateRepo
 from db.stats import Counting, StatsRepo
@@ -46,6 +48,8 @@ class Store:
         self.secrets = SecretRepo(db)
         self.export_jobs = ExportJobRepo(db)
         self.outbox = OutboxRepo(db)
+        self.screens = ScreenRepo(db)
+        self.join_requests = JoinRequestRepo(db)
 
     async def open(self) -> None:
         """Opens the database, applies migrations and seeds reference data (idempotent)."""

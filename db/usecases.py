@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.text import search_key
+from db.join_requests import JoinRequest, RequestStatus
 from db.models import (
     County,
     Group,
@@ -69,6 +70,96 @@ async def link_review_chat(
         await store.audit.record(
             by, "review.link", "chat", chat_id, provinces=[p or 0 for p in provinces]
         )
+
+
+class Asked(enum.Enum):
+    """What asking to join a group came to."""
+
+    SENT = "sent"
+    OPEN = "open"  # a request of theirs to this group waits already
+    MEMBER = "member"  # they are in the group
+    DECLINED = "declined"  # the group declined them lately
+    TOO_MANY = "too_many"  # too many of their requests wait for an answer
+    GONE = "gone"  # the group is not active
+
+
+async def ask_to_join(
+    store: Store,
+    user_id: int,
+    group_id: int,
+    *,
+    open_max: int,
+    open_days: int,
+    declined_days: int,
+    notices: Callable[[int], Sequence[Notice]] = lambda request_id: (),
+) -> tuple[Asked, int | None]:
+    """Opens a request to join an active group (with the new request's id): one open request per
+    person and group, at most `open_max` open at once, none for `declined_days` after a no. A
+    request nobody answered in `open_days` is dropped, so unanswered ones never lock anyone out.
+    `notices` words the request to the group's leaders, given its id."""
+    async with store.db.transaction():
+        group = await store.groups.get(group_id)
+        if group is None or group.status is not GroupStatus.ACTIVE:
+            return Asked.GONE, None
+        if await store.groups.role_of(group_id, user_id) is not None:
+            return Asked.MEMBER, None
+        requests = store.join_requests
+        now = store.db.now()
+        fresh = now - timedelta(days=open_days)
+        latest = await requests.latest(group_id, user_id)
+        if latest is not None and latest.waiting(fresh):
+            return Asked.OPEN, latest.id
+        if latest is not None and latest.status is RequestStatus.OPEN:  # lapsed: gives way
+            await requests.decide(latest.id, RequestStatus.DROPPED, None)
+        if await requests.declined_since(group_id, user_id, now - timedelta(days=declined_days)):
+            return Asked.DECLINED, None
+        if await requests.open_count(user_id, fresh) >= open_max:
+            return Asked.TOO_MANY, None
+        request_id = await requests.open(group_id, user_id)
+        if request_id is None:
+            return Asked.OPEN, None
+        await store.audit.record(user_id, "join.request", "group", group_id, request=request_id)
+        await store.outbox.add(notices(request_id))
+    return Asked.SENT, request_id
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A request to join after a leader's answer: changed False when it was answered already
+    (the outcome is then the earlier answer), or dropped because the group closed."""
+
+    request: JoinRequest
+    group: Group | None
+    changed: bool
+
+
+async def answer_join_request(
+    store: Store, by: int, request_id: int, *, accept: bool, notices: Sequence[Notice] = ()
+) -> Answered | None:
+    """A leader's yes (the person becomes a member) or no to an open request, with its notices
+    (to the person who asked) when it is the answer; None when there is no such request."""
+    requests = store.join_requests
+    async with store.db.transaction():
+        request = await requests.get(request_id)
+        if request is None:
+            return None
+        group = await store.groups.get(request.group_id)
+        if request.status is not RequestStatus.OPEN:
+            return Answered(request, group, False)
+        if group is None or group.status is not GroupStatus.ACTIVE:
+            await requests.decide(request_id, RequestStatus.DROPPED, None)
+            return Answered(await requests.get(request_id) or request, group, False)
+        status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+        await requests.decide(request_id, status, by)
+        if accept:
+            await store.groups.add_member(group.id, request.volunteer_id, GroupRole.MEMBER)
+        action = "join.accept" if accept else "join.decline"
+        await store.audit.record(
+            by, action, "group", group.id, request=request_id, volunteer=request.volunteer_id
+        )
+        await store.outbox.add(notices)
+        decided = await requests.get(request_id)
+    return Answered(decided or request, group, True)
 
 
 async def rename_group(store: Store, by: int, group: Group, name: str, key: str) -> None:

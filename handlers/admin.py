@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
@@ -213,8 +214,8 @@ async def _pending(update: Update, context: Context) -> None:
         await _edit(update, t("admin-pending-empty"), [_back()])
         return
     await _edit(update, t("admin-pending-title", count=len(groups)), [_back()])
-    for group in groups:
-        await reply(update, *await approval_request(context.store, group))
+    for group in groups:  # a card each, to decide on in any order: not screens
+        await reply(update, *await approval_request(context.store, group), screen=False)
 
 
 # --- buttons that act at once ------------------------------------------------------------------
@@ -446,7 +447,17 @@ async def transfer_confirmed(turn: Turn[AdminDraft], data: Callback) -> Result:
     person = await turn.store.volunteers.get(turn.draft.target_id or 0)
     if group is None or person is None:
         return Go("gone")
+    members = await turn.store.groups.members(group.id)
+    former = [
+        m.volunteer_id
+        for m in members
+        if m.role is GroupRole.LEADER and m.volunteer_id != person.id
+    ]
     told = [role_notice(person.id, "group-you-were-promoted", group=group.name)]
+    told += [  # members now: told, with the menu and «/» menu that no longer offer reporting
+        role_notice(leader, "group-leadership-passed", group=group.name, name=person.display_name)
+        for leader in former
+    ]
     if not await transfer_group(turn.store, turn.who.user_id, group.id, person.id, told):
         return Go("person", label("admin-transfer-members-only", name=person.display_name))
     kick(turn.context)
@@ -604,6 +615,10 @@ async def begin(update: Update, context: Context) -> None:
 async def picked_too_late(update: Update, context: Context) -> None:
     """A chat or person picked with a picker whose question is closed: says so, with the menu."""
     await reply(update, t("picker-closed"), menu_for(context.who))
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

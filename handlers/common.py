@@ -8,6 +8,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, U
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
+from bot import screens
 from bot.context import Context
 from bot.i18n import label
 from bot.keyboards import main_menu
@@ -25,11 +26,14 @@ def menu_text(key: str) -> filters.MessageFilter:
 
 
 def menu_for(who: Principal | None) -> ReplyKeyboardMarkup:
-    """The main menu keyboard for a user's roles."""
+    """The main menu keyboard for a user's roles: «👥 گروه من» for the people of the groups (an
+    admin or a coordinator only when they belong to one)."""
+    overseer = bool(who and (who.admin or who.coordinator))
     return main_menu(
         leader=bool(who and who.reporting_groups),
-        admin=bool(who and (who.admin or who.coordinator)),
+        admin=overseer,
         reviewer=bool(who and who.reviews),
+        group=not overseer or bool(who and who.memberships),
     )
 
 
@@ -37,11 +41,17 @@ async def reply(
     update: Update,
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+    *,
+    screen: bool = True,
 ) -> None:
-    """Sends a message to the chat the update came from."""
+    """Sends a message to the chat the update came from: in a private chat, the person's
+    screen now (bot.screens takes the buttons off the one it replaces). screen False: one of
+    several cards sent at once, each to act on, that keep their buttons like notices."""
     chat = update.effective_chat
     if chat is not None:
-        await chat.send_message(text, reply_markup=markup)
+        sent = await chat.send_message(text, reply_markup=markup)
+        if screen:
+            await screens.answered(sent, markup)
 
 
 async def edit_or_keep(

@@ -8,6 +8,8 @@ from typing import Any
 from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import screens
+from bot.commands import Command, admins
 from bot.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
@@ -44,12 +46,14 @@ async def preview(update: Update, context: Context) -> None:
     pictures = await draw_async(digest)
     markup = inline([[button(label("digest-post-now"), cb("dig", "post"))]])
     if pictures.map is None:
-        await chat.send_photo(pictures.chart, caption=render_caption(digest), reply_markup=markup)
-        return
-    # As the channels get it: chart and map in one album (an album takes no buttons).
-    chart = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
-    await chat.send_media_group([chart, InputMediaPhoto(pictures.map)])
-    await chat.send_message(t("digest-preview-post"), reply_markup=markup)
+        sent = await chat.send_photo(
+            pictures.chart, caption=render_caption(digest), reply_markup=markup
+        )
+    else:  # as the channels get it: chart and map in one album (an album takes no buttons)
+        chart = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
+        await chat.send_media_group([chart, InputMediaPhoto(pictures.map)])
+        sent = await chat.send_message(t("digest-preview-post"), reply_markup=markup)
+    await screens.answered(sent, markup)  # its button goes once a newer screen is shown
 
 
 async def post_now(update: Update, context: Context) -> None:
@@ -68,6 +72,10 @@ async def post_now(update: Update, context: Context) -> None:
             made = await build(context, built, channel, week, False)
             posted += await post_digest(context, channel, week, made)
     await reply(update, label("digest-posted-now", count=posted))
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("digest", "command-digest", "help-digest", 23, admins),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

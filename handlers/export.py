@@ -34,6 +34,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtB
 from telegram.ext import filters as tg_filters
 
 from bot import jalali
+from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import Html, label, t
@@ -45,6 +46,7 @@ from bot.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus
+from db.screens import BUTTONS, ScreenRepo
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.pickers import place_steps
 from handlers.review_cards import send_photos
@@ -559,6 +561,7 @@ async def begin_build(
         links,
         head=summary,
         jobs=context.store.export_jobs,
+        screens=context.store.screens,
     )
     context.application.create_task(job.run(exports), name=f"export-{chat_id}")
 
@@ -632,6 +635,7 @@ class Build:
         *,
         head: str = "",
         jobs: ExportJobRepo | None = None,
+        screens: ScreenRepo | None = None,
     ) -> None:
         self.bot = bot
         self.db_path = db_path
@@ -644,6 +648,7 @@ class Build:
         self.pacer = ProgressPacer(asyncio.get_running_loop().time)
         self.head = head  # the summary the status line is shown under
         self.jobs = jobs  # where the build is kept until it ends
+        self.screens = screens  # the person's screens: «خروجی دیگر» only on the live one
 
     async def _show(self, text: str, *, again: bool = False) -> None:
         """Edits the progress message at low priority; a failed edit is only logged."""
@@ -691,7 +696,18 @@ class Build:
                 await asyncio.to_thread(shutil.rmtree, self.folder, True)
         await self._forget()  # ended (not cancelled by a stop): nothing to resume
         await self._settle()
-        await self._show(last, again=True)
+        await self._show(last, again=await self._still_shown())
+
+    async def _still_shown(self) -> bool:
+        """True when the status message is still the person's live screen (then it gets
+        «📤 خروجی دیگر», and loses it once replaced); a status another screen has replaced
+        since gets no button, so old ones never stack up."""
+        if self.screens is None:
+            return True
+        if not await self.screens.live(self.chat_id, self.message_id):
+            return False
+        await self.screens.show(self.chat_id, self.message_id, BUTTONS)
+        return True
 
     async def _forget(self) -> None:
         """Drops the kept build: it ended, or its document is out."""
@@ -830,6 +846,10 @@ async def photos(update: Update, context: Context) -> None:
         date=jalali.format_date(report.service_date, weekday=False),
     )
     await send_photos(context, who.user_id, report, caption)
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("export", "command-export", "help-export", 21, overseers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot import screens
+from bot.commands import Command, refresh, volunteers
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label, t
@@ -260,6 +262,7 @@ async def _set_role(
         context.who = await load_principal(store, context.config, member.volunteer_id)
         await _render_card(update, context, group)
         await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
+        await refresh(context, context.who)
         return
     await _render_members(update, context, group)
 
@@ -312,9 +315,10 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
         return
     await answer(update)
     if update.callback_query is not None:
-        await update.callback_query.delete_message()
+        await screens.delete(context, update.callback_query)
     context.who = await load_principal(store, context.config, user_id)
     await reply(update, t("group-left", group=group.name), menu_for(context.who))
+    await refresh(context, context.who)
 
 
 async def _remind(update: Update, context: Context, group: Group, data: Callback) -> None:
@@ -350,6 +354,10 @@ _MEMBER_ACTIONS = {
     "promote": _set_role,
     "demote": _set_role,
 }
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("group", "command-group", "help-group", 30, volunteers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

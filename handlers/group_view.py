@@ -14,6 +14,7 @@ from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope, per_unit
 from db.store import Store
 from db.streaks import STREAK_FROM
+from handlers.common import reply
 
 INVITE_PREFIX = "j-"
 NAME_MIN, NAME_MAX = 3, 60
@@ -72,11 +73,14 @@ async def figure_lines(store: Store, group: Group) -> list[str]:
     today = jalali.today(store.db.clock)
     lines: list[str] = []
     scope = Scope.group(group.id)
-    for period, key in (
-        (Period.week(today), "lookups-card-week"),
-        (Period.month(today), "lookups-card-month"),
+    for period, key, none in (
+        (Period.week(today), "lookups-card-week", "lookups-card-week-none"),
+        (Period.month(today), "lookups-card-month", "lookups-card-month-none"),
     ):
         counted = (await store.stats.totals(scope, period)).counted
+        if not counted.reports:  # not «۰ گزارش»
+            lines.append(t(none))
+            continue
         units = per_unit(
             (line.unit, line.services) for line in await store.stats.by_type(scope, period)
         )
@@ -150,11 +154,13 @@ async def approval_request(store: Store, group: Group) -> tuple[Html, InlineKeyb
 
 
 async def offer_onboarding(update: Update, context: Context) -> None:
-    """Offers a user without a group to join one by invite or to create one."""
+    """Offers a user without a group to find one nearby, to join one by invite, or to create
+    one."""
     creation = context.config.groups.creation
-    rows = [[button(label("onboarding-join"), cb("onb", "join"))]]
+    rows = [
+        [button(label("onboarding-find"), cb("fnd", "near"))],
+        [button(label("onboarding-join"), cb("onb", "join"))],
+    ]
     create_key = "onboarding-create" if creation == "open" else "onboarding-request"
     rows.append([button(label(create_key), cb("onb", "create"))])
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_message(t("onboarding-choose"), reply_markup=inline(rows))
+    await reply(update, t("onboarding-choose"), inline(rows))

@@ -12,6 +12,7 @@ store's ([stats] counting): every figure read through store.stats follows it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
+from bot.commands import Command
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -39,13 +41,14 @@ from bot.stats_text import (
     share_schedule,
 )
 from bot.text import normalize, search_key, truncate, utf16_len
-from db.models import Campaign, Group, GroupStatus
+from db.models import Campaign, County, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
 from handlers.campaign_map import map_rows
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
 from handlers.group_view import figure_lines, place_text, specialty_text
 from handlers.inline import CAMPAIGN_CARD, inline_query
+from handlers.join_requests import waiting
 
 WEEK, MONTH, YEAR, CAMPAIGN, JOINED, LAST_MONTH = 0, 1, 2, 3, 4, 5
 KINDS = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH, YEAR: PeriodKind.YEAR}
@@ -68,6 +71,7 @@ GROUPS_PER_PAGE = 6
 PLACES_PER_PAGE = 4
 LONGEST_RANGE = timedelta(days=3 * 366)
 CAMPAIGNS_SHOWN = 3
+_LEADING_SYMBOLS = re.compile(r"^\W+")  # an emoji and its space before a label's first word
 MESSAGE_LIMIT = 3800  # Telegram's limit is 4096 UTF-16 units; buttons and hints need room
 
 
@@ -152,8 +156,9 @@ async def _show(
 
 
 def _chosen(text: str, chosen: bool) -> str:
-    """A button label, ticked when it is the one on screen."""
-    return label("lookups-chosen", name=text) if chosen else text
+    """A button label, ticked when it is the one on screen (the tick takes the place of the
+    label's own emoji: never two in a row)."""
+    return label("lookups-chosen", name=_LEADING_SYMBOLS.sub("", text)) if chosen else text
 
 
 def last_month(today: date) -> Period:
@@ -604,7 +609,8 @@ async def campaigns_screen(
 
 
 async def show_campaigns(update: Update, context: Context) -> None:
-    """«🎯 پویش‌ها» and /campaign."""
+    """«🎯 پویش‌ها» (a button of the figures, and of admins' and coordinators' menu) and
+    /campaign."""
     await answer(update)
     text, rows = await campaigns_screen(context.store, context.who)
     await _show(update, text, rows, edit=update.callback_query is not None)
@@ -745,10 +751,41 @@ def _after_find() -> list[list[InlineKeyboardButton]]:
     ]
 
 
+async def _county_groups(store: Store, query: str) -> tuple[County, list[Group]] | None:
+    """The county a search names (its whole name, or the only county it matches) and its active
+    groups: a newcomer looks for a group by their city."""
+    key = search_key(query)
+    counties = await store.places.search_counties(key)
+    named = [c for c in counties if search_key(c.name) == key] or counties
+    if len(named) != 1:
+        return None
+    groups = await store.groups.in_county(named[0].id)
+    return named[0], [g for g in groups if g.status is GroupStatus.ACTIVE]
+
+
+def _county_text(county: County, groups: Sequence[Group], page: int) -> str:
+    """The groups of the county searched, one page of them (or that it has none yet)."""
+    if not groups:
+        return t("lookups-find-county-none", county=county.name)
+    lines = [
+        t(
+            "lookups-find-county-group",
+            name=g.name,
+            specialty=specialty_text(g),
+            members=g.member_count,
+        )
+        for g in groups[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]
+    ]
+    return "\n".join(
+        [t("lookups-find-county-title", county=county.name, count=len(groups)), *lines]
+    )
+
+
 async def find_screen(
     store: Store, query: str, page: int
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
-    """One page of the groups and places found, a button for each group, and the pages."""
+    """One page of the groups and places found, the groups of the county it names, a button for
+    each group, and the pages."""
     period = Period.current(PeriodKind.MONTH, store.db.clock)
     for typos in (False, True):  # names within a typo only when no name holds the words
         groups = await store.stats.search_groups(
@@ -759,23 +796,42 @@ async def find_screen(
         )
         if groups.total or places.total:
             break
-    pages = max(-(-groups.total // GROUPS_PER_PAGE), -(-places.total // PLACES_PER_PAGE), 1)
+    county = await _county_groups(store, query) if places.total else None
+    in_county = county[1] if county is not None else []
+    pages = max(
+        -(-groups.total // GROUPS_PER_PAGE),
+        -(-places.total // PLACES_PER_PAGE),
+        -(-len(in_county) // GROUPS_PER_PAGE),
+        1,
+    )
     text = render_search(query, groups, places)
+    if county is not None:
+        text = Html(f"{text}\n\n{_county_text(county[0], in_county, page)}")
     if pages > 1:
         text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
-    rows = [[button(hit.name, cb("fnd", "card", hit.group_id))] for hit in groups.items]
+    shown = {hit.group_id: hit.name for hit in groups.items}
+    for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
+        shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
+    rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
     turn_row = []
     if page > 0:
         turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
     if page + 1 < pages:
         turn_row.append(button(label("button-next-page"), cb("fnd", "page", page + 1)))
     rows.append(turn_row)
+    if county is not None and not in_county:  # nobody there yet: they may start the first
+        rows.append([button(label("onboarding-create"), cb("onb", "create"))])
     return text, [*rows, *_after_find()]
 
 
 async def ask_query(turn: Turn[FindDraft]) -> Screen:
     """Asks for a name."""
     return Screen(t("lookups-find-ask"), [turn.nav(back=False)])
+
+
+async def ask_city(turn: Turn[FindDraft]) -> Screen:
+    """Asks a newcomer for their city, to show the groups there."""
+    return Screen(t("lookups-find-ask-city"), [turn.nav(back=False)])
 
 
 async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
@@ -808,12 +864,20 @@ async def _start_find(turn: Turn[FindDraft], ids: tuple[int, ...]) -> Result:
     return Go("query")
 
 
+async def _start_near(turn: Turn[FindDraft], ids: tuple[int, ...]) -> Result:
+    """«🔎 پیدا کردن گروهی نزدیک من»: asks for the city."""
+    return Go("city")
+
+
 FIND_FLOW = Flow(
     draft=FindDraft,
     prefix="fq",
     name="flow-name-find",
-    steps={"query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask")},
-    entries={"new": _start_find},
+    steps={
+        "query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask"),
+        "city": Step(ask=ask_city, text=query_typed, expects="lookups-find-ask-city"),
+    },
+    entries={"new": _start_find, "near": _start_near},
     restarts_quietly=True,
 )
 
@@ -823,24 +887,57 @@ async def begin_find(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FIND_FLOW, "new")
 
 
+async def begin_near(update: Update, context: Context) -> None:
+    """«🔎 پیدا کردن گروهی نزدیک من» (a newcomer's welcome): the search by city."""
+    await context.bot_data.engine.start(update, context, FIND_FLOW, "near")
+
+
 async def on_find(update: Update, context: Context) -> None:
-    """A page of the last search, or a group's public card."""
+    """A page of the last search, or a group's public card in its place."""
     data = pressed(update)
-    query = context.user_data.get(FIND_KEY) if context.user_data is not None else None
-    if data is None or not isinstance(query, str):
-        await answer(update, label("lookups-gone"), alert=True)
-        return
-    if data.action == "page":
+    stored = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    query = stored if isinstance(stored, str) else None
+    if data is not None and data.action == "page" and query is not None:
         await answer(update)
         text, rows = await find_screen(context.store, query, data.id(0) or 0)
         await _show(update, text, rows, edit=True)
         return
-    group = await context.store.groups.get(data.id(0) or 0)
-    if group is None or group.status is not GroupStatus.ACTIVE:
+    card = data is not None and data.action == "card"
+    group = await context.store.groups.get(data.id(0) or 0) if data is not None and card else None
+    if data is None or group is None or group.status is not GroupStatus.ACTIVE:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await answer(update)
-    await reply(update, await public_card(context.store, group), inline(_after_find()))
+    text, rows = await card_screen(context, group, data.id(1) if query is not None else None)
+    await _show(update, text, rows, edit=True)
+
+
+async def card_screen(
+    context: Context, group: Group, page: int | None
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """A group's public card with the way to ask to join it (or where the person's request
+    stands), back to the page of results it came from (page None: none), and the ways on."""
+    text = await public_card(context.store, group)
+    rows: list[list[InlineKeyboardButton]] = []
+    who = context.who
+    if who is not None and who.member_of(group.id):
+        text = Html(f"{text}\n\n{t('lookups-card-member')}")
+    elif who is not None and await waiting(context.store, group.id, who.user_id):
+        text = Html(f"{text}\n\n{t('lookups-card-request-open')}")
+    else:
+        rows.append([button(label("joinreq-ask"), cb("jrq", "ask", group.id))])
+    if page is not None:
+        rows.append([button(label("lookups-find-back"), cb("fnd", "page", page))])
+    return text, [*rows, *_after_find()]
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (
+    Command("stats", "command-stats", "help-stats", 40),
+    Command("campaign", "command-campaign", "help-campaign", 41),
+    Command("top", "command-top", "help-top", 42),
+    Command("find", "command-find", "help-find", 43),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
@@ -852,10 +949,12 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CallbackQueryHandler(begin_range, pattern=r"^st:range$"),
         CallbackQueryHandler(on_silent, pattern=r"^st:silent:\d+:\d+$"),
         CommandHandler("campaign", show_campaigns, filters=PRIVATE),
+        MessageHandler(PRIVATE & menu_text("menu-campaigns"), show_campaigns),
         CallbackQueryHandler(show_campaigns, pattern=r"^cmp:list$"),
         CommandHandler("top", show_top, filters=PRIVATE),
         CallbackQueryHandler(on_top, pattern=r"^top:show:\d+:\d+:\d+:\d+$"),
         CommandHandler("find", begin_find, filters=PRIVATE),
         CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
-        CallbackQueryHandler(on_find, pattern=r"^fnd:(page|card):\d+$"),
+        CallbackQueryHandler(begin_near, pattern=r"^fnd:near$"),
+        CallbackQueryHandler(on_find, pattern=r"^fnd:(page:\d+|card:\d+(:\d+)?)$"),
     ]

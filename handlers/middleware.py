@@ -1,5 +1,6 @@
 """Runs before every feature handler: keeps to private chats, records who wrote, ends flows that
-lost their draft or their permission, and decides what the user may do."""
+lost their draft or their permission, answers presses on replaced screens as old, and decides
+what the user may do."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot import screens
 from bot.access import FLOWS, check_access, is_menu_or_command
 from bot.context import Context
 from bot.engine import answer, strip_buttons
@@ -80,6 +82,7 @@ async def refuse_long_text(update: Update, context: Context) -> None:
 
 async def identify(update: Update, context: Context) -> None:
     """Records the user's current Telegram names and loads their roles into context.who."""
+    screens.serve(update, context)  # what this update is answered with: their screens
     user = update.effective_user
     if user is None or user.is_bot:
         return
@@ -138,5 +141,6 @@ def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:
         -150: [TypeHandler(Update, refuse_long_text)],
         -100: [TypeHandler(Update, identify)],
         -75: [TypeHandler(Update, guard_flows)],
+        -60: [TypeHandler(Update, screens.refuse_old)],
         -50: [TypeHandler(Update, authorize)],
     }

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
+from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
@@ -114,6 +115,10 @@ async def on_delete(update: Update, context: Context) -> None:
         rest = t("myreports-none-left") if text == t("myreports-empty") else text
         text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{rest}")
     await edit_or_keep(query, text, markup)
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("myreports", "command-myreports", "help-myreports", 11, leaders),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

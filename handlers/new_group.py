@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.commands import Command, newcomers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -265,6 +266,10 @@ async def on_approval(update: Update, context: Context) -> None:
     await edit_or_keep(
         query, t("approval-approved" if approve else "approval-rejected", group=group.name)
     )
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("newgroup", "", "help-newgroup", 32, newcomers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.commands import Command, volunteers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import label, t
@@ -191,6 +192,10 @@ async def deep_link(update: Update, context: Context) -> None:
         await reply(update, t("join-unknown-code"), menu_for(context.who))
         return
     await offer_join(update, context, code)
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("join", "command-join", "help-join", 31, volunteers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -26,6 +26,7 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.commands import Command, reviewers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
 from bot.i18n import Html, label, t
@@ -607,6 +608,10 @@ async def link_group(update: Update, context: Context) -> None:
         found = await store.places.province(province_id) if province_id is not None else None
         names.append(found.name if found else label("review-chat-all"))
     await reply(update, t("review-chat-linked", scope="، ".join(names)))
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("review", "command-review", "help-review", 20, reviewers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -5,23 +5,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ExtBot,
     MessageHandler,
     filters,
 )
 
+from bot.commands import NOBODY, Command, commands_for, refresh, role_of
 from bot.context import Context
 from bot.engine import stale
 from bot.i18n import Html, label, t
 from bot.keyboards import inline, url_button
+from bot.principal import Principal
+from bot.text import escape
+from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding
 
@@ -29,43 +31,63 @@ log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: Context) -> None:
-    """Greets the user with the main menu; an invite payload offers to join its group."""
+    """Greets the person by what they are, with the main menu of their roles (and their «/»
+    menu); a newcomer is offered the ways into a group."""
     user = update.effective_user
     if user is None:
         return
-    who = context.who
-    role_welcome = None
-    if who is not None and who.admin:
-        role_welcome = "start-welcome-admin"
-    elif who is not None and who.coordinator:
-        role_welcome = "start-welcome-coordinator"
-    elif who is not None and who.reporting_groups:
-        role_welcome = "start-welcome-leader"
-    elif who is not None and who.memberships:
-        role_welcome = "start-welcome-back"
-    if role_welcome is not None:
-        await reply(update, t(role_welcome, name=user.first_name), menu_for(who))
+    who = context.who or NOBODY
+    if context.who is not None:
+        await refresh(context, context.who)
+    await reply(update, await welcome(context.store, who, user.first_name), menu_for(who))
+    if role_of(who) == "newcomer":
+        await offer_onboarding(update, context)
+    else:
         await context.bot_data.engine.remind(update, context)
-        return
-    await reply(update, t("start-welcome", name=user.first_name), menu_for(who))
-    await offer_onboarding(update, context)
+
+
+async def welcome(store: Store, who: Principal, name: str) -> Html:
+    """The greeting of a person's role: what they are (of which province or group) and where
+    their work is."""
+    role = role_of(who)
+    if role == "newcomer":
+        return t("start-welcome", name=name)
+    if role == "admin":
+        return t("start-welcome-admin", name=name, review="yes" if who.reviews else "no")
+    if role == "coordinator":
+        names = [
+            p.name
+            for p in [await store.places.province(i) for i in sorted(who.provinces)]
+            if p is not None
+        ]
+        return t(
+            "start-welcome-coordinator",
+            name=name,
+            provinces=_and(names),
+            several="yes" if len(names) > 1 else "no",
+            review="yes" if who.reviews else "no",
+        )
+    groups = who.reporting_groups if role == "leader" else who.memberships
+    return t(
+        "start-welcome-leader" if role == "leader" else "start-welcome-member",
+        name=name,
+        groups=Html(_and([f"«{escape(m.group_name)}»" for m in groups])),
+    )
+
+
+def _and(names: list[str]) -> str:
+    """«الف»، «ب» و «پ»: names listed the Persian way."""
+    return " و ".join(filter(None, ["، ".join(names[:-1]), names[-1]])) if names else ""
 
 
 async def show_help(update: Update, context: Context) -> None:
-    """Lists what this person can do, then shows the open flow's question again, if any."""
-    who = context.who
-    parts = [t("help-title")]
-    if who is not None and who.reporting_groups:
-        parts.append(t("help-leader"))
-    parts.append(t("help-member"))
-    parts.append(t("help-lookups"))
-    if who is not None and (who.admin or who.coordinator):
-        parts.append(t("help-overseer"))
-        parts.append(t("help-export"))
-    if who is not None and who.reviews:
-        parts.append(t("help-review"))
-    parts.append(t("help-footer"))
-    await reply(update, Html("\n\n".join(parts)), menu_for(who))
+    """Lists what this person can do (their commands), then shows the open flow's question
+    again, if any."""
+    who = context.who or NOBODY
+    role = role_of(who)
+    lines = [t(c.help, role=role) for c in commands_for(context.bot_data.commands, who) if c.help]
+    text = Html("\n\n".join([t("help-title"), "\n".join(lines), t("help-footer")]))
+    await reply(update, text, menu_for(context.who))
     await context.bot_data.engine.remind(update, context)
 
 
@@ -106,36 +128,12 @@ async def on_my_status(update: Update, context: Context) -> None:
         log.info("user %s blocked the bot", change.chat.id)
 
 
-async def register_commands(bot: ExtBot[None], admins: tuple[int, ...] = ()) -> None:
-    """Registers the command list with Persian descriptions (admins also see /admin)."""
-    commands = [
-        BotCommand("start", label("command-start")),
-        BotCommand("report", label("command-report")),
-        BotCommand("myreports", label("command-myreports")),
-        BotCommand("group", label("command-group")),
-        BotCommand("stats", label("command-stats")),
-        BotCommand("campaign", label("command-campaign")),
-        BotCommand("top", label("command-top")),
-        BotCommand("find", label("command-find")),
-        BotCommand("join", label("command-join")),
-        BotCommand("help", label("command-help")),
-        BotCommand("cancel", label("command-cancel")),
-    ]
-    await bot.set_my_commands(commands)
-    for admin in admins:
-        try:
-            await bot.set_my_commands(
-                [
-                    *commands,
-                    BotCommand("admin", label("command-admin")),
-                    BotCommand("digest", label("command-digest")),
-                    BotCommand("review", label("command-review")),
-                    BotCommand("export", label("command-export")),
-                ],
-                scope=BotCommandScopeChat(admin),
-            )
-        except TelegramError as exc:
-            log.info("admin %s has not started the bot yet (%s)", admin, exc)
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (
+    Command("start", "command-start", "", 0),
+    Command("help", "command-help", "", 90),
+    Command("cancel", "command-cancel", "", 91),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.i18n import label, t
 from db.models import GroupRole, GroupStatus, Role
+from handlers.group_view import NAME_MAX, NAME_MIN
 from tests.conftest import Harness, report_input
 
 
@@ -91,7 +92,7 @@ async def test_rename_and_transfer(harness: Harness) -> None:
     await admin.press("گروه نور — اراک")
     await admin.press("✏️ تغییر نام")
     await admin.send("ن")
-    assert "نام گروه باید بین" in admin.last.text
+    assert label("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX) in admin.last.text
     await admin.send("گروه  نورِ اراک")
     assert "«گروه نورِ اراک»" in admin.last.text  # spaces collapsed, the kasra kept
     await admin.send("/admin")

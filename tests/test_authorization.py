@@ -24,7 +24,8 @@ async def test_a_join_button_without_an_offer_joins_nothing(harness: Harness) ->
         await ali.press_data(ali.last.message_id, data)
         assert ali.last_answer == label("not-allowed"), data
     assert await store.groups.memberships(ali.id) == []
-    assert not [m for m in reza.messages if "پیوست" in (m.text or "")]
+    joined = [t("join-leader-notice", name="علی", group=f"گروه {n}") for n in ("یک", "دو", "سه")]
+    assert not [m for m in reza.messages if m.html in joined]
     # Someone offered group one (by its code) gets group one, whatever id a forged press carries.
     invite = await store.groups.current_invite(groups[0])
     assert invite is not None
@@ -83,7 +84,8 @@ async def test_a_demoted_leader_is_told_at_the_next_step_and_can_go_on(harness: 
     assert label("menu-report") not in str(reza.keyboard)
     assert await store.state.draft(reza.id, "report") is None
     await reza.send("/help")  # commands work at once, in or out of a flow
-    assert t("help-member") in reza.last.html and t("help-leader") not in reza.last.html
+    assert t("help-group", role="member") in reza.last.html
+    assert t("help-report") not in reza.last.html
 
 
 async def test_a_coordinator_removed_mid_rename_renames_nothing(harness: Harness) -> None:

@@ -834,6 +834,19 @@ async def test_bad_input_in_a_typed_period_and_a_search(
     await _walk(harness, errors_logged, user, None, answers, bad)
 
 
+@few_settings
+@given(bad=inputs)
+@example(bad=_nastiest(0))
+async def test_bad_input_when_a_newcomer_looks_for_a_group_nearby(
+    harness: Harness, errors_logged: Seen, bad: list[tuple[str, str]]
+) -> None:
+    harness.sim.allow_violations(".*")
+    user = await harness.sim.user(f"تازه‌وارد{len(harness.handled)}")
+    await user.send("/start")
+    await user.press(label("onboarding-find"))
+    await _walk(harness, errors_logged, user, None, {"city": ("send", "تبریز")}, bad)
+
+
 async def test_one_line_fields_take_no_line_breaks(harness: Harness) -> None:
     """Found by the walks: a form feed (or a line break) typed in a village was stored in it."""
     user, _, _ = await leader_with_campaign(harness)

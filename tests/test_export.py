@@ -20,6 +20,7 @@ from bot import cli
 from bot.demo import seed_demo
 from bot.export import ExportFormat, export_in_background, write_export
 from bot.export_cli import TerminalProgress
+from bot.i18n import label
 from db.export import ExportFilter
 from db.models import Photo, ReportInput, ReportStatus
 from db.store import Store
@@ -165,12 +166,12 @@ async def test_xlsx_rows_and_sums_match_sql(seeded: Store, tmp_path: Path) -> No
             " WHERE r.service_date BETWEEN '2026-10-23' AND '2026-11-21'"
             " AND r.status IN ('submitted', 'approved', 'returned') GROUP BY p.id"
         ).fetchall()
-    services = book["خلاصه بر پایهٔ خدمت"]
+    services = book[label("export-sheet-services")]
     assert services.sheet_view.rightToLeft and services.freeze_panes == "A2"
     lines = list(services.iter_rows(min_row=2, values_only=True))
     assert {(r[1], r[2], r[3], r[4], r[5]) for r in lines[:-1]} == set(by_service)
     assert lines[-1][0] == "جمع" and lines[-1][3:5] == (len(expected), result.quantity)
-    provinces = list(book["خلاصه بر پایهٔ استان"].iter_rows(min_row=2, values_only=True))
+    provinces = list(book[label("export-sheet-provinces")].iter_rows(min_row=2, values_only=True))
     assert {r[:3] for r in provinces[:-1]} == set(by_province)
     assert provinces[-1][:3] == ("جمع", len(expected), result.quantity)
 

@@ -148,7 +148,7 @@ async def test_admin_gets_an_xlsx_whose_rows_match_sql(harness: Harness, tmp_pat
         assert isinstance(row[col["gregorian"]], datetime)
         assert row[col["gregorian"]].date() == day
     total = sum(e[2] for e in expected)
-    totals = list(book["خلاصه بر پایهٔ استان"].iter_rows(values_only=True))[-1]
+    totals = list(book[label("export-sheet-provinces")].iter_rows(values_only=True))[-1]
     assert totals[:3] == ("جمع", len(expected), total)
     caption = document.caption or ""
     assert f"{fmt_num(len(expected))} گزارش، {fmt_num(total)} خدمت" in caption

@@ -113,11 +113,14 @@ async def test_each_role_is_greeted_for_what_it_can_do(harness: Harness) -> None
     admin = harness.admin
     assert admin is not None
     await admin.send("/start")
-    assert admin.last.text == t("start-welcome-admin", name=admin.first_name)
+    assert admin.last.html == t("start-welcome-admin", name=admin.first_name, review="no")
     zahra = await harness.sim.user("زهرا")
     await harness.coordinator(zahra, "مرکزی")
     await zahra.send("/start")
-    assert zahra.last.text == t("start-welcome-coordinator", name="زهرا")
+    welcome = t(
+        "start-welcome-coordinator", name="زهرا", provinces="مرکزی", several="no", review="no"
+    )
+    assert zahra.last.html == welcome
     assert await harness.store.roles.of(zahra.id)
     assert Role.COORDINATOR
 

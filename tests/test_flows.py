@@ -38,7 +38,7 @@ async def test_busy_offers_to_go_on_or_start_afresh(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await to_quantity(reza)
     await reza.send("/help")
-    assert t("help-leader") in (reza.messages[-2].html or "")  # /help lists what a leader does
+    assert t("help-report") in (reza.messages[-2].html or "")  # /help lists what a leader does
     assert reza.last.text.startswith(label("flow-continue", flow=REPORT))
     assert "چند بسته" in reza.last.text
     await reza.send("/start")

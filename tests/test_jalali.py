@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from persiantools.jdatetime import JalaliDate
 
 from bot import jalali
-from bot.i18n import LOCALE_DIR
+from bot.i18n import LOCALE_DIR, label
 from bot.jalali import (
     TEHRAN,
     DateError,
@@ -188,25 +188,27 @@ def test_parse_date_accepts_esfand_30_in_a_leap_year() -> None:
             "1405/13/01",
             DateReason.MONTH,
             {"month": 13},
-            "ماه ۱۳ نداریم؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            label("calendar-error-month", month="۱۳", example="۱۴۰۵/۰۹/۰۱"),
         ),
         (
             "1405/0/01",
             DateReason.MONTH,
             {"month": 0},
-            "ماه ۰ نداریم؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            label("calendar-error-month", month="۰", example="۱۴۰۵/۰۹/۰۱"),
         ),
         (
             "۱۴۰۵/۰۷/۳۱",
             DateReason.DAY,
             {"month": 7, "day": 31, "days_in_month": 30},
-            "مهر ۱۴۰۵ فقط ۳۰ روز دارد؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            label("calendar-error-day", month="مهر", year="۱۴۰۵", days="۳۰", example="۱۴۰۵/۰۹/۰۱"),
         ),
         (
             "1404/12/30",
             DateReason.DAY,
             {"year": 1404, "month": 12, "day": 30, "days_in_month": 29},
-            "اسفند ۱۴۰۴ فقط ۲۹ روز دارد؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            label(
+                "calendar-error-day", month="اسفند", year="۱۴۰۴", days="۲۹", example="۱۴۰۵/۰۹/۰۱"
+            ),
         ),
         ("1404/01/32", DateReason.DAY, {"days_in_month": 31}, None),
         ("1404/01/00", DateReason.DAY, {"day": 0}, None),
@@ -214,7 +216,7 @@ def test_parse_date_accepts_esfand_30_in_a_leap_year() -> None:
             "1550/01/01",
             DateReason.YEAR,
             {"year": 1550},
-            "سال ۱۵۵۰ درست به نظر نمی‌رسد؛ تاریخ را مثل ۱۴۰۵/۰۹/۰۱ بنویسید.",
+            label("calendar-error-year", year="۱۵۵۰", example="۱۴۰۵/۰۹/۰۱"),
         ),
         ("1299/12/29", DateReason.YEAR, {"year": 1299}, None),
         ("404/09/10", DateReason.YEAR, {"year": 404}, None),
@@ -222,7 +224,7 @@ def test_parse_date_accepts_esfand_30_in_a_leap_year() -> None:
             "2025/11/22",
             DateReason.YEAR,
             {"year": 2025},
-            "۲۰۲۵ سال میلادی است؛ تاریخ را شمسی بنویسید، مثل ۱۴۰۵/۰۹/۰۱.",
+            label("calendar-error-year-gregorian", year="۲۰۲۵", example="۱۴۰۵/۰۹/۰۱"),
         ),
         ("", DateReason.FORMAT, {}, "تاریخ را به شکل سال/ماه/روز بنویسید؛ مثلاً ۱۴۰۵/۰۹/۰۱."),
         ("دیروز", DateReason.FORMAT, {}, None),

@@ -30,7 +30,7 @@ def test_every_key_is_used() -> None:
 
 
 def test_html_args_are_escaped_and_numbers_are_persian() -> None:
-    text = t("start-welcome-back", name="<b>x</b> & y")
+    text = t("start-welcome", name="<b>x</b> & y")
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in text
     assert "<b>ok</b>" in t("cli-migrated", path=Html("<b>ok</b>"))
     assert "۷٬۸۴۲" in label("cli-migrated", path=7842)

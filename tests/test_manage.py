@@ -259,7 +259,7 @@ async def test_province_shares_are_entered_and_shown_widest_gap_first(harness: H
     assert "• اصفهان: ۵۰" in text
     assert label("manage-shares-total", total=210, target=500) in text
     assert t("manage-shares-under", gap=fmt_num(290)) in text  # a warning, not a refusal
-    # More than the target says «more», with the share typed before shown as «الان:».
+    # More than the target says «more», with the share typed before shown as its value now.
     await admin.press(label("manage-share-add"))
     await admin.press("اصفهان")
     assert t("field-now", value=50) in admin.last.text

@@ -157,9 +157,13 @@ async def test_a_dropped_notice_comes_later_and_a_confirmed_one_never_again(
     harness.server.faults.drop(method="sendMessage")  # the notice is the next message sent
     await reza.press(label("group-promote"))
     promoted = t("group-you-were-promoted", group="گروه امید")
+    for _ in range(200):  # the outbox job tries it a moment after the change (bounded wait)
+        row = await harness.store.db.fetchone("SELECT state, attempts, error FROM outbox")
+        if row is not None and row[1]:
+            break
+        await asyncio.sleep(0.025)
     await harness.sim.refresh()
     assert not [m for m in maryam.messages if m.text.startswith(promoted)]
-    row = await harness.store.db.fetchone("SELECT state, attempts, error FROM outbox")
     assert row is not None and (row[0], row[1]) == ("pending", 1) and "disconnected" in row[2]
     harness.clock.advance(seconds=3)  # past its first pause: the job's next run sends it
     await harness.delivered()

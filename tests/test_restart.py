@@ -66,7 +66,8 @@ async def test_run_with_config_answers_start_and_registers_commands(
         url = f"{sim_server.bot_api_url}{sim_server.token}/getMyCommands"
         async with session.post(url) as response:
             commands = (await response.json())["result"]
-    assert {"command": "report", "description": "ثبت گزارش خدمت"} in commands
+    assert {"command": "find", "description": label("command-find")} in commands
+    assert "report" not in {c["command"] for c in commands}  # the default list: no reporting
     await sim.refresh()
     assert_no_violations(sim)
 
@@ -105,9 +106,9 @@ async def test_killed_process_resumes_at_same_step(
     await reza.send("8")
     assert reza.last.text == "کجا انجام شد؟"
     await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
-    await reza.press("رد شدن")
+    await reza.press(label("button-skip"))
     await reza.press("دیروز")
-    await reza.press("رد شدن")
+    await reza.press(label("button-skip"))
     await reza.press("بدون عکس")
     assert (
         "۱۲۰\u00a0بسته" in reza.last.text and "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in reza.last.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.i18n import label
 from tests.conftest import Harness, eventually
 
 
@@ -12,8 +13,12 @@ async def test_start_welcomes_in_persian_with_menu(harness: Harness) -> None:
     await maryam.send("/start")
     texts = [m.text for m in maryam.messages]
     assert "سلام مریم" in texts[0] and "خدمت‌یار" in texts[0]
-    assert maryam.keyboard == [["👥 گروه من"], ["📊 آمار", "❓ راهنما"]]
-    assert maryam.last.buttons == [["🔗 پیوستن با کد دعوت"], ["➕ ساختن گروه تازه"]]
+    assert maryam.keyboard == [[label("menu-group")], [label("menu-stats"), label("menu-help")]]
+    assert maryam.last.buttons == [
+        [label("onboarding-find")],
+        [label("onboarding-join")],
+        [label("onboarding-create")],
+    ]
 
 
 async def test_help_and_cancel(harness: Harness) -> None:
@@ -23,7 +28,7 @@ async def test_help_and_cancel(harness: Harness) -> None:
     await reza.press("❓ راهنما")
     assert "راهنمای خدمت‌یار" in reza.last.text
     await reza.send("/cancel")
-    assert reza.last.text == "کار نیمه‌تمامی نداشتید."
+    assert reza.last.text == label("cancel-nothing")
     await reza.send("سلام")
     assert "متوجه نشدم" in reza.last.text
 
@@ -31,20 +36,19 @@ async def test_help_and_cancel(harness: Harness) -> None:
 async def test_commands_registered_in_persian(harness: Harness) -> None:
     commands = await harness.app.bot.get_my_commands()  # type: ignore[union-attr]
     names = {c.command: c.description for c in commands}
-    assert names["report"] == "ثبت گزارش خدمت"
-    assert set(names) == {
+    assert names["find"] == "جستجوی گروه یا شهر"
+    # The default list is a newcomer's (and a member's): reporting is for leaders only.
+    assert list(names) == [
         "start",
-        "report",
-        "myreports",
         "group",
+        "join",
         "stats",
         "campaign",
         "top",
         "find",
-        "join",
         "help",
         "cancel",
-    }
+    ]
 
 
 async def test_blocked_renamed_and_group_chats(harness: Harness) -> None:

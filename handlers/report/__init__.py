@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
@@ -43,6 +44,10 @@ async def begin_edit(update: Update, context: Context) -> None:
 async def begin_fix(update: Update, context: Context) -> None:
     """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
     await _open_saved(update, context, "fix")
+
+
+# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+COMMANDS = (Command("report", "command-report", "help-report", 10, leaders),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -22,11 +22,11 @@ admin-coordinator-card =
     استان‌ها: {$provinces}
 admin-add-province = ➕ استان دیگر
 admin-remove-province = ❌ {$province}
-admin-admins-title = مدیران ({$count} نفر). مدیرانی که در فایل تنظیمات آمده‌اند را فقط از همان‌جا می‌شود برداشت.
+admin-admins-title = مدیران ({$count} نفر). مدیرانی را که در فایل تنظیمات آمده‌اند فقط از همان‌جا می‌توان برداشت.
 admin-add-admin = ➕ مدیر تازه
 admin-remove-admin = ❌ {$name}
-admin-ask-user = شناسهٔ عددی تلگرام یا نام کاربری (مثل @maryam) آن فرد را بفرستید. او باید پیش‌تر بات را /start کرده باشد.
-admin-user-unknown = کسی با «{$query}» پیدا نشد. شناسهٔ عددی یا @نام‌کاربری کسی را بفرستید که بات را /start کرده است.
+admin-ask-user = شناسهٔ عددی تلگرام یا نام کاربری آن فرد را بفرستید (مثلاً @maryam). او باید پیش‌تر ربات را با /start آغاز کرده باشد.
+admin-user-unknown = کسی با «{$query}» پیدا نشد. شناسهٔ عددی یا @نام‌کاربری کسی را بفرستید که ربات را با /start آغاز کرده است.
 admin-pick-province = {$name} هماهنگ‌کنندهٔ کدام استان باشد؟
 admin-coordinator-added = {$name} هماهنگ‌کنندهٔ استان {$province} شد.
 admin-coordinator-removed = {$name} دیگر هماهنگ‌کنندهٔ استان {$province} نیست.

@@ -23,10 +23,10 @@ calendar-datetime = { $date }، ساعت { $time }
 # A typed date could not be read; $example is a date written the expected way, e.g. ۱۴۰۵/۰۹/۰۱.
 calendar-error-format = تاریخ را به شکل سال/ماه/روز بنویسید؛ مثلاً { $example }.
 # A year out of reach (a typo such as ۱۵۵۰ or ۴۰۴).
-calendar-error-year = سال { $year } درست به نظر نمی‌رسد؛ تاریخ را مثل { $example } بنویسید.
+calendar-error-year = سال { $year } درست به نظر نمی‌رسد؛ تاریخ را به شکل { $example } بنویسید.
 # A year of the Gregorian calendar (such as ۲۰۲۵) where a Jalali one was asked.
-calendar-error-year-gregorian = { $year } سال میلادی است؛ تاریخ را شمسی بنویسید، مثل { $example }.
-calendar-error-month = ماه { $month } نداریم؛ تاریخ را مثل { $example } بنویسید.
+calendar-error-year-gregorian = { $year } سال میلادی است؛ تاریخ را شمسی بنویسید؛ مثلاً { $example }.
+calendar-error-month = ماه { $month } نداریم؛ تاریخ را به شکل { $example } بنویسید.
 # $days: how many days the month has in that year (29 or 30 for Esfand).
-calendar-error-day = { $month } { $year } فقط { $days } روز دارد؛ تاریخ را مثل { $example } بنویسید.
+calendar-error-day = { $month } { $year } فقط { $days } روز دارد؛ تاریخ را به شکل { $example } بنویسید.
 calendar-relative-days = امروز دیروز پریروز

@@ -28,8 +28,8 @@ export-status-deleted = حذف‌شده
 
 ## Sheet names (at most 31 characters) and the summary sheets.
 export-sheet-reports = گزارش‌ها
-export-sheet-services = خلاصه بر پایهٔ خدمت
-export-sheet-provinces = خلاصه بر پایهٔ استان
+export-sheet-services = خلاصه بر اساس خدمت
+export-sheet-provinces = خلاصه بر اساس استان
 export-sum-reports = گزارش‌ها
 export-sum-total = جمع
 

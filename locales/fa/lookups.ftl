@@ -5,12 +5,22 @@ command-stats = آمار گروه، استان یا کشور
 command-campaign = پیشرفت پویش‌ها
 command-top = گروه‌ها و استان‌های پیشرو
 command-find = جستجوی گروه یا شهر
-help-lookups =
-    📊 /stats — آمار گروه شما (هماهنگ‌کننده: استان؛ مدیر: کشور) در هفته، ماه، سال یا بازهٔ دلخواه
-    🎯 /campaign — پیشرفت پویش‌ها و سهم استان و گروه شما
-    🏆 /top — گروه‌ها و استان‌های پیشرو
-    🔎 /find — جستجوی گروه، شهرستان یا استان با آمارش
-
+help-stats = { $role ->
+    [admin] 📊 /stats — آمار سراسر کشور
+    [coordinator] 📊 /stats — آمار استان شما، گروه‌های پرکار و کم‌کار
+    [newcomer] 📊 /stats — آمار سراسر کشور
+   *[other] 📊 /stats — آمار گروه شما
+} در هفته، ماه، سال یا بازهٔ دلخواه
+help-campaign = { $role ->
+    [admin] 🎯 /campaign — پیشرفت پویش‌ها؛ ساختن، ویرایش و پایان دادن پویش
+    [coordinator] 🎯 /campaign — پیشرفت پویش‌ها؛ ساختن و ویرایش پویش‌های استان
+   *[other] 🎯 /campaign — پیشرفت پویش‌ها و سهم استان و گروه شما
+}
+help-top = 🏆 /top — گروه‌ها و استان‌های پیشرو
+help-find = { $role ->
+    [newcomer] 🔎 /find — پیدا کردن گروه‌های شهرتان و درخواست پیوستن به یکی از آن‌ها
+   *[other] 🔎 /find — پیدا کردن گروه، شهرستان یا استان، با آمارش
+}
 # The period buttons under every figure.
 lookups-week = این هفته
 lookups-month = این ماه
@@ -27,7 +37,7 @@ lookups-find = 🔎 جستجو
 lookups-by-reports = بر اساس گزارش
 # A campaign's leaderboard ranks by what the campaign counts, in its unit.
 lookups-by-campaign = بر اساس شمار پویش
-lookups-beneficiaries = بر پایهٔ بهره‌مندان
+lookups-beneficiaries = بر اساس بهره‌مندان
 lookups-groups = گروه‌ها
 lookups-provinces = استان‌ها
 lookups-counties = شهرستان‌ها
@@ -65,12 +75,20 @@ lookups-range-ask =
 lookups-range-ask-end = از { $start }؛ حالا روز پایان را بنویسید، مثلاً «{ $example }».
 lookups-range-hint = تاریخ را به شکل سال/ماه/روز بنویسید، مثلاً «۱۴۰۵/۰۸/۰۱».
 lookups-range-reversed = روز پایان پیش از روز آغاز است. دوباره بنویسید.
-lookups-range-too-long = بازه حداکثر سه سال است. بازهٔ کوتاه‌تری بنویسید.
+lookups-range-too-long = بازه نمی‌تواند بیش از سه سال باشد؛ بازهٔ کوتاه‌تری بنویسید.
 
 # /find
 flow-name-find = جستجو
 lookups-find-ask = نام گروه، شهرستان یا استان را بنویسید (حتی بخشی از آن).
+lookups-find-ask-city = نام شهر یا شهرستانتان را بنویسید تا گروه‌های آنجا را ببینید؛ مثلاً «تبریز».
 lookups-find-short = دست‌کم دو حرف بنویسید.
+# The groups of the county a search names.
+lookups-find-county-title = <b>گروه‌های شهرستان { $county } ({ $count }):</b>
+lookups-find-county-group = • { $name } — { $specialty }، { $members } عضو
+lookups-find-county-none = در شهرستان { $county } هنوز گروهی نیست؛ اگر سرگروه هستید، نخستین گروه را بسازید.
+lookups-find-back = ↩️ بازگشت به نتایج
+lookups-card-member = شما عضو این گروه هستید.
+lookups-card-request-open = ⏳ درخواست پیوستن شما در انتظار پاسخ سرگروه است.
 lookups-find-again = 🔎 جستجوی دیگر
 lookups-page = صفحهٔ { $page } از { $pages }
 
@@ -78,6 +96,8 @@ lookups-page = صفحهٔ { $page } از { $pages }
 # $figures: «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند» (stats.ftl).
 lookups-card-week = 📊 این هفته: { $figures }
 lookups-card-month = 📊 این ماه: { $figures }
+lookups-card-week-none = 📊 این هفته هنوز گزارشی ثبت نشده است.
+lookups-card-month-none = 📊 این ماه هنوز گزارشی ثبت نشده است.
 # The group's part of what a campaign has counted so far (not a target).
 lookups-card-campaign = 🎯 «{ $title }»: کار گروه { $count } { $unit } ({ $percent } از { $total } انجام‌شده)
 lookups-public-card =

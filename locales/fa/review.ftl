@@ -5,7 +5,7 @@ command-review = بررسی گزارش‌های در صف
 help-review = 📥 /review — بررسی گزارش‌های تازهٔ استان، یکی‌یکی با عکس‌ها و هشدارها. برای گرفتن گزارش‌های تازه در یک گروه تلگرامی، مرا به گروه اضافه کنید و آنجا /review را بفرستید.
 config-why-bool = باید true یا false باشد (expected true or false).
 
-review-off = بررسی گزارش‌ها در این بات روشن نیست.
+review-off = بررسی گزارش‌ها روشن نیست: هر گزارش همان وقت ثبت در آمار شمرده می‌شود. گزارش‌ها را در «{ menu-stats }» و «{ menu-export }» ببینید.
 review-empty = 🎉 گزارشی در صف بررسی نیست.
 review-refresh = 🔄 دوباره نگاه کن
 review-card-title = 📥 گزارش <b>{$receipt}</b>
@@ -21,8 +21,8 @@ review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول ای
 review-view-other = 🔎 دیدن {$receipt}
 review-approve = ✅ تأیید
 review-return = ↩️ بازگرداندن با دلیل
-review-next = بعدی ⬅️
-review-previous = ➡️ قبلی
+review-next = { button-next-page }
+review-previous = { button-prev-page }
 review-photos = 🖼 عکس‌ها ({$count})
 review-back-to = ↩️ برگشت به {$receipt}
 review-close = 🏠 بستن
@@ -79,7 +79,7 @@ review-returned-notice =
     ↩️ گزارش {$receipt} ({$service} — {$quantity} {$unit}) برای اصلاح برگشت خورد.
     بازگرداننده: {$name}
     دلیل: {$reason}
-    لطفاً اصلاح کنید و دوباره ثبت کنید.
+    لطفاً آن را اصلاح و دوباره ثبت کنید.
 review-fix = ✏️ اصلاح گزارش {$receipt}
 review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
 review-approved-many-notice = ✅ {$count} گزارش شما تأیید شد: {$receipts}. سپاس از زحمتتان.

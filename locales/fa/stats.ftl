@@ -121,4 +121,6 @@ stats-find-group-typo = • { $name } — { $county }، { $province } (نام ن
 # A place's figures are this month's.
 stats-find-province = • استان { $name } — این ماه: { $reports } گزارش
 stats-find-county = • شهرستان { $name }، { $province } — این ماه: { $reports } گزارش
+stats-find-province-none = • استان { $name } — این ماه هنوز گزارشی ثبت نشده است
+stats-find-county-none = • شهرستان { $name }، { $province } — این ماه هنوز گزارشی ثبت نشده است
 stats-find-none = گروه یا محلی با نام «{ $query }» پیدا نشد. نام را کوتاه‌تر یا به شکل دیگری بنویسید.
