@@ -227,13 +227,13 @@ async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
 
             await page.locator("#commands-btn").click()
             popup = page.locator("#commands-popup")
-            await expect(popup).to_contain_text("/digest")
-            await expect(popup).not_to_contain_text("/help")
+            await expect(popup).to_contain_text("/digest")  # the admin's own list (chat scope)
             await page.locator("#commands-btn").click()
             await page.locator("#persona-btn").click()
             await page.locator(f".pick-item[data-id='{demo.people['member']}']").click()
             await page.locator("#commands-btn").click()
-            await expect(popup).to_contain_text("/help")
+            await expect(popup).to_contain_text("/help")  # a member: the default list
+            await expect(popup).not_to_contain_text("/digest")
             await page.screenshot(path=str(tmp_path / "phone-commands.png"))
         finally:
             await browser.close()
