@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from simulator.formatting import utf16_len
-from simulator.limits import FloodControl, Limits
+from simulator.limits import FloodControl, Limits, SendWindows
 from simulator.media import FileStore, StoredFile
 
 PRIVATE, GROUP, SUPERGROUP, CHANNEL = "private", "group", "supergroup", "channel"
@@ -283,6 +283,7 @@ class World:
         self.clock = clock
         self.privacy_mode = privacy_mode
         self.flood = FloodControl(limits, clock.monotonic)
+        self.windows = SendWindows(limits)
         self.changed = Signal()
         self.new_update = Signal()
         self.delivered_signal = Signal()
@@ -316,6 +317,7 @@ class World:
         self._next_media_group = 1
         self.files.clear()
         self.flood.reset(self.limits)
+        self.windows.reset(self.limits)
         self.last_get_updates: float | None = None
         self.touch()
 
@@ -323,6 +325,7 @@ class World:
         """Switches to new limits (flood buckets start over)."""
         self.limits = limits
         self.flood.reset(limits)
+        self.windows.reset(limits)
         self.touch()
 
     def touch(self) -> None:
