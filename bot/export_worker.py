@@ -1,7 +1,7 @@
 """The child process of bot.export.export_in_background: one export, reported line by line.
 
 Run as `python -m bot.export_worker` with the request (bot.export.encode_request) on stdin. It
-prints `progress DONE TOTAL` lines, then `done ROWS QUANTITY`, or `failed {json}` for an error
+prints `progress DONE TOTAL` lines, then `done ROWS`, or `failed {json}` for an error
 the caller re-raises. SIGTERM stops it cleanly: write_export removes its partial file. It runs
 at a lower CPU priority (nice 10) so that, on a busy machine, the bot answering people comes
 first.
@@ -36,7 +36,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError):
         os.nice(10)  # a background job: the bot's own process comes first for the CPU
-    db_path, flt, out, fmt, hxl, links = decode_request(sys.stdin.buffer.read())
+    db_path, flt, out, fmt, hxl, links, review = decode_request(sys.stdin.buffer.read())
     try:
         result = write_export(
             db_path,
@@ -46,6 +46,7 @@ def main() -> int:
             hxl=hxl,
             progress=lambda done, total: _report(f"progress {done} {total}"),
             links=links,
+            review=review,
         )
     except OSError as exc:
         failure = {
@@ -59,7 +60,7 @@ def main() -> int:
     except Exception as exc:
         failure = {"kind": "other", "message": repr(exc)}
     else:
-        _report(f"done {result.rows} {result.quantity}")
+        _report(f"done {result.rows}")
         return 0
     _report("failed " + json.dumps(failure, ensure_ascii=False))
     return 1
