@@ -105,13 +105,22 @@ channel-resume = ▶️ ادامهٔ ارسال
 channel-remove = 🗑 برداشتن
 channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
-digest-posted-now = گزارش هفتهٔ گذشته به {$count} کانال فرستاده شد (کانال‌هایی که آن را داشتند دوباره نمی‌گیرند).
+digest-posted-now = ✅ گزارش هفتهٔ {$week} به {$count} کانال فرستاده شد.
+digest-posted-had = این گزارش (یا گزارشی تازه‌تر) را {$count} کانال از پیش داشتند و دوباره فرستاده نشد.
+digest-posted-failed = ⚠️ به {$count} کانال نرسید؛ اگر بات از مدیری کانالی کنار گذاشته شده باشد، پیامش جدا آمده است.
+digest-posted-no-channels = هنوز کانالی برای گزارش هفتگی اضافه نشده است؛ از فهرست کانال‌ها یکی اضافه کنید.
 flow-name-channel-schedule = زمان انتشار کانال
 channel-schedule = ⏰ روز و ساعت انتشار
-channel-schedule-default = زمان پیش‌فرض همهٔ کانال‌ها
+channel-schedule-default = زمان پیش‌فرض: {$when}
+channel-when = {$day}‌ها، ساعت {$time}
+channel-when-default = {$when} (زمان پیش‌فرض)
 channel-ask-day = گزارش هفتگی این کانال چه روزی منتشر شود؟
 channel-ask-time = چه ساعتی (به وقت تهران)؟ یکی را بزنید یا بنویسید، مثل ۲۰:۳۰.
 channel-time-hint = ساعت را مثل ۲۰:۳۰ بنویسید یا یکی از دکمه‌ها را بزنید.
-channel-schedule-saved = زمان انتشار «{$channel}» ذخیره شد.
+channel-schedule-saved =
+    ✅ از این پس گزارش هفتگی «{$channel}» {$when} منتشر می‌شود.
+    {$next}
+channel-next-at = گزارش بعدی: {$date}، ساعت {$time}.
+channel-next-now = گزارش این هفته تا چند دقیقهٔ دیگر منتشر می‌شود.
 channel-gone = این کانال دیگر در فهرست نیست.
 digest-preview-usage = {$why} مثال: /digest province:مرکزی ۱۴۰۵/۰۸/۲۴
