@@ -20,6 +20,7 @@ import asyncio
 import csv
 import errno
 import json
+import logging
 import re
 import secrets
 import sqlite3
@@ -40,6 +41,8 @@ from bot.jalali import TEHRAN, to_jalali
 from bot.photo_links import PhotoLinks
 from db.export import ExportFilter, ExportReader, ExportRow, ProvinceSum, ServiceSum
 from db.models import ReportStatus
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Told (rows written, rows in the export) as an export goes on."""
@@ -529,7 +532,9 @@ async def _in_process(request: bytes, target: Path, progress: Progress | None) -
                 done, total = (int(n) for n in rest.split())
                 progress(done, total)
             elif kind == "done":
-                result = ExportResult(target, int(rest.split()[0]))
+                rows, peak = (int(n) for n in rest.split())
+                result = ExportResult(target, rows)
+                log.info("export of %d rows written; the child's peak memory %d kB", rows, peak)
             elif kind == "failed":
                 failure = _failure(json.loads(rest))
 
