@@ -280,7 +280,8 @@ async def _pause(context: Context, channel: Channel, why: str) -> None:
 async def update_recent_posts(
     context: Context, built: dict[tuple[object, date, bool], Built] | None = None
 ) -> int:
-    """Edits posted digests of recent weeks in place when late reports changed their figures.
+    """Edits posted digests of recent weeks in place when late reports changed their figures,
+    many channels at once (SENDS_AT_ONCE), as they are posted.
 
     Never a second post: the text messages are edited and the chart replaced.
     """
@@ -288,41 +289,46 @@ async def update_recent_posts(
     built = {} if built is None else built
     window = timedelta(days=context.config.digest.edit_days)
     oldest = jalali.week_of((store.db.now() - window).date())[0]
-    edited = 0
+    jobs: list[Awaitable[bool]] = []
     for post in await store.digest_posts.sent_since(oldest):
         channel = await store.channels.by_chat(post.chat_id)
         if channel is None or channel.paused:
             continue
-        digest, chart = await build(context, built, channel, post.week_start, post.late)
-        if content_hash(digest) == post.content_hash:
-            continue
-        try:
-            with send_priority(BULK):
-                texts = render_messages(digest)
-                if len(texts) != len(post.message_ids):  # rare: a week grew past a message
-                    log.info(
-                        "digest %s in %s now needs %d messages, not %d; edited as fits",
-                        post.week_start,
-                        post.chat_id,
-                        len(texts),
-                        len(post.message_ids),
-                    )
-                for message_id, text in zip(post.message_ids, texts, strict=False):
-                    await _edit_text(context, post.chat_id, message_id, text)
-                file_id = post.chart_file_id
-                if post.chart_message_id is not None:
-                    media = InputMediaPhoto(chart, caption=render_caption(digest))
-                    message = await context.bot.edit_message_media(
-                        media, chat_id=post.chat_id, message_id=post.chart_message_id
-                    )
-                    if isinstance(message, Message) and message.photo:
-                        file_id = message.photo[-1].file_id
-        except TelegramError as exc:
-            log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
-            continue
-        await store.digest_posts.record_edit(post.id, content_hash(digest), file_id)
-        edited += 1
-    return edited
+        made = await build(context, built, channel, post.week_start, post.late)
+        if content_hash(made[0]) != post.content_hash:
+            jobs.append(_update_post(context, post, made))
+    return sum(await at_most(jobs, SENDS_AT_ONCE))
+
+
+async def _update_post(context: Context, post: DigestPost, made: Built) -> bool:
+    """Edits one post's messages and chart to a digest's new figures; False if it failed."""
+    digest, chart = made
+    try:
+        with send_priority(BULK):
+            texts = render_messages(digest)
+            if len(texts) != len(post.message_ids):  # rare: a week grew past a message
+                log.info(
+                    "digest %s in %s now needs %d messages, not %d; edited as fits",
+                    post.week_start,
+                    post.chat_id,
+                    len(texts),
+                    len(post.message_ids),
+                )
+            for message_id, text in zip(post.message_ids, texts, strict=False):
+                await _edit_text(context, post.chat_id, message_id, text)
+            file_id = post.chart_file_id
+            if post.chart_message_id is not None:
+                media = InputMediaPhoto(chart, caption=render_caption(digest))
+                message = await context.bot.edit_message_media(
+                    media, chat_id=post.chat_id, message_id=post.chart_message_id
+                )
+                if isinstance(message, Message) and message.photo:
+                    file_id = message.photo[-1].file_id
+    except TelegramError as exc:
+        log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
+        return False
+    await context.store.digest_posts.record_edit(post.id, content_hash(digest), file_id)
+    return True
 
 
 async def _edit_text(context: Context, chat_id: int, message_id: int, text: str) -> None:
