@@ -27,16 +27,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench_peak import REPORT, Person, Run, open_loop, print_run, spread, token
+from bench_peak import Run, leaders, open_loop, print_run, spread, token
 
 from bot.app import build_application
 from bot.config import parse_config
 from bot.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
-from bot.text import search_key
 from bot.updates import PersonUpdateProcessor
 from db.database import Database
-from db.models import GroupStatus
 from db.store import Store
 from simulator.limits import Limits
 from simulator.server import SimulatorServer
@@ -118,25 +116,12 @@ async def main(args: argparse.Namespace) -> None:
             def sample() -> tuple[int, int]:
                 return app.update_queue.qsize() + processor.waiting, limiter.queued
 
-            place = (await store.places.search_counties(search_key("اراک")))[0]
             async with SimClient(
                 server.control_url, wait_processed=tracker.wait, timeout=60, refresh_all=False
             ) as sim:
-                people = []
-                for i in range(args.reporters):
-                    user = await sim.user(f"گزارش‌دهنده {i}")
-                    await store.volunteers.seen(user.id, user.first_name, "", "")
-                    group = await store.groups.create(
-                        f"گروه فعال {i}",
-                        f"فعال{i}",
-                        place.province_id,
-                        place.id,
-                        None,
-                        user.id,
-                        GroupStatus.ACTIVE,
-                    )
-                    await store.reminders.switch(user.id, group, on=False)
-                    people.append(Person(user, REPORT))
+                people = await leaders(sim, store, args.reporters)
+                for person in people:  # they report; the reminders are for the others
+                    await store.reminders.switch(person.user.id, person.group_id, on=False)
                 await spread(people, 25)  # leaders at every step of the flow
                 await sim.clear_records()
                 baseline = Run("reporters before the window", args.rate)
