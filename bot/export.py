@@ -124,6 +124,7 @@ _XLSX_OPTIONS: Final = {
     "strings_to_numbers": False,
 }
 _COUNTS: Final = ("export-col-quantity", "export-col-beneficiaries", "export-col-volunteers")
+_SUMMED: Final = ("reports", "quantity", "beneficiaries", "volunteers")  # per unit, in summaries
 
 
 def _jalali(d: date) -> str:
@@ -307,9 +308,9 @@ class _Book:
             raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
 
 
-def _write_reports(book: _Book, headers: list[str], hxl: bool, rows: Iterable[list[Any]]) -> int:
-    """Writes the reports sheet row by row (text as text, dates as dates, counts with
-    thousands separators, a photo count as a link to the photos); returns the rows written."""
+def _write_reports(book: _Book, headers: list[str], hxl: bool, rows: Iterable[list[Any]]) -> None:
+    """Writes the reports sheet row by row: text as text, dates as dates, counts with thousands
+    separators, a photo count as a link to the photos, and filter buttons on the header."""
     ws = book.sheet(label("export-sheet-reports"), headers, [c.width for c in COLUMNS])
     for index, column in enumerate(COLUMNS):  # a cell written without a format takes these
         if column.key in _COUNTS:
@@ -335,8 +336,7 @@ def _write_reports(book: _Book, headers: list[str], hxl: bool, rows: Iterable[li
             elif isinstance(value, _Linked):
                 link = f"=HYPERLINK({_formula_text(value.url)},{value.value})"
                 ws.write_formula(row, col, link, book.link, value.value)
-    ws.autofilter(0, 0, max(row, first - 1), len(COLUMNS) - 1)
-    return row - first + 1
+    ws.autofilter(0, 0, row, len(COLUMNS) - 1)
 
 
 def _service_sheet(book: _Book, sums: list[ServiceSum]) -> None:
@@ -363,9 +363,6 @@ def _service_sheet(book: _Book, sums: list[ServiceSum]) -> None:
     ws.write_blank(row, 4, None, book.total)
     ws.write_row(row, 5, [sum(s.beneficiaries for s in sums), sum(s.volunteers for s in sums)])
     ws.set_row(row, None, book.total)
-
-
-_SUMMED: Final = ("reports", "quantity", "beneficiaries", "volunteers")
 
 
 def _province_sheet(book: _Book, sums: list[ProvinceSum]) -> None:
