@@ -98,6 +98,8 @@ class Run:
     max_limiter_queue: int = 0
     seconds: float = 0.0
     errors: int = 0
+    windows_over: int = -1  # sliding seconds over 30 counted calls, as the simulator saw them
+    busiest: int = 0  # the most counted calls in any one second
 
     @property
     def served(self) -> float:
@@ -120,10 +122,11 @@ class Run:
 class Person:
     """A simulated person who takes a script of steps in a loop."""
 
-    def __init__(self, user: SimUser, script: list[tuple[str, str]]) -> None:
+    def __init__(self, user: SimUser, script: list[tuple[str, str]], group_id: int = 0) -> None:
         self.user = user
         self.script = script
         self.position = 0
+        self.group_id = group_id
 
     async def step(self) -> None:
         """Takes the next step of the script."""
@@ -213,6 +216,21 @@ async def open_loop(
         task.cancel()
 
 
+async def leaders(sim: SimClient, store: Store, count: int) -> list[Person]:
+    """Leaders of one active group each (in Arak), to file reports step by step."""
+    place = (await store.places.search_counties(search_key("اراک")))[0]
+    people = []
+    for i in range(count):
+        user = await sim.user(f"سرگروه {i}")
+        await store.volunteers.seen(user.id, user.first_name, "", "")
+        group = await store.groups.create(
+            f"گروه {i}", f"گروه{i}", place.province_id, place.id, None, user.id,
+            GroupStatus.ACTIVE,
+        )  # fmt: skip
+        people.append(Person(user, REPORT, group))
+    return people
+
+
 async def spread(people: list[Person], rate: float) -> int:
     """Walks leader i through i mod len(script) steps, at most `rate` steps a second overall.
 
@@ -264,7 +282,6 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
         tracker.track(app)
         await start_polling(app, poll_timeout=10)
         store = app.bot_data.store
-        place = (await store.places.search_counties(search_key("اراک")))[0]
         processor = app.update_processor
         limiter = app.bot.rate_limiter
         assert isinstance(processor, PersonUpdateProcessor)
@@ -276,20 +293,7 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
         async with SimClient(
             server.control_url, wait_processed=tracker.wait, timeout=60, refresh_all=False
         ) as sim:
-            people = []
-            for i in range(args.leaders):
-                user = await sim.user(f"سرگروه {i}")
-                await store.volunteers.seen(user.id, user.first_name, "", "")
-                await store.groups.create(
-                    f"گروه {i}",
-                    f"گروه{i}",
-                    place.province_id,
-                    place.id,
-                    None,
-                    user.id,
-                    GroupStatus.ACTIVE,
-                )
-                people.append(Person(user, REPORT))
+            people = await leaders(sim, store, args.leaders)
             channels = []
             for i in range(args.digest):  # the bot is an administrator of each
                 view = await sim.request("POST", "/channels", {"title": f"کانال {i}"})
@@ -304,6 +308,7 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
             for rate in args.rates:
                 sent_before = sum(limiter.stats.sent.values())
                 run = Run("ours", rate)
+                await sim.clear_records()
                 await open_loop(
                     run,
                     people,
@@ -314,14 +319,15 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
                 )
                 run_calls = sum(limiter.stats.sent.values()) - sent_before
                 run.name = f"ours ({run_calls / max(1, len(run.latencies)):.2f} calls/step)"
+                await drained(limiter)  # deferred strips go out between runs (and are counted)
+                await count_windows(sim, run)
                 runs.append(run)
                 print_run(run)
-                await drained(limiter)  # deferred strips go out between runs
             calls = sum(limiter.stats.sent.values())
             answers = limiter.stats.sent["interactive"]
             steps = sum(len(r.latencies) for r in runs)
             if args.digest:
-                await digest_run(args, app, people, channels, sample)
+                await digest_run(args, app, sim, people, channels, sample)
             await sim.refresh()
             violations = len(sim.violations)
             floods = len(sim.flood_events)
@@ -339,6 +345,7 @@ async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float
 async def digest_run(
     args: argparse.Namespace,
     app: Any,
+    sim: SimClient,
     people: list[Person],
     channels: list[int],
     sample: Callable[[], tuple[int, int]],
@@ -360,11 +367,13 @@ async def digest_run(
         await asyncio.gather(*(one(c, began) for c in channels))
 
     sending = loop.create_task(digest())
+    await sim.clear_records()
     await open_loop(
         run, people, seconds=args.seconds, think=args.think, seed=args.seed + 2, sample=sample
     )
-    print_run(run)
     await asyncio.wait_for(sending, 120)
+    await count_windows(sim, run)
+    print_run(run)
     print(
         f"  digest: {len(finished)} channel posts, all out {max(finished):.1f} s after it"
         f" began ({len(finished) / max(finished):.1f}/s beside the answers)",
@@ -418,6 +427,7 @@ async def floor(args: argparse.Namespace) -> list[Run]:
             ]
             for rate in args.rates:
                 run = Run("echo floor (1.00 calls/step)", rate)
+                await sim.clear_records()
                 await open_loop(
                     run,
                     people,
@@ -426,6 +436,7 @@ async def floor(args: argparse.Namespace) -> list[Run]:
                     seed=args.seed,
                     sample=sample,
                 )
+                await count_windows(sim, run)
                 runs.append(run)
                 print_run(run)
                 await asyncio.sleep(2)
@@ -537,9 +548,16 @@ def print_run(run: Run) -> None:
         f"p50 {pct(lat, 50):6.0f} ms  p95 {pct(lat, 95):6.0f} ms  p99 {pct(lat, 99):6.0f} ms  "
         f"steps {len(lat):4d}  no free leader {run.missed_slots:3d}  "
         f"bot queue max {run.max_bot_queue:3d}  limiter queue max {run.max_limiter_queue:3d}  "
-        f"queue built {run.queue_built()}  errors {run.errors}",
+        f"queue built {run.queue_built()}  errors {run.errors}  "
+        f"seconds over 30 {run.windows_over} (busiest {run.busiest})",
         flush=True,
     )
+
+
+async def count_windows(sim: SimClient, run: Run) -> None:
+    """Notes the sliding windows the simulator counted during a run (cleared before it)."""
+    await sim.refresh()
+    run.windows_over, run.busiest = sim.windows["over"], sim.windows["peak"]
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -22,6 +22,7 @@ from bot.inbox import InboxQueue, StorageHealth, replay
 from bot.jalali import TEHRAN
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
+from bot.reminders import TICK as REMINDERS_TICK
 from bot.reminders import remind_silent_groups
 from bot.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, is_storage_error, system_clock
@@ -191,7 +192,7 @@ async def _post_init(app: App) -> None:
     )
     jobs.run_repeating(
         remind_silent_groups,
-        interval=timedelta(minutes=5),
+        interval=REMINDERS_TICK,  # each tick sends its share of the window (bot.reminders)
         first=timedelta(seconds=60),
         name="reminder-tick",
     )

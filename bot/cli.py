@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
 
             run_channel(config, args)
         elif command == "export":
-            return run_export(config.database.path, args)
+            return run_export(config.database.path, args, review=config.report.review)
         elif args.db_command == "migrate":
             asyncio.run(_migrate(config))
         else:

@@ -61,6 +61,9 @@ class RemindersConfig:
 
     weekday: str = "thursday"
     time: str = "18:00"
+    # Spread over this many minutes from the weekday and time (0: all at once), so that a
+    # national network's reminders never take Telegram's whole budget for long.
+    window_minutes: int = 180
 
     @property
     def at(self) -> dt.time:

@@ -2,20 +2,27 @@
 
 A JobQueue job ("digest-tick") looks every few minutes at each active channel: the newest Jalali
 week (Saturday–Friday) whose posting moment has passed is due; it is posted unless the ledger
-holds it already. The ledger row is claimed before the first message and completed after the
-last, with every message id recorded as it goes, so a restart or a crash mid-send never posts a
-week twice. A post cut short (by a crash, or by the network after its first message) is completed
-from its first message not recorded as sent: on start-up ("digest-resume") and at the next tick.
-A week missed while the bot was down is posted on start-up, marked late, within the grace period.
-Posts go out at bulk priority: people in a conversation are answered first. A digest with a map
-(the national one) posts its chart and map as one album, the caption on the chart; the album is
-one call, recorded like the chart, and late reports replace both pictures in place.
+holds it, or a newer week, already: a channel never gets a week older than one it has (after a
+change of day, the new day's moment of the week before may have passed). The ledger row is
+claimed before the first message and completed after the last, with every message id recorded
+as it goes, so a restart or a crash mid-send never posts a week twice. A post cut short (by a
+crash, or by the network after its first message) is completed from its first message not
+recorded as sent: on start-up ("digest-resume") and at the next tick. A week missed while the bot
+was down is posted on start-up, marked late, within the grace period; a week whose moment came
+before the channel's schedule began (a new channel, a changed day) is not late. A digest with a
+map (the national one) posts its chart and map as one album, the caption on the chart; the album
+is one call, recorded like the chart, and late reports replace both pictures in place.
+
+Posts go out at bulk priority, many channels at once (SENDS_AT_ONCE), so that Telegram's 30
+messages a second are used whatever the round trip; the rate limiter keeps them inside it and
+answers people first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -28,13 +35,14 @@ from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
 from bot.i18n import t
-from bot.ratelimit import BULK, send_priority
+from bot.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest
 
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
+SENDS_AT_ONCE = 32  # channels posted to at once (bot.ratelimit.at_most says why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,38 @@ def _schedule(context: Context, channel: Channel) -> tuple[str, time, ZoneInfo]:
     return channel.weekday or settings.weekday, at, ZoneInfo(settings.timezone)
 
 
+def _is_due(
+    week: date, moment: datetime, newest: date | None, now: datetime, grace: timedelta
+) -> bool:
+    """Whether a week whose moment has passed goes out now: never one older than (or the same
+    as) the newest the channel has, nor one missed beyond the grace period."""
+    return (newest is None or week > newest) and now - moment <= grace
+
+
+def _late(moment: datetime, channel: Channel, now: datetime) -> bool:
+    """Posted well after its moment, and the channel was waiting for it then (its schedule had
+    begun: a new channel or a changed day is not kept waiting)."""
+    since = channel.schedule_since
+    return now - max(moment, since or moment) > LATE_AFTER
+
+
+async def next_post(context: Context, channel: Channel) -> datetime | None:
+    """When the channel's next digest goes out under its schedule: None when at the next tick
+    (a week is due now), else the moment."""
+    store = context.store
+    weekday, at, zone = _schedule(context, channel)
+    now, grace = store.db.now(), timedelta(days=context.config.digest.grace_days)
+    newest = await store.digest_posts.newest_week(channel.chat_id)
+    week = jalali.week_of(now.astimezone(zone).date())[0] - timedelta(weeks=2)
+    while True:
+        moment = due_at(week, weekday, at, zone)
+        if moment > now and (newest is None or week > newest):
+            return moment
+        if moment <= now and _is_due(week, moment, newest, now, grace):
+            return None
+        week += timedelta(weeks=1)
+
+
 async def build(
     context: Context,
     built: dict[tuple[object, date, bool], Built],
@@ -116,26 +156,44 @@ async def post_due_digests(context: Context) -> int:
     posts of recent weeks whose figures changed since (late reports); returns how many posted."""
     store = context.store
     now = store.db.now()
+    grace = timedelta(days=context.config.digest.grace_days)
     built: dict[tuple[object, date, bool], Built] = {}
-    posted = 0
+    jobs: list[Awaitable[bool]] = []
     for channel in await store.channels.active():
         weekday, at, zone = _schedule(context, channel)
         week, moment = due_week(now, weekday, at, zone)
-        grace = timedelta(days=context.config.digest.grace_days)
         existing = await store.digest_posts.get(channel.chat_id, week)
         if existing is not None:
-            if existing.state is PostState.SENDING and await resume_post(context, existing, built):
-                posted += 1
+            if existing.state is PostState.SENDING:
+                jobs.append(resume_post(context, existing, built))
             continue
-        if now - moment > grace:
-            continue
-        late = now - moment > LATE_AFTER
-        if await post_digest(
-            context, channel, week, await build(context, built, channel, week, late)
+        if not _is_due(
+            week, moment, await store.digest_posts.newest_week(channel.chat_id), now, grace
         ):
-            posted += 1
+            continue
+        made = await build(context, built, channel, week, _late(moment, channel, now))
+        jobs.append(post_digest(context, channel, week, made))
+    posted = sum(await at_most(jobs, SENDS_AT_ONCE))
     await update_recent_posts(context, built)
     return posted
+
+
+async def post_week_now(context: Context, week: date) -> tuple[int, int, int]:
+    """Posts a week's digest now (an admin asked) to every active channel that has neither it
+    nor a newer week; returns (posted, channels that had it or a newer one, not posted)."""
+    store = context.store
+    built: dict[tuple[object, date, bool], Built] = {}
+    jobs: list[Awaitable[bool]] = []
+    had = 0
+    for channel in await store.channels.active():
+        newest = await store.digest_posts.newest_week(channel.chat_id)
+        if newest is not None and newest >= week:
+            had += 1
+            continue
+        made = await build(context, built, channel, week, False)
+        jobs.append(post_digest(context, channel, week, made))
+    posted = sum(await at_most(jobs, SENDS_AT_ONCE))
+    return posted, had, len(jobs) - posted
 
 
 async def post_digest(context: Context, channel: Channel, week: date, made: Built) -> bool:
@@ -262,7 +320,8 @@ async def _pause(context: Context, channel: Channel, why: str) -> None:
 async def update_recent_posts(
     context: Context, built: dict[tuple[object, date, bool], Built] | None = None
 ) -> int:
-    """Edits posted digests of recent weeks in place when late reports changed their figures.
+    """Edits posted digests of recent weeks in place when late reports changed their figures,
+    many channels at once (SENDS_AT_ONCE), as they are posted.
 
     Never a second post: the text messages are edited and the chart (and map) replaced.
     """
@@ -270,44 +329,49 @@ async def update_recent_posts(
     built = {} if built is None else built
     window = timedelta(days=context.config.digest.edit_days)
     oldest = jalali.week_of((store.db.now() - window).date())[0]
-    edited = 0
+    jobs: list[Awaitable[bool]] = []
     for post in await store.digest_posts.sent_since(oldest):
         channel = await store.channels.by_chat(post.chat_id)
         if channel is None or channel.paused:
             continue
-        digest, pictures = await build(context, built, channel, post.week_start, post.late)
-        if content_hash(digest) == post.content_hash:
-            continue
-        try:
-            with send_priority(BULK):
-                texts = render_messages(digest)
-                if len(texts) != len(post.message_ids):  # rare: a week grew past a message
-                    log.info(
-                        "digest %s in %s now needs %d messages, not %d; edited as fits",
-                        post.week_start,
-                        post.chat_id,
-                        len(texts),
-                        len(post.message_ids),
-                    )
-                for message_id, text in zip(post.message_ids, texts, strict=False):
-                    await _edit_text(context, post.chat_id, message_id, text)
-                file_id, map_file_id = post.chart_file_id, post.map_file_id
-                if post.chart_message_id is not None:
-                    media = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
-                    chart_id = post.chart_message_id
-                    file_id = await _replace(context, post.chat_id, chart_id, media) or file_id
-                if post.map_message_id is not None and pictures.map is not None:
-                    media = InputMediaPhoto(pictures.map)
-                    map_id = post.map_message_id
-                    map_file_id = (
-                        await _replace(context, post.chat_id, map_id, media) or map_file_id
-                    )
-        except TelegramError as exc:
-            log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
-            continue
-        await store.digest_posts.record_edit(post.id, content_hash(digest), file_id, map_file_id)
-        edited += 1
-    return edited
+        made = await build(context, built, channel, post.week_start, post.late)
+        if content_hash(made[0]) != post.content_hash:
+            jobs.append(_update_post(context, post, made))
+    return sum(await at_most(jobs, SENDS_AT_ONCE))
+
+
+async def _update_post(context: Context, post: DigestPost, made: Built) -> bool:
+    """Edits one post's messages and pictures to a digest's new figures; False if it failed."""
+    digest, pictures = made
+    try:
+        with send_priority(BULK):
+            texts = render_messages(digest)
+            if len(texts) != len(post.message_ids):  # rare: a week grew past a message
+                log.info(
+                    "digest %s in %s now needs %d messages, not %d; edited as fits",
+                    post.week_start,
+                    post.chat_id,
+                    len(texts),
+                    len(post.message_ids),
+                )
+            for message_id, text in zip(post.message_ids, texts, strict=False):
+                await _edit_text(context, post.chat_id, message_id, text)
+            file_id, map_file_id = post.chart_file_id, post.map_file_id
+            if post.chart_message_id is not None:
+                media = InputMediaPhoto(pictures.chart, caption=render_caption(digest))
+                chart_id = post.chart_message_id
+                file_id = await _replace(context, post.chat_id, chart_id, media) or file_id
+            if post.map_message_id is not None and pictures.map is not None:
+                media = InputMediaPhoto(pictures.map)
+                map_id = post.map_message_id
+                map_file_id = await _replace(context, post.chat_id, map_id, media) or map_file_id
+    except TelegramError as exc:
+        log.warning("digest %s in %s not updated: %s", post.week_start, post.chat_id, exc)
+        return False
+    await context.store.digest_posts.record_edit(
+        post.id, content_hash(digest), file_id, map_file_id
+    )
+    return True
 
 
 async def _replace(context: Context, chat_id: int, message_id: int, media: InputMediaPhoto) -> str:

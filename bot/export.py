@@ -1,9 +1,15 @@
 """Exports of service reports to XLSX or CSV, streamed to disk off the event loop.
 
 Rows come from db.export's read-only connection in one snapshot and go straight to the file:
-openpyxl's write-only workbook and the csv module both keep only the current row in memory.
+XlsxWriter in constant_memory mode and the csv module both keep only the current row in memory.
 The file is written beside its target under a temporary name and renamed at the end, so a
 failed or interrupted export never leaves half a spreadsheet where the full one should be.
+
+A report's photo count links to its photos with a =HYPERLINK formula, not a cell hyperlink:
+Excel holds at most 65,530 hyperlinks in a worksheet and drops every one of them, after a
+"repair" prompt, from a sheet with more; a formula has no such limit, and XlsxWriter writes its
+value with it, so every program shows the count without calculating. Why XlsxWriter and not
+openpyxl or a Rust-backed writer: bench/RESULTS.md (bench_export_writers.py).
 
 Dates in cells use Latin digits (1405/08/24): see _jalali() for why.
 """
@@ -14,6 +20,8 @@ import asyncio
 import csv
 import errno
 import json
+import logging
+import re
 import secrets
 import sqlite3
 import sys
@@ -24,17 +32,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.worksheet import Worksheet
 
 from bot.i18n import label
 from bot.jalali import TEHRAN, to_jalali
 from bot.photo_links import PhotoLinks
 from db.export import ExportFilter, ExportReader, ExportRow, ProvinceSum, ServiceSum
 from db.models import ReportStatus
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Told (rows written, rows in the export) as an export goes on."""
@@ -53,7 +61,6 @@ class ExportResult:
 
     path: Path
     rows: int
-    quantity: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +104,27 @@ _STATUS_KEYS: Final = {
     ReportStatus.RETURNED: "export-status-returned",
     ReportStatus.DELETED: "export-status-deleted",
 }
+
+
+def status_key(status: ReportStatus, review: bool) -> str:
+    """The locale key of a status's name: a report not yet reviewed waits for review when
+    reports are reviewed, and is simply registered when they are not."""
+    if review and status is ReportStatus.SUBMITTED:
+        return "export-status-waiting"
+    return _STATUS_KEYS[status]
+
+
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-_CREATED_FORMAT: Final = "yyyy-mm-dd hh:mm"
-_COUNT_FORMAT: Final = "#,##0"
-_HEADER_FONT: Final = Font(bold=True)
-_HEADER_FILL: Final = PatternFill("solid", fgColor="DDEBF7")
-_HXL_FONT: Final = Font(italic=True, color="666666")
-_LINK_FONT: Final = Font(color="0563C1", underline="single")
+# Control characters XML (and so XLSX) cannot hold.
+_ILLEGAL: Final = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_XLSX_OPTIONS: Final = {
+    "constant_memory": True,  # each row goes to disk as the next begins
+    "strings_to_formulas": False,  # a description that starts with = stays text
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+_COUNTS: Final = ("export-col-quantity", "export-col-beneficiaries", "export-col-volunteers")
+_SUMMED: Final = ("reports", "quantity", "beneficiaries", "volunteers")  # per unit, in summaries
 
 
 def _jalali(d: date) -> str:
@@ -136,10 +157,10 @@ class _Linked:
 class _Cells:
     """Turns export rows into cell values, remembering each date's Jalali text."""
 
-    def __init__(self, links: PhotoLinks | None = None) -> None:
+    def __init__(self, links: PhotoLinks | None = None, review: bool = False) -> None:
         self._links = links
         self._dates: dict[date, str] = {}
-        self._statuses = {status: label(key) for status, key in _STATUS_KEYS.items()}
+        self._statuses = {status: label(status_key(status, review)) for status in _STATUS_KEYS}
 
     def values(self, row: ExportRow) -> list[Any]:
         """Returns the row's cells in COLUMNS order: numbers as numbers, dates as dates."""
@@ -224,11 +245,7 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _write_csv(
-    out: Path,
-    columns: tuple[_Column, ...],
-    hxl: bool,
-    rows: Iterable[list[Any]],
-    ticker: _Ticker,
+    out: Path, columns: tuple[_Column, ...], hxl: bool, rows: Iterable[list[Any]]
 ) -> None:
     """Writes UTF-8 with a BOM (so spreadsheet programs read Persian) and CRLF line ends.
 
@@ -245,113 +262,127 @@ def _write_csv(
             if links:
                 cells.append(next((v.url for v in values if isinstance(v, _Linked)), ""))
             writer.writerow(cells)
-            ticker.tick()
 
 
 def _xlsx_text(value: str) -> str:
     """Removes control characters that XML (and so XLSX) cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _ILLEGAL.sub("", value)
 
 
-class _Sheet:
-    """A write-only worksheet, right to left, with a styled header and column widths."""
+def _formula_text(text: str) -> str:
+    """A string inside a spreadsheet formula: in quotes, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
 
-    def __init__(self, book: Workbook, title: str, headers: list[str], widths: list[float]) -> None:
-        self.ws = book.create_sheet(title)
-        self.ws.sheet_view.rightToLeft = True
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        self.headers = headers
 
-    def header(self, hxl: list[str] | None = None) -> None:
-        """Writes the header row (and an HXL row under it), and freezes them."""
-        cells = []
-        for text in self.headers:
-            cell = WriteOnlyCell(self.ws, value=text)
-            cell.font = _HEADER_FONT
-            cell.fill = _HEADER_FILL
-            cells.append(cell)
-        self.ws.freeze_panes = "A3" if hxl else "A2"
-        self.ws.append(cells)
-        if hxl:
-            tags = []
-            for tag in hxl:
-                cell = WriteOnlyCell(self.ws, value=tag)
-                cell.font = _HXL_FONT
-                tags.append(cell)
-            self.ws.append(tags)
+class _Book:
+    """An XLSX workbook being written: its formats, and sheets right to left."""
 
-    def append(self, values: list[Any]) -> None:
-        """Writes one row; text is always text (never a formula) and dates keep a format."""
-        cells: list[Any] = []
-        for value in values:
+    def __init__(self, out: Path) -> None:
+        self.book = xlsxwriter.Workbook(str(out), {**_XLSX_OPTIONS, "tmpdir": str(out.parent)})
+        self.book.set_properties({"title": label("export-sheet-reports")})
+        add = self.book.add_format
+        self.header = add({"bold": True, "bg_color": "#DDEBF7"})
+        self.hxl = add({"italic": True, "font_color": "#666666"})
+        self.total = add({"bold": True, "num_format": "#,##0"})
+        self.count = add({"num_format": "#,##0"})
+        self.day = add({"num_format": "yyyy-mm-dd"})
+        self.moment = add({"num_format": "yyyy-mm-dd hh:mm"})
+        self.link = add({"font_color": "#0563C1", "underline": 1, "num_format": "#,##0"})
+
+    def sheet(self, title: str, headers: list[str], widths: list[float]) -> Worksheet:
+        """A new sheet, right to left, with its header row (bold, frozen) and column widths."""
+        ws = self.book.add_worksheet(title)
+        ws.right_to_left()
+        for index, width in enumerate(widths):
+            ws.set_column(index, index, width)
+        ws.write_row(0, 0, headers, self.header)
+        ws.freeze_panes(1, 0)
+        return ws
+
+    def close(self) -> None:
+        """Writes the file; a failure to write raises the OSError behind it."""
+        try:
+            self.book.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args else None
+            raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
+
+
+def _write_reports(book: _Book, headers: list[str], hxl: bool, rows: Iterable[list[Any]]) -> None:
+    """Writes the reports sheet row by row: text as text, dates as dates, counts with thousands
+    separators, a photo count as a link to the photos, and filter buttons on the header."""
+    ws = book.sheet(label("export-sheet-reports"), headers, [c.width for c in COLUMNS])
+    for index, column in enumerate(COLUMNS):  # a cell written without a format takes these
+        if column.key in _COUNTS:
+            ws.set_column(index, index, column.width, book.count)
+        elif column.key == "export-col-date":
+            ws.set_column(index, index, column.width, book.day)
+        elif column.key == "export-col-created":
+            ws.set_column(index, index, column.width, book.moment)
+    first = 1
+    if hxl:
+        ws.write_row(1, 0, [c.hxl for c in COLUMNS], book.hxl)
+        ws.freeze_panes(2, 0)
+        first = 2
+    row = first - 1
+    for row, values in enumerate(rows, start=first):
+        for col, value in enumerate(values):
             if isinstance(value, str):
-                value = _xlsx_text(value)
-                if value.startswith("="):
-                    cell = WriteOnlyCell(self.ws, value=value)
-                    cell.data_type = "s"
-                    cells.append(cell)
-                    continue
-            elif isinstance(value, datetime):
-                cell = WriteOnlyCell(self.ws, value=value)
-                cell.number_format = _CREATED_FORMAT
-                cells.append(cell)
-                continue
+                ws.write_string(row, col, _xlsx_text(value))
+            elif isinstance(value, int):
+                ws.write_number(row, col, value)
+            elif isinstance(value, datetime | date):
+                ws.write_datetime(row, col, value)
             elif isinstance(value, _Linked):
-                cell = WriteOnlyCell(self.ws, value=value.value)
-                cell.hyperlink = value.url
-                cell.font = _LINK_FONT
-                cells.append(cell)
-                continue
-            cells.append(value)
-        self.ws.append(cells)
-
-    def summary(self, values: list[Any], *, total: bool = False) -> None:
-        """Writes a summary row: counts with thousands separators, the total row in bold."""
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(
-                self.ws, value=_xlsx_text(value) if isinstance(value, str) else value
-            )
-            if isinstance(value, int):
-                cell.number_format = _COUNT_FORMAT
-            if total:
-                cell.font = _HEADER_FONT
-            cells.append(cell)
-        self.ws.append(cells)
+                link = f"=HYPERLINK({_formula_text(value.url)},{value.value})"
+                ws.write_formula(row, col, link, book.link, value.value)
+    ws.autofilter(0, 0, row, len(COLUMNS) - 1)
 
 
-def _service_sheet(book: Workbook, sums: list[ServiceSum]) -> None:
-    """Writes the summary by service type, with its unit, and a total row."""
+def _service_sheet(book: _Book, sums: list[ServiceSum]) -> None:
+    """Writes the summary by service type, with its unit; then a total per unit (unlike units
+    do not add up) and the total of reports, beneficiaries and volunteers."""
     keys = ["export-col-area", "export-col-service", "export-col-unit", "export-sum-reports"]
     keys += ["export-col-quantity", "export-col-beneficiaries", "export-col-volunteers"]
-    sheet = _Sheet(
-        book, label("export-sheet-services"), [label(k) for k in keys], [18, 24, 9, 10, 10, 11, 10]
+    ws = book.sheet(
+        label("export-sheet-services"), [label(k) for k in keys], [18, 24, 9, 10, 10, 11, 10]
     )
-    sheet.header()
-    for s in sums:
-        sheet.summary(
-            [s.area, s.service, s.unit, s.reports, s.quantity, s.beneficiaries, s.volunteers]
-        )
-    total = [label("export-sum-total"), "", ""]
-    total += [sum(getattr(s, f) for s in sums) for f in ("reports", "quantity")]
-    total += [sum(getattr(s, f) for s in sums) for f in ("beneficiaries", "volunteers")]
-    sheet.summary(total, total=True)
+    row = 0
+    for row, s in enumerate(sums, start=1):
+        ws.write_row(row, 0, [s.area, s.service, s.unit])
+        ws.write_row(row, 3, [s.reports, s.quantity, s.beneficiaries, s.volunteers], book.count)
+    for unit in dict.fromkeys(s.unit for s in sums):
+        mine = [s for s in sums if s.unit == unit]
+        row += 1
+        ws.write_row(row, 0, [label("export-sum-unit", unit=unit), "", unit], book.total)
+        figures = [sum(getattr(s, f) for s in mine) for f in _SUMMED]
+        ws.write_row(row, 3, figures, book.total)
+    row += 1
+    ws.write_row(row, 0, [label("export-sum-total"), "", ""], book.total)
+    ws.write_number(row, 3, sum(s.reports for s in sums), book.total)
+    ws.write_blank(row, 4, None, book.total)
+    ws.write_row(row, 5, [sum(s.beneficiaries for s in sums), sum(s.volunteers for s in sums)])
+    ws.set_row(row, None, book.total)
 
 
-def _province_sheet(book: Workbook, sums: list[ProvinceSum]) -> None:
-    """Writes the summary by province and a total row."""
-    keys = ["export-col-province", "export-sum-reports", "export-col-quantity"]
-    keys += ["export-col-beneficiaries", "export-col-volunteers"]
-    sheet = _Sheet(
-        book, label("export-sheet-provinces"), [label(k) for k in keys], [20, 10, 10, 11, 10]
-    )
-    sheet.header()
-    for p in sums:
-        sheet.summary([p.province, p.reports, p.quantity, p.beneficiaries, p.volunteers])
-    fields = ("reports", "quantity", "beneficiaries", "volunteers")
-    totals = [label("export-sum-total"), *(sum(getattr(p, f) for p in sums) for f in fields)]
-    sheet.summary(totals, total=True)
+def _province_sheet(book: _Book, sums: list[ProvinceSum]) -> None:
+    """Writes the summary by province, a quantity column for each unit, and a total row."""
+    units = list(dict.fromkeys(unit for p in sums for unit in p.quantities))
+    headers = [label("export-col-province"), label("export-sum-reports")]
+    headers += [label("export-col-quantity-unit", unit=unit) for unit in units]
+    headers += [label("export-col-beneficiaries"), label("export-col-volunteers")]
+    widths = [20.0, 10.0, *(12.0 for _ in units), 11.0, 10.0]
+    ws = book.sheet(label("export-sheet-provinces"), headers, widths)
+    row = 0
+    for row, p in enumerate(sums, start=1):
+        ws.write_string(row, 0, p.province)
+        figures = [p.reports, *(p.quantities.get(u, 0) for u in units)]
+        ws.write_row(row, 1, [*figures, p.beneficiaries, p.volunteers], book.count)
+    totals = [sum(p.reports for p in sums)]
+    totals += [sum(p.quantities.get(u, 0) for p in sums) for u in units]
+    totals += [sum(p.beneficiaries for p in sums), sum(p.volunteers for p in sums)]
+    ws.write_string(row + 1, 0, label("export-sum-total"), book.total)
+    ws.write_row(row + 1, 1, totals, book.total)
 
 
 def _write_xlsx(
@@ -359,21 +390,15 @@ def _write_xlsx(
     headers: list[str],
     hxl: bool,
     rows: Iterable[list[Any]],
-    ticker: _Ticker,
     services: list[ServiceSum],
     provinces: list[ProvinceSum],
 ) -> None:
     """Writes the reports sheet row by row, then the two summary sheets."""
-    book = Workbook(write_only=True)
-    book.properties.title = label("export-sheet-reports")
-    sheet = _Sheet(book, label("export-sheet-reports"), headers, [c.width for c in COLUMNS])
-    sheet.header([c.hxl for c in COLUMNS] if hxl else None)
-    for values in rows:
-        sheet.append(values)
-        ticker.tick()
+    book = _Book(out)
+    _write_reports(book, headers, hxl, rows)
     _service_sheet(book, services)
     _province_sheet(book, provinces)
-    book.save(out)
+    book.close()
 
 
 # --- the export --------------------------------------------------------------------------------
@@ -388,11 +413,13 @@ def write_export(
     hxl: bool = False,
     progress: Progress | None = None,
     links: PhotoLinks | None = None,
+    review: bool = False,
 ) -> ExportResult:
     """Writes the reports the filter selects to out; blocking (see export_in_background).
 
-    With links, a report's photos open in the bot: its photo count is a hyperlink in the XLSX,
-    and the CSV has one more column with the link (bot.photo_links).
+    With links, a report's photos open in the bot: its photo count links to them in the XLSX,
+    and the CSV has one more column with the link (bot.photo_links). With review on, a report
+    not yet reviewed is «در انتظار بررسی», as in «گزارش‌های من» and the export's question.
 
     Raises FileNotFoundError if the database does not exist, sqlite3.Error if it cannot be
     read, and OSError if out cannot be written (nothing is left behind then).
@@ -406,26 +433,24 @@ def write_export(
         with ExportReader(db_path) as reader, reader.snapshot():
             total = reader.count(flt)
             ticker = _Ticker(total, progress)
-            quantity = 0
 
             def values() -> Iterable[list[Any]]:
-                """Streams the rows' cells, adding up their quantities on the way."""
-                nonlocal quantity
-                cells = _Cells(links)
+                """Streams the rows' cells, counting each once the writer asks for the next."""
+                cells = _Cells(links, review)
                 for row in reader.rows(flt):
-                    quantity += row.quantity
                     yield cells.values(row)
+                    ticker.tick()
 
             if fmt is ExportFormat.XLSX:
                 services, provinces = reader.by_service(flt), reader.by_province(flt)
-                _write_xlsx(temporary, _headers(), hxl, values(), ticker, services, provinces)
+                _write_xlsx(temporary, _headers(), hxl, values(), services, provinces)
             else:
-                _write_csv(temporary, _columns(fmt, links), hxl, values(), ticker)
+                _write_csv(temporary, _columns(fmt, links), hxl, values())
         temporary.replace(target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return ExportResult(target, ticker.done, quantity)
+    return ExportResult(target, ticker.done)
 
 
 def encode_request(
@@ -435,6 +460,7 @@ def encode_request(
     fmt: ExportFormat,
     hxl: bool,
     links: PhotoLinks | None = None,
+    review: bool = False,
 ) -> bytes:
     """Writes an export request as JSON, for the child process of export_in_background."""
     request = {
@@ -448,14 +474,15 @@ def encode_request(
         "campaign": flt.campaign_id,
         "statuses": [str(s) for s in flt.statuses],
         "links": None if links is None else [links.username, links.secret.hex()],
+        "review": review,
     }
     return json.dumps(request).encode()
 
 
 def decode_request(
     data: bytes,
-) -> tuple[str, ExportFilter, str, ExportFormat, bool, PhotoLinks | None]:
-    """Reads what encode_request wrote: (database, filter, output, format, hxl, links)."""
+) -> tuple[str, ExportFilter, str, ExportFormat, bool, PhotoLinks | None, bool]:
+    """Reads what encode_request wrote: (database, filter, output, format, hxl, links, review)."""
     r = json.loads(data)
     flt = ExportFilter(
         date.fromisoformat(r["start"]),
@@ -466,7 +493,8 @@ def decode_request(
     )
     links = r.get("links")
     photo_links = None if not links else PhotoLinks(links[0], bytes.fromhex(links[1]))
-    return r["db"], flt, r["out"], ExportFormat(r["format"]), bool(r["hxl"]), photo_links
+    fmt = ExportFormat(r["format"])
+    return r["db"], flt, r["out"], fmt, bool(r["hxl"]), photo_links, bool(r.get("review"))
 
 
 def _failure(report: dict[str, Any]) -> Exception:
@@ -501,8 +529,9 @@ async def _in_process(request: bytes, target: Path, progress: Progress | None) -
                 done, total = (int(n) for n in rest.split())
                 progress(done, total)
             elif kind == "done":
-                rows, quantity = (int(n) for n in rest.split())
-                result = ExportResult(target, rows, quantity)
+                rows, peak = (int(n) for n in rest.split())
+                result = ExportResult(target, rows)
+                log.info("export of %d rows written; the child's peak memory %d kB", rows, peak)
             elif kind == "failed":
                 failure = _failure(json.loads(rest))
 
@@ -534,6 +563,7 @@ async def export_in_background(
     progress: Progress | None = None,
     process: bool = True,
     links: PhotoLinks | None = None,
+    review: bool = False,
 ) -> ExportResult:
     """Runs write_export off the event loop; progress is called on the event loop's thread.
 
@@ -544,7 +574,7 @@ async def export_in_background(
     leaves no partial file behind. Raises what write_export raises.
     """
     if process:
-        request = encode_request(db_path, flt, out, ExportFormat(fmt), hxl, links)
+        request = encode_request(db_path, flt, out, ExportFormat(fmt), hxl, links, review)
         return await _in_process(request, Path(out), progress)
     loop = asyncio.get_running_loop()
     relay: Progress | None = None
@@ -555,5 +585,5 @@ async def export_in_background(
             loop.call_soon_threadsafe(callback, done, total)
 
     return await asyncio.to_thread(
-        write_export, db_path, flt, out, fmt, hxl=hxl, progress=relay, links=links
+        write_export, db_path, flt, out, fmt, hxl=hxl, progress=relay, links=links, review=review
     )

@@ -137,10 +137,17 @@ def _why(exc: OSError) -> str:
 
 
 def run_export(
-    db_path: str, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+    db_path: str,
+    args: argparse.Namespace,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    *,
+    review: bool = False,
 ) -> int:
-    """Runs `khedmatyar export`; returns the exit status (2 with one Persian line on error)."""
-    from bot.export import ExportFormat, write_export  # openpyxl loads only when exporting
+    """Runs `khedmatyar export`; returns the exit status (2 with one Persian line on error).
+
+    With review on, reports not yet reviewed are named as the bot names them (bot.export)."""
+    from bot.export import ExportFormat, write_export  # xlsxwriter loads only when exporting
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -149,8 +156,9 @@ def run_export(
     try:
         flt = _filter(db_path, args)
         try:
+            progress = TerminalProgress(err)
             result = write_export(
-                db_path, flt, target, fmt, hxl=args.hxl, progress=TerminalProgress(err)
+                db_path, flt, target, fmt, hxl=args.hxl, progress=progress, review=review
             )
         except OSError as exc:
             why = _why(exc)
@@ -164,6 +172,5 @@ def run_export(
     if result.rows == 0:
         print(label("export-empty", path=str(result.path)), file=out)
     else:
-        done = label("export-done", rows=result.rows, quantity=result.quantity, path=str(target))
-        print(done, file=out)
+        print(label("export-done", rows=result.rows, path=str(target)), file=out)
     return 0

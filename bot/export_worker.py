@@ -1,7 +1,8 @@
 """The child process of bot.export.export_in_background: one export, reported line by line.
 
 Run as `python -m bot.export_worker` with the request (bot.export.encode_request) on stdin. It
-prints `progress DONE TOTAL` lines, then `done ROWS QUANTITY`, or `failed {json}` for an error
+prints `progress DONE TOTAL` lines, then `done ROWS PEAK_KB` (its peak memory, 0 where the
+system does not say), or `failed {json}` for an error
 the caller re-raises. SIGTERM stops it cleanly: write_export removes its partial file. It runs
 at a lower CPU priority (nice 10) so that, on a busy machine, the bot answering people comes
 first.
@@ -15,6 +16,7 @@ import os
 import signal
 import sqlite3
 import sys
+from pathlib import Path
 from types import FrameType
 
 from bot.export import decode_request, write_export
@@ -24,6 +26,16 @@ def _report(line: str) -> None:
     """Writes one line to the parent at once."""
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory (VmHWM; unlike getrusage's, it does not count the
+    parent's pages from before the exec), in kB; 0 where /proc does not tell."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -36,7 +48,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError):
         os.nice(10)  # a background job: the bot's own process comes first for the CPU
-    db_path, flt, out, fmt, hxl, links = decode_request(sys.stdin.buffer.read())
+    db_path, flt, out, fmt, hxl, links, review = decode_request(sys.stdin.buffer.read())
     try:
         result = write_export(
             db_path,
@@ -46,6 +58,7 @@ def main() -> int:
             hxl=hxl,
             progress=lambda done, total: _report(f"progress {done} {total}"),
             links=links,
+            review=review,
         )
     except OSError as exc:
         failure = {
@@ -59,7 +72,7 @@ def main() -> int:
     except Exception as exc:
         failure = {"kind": "other", "message": repr(exc)}
     else:
-        _report(f"done {result.rows} {result.quantity}")
+        _report(f"done {result.rows} {_peak_kb()}")
         return 0
     _report("failed " + json.dumps(failure, ensure_ascii=False))
     return 1

@@ -5,18 +5,28 @@ python-telegram-bot's AIORateLimiter (kept as the model: which requests count, r
 front of a leader's answer), no per-chat budget for private chats, and it pauses every request
 for everyone when one chat gets a 429. This limiter adds those:
 
-- Telegram's budget: about 30 messages a second overall (`overall_rate`), about one a second to
-  one private chat (`private_rate`, short bursts allowed) and 20 a minute to a group or channel
-  (`group_rate`). A conversation in a private chat follows the person's own pace, so only bulk
-  sends wait for a private chat's budget (the conversation's messages still use it up).
+- Telegram's limits as sliding windows, not token buckets: a bucket of 30 a second with a burst
+  on top lets one second carry up to 50 calls, and Telegram answers that with 429s that make
+  everyone wait. Here no second (`overall_span`) carries more than `overall_max` counted calls as
+  Telegram sees them, no minute (`group_span`) more than `group_max` to one group or channel, no
+  second (`private_span`) more than `private_max` to one person (an album of ten is one burst).
+  A call holds its place in a window from the moment it leaves until a span after its answer
+  came back: Telegram saw it somewhere in between, so calls that travel unevenly (a burst leaves
+  one by one; a busy event loop holds some back) cannot bunch up into one of Telegram's windows.
+  Bulk sends to a person also keep to about one a second (`private_rate`); a conversation
+  follows the person's own pace, so its answers only keep to the window.
   Sends, copies, forwards and edits count; answering a callback query, reading (getChat,
   getFile, ...), deleting and chat actions do not.
 - Priorities: INTERACTIVE (the default: a person waits for it), BULK (digests, reminders,
   notices to many), LOW (cosmetic work such as taking the buttons off an old panel). The next
   overall slot always goes to the most urgent waiting request, first come first served within a
   priority. Callers choose with `rate_limit_args={"priority": "bulk"}` on a Bot method, or for a
-  whole block of code with `with send_priority(BULK): ...`. Bulk and low sends also leave a
-  reserve of the overall budget unused, for the next burst of answers.
+  whole block of code with `with send_priority(BULK): ...`.
+- Bulk and low sends spend what answers leave: they go out evenly (never faster than
+  `overall_max` a window, so a slot frees every few tens of milliseconds for the next answer)
+  and leave a slot free beside them, one more for every ten answers of the last window (at most
+  `overall_reserve`). When nobody writes they use all but that slot; the moment a person writes,
+  the answer takes the free slot, or the next one to free, ahead of every bulk send.
 - A 429 is obeyed: that chat pauses for `retry_after` and the request is retried (up to
   `max_retries` times: a storm of refusals at one chat does not make it give up), so nothing is
   lost; only when several chats are refused within a second
@@ -30,7 +40,9 @@ import contextvars
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+import math
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -148,6 +160,22 @@ def send_priority(priority: Priority) -> Iterator[None]:
         _priority.reset(token)
 
 
+async def at_most[T](jobs: Iterable[Awaitable[T]], at_once: int) -> list[T]:
+    """Runs jobs (sends to many chats), at most `at_once` at a time; returns their results.
+
+    One at a time, each send waits its round trip to Telegram and most of the budget goes
+    unused (20 messages a second at 50 ms); all at once, thousands of tasks would wait in the
+    limiter. A few dozen keep the budget full whatever the round trip, and the limiter paces them.
+    """
+    gate = asyncio.Semaphore(at_once)
+
+    async def one(job: Awaitable[T]) -> T:
+        async with gate:
+            return await job
+
+    return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
 def current_priority() -> Priority:
     """The priority sends made here get by default."""
     return _priority.get()
@@ -171,20 +199,15 @@ def _parse_priority(args: Any) -> Priority:
 
 
 class Bucket:
-    """A token bucket that hands out reservations: callers learn how long to wait for their turn.
+    """A token bucket: `rate` tokens a second, at most `capacity`; tokens may be owed."""
 
-    Tokens may go negative: each reservation is one token, and a caller whose token is still
-    owed waits until the bucket has earned it. `pause` stops handing out turns until a time.
-    """
-
-    __slots__ = ("capacity", "not_before", "rate", "stamp", "tokens")
+    __slots__ = ("capacity", "rate", "stamp", "tokens")
 
     def __init__(self, rate: float, capacity: float, now: float) -> None:
         self.rate = rate
         self.capacity = capacity
         self.tokens = capacity
         self.stamp = now
-        self.not_before = 0.0
 
     def _refill(self, now: float) -> None:
         """Adds what the bucket earned since it was last looked at."""
@@ -196,28 +219,106 @@ class Bucket:
         """Seconds until `count` tokens are there (0 when they are), without taking them."""
         self._refill(now)
         owed = count - self.tokens
-        return max(0.0, owed / self.rate if owed > 1e-9 else 0.0, self.not_before - now)
+        return owed / self.rate if owed > 1e-9 else 0.0
 
     def take(self, now: float, count: float = 1) -> None:
         """Takes tokens (they may be owed)."""
         self._refill(now)
         self.tokens -= count
 
-    def reserve(self, now: float, count: float = 1) -> float:
-        """Takes tokens now and returns how long the caller must wait before using them."""
+    def idle(self, now: float) -> bool:
+        """True when the bucket is full again: it can be forgotten."""
         self._refill(now)
-        self.tokens -= count
-        owed = -self.tokens
-        return max(0.0, owed / self.rate if owed > 1e-9 else 0.0, self.not_before - now)
+        return self.tokens >= self.capacity
+
+
+class Window:
+    """A sliding window: at most `limit` calls in any `span` seconds; `pause` stops it until then.
+
+    A call holds its place from the moment it is let through (`take`) until `span` seconds after
+    it has come back (`done`): Telegram saw it at some moment in between, so however unevenly the
+    calls travel (a burst leaves one by one, a busy event loop delays some), no window as
+    Telegram counts them holds more than `limit`.
+    """
+
+    __slots__ = ("calls", "limit", "not_before", "span", "total")
+
+    def __init__(self, limit: int, span: float) -> None:
+        self.limit = limit
+        self.span = span
+        self.calls: deque[tuple[float, float]] = deque()  # (came back, count), oldest first
+        self.total = 0.0  # calls in flight and those come back within the last span
+        self.not_before = 0.0
+
+    def _forget(self, now: float) -> None:
+        """Drops the calls that came back a whole span ago."""
+        while self.calls and self.calls[0][0] <= now - self.span:
+            self.total -= self.calls.popleft()[1]
+
+    def held(self, now: float) -> float:
+        """Calls in flight or within the last span."""
+        self._forget(now)
+        return self.total
+
+    def wait(self, now: float, count: float = 1) -> float:
+        """Seconds until `count` more calls fit (0 when they do now; inf until a call in
+        flight comes back)."""
+        self._forget(now)
+        start = max(now, self.not_before)
+        excess = self.total + count - self.limit
+        if excess <= 1e-9:
+            return start - now
+        leaving = 0.0
+        for moment, calls in self.calls:  # the window must slide past enough of the oldest
+            leaving += calls
+            if leaving >= excess - 1e-9:
+                return max(start, moment + self.span) - now
+        return math.inf
+
+    def take(self, count: float = 1) -> None:
+        """Lets `count` calls through now: they hold their place until they are done."""
+        self.total += count
+
+    def release(self, count: float = 1) -> None:
+        """Gives back places taken for calls that were not made after all."""
+        self.total -= count
+
+    def done(self, now: float, count: float = 1) -> None:
+        """`count` calls let through have come back now: they leave the window a span later."""
+        self.calls.append((now, count))
 
     def pause(self, until: float) -> None:
-        """Hands out no turn before `until` (a 429's retry_after)."""
+        """Lets no call through before `until` (a 429's retry_after)."""
         self.not_before = max(self.not_before, until)
 
     def idle(self, now: float) -> bool:
-        """True when the bucket is full again and not paused: it can be forgotten."""
-        self._refill(now)
-        return self.tokens >= self.capacity and now >= self.not_before
+        """True when no call is in flight or within the span and none is paused."""
+        return self.held(now) == 0 and now >= self.not_before
+
+
+@dataclass(slots=True)
+class _Chat:
+    """One chat's limits: its window, and for a person the pace of bulk sends."""
+
+    window: Window
+    pace: Bucket | None  # private chats only
+
+    def wait(self, now: float, count: float, paced: bool) -> float:
+        """Seconds until the chat takes `count` more calls (paced: also at bulk's pace)."""
+        wait = self.window.wait(now, count)
+        if paced and self.pace is not None:
+            wait = max(wait, self.pace.wait(now, count))
+        return wait
+
+    def take(self, now: float, count: float) -> None:
+        """Lets calls through now."""
+        self.window.take(count)
+        if self.pace is not None:
+            self.pace.take(now, count)
+
+    def idle(self, now: float) -> bool:
+        """True when nothing is remembered that limits the chat."""
+        return self.window.idle(now) and (self.pace is None or self.pace.idle(now))
 
 
 @dataclass(order=True)
@@ -249,29 +350,33 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(
         self,
         *,
-        overall_rate: float = 30.0,
-        overall_burst: float = 20.0,
-        overall_reserve: float = 8.0,
+        overall_max: int = 30,
+        overall_span: float = 1.0,
+        overall_reserve: int = 4,
+        private_max: int = 10,
+        private_span: float = 1.0,
         private_rate: float = 1.0,
-        private_burst: float = 10.0,
-        group_rate: float = 20 / 60,
-        group_burst: float = 5.0,
+        group_max: int = 20,
+        group_span: float = 60.0,
         max_retries: int = 30,  # a 429 means Telegram did nothing: waiting it out loses nothing
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self.overall_rate = overall_rate
-        self.overall_burst = overall_burst
+        self.overall_max = overall_max
+        self.overall_span = overall_span
         self.overall_reserve = overall_reserve
-        self.private = (private_rate, private_burst)
-        self.group = (group_rate, group_burst)
+        self.private = (private_max, private_span, private_rate)
+        self.group = (group_max, group_span)
         self.max_retries = max_retries
         self._clock = clock
-        self._overall: Bucket | None = None
-        self._chats: dict[int | str, Bucket] = {}
+        self._overall: Window | None = None
+        self._answers: Window | None = None  # interactive calls, to size bulk's reserve
+        self._bulk_next = 0.0  # bulk and low go out evenly: not before this moment
+        self._chats: dict[int | str, _Chat] = {}
         self._waiting: list[_Waiter] = []
         self._seq = itertools.count()
         self._pump: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        self._came_back = asyncio.Event()  # set (and replaced) whenever a call comes back
         self._refusals: list[tuple[float, int | str]] = []
         self.stats = LimiterStats()
 
@@ -280,8 +385,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
 
     async def initialize(self) -> None:
-        """Starts with a full overall budget."""
-        self._overall = Bucket(self.overall_rate, self.overall_burst, self.now())
+        """Starts with the whole budget free."""
+        self._overall = Window(self.overall_max, self.overall_span)
 
     async def shutdown(self) -> None:
         """Stops handing out slots; requests still waiting are released to fail on their own."""
@@ -294,11 +399,18 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._waiting.clear()
 
     @property
-    def overall(self) -> Bucket:
+    def overall(self) -> Window:
         """The bot's overall budget."""
         if self._overall is None:
-            self._overall = Bucket(self.overall_rate, self.overall_burst, self.now())
+            self._overall = Window(self.overall_max, self.overall_span)
         return self._overall
+
+    @property
+    def answers(self) -> Window:
+        """The interactive calls of the last window (never limiting: only counted)."""
+        if self._answers is None:
+            self._answers = Window(self.overall_max, self.overall_span)
+        return self._answers
 
     @property
     def queued(self) -> int:
@@ -307,43 +419,88 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     # -- per chat ----------------------------------------------------------------------------
 
-    def _chat_bucket(self, chat: int | str, now: float) -> Bucket:
-        """The budget of one chat (groups and channels, negative ids or @names, are slower)."""
-        bucket = self._chats.get(chat)
-        if bucket is None:
+    def _chat(self, chat: int | str, now: float) -> _Chat:
+        """The limits of one chat (groups and channels, negative ids or @names, are slower)."""
+        found = self._chats.get(chat)
+        if found is None:
             if len(self._chats) > 4096:
-                self._chats = {k: b for k, b in self._chats.items() if not b.idle(now)}
-            group_like = isinstance(chat, str) or chat < 0
-            rate, burst = self.group if group_like else self.private
-            bucket = self._chats[chat] = Bucket(rate, burst, now)
-        return bucket
+                self._chats = {k: c for k, c in self._chats.items() if not c.idle(now)}
+            if isinstance(chat, str) or chat < 0:
+                found = _Chat(Window(*self.group), None)
+            else:
+                most, span, rate = self.private
+                found = _Chat(Window(most, span), Bucket(rate, most, now))
+            self._chats[chat] = found
+        return found
 
     # -- overall, by priority ----------------------------------------------------------------
+
+    def _overall_wait(self, priority: Priority, now: float, count: float) -> float:
+        """Seconds until the overall budget gives this request a slot.
+
+        An answer needs room in the window. Bulk and low leave room beside them for the next
+        answers (a slot, and one more for every ten answers of the last window, at most
+        overall_reserve), and go out evenly, one every span / overall_max seconds: they use
+        what answers leave, never in a burst, so a slot frees every few tens of milliseconds.
+        """
+        if priority is INTERACTIVE:
+            return self.overall.wait(now, count)
+        reserve = min(self.overall_reserve, 1 + math.ceil(self.answers.held(now) / 10))
+        return max(self.overall.wait(now, count + reserve), self._bulk_next - now)
+
+    def _grant(self, priority: Priority, now: float, count: float) -> None:
+        """Records an overall slot given."""
+        self.overall.take(count)
+        if priority is INTERACTIVE:
+            self.answers.take(count)
+            self.answers.done(now, count)
+        else:
+            self._bulk_next = now + count * self.overall_span / self.overall_max
+
+    def _done(self, chat: _Chat, count: float) -> None:
+        """A call let through came back: its places leave the windows a span from now."""
+        now = self.now()
+        self.overall.done(now, count)
+        chat.window.done(now, count)
+        self._came_back.set()
+        self._came_back = asyncio.Event()
+        self._wake_pump()
+
+    def _wake_pump(self) -> None:
+        """Tells the pump that the budget changed."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _sleep(self, delay: float) -> None:
+        """Waits `delay` seconds, or (inf) until a call in flight comes back."""
+        if delay < math.inf:
+            await asyncio.sleep(delay)
+            return
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._came_back.wait(), self.overall_span)
 
     async def _overall_slot(self, priority: Priority, count: float) -> None:
         """Waits until the overall budget gives this request a slot, most urgent first."""
         now = self.now()
-        if not self._waiting and self.overall.wait(now, self._needs(priority, count)) == 0:
-            self.overall.take(now, count)
+        if not self._waiting and self._overall_wait(priority, now, count) <= 0:
+            self._grant(priority, now, count)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, _Waiter(priority, next(self._seq), count, future))
         if self._pump is None or self._pump.done():
             self._pump = asyncio.get_running_loop().create_task(self._hand_out())
-        elif self._wake is not None:
-            self._wake.set()
-        await future
-
-    def _needs(self, priority: Priority, count: float) -> float:
-        """Tokens the overall budget must hold for a request: bulk and low leave a reserve.
-
-        The reserve keeps room for a burst of answers to people: bulk and low sends use only
-        what answers leave unused, so they never take the slot an answer would need next.
-        """
-        return count if priority is INTERACTIVE else count + self.overall_reserve
+        else:
+            self._wake_pump()
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # given, then cancelled: unused
+                self.overall.release(count)
+                self._wake_pump()
+            raise
 
     async def _hand_out(self) -> None:
-        """Gives overall slots to waiting requests as the budget refills."""
+        """Gives overall slots to waiting requests as the budget frees up."""
         self._wake = asyncio.Event()
         while self._waiting:
             head = self._waiting[0]
@@ -351,14 +508,14 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 heapq.heappop(self._waiting)
                 continue
             now = self.now()
-            delay = self.overall.wait(now, self._needs(Priority(head.priority), head.count))
+            delay = self._overall_wait(Priority(head.priority), now, head.count)
             if delay > 0:
                 self._wake.clear()
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), delay)
+                    await asyncio.wait_for(self._wake.wait(), None if delay == math.inf else delay)
                 continue
             heapq.heappop(self._waiting)
-            self.overall.take(now, head.count)
+            self._grant(Priority(head.priority), now, head.count)
             head.future.set_result(None)
 
     # -- 429s --------------------------------------------------------------------------------
@@ -371,7 +528,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             self.overall.pause(until)
             self.stats.overall_pauses += 1
             return
-        self._chat_bucket(chat, now).pause(until)
+        self._chat(chat, now).window.pause(until)
         self._refusals = [(t, c) for t, c in self._refusals if now - t < 1.0]
         self._refusals.append((now, chat))
         if len({c for _, c in self._refusals}) >= 3:
@@ -423,20 +580,21 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         count = float(len(media)) if endpoint.lower() == "sendmediagroup" and media else 1.0
         name = priority.name.lower()
         began = self.now()
+        # A conversation with a person follows their pace: answers, and taking the buttons off
+        # the panel they answered, keep only to the chat's window; bulk sends to a person also
+        # keep to about one a second, and so back off while the person is in a conversation.
+        paced = priority is BULK
         for attempt in range(self.max_retries + 1):
-            now = self.now()
-            bucket = self._chat_bucket(chat, now)
-            if priority is not BULK and isinstance(chat, int) and chat > 0:
-                # A conversation with a person follows their pace: answers, and taking the
-                # buttons off the panel they answered, only obey a 429's pause; they use up the
-                # chat's budget so that bulk sends to that person back off.
-                wait = max(0.0, bucket.not_before - now)
-                bucket.take(now, count)
-            else:
-                wait = bucket.reserve(now, count)
-            if wait > 0:
-                await asyncio.sleep(wait)
-            await self._overall_slot(priority, count)
+            while True:  # the chat first, then the overall slot; the chat again, as it was held
+                await self._sleep(self._chat(chat, self.now()).wait(self.now(), count, paced))
+                await self._overall_slot(priority, count)
+                now = self.now()
+                target = self._chat(chat, now)
+                if target.wait(now, count, paced) <= 0:
+                    target.take(now, count)
+                    break
+                self.overall.release(count)  # another call to the chat came first: the
+                self._wake_pump()  # overall slot goes back unused
             waited = self.now() - began
             self.stats.max_wait[name] = max(self.stats.max_wait[name], waited)
             try:
@@ -451,6 +609,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self.stats.retries += 1
                 log.info("%s to %s: 429, retrying after %.1f s", endpoint, chat, seconds)
                 continue
+            finally:
+                self._done(target, count)
             self.stats.sent[name] += 1
             return result
         raise AssertionError("unreachable")  # pragma: no cover

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 import aiosqlite
@@ -69,6 +69,7 @@ class Channel:
     paused_reason: PauseReason | None
     paused_note: str
     paused_at: str | None
+    schedule_since: datetime | None = None  # when its day and time were last set; None: long ago
 
 
 class PostState(StrEnum):
@@ -113,6 +114,7 @@ LEFT JOIN campaigns k ON k.id = ch.campaign_id
 
 def _channel(row: aiosqlite.Row) -> Channel:
     reason = row["paused_reason"]
+    since = row["schedule_since"]
     return Channel(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -125,6 +127,7 @@ def _channel(row: aiosqlite.Row) -> Channel:
         paused_reason=None if reason is None else PauseReason(reason),
         paused_note=row["paused_note"],
         paused_at=row["paused_at"],
+        schedule_since=None if since is None else datetime.fromisoformat(since),
     )
 
 
@@ -164,7 +167,7 @@ class ChannelRepo:
             existed = await self.db.scalar("SELECT id FROM channels WHERE chat_id = ?", (chat_id,))
             await self.db.execute(
                 "INSERT INTO channels (chat_id, title, scope, province_id, campaign_id, added_by,"
-                " added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " added_at, updated_at, schedule_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title,"
                 " scope = excluded.scope, province_id = excluded.province_id,"
                 " campaign_id = excluded.campaign_id, paused = 0, paused_reason = NULL,"
@@ -176,6 +179,7 @@ class ChannelRepo:
                     scope.province_id,
                     scope.campaign_id,
                     by,
+                    now,
                     now,
                     now,
                 ),
@@ -215,9 +219,11 @@ class ChannelRepo:
     async def set_schedule(self, chat_id: int, weekday: str | None, post_time: str | None) -> bool:
         """Sets a channel's own day and time (None: the config default); False if unknown."""
         _check_schedule(weekday, post_time)
+        now = self.db.stamp()
         changed = await self.db.execute(
-            "UPDATE channels SET weekday = ?, post_time = ?, updated_at = ? WHERE chat_id = ?",
-            (weekday, post_time, self.db.stamp(), chat_id),
+            "UPDATE channels SET weekday = ?, post_time = ?, updated_at = ?, schedule_since = ?"
+            " WHERE chat_id = ?",
+            (weekday, post_time, now, now, chat_id),
         )
         return bool(changed)
 
@@ -296,6 +302,13 @@ class DigestLedger:
         """Returns a ledger row by id."""
         row = await self.db.fetchone(_POST_SELECT + " WHERE id = ?", (post_id,))
         return None if row is None else _post(row)
+
+    async def newest_week(self, chat_id: int) -> date | None:
+        """The newest week a channel has a post of (sent or being sent), if any."""
+        week = await self.db.scalar(
+            "SELECT MAX(week_start) FROM digest_posts WHERE chat_id = ?", (chat_id,)
+        )
+        return None if week is None else date.fromisoformat(week)
 
     async def get(self, chat_id: int, week_start: date) -> DigestPost | None:
         """Returns a channel's ledger row for a week."""

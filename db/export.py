@@ -57,10 +57,11 @@ LEFT JOIN categories a ON a.id = c.parent_id
 """
 
 _BY_PROVINCE = """
-SELECT p.name AS province, COUNT(*) AS reports, SUM(r.quantity) AS quantity,
+SELECT p.name AS province, c.unit, COUNT(*) AS reports, SUM(r.quantity) AS quantity,
        IFNULL(SUM(r.beneficiaries), 0) AS beneficiaries, IFNULL(SUM(r.volunteers), 0) AS volunteers
 FROM reports r
 JOIN provinces p ON p.id = r.province_id
+JOIN categories c ON c.id = r.category_id
 """
 
 _FETCH = 500  # rows fetched from SQLite at a time
@@ -136,11 +137,12 @@ class ServiceSum:
 
 @dataclass(frozen=True, slots=True)
 class ProvinceSum:
-    """Totals of one province over the exported reports."""
+    """Totals of one province over the exported reports; quantities by unit, as unlike units
+    do not add up («۲۹۹ پرس + ۴۹ بسته» is not «۳۴۸»)."""
 
     province: str
     reports: int
-    quantity: int
+    quantities: dict[str, int]  # unit -> quantity
     beneficiaries: int
     volunteers: int
 
@@ -237,12 +239,24 @@ class ExportReader:
         return [ServiceSum(*tuple(r)) for r in rows]
 
     def by_province(self, flt: ExportFilter) -> list[ProvinceSum]:
-        """Returns totals per province, in the provinces' alphabetical order."""
+        """Returns totals per province (quantities by unit), in the provinces' alphabetical
+        order."""
         where, params = flt.where()
         rows = self._conn.execute(
-            _BY_PROVINCE + where + " GROUP BY p.id ORDER BY p.position, p.id", params
+            _BY_PROVINCE + where + " GROUP BY p.id, c.unit ORDER BY p.position, p.id", params
         ).fetchall()
-        return [ProvinceSum(*tuple(r)) for r in rows]
+        found: dict[str, ProvinceSum] = {}
+        for r in rows:
+            name = r["province"]
+            last = found.get(name) or ProvinceSum(name, 0, {}, 0, 0)
+            found[name] = ProvinceSum(
+                name,
+                last.reports + r["reports"],
+                {**last.quantities, r["unit"]: r["quantity"]},
+                last.beneficiaries + r["beneficiaries"],
+                last.volunteers + r["volunteers"],
+            )
+        return list(found.values())
 
     def provinces_matching(self, key: str) -> list[Province]:
         """Returns the province whose search key is key, else those whose key contains it."""

@@ -40,15 +40,28 @@ class ReminderRepo:
         )
         return [DueReminder(r["volunteer_id"], r["group_id"], r["group_name"]) for r in rows]
 
-    async def claim(self, volunteer_id: int, group_id: int, week_start: date) -> bool:
-        """Records a reminder before it is sent; False when it was sent already."""
-        return bool(
-            await self.db.execute(
-                "INSERT OR IGNORE INTO reminders_sent (volunteer_id, group_id, week_start, sent_at)"
-                " VALUES (?, ?, ?, ?)",
-                (volunteer_id, group_id, week_start.isoformat(), self.db.stamp()),
-            )
+    async def sent_count(self, week_start: date) -> int:
+        """How many reminders of a week were sent (claimed) so far."""
+        count = await self.db.scalar(
+            "SELECT COUNT(*) FROM reminders_sent WHERE week_start = ?", (week_start.isoformat(),)
         )
+        return int(count or 0)
+
+    async def claim_all(self, due: list[DueReminder], week_start: date) -> list[DueReminder]:
+        """Records reminders before they are sent, in one write; returns those not sent yet."""
+        claimed: set[tuple[int, int]] = set()
+        stamp, week = self.db.stamp(), week_start.isoformat()
+        async with self.db.transaction():
+            for first in range(0, len(due), 500):
+                chunk = due[first : first + 500]
+                rows = await self.db.fetchall(
+                    "INSERT INTO reminders_sent (volunteer_id, group_id, week_start, sent_at)"
+                    f" VALUES {', '.join(['(?, ?, ?, ?)'] * len(chunk))}"
+                    " ON CONFLICT DO NOTHING RETURNING volunteer_id, group_id",
+                    [v for d in chunk for v in (d.volunteer_id, d.group_id, week, stamp)],
+                )
+                claimed.update((r["volunteer_id"], r["group_id"]) for r in rows)
+        return [d for d in due if (d.volunteer_id, d.group_id) in claimed]
 
     async def enabled(self, volunteer_id: int, group_id: int) -> bool:
         """Whether a leader gets the weekly reminder for a group."""

@@ -22,9 +22,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.config import WEEKDAYS
 from bot.context import Context
+from bot.digests import next_post
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import label, t
-from bot.jalali import weekday_names
+from bot.jalali import format_date, weekday_names
 from bot.keyboards import (
     PICK_CHANNEL,
     Callback,
@@ -170,11 +171,24 @@ class ScheduleDraft(Draft):
 TIME = re.compile(r"([01]?\d|2[0-3])[:٫.]([0-5]\d)")
 
 
+def _when(weekday: str, at: str) -> str:
+    """«پنج‌شنبه‌ها، ساعت ۲۱:۳۰»: a weekly day and time."""
+    day = weekday_names()[WEEKDAYS.index(weekday)]
+    return label("channel-when", day=day, time=to_persian_digits(at))
+
+
+def _default_when(context: Context) -> str:
+    """The [digest] default day and time, in words."""
+    settings = context.config.digest
+    return _when(settings.weekday, settings.time)
+
+
 async def ask_day(turn: Turn[ScheduleDraft]) -> Screen:
-    """Asks the day the channel's digest goes out (or the default for every channel)."""
+    """Asks the day the channel's digest goes out (or the default for every channel, named)."""
     names = weekday_names()
     buttons = [turn.button(names[i], "day", i) for i in range(len(WEEKDAYS))]
-    rows = [*grid(buttons, 2), [turn.button(label("channel-schedule-default"), "def")]]
+    default = label("channel-schedule-default", when=_default_when(turn.context))
+    rows = [*grid(buttons, 2), [turn.button(default, "def")]]
     return Screen(t("channel-ask-day"), [*rows, turn.nav(back=False)])
 
 
@@ -216,11 +230,23 @@ async def hour_pressed(turn: Turn[ScheduleDraft], data: Callback) -> Result:
 
 
 async def _save_schedule(turn: Turn[ScheduleDraft], day: str | None, at: str | None) -> Result:
-    channel = await turn.store.channels.get(turn.draft.channel_id or 0)
+    """Saves the day and time, and says them with the moment of the next digest under them."""
+    store = turn.store
+    channel = await store.channels.get(turn.draft.channel_id or 0)
     if channel is None:
         return Done(t("channel-gone"), inline([_back_row()]))
-    await turn.store.channels.set_schedule(channel.chat_id, day, at)
-    return Done(t("channel-schedule-saved", channel=channel.title), inline([_back_row()]))
+    await store.channels.set_schedule(channel.chat_id, day, at)
+    saved = await store.channels.get(channel.id)
+    assert saved is not None
+    moment = await next_post(turn.context, saved)
+    if moment is None:
+        upcoming = label("channel-next-now")
+    else:
+        clock = to_persian_digits(f"{moment.hour}:{moment.minute:02d}")
+        upcoming = label("channel-next-at", date=format_date(moment.date()), time=clock)
+    when = _schedule_words(turn.context, saved)
+    text = t("channel-schedule-saved", channel=channel.title, when=when, next=upcoming)
+    return Done(text, inline([_back_row()]))
 
 
 async def schedule_entry(turn: Turn[ScheduleDraft], ids: tuple[int, ...]) -> Result:
@@ -251,13 +277,17 @@ def _back_row() -> list[InlineKeyboardButton]:
     return [button(label("channel-list-back"), cb("adm", "chans"))]
 
 
-def _describe(channel: Channel) -> str:
+def _schedule_words(context: Context, channel: Channel) -> str:
+    """When a channel's digest goes out: its own day and time, or the default, named."""
+    if channel.weekday and channel.post_time:
+        return _when(channel.weekday, channel.post_time)
+    return label("channel-when-default", when=_default_when(context))
+
+
+def _describe(context: Context, channel: Channel) -> str:
     scope = channel.scope_name or label("channel-scope-national")
     state = label("channel-paused") if channel.paused else label("channel-active")
-    when = label("channel-schedule-default")
-    if channel.weekday and channel.post_time:
-        day = weekday_names()[WEEKDAYS.index(channel.weekday)]
-        when = f"{day} {to_persian_digits(channel.post_time)}"
+    when = _schedule_words(context, channel)
     return t("channel-card", channel=channel.title, scope=scope, state=state, when=when)
 
 
@@ -304,7 +334,7 @@ async def on_button(update: Update, context: Context) -> None:
             [button(label("channel-schedule"), cb("chn", "sched", channel.id))],
             _back_row(),
         ]
-        await edit_or_keep(query, _describe(channel), inline(rows))
+        await edit_or_keep(query, _describe(context, channel), inline(rows))
         return
     channels = await store.channels.all()
     rows = [

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import screens
+from bot import jalali, screens
 from bot.commands import Command, admins
 from bot.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
 from bot.digest_preview import parse_scope, parse_week
-from bot.digests import Built, build, draw_async, post_digest
+from bot.digests import draw_async, post_week_now
 from bot.engine import answer
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.jalali import today
 from bot.keyboards import button, cb, inline
 from db.digest_queries import week_digest
@@ -57,21 +57,26 @@ async def preview(update: Update, context: Context) -> None:
 
 
 async def post_now(update: Update, context: Context) -> None:
-    """Posts the last week's digest now to every channel that has not had it (once, as ever).
+    """Posts the last week's digest now to every channel that has not had it (once, as ever;
+    never under a newer week), and says what happened to each channel.
 
     The press is answered at once and the count told in a message when all are out: posting to
     many channels waits behind people's answers, far beyond the 15 s a press may wait.
     """
     await answer(update)
-    store = context.store
-    week = last_ended_week(today(store.db.clock))
-    built: dict[tuple[object, date, bool], Built] = {}
-    posted = 0
-    for channel in await store.channels.active():
-        if await store.digest_posts.get(channel.chat_id, week) is None:
-            made = await build(context, built, channel, week, False)
-            posted += await post_digest(context, channel, week, made)
-    await reply(update, label("digest-posted-now", count=posted))
+    week = last_ended_week(today(context.store.db.clock))
+    posted, had, failed = await post_week_now(context, week)
+    words = {"week": jalali.format_range(week, week + timedelta(days=6))}
+    if not posted + had + failed:
+        channels = inline([[button(label("admin-channels"), cb("adm", "chans"))]])
+        await reply(update, t("digest-posted-no-channels"), channels)
+        return
+    lines = [t("digest-posted-now", count=posted, **words)] if posted else []
+    if had:
+        lines.append(t("digest-posted-had", count=had, **words))
+    if failed:
+        lines.append(t("digest-posted-failed", count=failed))
+    await reply(update, Html("\n".join(lines)))
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).

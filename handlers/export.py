@@ -387,10 +387,21 @@ async def _before_campaign(turn: Turn[ExportDraft]) -> str:
     return "province" if turn.who.admin and turn.draft.scope == "one" else "scope"
 
 
-async def ask_status(turn: Turn[ExportDraft]) -> Screen:
-    """Asks which statuses: every live report, or only approved, pending or returned ones."""
+async def ask_status(turn: Turn[ExportDraft]) -> Screen | Go:
+    """Asks which statuses: every live report, or only approved, pending or returned ones;
+    without review (nothing is approved, pending or returned) every live report, unasked."""
+    if not turn.context.config.report.review:
+        turn.draft.status = 0
+        return Go("format")
     rows = [[turn.button(label(key), "status", i)] for i, (key, _) in enumerate(STATUSES)]
     return Screen(t("export-ask-status"), [*rows, turn.nav()])
+
+
+async def _before_format(turn: Turn[ExportDraft]) -> str:
+    """Back from the format: to the statuses when they were asked, else before them."""
+    if turn.context.config.report.review:
+        return "status"
+    return await _before_status(turn)
 
 
 async def status_picked(turn: Turn[ExportDraft], data: Callback) -> Result:
@@ -562,6 +573,7 @@ async def begin_build(
         head=summary,
         jobs=context.store.export_jobs,
         screens=context.store.screens,
+        review=context.config.report.review,
     )
     context.application.create_task(job.run(exports), name=f"export-{chat_id}")
 
@@ -636,6 +648,7 @@ class Build:
         head: str = "",
         jobs: ExportJobRepo | None = None,
         screens: ScreenRepo | None = None,
+        review: bool = False,
     ) -> None:
         self.bot = bot
         self.db_path = db_path
@@ -649,6 +662,7 @@ class Build:
         self.head = head  # the summary the status line is shown under
         self.jobs = jobs  # where the build is kept until it ends
         self.screens = screens  # the person's screens: «خروجی دیگر» only on the live one
+        self.review = review  # names a report not yet reviewed as waiting for review
 
     async def _show(self, text: str, *, again: bool = False) -> None:
         """Edits the progress message at low priority; a failed edit is only logged."""
@@ -733,6 +747,7 @@ class Build:
             progress=self.progress,
             process=rows > THREAD_ROWS,
             links=self.links,
+            review=self.review,
         )
         if result.rows == 0:
             return t("export-empty-range")
@@ -742,15 +757,7 @@ class Build:
         await self._settle()
         await self._show(t("export-sending"))
         period = jalali.format_range(flt.start, flt.end)
-        caption = t(
-            "export-caption",
-            rows=result.rows,
-            quantity=result.quantity,
-            range=period,
-            scope=plan.scope,
-            campaign=plan.campaign,
-            status=plan.status,
-        )
+        caption = t("export-caption", rows=result.rows)  # the summary is just above it
         place = plan.scope if len(flt.province_ids) == 1 else ""
         title = label("export-file-place", range=period, place=place) if place else ""
         name = f"{title or label('export-file', range=period)}.{plan.fmt}"
@@ -798,7 +805,7 @@ FLOW = Flow(
             back=_before_campaign,
         ),
         "status": Step(ask=ask_status, press={"status": status_picked}, back=_before_status),
-        "format": Step(ask=ask_format, press={"fmt": format_picked}, back="status"),
+        "format": Step(ask=ask_format, press={"fmt": format_picked}, back=_before_format),
         "hxl": Step(ask=ask_hxl, press={"hxl": hxl_picked}, back="format"),
         "confirm": Step(ask=ask_confirm, press={"build": build_pressed}, back="hxl"),
     },

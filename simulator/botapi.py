@@ -307,11 +307,12 @@ class BotApi:
             raise bad_request("COPY_TEXT_INVALID")  # the text to copy is 1-256 characters
 
     def _flood(self, method: str, chat: Chat, count: int = 1) -> None:
-        """Applies flood control to a send."""
+        """Applies flood control to a send, and counts it in the sliding windows if it passes."""
         retry_after = self.world.flood.acquire(chat.id, chat.group_like, count)
         if retry_after is not None:
             self.world.record_flood(method, chat.id, retry_after)
             raise too_many_requests(retry_after)
+        self.world.windows.add(chat.id, chat.group_like, count)
 
     def _reply_to(self, chat: Chat, params: Params) -> int | None:
         """Resolves reply_parameters to a message id in the same chat."""

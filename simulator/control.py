@@ -753,6 +753,7 @@ class Control:
                 "violations": [v.as_dict() for v in self.world.violations],
                 "flood": [f.as_dict() for f in self.world.flood_events],
                 "unanswered": [u.as_dict() for u in self.world.unanswered_callbacks],
+                "windows": self.world.windows.as_dict(),
                 "version": self.world.version,
             }
         )
@@ -763,9 +764,10 @@ class Control:
         return _ok([v.as_dict() for v in self.world.violations])
 
     async def clear_records(self, request: web.Request) -> web.Response:
-        """Forgets recorded violations, flood events and unanswered callbacks."""
+        """Forgets recorded violations, flood events, unanswered callbacks and counted windows."""
         self.world.violations.clear()
         self.world.flood_events.clear()
+        self.world.windows.reset()
         self.world.unanswered_callbacks.clear()
         self.world.touch()
         return _ok({"ok": True})
@@ -773,6 +775,10 @@ class Control:
     async def flood(self, request: web.Request) -> web.Response:
         """Every flood-control refusal."""
         return _ok([f.as_dict() for f in self.world.flood_events])
+
+    async def windows(self, request: web.Request) -> web.Response:
+        """The sliding windows that carried more counted calls than Telegram allows."""
+        return _ok(self.world.windows.as_dict())
 
     async def unanswered(self, request: web.Request) -> web.Response:
         """Callback queries the bot did not answer in time."""
@@ -953,6 +959,7 @@ def add_control_routes(
         ("GET", "/_sim/violations", c.violations),
         ("DELETE", "/_sim/records", c.clear_records),
         ("GET", "/_sim/flood", c.flood),
+        ("GET", "/_sim/windows", c.windows),
         ("GET", "/_sim/unanswered", c.unanswered),
         ("GET", "/_sim/callbacks", c.callbacks),
         ("GET", "/_sim/commands", c.commands),

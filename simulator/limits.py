@@ -1,8 +1,16 @@
-"""Telegram's limits as configuration, and flood control with token buckets."""
+"""Telegram's limits as configuration, flood control with token buckets, and sliding windows.
+
+The token buckets refuse what Telegram would refuse (a 429 with retry_after); they let a burst
+through on top of the rate, as Telegram does for a moment. `SendWindows` measures what a bot
+must stay under all the same: the counted calls in every sliding window (30 in any one second
+overall, 20 in any minute to one group or channel, a burst's worth in any second to one person).
+"""
 
 from __future__ import annotations
 
 import math
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -39,6 +47,15 @@ class Limits:
     group_burst: int = 20
     global_rate: float = 30.0
     global_burst: int = 30
+    # Sliding windows the simulator counts calls over (it refuses nothing for them): at most
+    # `window_max` counted calls in any `window` seconds overall, `group_window_max` in any
+    # `group_window` seconds to one group or channel, `private_window_max` in any `window`
+    # seconds to one person (a burst: an album of ten is one call that counts ten).
+    window: float = 1.0
+    window_max: int = 30
+    group_window: float = 60.0
+    group_window_max: int = 20
+    private_window_max: int = 10
     # Seconds of a human's pace credited to a chat's bucket for every action made through the
     # control API (tests act at machine speed; people take seconds between messages).
     think_time: float = 3.0
@@ -132,3 +149,75 @@ class FloodControl:
             self.limits = limits
         self._chats.clear()
         self._global = TokenBucket(self.limits.global_rate, self.limits.global_burst, self.clock())
+
+
+class _Window:
+    """Counted calls inside one sliding window, oldest first."""
+
+    __slots__ = ("calls", "total")
+
+    def __init__(self) -> None:
+        self.calls: deque[tuple[float, int]] = deque()
+        self.total = 0
+
+    def add(self, now: float, span: float, count: int) -> int:
+        """Adds `count` calls at `now`; returns how many the window ending now holds."""
+        while self.calls and self.calls[0][0] <= now - span:
+            self.total -= self.calls.popleft()[1]
+        self.calls.append((now, count))
+        self.total += count
+        return self.total
+
+
+class SendWindows:
+    """Counts the sliding windows that carry more counted calls than Telegram allows.
+
+    Every counted call Telegram carried out (a send, copy, forward or edit; an album counts its
+    items) is added at the real time it arrived, whatever the simulated clock says. A call that
+    leaves more than the limit in the window ending with it is one window over: `over` overall,
+    `chat_over` per chat. `peak` is the most calls any one-second window held.
+    """
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.reset(limits)
+
+    def reset(self, limits: Limits | None = None) -> None:
+        """Forgets every call counted (and optionally switches to new limits)."""
+        if limits is not None:
+            self.limits = limits
+        self._overall = _Window()
+        self._chats: dict[int, _Window] = {}
+        self.calls = 0
+        self.over = 0
+        self.peak = 0
+        self.chat_over: dict[int, int] = {}
+
+    def add(self, chat_id: int, group_like: bool, count: int = 1) -> None:
+        """Counts one call carried out in a chat."""
+        limits, now = self.limits, self.clock()
+        self.calls += count
+        held = self._overall.add(now, limits.window, count)
+        self.peak = max(self.peak, held)
+        if held > limits.window_max:
+            self.over += 1
+        if len(self._chats) > 4096:  # forget the chats whose window has emptied
+            keep = max(limits.window, limits.group_window)
+            self._chats = {
+                c: w for c, w in self._chats.items() if w.calls and w.calls[-1][0] > now - keep
+            }
+        window = self._chats.setdefault(chat_id, _Window())
+        span = limits.group_window if group_like else limits.window
+        most = limits.group_window_max if group_like else limits.private_window_max
+        if window.add(now, span, count) > most:
+            self.chat_over[chat_id] = self.chat_over.get(chat_id, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts as JSON-friendly data."""
+        return {
+            "calls": self.calls,
+            "over": self.over,
+            "peak": self.peak,
+            "chat_over": {str(c): n for c, n in self.chat_over.items()},
+        }

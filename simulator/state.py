@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from simulator.formatting import utf16_len
-from simulator.limits import FloodControl, Limits
+from simulator.limits import FloodControl, Limits, SendWindows
 from simulator.media import FileStore, StoredFile
 
 PRIVATE, GROUP, SUPERGROUP, CHANNEL = "private", "group", "supergroup", "channel"
@@ -307,6 +307,7 @@ class World:
         self.inline_mode = inline_mode
         self.inline_feedback = False
         self.flood = FloodControl(limits, clock.monotonic)
+        self.windows = SendWindows(limits)
         self.changed = Signal()
         self.new_update = Signal()
         self.delivered_signal = Signal()
@@ -342,6 +343,7 @@ class World:
         self._next_inline = 1
         self.files.clear()
         self.flood.reset(self.limits)
+        self.windows.reset(self.limits)
         self.last_get_updates: float | None = None
         self.touch()
 
@@ -349,6 +351,7 @@ class World:
         """Switches to new limits (flood buckets start over)."""
         self.limits = limits
         self.flood.reset(limits)
+        self.windows.reset(limits)
         self.touch()
 
     def touch(self) -> None:

@@ -631,6 +631,8 @@ class SimClient:
         self.violations: list[Violation] = []
         self.flood_events: list[FloodEvent] = []
         self.unanswered_callbacks: list[UnansweredCallback] = []
+        # Sliding windows over Telegram's limits (simulator.limits.SendWindows.as_dict).
+        self.windows: dict[str, Any] = {}
         self.users: list[SimUser] = []
         self.chats: list[SimChat] = []
         self.allowed_violations: list[str] = []
@@ -743,6 +745,7 @@ class SimClient:
         self.violations = [Violation(**v) for v in data["violations"]]
         self.flood_events = [FloodEvent(**f) for f in data["flood"]]
         self.unanswered_callbacks = [UnansweredCallback(**u) for u in data["unanswered"]]
+        self.windows = data["windows"]
 
     # -- creating people and chats -----------------------------------------------------------
 

@@ -749,6 +749,7 @@ async def test_bad_input_while_linking_the_review_group(
     await _walk(harness, errors_logged, user, None, answers, bad)
 
 
+@pytest.mark.parametrize("settings", [{"report": {"review": True}}])  # statuses are asked
 @few_settings
 @given(bad=inputs)
 @example(bad=[("text", n) for n in NASTY[:24]])

@@ -8,9 +8,12 @@ The update processor, the per-person locks and the rate limiter are also checked
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import secrets
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +26,8 @@ from bot.ratelimit import (
     BULK,
     INTERACTIVE,
     LOW,
-    Bucket,
     PriorityRateLimiter,
+    Window,
     counted,
     current_priority,
 )
@@ -263,13 +266,57 @@ def test_what_counts_against_telegrams_limits() -> None:
     assert not counted("getChat") and not counted("deleteMessage") and not counted("getUpdates")
 
 
-def test_group_bucket_spaces_sends_after_its_burst() -> None:
-    bucket = Bucket(20 / 60, 5, now=0.0)
-    waits = [bucket.reserve(0.0) for _ in range(7)]
-    assert waits[:5] == [0.0] * 5
-    assert waits[5] == pytest.approx(3.0) and waits[6] == pytest.approx(6.0)
-    bucket.pause(100.0)
-    assert bucket.wait(50.0) == pytest.approx(50.0)
+def test_a_window_lets_no_span_carry_more_than_its_limit() -> None:
+    """20 posts to a channel in any minute: the 21st waits until the first has left the window,
+    an album waits for room for all of its items, and a 429's pause is obeyed."""
+    window = Window(20, 60.0)
+    for n in range(20):
+        assert window.wait(n * 0.5, 1) == 0
+        window.take(1)
+    assert window.wait(10.0, 1) == math.inf  # until a call in flight comes back
+    for n in range(20):
+        window.done(n * 0.5 + 1, 1)  # each came back a second after it left
+    assert window.wait(10.0, 1) == pytest.approx(51.0)  # the first leaves 60 s after 1 s
+    assert window.wait(10.0, 3) == pytest.approx(52.0)  # three must leave: the third at 2 s
+    assert window.wait(61.0, 1) == 0
+    window.pause(100.0)
+    assert window.wait(70.0) == pytest.approx(30.0)
+    assert not window.idle(90.0) and window.idle(200.0)
+
+
+async def test_a_burst_of_answers_never_goes_over_telegrams_windows() -> None:
+    """Ninety people answered at once, twelve answers to one of them, and bulk sends beside:
+    no sliding second carries more than 30 counted calls as the simulator sees them, no person
+    more than ten, no 429 is met, and everything arrives."""
+    async with limited_bot() as (_, sim, limiter, bot):
+        people = await started_users(sim, 120)
+        busy = people[0]
+        answers = [bot.send_message(p, "پاسخ شما") for p in people[:90]]
+        answers += [bot.send_message(busy, f"پاسخ {n}") for n in range(11)]
+        bulk = [
+            bot.send_message(p, "گزارش هفته", rate_limit_args={"priority": "bulk"})
+            for p in people[90:]
+        ]
+        sent = await asyncio.gather(*answers, *bulk)
+        assert len(sent) == 131
+        await sim.refresh()
+        assert sim.flood_events == [] and limiter.stats.retries == 0
+        assert sim.windows["calls"] == 131
+        assert sim.windows["over"] == 0 and sim.windows["peak"] <= 30
+        assert sim.windows["chat_over"] == {}
+
+
+@asynccontextmanager
+async def limited_bot() -> AsyncIterator[
+    tuple[SimulatorServer, SimClient, PriorityRateLimiter, ExtBot[dict[str, Any]]]
+]:
+    """A bare bot with the project's rate limiter, against a simulator with Telegram's limits."""
+    tok = f"7000000001:{secrets.token_urlsafe(27)}"
+    async with SimulatorServer(token=tok, limits=Limits()) as server:
+        limiter = PriorityRateLimiter()
+        bot: ExtBot[dict[str, Any]] = ExtBot(tok, base_url=server.bot_api_url, rate_limiter=limiter)
+        async with SimClient(server.control_url) as sim, bot:
+            yield server, sim, limiter, bot
 
 
 async def started_users(sim: SimClient, count: int) -> list[int]:
@@ -282,51 +329,43 @@ async def started_users(sim: SimClient, count: int) -> list[int]:
 
 
 async def test_interactive_answer_overtakes_bulk_sends_and_no_429_leaks() -> None:
-    tok = f"7000000001:{secrets.token_urlsafe(27)}"
-    async with SimulatorServer(token=tok, limits=Limits()) as server:
-        limiter = PriorityRateLimiter()
-        bot: ExtBot[dict[str, Any]] = ExtBot(tok, base_url=server.bot_api_url, rate_limiter=limiter)
-        async with SimClient(server.control_url) as sim, bot:
-            members = await started_users(sim, 100)
-            leader = members.pop()
-            bulk = [
-                asyncio.create_task(
-                    bot.send_message(m, "گزارش هفته", rate_limit_args={"priority": "bulk"})
-                )
-                for m in members
-            ]
-            await asyncio.sleep(0.05)  # the burst is gone; the rest wait in the limiter
-            assert limiter.queued > 20
-            answer = await bot.send_message(leader, "پاسخ شما")
-            sent = await asyncio.gather(*bulk)
-            assert len(sent) == 99 and all(m.text == "گزارش هفته" for m in sent)
-            order = {
-                m.chat_id: server.world.chats[m.chat_id].messages[m.message_id].seq
-                for m in [*sent, answer]
-            }
-            behind = [m for m in sent if order[m.chat_id] > order[answer.chat_id]]
-            assert len(behind) >= 40  # the answer went ahead of most of the queue
-            await sim.refresh()
-            assert sim.flood_events == []
-            assert limiter.stats.sent["interactive"] == 1 and limiter.stats.sent["bulk"] == 99
+    async with limited_bot() as (server, sim, limiter, bot):
+        members = await started_users(sim, 100)
+        leader = members.pop()
+        bulk = [
+            asyncio.create_task(
+                bot.send_message(m, "گزارش هفته", rate_limit_args={"priority": "bulk"})
+            )
+            for m in members
+        ]
+        await asyncio.sleep(0.05)  # the burst is gone; the rest wait in the limiter
+        assert limiter.queued > 20
+        answer = await bot.send_message(leader, "پاسخ شما")
+        sent = await asyncio.gather(*bulk)
+        assert len(sent) == 99 and all(m.text == "گزارش هفته" for m in sent)
+        order = {
+            m.chat_id: server.world.chats[m.chat_id].messages[m.message_id].seq
+            for m in [*sent, answer]
+        }
+        behind = [m for m in sent if order[m.chat_id] > order[answer.chat_id]]
+        assert len(behind) >= 40  # the answer went ahead of most of the queue
+        await sim.refresh()
+        assert sim.flood_events == []
+        assert limiter.stats.sent["interactive"] == 1 and limiter.stats.sent["bulk"] == 99
 
 
 async def test_a_429_is_obeyed_and_the_send_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     # python-telegram-bot warns on every RetryAfter unless it may hand out timedeltas.
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-    tok = f"7000000001:{secrets.token_urlsafe(27)}"
-    async with SimulatorServer(token=tok, limits=Limits()) as server:
-        limiter = PriorityRateLimiter()
-        bot: ExtBot[dict[str, Any]] = ExtBot(tok, base_url=server.bot_api_url, rate_limiter=limiter)
-        async with SimClient(server.control_url) as sim, bot:
-            (member,) = await started_users(sim, 1)
-            server.faults.flood(2, retry_after=1, method="sendMessage")
-            message = await bot.send_message(member, "سلام", rate_limit_args={"priority": "low"})
-            assert message.text == "سلام"
-            assert limiter.stats.retries == 2 and limiter.stats.sent["low"] == 1
-            chat = server.world.chats[member]
-            assert [m.text for m in chat.messages.values() if m.from_bot] == ["سلام"]
-            assert (INTERACTIVE, BULK, LOW) == (0, 1, 2)
+    async with limited_bot() as (server, sim, limiter, bot):
+        (member,) = await started_users(sim, 1)
+        server.faults.flood(2, retry_after=1, method="sendMessage")
+        message = await bot.send_message(member, "سلام", rate_limit_args={"priority": "low"})
+        assert message.text == "سلام"
+        assert limiter.stats.retries == 2 and limiter.stats.sent["low"] == 1
+        chat = server.world.chats[member]
+        assert [m.text for m in chat.messages.values() if m.from_bot] == ["سلام"]
+        assert (INTERACTIVE, BULK, LOW) == (0, 1, 2)
 
 
 async def test_jobs_wait_for_their_persons_update_and_bulk_jobs_send_as_bulk() -> None:

@@ -11,7 +11,7 @@ import pytest
 from bot.digest import content_hash, render_messages
 from bot.digests import due_at
 from bot.i18n import label, t
-from bot.jalali import TEHRAN
+from bot.jalali import TEHRAN, format_date, format_range, weekday_names
 from bot.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
@@ -161,20 +161,98 @@ async def test_an_admin_adds_pauses_and_removes_a_channel_in_the_bot(harness: Ha
 
 
 async def test_an_admin_posts_the_last_week_now_once(harness: Harness) -> None:
+    """«Post now» says what happened: with no channel, where to add one; then the channels it
+    reached; pressed again, that they had it (not «sent to 0 channels»)."""
     sim, store = harness.sim, harness.store
     admin = harness.admin
     assert admin is not None
+    week = {"week": format_range(date(2026, 11, 7), date(2026, 11, 13))}  # the last week ended
+    await admin.send("/digest")
+    await admin.press(label("digest-post-now"))
+    assert admin.last.text == label("digest-posted-no-channels")
+    assert admin.last.buttons == [[label("admin-channels")]]
     news = await sim.channel("اخبار خدمت", owner=admin)
     await store.channels.add(news.id, "اخبار خدمت", ChannelScope.national())
     await admin.send("/digest")
     await admin.press(label("digest-post-now"))
-    assert admin.last.text == label("digest-posted-now", count=1)
+    assert admin.last.text == label("digest-posted-now", count=1, **week)
     first = [p for p in news.posts if p.from_bot]
     assert first and first[-1].photo is not None
     await admin.send("/digest")  # the used button is gone: a new preview offers it again
     await admin.press(label("digest-post-now"))
-    assert admin.last.text == label("digest-posted-now", count=0)
+    assert admin.last.text == label("digest-posted-had", count=1, **week)
+    assert "۰" not in (admin.last.text or "")
     assert len([p for p in news.posts if p.from_bot]) == len(first)
+
+
+async def test_a_changed_day_never_posts_an_older_week_and_starts_the_next_week(
+    harness: Harness,
+) -> None:
+    """Issue 21: moved from Friday 20:00 to Thursday 21:30 after Friday's post, the channel got
+    the week before, late, under the week it had. Now the week it has stays the newest, the
+    reply says the new day and time and when the next digest comes, and that one comes then."""
+    sim, store = harness.sim, harness.store
+    admin = harness.admin
+    assert admin is not None
+    news = await sim.channel("کانال خبری خدمت‌یار", owner=admin)
+    await store.channels.add(news.id, "کانال خبری خدمت‌یار", ChannelScope.national())
+    harness.clock.time = datetime(2026, 11, 20, 16, 31, tzinfo=UTC)  # Friday 20:01 in Tehran
+    await _tick(harness)
+    posted = [p for p in news.posts if p.from_bot]
+    assert posted
+
+    harness.clock.time = datetime(2026, 11, 20, 16, 35, tzinfo=UTC)  # Friday 20:05
+    await admin.send("/admin")
+    await admin.press(label("admin-channels"))
+    await admin.press("📢 کانال خبری خدمت‌یار")
+    default = label("channel-when-default", when=label("channel-when", day="جمعه", time="۲۰:۰۰"))
+    assert default in (admin.last.text or "")  # the default, named: Fridays at 20:00
+    await admin.press(label("channel-schedule"))
+    assert [
+        label("channel-schedule-default", when=label("channel-when", day="جمعه", time="۲۰:۰۰"))
+    ] in admin.last.buttons
+    await admin.press(weekday_names()[5])  # Thursday
+    await admin.send("۲۱:۳۰")
+    thursday = label("channel-when", day=weekday_names()[5], time="۲۱:۳۰")
+    upcoming = label("channel-next-at", date=format_date(date(2026, 12, 3)), time="۲۱:۳۰")
+    assert admin.last.text == label(
+        "channel-schedule-saved", channel="کانال خبری خدمت‌یار", when=thursday, next=upcoming
+    )
+
+    for moment in (
+        datetime(2026, 11, 20, 16, 40, tzinfo=UTC),  # Friday 20:10: last Thursday 21:30 passed
+        datetime(2026, 11, 26, 18, 1, tzinfo=UTC),  # Thursday 21:31: the week it already has
+    ):
+        harness.clock.time = moment
+        await _tick(harness)
+        assert [p for p in news.posts if p.from_bot] == posted
+    weeks = await store.db.fetchall(
+        "SELECT week_start, late FROM digest_posts WHERE chat_id = ? ORDER BY id", (news.id,)
+    )
+    assert [tuple(w) for w in weeks] == [("2026-11-14", 0)]
+
+    harness.clock.time = datetime(2026, 12, 3, 18, 1, tzinfo=UTC)  # Thursday 21:31, a week on
+    await _tick(harness)
+    weeks = await store.db.fetchall(
+        "SELECT week_start, late FROM digest_posts WHERE chat_id = ? ORDER BY id", (news.id,)
+    )
+    assert [tuple(w) for w in weeks] == [("2026-11-14", 0), ("2026-11-21", 0)]
+    assert len([p for p in news.posts if p.from_bot]) > len(posted)
+
+
+async def test_a_new_channels_first_post_does_not_apologise(harness: Harness) -> None:
+    """Added on Saturday, a channel gets the week that ended on Friday: it was not waiting for
+    it, so the post is not marked late (the demo's channel apologised on its first post)."""
+    sim, store = harness.sim, harness.store
+    owner = await sim.user("مدیر کانال")
+    harness.clock.time = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)  # Saturday 10:00
+    channel = await sim.channel("کانال تازه", owner=owner)
+    await store.channels.add(channel.id, "کانال تازه", ChannelScope.national())
+    await _tick(harness)
+    ledger = await store.digest_posts.get(channel.id, date(2026, 11, 14))
+    assert ledger is not None and not ledger.late
+    posts = [p.text or p.caption or "" for p in channel.posts if p.from_bot]
+    assert posts and not any(label("digest-late") in text for text in posts)
 
 
 async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -> None:
@@ -187,7 +265,7 @@ async def test_an_admin_gives_a_channel_its_own_day_and_time(harness: Harness) -
     await admin.press(label("admin-channels"))
     await admin.press("📢 اخبار خدمت")
     await admin.press(label("channel-schedule"))
-    await admin.press("پنج‌شنبه")
+    await admin.press(weekday_names()[5])  # Thursday
     await admin.send("۲۱:۳۰")
     channel = await store.channels.by_chat(news.id)
     assert channel is not None and (channel.weekday, channel.post_time) == ("thursday", "21:30")

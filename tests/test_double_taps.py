@@ -306,7 +306,6 @@ WALKS = (
             press("admin", label("menu-export")),
             send("admin", "۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰"),
             press("admin", label("export-scope-country")),
-            press("admin", label("export-status-live")),
             press("admin", label("export-format-csv")),
             press("admin", label("export-hxl-no")),
             press("admin", label("export-build")),

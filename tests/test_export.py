@@ -127,7 +127,10 @@ async def test_xlsx_rows_and_sums_match_sql(seeded: Store, tmp_path: Path) -> No
     assert sheet.column_dimensions["R"].width > sheet.column_dimensions["J"].width
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert result.rows == len(rows) == len(expected)
-    assert result.quantity == sum(e[5] for e in expected.values())
+    # Filter buttons on the header, over every row; counts with thousands separators.
+    assert sheet.auto_filter.ref == f"A1:S{len(rows) + 1}"
+    for name in ("تعداد", "بهره‌مندان", "داوطلبان"):
+        assert sheet.cell(row=2, column=COL[name] + 1).number_format == "#,##0"
     status_text = {"submitted": "ثبت‌شده", "approved": "تأییدشده", "returned": "برگشت‌خورده"}
     for row in rows:
         group, province, county, service, unit, qty, benef, vols, day, status, photos = expected[
@@ -152,28 +155,74 @@ async def test_xlsx_rows_and_sums_match_sql(seeded: Store, tmp_path: Path) -> No
     assert tricky[COL["تاریخ خدمت (شمسی)"]] == "1405/08/10"
     assert sheet.cell(row=2, column=COL["تاریخ خدمت (میلادی)"] + 1).is_date
 
-    # The summaries add up to the same figures as SQL grouping the same reports.
+    # The summaries add up to the same figures as SQL grouping the same reports; quantities
+    # are added up only within a unit.
+    live = (
+        " WHERE r.service_date BETWEEN '2026-10-23' AND '2026-11-21'"
+        " AND r.status IN ('submitted', 'approved', 'returned')"
+    )
     with closing(sqlite3.connect(db_path)) as conn:
         by_service = conn.execute(
             "SELECT c.name, c.unit, COUNT(*), SUM(r.quantity), IFNULL(SUM(r.beneficiaries), 0)"
-            " FROM reports r JOIN categories c ON c.id = r.category_id"
-            " WHERE r.service_date BETWEEN '2026-10-23' AND '2026-11-21'"
-            " AND r.status IN ('submitted', 'approved', 'returned') GROUP BY c.id"
+            " FROM reports r JOIN categories c ON c.id = r.category_id" + live + " GROUP BY c.id"
+        ).fetchall()
+        by_unit = conn.execute(
+            "SELECT c.unit, COUNT(*), SUM(r.quantity) FROM reports r"
+            " JOIN categories c ON c.id = r.category_id" + live + " GROUP BY c.unit"
         ).fetchall()
         by_province = conn.execute(
-            "SELECT p.name, COUNT(*), SUM(r.quantity) FROM reports r"
+            "SELECT p.name, c.unit, SUM(r.quantity) FROM reports r"
             " JOIN provinces p ON p.id = r.province_id"
-            " WHERE r.service_date BETWEEN '2026-10-23' AND '2026-11-21'"
-            " AND r.status IN ('submitted', 'approved', 'returned') GROUP BY p.id"
+            " JOIN categories c ON c.id = r.category_id" + live + " GROUP BY p.id, c.unit"
         ).fetchall()
+        reports_by_province = dict(
+            conn.execute(
+                "SELECT p.name, COUNT(*) FROM reports r JOIN provinces p ON p.id = r.province_id"
+                + live
+                + " GROUP BY p.id"
+            ).fetchall()
+        )
+    assert len(by_unit) > 1  # the demo's services have unlike units
     services = book[label("export-sheet-services")]
     assert services.sheet_view.rightToLeft and services.freeze_panes == "A2"
     lines = list(services.iter_rows(min_row=2, values_only=True))
-    assert {(r[1], r[2], r[3], r[4], r[5]) for r in lines[:-1]} == set(by_service)
-    assert lines[-1][0] == "جمع" and lines[-1][3:5] == (len(expected), result.quantity)
-    provinces = list(book[label("export-sheet-provinces")].iter_rows(min_row=2, values_only=True))
-    assert {r[:3] for r in provinces[:-1]} == set(by_province)
-    assert provinces[-1][:3] == ("جمع", len(expected), result.quantity)
+    kinds = len(by_service)
+    assert {(r[1], r[2], r[3], r[4], r[5]) for r in lines[:kinds]} == set(by_service)
+    units = lines[kinds:-1]
+    assert {(r[2], r[3], r[4]) for r in units} == set(by_unit)
+    assert all(r[0] == f"جمع {r[2]}" for r in units)
+    assert lines[-1][0] == "جمع" and lines[-1][3] == len(expected)
+    assert lines[-1][4] is None  # no one number for the quantities of unlike units
+    provinces = book[label("export-sheet-provinces")]
+    header = [c.value for c in provinces[1]]
+    table = list(provinces.iter_rows(min_row=2, values_only=True))
+    found = {
+        (r[0], head[len("تعداد (") : -1], value)
+        for r in table[:-1]
+        for head, value in zip(header, r, strict=True)
+        if head.startswith("تعداد (") and value
+    }
+    assert found == set(by_province)
+    assert {r[0]: r[1] for r in table[:-1]} == reports_by_province
+    assert table[-1][:2] == ("جمع", len(expected))
+
+
+async def test_a_report_not_yet_reviewed_is_named_as_the_bot_names_it(
+    seeded: Store, tmp_path: Path
+) -> None:
+    """With review on, «در انتظار بررسی», as in «گزارش‌های من» and the export's question."""
+    db_path = Path(seeded.db.path)
+    out = tmp_path / "r.csv"
+    write_export(db_path, ExportFilter(*ABAN), out, ExportFormat.CSV, review=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        statuses = dict(conn.execute("SELECT receipt, status FROM reports").fetchall())
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"), newline="")))[1:]
+    names = {statuses[r[0]]: r[COL["وضعیت"]] for r in rows}
+    assert names == {
+        "submitted": "در انتظار بررسی",
+        "approved": "تأییدشده",
+        "returned": "برگشت‌خورده",
+    }
 
 
 async def test_csv_opens_as_persian(seeded: Store, tmp_path: Path) -> None:

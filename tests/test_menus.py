@@ -13,6 +13,8 @@ from typing import Any
 
 from telegram import BotCommandScopeChat
 
+from bot import jalali
+from bot.digest import last_ended_week
 from bot.i18n import Html, label, t
 from db.channels import ChannelScope
 from db.models import GroupRole, GroupStatus
@@ -315,7 +317,9 @@ async def test_a_used_post_now_is_old(harness: Harness) -> None:
     await admin.send("/digest")
     preview = admin.last
     await admin.press(label("digest-post-now"))
-    assert admin.last.text == label("digest-posted-now", count=1)
+    week = last_ended_week(jalali.today(harness.store.db.clock))
+    range_text = jalali.format_range(week, week + timedelta(days=6))
+    assert admin.last.text == label("digest-posted-now", count=1, week=range_text)
     await _no_buttons(harness, admin, preview.message_id)
     await admin.press_data(preview.message_id, "dig:post")
     assert admin.last_answer == label("stale-screen")

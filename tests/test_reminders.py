@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.i18n import label, t
 from tests.conftest import Harness, report_input
@@ -71,3 +71,30 @@ async def test_the_reminder_of_one_group_reports_for_that_group(harness: Harness
     await _tick(harness)
     await reza.press(label("reminder-report"))
     assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"  # not «which group?»: it is that one
+
+
+async def test_reminders_are_spread_over_their_window(harness: Harness) -> None:
+    """Ten silent groups, a window of 101 minutes from Thursday 18:00: a tenth of them every ten
+    minutes, each leader once, the last at the window's last tick (a national network's 50,000
+    would otherwise take Telegram's whole budget for half an hour)."""
+    harness.settings["reminders"] = {"window_minutes": 101}
+    await harness.restart()
+    sim = harness.sim
+    leaders = [await sim.user(f"سرگروه {n}") for n in range(10)]
+    for n, leader in enumerate(leaders):
+        await leader.send("/start")
+        await harness.group(leader, f"گروه {n}")
+
+    def reminded() -> int:
+        return sum(1 for u in leaders for m in u.messages if "هنوز گزارشی" in (m.text or ""))
+
+    for minute, expected in ((-1, 0), (10, 1), (50, 5), (50, 5), (95, 10), (130, 10)):
+        harness.clock.time = datetime(2026, 11, 19, 14, 30, tzinfo=UTC) + timedelta(minutes=minute)
+        await _tick(harness)
+        sent = await harness.store.db.scalar(
+            "SELECT COUNT(*) FROM reminders_sent WHERE week_start = '2026-11-14'"
+        )
+        assert (reminded(), sent) == (expected, expected), minute
+    assert all(
+        len([m for m in u.messages if "هنوز گزارشی" in (m.text or "")]) == 1 for u in leaders
+    )

@@ -102,7 +102,7 @@ async def test_the_reminder_asks_to_keep_a_run_going(harness: Harness) -> None:
     new = await harness.group(ali, "گروه نور")
     await _report_weeks_ago(store, steady, reza, *range(1, 9))
     await _report_weeks_ago(store, new, ali, 1)
-    harness.clock.time = THURSDAY_EVENING
+    harness.clock.time = THURSDAY_EVENING + timedelta(hours=3)  # the window over: all are due
     await _tick_reminders(harness)
     weeks = await _run(store, steady, WEEK - timedelta(weeks=1))
     assert weeks == 8 and await _run(store, steady, WEEK) == 0

@@ -130,13 +130,22 @@ channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گز�
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
 # Under a previewed digest whose chart and map came as an album (which takes no buttons).
 digest-preview-post = کانال‌ها این گزارش را با همین نمودار و نقشه می‌گیرند.
-digest-posted-now = گزارش هفتهٔ گذشته به {$count} کانال فرستاده شد (کانال‌هایی که آن را داشتند دوباره نمی‌گیرند).
+digest-posted-now = ✅ گزارش هفتهٔ {$week} به {$count} کانال فرستاده شد.
+digest-posted-had = این گزارش (یا گزارشی تازه‌تر) را {$count} کانال از پیش داشتند و دوباره فرستاده نشد.
+digest-posted-failed = ⚠️ به {$count} کانال نرسید؛ اگر ربات از مدیری کانالی کنار گذاشته شده باشد، پیامش جدا آمده است.
+digest-posted-no-channels = هنوز کانالی برای گزارش هفتگی اضافه نشده است؛ از فهرست کانال‌ها یکی اضافه کنید.
 flow-name-channel-schedule = زمان انتشار کانال
 channel-schedule = ⏰ روز و ساعت انتشار
-channel-schedule-default = زمان پیش‌فرض همهٔ کانال‌ها
+channel-schedule-default = زمان پیش‌فرض: {$when}
+channel-when = {$day}‌ها، ساعت {$time}
+channel-when-default = {$when} (زمان پیش‌فرض)
 channel-ask-day = گزارش هفتگی این کانال چه روزی منتشر شود؟
 channel-ask-time = چه ساعتی (به وقت تهران)؟ یکی را بزنید یا بنویسید؛ مثلاً ۲۰:۳۰.
 channel-time-hint = ساعت را به شکل ۲۰:۳۰ بنویسید یا یکی از دکمه‌ها را بزنید.
-channel-schedule-saved = زمان انتشار «{$channel}» ذخیره شد.
+channel-schedule-saved =
+    ✅ از این پس گزارش هفتگی «{$channel}» {$when} منتشر می‌شود.
+    {$next}
+channel-next-at = گزارش بعدی: {$date}، ساعت {$time}.
+channel-next-now = گزارش این هفته تا چند دقیقهٔ دیگر منتشر می‌شود.
 channel-gone = این کانال دیگر در فهرست نیست.
 digest-preview-usage = {$why} مثال: /digest province:مرکزی ۱۴۰۵/۰۸/۲۴

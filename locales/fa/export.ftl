@@ -22,6 +22,8 @@ export-col-description = توضیح
 export-col-photos = تعداد عکس
 
 export-status-submitted = ثبت‌شده
+# A report not yet reviewed, when reports are reviewed (as «گزارش‌های من» names it).
+export-status-waiting = در انتظار بررسی
 export-status-approved = تأییدشده
 export-status-returned = برگشت‌خورده
 export-status-deleted = حذف‌شده
@@ -32,6 +34,9 @@ export-sheet-services = خلاصه بر اساس خدمت
 export-sheet-provinces = خلاصه بر اساس استان
 export-sum-reports = گزارش‌ها
 export-sum-total = جمع
+# Unlike units do not add up: quantities are summed per unit.
+export-sum-unit = جمع {$unit}
+export-col-quantity-unit = تعداد ({$unit})
 
 ## The command line.
 export-help = خروجی XLSX یا CSV از گزارش‌های خدمت در یک بازهٔ تاریخ شمسی
@@ -44,7 +49,7 @@ export-campaign-help = فقط گزارش‌های پویش با این شمار�
 export-status-help = فقط این وضعیت (چند بار هم می‌شود داد)؛ پیش‌فرض همه جز حذف‌شده‌ها
 export-hxl-help = افزودن ردیف برچسب‌های HXL زیر سرستون‌ها
 export-progress = {$bar} {$percent}  {$done} از {$total} گزارش
-export-done = ✅ {$rows} گزارش ({$quantity} خدمت) در {$path} نوشته شد.
+export-done = ✅ {$rows} گزارش در {$path} نوشته شد.
 export-empty = در این بازه گزارشی نبود؛ فایل {$path} فقط سرستون‌ها را دارد.
 export-error-date = تاریخ «{$text}» خوانده نشد: {$why}
 export-error-range = تاریخ پایان ({$end}) پیش از تاریخ شروع ({$start}) است.

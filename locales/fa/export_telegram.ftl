@@ -69,10 +69,8 @@ export-tg-progress = ⏳ ساختن فایل: {$bar} {$percent}
     {$done} از {$total} گزارش
 export-sending = ⏳ فایل ساخته شد؛ در حال فرستادن…
 export-ready = ✅ فایل خروجی آماده است: {$rows} گزارش.
-export-caption =
-    📤 {$rows} گزارش، {$quantity} خدمت
-    {$range} · {$scope}
-    پویش: {$campaign} · وضعیت: {$status}
+# The summary of the filters is just above the file: the caption does not repeat it.
+export-caption = 📤 {$rows} گزارش
 export-file = گزارش خدمات {$range}
 export-file-place = گزارش خدمات {$place} {$range}
 export-empty-range = در این بازه و با این شرط‌ها گزارشی نبود؛ فایلی فرستاده نشد. بازه یا شرط دیگری را امتحان کنید.

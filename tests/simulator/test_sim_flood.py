@@ -1,11 +1,13 @@
-"""Flood control: token buckets per chat, per group and overall; think time; switching off."""
+"""Flood control: token buckets per chat, per group and overall; think time; switching off; the
+sliding windows the simulator counts."""
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 from simhelp import RawBot, started_user
 
-from simulator.limits import FloodControl, Limits, TokenBucket
+from simulator.limits import FloodControl, Limits, SendWindows, TokenBucket
 from simulator.server import SimulatorServer
 from simulator.state import User
 
@@ -112,3 +114,64 @@ async def test_flood_control_can_be_switched_off(
     for i in range(40):
         await bot.ok("sendMessage", {"chat_id": maryam.id, "text": str(i)})
     assert server.world.flood_events == []
+
+
+def test_sliding_windows_count_each_call_past_the_limit() -> None:
+    """A call that leaves more than 30 in the second ending with it is one window over; the
+    buckets' burst (up to 60 in a second) is not an excuse."""
+    now = [0.0]
+    windows = SendWindows(Limits(), lambda: now[0])
+    for i in range(45):  # 45 people in 0.45 s
+        now[0] = i / 100
+        windows.add(1000 + i, False)
+    assert windows.over == 15 and windows.peak == 45
+    now[0] = 1.44  # the first 45 calls are over a second old but the last
+    windows.add(2000, False)
+    assert windows.over == 15 and windows.peak == 45 and windows.calls == 46
+    for i in range(30):  # 30 a second, evenly, is never over
+        now[0] = 3 + i / 30
+        windows.add(3000 + i, False)
+    assert windows.over == 15
+
+
+def test_sliding_windows_per_chat() -> None:
+    """20 in any minute to a channel, 10 (an album) in any second to a person."""
+    now = [0.0]
+    windows = SendWindows(Limits(), lambda: now[0])
+    for i in range(21):
+        now[0] = i * 2.0  # 21 posts in 40 s
+        windows.add(-100, True)
+    assert windows.chat_over == {-100: 1}
+    now[0] = 100.0
+    windows.add(7, False, 10)
+    assert windows.chat_over == {-100: 1}
+    windows.add(7, False)
+    assert windows.chat_over == {-100: 1, 7: 1}
+    assert windows.over == 0
+    windows.reset()
+    assert (windows.calls, windows.over, windows.chat_over) == (0, 0, {})
+
+
+async def test_windows_count_what_was_carried_out_over_http(
+    server: SimulatorServer, bot: RawBot
+) -> None:
+    """Through the Bot API, with flood control off: sends and edits count, a refused call or
+    an answer to a press does not; the control API reports it and clears it."""
+    server.configure(server.limits.with_(flood_control=False))
+    server.world.windows.clock = lambda: 5.0  # every call in the same instant
+    users = [started_user(server, f"کاربر {i}") for i in range(34)]
+    for user in users[:33]:
+        await bot.ok("sendMessage", {"chat_id": user.id, "text": "x"})
+    sent = await bot.ok("sendMessage", {"chat_id": users[33].id, "text": "y"})
+    await bot.ok(
+        "editMessageText", {"chat_id": users[33].id, "message_id": sent["message_id"], "text": "z"}
+    )
+    await bot.call("sendChatAction", {"chat_id": users[0].id, "action": "typing"})
+    windows = server.world.windows
+    assert windows.calls == 35 and windows.over == 5 and windows.peak == 35
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server.control_url}/windows") as response:
+            assert (await response.json())["over"] == 5
+        async with session.delete(f"{server.control_url}/records") as response:
+            assert response.status == 200
+    assert server.world.windows.calls == 0
