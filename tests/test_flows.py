@@ -329,6 +329,7 @@ async def _answer_what_is_seen(harness: Harness, reza: SimUser) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # 72 cases, each a fault, its retries and a restart: 60-130 s
 async def test_a_fault_at_any_call_of_a_report_loses_or_misplaces_nothing(
     harness: Harness,
 ) -> None:
