@@ -12,10 +12,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
 from bot import outbox, screens
+from bot.access import Policy
 from bot.commands import refresh, refresh_everyone, set_default
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
+from bot.engine import BUTTONS as ENGINE_BUTTONS
 from bot.engine import Engine
 from bot.i18n import t
 from bot.inbox import InboxQueue, StorageHealth, replay
@@ -71,6 +73,35 @@ FLOWS = (
     review.REASON_FLOW,
     export.FLOW,
 )
+
+# Every feature, in the order its handlers are registered (group 0).
+FEATURES = (
+    report,
+    onboarding,
+    new_group,
+    channels,
+    admin,
+    group,
+    my_reports,
+    lookups,
+    join_requests,
+    campaign_admin,
+    campaign_map,
+    service_types,
+    export,
+    digest,
+    reminders,
+    review,
+    inline,
+    start,
+)
+
+
+def policy() -> Policy:
+    """Who may press what: every button the features and flows declare (tests read it too)."""
+    families = [f for feature in FEATURES for f in getattr(feature, "BUTTONS", ())]
+    return Policy([*ENGINE_BUTTONS, *families], FLOWS)
+
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
 # the rate limiter, so many fit; the bound keeps a burst from starting thousands of tasks.
@@ -293,6 +324,7 @@ def build_application(
         roles_changed=refresh,
     )
     app.bot_data.attach(store, config, engine)
+    app.bot_data.policy = policy()
     app.bot_data.instance = instance_lock(config.database.path)
     app.bot_data.storage = storage
     storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
@@ -304,30 +336,12 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    features = (
-        report,
-        onboarding,
-        new_group,
-        channels,
-        admin,
-        group,
-        my_reports,
-        lookups,
-        join_requests,
-        campaign_admin,
-        campaign_map,
-        service_types,
-        export,
-        digest,
-        reminders,
-        review,
-        inline,
-        start,
-    )
-    for feature in features:
+    for feature in FEATURES:
         app.add_handlers(feature.handlers())
     # Each feature's commands, for the «/» menus and /help (bot.commands).
-    app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
+    app.bot_data.commands = tuple(c for f in FEATURES for c in getattr(f, "COMMANDS", ()))
+    # Each feature's main-menu buttons (bot.menu).
+    app.bot_data.menu = tuple(e for f in FEATURES for e in getattr(f, "MENU", ()))
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)
     return app

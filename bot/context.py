@@ -14,8 +14,10 @@ from db.instance import InstanceLock
 from db.store import Store
 
 if TYPE_CHECKING:
+    from bot.access import Policy
     from bot.commands import Command
     from bot.engine import Engine
+    from bot.menu import MenuEntry
 
 
 class BotData:
@@ -33,6 +35,19 @@ class BotData:
         self.outbox_sending = asyncio.Lock()  # one pass over the outbox at a time
         self.outbox_again = False  # a pass is asked to look once more before it ends
         self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.commands)
+        self.menu: tuple[MenuEntry, ...] = ()  # every feature's main-menu buttons (bot.menu)
+        self._policy: Policy | None = None
+
+    @property
+    def policy(self) -> Policy:
+        """Who may press what: every button the features and flows declare (bot.access)."""
+        if self._policy is None:
+            raise RuntimeError("policy is not attached")
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: Policy) -> None:
+        self._policy = policy
 
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""

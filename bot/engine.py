@@ -37,8 +37,11 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import jalali
+from bot.access import anyone
+from bot.buttons import Buttons, FlowRule, Rule, allow
 from bot.i18n import Html, label, t
-from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
 from bot.text import escape
@@ -54,6 +57,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINE = "flow"  # prefix of the engine's own buttons: resume, discard, switch
+# The engine's own buttons, on any flow's panel; each carries the question's number.
+BUTTONS = (Buttons(ENGINE, allow(anyone, "resume", "cancel", "discard", "switch", ids="seq")),)
 
 
 @dataclasses.dataclass
@@ -140,7 +145,7 @@ class Turn[D: Draft]:
     def menu(self) -> ReplyKeyboardMarkup:
         """The person's main menu (to put back after a step's own reply keyboard)."""
         engine: Engine = self.context.bot_data.engine
-        return engine.menu(self.context.who)
+        return engine.menu(self.context, self.context.who)
 
     @property
     def query(self) -> Any:
@@ -215,6 +220,9 @@ class Flow[D: Draft]:
     name: str  # locale key of the flow's name, for notices
     steps: Mapping[str, Step]
     entries: Mapping[str, Callable[[Turn[D], tuple[int, ...]], Awaitable[Result]]]
+    rule: Rule  # who may press its buttons (bot.access); the engine binds each to its question
+    allowed: FlowRule  # who may go on with it, checked on every update of its person
+    rules: Mapping[str, Rule] = dataclasses.field(default_factory=dict)  # actions held apart
     review: str | None = None
     must_confirm_cancel: Callable[[D], bool] = lambda draft: False
     cancelled: Callable[[D], str] = lambda draft: "cancel-done"  # locale key said after a cancel
@@ -228,8 +236,18 @@ class Flow[D: Draft]:
         """The kind of the flow's draft."""
         return self.draft.KIND
 
+    @property
+    def actions(self) -> frozenset[str]:
+        """Every action its buttons carry: its steps' presses, Skip, Back and Cancel."""
+        found = {"back", "cancel"}
+        for step in self.steps.values():
+            found |= set(step.press)
+            if step.skip is not None:
+                found.add("skip")
+        return frozenset(found)
 
-Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
+
+Menu = Callable[["Context", "Principal | None"], ReplyKeyboardMarkup]
 Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.outbox)
 # A panel shown (flow: still the flow's; else its last word, with or without buttons).
 OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
@@ -352,7 +370,7 @@ class Engine:
             if handled:
                 raise ApplicationHandlerStop
             return
-        if _is_command_or_menu(message):
+        if _is_command_or_menu(context, message):
             return
         async with self.lock(user.id):
             current = await self.open_flow(context, user.id)
@@ -524,7 +542,7 @@ class Engine:
             who = await load_principal(turn.store, turn.context.config, turn.user_id)
             turn.context.who = who
             await turn.context.bot.send_message(
-                turn.chat_id, result.text, reply_markup=self.menu(who)
+                turn.chat_id, result.text, reply_markup=self.menu(turn.context, who)
             )
             if self.roles_changed is not None:
                 await self.roles_changed(turn.context, who)
@@ -596,7 +614,11 @@ class Engine:
         # The live screen now: the flow's first panel, or one a command or menu button brought
         # back (a typed answer's next panel follows the one on show already).
         message = turn.update.effective_message if turn.update is not None else None
-        again = message is not None and turn.query is None and _is_command_or_menu(message)
+        again = (
+            message is not None
+            and turn.query is None
+            and _is_command_or_menu(turn.context, message)
+        )
         if draft.panel != before and (before is None or again) and self.on_screen is not None:
             await self.on_screen(turn.context, turn.chat_id, draft.panel, None, True)
 
@@ -618,7 +640,7 @@ class Engine:
             await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
             strip_later(turn.context, turn.chat_id, turn.draft.panel)
             if text:
-                menu = self.menu(turn.context.who)
+                menu = self.menu(turn.context, turn.context.who)
                 await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
             return
         panel = await _present(turn, text, markup)
@@ -718,10 +740,10 @@ def _is_command(message: Message, name: str) -> bool:
     return bool(words) and words[0].split("@", 1)[0].lower() == f"/{name}"
 
 
-def _is_command_or_menu(message: Message) -> bool:
+def _is_command_or_menu(context: Context, message: Message) -> bool:
     """Commands and main-menu buttons are never answers to a question."""
     text = message.text or ""
-    return text.startswith("/") or any(text == label(key) for key in MENU_KEYS)
+    return text.startswith("/") or entry_of(context.bot_data.menu, text) is not None
 
 
 async def stale(update: Update, context: Context) -> None:

@@ -95,7 +95,7 @@ async def answered(
     update, context = serving
     kind = kind_of(markup)
     asked = update.callback_query is not None or (
-        update.effective_message is not None and is_menu_or_command(update)
+        update.effective_message is not None and is_menu_or_command(update, context)
     )
     if kind == BUTTONS or asked:
         await shown(context, message.chat.id, message.message_id, kind)

@@ -17,6 +17,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.access import admin, overseer, overseer_of_first_group
+from bot.buttons import Buttons, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -31,10 +33,12 @@ from bot.keyboards import (
     parse_cb,
     review_chat_picker,
 )
+from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal
 from bot.text import normalize, search_key, truncate
 from db.models import Group, GroupRole, Role, Volunteer
+from db.store import Store
 from db.usecases import (
     grant_role,
     link_review_chat,
@@ -578,9 +582,24 @@ def _entry(
     return start
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Appointing people is for admins; changing a group for those who oversee its province."""
+    if draft.get("action") in ("addcoord", "addadmin"):
+        return who.admin
+    if draft.get("action") == "search":
+        return who.admin or who.coordinator
+    if draft.get("action") == "reviewchat":
+        return who.reviews
+    group_id = draft.get("group_id")
+    group = await store.groups.get(int(group_id)) if group_id is not None else None
+    return group is not None and who.oversees(group.province_id)
+
+
 FLOW = Flow(
     draft=AdminDraft,
     prefix="adf",
+    rule=overseer,
+    allowed=may_go_on,
     name="flow-name-admin",
     steps={
         "person": person_step(ask_person, person_picked, _members),
@@ -614,11 +633,28 @@ async def begin(update: Update, context: Context) -> None:
 
 async def picked_too_late(update: Update, context: Context) -> None:
     """A chat or person picked with a picker whose question is closed: says so, with the menu."""
-    await reply(update, t("picker-closed"), menu_for(context.who))
+    await reply(update, t("picker-closed"), menu_for(context, context.who))
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "adm",
+        allow(overseer, "menu", "pending", "search", "reviewchat"),
+        allow(overseer, "groups", ids="page"),
+        allow(admin, "coords", "addcoord", "admins", "addadmin"),
+        allow(admin, "coord", "addprov", "rmadmin", ids="member"),
+        allow(admin, "cprov", "rmcoord", ids="member province"),
+        allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
+        allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
+    ),
+)
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers),)
+COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers, overseer),)
+# Its main-menu button (bot.menu): the last row, first, for the admins and coordinators.
+MENU = (MenuEntry("menu-admin", 5, 0, overseers, overseer),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -7,7 +7,7 @@ which service types count (every type, one area, or a picked set of types), the 
 and last day, and, for a national campaign, its target split into province shares. Closing is a
 button on the campaigns screen with a confirmation. Who may manage a campaign (admins any,
 a coordinator their province's) is checked when the flow starts, on every update while it is
-open (bot.access.FLOWS) and again when it is saved.
+open (may_go_on, the flow's own rule) and again when it is saved.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import jalali
+from bot.access import overseer
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -28,6 +30,7 @@ from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
+from db.store import Store
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
 from handlers.lookups import campaigns_screen, pressed
@@ -563,9 +566,21 @@ async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result
     return Go("confirm")
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Creating a campaign: while the person is still an admin or a coordinator; editing one:
+    while they still manage it (admins any, a coordinator their province's)."""
+    campaign_id = draft.get("campaign_id")
+    if campaign_id:
+        campaign = await store.campaigns.get(int(campaign_id))
+        return campaign is not None and who.manages(campaign)
+    return who.admin or who.coordinator
+
+
 FLOW = Flow(
     draft=CampaignDraft,
     prefix="cpa",
+    rule=overseer,
+    allowed=may_go_on,
     name="flow-name-campaign",
     steps={
         "title": Step(ask=ask_title, text=title_typed, expects="camp-expects-text", edits=True),
@@ -660,6 +675,17 @@ async def on_close(update: Update, context: Context) -> None:
     text, rows = await campaigns_screen(context.store, context.who)
     done = t("camp-cancelled" if ahead else "camp-closed", title=campaign.title)
     await edit_or_keep(query, f"{done}\n\n{text}", inline(rows))
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons):
+# overseers (the handler checks a coordinator closes only their province's).
+BUTTONS = (
+    Buttons(
+        "cpn",
+        allow(overseer, "new"),
+        allow(overseer, "close", "closeok", "edit", ids="campaign"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

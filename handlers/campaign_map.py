@@ -14,6 +14,8 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import jalali
+from bot.access import anyone
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.digest import CAPTION_LIMIT, split_messages
 from bot.engine import answer
@@ -95,6 +97,10 @@ async def show_map(update: Update, context: Context) -> None:
 
     picture = await render_map_async(figures)
     await chat.send_photo(picture, caption=caption(figures), reply_markup=back)
+
+
+# The buttons this feature makes, and who may press them (bot.buttons).
+BUTTONS = (Buttons("cmp", allow(anyone, "map", ids="campaign")),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -20,6 +20,8 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import admin, admins_go_on
+from bot.buttons import Buttons, allow
 from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -144,6 +146,8 @@ async def entry(turn: Turn[ChannelDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=ChannelDraft,
     prefix="chf",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-channel",
     steps={
         "chat": Step(ask_chat, text=chat_typed, other=chat_forwarded, expects="channel-ask-hint"),
@@ -232,6 +236,8 @@ async def schedule_entry(turn: Turn[ScheduleDraft], ids: tuple[int, ...]) -> Res
 SCHEDULE = Flow(
     draft=ScheduleDraft,
     prefix="chs",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-channel-schedule",
     steps={
         "day": Step(ask_day, press={"day": day_pressed, "def": default_pressed}),
@@ -314,6 +320,13 @@ async def on_button(update: Update, context: Context) -> None:
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
     text = t("channel-list", count=len(channels)) if channels else t("channel-list-empty")
     await edit_or_keep(query, text, inline(rows))
+
+
+# The buttons this feature makes outside its flows, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons("adm", allow(admin, "chans", "addchan")),
+    Buttons("chn", allow(admin, "card", "pause", "resume", "rm", "rmok", "sched", ids="channel")),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

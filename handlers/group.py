@@ -10,6 +10,8 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import screens
+from bot.access import anyone, leader_of_first, member_of_first
+from bot.buttons import Buttons, allow
 from bot.commands import Command, refresh, volunteers
 from bot.context import Context
 from bot.engine import answer
@@ -25,6 +27,7 @@ from bot.keyboards import (
     share_button,
     url_button,
 )
+from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
@@ -49,7 +52,7 @@ async def show_groups(update: Update, context: Context) -> None:
     """Shows the user's group card, or a choice when they belong to several."""
     who = context.who
     if who is None or not who.memberships:
-        await reply(update, t("group-none"), menu_for(who))
+        await reply(update, t("group-none"), menu_for(context, who))
         await offer_onboarding(update, context)
         return
     if len(who.memberships) == 1:
@@ -261,7 +264,9 @@ async def _set_role(
     if member.volunteer_id == context.user_id:  # stepped down: the card shows what a member sees
         context.who = await load_principal(store, context.config, member.volunteer_id)
         await _render_card(update, context, group)
-        await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
+        await reply(
+            update, t("group-you-stepped-down", group=group.name), menu_for(context, context.who)
+        )
         await refresh(context, context.who)
         return
     await _render_members(update, context, group)
@@ -317,7 +322,7 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
     if update.callback_query is not None:
         await screens.delete(context, update.callback_query)
     context.who = await load_principal(store, context.config, user_id)
-    await reply(update, t("group-left", group=group.name), menu_for(context.who))
+    await reply(update, t("group-left", group=group.name), menu_for(context, context.who))
     await refresh(context, context.who)
 
 
@@ -356,8 +361,34 @@ _MEMBER_ACTIONS = {
 }
 
 
+# The buttons this feature makes, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "grp",
+        allow(member_of_first, "card", "leave", "leaveok", ids="group"),
+        allow(leader_of_first, "members", ids="group page"),
+        allow(
+            leader_of_first,
+            "member",
+            "remove",
+            "removeok",
+            "promote",
+            "demote",
+            ids="group member",
+        ),
+        allow(leader_of_first, "invite", "inviteok", ids="group invite"),
+        allow(leader_of_first, "revoke", ids="group"),
+        allow(leader_of_first, "remind", ids="group on"),
+    ),
+    Buttons("grps", allow(anyone, "page", ids="page")),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (Command("group", "command-group", "help-group", 30, volunteers),)
+# Its main-menu button (bot.menu): for the people of the groups (an admin or a coordinator only
+# when they belong to one).
+MENU = (MenuEntry("menu-group", 2, 1, volunteers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

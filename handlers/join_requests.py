@@ -17,6 +17,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import anyone, leader_of_first_request
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
@@ -218,6 +220,16 @@ async def _answered_already(
         RequestStatus.DECLINED: "joinreq-declined",
     }.get(request.status, "joinreq-dropped")
     await _edit(update, t(key, name=name, group=group.name), [])
+
+
+# The buttons of asking to join a group from its public card (bot.buttons); its leaders answer.
+BUTTONS = (
+    Buttons(
+        PREFIX,
+        allow(anyone, "ask", "send", ids="group"),
+        allow(leader_of_first_request, "ok", "no", "noyes", "back", ids="request"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

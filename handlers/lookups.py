@@ -21,11 +21,14 @@ from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
-from bot.commands import Command
+from bot.access import anyone, anyone_goes_on, overseer
+from bot.buttons import Buttons, allow
+from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline, parse_cb, share_button
+from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
     campaign_unit,
@@ -483,6 +486,8 @@ async def _start_range(turn: Turn[RangeDraft], ids: tuple[int, ...]) -> Result:
 RANGE_FLOW = Flow(
     draft=RangeDraft,
     prefix="sr",
+    rule=anyone,
+    allowed=anyone_goes_on,
     name="flow-name-stats-range",
     steps={
         "range": Step(ask=ask_range, text=range_typed, expects="lookups-range-hint"),
@@ -872,6 +877,8 @@ async def _start_near(turn: Turn[FindDraft], ids: tuple[int, ...]) -> Result:
 FIND_FLOW = Flow(
     draft=FindDraft,
     prefix="fq",
+    rule=anyone,
+    allowed=anyone_goes_on,
     name="flow-name-find",
     steps={
         "query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask"),
@@ -931,12 +938,38 @@ async def card_screen(
     return text, [*rows, *_after_find()]
 
 
+# The buttons this feature makes outside its flows, and who may press them (bot.buttons):
+# aggregate figures anyone may see (the handlers re-check periods and campaigns).
+BUTTONS = (
+    Buttons(
+        "st",
+        allow(anyone, "show", ids="period campaign"),
+        allow(anyone, "range"),
+        # The silent groups of a province: the handler checks the province is theirs.
+        allow(overseer, "silent", ids="province page"),
+    ),
+    Buttons("cmp", allow(anyone, "list")),
+    Buttons("top", allow(anyone, "show", ids="period campaign measure level")),
+    Buttons(
+        "fnd",
+        allow(anyone, "new", "near"),
+        allow(anyone, "page", ids="page"),
+        allow(anyone, "card", ids="group page"),
+    ),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (
     Command("stats", "command-stats", "help-stats", 40),
     Command("campaign", "command-campaign", "help-campaign", 41),
     Command("top", "command-top", "help-top", 42),
     Command("find", "command-find", "help-find", 43),
+)
+# Its main-menu buttons (bot.menu): the figures for everyone, the campaigns for the overseers.
+MENU = (
+    MenuEntry("menu-campaigns", 4, 0, overseers),
+    MenuEntry("menu-stats", 5, 1, everyone),
 )
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import admin, admins_go_on
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -393,6 +395,8 @@ async def _start_add(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=TypeDraft,
     prefix="cty",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-service-type",
     steps={
         "name": Step(
@@ -439,6 +443,17 @@ async def begin(update: Update, context: Context) -> None:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await context.bot_data.engine.start(update, context, FLOW, data.action, data.id(0) or 0)
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "typ",
+        allow(admin, "list"),
+        allow(admin, "area", "add", ids="area"),
+        allow(admin, "card", "name", "unit", "retire", "retireok", "restore", ids="type"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -7,11 +7,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.access import reporter
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
 from bot.keyboards import parse_cb
+from bot.menu import MenuEntry
+from bot.principal import Principal
 from db.usecases import can_edit
 from handlers.common import PRIVATE, menu_text
 from handlers.report.flow import FLOW
@@ -46,8 +49,21 @@ async def begin_fix(update: Update, context: Context) -> None:
     await _open_saved(update, context, "fix")
 
 
+def report_refusal(who: Principal | None) -> str:
+    """Why this person may not report, and what to do instead (by what they are)."""
+    if who is not None and (who.admin or who.coordinator):
+        return "report-only-overseers"
+    if who is not None and who.memberships:
+        return "report-only-leaders"
+    return "report-only-newcomers"
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("report", "command-report", "help-report", 10, leaders),)
+COMMANDS = (
+    Command("report", "command-report", "help-report", 10, leaders, reporter, report_refusal),
+)
+# Its main-menu button (bot.menu): the first row, for those who report.
+MENU = (MenuEntry("menu-report", 1, 0, leaders, reporter, report_refusal),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

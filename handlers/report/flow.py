@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.access import leader_of_first, reporter
 from bot.engine import Flow, Go, Result, Step
 from bot.i18n import t
+from bot.principal import Principal
+from db.store import Store
 from handlers.pickers import place_steps
 from handlers.report import steps as s
 from handlers.report.draft import ReportDraft
@@ -55,10 +60,29 @@ def _cancelled(draft: ReportDraft) -> str:
     return "report-edit-cancelled" if draft.report_id is not None else "cancel-done"
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """A report (or an edit of one) only while its writer still leads the group it is for (or the
+    group that one merged into)."""
+    report_id = draft.get("report_id")
+    if report_id is not None:
+        report = await store.reports.get(int(report_id))
+        if report is None or report.reporter_id != who.user_id:
+            return False
+    group_id = draft.get("group_id")
+    if group_id is None:
+        return bool(who.reporting_groups)
+    # A group merged meanwhile: the report goes on for the group it merged into.
+    group = await store.groups.current(int(group_id))
+    return group is not None and any(m.group_id == group.id for m in who.reporting_groups)
+
+
 FLOW = Flow(
     draft=ReportDraft,
     prefix="rep",
     name="flow-name-report",
+    rule=reporter,
+    rules={"grp": leader_of_first},
+    allowed=may_go_on,
     steps={
         "group": Step(s.ask_group, press={"grp": s.group_pressed, "gpage": s.group_page}),
         "campaign": Step(
