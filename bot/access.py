@@ -26,7 +26,7 @@ from telegram.error import TelegramError
 from bot.buttons import Action, Buttons, FlowRule, Refusal, Rule
 from bot.context import Context
 from bot.i18n import label, t
-from bot.keyboards import Callback, parse_cb
+from bot.keyboards import Callback
 from bot.menu import MenuEntry, entry_of
 from bot.principal import Principal
 from db.store import Store
@@ -204,7 +204,7 @@ async def check_access(update: Update, context: Context) -> bool:
     who = context.who
     if update.callback_query is not None:
         query = update.callback_query
-        data = parse_cb(query.data)
+        data = context.press
         rule = context.bot_data.policy.rule(data) if data else None
         if who is not None and data is not None and rule is not None:  # noqa: SIM102
             if await rule(who, data, context.store):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from bot.inbox import StorageHealth
+from bot.keyboards import Callback, parse_cb
 from bot.principal import Principal
 from db.instance import InstanceLock
 from db.store import Store
@@ -79,6 +81,19 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotD
     """CallbackContext with typed access to the store, the config and the user's roles."""
 
     who: Principal | None = None
+    # The button pressed, parsed once as the update arrives (None: no press, or data that no
+    # button of this bot carries, which the access policy refuses before any feature).
+    press: Callback | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> Context:
+        """The context of one update; a press's callback data is parsed here, and only here."""
+        context = super().from_update(update, application)
+        if isinstance(update, Update) and update.callback_query is not None:
+            context.press = parse_cb(update.callback_query.data)
+        return context
 
     @property
     def user_id(self) -> int | None:

@@ -40,7 +40,7 @@ from bot import jalali
 from bot.access import anyone
 from bot.buttons import Buttons, FlowRule, Rule, allow
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline
 from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
@@ -355,7 +355,7 @@ class Engine:
             return
         query = update.callback_query
         if query is not None:
-            data = parse_cb(query.data)
+            data = context.press
             if data is None or (data.prefix != ENGINE and data.prefix not in self.by_prefix):
                 return
             async with self.lock(user.id):

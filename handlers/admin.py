@@ -30,7 +30,6 @@ from bot.keyboards import (
     cb,
     grid,
     inline,
-    parse_cb,
     review_chat_picker,
 )
 from bot.menu import MenuEntry
@@ -231,7 +230,7 @@ QUIET: Toast = (None, False)
 
 async def on_button(update: Update, context: Context) -> None:
     """Handles the admin buttons that need no typed input; answers each press once."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     who = context.who
     if data is None or who is None:
         return
@@ -626,7 +625,7 @@ FLOW = Flow(
 
 async def begin(update: Update, context: Context) -> None:
     """Starts an admin flow from its button (the access policy checked the group's scope)."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     assert data is not None
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 

@@ -33,7 +33,7 @@ from db.stats import Counting
 from db.store import Store
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
-from handlers.lookups import campaigns_screen, pressed
+from handlers.lookups import campaigns_screen
 from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
@@ -636,7 +636,7 @@ async def begin(update: Update, context: Context) -> None:
 
 async def begin_edit(update: Update, context: Context) -> None:
     """«✏️ ویرایش»: only for who may manage that campaign (re-checked here: ids are client input)."""
-    data = pressed(update)
+    data = context.press
     campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
     if campaign is None or not campaign.active:
         await answer(update, label("lookups-gone"), alert=True)
@@ -649,7 +649,7 @@ async def begin_edit(update: Update, context: Context) -> None:
 
 async def on_close(update: Update, context: Context) -> None:
     """Asks before closing a campaign, then closes it and shows the campaigns again."""
-    data = pressed(update)
+    data = context.press
     query = update.callback_query
     campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
     if data is None or query is None or campaign is None or not campaign.active:

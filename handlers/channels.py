@@ -35,7 +35,6 @@ from bot.keyboards import (
     channel_picker,
     grid,
     inline,
-    parse_cb,
 )
 from bot.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
@@ -270,7 +269,7 @@ def _describe(channel: Channel) -> str:
 async def on_button(update: Update, context: Context) -> None:
     """The channel list and a channel's card: pause, resume, remove (asked first)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     if query is None or data is None:
         return
     store = context.store

@@ -23,7 +23,6 @@ from bot.keyboards import (
     copy_button,
     inline,
     pager,
-    parse_cb,
     share_button,
     url_button,
 )
@@ -69,7 +68,7 @@ def _pick_rows(who: Principal, page: int) -> list[list[InlineKeyboardButton]]:
 
 async def on_pick_page(update: Update, context: Context) -> None:
     """Turns the page of the group choice."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     await answer(update)
     if data is not None and context.who is not None:
         await _edit(update, t("group-pick"), _pick_rows(context.who, data.id() or 0))
@@ -148,7 +147,7 @@ async def _find_member(context: Context, group_id: int, user_id: int | None) -> 
 
 async def on_button(update: Update, context: Context) -> None:
     """Handles the group card's buttons; the access policy already checked the role."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     user = update.effective_user
     if data is None or user is None:
         return

@@ -27,7 +27,7 @@ from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb, share_button
+from bot.keyboards import button, cb, grid, inline, share_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
@@ -135,12 +135,6 @@ async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, st
         if campaign is not None and campaign.active:
             return Period.of_campaign(campaign), campaign.title
     return None
-
-
-def pressed(update: Update) -> Callback | None:
-    """The pressed button's parsed data."""
-    query = update.callback_query
-    return parse_cb(query.data if query is not None else None)
 
 
 async def _show(
@@ -361,7 +355,7 @@ async def show_stats(update: Update, context: Context) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     """A period button: the same figures for another period, in the same message."""
-    data, who = pressed(update), context.who
+    data, who = context.press, context.who
     found = await _period(context.store, data.id(0) or 0, data.id(1) or 0) if data else None
     if found is not None and found[0].kind is PeriodKind.JOINED and not (who and who.memberships):
         found = None  # since joining is a member's view
@@ -375,7 +369,7 @@ async def on_stats(update: Update, context: Context) -> None:
 
 async def on_silent(update: Update, context: Context) -> None:
     """A page of a province's silent groups, for those who oversee it."""
-    data, who = pressed(update), context.who
+    data, who = context.press, context.who
     province_id = data.id(0) if data is not None else None
     if data is None or who is None or not who.oversees(province_id):
         await answer(update, label("not-allowed"), alert=True)
@@ -717,7 +711,7 @@ async def show_top(update: Update, context: Context) -> None:
 
 async def on_top(update: Update, context: Context) -> None:
     """A leaderboard button: another period, measure or level, in the same message."""
-    data = pressed(update)
+    data = context.press
     if data is not None:
         await _top(update, context, data.ids, edit=True)
 
@@ -901,7 +895,7 @@ async def begin_near(update: Update, context: Context) -> None:
 
 async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
-    data = pressed(update)
+    data = context.press
     stored = context.user_data.get(FIND_KEY) if context.user_data is not None else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:

@@ -14,7 +14,7 @@ from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.keyboards import button, cb, inline
 from bot.menu import MenuEntry
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
@@ -84,7 +84,7 @@ async def _listing(context: Context, user_id: int) -> tuple[Html, InlineKeyboard
 async def on_delete(update: Update, context: Context) -> None:
     """Asks to confirm a deletion, then marks the report deleted (kept in the audit trail)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     report = await context.store.reports.get(data.id() or 0) if data else None
     if query is None or data is None or report is None or context.user_id is None:
         return

@@ -16,7 +16,7 @@ from bot.commands import Command, newcomers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import Callback, button, cb, grid, inline
 from bot.outbox import kick, role_notice
 from bot.text import search_key
 from db.models import GroupStatus, Invite, Role
@@ -225,7 +225,7 @@ async def _reviewers(context: Context, province_id: int) -> list[int]:
 async def on_approval(update: Update, context: Context) -> None:
     """Approves or rejects a pending group (admins, and coordinators of its province)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     store = context.store
     group = await store.groups.get(data.id() or 0) if data else None
     user = update.effective_user

@@ -12,14 +12,13 @@ from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
-from bot.keyboards import parse_cb
 from handlers.common import edit_or_keep
 
 
 async def on_button(update: Update, context: Context) -> None:
     """«📝 ثبت گزارش» starts a report; «🔕» turns this group's reminder off."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     if query is None or data is None or context.who is None:
         return
     if data.action == "report":

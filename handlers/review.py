@@ -32,7 +32,7 @@ from bot.commands import Command, reviewers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline
 from bot.menu import MenuEntry
 from bot.outbox import kick
 from bot.principal import Principal
@@ -121,7 +121,7 @@ async def on_press(update: Update, context: Context) -> None:
     """Every review button (the access policy already checked the report is the presser's to
     review); in a group the same buttons decide, and nothing else is offered there."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     who = context.who
     chat = update.effective_chat
     if query is None or data is None or who is None or chat is None:

@@ -32,7 +32,7 @@ from db.usecases import (
     retire_service_type,
 )
 from handlers.common import edit_or_keep
-from handlers.lookups import fit, pressed
+from handlers.lookups import fit
 
 NAME_MIN, NAME_MAX = 2, 60
 UNIT_MIN, UNIT_MAX = 1, 20
@@ -125,7 +125,7 @@ async def _type(store: Store, type_id: int | None) -> Category | None:
 
 async def on_screen(update: Update, context: Context) -> None:
     """The list, an area, a type's card; retiring (after a confirmation) and bringing back."""
-    data = pressed(update)
+    data = context.press
     query = update.callback_query
     if data is None or query is None or context.who is None:
         await answer(update, label("stale-button"), alert=True)
@@ -429,7 +429,7 @@ FLOW = Flow(
 
 async def begin(update: Update, context: Context) -> None:
     """«➕ نوع تازه», «✏️ نام», «✏️ واحد»: the ids are checked before the flow starts."""
-    data = pressed(update)
+    data = context.press
     if data is None:
         await answer(update, label("stale-button"), alert=True)
         return

@@ -12,7 +12,6 @@ from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
-from bot.keyboards import parse_cb
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from db.usecases import can_edit
@@ -29,7 +28,7 @@ async def begin(update: Update, context: Context) -> None:
 
 async def _open_saved(update: Update, context: Context, entry: str) -> None:
     """Opens a saved report in the flow at `entry`, while its reporter may still change it."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     assert data is not None
     report = await context.store.reports.get(data.id() or 0)
     now = context.store.db.now()
