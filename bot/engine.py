@@ -17,12 +17,11 @@ does. The engine is the only code that moves a person through a flow, and it kee
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -45,11 +44,10 @@ from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
 from bot.text import escape
+from bot.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from bot.context import Context
     from bot.principal import Principal
     from db.store import Store
@@ -273,21 +271,12 @@ class Engine:
         self.roles_changed = roles_changed
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._holders: dict[int, int] = {}
 
-    @asynccontextmanager
-    async def lock(self, user_id: int) -> AsyncIterator[None]:
-        """Serialises everything that reads and writes one person's draft (updates and jobs)."""
-        lock = self._locks.setdefault(user_id, asyncio.Lock())
-        self._holders[user_id] = self._holders.get(user_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._holders[user_id] -= 1
-            if not self._holders[user_id]:
-                del self._holders[user_id], self._locks[user_id]
+    @staticmethod
+    def lock(context: Context, user_id: int) -> AbstractAsyncContextManager[None]:
+        """Serialises everything that reads and writes one person's draft (updates and jobs):
+        the person's lock of the update processor (bot.updates), the one registry of them."""
+        return person_lock(context.application, user_id)
 
     async def open_flow(self, context: Context, user_id: int) -> tuple[Flow[Any], Draft] | None:
         """The person's open flow and its draft, if any."""
@@ -309,7 +298,7 @@ class Engine:
         user = update.effective_user
         assert user is not None and entry in flow.entries
         await answer(update)
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is not None and current[0] is flow and flow.restarts_quietly:
                 strip_later(context, user.id, current[1].panel)  # nothing to lose: afresh
@@ -329,7 +318,7 @@ class Engine:
         user = update.effective_user
         if user is None:
             return
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is not None:
                 flow, draft = current
@@ -338,7 +327,7 @@ class Engine:
 
     async def refresh(self, context: Context, user_id: int, kind: str, seq: int) -> None:
         """Shows the open question anew from a job (an album's count), unless answered since."""
-        async with self.lock(user_id):
+        async with self.lock(context, user_id):
             current = await self.open_flow(context, user_id)
             if current is None or current[0].kind != kind or current[1].seq != seq:
                 return
@@ -358,21 +347,21 @@ class Engine:
             data = context.press
             if data is None or (data.prefix != ENGINE and data.prefix not in self.by_prefix):
                 return
-            async with self.lock(user.id):
+            async with self.lock(context, user.id):
                 await self._press(update, context, data, user.id)
             raise ApplicationHandlerStop
         message = update.effective_message
         if message is None or update.my_chat_member is not None:
             return
         if _is_command(message, "cancel"):
-            async with self.lock(user.id):
+            async with self.lock(context, user.id):
                 handled = await self._cancel(update, context, user.id)
             if handled:
                 raise ApplicationHandlerStop
             return
         if _is_command_or_menu(context, message):
             return
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is None:
                 return
@@ -660,7 +649,7 @@ class Engine:
             named = {"flow": label(flow.name)}
             for stored in await store.state.idle_drafts(kind, expire_after):
                 person = stored.volunteer_id
-                async with self.lock(person):
+                async with self.lock(context, person):
                     fresh = await store.state.draft(person, kind)
                     if fresh is None or fresh.updated_at != stored.updated_at:
                         continue  # answered meanwhile
@@ -677,7 +666,7 @@ class Engine:
                     NoticeButton("flow-resume", cb(ENGINE, "resume", seq), named),
                     NoticeButton("button-cancel", cb(ENGINE, "cancel", seq)),
                 )
-                async with self.lock(person), store.db.transaction():
+                async with self.lock(context, person), store.db.transaction():
                     await store.state.mark_reminded(person, kind)
                     await store.outbox.add([Notice(person, "flow-reminder", named, (row,))])
         await self.send(context)

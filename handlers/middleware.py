@@ -111,7 +111,8 @@ async def guard_flows(update: Update, context: Context) -> None:
         return  # a press in a review group never ends (or speaks of) a private flow
     revoked = []
     flows = context.bot_data.engine.flows  # each flow says who may go on with it (Flow.allowed)
-    async with context.bot_data.engine.lock(who.user_id):  # not while a job works on the draft
+    # Not while a job works on the draft.
+    async with context.bot_data.engine.lock(context, who.user_id):
         for draft in await context.store.state.drafts_of(who.user_id):
             flow = flows.get(draft.kind)
             if flow is None or not await flow.allowed(who, draft.data, context.store):
