@@ -718,7 +718,7 @@ async def on_top(update: Update, context: Context) -> None:
 
 # --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
 
-FIND_KEY = "find"  # the last search, in the person's user_data: the pages and cards read it
+FIND_KEY = "find"  # the last search of each person, stored: its pages and cards read it
 
 
 @dataclasses.dataclass
@@ -838,9 +838,7 @@ async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
     query = truncate(normalize(text), 40)
     if len(search_key(query)) < 2:
         return turn.again(label("lookups-find-short"))
-    remembered = turn.context.user_data
-    if remembered is not None:
-        remembered[FIND_KEY] = query
+    await turn.store.state.set_data(FIND_KEY, turn.user_id, query)
     found, rows = await find_screen(turn.store, query, 0)
     return Done(found, inline(rows))
 
@@ -896,7 +894,8 @@ async def begin_near(update: Update, context: Context) -> None:
 async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
     data = context.press
-    stored = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    who = context.who
+    stored = (await context.store.state.data(FIND_KEY)).get(who.user_id) if who else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:
         await answer(update)
