@@ -1,4 +1,4 @@
-"""build_application(): the builder, defaults, persistence, rate limiter and ordered handlers."""
+"""build_application(): the builder, defaults, rate limiter and ordered handlers."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from bot.engine import Engine
 from bot.i18n import t
 from bot.inbox import InboxQueue, StorageHealth, replay
 from bot.jalali import TEHRAN
-from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
 from bot.reminders import remind_silent_groups
 from bot.updates import PersonJobQueue, PersonUpdateProcessor
@@ -109,13 +108,13 @@ CONCURRENT_UPDATES = 64
 
 
 class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
-    """Application that skips redelivered updates and persists state right after each update.
+    """Application that skips redelivered updates and records each one handled right after it.
 
     Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
-    overlap another update of the same person. The commit writes the conversation state and the
-    record that the update was handled in one transaction; while the database takes no writes,
-    both wait in memory and the storage probe writes them when it does again.
+    overlap another update of the same person. The commit writes the record that the update was
+    handled (bot.persistence); while the database takes no writes, it waits in memory and the
+    storage probe writes it when it does again.
     """
 
     async def initialize(self) -> None:
@@ -137,7 +136,7 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         skip = self._person_processor().skip(update)
         if skip is not None and isinstance(update, Update):
             # Written down with the person's next update, which waits behind it.
-            self._sqlite_persistence().collect_processed(update.update_id)
+            self.bot_data.handled.collect(update.update_id)
             self.create_task(self._skip(update, tell=skip), name="khedmatyar:skipped-update")
             return
         if update_id is not None and await store.state.was_processed(update_id):
@@ -146,25 +145,19 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
                 await store.state.drop_received(update_id)
             return
         await super().process_update(update)
-        await super().update_persistence()  # collects the changed state
         if update_id is not None:
-            self._sqlite_persistence().collect_processed(update_id)
-        await self._commit()
-
-    async def update_persistence(self) -> None:
-        """Collects changed state (as python-telegram-bot does) and writes it in one transaction."""
-        await super().update_persistence()
+            self.bot_data.handled.collect(update_id)
         await self._commit()
 
     async def _commit(self) -> None:
-        """Writes what persistence collected, unless the database takes no writes now (the
+        """Writes the records of handled updates, unless the database takes no writes now (the
         storage probe writes it then); a storage failure here is noted, not raised: the update
         was answered already."""
         storage = self.bot_data.storage
         if not storage.ok:
             return
         try:
-            await self._sqlite_persistence().commit()
+            await self.bot_data.handled.commit()
         except Exception as exc:
             if not is_storage_error(exc):
                 raise
@@ -187,11 +180,6 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         """The update processor."""
         assert isinstance(self.update_processor, PersonUpdateProcessor)
         return self.update_processor
-
-    def _sqlite_persistence(self) -> SQLitePersistence:
-        """The application's persistence."""
-        assert isinstance(self.persistence, SQLitePersistence)
-        return self.persistence
 
 
 async def _post_init(app: App) -> None:
@@ -250,7 +238,15 @@ async def _post_init(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
-    """Closes the database after persistence has been flushed, then lets the instance lock go."""
+    """Writes the last records of handled updates, closes the database, then lets the instance
+    lock go."""
+    if app.bot_data.storage.ok:
+        try:
+            await app.bot_data.handled.commit()
+        except Exception as exc:  # replayed from the inbox at the next start: skipped then
+            if not is_storage_error(exc):
+                raise
+            log.warning("could not record the last handled updates: %s", exc)
     await app.bot_data.storage.close()
     await app.bot_data.store.close()
     if app.bot_data.instance is not None:
@@ -260,9 +256,7 @@ async def _post_shutdown(app: App) -> None:
 async def _probe_storage(app: App) -> None:
     """A write that fails while the database takes none, then what waited for it."""
     await app.bot_data.store.state.probe()
-    persistence = app.persistence
-    assert isinstance(persistence, SQLitePersistence)
-    await persistence.commit()
+    await app.bot_data.handled.commit()
 
 
 async def _announce_storage(app: App, ok: bool) -> None:
@@ -307,7 +301,6 @@ def build_application(
         .base_file_url(f"{server}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TEHRAN))
         .context_types(context_types)
-        .persistence(SQLitePersistence(store))
         .update_queue(InboxQueue(store, storage))
         .rate_limiter(PriorityRateLimiter())
         .concurrent_updates(PersonUpdateProcessor(CONCURRENT_UPDATES))

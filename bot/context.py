@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Config
 from bot.inbox import StorageHealth
 from bot.keyboards import Callback, parse_cb
+from bot.persistence import HandledUpdates
 from bot.principal import Principal
 from db.instance import InstanceLock
 from db.store import Store
@@ -36,6 +37,7 @@ class BotData:
         self.digests_sending: set[int] = set()  # ledger ids this process is posting right now
         self.outbox_sending = asyncio.Lock()  # one pass over the outbox at a time
         self.outbox_again = False  # a pass is asked to look once more before it ends
+        self._handled: HandledUpdates | None = None
         self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.commands)
         self.menu: tuple[MenuEntry, ...] = ()  # every feature's main-menu buttons (bot.menu)
         self._policy: Policy | None = None
@@ -54,6 +56,14 @@ class BotData:
     def attach(self, store: Store, config: Config, engine: Engine) -> None:
         """Binds the store, config and flow engine of this application."""
         self._store, self._config, self._engine = store, config, engine
+        self._handled = HandledUpdates(store.state)
+
+    @property
+    def handled(self) -> HandledUpdates:
+        """The record of handled updates not written yet (bot.persistence)."""
+        if self._handled is None:
+            raise RuntimeError("store is not attached")
+        return self._handled
 
     @property
     def engine(self) -> Engine:
