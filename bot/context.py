@@ -107,8 +107,8 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotD
 
     @property
     def user_id(self) -> int | None:
-        """The id of the user the update (or job) is about."""
-        return self._user_id
+        """The id of the person the update is from (the middleware loaded their roles)."""
+        return self.who.user_id if self.who is not None else None
 
     @property
     def store(self) -> Store:
