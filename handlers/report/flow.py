@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import handlers.report.steps as s
 from bot.access import leader_of_first, reporter
 from bot.engine import Flow, Go, Result, Step
 from bot.i18n import t
 from bot.principal import Principal
 from db.store import Store
 from handlers.pickers import place_steps
-from handlers.report import steps as s
 from handlers.report.draft import ReportDraft
 
 
