@@ -67,6 +67,7 @@ HOLDERS: dict[str, tuple[set[str], set[str]]] = {
         {"head_admin", "admin", "coord_there"},
     ),
     "leader_of_first_request": ({"leader"}, {"other_leader"}),
+    "leader_of_report_group": ({"leader"}, {"other_leader"}),
 }
 SCOPED = {k for k, (a, b) in HOLDERS.items() if a != b}
 DECLARED = {d.key: d for d in policy().declared()}
@@ -134,7 +135,9 @@ def _emitted_actions() -> set[str]:
     )
     found = {f"{p}:{a}" for p, a in re.findall(r'\bcb\(\s*"(\w+)",\s*"(\w+)"', code)}
     # Buttons of a flow's question: turn.button(text, "action", ...) under the flow's prefix.
-    steps = set(re.findall(r'\.button\(\s*(?:label\([^)]*\)|[\w.]+),\s*"(\w+)"', code))
+    steps = set(
+        re.findall(r'\b(?:turn|self)\.button\(\s*(?:label\([^)]*\)|[\w.]+),\s*"(\w+)"', code)
+    )
     taken = _flow_actions()
     untaken = {a for a in steps if not any(t.endswith(f":{a}") for t in taken)}
     assert not untaken, f"flow buttons no step takes: {untaken}"

@@ -17,6 +17,7 @@ from bot.principal import Principal
 from db.usecases import can_edit
 from handlers.common import PRIVATE, menu_text
 from handlers.report.flow import FLOW
+from handlers.report.receipt import REPEAT
 
 __all__ = ["FLOW", "handlers"]
 
@@ -43,6 +44,13 @@ async def begin_edit(update: Update, context: Context) -> None:
     await _open_saved(update, context, "edit")
 
 
+async def begin_repeat(update: Update, context: Context) -> None:
+    """«🔁 تکرار گزارش قبلی» on a receipt: a new report prefilled from that one."""
+    data = context.press
+    assert data is not None
+    await context.bot_data.engine.start(update, context, FLOW, "repeat", data.id() or 0)
+
+
 async def begin_fix(update: Update, context: Context) -> None:
     """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
     await _open_saved(update, context, "fix")
@@ -56,6 +64,9 @@ def report_refusal(who: Principal | None) -> str:
         return "report-only-leaders"
     return "report-only-newcomers"
 
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (REPEAT,)
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (
@@ -72,4 +83,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         MessageHandler(PRIVATE & menu_text("menu-report"), begin),
         CallbackQueryHandler(begin_edit, pattern=r"^myr:edit:\d+$"),
         CallbackQueryHandler(begin_fix, pattern=r"^myr:fix:\d+:\d+$"),
+        REPEAT.handler(begin_repeat),
     ]

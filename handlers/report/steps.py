@@ -10,7 +10,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, copy_button, grid, inline
+from bot.keyboards import Callback, grid
 from bot.ratelimit import INTERACTIVE, send_priority
 from bot.text import (
     NumberError,
@@ -24,7 +24,7 @@ from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text
 from handlers.report.draft import ReportDraft
-from handlers.report.receipt import receipt_text
+from handlers.report.receipt import receipt_buttons, receipt_text
 from handlers.review_cards import announce_later, receipt, refresh_later
 
 VILLAGE_MAX = 100
@@ -794,5 +794,4 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
             refresh_later(turn.context, report.id)  # its cards there show the edit
         line = t("review-resubmitted" if fixed else "review-pending-line")
         text = Html(f"{text}\n{line}")
-    copy = copy_button(label("report-copy-receipt"), report.receipt)
-    return Done(text, inline([[copy]]))
+    return Done(text, receipt_buttons(report))
