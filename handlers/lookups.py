@@ -718,7 +718,8 @@ async def on_top(update: Update, context: Context) -> None:
 
 # --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
 
-FIND_KEY = "find"  # the last search of each person, stored: its pages and cards read it
+# The last search of each person, stored with what the bot keeps of them: its pages read it.
+PERSON, FIND_KEY = "user", "find"
 
 
 @dataclasses.dataclass
@@ -838,7 +839,7 @@ async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
     query = truncate(normalize(text), 40)
     if len(search_key(query)) < 2:
         return turn.again(label("lookups-find-short"))
-    await turn.store.state.set_data(FIND_KEY, turn.user_id, query)
+    await turn.store.state.set_data(PERSON, turn.user_id, {FIND_KEY: query})
     found, rows = await find_screen(turn.store, query, 0)
     return Done(found, inline(rows))
 
@@ -895,7 +896,8 @@ async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
     data = context.press
     who = context.who
-    stored = (await context.store.state.data(FIND_KEY)).get(who.user_id) if who else None
+    kept = (await context.store.state.data(PERSON)).get(who.user_id) if who else None
+    stored = kept.get(FIND_KEY) if isinstance(kept, dict) else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:
         await answer(update)
