@@ -26,6 +26,7 @@ from bot.i18n import label, t
 from bot.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
+    Paging,
     button,
     cb,
     grid,
@@ -184,14 +185,9 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
     key = search_key(query) if query else ""
     total = await context.store.groups.count(scope, key)
     groups = await context.store.groups.listing(scope, key, GROUPS_PER_PAGE, page * GROUPS_PER_PAGE)
-    buttons = [button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id)) for g in groups]
-    # pager() pages a full list; here the page is already fetched, so build the turn row here.
-    rows = [[b] for b in buttons]
-    turn = []
-    if page > 0:
-        turn.append(button(label("button-prev-page"), cb("adm", "groups", page - 1)))
-    if (page + 1) * GROUPS_PER_PAGE < total:
-        turn.append(button(label("button-next-page"), cb("adm", "groups", page + 1)))
+    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in groups]
+    paging = Paging.of(total, GROUPS_PER_PAGE, page)  # the page is fetched already
+    turn = paging.row(lambda text, to: button(text, cb("adm", "groups", to)))
     rows += [turn, [button(label("admin-group-search"), cb("adm", "search"))], _back()]
     text = t("admin-groups-title", count=total) if total else t("admin-groups-empty")
     await _edit(update, text, rows)

@@ -25,7 +25,7 @@ from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
+from bot.keyboards import Callback, Paging, button, cb, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
@@ -270,10 +270,9 @@ async def ask_pick(turn: Turn[CampaignDraft]) -> Screen:
     """Lists the types, a page at a time, each a toggle; «done» once one or more is picked."""
     draft = turn.draft
     types = await _pickable(turn)
-    pages = max(1, -(-len(types) // TYPES_PER_PAGE))
-    page = min(max(draft.page, 0), pages - 1)
+    paging = Paging.of(len(types), TYPES_PER_PAGE, draft.page)
     chosen = set(draft.picked)
-    shown = types[page * TYPES_PER_PAGE : (page + 1) * TYPES_PER_PAGE]
+    shown = paging.shown(types)
     buttons = [
         turn.button(
             label("manage-type-on" if i in chosen else "manage-type-off", name=truncate(n, 24)),
@@ -282,12 +281,13 @@ async def ask_pick(turn: Turn[CampaignDraft]) -> Screen:
         )
         for i, n in shown
     ]
-    paging = []
-    if page > 0:
-        paging.append(turn.button(label("button-prev-page"), "tpage", page - 1))
-    if page < pages - 1:
-        paging.append(turn.button(label("button-next-page"), "tpage", page + 1))
-    rows = [*grid(buttons, 2), paging, [turn.button(label("manage-pick-done"), "tok")], turn.nav()]
+    turn_row = paging.row(lambda text, to: turn.button(text, "tpage", to))
+    rows = [
+        *grid(buttons, 2),
+        turn_row,
+        [turn.button(label("manage-pick-done"), "tok")],
+        turn.nav(),
+    ]
     return Screen(t("manage-ask-pick", count=len(chosen)), rows)
 
 

@@ -27,7 +27,7 @@ from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, grid, inline, share_button
+from bot.keyboards import Paging, button, cb, grid, inline, share_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
@@ -382,15 +382,11 @@ async def on_silent(update: Update, context: Context) -> None:
         limit=SILENT_PER_PAGE,
         offset=page * SILENT_PER_PAGE,
     )
-    pages = max(-(-silent.total // SILENT_PER_PAGE), 1)
+    paging = Paging.of(silent.total, SILENT_PER_PAGE, page)  # the page is fetched already
     text = render_silent(silent, SILENT_WEEKS)
-    if pages > 1:
-        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
-    turn_row = []
-    if page > 0:
-        turn_row.append(button(label("button-prev-page"), cb("st", "silent", province, page - 1)))
-    if silent.has_more:
-        turn_row.append(button(label("button-next-page"), cb("st", "silent", province, page + 1)))
+    if paging.pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=paging.pages)}")
+    turn_row = paging.row(lambda text, to: button(text, cb("st", "silent", province, to)))
     rows = [turn_row, [button(label("lookups-stats"), cb("st", "show", MONTH, 0))]]
     await _show(update, text, rows, edit=True)
 
@@ -813,12 +809,8 @@ async def find_screen(
     for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
         shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
     rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
-    turn_row = []
-    if page > 0:
-        turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
-    if page + 1 < pages:
-        turn_row.append(button(label("button-next-page"), cb("fnd", "page", page + 1)))
-    rows.append(turn_row)
+    paging = Paging(page, pages, GROUPS_PER_PAGE)  # the page is fetched already
+    rows.append(paging.row(lambda text, to: button(text, cb("fnd", "page", to))))
     if county is not None and not in_county:  # nobody there yet: they may start the first
         rows.append([button(label("onboarding-create"), cb("onb", "create"))])
     return text, [*rows, *_after_find()]

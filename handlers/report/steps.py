@@ -10,7 +10,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, grid
+from bot.keyboards import Callback, Paging, grid
 from bot.ratelimit import INTERACTIVE, send_priority
 from bot.text import (
     NumberError,
@@ -90,16 +90,10 @@ def _skip_row(turn: Report) -> list[Any]:
 async def ask_group(turn: Report) -> Screen:
     """Asks which group (only when the person leads several), a page at a time."""
     groups = led(turn)
-    pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
-    page = min(max(turn.draft.page, 0), pages - 1)
-    shown = groups[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]
-    rows = [[turn.button(m.group_name, "grp", m.group_id)] for m in shown]
-    paging = []
-    if page > 0:
-        paging.append(turn.button(label("button-prev-page"), "gpage", page - 1))
-    if page < pages - 1:
-        paging.append(turn.button(label("button-next-page"), "gpage", page + 1))
-    return Screen(t("report-ask-group"), [*rows, paging, turn.nav(back=False)])
+    paging = Paging.of(len(groups), GROUPS_PER_PAGE, turn.draft.page)
+    rows = [[turn.button(m.group_name, "grp", m.group_id)] for m in paging.shown(groups)]
+    turn_row = paging.row(lambda text, to: turn.button(text, "gpage", to))
+    return Screen(t("report-ask-group"), [*rows, turn_row, turn.nav(back=False)])
 
 
 async def group_pressed(turn: Report, data: Callback) -> Result:
