@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
 
 from bot import outbox, screens
 from bot.access import Policy
@@ -18,7 +26,7 @@ from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
 from bot.engine import BUTTONS as ENGINE_BUTTONS
-from bot.engine import Engine
+from bot.engine import Engine, Flow
 from bot.i18n import t
 from bot.inbox import InboxQueue, StorageHealth, replay
 from bot.jalali import TEHRAN
@@ -96,10 +104,19 @@ FEATURES = (
 )
 
 
-def policy() -> Policy:
+class Feature(Protocol):
+    """A feature module: its handlers, and what it declares beside them (each optional):
+    BUTTONS (bot.buttons), COMMANDS (bot.commands) and MENU (bot.menu)."""
+
+    def handlers(self) -> list[BaseHandler[Update, Context, Any]]:
+        """Fresh handler objects for its commands, menu buttons and buttons outside flows."""
+        ...
+
+
+def policy(features: Sequence[Feature] = FEATURES, flows: Sequence[Flow[Any]] = FLOWS) -> Policy:
     """Who may press what: every button the features and flows declare (tests read it too)."""
-    families = [f for feature in FEATURES for f in getattr(feature, "BUTTONS", ())]
-    return Policy([*ENGINE_BUTTONS, *families], FLOWS)
+    families = [f for feature in features for f in getattr(feature, "BUTTONS", ())]
+    return Policy([*ENGINE_BUTTONS, *families], flows)
 
 
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
@@ -284,10 +301,16 @@ async def _forget_old_updates(context: Context) -> None:
 
 
 def build_application(
-    config: Config, *, base_url: str | None = None, clock: Clock = system_clock
+    config: Config,
+    *,
+    base_url: str | None = None,
+    clock: Clock = system_clock,
+    features: Sequence[Feature] = FEATURES,
+    flows: Sequence[Flow[Any]] = FLOWS,
 ) -> App:
     """Builds the bot's Application from config; base_url overrides the configured server, and
-    clock is the one clock every part reads the time from (tests set it)."""
+    clock is the one clock every part reads the time from (tests set it). The kit runs the
+    features and flows given (the bot's own by default; the kit's tests give toy ones)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
     store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
     storage = StorageHealth()
@@ -310,14 +333,14 @@ def build_application(
         .build(),
     )
     engine = Engine(
-        list(FLOWS),
+        list(flows),
         common.menu_for,
         outbox.send_now,
         on_screen=screens.panel,
         roles_changed=refresh,
     )
     app.bot_data.attach(store, config, engine)
-    app.bot_data.policy = policy()
+    app.bot_data.policy = policy(features, flows)
     app.bot_data.instance = instance_lock(config.database.path)
     app.bot_data.storage = storage
     storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
@@ -329,12 +352,12 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    for feature in FEATURES:
+    for feature in features:
         app.add_handlers(feature.handlers())
     # Each feature's commands, for the «/» menus and /help (bot.commands).
-    app.bot_data.commands = tuple(c for f in FEATURES for c in getattr(f, "COMMANDS", ()))
+    app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
     # Each feature's main-menu buttons (bot.menu).
-    app.bot_data.menu = tuple(e for f in FEATURES for e in getattr(f, "MENU", ()))
+    app.bot_data.menu = tuple(e for f in features for e in getattr(f, "MENU", ()))
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)
     return app
