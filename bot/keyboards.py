@@ -200,6 +200,12 @@ def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
+def confirm(yes: str, no: str) -> list[list[InlineKeyboardButton]]:
+    """The confirmation of what cannot be undone: «بله» (coloured as danger) and «خیر», with the
+    callback data of each (the «خیر» goes back to where the person came from)."""
+    return [[button(label("button-yes"), yes), button(label("button-no"), no)]]
+
+
 def grid(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     """Arranges buttons in rows of per_row (Telegram allows at most 8 a row)."""
     per_row = max(1, min(per_row, 8))

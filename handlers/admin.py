@@ -29,6 +29,7 @@ from bot.keyboards import (
     Paging,
     button,
     cb,
+    confirm,
     grid,
     inline,
     review_chat_picker,
@@ -339,12 +340,7 @@ async def _merge_confirm(update: Update, context: Context, data: Callback) -> To
     if not isinstance(pair[0], Group):
         return pair
     source, target = pair
-    rows = [
-        [
-            button(label("button-yes"), cb("adm", "mergeok", source.id, target.id)),
-            button(label("button-no"), cb("adm", "group", source.id)),
-        ]
-    ]
+    rows = confirm(cb("adm", "mergeok", source.id, target.id), cb("adm", "group", source.id))
     await _edit(update, t("admin-merge-confirm", source=source.name, target=target.name), rows)
     return QUIET
 

@@ -25,7 +25,7 @@ from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, Paging, button, cb, grid, inline
+from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
@@ -661,12 +661,7 @@ async def on_close(update: Update, context: Context) -> None:
     await answer(update)
     ahead = campaign.starts_on > jalali.today(context.store.db.clock)  # not begun: called off
     if data.action == "close":
-        rows = [
-            [
-                button(label("button-yes"), cb("cpn", "closeok", campaign.id)),
-                button(label("button-no"), cb("cmp", "list")),
-            ]
-        ]
+        rows = confirm(cb("cpn", "closeok", campaign.id), cb("cmp", "list"))
         ask = "camp-cancel-confirm" if ahead else "camp-close-confirm"
         await edit_or_keep(query, t(ask, title=campaign.title), inline(rows))
         return

@@ -33,6 +33,7 @@ from bot.keyboards import (
     button,
     cb,
     channel_picker,
+    confirm,
     grid,
     inline,
 )
@@ -291,12 +292,7 @@ async def on_button(update: Update, context: Context) -> None:
             channel = None
         channel = await store.channels.get(data.id() or 0) if channel else None
     if data.action == "rm" and channel is not None:
-        rows = [
-            [
-                button(label("button-yes"), cb("chn", "rmok", channel.id)),
-                button(label("button-no"), cb("chn", "card", channel.id)),
-            ]
-        ]
+        rows = confirm(cb("chn", "rmok", channel.id), cb("chn", "card", channel.id))
         await edit_or_keep(query, t("channel-remove-confirm", channel=channel.title), inline(rows))
         return
     if channel is not None and data.prefix == "chn":

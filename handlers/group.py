@@ -20,6 +20,7 @@ from bot.keyboards import (
     Callback,
     button,
     cb,
+    confirm,
     copy_button,
     inline,
     pager,
@@ -219,12 +220,10 @@ async def _remove(
     update: Update, context: Context, group: Group, member: Member, data: Callback
 ) -> None:
     await answer(update)
-    rows = [
-        [
-            button(label("button-yes"), cb("grp", "removeok", group.id, member.volunteer_id)),
-            button(label("button-no"), cb("grp", "member", group.id, member.volunteer_id)),
-        ]
-    ]
+    rows = confirm(
+        cb("grp", "removeok", group.id, member.volunteer_id),
+        cb("grp", "member", group.id, member.volunteer_id),
+    )
     await _edit(update, t("group-remove-confirm", name=member.name, group=group.name), rows)
 
 
@@ -280,12 +279,7 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
         # A new link stops the one already shared: asked first (the answer carries the same ids;
         # a second tap, naming a link replaced already, changes nothing as before).
         await answer(update)
-        rows = [
-            [
-                button(label("button-yes"), cb("grp", "inviteok", *data.ids)),
-                button(label("button-no"), cb("grp", "card", group.id)),
-            ]
-        ]
+        rows = confirm(cb("grp", "inviteok", *data.ids), cb("grp", "card", group.id))
         await _edit(update, t("group-invite-confirm", group=group.name), rows)
         return
     if data.action in ("invite", "inviteok"):
@@ -301,12 +295,7 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
 
 async def _leave(update: Update, context: Context, group: Group, data: Callback) -> None:
     await answer(update)
-    rows = [
-        [
-            button(label("button-yes"), cb("grp", "leaveok", group.id)),
-            button(label("button-no"), cb("grp", "card", group.id)),
-        ]
-    ]
+    rows = confirm(cb("grp", "leaveok", group.id), cb("grp", "card", group.id))
     await _edit(update, t("group-leave-confirm", group=group.name), rows)
 
 

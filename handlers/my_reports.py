@@ -14,7 +14,7 @@ from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
+from bot.keyboards import button, cb, confirm, inline
 from bot.menu import MenuEntry
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
@@ -94,12 +94,7 @@ async def on_delete(update: Update, context: Context) -> None:
     await answer(update)
     receipt = to_persian_digits(report.receipt)
     if data.action == "del":
-        rows = [
-            [
-                button(label("button-yes"), cb("myr", "delok", report.id)),
-                button(label("button-no"), cb("myr", "keep", report.id)),
-            ]
-        ]
+        rows = confirm(cb("myr", "delok", report.id), cb("myr", "keep", report.id))
         text = t(
             "myreports-delete-confirm",
             receipt=receipt,

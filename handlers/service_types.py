@@ -21,7 +21,7 @@ from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
+from bot.keyboards import Callback, button, cb, confirm, grid, inline
 from bot.text import normalize, search_key, truncate
 from db.models import Category
 from db.store import Store
@@ -150,12 +150,7 @@ async def on_screen(update: Update, context: Context) -> None:
     await answer(update)
     notice = ""
     if data.action == "retire" and item.active:
-        rows = [
-            [
-                button(label("button-yes"), cb("typ", "retireok", item.id)),
-                button(label("button-no"), cb("typ", "card", item.id)),
-            ]
-        ]
+        rows = confirm(cb("typ", "retireok", item.id), cb("typ", "card", item.id))
         await edit_or_keep(query, t("types-retire-confirm", name=item.name), inline(rows))
         return
     if data.action in ("retireok", "restore"):
