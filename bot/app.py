@@ -1,26 +1,35 @@
-"""build_application(): the builder, defaults, persistence, rate limiter and ordered handlers."""
+"""build_application(): the builder, defaults, rate limiter and ordered handlers."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
 
 from bot import outbox, screens
+from bot.access import Policy
 from bot.commands import refresh, refresh_everyone, set_default
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
-from bot.engine import Engine
+from bot.engine import BUTTONS as ENGINE_BUTTONS
+from bot.engine import Engine, Flow
 from bot.i18n import t
 from bot.inbox import InboxQueue, StorageHealth, replay
 from bot.jalali import TEHRAN
-from bot.persistence import SQLitePersistence
 from bot.ratelimit import PriorityRateLimiter
 from bot.reminders import TICK as REMINDERS_TICK
 from bot.reminders import remind_silent_groups
@@ -73,19 +82,57 @@ FLOWS = (
     export.FLOW,
 )
 
+# Every feature, in the order its handlers are registered (group 0).
+FEATURES = (
+    report,
+    onboarding,
+    new_group,
+    channels,
+    admin,
+    group,
+    my_reports,
+    lookups,
+    join_requests,
+    campaign_admin,
+    campaign_map,
+    service_types,
+    export,
+    digest,
+    reminders,
+    review,
+    inline,
+    start,
+)
+
+
+class Feature(Protocol):
+    """A feature module: its handlers, and what it declares beside them (each optional):
+    BUTTONS (bot.buttons), COMMANDS (bot.commands) and MENU (bot.menu)."""
+
+    def handlers(self) -> list[BaseHandler[Update, Context, Any]]:
+        """Fresh handler objects for its commands, menu buttons and buttons outside flows."""
+        ...
+
+
+def policy(features: Sequence[Feature] = FEATURES, flows: Sequence[Flow[Any]] = FLOWS) -> Policy:
+    """Who may press what: every button the features and flows declare (tests read it too)."""
+    families = [f for feature in features for f in getattr(feature, "BUTTONS", ())]
+    return Policy([*ENGINE_BUTTONS, *families], flows)
+
+
 # Updates of different people handled at once. Each waits mostly on Telegram's round trips and
 # the rate limiter, so many fit; the bound keeps a burst from starting thousands of tasks.
 CONCURRENT_UPDATES = 64
 
 
 class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
-    """Application that skips redelivered updates and persists state right after each update.
+    """Application that skips redelivered updates and records each one handled right after it.
 
     Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
-    overlap another update of the same person. The commit writes the conversation state and the
-    record that the update was handled in one transaction; while the database takes no writes,
-    both wait in memory and the storage probe writes them when it does again.
+    overlap another update of the same person. The commit writes the record that the update was
+    handled (bot.persistence); while the database takes no writes, it waits in memory and the
+    storage probe writes it when it does again.
     """
 
     async def initialize(self) -> None:
@@ -107,7 +154,7 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         skip = self._person_processor().skip(update)
         if skip is not None and isinstance(update, Update):
             # Written down with the person's next update, which waits behind it.
-            self._sqlite_persistence().collect_processed(update.update_id)
+            self.bot_data.handled.collect(update.update_id)
             self.create_task(self._skip(update, tell=skip), name="khedmatyar:skipped-update")
             return
         if update_id is not None and await store.state.was_processed(update_id):
@@ -116,25 +163,19 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
                 await store.state.drop_received(update_id)
             return
         await super().process_update(update)
-        await super().update_persistence()  # collects the changed state
         if update_id is not None:
-            self._sqlite_persistence().collect_processed(update_id)
-        await self._commit()
-
-    async def update_persistence(self) -> None:
-        """Collects changed state (as python-telegram-bot does) and writes it in one transaction."""
-        await super().update_persistence()
+            self.bot_data.handled.collect(update_id)
         await self._commit()
 
     async def _commit(self) -> None:
-        """Writes what persistence collected, unless the database takes no writes now (the
+        """Writes the records of handled updates, unless the database takes no writes now (the
         storage probe writes it then); a storage failure here is noted, not raised: the update
         was answered already."""
         storage = self.bot_data.storage
         if not storage.ok:
             return
         try:
-            await self._sqlite_persistence().commit()
+            await self.bot_data.handled.commit()
         except Exception as exc:
             if not is_storage_error(exc):
                 raise
@@ -157,11 +198,6 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
         """The update processor."""
         assert isinstance(self.update_processor, PersonUpdateProcessor)
         return self.update_processor
-
-    def _sqlite_persistence(self) -> SQLitePersistence:
-        """The application's persistence."""
-        assert isinstance(self.persistence, SQLitePersistence)
-        return self.persistence
 
 
 async def _post_init(app: App) -> None:
@@ -220,7 +256,15 @@ async def _post_init(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
-    """Closes the database after persistence has been flushed, then lets the instance lock go."""
+    """Writes the last records of handled updates, closes the database, then lets the instance
+    lock go."""
+    if app.bot_data.storage.ok:
+        try:
+            await app.bot_data.handled.commit()
+        except Exception as exc:  # replayed from the inbox at the next start: skipped then
+            if not is_storage_error(exc):
+                raise
+            log.warning("could not record the last handled updates: %s", exc)
     await app.bot_data.storage.close()
     await app.bot_data.store.close()
     if app.bot_data.instance is not None:
@@ -230,9 +274,7 @@ async def _post_shutdown(app: App) -> None:
 async def _probe_storage(app: App) -> None:
     """A write that fails while the database takes none, then what waited for it."""
     await app.bot_data.store.state.probe()
-    persistence = app.persistence
-    assert isinstance(persistence, SQLitePersistence)
-    await persistence.commit()
+    await app.bot_data.handled.commit()
 
 
 async def _announce_storage(app: App, ok: bool) -> None:
@@ -260,10 +302,16 @@ async def _forget_old_updates(context: Context) -> None:
 
 
 def build_application(
-    config: Config, *, base_url: str | None = None, clock: Clock = system_clock
+    config: Config,
+    *,
+    base_url: str | None = None,
+    clock: Clock = system_clock,
+    features: Sequence[Feature] = FEATURES,
+    flows: Sequence[Flow[Any]] = FLOWS,
 ) -> App:
     """Builds the bot's Application from config; base_url overrides the configured server, and
-    clock is the one clock every part reads the time from (tests set it)."""
+    clock is the one clock every part reads the time from (tests set it). The kit runs the
+    features and flows given (the bot's own by default; the kit's tests give toy ones)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
     store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
     storage = StorageHealth()
@@ -277,7 +325,6 @@ def build_application(
         .base_file_url(f"{server}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TEHRAN))
         .context_types(context_types)
-        .persistence(SQLitePersistence(store))
         .update_queue(InboxQueue(store, storage))
         .rate_limiter(PriorityRateLimiter())
         .concurrent_updates(PersonUpdateProcessor(CONCURRENT_UPDATES))
@@ -287,13 +334,14 @@ def build_application(
         .build(),
     )
     engine = Engine(
-        list(FLOWS),
+        list(flows),
         common.menu_for,
         outbox.send_now,
         on_screen=screens.panel,
         roles_changed=refresh,
     )
     app.bot_data.attach(store, config, engine)
+    app.bot_data.policy = policy(features, flows)
     app.bot_data.instance = instance_lock(config.database.path)
     app.bot_data.storage = storage
     storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
@@ -305,30 +353,12 @@ def build_application(
     # Then the engine takes whatever answers an open flow (typed text, media, its buttons).
     app.add_handler(TypeHandler(Update, engine.route), group=-10)
     # Features in group 0: commands, menu buttons and buttons outside flows.
-    features = (
-        report,
-        onboarding,
-        new_group,
-        channels,
-        admin,
-        group,
-        my_reports,
-        lookups,
-        join_requests,
-        campaign_admin,
-        campaign_map,
-        service_types,
-        export,
-        digest,
-        reminders,
-        review,
-        inline,
-        start,
-    )
     for feature in features:
         app.add_handlers(feature.handlers())
     # Each feature's commands, for the «/» menus and /help (bot.commands).
     app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
+    # Each feature's main-menu buttons (bot.menu).
+    app.bot_data.menu = tuple(e for f in features for e in getattr(f, "MENU", ()))
     app.add_handlers(start.fallbacks())  # last: whatever no feature took
     app.add_error_handler(errors.on_error)
     return app

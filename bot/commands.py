@@ -2,7 +2,8 @@
 
 Every feature declares the commands it answers (`COMMANDS` beside its handlers): the command,
 the locale keys of its short description (the «/» menu) and of its /help line, its place in
-both lists, and who has it. A person's list is what their roles give them now.
+both lists, who has it, and who may use it (a rule of bot.access checks it before any feature:
+a command without one is anyone's). A person's list is what their roles give them now.
 
 Telegram shows the default list (the one set without a scope) to everyone without a list of
 their own; that list is a newcomer's, which is also a member's. Anyone whose list differs (a
@@ -22,6 +23,7 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.buttons import Refusal, Rule
 from bot.context import Context
 from bot.i18n import label
 from bot.principal import Principal, load_principal
@@ -76,6 +78,8 @@ class Command:
     help: str  # locale key: its /help line, given $role (see role_of) ("": in the menu only)
     rank: int  # its place in the menu and in /help, lowest first
     audience: Audience = everyone
+    rule: Rule | None = None  # who may use it (bot.access); None: anyone who writes
+    refusal: Refusal = "not-allowed"  # what the others are told
 
 
 NOBODY = Principal(user_id=0)  # a newcomer: the default list is theirs

@@ -17,12 +17,11 @@ does. The engine is the only code that moves a person through a flow, and it kee
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -37,16 +36,18 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import jalali
+from bot.access import anyone
+from bot.buttons import Buttons, FlowRule, Rule, allow
 from bot.i18n import Html, label, t
-from bot.keyboards import MENU_KEYS, Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline
+from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
 from bot.text import escape
+from bot.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from bot.context import Context
     from bot.principal import Principal
     from db.store import Store
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINE = "flow"  # prefix of the engine's own buttons: resume, discard, switch
+# The engine's own buttons, on any flow's panel; each carries the question's number.
+BUTTONS = (Buttons(ENGINE, allow(anyone, "resume", "cancel", "discard", "switch", ids="seq")),)
 
 
 @dataclasses.dataclass
@@ -140,7 +143,7 @@ class Turn[D: Draft]:
     def menu(self) -> ReplyKeyboardMarkup:
         """The person's main menu (to put back after a step's own reply keyboard)."""
         engine: Engine = self.context.bot_data.engine
-        return engine.menu(self.context.who)
+        return engine.menu(self.context, self.context.who)
 
     @property
     def query(self) -> Any:
@@ -215,6 +218,9 @@ class Flow[D: Draft]:
     name: str  # locale key of the flow's name, for notices
     steps: Mapping[str, Step]
     entries: Mapping[str, Callable[[Turn[D], tuple[int, ...]], Awaitable[Result]]]
+    rule: Rule  # who may press its buttons (bot.access); the engine binds each to its question
+    allowed: FlowRule  # who may go on with it, checked on every update of its person
+    rules: Mapping[str, Rule] = dataclasses.field(default_factory=dict)  # actions held apart
     review: str | None = None
     must_confirm_cancel: Callable[[D], bool] = lambda draft: False
     cancelled: Callable[[D], str] = lambda draft: "cancel-done"  # locale key said after a cancel
@@ -228,8 +234,18 @@ class Flow[D: Draft]:
         """The kind of the flow's draft."""
         return self.draft.KIND
 
+    @property
+    def actions(self) -> frozenset[str]:
+        """Every action its buttons carry: its steps' presses, Skip, Back and Cancel."""
+        found = {"back", "cancel"}
+        for step in self.steps.values():
+            found |= set(step.press)
+            if step.skip is not None:
+                found.add("skip")
+        return frozenset(found)
 
-Menu = Callable[["Principal | None"], ReplyKeyboardMarkup]
+
+Menu = Callable[["Context", "Principal | None"], ReplyKeyboardMarkup]
 Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.outbox)
 # A panel shown (flow: still the flow's; else its last word, with or without buttons).
 OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
@@ -255,21 +271,12 @@ class Engine:
         self.roles_changed = roles_changed
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._holders: dict[int, int] = {}
 
-    @asynccontextmanager
-    async def lock(self, user_id: int) -> AsyncIterator[None]:
-        """Serialises everything that reads and writes one person's draft (updates and jobs)."""
-        lock = self._locks.setdefault(user_id, asyncio.Lock())
-        self._holders[user_id] = self._holders.get(user_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._holders[user_id] -= 1
-            if not self._holders[user_id]:
-                del self._holders[user_id], self._locks[user_id]
+    @staticmethod
+    def lock(context: Context, user_id: int) -> AbstractAsyncContextManager[None]:
+        """Serialises everything that reads and writes one person's draft (updates and jobs):
+        the person's lock of the update processor (bot.updates), the one registry of them."""
+        return person_lock(context.application, user_id)
 
     async def open_flow(self, context: Context, user_id: int) -> tuple[Flow[Any], Draft] | None:
         """The person's open flow and its draft, if any."""
@@ -291,7 +298,7 @@ class Engine:
         user = update.effective_user
         assert user is not None and entry in flow.entries
         await answer(update)
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is not None and current[0] is flow and flow.restarts_quietly:
                 strip_later(context, user.id, current[1].panel)  # nothing to lose: afresh
@@ -311,7 +318,7 @@ class Engine:
         user = update.effective_user
         if user is None:
             return
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is not None:
                 flow, draft = current
@@ -320,7 +327,7 @@ class Engine:
 
     async def refresh(self, context: Context, user_id: int, kind: str, seq: int) -> None:
         """Shows the open question anew from a job (an album's count), unless answered since."""
-        async with self.lock(user_id):
+        async with self.lock(context, user_id):
             current = await self.open_flow(context, user_id)
             if current is None or current[0].kind != kind or current[1].seq != seq:
                 return
@@ -337,24 +344,24 @@ class Engine:
             return
         query = update.callback_query
         if query is not None:
-            data = parse_cb(query.data)
+            data = context.press
             if data is None or (data.prefix != ENGINE and data.prefix not in self.by_prefix):
                 return
-            async with self.lock(user.id):
+            async with self.lock(context, user.id):
                 await self._press(update, context, data, user.id)
             raise ApplicationHandlerStop
         message = update.effective_message
         if message is None or update.my_chat_member is not None:
             return
         if _is_command(message, "cancel"):
-            async with self.lock(user.id):
+            async with self.lock(context, user.id):
                 handled = await self._cancel(update, context, user.id)
             if handled:
                 raise ApplicationHandlerStop
             return
-        if _is_command_or_menu(message):
+        if _is_command_or_menu(context, message):
             return
-        async with self.lock(user.id):
+        async with self.lock(context, user.id):
             current = await self.open_flow(context, user.id)
             if current is None:
                 return
@@ -524,7 +531,7 @@ class Engine:
             who = await load_principal(turn.store, turn.context.config, turn.user_id)
             turn.context.who = who
             await turn.context.bot.send_message(
-                turn.chat_id, result.text, reply_markup=self.menu(who)
+                turn.chat_id, result.text, reply_markup=self.menu(turn.context, who)
             )
             if self.roles_changed is not None:
                 await self.roles_changed(turn.context, who)
@@ -596,7 +603,11 @@ class Engine:
         # The live screen now: the flow's first panel, or one a command or menu button brought
         # back (a typed answer's next panel follows the one on show already).
         message = turn.update.effective_message if turn.update is not None else None
-        again = message is not None and turn.query is None and _is_command_or_menu(message)
+        again = (
+            message is not None
+            and turn.query is None
+            and _is_command_or_menu(turn.context, message)
+        )
         if draft.panel != before and (before is None or again) and self.on_screen is not None:
             await self.on_screen(turn.context, turn.chat_id, draft.panel, None, True)
 
@@ -618,7 +629,7 @@ class Engine:
             await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
             strip_later(turn.context, turn.chat_id, turn.draft.panel)
             if text:
-                menu = self.menu(turn.context.who)
+                menu = self.menu(turn.context, turn.context.who)
                 await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
             return
         panel = await _present(turn, text, markup)
@@ -638,7 +649,7 @@ class Engine:
             named = {"flow": label(flow.name)}
             for stored in await store.state.idle_drafts(kind, expire_after):
                 person = stored.volunteer_id
-                async with self.lock(person):
+                async with self.lock(context, person):
                     fresh = await store.state.draft(person, kind)
                     if fresh is None or fresh.updated_at != stored.updated_at:
                         continue  # answered meanwhile
@@ -655,7 +666,7 @@ class Engine:
                     NoticeButton("flow-resume", cb(ENGINE, "resume", seq), named),
                     NoticeButton("button-cancel", cb(ENGINE, "cancel", seq)),
                 )
-                async with self.lock(person), store.db.transaction():
+                async with self.lock(context, person), store.db.transaction():
                     await store.state.mark_reminded(person, kind)
                     await store.outbox.add([Notice(person, "flow-reminder", named, (row,))])
         await self.send(context)
@@ -718,10 +729,10 @@ def _is_command(message: Message, name: str) -> bool:
     return bool(words) and words[0].split("@", 1)[0].lower() == f"/{name}"
 
 
-def _is_command_or_menu(message: Message) -> bool:
+def _is_command_or_menu(context: Context, message: Message) -> bool:
     """Commands and main-menu buttons are never answers to a question."""
     text = message.text or ""
-    return text.startswith("/") or any(text == label(key) for key in MENU_KEYS)
+    return text.startswith("/") or entry_of(context.bot_data.menu, text) is not None
 
 
 async def stale(update: Update, context: Context) -> None:

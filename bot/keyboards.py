@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -200,6 +200,12 @@ def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
+def confirm(yes: str, no: str) -> list[list[InlineKeyboardButton]]:
+    """The confirmation of what cannot be undone: «بله» (coloured as danger) and «خیر», with the
+    callback data of each (the «خیر» goes back to where the person came from)."""
+    return [[button(label("button-yes"), yes), button(label("button-no"), no)]]
+
+
 def grid(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     """Arranges buttons in rows of per_row (Telegram allows at most 8 a row)."""
     per_row = max(1, min(per_row, 8))
@@ -213,6 +219,36 @@ def nav_row(prefix: str, *, back: bool = True) -> list[InlineKeyboardButton]:
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Where a list shown a page at a time stands: the page (kept within the list) and how many
+    pages it has. Every paged screen pages with it, its turn buttons built by `row`."""
+
+    page: int
+    pages: int
+    per_page: int
+
+    @classmethod
+    def of(cls, total: int, per_page: int, page: int) -> Paging:
+        """The paging of `total` items, at `page` (brought within the list)."""
+        pages = max(1, -(-total // per_page))
+        return cls(min(max(page, 0), pages - 1), pages, per_page)
+
+    def shown[T](self, items: Sequence[T]) -> Sequence[T]:
+        """The items of the page."""
+        return items[self.page * self.per_page : (self.page + 1) * self.per_page]
+
+    def row(self, to: Callable[[str, int], InlineKeyboardButton]) -> list[InlineKeyboardButton]:
+        """The previous and next page buttons (none for one page); `to(label, page)` makes each,
+        as a flow's question (turn.button) or a screen's (button with callback data) does."""
+        turn = []
+        if self.page > 0:
+            turn.append(to(label("button-prev-page"), self.page - 1))
+        if self.page < self.pages - 1:
+            turn.append(to(label("button-next-page"), self.page + 1))
+        return turn
+
+
 def pager(
     items: Sequence[InlineKeyboardButton],
     page: int,
@@ -221,54 +257,9 @@ def pager(
     page_data: str,
 ) -> list[list[InlineKeyboardButton]]:
     """One page of buttons in rows plus previous/next buttons; page_data gets :page appended."""
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(page, 0), pages - 1)
-    rows = grid(items[page * per_page : (page + 1) * per_page], per_row)
-    turn = []
-    if page > 0:
-        turn.append(button(label("button-prev-page"), f"{page_data}:{page - 1}"))
-    if page < pages - 1:
-        turn.append(button(label("button-next-page"), f"{page_data}:{page + 1}"))
+    paging = Paging.of(len(items), per_page, page)
+    rows = grid(paging.shown(items), per_row)
+    turn = paging.row(lambda text, to: button(text, f"{page_data}:{to}"))
     if turn:
         rows.append(turn)
     return rows
-
-
-# Every main-menu button, by locale key; a press arrives as the button's text.
-MENU_KEYS = (
-    "menu-report",
-    "menu-my-reports",
-    "menu-group",
-    "menu-stats",
-    "menu-help",
-    "menu-admin",
-    "menu-review",
-    "menu-export",
-    "menu-campaigns",
-)
-
-
-def main_menu(
-    *, leader: bool, admin: bool, reviewer: bool = False, group: bool = True
-) -> ReplyKeyboardMarkup:
-    """The main menu as a reply keyboard; what it offers depends on the user's roles (group:
-    offer «👥 گروه من»)."""
-    rows: list[list[KeyboardButton]] = []
-    if leader:
-        rows.append([KeyboardButton(label("menu-report"), style=_style(label("menu-report")))])
-        rows.append([KeyboardButton(label("menu-my-reports")), KeyboardButton(label("menu-group"))])
-    elif group:
-        rows.append([KeyboardButton(label("menu-group"))])
-    last = [KeyboardButton(label("menu-stats")), KeyboardButton(label("menu-help"))]
-    if admin:
-        if reviewer:
-            rows.append([KeyboardButton(label("menu-review"))])
-        rows.append([KeyboardButton(label("menu-campaigns")), KeyboardButton(label("menu-export"))])
-        last.insert(0, KeyboardButton(label("menu-admin")))
-    rows.append(last)
-    return ReplyKeyboardMarkup(
-        rows,
-        resize_keyboard=True,
-        is_persistent=True,
-        input_field_placeholder=label("menu-placeholder"),
-    )

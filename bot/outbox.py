@@ -150,7 +150,7 @@ async def _render(
     text = t(notice.key, **notice.args)
     if notice.menu:
         who = await load_principal(context.store, context.config, notice.chat_id)
-        return Html(f"{text}\n\n{t('menu-now-yours')}"), context.bot_data.engine.menu(who)
+        return Html(f"{text}\n\n{t('menu-now-yours')}"), context.bot_data.engine.menu(context, who)
     if not notice.buttons:
         return text, None
     rows = [[button(label(b.key, **b.args), b.data) for b in row] for row in notice.buttons]

@@ -69,13 +69,13 @@ async def start_webhook(
 
 def runtime_tasks(app: App) -> list[asyncio.Task[object]]:
     """The background tasks python-telegram-bot runs a started application with: polling (not
-    in webhook mode), the update fetcher and the persistence loop. Nothing awaits them while
-    the bot runs, so one that ends by itself would end in silence (read from python-telegram-
-    bot's private attributes: tests/test_resilience.py notices if they are renamed)."""
+    in webhook mode) and the update fetcher (no persistence loop: no PTB persistence is used).
+    Nothing awaits them while the bot runs, so one that ends by itself would end in silence
+    (read from python-telegram-bot's private attributes: tests/test_resilience.py notices if
+    they are renamed)."""
     found = [
         getattr(app.updater, "_Updater__polling_task", None),
         getattr(app, "_Application__update_fetcher_task", None),
-        getattr(app, "_Application__update_persistence_task", None),
     ]
     return [task for task in found if isinstance(task, asyncio.Task)]
 
@@ -108,7 +108,8 @@ async def serve(app: App, start: Callable[[App], Awaitable[None]]) -> int:
 
 
 async def stop(app: App) -> None:
-    """Stops polling and processing, flushes persistence and runs post_shutdown."""
+    """Stops polling and processing and runs post_shutdown (which records the last handled
+    updates)."""
     if app.updater is not None and app.updater.running:
         try:
             await app.updater.stop()

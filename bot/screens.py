@@ -31,7 +31,6 @@ from bot.access import is_menu_or_command
 from bot.context import Context
 from bot.engine import ENGINE, answer, strip_later
 from bot.i18n import label
-from bot.keyboards import parse_cb
 from db.database import is_storage_error
 from db.screens import BUTTONS, FLOW, TEXT
 
@@ -95,7 +94,7 @@ async def answered(
     update, context = serving
     kind = kind_of(markup)
     asked = update.callback_query is not None or (
-        update.effective_message is not None and is_menu_or_command(update)
+        update.effective_message is not None and is_menu_or_command(update, context)
     )
     if kind == BUTTONS or asked:
         await shown(context, message.chat.id, message.message_id, kind)
@@ -117,7 +116,7 @@ async def refuse_old(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None or query.message is None or chat is None or chat.type != ChatType.PRIVATE:
         return
-    data = parse_cb(query.data)
+    data = context.press
     if data is None or data.prefix == ENGINE or data.prefix in context.bot_data.engine.by_prefix:
         return
     old = await context.store.screens.replaced(chat.id, query.message.message_id)

@@ -217,6 +217,9 @@ class PersonJobQueue(JobQueue[Any]):
     @staticmethod
     async def job_callback(job_queue: JobQueue[Any], job: Job[Any]) -> None:
         """Runs a job, serialised with its person's updates when it names one."""
+        # A job is no part of the update that scheduled it, though its timer inherited that
+        # update's context (and so the locks it held): it takes every person's lock afresh.
+        _held.set(frozenset())
         application = job_queue.application
         if job.user_id is None:
             with send_priority(BULK):

@@ -17,6 +17,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.access import admin, overseer, overseer_of_first_group
+from bot.buttons import Buttons, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -24,17 +26,20 @@ from bot.i18n import label, t
 from bot.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
+    Paging,
     button,
     cb,
+    confirm,
     grid,
     inline,
-    parse_cb,
     review_chat_picker,
 )
+from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal
 from bot.text import normalize, search_key, truncate
 from db.models import Group, GroupRole, Role, Volunteer
+from db.store import Store
 from db.usecases import (
     grant_role,
     link_review_chat,
@@ -181,14 +186,9 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
     key = search_key(query) if query else ""
     total = await context.store.groups.count(scope, key)
     groups = await context.store.groups.listing(scope, key, GROUPS_PER_PAGE, page * GROUPS_PER_PAGE)
-    buttons = [button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id)) for g in groups]
-    # pager() pages a full list; here the page is already fetched, so build the turn row here.
-    rows = [[b] for b in buttons]
-    turn = []
-    if page > 0:
-        turn.append(button(label("button-prev-page"), cb("adm", "groups", page - 1)))
-    if (page + 1) * GROUPS_PER_PAGE < total:
-        turn.append(button(label("button-next-page"), cb("adm", "groups", page + 1)))
+    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in groups]
+    paging = Paging.of(total, GROUPS_PER_PAGE, page)  # the page is fetched already
+    turn = paging.row(lambda text, to: button(text, cb("adm", "groups", to)))
     rows += [turn, [button(label("admin-group-search"), cb("adm", "search"))], _back()]
     text = t("admin-groups-title", count=total) if total else t("admin-groups-empty")
     await _edit(update, text, rows)
@@ -227,7 +227,7 @@ QUIET: Toast = (None, False)
 
 async def on_button(update: Update, context: Context) -> None:
     """Handles the admin buttons that need no typed input; answers each press once."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     who = context.who
     if data is None or who is None:
         return
@@ -340,12 +340,7 @@ async def _merge_confirm(update: Update, context: Context, data: Callback) -> To
     if not isinstance(pair[0], Group):
         return pair
     source, target = pair
-    rows = [
-        [
-            button(label("button-yes"), cb("adm", "mergeok", source.id, target.id)),
-            button(label("button-no"), cb("adm", "group", source.id)),
-        ]
-    ]
+    rows = confirm(cb("adm", "mergeok", source.id, target.id), cb("adm", "group", source.id))
     await _edit(update, t("admin-merge-confirm", source=source.name, target=target.name), rows)
     return QUIET
 
@@ -578,9 +573,24 @@ def _entry(
     return start
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Appointing people is for admins; changing a group for those who oversee its province."""
+    if draft.get("action") in ("addcoord", "addadmin"):
+        return who.admin
+    if draft.get("action") == "search":
+        return who.admin or who.coordinator
+    if draft.get("action") == "reviewchat":
+        return who.reviews
+    group_id = draft.get("group_id")
+    group = await store.groups.get(int(group_id)) if group_id is not None else None
+    return group is not None and who.oversees(group.province_id)
+
+
 FLOW = Flow(
     draft=AdminDraft,
     prefix="adf",
+    rule=overseer,
+    allowed=may_go_on,
     name="flow-name-admin",
     steps={
         "person": person_step(ask_person, person_picked, _members),
@@ -607,18 +617,35 @@ FLOW = Flow(
 
 async def begin(update: Update, context: Context) -> None:
     """Starts an admin flow from its button (the access policy checked the group's scope)."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     assert data is not None
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
 async def picked_too_late(update: Update, context: Context) -> None:
     """A chat or person picked with a picker whose question is closed: says so, with the menu."""
-    await reply(update, t("picker-closed"), menu_for(context.who))
+    await reply(update, t("picker-closed"), menu_for(context, context.who))
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "adm",
+        allow(overseer, "menu", "pending", "search", "reviewchat"),
+        allow(overseer, "groups", ids="page"),
+        allow(admin, "coords", "addcoord", "admins", "addadmin"),
+        allow(admin, "coord", "addprov", "rmadmin", ids="member"),
+        allow(admin, "cprov", "rmcoord", ids="member province"),
+        allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
+        allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
+    ),
+)
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers),)
+COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers, overseer),)
+# Its main-menu button (bot.menu): the last row, first, for the admins and coordinators.
+MENU = (MenuEntry("menu-admin", 5, 0, overseers, overseer),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

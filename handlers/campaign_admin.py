@@ -7,7 +7,7 @@ which service types count (every type, one area, or a picked set of types), the 
 and last day, and, for a national campaign, its target split into province shares. Closing is a
 button on the campaigns screen with a confirmation. Who may manage a campaign (admins any,
 a coordinator their province's) is checked when the flow starts, on every update while it is
-open (bot.access.FLOWS) and again when it is saved.
+open (may_go_on, the flow's own rule) and again when it is saved.
 """
 
 from __future__ import annotations
@@ -20,17 +20,20 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import jalali
+from bot.access import overseer
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
+from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.principal import Principal
 from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
+from db.store import Store
 from db.usecases import CampaignChange, close_campaign, create_campaign, update_campaign
 from handlers.common import edit_or_keep
-from handlers.lookups import campaigns_screen, pressed
+from handlers.lookups import campaigns_screen
 from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
@@ -267,10 +270,9 @@ async def ask_pick(turn: Turn[CampaignDraft]) -> Screen:
     """Lists the types, a page at a time, each a toggle; «done» once one or more is picked."""
     draft = turn.draft
     types = await _pickable(turn)
-    pages = max(1, -(-len(types) // TYPES_PER_PAGE))
-    page = min(max(draft.page, 0), pages - 1)
+    paging = Paging.of(len(types), TYPES_PER_PAGE, draft.page)
     chosen = set(draft.picked)
-    shown = types[page * TYPES_PER_PAGE : (page + 1) * TYPES_PER_PAGE]
+    shown = paging.shown(types)
     buttons = [
         turn.button(
             label("manage-type-on" if i in chosen else "manage-type-off", name=truncate(n, 24)),
@@ -279,12 +281,13 @@ async def ask_pick(turn: Turn[CampaignDraft]) -> Screen:
         )
         for i, n in shown
     ]
-    paging = []
-    if page > 0:
-        paging.append(turn.button(label("button-prev-page"), "tpage", page - 1))
-    if page < pages - 1:
-        paging.append(turn.button(label("button-next-page"), "tpage", page + 1))
-    rows = [*grid(buttons, 2), paging, [turn.button(label("manage-pick-done"), "tok")], turn.nav()]
+    turn_row = paging.row(lambda text, to: turn.button(text, "tpage", to))
+    rows = [
+        *grid(buttons, 2),
+        turn_row,
+        [turn.button(label("manage-pick-done"), "tok")],
+        turn.nav(),
+    ]
     return Screen(t("manage-ask-pick", count=len(chosen)), rows)
 
 
@@ -563,9 +566,21 @@ async def _start_edit(turn: Turn[CampaignDraft], ids: tuple[int, ...]) -> Result
     return Go("confirm")
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Creating a campaign: while the person is still an admin or a coordinator; editing one:
+    while they still manage it (admins any, a coordinator their province's)."""
+    campaign_id = draft.get("campaign_id")
+    if campaign_id:
+        campaign = await store.campaigns.get(int(campaign_id))
+        return campaign is not None and who.manages(campaign)
+    return who.admin or who.coordinator
+
+
 FLOW = Flow(
     draft=CampaignDraft,
     prefix="cpa",
+    rule=overseer,
+    allowed=may_go_on,
     name="flow-name-campaign",
     steps={
         "title": Step(ask=ask_title, text=title_typed, expects="camp-expects-text", edits=True),
@@ -621,7 +636,7 @@ async def begin(update: Update, context: Context) -> None:
 
 async def begin_edit(update: Update, context: Context) -> None:
     """«✏️ ویرایش»: only for who may manage that campaign (re-checked here: ids are client input)."""
-    data = pressed(update)
+    data = context.press
     campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
     if campaign is None or not campaign.active:
         await answer(update, label("lookups-gone"), alert=True)
@@ -634,7 +649,7 @@ async def begin_edit(update: Update, context: Context) -> None:
 
 async def on_close(update: Update, context: Context) -> None:
     """Asks before closing a campaign, then closes it and shows the campaigns again."""
-    data = pressed(update)
+    data = context.press
     query = update.callback_query
     campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
     if data is None or query is None or campaign is None or not campaign.active:
@@ -646,12 +661,7 @@ async def on_close(update: Update, context: Context) -> None:
     await answer(update)
     ahead = campaign.starts_on > jalali.today(context.store.db.clock)  # not begun: called off
     if data.action == "close":
-        rows = [
-            [
-                button(label("button-yes"), cb("cpn", "closeok", campaign.id)),
-                button(label("button-no"), cb("cmp", "list")),
-            ]
-        ]
+        rows = confirm(cb("cpn", "closeok", campaign.id), cb("cmp", "list"))
         ask = "camp-cancel-confirm" if ahead else "camp-close-confirm"
         await edit_or_keep(query, t(ask, title=campaign.title), inline(rows))
         return
@@ -660,6 +670,17 @@ async def on_close(update: Update, context: Context) -> None:
     text, rows = await campaigns_screen(context.store, context.who)
     done = t("camp-cancelled" if ahead else "camp-closed", title=campaign.title)
     await edit_or_keep(query, f"{done}\n\n{text}", inline(rows))
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons):
+# overseers (the handler checks a coordinator closes only their province's).
+BUTTONS = (
+    Buttons(
+        "cpn",
+        allow(overseer, "new"),
+        allow(overseer, "close", "closeok", "edit", ids="campaign"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -14,11 +14,13 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import jalali
+from bot.access import anyone
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.digest import CAPTION_LIMIT, split_messages
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.keyboards import button, cb, inline
 from bot.province_map import MapBasis, ProvinceMap
 from bot.text import fmt_percent, truncate
 from db.map_queries import campaign_map
@@ -73,8 +75,7 @@ def caption(data: ProvinceMap) -> Html:
 async def show_map(update: Update, context: Context) -> None:
     """«🗺 نقشه»: the campaign's province map, the asker's provinces outlined for a coordinator."""
     await answer(update)
-    query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     chat = update.effective_chat
     if data is None or chat is None:
         return
@@ -95,6 +96,10 @@ async def show_map(update: Update, context: Context) -> None:
 
     picture = await render_map_async(figures)
     await chat.send_photo(picture, caption=caption(figures), reply_markup=back)
+
+
+# The buttons this feature makes, and who may press them (bot.buttons).
+BUTTONS = (Buttons("cmp", allow(anyone, "map", ids="campaign")),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

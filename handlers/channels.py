@@ -20,6 +20,8 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import admin, admins_go_on
+from bot.buttons import Buttons, allow
 from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.digests import next_post
@@ -32,9 +34,9 @@ from bot.keyboards import (
     button,
     cb,
     channel_picker,
+    confirm,
     grid,
     inline,
-    parse_cb,
 )
 from bot.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
@@ -145,6 +147,8 @@ async def entry(turn: Turn[ChannelDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=ChannelDraft,
     prefix="chf",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-channel",
     steps={
         "chat": Step(ask_chat, text=chat_typed, other=chat_forwarded, expects="channel-ask-hint"),
@@ -258,6 +262,8 @@ async def schedule_entry(turn: Turn[ScheduleDraft], ids: tuple[int, ...]) -> Res
 SCHEDULE = Flow(
     draft=ScheduleDraft,
     prefix="chs",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-channel-schedule",
     steps={
         "day": Step(ask_day, press={"day": day_pressed, "def": default_pressed}),
@@ -294,7 +300,7 @@ def _describe(context: Context, channel: Channel) -> str:
 async def on_button(update: Update, context: Context) -> None:
     """The channel list and a channel's card: pause, resume, remove (asked first)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     if query is None or data is None:
         return
     store = context.store
@@ -316,12 +322,7 @@ async def on_button(update: Update, context: Context) -> None:
             channel = None
         channel = await store.channels.get(data.id() or 0) if channel else None
     if data.action == "rm" and channel is not None:
-        rows = [
-            [
-                button(label("button-yes"), cb("chn", "rmok", channel.id)),
-                button(label("button-no"), cb("chn", "card", channel.id)),
-            ]
-        ]
+        rows = confirm(cb("chn", "rmok", channel.id), cb("chn", "card", channel.id))
         await edit_or_keep(query, t("channel-remove-confirm", channel=channel.title), inline(rows))
         return
     if channel is not None and data.prefix == "chn":
@@ -344,6 +345,13 @@ async def on_button(update: Update, context: Context) -> None:
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
     text = t("channel-list", count=len(channels)) if channels else t("channel-list-empty")
     await edit_or_keep(query, text, inline(rows))
+
+
+# The buttons this feature makes outside its flows, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons("adm", allow(admin, "chans", "addchan")),
+    Buttons("chn", allow(admin, "card", "pause", "resume", "rm", "rmok", "sched", ids="channel")),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -11,7 +11,7 @@ from telegram.ext import filters
 from bot import screens
 from bot.context import Context
 from bot.i18n import label
-from bot.keyboards import main_menu
+from bot.menu import main_menu
 from bot.principal import Principal
 from bot.ratelimit import BULK, send_priority
 
@@ -25,16 +25,9 @@ def menu_text(key: str) -> filters.MessageFilter:
     return filters.Text([label(key)])
 
 
-def menu_for(who: Principal | None) -> ReplyKeyboardMarkup:
-    """The main menu keyboard for a user's roles: «👥 گروه من» for the people of the groups (an
-    admin or a coordinator only when they belong to one)."""
-    overseer = bool(who and (who.admin or who.coordinator))
-    return main_menu(
-        leader=bool(who and who.reporting_groups),
-        admin=overseer,
-        reviewer=bool(who and who.reviews),
-        group=not overseer or bool(who and who.memberships),
-    )
+def menu_for(context: Context, who: Principal | None) -> ReplyKeyboardMarkup:
+    """The main menu keyboard for a person's roles, from every feature's entries (bot.menu)."""
+    return main_menu(context.bot_data.menu, who)
 
 
 async def reply(

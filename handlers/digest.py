@@ -9,6 +9,8 @@ from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import jalali, screens
+from bot.access import admin
+from bot.buttons import Buttons, allow
 from bot.commands import Command, admins
 from bot.config import ConfigError
 from bot.context import Context
@@ -79,8 +81,12 @@ async def post_now(update: Update, context: Context) -> None:
     await reply(update, Html("\n".join(lines)))
 
 
+# The buttons this feature makes, and who may press them (bot.buttons).
+BUTTONS = (Buttons("dig", allow(admin, "post")),)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("digest", "command-digest", "help-digest", 23, admins),)
+COMMANDS = (Command("digest", "command-digest", "help-digest", 23, admins, admin),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

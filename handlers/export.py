@@ -34,11 +34,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtB
 from telegram.ext import filters as tg_filters
 
 from bot import jalali
+from bot.access import admin, overseer, overseer_of_first_province
+from bot.buttons import Buttons, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline
+from bot.menu import MenuEntry
 from bot.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
 from bot.principal import Principal, load_principal
 from bot.ratelimit import LOW, send_priority
@@ -46,7 +49,9 @@ from bot.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus
-from db.screens import BUTTONS, ScreenRepo
+from db.screens import BUTTONS as WITH_BUTTONS
+from db.screens import ScreenRepo
+from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.pickers import place_steps
 from handlers.review_cards import send_photos
@@ -720,7 +725,7 @@ class Build:
             return True
         if not await self.screens.live(self.chat_id, self.message_id):
             return False
-        await self.screens.show(self.chat_id, self.message_id, BUTTONS)
+        await self.screens.show(self.chat_id, self.message_id, WITH_BUTTONS)
         return True
 
     async def _forget(self) -> None:
@@ -782,9 +787,20 @@ async def _start(turn: Turn[ExportDraft], ids: tuple[int, ...]) -> Result:
     return Go("range")
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """An export: an admin, or a coordinator while the province chosen (if any) is theirs."""
+    if who.admin:
+        return True
+    province_id = draft.get("province_id")
+    return who.coordinator and (province_id is None or int(province_id) in who.provinces)
+
+
 FLOW = Flow(
     draft=ExportDraft,
     prefix="exp",
+    rule=overseer,
+    rules={"pick": admin, "prov": overseer_of_first_province},
+    allowed=may_go_on,
     name="flow-name-export",
     steps={
         "range": Step(
@@ -821,7 +837,7 @@ async def begin(update: Update, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(label("export-busy"), show_alert=True)
         else:
-            await reply(update, t("export-busy"), menu_for(context.who))
+            await reply(update, t("export-busy"), menu_for(context, context.who))
         return
     await context.bot_data.engine.start(update, context, FLOW, "new")
 
@@ -830,7 +846,7 @@ async def photos(update: Update, context: Context) -> None:
     """/start ph_ID_MAC (a photo link of an export): the report's photos, to those who may see
     them (an admin, or a coordinator of the report's province); a polite refusal to others."""
     who = context.who
-    menu = menu_for(who)
+    menu = menu_for(context, who)
     if who is None or not (who.admin or who.coordinator):
         await reply(update, t("export-photos-refused"), menu)
         return
@@ -855,8 +871,15 @@ async def photos(update: Update, context: Context) -> None:
     await send_photos(context, who.user_id, report, caption)
 
 
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons); the
+# flow's own rule and the build re-check the scope against the person's roles.
+BUTTONS = (Buttons("expn", allow(overseer, "new")),)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("export", "command-export", "help-export", 21, overseers),)
+COMMANDS = (Command("export", "command-export", "help-export", 21, overseers, overseer),)
+# Its main-menu button (bot.menu): beside «🎯 پویش‌ها», for the admins and coordinators.
+MENU = (MenuEntry("menu-export", 4, 1, overseers, overseer),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

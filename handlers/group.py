@@ -10,6 +10,8 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import screens
+from bot.access import anyone, leader_of_first, member_of_first
+from bot.buttons import Buttons, allow
 from bot.commands import Command, refresh, volunteers
 from bot.context import Context
 from bot.engine import answer
@@ -18,13 +20,14 @@ from bot.keyboards import (
     Callback,
     button,
     cb,
+    confirm,
     copy_button,
     inline,
     pager,
-    parse_cb,
     share_button,
     url_button,
 )
+from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
@@ -49,7 +52,7 @@ async def show_groups(update: Update, context: Context) -> None:
     """Shows the user's group card, or a choice when they belong to several."""
     who = context.who
     if who is None or not who.memberships:
-        await reply(update, t("group-none"), menu_for(who))
+        await reply(update, t("group-none"), menu_for(context, who))
         await offer_onboarding(update, context)
         return
     if len(who.memberships) == 1:
@@ -66,7 +69,7 @@ def _pick_rows(who: Principal, page: int) -> list[list[InlineKeyboardButton]]:
 
 async def on_pick_page(update: Update, context: Context) -> None:
     """Turns the page of the group choice."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     await answer(update)
     if data is not None and context.who is not None:
         await _edit(update, t("group-pick"), _pick_rows(context.who, data.id() or 0))
@@ -145,7 +148,7 @@ async def _find_member(context: Context, group_id: int, user_id: int | None) -> 
 
 async def on_button(update: Update, context: Context) -> None:
     """Handles the group card's buttons; the access policy already checked the role."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     user = update.effective_user
     if data is None or user is None:
         return
@@ -217,12 +220,10 @@ async def _remove(
     update: Update, context: Context, group: Group, member: Member, data: Callback
 ) -> None:
     await answer(update)
-    rows = [
-        [
-            button(label("button-yes"), cb("grp", "removeok", group.id, member.volunteer_id)),
-            button(label("button-no"), cb("grp", "member", group.id, member.volunteer_id)),
-        ]
-    ]
+    rows = confirm(
+        cb("grp", "removeok", group.id, member.volunteer_id),
+        cb("grp", "member", group.id, member.volunteer_id),
+    )
     await _edit(update, t("group-remove-confirm", name=member.name, group=group.name), rows)
 
 
@@ -261,7 +262,9 @@ async def _set_role(
     if member.volunteer_id == context.user_id:  # stepped down: the card shows what a member sees
         context.who = await load_principal(store, context.config, member.volunteer_id)
         await _render_card(update, context, group)
-        await reply(update, t("group-you-stepped-down", group=group.name), menu_for(context.who))
+        await reply(
+            update, t("group-you-stepped-down", group=group.name), menu_for(context, context.who)
+        )
         await refresh(context, context.who)
         return
     await _render_members(update, context, group)
@@ -276,12 +279,7 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
         # A new link stops the one already shared: asked first (the answer carries the same ids;
         # a second tap, naming a link replaced already, changes nothing as before).
         await answer(update)
-        rows = [
-            [
-                button(label("button-yes"), cb("grp", "inviteok", *data.ids)),
-                button(label("button-no"), cb("grp", "card", group.id)),
-            ]
-        ]
+        rows = confirm(cb("grp", "inviteok", *data.ids), cb("grp", "card", group.id))
         await _edit(update, t("group-invite-confirm", group=group.name), rows)
         return
     if data.action in ("invite", "inviteok"):
@@ -297,12 +295,7 @@ async def _invite(update: Update, context: Context, group: Group, data: Callback
 
 async def _leave(update: Update, context: Context, group: Group, data: Callback) -> None:
     await answer(update)
-    rows = [
-        [
-            button(label("button-yes"), cb("grp", "leaveok", group.id)),
-            button(label("button-no"), cb("grp", "card", group.id)),
-        ]
-    ]
+    rows = confirm(cb("grp", "leaveok", group.id), cb("grp", "card", group.id))
     await _edit(update, t("group-leave-confirm", group=group.name), rows)
 
 
@@ -317,7 +310,7 @@ async def _leave_ok(update: Update, context: Context, group: Group, data: Callba
     if update.callback_query is not None:
         await screens.delete(context, update.callback_query)
     context.who = await load_principal(store, context.config, user_id)
-    await reply(update, t("group-left", group=group.name), menu_for(context.who))
+    await reply(update, t("group-left", group=group.name), menu_for(context, context.who))
     await refresh(context, context.who)
 
 
@@ -356,8 +349,34 @@ _MEMBER_ACTIONS = {
 }
 
 
+# The buttons this feature makes, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "grp",
+        allow(member_of_first, "card", "leave", "leaveok", ids="group"),
+        allow(leader_of_first, "members", ids="group page"),
+        allow(
+            leader_of_first,
+            "member",
+            "remove",
+            "removeok",
+            "promote",
+            "demote",
+            ids="group member",
+        ),
+        allow(leader_of_first, "invite", "inviteok", ids="group invite"),
+        allow(leader_of_first, "revoke", ids="group"),
+        allow(leader_of_first, "remind", ids="group on"),
+    ),
+    Buttons("grps", allow(anyone, "page", ids="page")),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (Command("group", "command-group", "help-group", 30, volunteers),)
+# Its main-menu button (bot.menu): for the people of the groups (an admin or a coordinator only
+# when they belong to one).
+MENU = (MenuEntry("menu-group", 2, 1, volunteers),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

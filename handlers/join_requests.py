@@ -17,10 +17,12 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import anyone, leader_of_first_request
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.keyboards import button, cb, inline
 from bot.outbox import kick, role_notice
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import Group, GroupRole, GroupStatus
@@ -67,7 +69,7 @@ async def _active(context: Context, group_id: int | None) -> Group | None:
 
 async def on_ask(update: Update, context: Context) -> None:
     """«🙋 درخواست پیوستن» on a public card: asks first, saying the leader will see the name."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     group = await _active(context, data.id(0) if data else None)
     if group is None:
         await answer(update, label("lookups-gone"), alert=True)
@@ -84,7 +86,7 @@ async def on_ask(update: Update, context: Context) -> None:
 
 async def on_send(update: Update, context: Context) -> None:
     """Sends the request to the group's leaders, or says why it was not sent."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     user_id = context.user_id or 0
     group = await _active(context, data.id(0) if data else None)
     if group is None:
@@ -160,7 +162,7 @@ async def _notice(
 async def on_answer(update: Update, context: Context) -> None:
     """A leader's answer (the access policy checked they lead the request's group): accept,
     decline (confirmed first), or back from the confirmation."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     store = context.store
     request = await store.join_requests.get(data.id(0) or 0) if data else None
     group = await store.groups.get(request.group_id) if request else None
@@ -218,6 +220,16 @@ async def _answered_already(
         RequestStatus.DECLINED: "joinreq-declined",
     }.get(request.status, "joinreq-dropped")
     await _edit(update, t(key, name=name, group=group.name), [])
+
+
+# The buttons of asking to join a group from its public card (bot.buttons); its leaders answer.
+BUTTONS = (
+    Buttons(
+        PREFIX,
+        allow(anyone, "ask", "send", ids="group"),
+        allow(leader_of_first_request, "ok", "no", "noyes", "back", ids="request"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

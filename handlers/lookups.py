@@ -21,11 +21,14 @@ from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
-from bot.commands import Command
+from bot.access import anyone, anyone_goes_on, overseer
+from bot.buttons import Buttons, allow
+from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb, share_button
+from bot.keyboards import Paging, button, cb, grid, inline, share_button
+from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
     campaign_unit,
@@ -132,12 +135,6 @@ async def _period(store: Store, code: int, campaign_id: int) -> tuple[Period, st
         if campaign is not None and campaign.active:
             return Period.of_campaign(campaign), campaign.title
     return None
-
-
-def pressed(update: Update) -> Callback | None:
-    """The pressed button's parsed data."""
-    query = update.callback_query
-    return parse_cb(query.data if query is not None else None)
 
 
 async def _show(
@@ -358,7 +355,7 @@ async def show_stats(update: Update, context: Context) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     """A period button: the same figures for another period, in the same message."""
-    data, who = pressed(update), context.who
+    data, who = context.press, context.who
     found = await _period(context.store, data.id(0) or 0, data.id(1) or 0) if data else None
     if found is not None and found[0].kind is PeriodKind.JOINED and not (who and who.memberships):
         found = None  # since joining is a member's view
@@ -372,7 +369,7 @@ async def on_stats(update: Update, context: Context) -> None:
 
 async def on_silent(update: Update, context: Context) -> None:
     """A page of a province's silent groups, for those who oversee it."""
-    data, who = pressed(update), context.who
+    data, who = context.press, context.who
     province_id = data.id(0) if data is not None else None
     if data is None or who is None or not who.oversees(province_id):
         await answer(update, label("not-allowed"), alert=True)
@@ -385,15 +382,11 @@ async def on_silent(update: Update, context: Context) -> None:
         limit=SILENT_PER_PAGE,
         offset=page * SILENT_PER_PAGE,
     )
-    pages = max(-(-silent.total // SILENT_PER_PAGE), 1)
+    paging = Paging.of(silent.total, SILENT_PER_PAGE, page)  # the page is fetched already
     text = render_silent(silent, SILENT_WEEKS)
-    if pages > 1:
-        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=pages)}")
-    turn_row = []
-    if page > 0:
-        turn_row.append(button(label("button-prev-page"), cb("st", "silent", province, page - 1)))
-    if silent.has_more:
-        turn_row.append(button(label("button-next-page"), cb("st", "silent", province, page + 1)))
+    if paging.pages > 1:
+        text = Html(f"{text}\n\n{t('lookups-page', page=page + 1, pages=paging.pages)}")
+    turn_row = paging.row(lambda text, to: button(text, cb("st", "silent", province, to)))
     rows = [turn_row, [button(label("lookups-stats"), cb("st", "show", MONTH, 0))]]
     await _show(update, text, rows, edit=True)
 
@@ -483,6 +476,8 @@ async def _start_range(turn: Turn[RangeDraft], ids: tuple[int, ...]) -> Result:
 RANGE_FLOW = Flow(
     draft=RangeDraft,
     prefix="sr",
+    rule=anyone,
+    allowed=anyone_goes_on,
     name="flow-name-stats-range",
     steps={
         "range": Step(ask=ask_range, text=range_typed, expects="lookups-range-hint"),
@@ -712,14 +707,15 @@ async def show_top(update: Update, context: Context) -> None:
 
 async def on_top(update: Update, context: Context) -> None:
     """A leaderboard button: another period, measure or level, in the same message."""
-    data = pressed(update)
+    data = context.press
     if data is not None:
         await _top(update, context, data.ids, edit=True)
 
 
 # --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
 
-FIND_KEY = "find"  # the last search, in the person's user_data: the pages and cards read it
+# The last search of each person, stored with what the bot keeps of them: its pages read it.
+PERSON, FIND_KEY = "user", "find"
 
 
 @dataclasses.dataclass
@@ -813,12 +809,8 @@ async def find_screen(
     for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
         shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
     rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
-    turn_row = []
-    if page > 0:
-        turn_row.append(button(label("button-prev-page"), cb("fnd", "page", page - 1)))
-    if page + 1 < pages:
-        turn_row.append(button(label("button-next-page"), cb("fnd", "page", page + 1)))
-    rows.append(turn_row)
+    paging = Paging(page, pages, GROUPS_PER_PAGE)  # the page is fetched already
+    rows.append(paging.row(lambda text, to: button(text, cb("fnd", "page", to))))
     if county is not None and not in_county:  # nobody there yet: they may start the first
         rows.append([button(label("onboarding-create"), cb("onb", "create"))])
     return text, [*rows, *_after_find()]
@@ -839,9 +831,7 @@ async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
     query = truncate(normalize(text), 40)
     if len(search_key(query)) < 2:
         return turn.again(label("lookups-find-short"))
-    remembered = turn.context.user_data
-    if remembered is not None:
-        remembered[FIND_KEY] = query
+    await turn.store.state.set_data(PERSON, turn.user_id, {FIND_KEY: query})
     found, rows = await find_screen(turn.store, query, 0)
     return Done(found, inline(rows))
 
@@ -872,6 +862,8 @@ async def _start_near(turn: Turn[FindDraft], ids: tuple[int, ...]) -> Result:
 FIND_FLOW = Flow(
     draft=FindDraft,
     prefix="fq",
+    rule=anyone,
+    allowed=anyone_goes_on,
     name="flow-name-find",
     steps={
         "query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask"),
@@ -894,8 +886,10 @@ async def begin_near(update: Update, context: Context) -> None:
 
 async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
-    data = pressed(update)
-    stored = context.user_data.get(FIND_KEY) if context.user_data is not None else None
+    data = context.press
+    who = context.who
+    kept = (await context.store.state.data(PERSON)).get(who.user_id) if who else None
+    stored = kept.get(FIND_KEY) if isinstance(kept, dict) else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:
         await answer(update)
@@ -931,12 +925,38 @@ async def card_screen(
     return text, [*rows, *_after_find()]
 
 
+# The buttons this feature makes outside its flows, and who may press them (bot.buttons):
+# aggregate figures anyone may see (the handlers re-check periods and campaigns).
+BUTTONS = (
+    Buttons(
+        "st",
+        allow(anyone, "show", ids="period campaign"),
+        allow(anyone, "range"),
+        # The silent groups of a province: the handler checks the province is theirs.
+        allow(overseer, "silent", ids="province page"),
+    ),
+    Buttons("cmp", allow(anyone, "list")),
+    Buttons("top", allow(anyone, "show", ids="period campaign measure level")),
+    Buttons(
+        "fnd",
+        allow(anyone, "new", "near"),
+        allow(anyone, "page", ids="page"),
+        allow(anyone, "card", ids="group page"),
+    ),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (
     Command("stats", "command-stats", "help-stats", 40),
     Command("campaign", "command-campaign", "help-campaign", 41),
     Command("top", "command-top", "help-top", 42),
     Command("find", "command-find", "help-find", 43),
+)
+# Its main-menu buttons (bot.menu): the figures for everyone, the campaigns for the overseers.
+MENU = (
+    MenuEntry("menu-campaigns", 4, 0, overseers),
+    MenuEntry("menu-stats", 5, 1, everyone),
 )
 
 

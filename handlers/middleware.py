@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot import screens
-from bot.access import FLOWS, check_access, is_menu_or_command
+from bot.access import check_access, is_menu_or_command
 from bot.context import Context
 from bot.engine import answer, strip_buttons
 from bot.i18n import label, t
@@ -110,21 +110,22 @@ async def guard_flows(update: Update, context: Context) -> None:
     if who is None or chat is None or chat.type != ChatType.PRIVATE:
         return  # a press in a review group never ends (or speaks of) a private flow
     revoked = []
-    async with context.bot_data.engine.lock(who.user_id):  # not while a job works on the draft
+    flows = context.bot_data.engine.flows  # each flow says who may go on with it (Flow.allowed)
+    # Not while a job works on the draft.
+    async with context.bot_data.engine.lock(context, who.user_id):
         for draft in await context.store.state.drafts_of(who.user_id):
-            rule = FLOWS.get(draft.kind)
-            if rule is None or not await rule(who, draft.data, context.store):
+            flow = flows.get(draft.kind)
+            if flow is None or not await flow.allowed(who, draft.data, context.store):
                 log.info("ending %s flow of user %s: permission lost", draft.kind, who.user_id)
                 await context.store.state.delete_draft(who.user_id, draft.kind)
                 await strip_buttons(context, who.user_id, draft.data.get("panel"))
                 revoked.append(draft.kind)
-    flows = context.bot_data.engine.flows  # each flow names itself (Flow.name)
     named = [label(flows[kind].name) for kind in revoked if kind in flows]
     if not named:
         return
     await answer(update)
-    await reply(update, t("flow-revoked", flow="، ".join(named)), menu_for(who))
-    if not is_menu_or_command(update):
+    await reply(update, t("flow-revoked", flow="، ".join(named)), menu_for(context, who))
+    if not is_menu_or_command(update, context):
         raise ApplicationHandlerStop
 
 

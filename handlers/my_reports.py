@@ -8,11 +8,14 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import jalali
+from bot.access import reporter_of_first_report
+from bot.buttons import Buttons, allow
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline, parse_cb
+from bot.keyboards import button, cb, confirm, inline
+from bot.menu import MenuEntry
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
 from db.usecases import can_edit
@@ -81,7 +84,7 @@ async def _listing(context: Context, user_id: int) -> tuple[Html, InlineKeyboard
 async def on_delete(update: Update, context: Context) -> None:
     """Asks to confirm a deletion, then marks the report deleted (kept in the audit trail)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     report = await context.store.reports.get(data.id() or 0) if data else None
     if query is None or data is None or report is None or context.user_id is None:
         return
@@ -91,12 +94,7 @@ async def on_delete(update: Update, context: Context) -> None:
     await answer(update)
     receipt = to_persian_digits(report.receipt)
     if data.action == "del":
-        rows = [
-            [
-                button(label("button-yes"), cb("myr", "delok", report.id)),
-                button(label("button-no"), cb("myr", "keep", report.id)),
-            ]
-        ]
+        rows = confirm(cb("myr", "delok", report.id), cb("myr", "keep", report.id))
         text = t(
             "myreports-delete-confirm",
             receipt=receipt,
@@ -117,8 +115,20 @@ async def on_delete(update: Update, context: Context) -> None:
     await edit_or_keep(query, text, markup)
 
 
+# The buttons on a saved report, and who may press them (bot.buttons): its reporter only.
+BUTTONS = (
+    Buttons(
+        "myr",
+        allow(reporter_of_first_report, "edit", "del", "delok", "keep", ids="report"),
+        allow(reporter_of_first_report, "fix", ids="report field"),
+    ),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
 COMMANDS = (Command("myreports", "command-myreports", "help-myreports", 11, leaders),)
+# Its main-menu button (bot.menu): beside «👥 گروه من», for those who report.
+MENU = (MenuEntry("menu-my-reports", 2, 0, leaders),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

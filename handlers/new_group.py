@@ -10,11 +10,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.access import anyone, anyone_goes_on, overseer_of_first_group
+from bot.buttons import Buttons, allow
 from bot.commands import Command, newcomers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline, parse_cb
+from bot.keyboards import Callback, button, cb, grid, inline
 from bot.outbox import kick, role_notice
 from bot.text import search_key
 from db.models import GroupStatus, Invite, Role
@@ -187,6 +189,8 @@ async def entry(turn: Turn[GroupDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=GroupDraft,
     prefix="ng",
+    rule=anyone,
+    allowed=anyone_goes_on,
     name="flow-name-group",
     steps={
         "name": Step(ask_name, text=name_typed, expects="newgroup-type-name", edits=True),
@@ -221,7 +225,7 @@ async def _reviewers(context: Context, province_id: int) -> list[int]:
 async def on_approval(update: Update, context: Context) -> None:
     """Approves or rejects a pending group (admins, and coordinators of its province)."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     store = context.store
     group = await store.groups.get(data.id() or 0) if data else None
     user = update.effective_user
@@ -266,6 +270,14 @@ async def on_approval(update: Update, context: Context) -> None:
     await edit_or_keep(
         query, t("approval-approved" if approve else "approval-rejected", group=group.name)
     )
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons("onb", allow(anyone, "create")),
+    # A group waiting for approval: the coordinators of its province and the admins answer.
+    Buttons("apr", allow(overseer_of_first_group, "ok", "no", "noyes", "ask", ids="group")),
+)
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).

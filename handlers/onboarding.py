@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.access import anyone, anyone_goes_on, offered_to_join
+from bot.buttons import Buttons, allow
 from bot.commands import Command, volunteers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
@@ -152,6 +154,9 @@ async def entry_offer(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=JoinDraft,
     prefix="join",
+    rule=anyone,
+    rules={"ok": offered_to_join, "no": offered_to_join},
+    allowed=anyone_goes_on,
     name="flow-name-join",
     steps={
         "code": Step(ask_code, text=code_typed, expects="join-bad-code"),
@@ -167,10 +172,10 @@ async def offer_join(update: Update, context: Context, code: str) -> None:
     invite = await context.store.groups.invite_by_code(code)
     group = await context.store.groups.get(invite.group_id) if invite else None
     if invite is None or group is None:
-        await reply(update, t("join-unknown-code"), menu_for(context.who))
+        await reply(update, t("join-unknown-code"), menu_for(context, context.who))
         return
     if context.who is not None and context.who.member_of(group.id):
-        await reply(update, t("join-already", group=group.name), menu_for(context.who))
+        await reply(update, t("join-already", group=group.name), menu_for(context, context.who))
         return
     await context.bot_data.engine.start(update, context, FLOW, "offer", invite.id)
 
@@ -189,9 +194,13 @@ async def deep_link(update: Update, context: Context) -> None:
     """/start j-CODE, from an invite link: offers to join its group."""
     code = parse_code(context.args[0]) if context.args else None
     if code is None:
-        await reply(update, t("join-unknown-code"), menu_for(context.who))
+        await reply(update, t("join-unknown-code"), menu_for(context, context.who))
         return
     await offer_join(update, context, code)
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (Buttons("onb", allow(anyone, "join")),)
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).

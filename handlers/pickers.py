@@ -14,7 +14,7 @@ from telegram import Message, MessageOriginUser
 
 from bot.engine import Ask, Back, Go, Result, Screen, Step, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import MAX_ID, PICK_PERSON, Callback, grid, people_picker
+from bot.keyboards import MAX_ID, PICK_PERSON, Callback, Paging, grid, people_picker
 from bot.text import normalize, search_key, to_latin_digits, truncate
 from db.models import County, Province, Volunteer
 
@@ -74,15 +74,9 @@ def place_steps(
             key = search_key(draft.search)
             counties = _best(await turn.store.places.search_counties(key, chosen.id), key)
             question = t("search-many", query=_shown(draft.search))
-        pages = max(1, -(-len(counties) // COUNTIES_PER_PAGE))
-        page = min(max(draft.page, 0), pages - 1)
-        shown = counties[page * COUNTIES_PER_PAGE : (page + 1) * COUNTIES_PER_PAGE]
-        rows = grid([turn.button(c.name, "county", c.id) for c in shown], 2)
-        turn_row = []
-        if page > 0:
-            turn_row.append(turn.button(label("button-prev-page"), "cpage", page - 1))
-        if page < pages - 1:
-            turn_row.append(turn.button(label("button-next-page"), "cpage", page + 1))
+        paging = Paging.of(len(counties), COUNTIES_PER_PAGE, draft.page)
+        rows = grid([turn.button(c.name, "county", c.id) for c in paging.shown(counties)], 2)
+        turn_row = paging.row(lambda text, to: turn.button(text, "cpage", to))
         return Screen(question, [*rows, turn_row, turn.nav()])
 
     async def county_typed(turn: Turn[Any], text: str) -> Result:

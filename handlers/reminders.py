@@ -7,17 +7,18 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import leader_of_first
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
-from bot.keyboards import parse_cb
 from handlers.common import edit_or_keep
 
 
 async def on_button(update: Update, context: Context) -> None:
     """«📝 ثبت گزارش» starts a report; «🔕» turns this group's reminder off."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     if query is None or data is None or context.who is None:
         return
     if data.action == "report":
@@ -26,6 +27,10 @@ async def on_button(update: Update, context: Context) -> None:
     await context.store.reminders.switch(context.who.user_id, data.id() or 0, on=False)
     await answer(update, label("reminder-turned-off"), alert=True)
     await edit_or_keep(query, label("reminder-turned-off"))
+
+
+# The buttons of the weekly reminder, and who may press them (bot.buttons).
+BUTTONS = (Buttons("rmd", allow(leader_of_first, "report", "off", ids="group")),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -26,11 +26,14 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
+from bot.buttons import Buttons, allow
 from bot.commands import Command, reviewers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline, parse_cb
+from bot.keyboards import Callback, button, cb, inline
+from bot.menu import MenuEntry
 from bot.outbox import kick
 from bot.principal import Principal
 from bot.ratelimit import transient
@@ -80,7 +83,7 @@ async def show_queue(update: Update, context: Context) -> None:
     if who is None or chat is None:
         return
     if not context.config.report.review:
-        await reply(update, t("review-off"), menu_for(who))
+        await reply(update, t("review-off"), menu_for(context, who))
         return
     await show_next(context, chat.id, who, after=0)
 
@@ -118,7 +121,7 @@ async def on_press(update: Update, context: Context) -> None:
     """Every review button (the access policy already checked the report is the presser's to
     review); in a group the same buttons decide, and nothing else is offered there."""
     query = update.callback_query
-    data = parse_cb(query.data if query else None)
+    data = context.press
     who = context.who
     chat = update.effective_chat
     if query is None or data is None or who is None or chat is None:
@@ -136,7 +139,7 @@ async def on_press(update: Update, context: Context) -> None:
         await _take_off_buttons(
             context, chat.id, query.message.message_id if query.message else None
         )
-        await reply(update, t("review-closed"), menu_for(who))
+        await reply(update, t("review-closed"), menu_for(context, who))
         return
     if not context.config.report.review:
         await answer(update, label("review-off"), alert=True)
@@ -565,9 +568,17 @@ async def reason_typed(turn: Reason, text: str) -> Result:
     )
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """Typing why a report goes back: while the person still oversees its province."""
+    report = await store.reports.get(int(draft.get("report_id") or 0))
+    return report is not None and who.oversees(report.province_id)
+
+
 REASON_FLOW = Flow(
     draft=ReasonDraft,
     prefix="rvr",
+    rule=overseer,
+    allowed=may_go_on,
     name="flow-name-review",
     steps={"reason": Step(ask_reason, text=reason_typed, expects="review-ask-reason-hint")},
     entries={"reason": reason_entry},
@@ -610,8 +621,27 @@ async def link_group(update: Update, context: Context) -> None:
     await reply(update, t("review-chat-linked", scope="، ".join(names)))
 
 
+# The buttons of the review and its cards, and who may press them (bot.buttons): the report's
+# province's coordinators and admins (in private and in their groups).
+BUTTONS = (
+    Buttons(
+        PREFIX,
+        allow(overseer_of_first_report, "next", "prev", "pics", "all", ids="report"),
+        allow(overseer_of_first_report, "ok", "ret", "type", "back", ids="report version"),
+        allow(overseer_of_first_report, "why", "allok", ids="report n version"),
+        allow(overseer_of_report_and_origin, "view", ids="report origin"),
+        allow(overseer, "list", "close"),
+    ),
+)
+
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("review", "command-review", "help-review", 20, reviewers),)
+COMMANDS = (
+    Command("review", "command-review", "help-review", 20, reviewers, overseer),
+    Command("review_off", "", "", 20, reviewers, overseer),  # in a review group only
+)
+# Its main-menu button (bot.menu): for the admins and coordinators while reports are reviewed.
+MENU = (MenuEntry("menu-review", 3, 0, reviewers, overseer),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -16,10 +16,12 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.access import admin, admins_go_on
+from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
+from bot.keyboards import Callback, button, cb, confirm, grid, inline
 from bot.text import normalize, search_key, truncate
 from db.models import Category
 from db.store import Store
@@ -30,7 +32,7 @@ from db.usecases import (
     retire_service_type,
 )
 from handlers.common import edit_or_keep
-from handlers.lookups import fit, pressed
+from handlers.lookups import fit
 
 NAME_MIN, NAME_MAX = 2, 60
 UNIT_MIN, UNIT_MAX = 1, 20
@@ -123,7 +125,7 @@ async def _type(store: Store, type_id: int | None) -> Category | None:
 
 async def on_screen(update: Update, context: Context) -> None:
     """The list, an area, a type's card; retiring (after a confirmation) and bringing back."""
-    data = pressed(update)
+    data = context.press
     query = update.callback_query
     if data is None or query is None or context.who is None:
         await answer(update, label("stale-button"), alert=True)
@@ -148,12 +150,7 @@ async def on_screen(update: Update, context: Context) -> None:
     await answer(update)
     notice = ""
     if data.action == "retire" and item.active:
-        rows = [
-            [
-                button(label("button-yes"), cb("typ", "retireok", item.id)),
-                button(label("button-no"), cb("typ", "card", item.id)),
-            ]
-        ]
+        rows = confirm(cb("typ", "retireok", item.id), cb("typ", "card", item.id))
         await edit_or_keep(query, t("types-retire-confirm", name=item.name), inline(rows))
         return
     if data.action in ("retireok", "restore"):
@@ -393,6 +390,8 @@ async def _start_add(turn: Turn[TypeDraft], ids: tuple[int, ...]) -> Result:
 FLOW = Flow(
     draft=TypeDraft,
     prefix="cty",
+    rule=admin,
+    allowed=admins_go_on,
     name="flow-name-service-type",
     steps={
         "name": Step(
@@ -425,7 +424,7 @@ FLOW = Flow(
 
 async def begin(update: Update, context: Context) -> None:
     """«➕ نوع تازه», «✏️ نام», «✏️ واحد»: the ids are checked before the flow starts."""
-    data = pressed(update)
+    data = context.press
     if data is None:
         await answer(update, label("stale-button"), alert=True)
         return
@@ -439,6 +438,17 @@ async def begin(update: Update, context: Context) -> None:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await context.bot_data.engine.start(update, context, FLOW, data.action, data.id(0) or 0)
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (
+    Buttons(
+        "typ",
+        allow(admin, "list"),
+        allow(admin, "area", "add", ids="area"),
+        allow(admin, "card", "name", "unit", "retire", "retireok", "restore", ids="type"),
+    ),
+)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -16,11 +16,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import NOBODY, Command, commands_for, refresh, role_of
+from bot.commands import NOBODY, Command, commands_for, everyone, refresh, role_of
 from bot.context import Context
 from bot.engine import stale
 from bot.i18n import Html, label, t
 from bot.keyboards import inline, url_button
+from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.text import escape
 from db.store import Store
@@ -39,7 +40,7 @@ async def start(update: Update, context: Context) -> None:
     who = context.who or NOBODY
     if context.who is not None:
         await refresh(context, context.who)
-    await reply(update, await welcome(context.store, who, user.first_name), menu_for(who))
+    await reply(update, await welcome(context.store, who, user.first_name), menu_for(context, who))
     if role_of(who) == "newcomer":
         await offer_onboarding(update, context)
     else:
@@ -87,18 +88,18 @@ async def show_help(update: Update, context: Context) -> None:
     role = role_of(who)
     lines = [t(c.help, role=role) for c in commands_for(context.bot_data.commands, who) if c.help]
     text = Html("\n\n".join([t("help-title"), "\n".join(lines), t("help-footer")]))
-    await reply(update, text, menu_for(context.who))
+    await reply(update, text, menu_for(context, context.who))
     await context.bot_data.engine.remind(update, context)
 
 
 async def cancel(update: Update, context: Context) -> None:
     """Answers /cancel when no conversation is running."""
-    await reply(update, t("cancel-nothing"), menu_for(context.who))
+    await reply(update, t("cancel-nothing"), menu_for(context, context.who))
 
 
 async def unknown(update: Update, context: Context) -> None:
     """Answers a message that no feature understood, with the menu again."""
-    await reply(update, t("unknown-message"), menu_for(context.who))
+    await reply(update, t("unknown-message"), menu_for(context, context.who))
 
 
 async def on_my_status(update: Update, context: Context) -> None:
@@ -134,6 +135,8 @@ COMMANDS = (
     Command("help", "command-help", "", 90),
     Command("cancel", "command-cancel", "", 91),
 )
+# Its main-menu button (bot.menu): the last row, for everyone.
+MENU = (MenuEntry("menu-help", 5, 2, everyone),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
+from bot.app import FEATURES, FLOWS, Feature, build_application
 from bot.config import Config, parse_config
 from bot.context import App
+from bot.engine import Flow
 from bot.i18n import LOCALE_DIR
 from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
@@ -114,6 +115,8 @@ class Harness:
         self.admin: SimUser | None = None
         self.handled: list[int] = []  # update ids in the order the bot finished them
         self.clock = SetClock()
+        self.features: Sequence[Feature] = FEATURES  # the kit's own tests run toy ones
+        self.flows: Sequence[Flow[Any]] = FLOWS
 
     @property
     def store(self) -> Store:
@@ -131,7 +134,9 @@ class Harness:
         for section, values in self.settings.items():
             data.setdefault(section, {}).update(values)
         self.config = parse_config(data)
-        app = build_application(self.config, clock=self.clock)
+        app = build_application(
+            self.config, clock=self.clock, features=self.features, flows=self.flows
+        )
         self.tracker.track(app, self.handled)
         await start_polling(app, poll_timeout=1)
         self.app = app

@@ -276,7 +276,10 @@ async def test_roles_come_with_their_menu(harness: Harness) -> None:
     await harness.delivered()
     assert t("group-you-were-demoted", group="گروه امید") in reza.last.text
     assert reza.keyboard is not None and [label("menu-report")] not in reza.keyboard
-    assert Role.ADMIN  # the admin's own menu is covered in test_authorization
+    # Zahra was made a coordinator of Markazi above (the admin's own menu: test_authorization).
+    assert [(g.role, g.province_id) for g in await store.roles.of(zahra.id)] == [
+        (Role.COORDINATOR, province.id)
+    ]
 
 
 async def test_saving_twice_with_one_key_stores_one_report(harness: Harness) -> None:

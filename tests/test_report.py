@@ -278,6 +278,51 @@ async def test_album_of_photos(harness: Harness) -> None:
     assert len({p.file_unique_id for p in report.photos}) == 4
 
 
+async def test_a_receipt_repeats_its_report_with_the_date_asked_again(harness: Harness) -> None:
+    reza = await to_review(harness)
+    await reza.press(label("report-edit-photos"))
+    await reza.send_photo()
+    await reza.press(label("report-photos-done"))
+    await reza.press(label("report-save"))
+    first = (await harness.store.reports.recent(reza.id))[0]
+    await reza.press(label("report-repeat"))  # on the receipt
+    code = first.receipt.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert reza.last.text.startswith(t("report-repeat-started", receipt=code))
+    assert label("report-date-yesterday") in str(reza.last.buttons)  # the date, asked again
+    await reza.press(label("report-date-today", date=jalali.format_day_month(TODAY)))
+    await reza.press(label("button-skip"))  # the description is not copied either
+    await reza.press(label("report-no-photos"))
+    assert t("report-review-photos", count=0, any="no") in reza.last.html
+    await reza.press(label("report-save"))
+    second = (await harness.store.reports.recent(reza.id))[0]
+    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    assert t("report-saved", receipt=second.receipt.translate(digits)) in reza.last.text
+    rows = await harness.store.db.fetchall(
+        "SELECT group_id, campaign_id, category_id, quantity, beneficiaries, volunteers,"
+        " province_id, county_id, place, service_date, description,"
+        " (SELECT COUNT(*) FROM report_photos p WHERE p.report_id = r.id) AS photos"
+        " FROM reports r ORDER BY id"
+    )
+    assert len(rows) == 2
+    before, after = (dict(row) for row in rows)
+    same = ("group_id", "campaign_id", "category_id", "quantity", "beneficiaries", "volunteers")
+    assert [after[k] for k in same] == [before[k] for k in same]
+    assert [after[k] for k in ("province_id", "county_id", "place")] == [
+        before[k] for k in ("province_id", "county_id", "place")
+    ]
+    assert (before["service_date"], after["service_date"]) == (
+        (TODAY - timedelta(days=1)).isoformat(),
+        TODAY.isoformat(),
+    )
+    assert (before["photos"], after["photos"], after["description"]) == (1, 0, "")
+    # Someone who does not lead the group cannot repeat it, even with a forged button.
+    maryam = await harness.sim.user("مریم")
+    await maryam.send("/start")
+    await maryam.press_data(maryam.last.message_id, f"rpt:again:{first.id}")
+    assert maryam.last_answer == label("not-allowed")
+    assert await harness.store.state.drafts_of(maryam.id) == []
+
+
 async def test_double_tap_saves_once(harness: Harness) -> None:
     reza = await to_review(harness)
     panel = reza.last

@@ -316,8 +316,8 @@ async def test_a_runtime_task_that_dies_is_logged_and_ends_the_bot_with_status_1
     )
     app = build_application(config)
     serving = asyncio.create_task(serve(app, partial(start_polling, poll_timeout=1)))
-    # polling, the update fetcher and the persistence loop
-    await eventually(sim, lambda: len(runtime_tasks(app)) == 3)
+    # polling and the update fetcher
+    await eventually(sim, lambda: len(runtime_tasks(app)) == 2)
     polling = runtime_tasks(app)[0]
     assert polling.get_name() == "Updater:start_polling:polling_task"
     polling.cancel()  # as if it had died

@@ -7,14 +7,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.access import reporter
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label
-from bot.keyboards import parse_cb
+from bot.menu import MenuEntry
+from bot.principal import Principal
 from db.usecases import can_edit
 from handlers.common import PRIVATE, menu_text
 from handlers.report.flow import FLOW
+from handlers.report.receipt import REPEAT
 
 __all__ = ["FLOW", "handlers"]
 
@@ -26,7 +29,7 @@ async def begin(update: Update, context: Context) -> None:
 
 async def _open_saved(update: Update, context: Context, entry: str) -> None:
     """Opens a saved report in the flow at `entry`, while its reporter may still change it."""
-    data = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = context.press
     assert data is not None
     report = await context.store.reports.get(data.id() or 0)
     now = context.store.db.now()
@@ -41,13 +44,36 @@ async def begin_edit(update: Update, context: Context) -> None:
     await _open_saved(update, context, "edit")
 
 
+async def begin_repeat(update: Update, context: Context) -> None:
+    """«🔁 تکرار گزارش قبلی» on a receipt: a new report prefilled from that one."""
+    data = context.press
+    assert data is not None
+    await context.bot_data.engine.start(update, context, FLOW, "repeat", data.id() or 0)
+
+
 async def begin_fix(update: Update, context: Context) -> None:
     """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
     await _open_saved(update, context, "fix")
 
 
+def report_refusal(who: Principal | None) -> str:
+    """Why this person may not report, and what to do instead (by what they are)."""
+    if who is not None and (who.admin or who.coordinator):
+        return "report-only-overseers"
+    if who is not None and who.memberships:
+        return "report-only-leaders"
+    return "report-only-newcomers"
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+BUTTONS = (REPEAT,)
+
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("report", "command-report", "help-report", 10, leaders),)
+COMMANDS = (
+    Command("report", "command-report", "help-report", 10, leaders, reporter, report_refusal),
+)
+# Its main-menu button (bot.menu): the first row, for those who report.
+MENU = (MenuEntry("menu-report", 1, 0, leaders, reporter, report_refusal),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
@@ -57,4 +83,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         MessageHandler(PRIVATE & menu_text("menu-report"), begin),
         CallbackQueryHandler(begin_edit, pattern=r"^myr:edit:\d+$"),
         CallbackQueryHandler(begin_fix, pattern=r"^myr:fix:\d+:\d+$"),
+        REPEAT.handler(begin_repeat),
     ]

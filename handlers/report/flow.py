@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import handlers.report.steps as s
+from bot.access import leader_of_first, reporter
 from bot.engine import Flow, Go, Result, Step
 from bot.i18n import t
+from bot.principal import Principal
+from db.models import ReportStatus
+from db.store import Store
 from handlers.pickers import place_steps
-from handlers.report import steps as s
 from handlers.report.draft import ReportDraft
+from handlers.review_cards import receipt
 
 
 async def new_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
@@ -45,6 +52,32 @@ async def fix_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
     return Go(result.step, hint) if isinstance(result, Go) else result
 
 
+async def repeat_report(turn: s.Report, ids: tuple[int, ...]) -> Result:
+    """«🔁 تکرار گزارش قبلی» on a receipt: a new report prefilled from that one (its group,
+    campaign while it runs, service, quantity, people and place); the date is asked again, then
+    the description and photos, which are not copied (the access policy checked the group)."""
+    report = await turn.store.reports.get(ids[0] if ids else 0)
+    if report is None or report.status is ReportStatus.DELETED:
+        return Go("group" if len(s.led(turn)) > 1 else "campaign")
+    draft = turn.draft
+    draft.group_id = report.group_id
+    running = {c.id for c in await s.campaigns(turn)}
+    draft.campaign_id = report.campaign_id if report.campaign_id in running else None
+    service = await turn.store.categories.get(report.category_id)
+    if service is None:
+        return Go("campaign")
+    draft.area_id, draft.category_id = service.parent_id, report.category_id
+    draft.quantity = report.quantity
+    draft.beneficiaries, draft.volunteers = report.beneficiaries, report.volunteers
+    draft.province_id, draft.county_id, draft.place = (
+        report.province_id,
+        report.county_id,
+        report.place,
+    )
+    draft.latitude, draft.longitude = report.latitude, report.longitude
+    return Go("date", t("report-repeat-started", receipt=receipt(report.receipt)))
+
+
 def _must_confirm(draft: ReportDraft) -> bool:
     """Discarding asks first once a new report holds real answers (an edit loses nothing)."""
     return draft.report_id is None and (draft.quantity is not None or draft.reviewing)
@@ -55,10 +88,29 @@ def _cancelled(draft: ReportDraft) -> str:
     return "report-edit-cancelled" if draft.report_id is not None else "cancel-done"
 
 
+async def may_go_on(who: Principal, draft: dict[str, Any], store: Store) -> bool:
+    """A report (or an edit of one) only while its writer still leads the group it is for (or the
+    group that one merged into)."""
+    report_id = draft.get("report_id")
+    if report_id is not None:
+        report = await store.reports.get(int(report_id))
+        if report is None or report.reporter_id != who.user_id:
+            return False
+    group_id = draft.get("group_id")
+    if group_id is None:
+        return bool(who.reporting_groups)
+    # A group merged meanwhile: the report goes on for the group it merged into.
+    group = await store.groups.current(int(group_id))
+    return group is not None and any(m.group_id == group.id for m in who.reporting_groups)
+
+
 FLOW = Flow(
     draft=ReportDraft,
     prefix="rep",
     name="flow-name-report",
+    rule=reporter,
+    rules={"grp": leader_of_first},
+    allowed=may_go_on,
     steps={
         "group": Step(s.ask_group, press={"grp": s.group_pressed, "gpage": s.group_page}),
         "campaign": Step(
@@ -146,7 +198,7 @@ FLOW = Flow(
             s.ask_review, press={"edit": s.edit_pressed, "save": s.save_pressed}, back="photos"
         ),
     },
-    entries={"new": new_report, "edit": edit_report, "fix": fix_report},
+    entries={"new": new_report, "edit": edit_report, "fix": fix_report, "repeat": repeat_report},
     review="review",
     must_confirm_cancel=_must_confirm,
     cancelled=_cancelled,

@@ -1,15 +1,41 @@
-"""The receipt after saving: the report's number, its group's week and the campaign's progress."""
+"""The receipt after saving: the report's number, its group's week and the campaign's progress,
+and its buttons: copy the number, or report again the same way («🔁 تکرار گزارش قبلی»)."""
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from bot import jalali
-from bot.i18n import Html, t
+from bot.buttons import Buttons, allow
+from bot.i18n import Html, label, t
+from bot.keyboards import Callback, copy_button, inline
+from bot.principal import Principal
 from bot.stats_text import outlook_text, percent_text, units_text
 from bot.text import progress_bar, to_persian_digits
 from db.models import Report, ReportStatus
 from db.stats import Counting
 from db.store import Store
 from db.streaks import STREAK_FROM
+
+
+async def leader_of_report_group(who: Principal, data: Callback, store: Store) -> bool:
+    """A leader of the group of the report whose id comes first in the data."""
+    report = await store.reports.get(data.id(0) or 0)
+    return report is not None and who.leads(report.group_id)
+
+
+# «🔁 تکرار گزارش قبلی»: a new report of the group, prefilled from the one on the receipt.
+REPEAT = Buttons("rpt", allow(leader_of_report_group, "again", ids="report"))
+
+
+def receipt_buttons(report: Report) -> InlineKeyboardMarkup:
+    """Copy the receipt's number; report again the same way."""
+    return inline(
+        [
+            [copy_button(label("report-copy-receipt"), report.receipt)],
+            [REPEAT.button(label("report-repeat"), "again", report.id)],
+        ]
+    )
 
 
 async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:

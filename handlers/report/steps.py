@@ -10,7 +10,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from bot import jalali
 from bot.engine import Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, copy_button, grid, inline
+from bot.keyboards import Callback, Paging, grid
 from bot.ratelimit import INTERACTIVE, send_priority
 from bot.text import (
     NumberError,
@@ -24,7 +24,7 @@ from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text
 from handlers.report.draft import ReportDraft
-from handlers.report.receipt import receipt_text
+from handlers.report.receipt import receipt_buttons, receipt_text
 from handlers.review_cards import announce_later, receipt, refresh_later
 
 VILLAGE_MAX = 100
@@ -90,16 +90,10 @@ def _skip_row(turn: Report) -> list[Any]:
 async def ask_group(turn: Report) -> Screen:
     """Asks which group (only when the person leads several), a page at a time."""
     groups = led(turn)
-    pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
-    page = min(max(turn.draft.page, 0), pages - 1)
-    shown = groups[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]
-    rows = [[turn.button(m.group_name, "grp", m.group_id)] for m in shown]
-    paging = []
-    if page > 0:
-        paging.append(turn.button(label("button-prev-page"), "gpage", page - 1))
-    if page < pages - 1:
-        paging.append(turn.button(label("button-next-page"), "gpage", page + 1))
-    return Screen(t("report-ask-group"), [*rows, paging, turn.nav(back=False)])
+    paging = Paging.of(len(groups), GROUPS_PER_PAGE, turn.draft.page)
+    rows = [[turn.button(m.group_name, "grp", m.group_id)] for m in paging.shown(groups)]
+    turn_row = paging.row(lambda text, to: turn.button(text, "gpage", to))
+    return Screen(t("report-ask-group"), [*rows, turn_row, turn.nav(back=False)])
 
 
 async def group_pressed(turn: Report, data: Callback) -> Result:
@@ -794,5 +788,4 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
             refresh_later(turn.context, report.id)  # its cards there show the edit
         line = t("review-resubmitted" if fixed else "review-pending-line")
         text = Html(f"{text}\n{line}")
-    copy = copy_button(label("report-copy-receipt"), report.receipt)
-    return Done(text, inline([[copy]]))
+    return Done(text, receipt_buttons(report))

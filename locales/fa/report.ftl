@@ -77,6 +77,9 @@ report-edit-photos = ✏️ عکس‌ها
 report-edit-campaign = ✏️ پویش
 report-save = ✅ ثبت گزارش
 report-copy-receipt = 📋 کپی شمارهٔ گزارش
+report-repeat = 🔁 تکرار گزارش قبلی
+# Above the date question of a report prefilled from another ($receipt: its number).
+report-repeat-started = گزارش تازه‌ای با همان خدمت، تعداد و محلِ گزارش {$receipt} آماده شد؛ عکس‌ها تکرار نمی‌شوند.
 report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
