@@ -816,7 +816,7 @@
   async function inlineResults(query, chatId) {
     const asked = await api("POST", `/users/${state.userId}/inline`, { query, chat_id: chatId });
     let answer = null;
-    for (let i = 0; i < 50; i += 1) {
+    for (let i = 0; i < 150; i += 1) { // up to 15 s, as a phone waits for a slow bot
       answer = await api("GET", `/inline/${asked.inline_query_id}`);
       if (answer.answered) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
