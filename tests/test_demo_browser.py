@@ -131,7 +131,6 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
     world = demo.server.world
     reza = world.users[demo.people["leader"]]
     volunteers = label("demo-group-chat-title")
-    friends = next(c for c in world.chats.values() if c.title == volunteers)
     async with async_playwright() as pw:
         browser, page = await _phone(pw, demo, "admin")
         try:
@@ -198,7 +197,8 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await page.screenshot(path=str(tmp_path / "phone-shared-progress.png"))
         finally:
             await browser.close()
-    assert world.chats[friends.id].messages[max(world.chats[friends.id].messages)].via_bot
+    friends = next(c for c in world.chats.values() if c.title == volunteers)
+    assert friends.messages[max(friends.messages)].via_bot
     assert demo.server.violations == []
 
 
