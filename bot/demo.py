@@ -17,6 +17,7 @@ import random
 import secrets
 import signal
 import tomllib
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +35,7 @@ from db.channels import ChannelScope
 from db.database import Database
 from db.instance import instance_lock
 from db.models import GroupRole, GroupStatus, ReportInput, Role
+from db.seed import load_divisions
 from db.store import Store
 from db.usecases import decide_report
 from simulator.server import SimulatorServer
@@ -98,25 +100,43 @@ def _beneficiaries(quantity: int, unit: str, per_unit: dict[str, Any], rng: rand
     return max(1, round(quantity * people * rng.uniform(0.8, 1.2)))
 
 
-async def seed_demo(store: Store, people: dict[str, int], today: date) -> int:
-    """Fills a fresh database with the demo; people maps each role to a simulator user id.
+async def seed_demo(
+    store: Store, people: dict[str, int], today: date, leaders: Sequence[int] = ()
+) -> int:
+    """Fills a fresh database with the demo; people maps each role to a simulator user id, and
+    leaders are the simulator's users who lead the groups after the first (the demo gives each
+    a chat, for the bot's notices to them; without them, ids no chat has stand in).
 
-    Every write is stamped as if made over the last weeks: people opened the bot and joined their
-    groups weeks ago, and each report was saved on the evening of its day. Reports of more than a
-    week ago, and all of them outside the coordinator's province, were approved a day or two
-    later; the coordinator's last week waits in the review queue. Returns the number of reports.
+    Every write is stamped as if made over the last weeks, and none after now: people opened the
+    bot and joined their groups weeks ago, and each report was saved on the evening of its day
+    (or the next one, when that has come). Reports of more than a week ago, and all of them
+    outside the coordinator's province, were approved a day or two later; the coordinator's last
+    week waits in the review queue. Returns the number of reports.
     """
     real_clock = store.db.clock
     clock = _SeedClock(_evening(today - timedelta(days=WEEKS * 7 + 20), random.Random(0)))
     store.db.clock = clock
     try:
-        return await _seed(store, people, today, clock, now=real_clock())
+        return await _seed(store, people, leaders, today, clock, now=real_clock())
     finally:
         store.db.clock = real_clock
 
 
+def _leader(people: dict[str, int], leaders: Sequence[int], number: int) -> int:
+    """The user id of the leader of the demo's group `number` (0: the web chat's leader)."""
+    if number == 0:
+        return people["leader"]
+    return leaders[number - 1] if number <= len(leaders) else EXTRA_LEADER_BASE + number
+
+
 async def _seed(
-    store: Store, people: dict[str, int], today: date, clock: _SeedClock, *, now: datetime
+    store: Store,
+    people: dict[str, int],
+    leaders: Sequence[int],
+    today: date,
+    clock: _SeedClock,
+    *,
+    now: datetime,
 ) -> int:
     data = demo_data()
     rng = random.Random(1405)
@@ -142,11 +162,11 @@ async def _seed(
         province = (await store.places.search_provinces(search_key(province_name)))[0]
         shares[province.id] = share
     await store.stats.set_shares(campaign_id, shares)
-    groups: list[tuple[int, int, int, int, list[int]]] = []
+    groups: list[tuple[int, int, int, int, list[int], list[str]]] = []
     for number, group in enumerate(data["group"]):
         clock.at = _evening(today - timedelta(days=WEEKS * 7 + 14 - number), rng)
         county = (await store.places.search_counties(search_key(group["county"])))[0]
-        leader = people["leader"] if number == 0 else EXTRA_LEADER_BASE + number
+        leader = _leader(people, leaders, number)
         if number:
             await store.volunteers.seen(leader, group["leader"], "", "")
         name = normalize(group["name"])
@@ -159,7 +179,7 @@ async def _seed(
             services.append(
                 int(await store.db.scalar("SELECT id FROM categories WHERE slug = ?", (slug,)))
             )
-        groups.append((group_id, leader, county.province_id, county.id, services))
+        groups.append((group_id, leader, county.province_id, county.id, services, group["places"]))
     clock.at = _evening(today - timedelta(days=MEMBER_JOINED_DAYS_AGO), rng)
     await store.groups.add_member(groups[0][0], people["member"], GroupRole.MEMBER)
 
@@ -170,7 +190,7 @@ async def _seed(
     decisions: list[tuple[datetime, int, int]] = []
     for days_ago in range(WEEKS * 7, 0, -1):
         day = today - timedelta(days=days_ago)
-        for group_id, leader, province_id, county_id, services in groups:
+        for group_id, leader, province_id, county_id, services, places in groups:
             if rng.random() > 0.45:
                 continue
             category = await store.categories.get(rng.choice(services))
@@ -189,14 +209,16 @@ async def _seed(
                 volunteers=rng.randint(2, 25),
                 province_id=province_id,
                 county_id=county_id,
-                place=rng.choice(samples["places"]),
+                place=rng.choice(places),
                 latitude=None,
                 longitude=None,
                 service_date=day,
                 description=rng.choice(samples["descriptions"]),
                 photos=(),
             )
-            clock.at = _evening(day, rng) + timedelta(days=rng.choice((0, 0, 0, 1)))
+            saved_at = _evening(day, rng)
+            later = saved_at + timedelta(days=rng.choice((0, 0, 0, 1)))  # written up next day
+            clock.at = later if later <= now else saved_at
             saved, _ = await store.reports.create(report, leader, f"demo-{count}", year)
             count += 1
             if days_ago > REVIEW_QUEUE_DAYS or province_id != reviewed_province:
@@ -216,6 +238,7 @@ class Demo:
     server: SimulatorServer
     app: App
     people: dict[str, int]
+    leaders: list[int]  # the leaders of the groups after the first, in the demo file's order
 
     async def stop(self) -> None:
         """Stops the bot, then the simulator."""
@@ -229,15 +252,18 @@ def _remove_database(db_path: Path) -> None:
         leftover.unlink()
 
 
-async def _prepare_database(db_path: Path, people: dict[str, int], *, fresh: bool) -> None:
+async def _prepare_database(
+    db_path: Path, people: dict[str, int], leaders: list[int], *, fresh: bool
+) -> None:
     """Keeps the last run's demo database, or creates and seeds one when missing or asked."""
     if not fresh and await asyncio.to_thread(db_path.exists):
         store = Store(Database(db_path))
         await store.open()
         try:
             # The simulator numbers its people the same way every run; a database seeded for
-            # other ids (an older demo file) would greet nobody, so it is seeded again.
-            kept = await store.volunteers.get(people["leader"]) is not None
+            # other ids (an older demo file) would greet nobody, or send its notices to chats
+            # that do not exist, so it is seeded again.
+            kept = all([await store.volunteers.get(i) for i in [*people.values(), *leaders]])
         finally:
             await store.close()
         if kept:
@@ -247,10 +273,10 @@ async def _prepare_database(db_path: Path, people: dict[str, int], *, fresh: boo
     store = Store(Database(db_path))
     await store.open()
     try:
-        reports = await seed_demo(store, people, jalali.today())
+        reports = await seed_demo(store, people, jalali.today(), leaders)
     finally:
         await store.close()
-    log.info("demo data: %d people, %d reports", len(people), reports)
+    log.info("demo data: %d people, %d reports", len(people) + len(leaders), reports)
 
 
 async def _subscribe(db_path: Path, chat_id: int) -> None:
@@ -263,24 +289,66 @@ async def _subscribe(db_path: Path, chat_id: int) -> None:
         await store.close()
 
 
+def _province_of(county: str) -> str:
+    """The province of a county of the divisions list, by name."""
+    key = search_key(county)
+    return next(p.name for p in load_divisions() for c in p.counties if search_key(c.name) == key)
+
+
+def _create_chats(
+    server: SimulatorServer, spec: dict[str, Any], people: dict[str, int], leaders: list[int]
+) -> None:
+    """The Telegram groups the demo's people are in, where a card or a campaign's progress can
+    be shared (a share button lists no chat with the bot itself): the first group's volunteers
+    (its leader and member), and the coordinator's with the leaders of her province's groups."""
+    world = server.world
+    users = world.users
+    volunteers = [users[people["leader"]], users[people["member"]]]
+    world.create_group(label("demo-group-chat-title"), volunteers, supergroup=True, bot_admin=False)
+    province = next(p["province"] for p in spec["person"] if p["role"] == "coordinator")
+    ids = [people["leader"], *leaders]
+    theirs = [
+        users[i]
+        for i, g in zip(ids, spec["group"], strict=True)
+        if _province_of(g["county"]) == province
+    ]
+    title = label("demo-leaders-chat-title", province=province)
+    world.create_group(
+        title, [users[people["coordinator"]], *theirs], supergroup=True, bot_admin=False
+    )
+
+
 async def start_demo(
     config: Config, *, port: int = 8080, data: str = ".demo", fresh: bool = False
 ) -> Demo:
     """Starts the simulator on 127.0.0.1:port, prepares the demo database and starts the bot."""
     server = SimulatorServer(port=port, token=f"{DEMO_BOT_ID}:{secrets.token_urlsafe(27)}")
     await server.open()
+    world = server.world
+    spec = demo_data()
     people: dict[str, int] = {}
-    for person in demo_data()["person"]:
-        user = server.world.create_user(person["name"], username=person["username"], started=True)
+    for person in spec["person"]:
+        user = world.create_user(person["name"], username=person["username"], started=True)
         people[person["role"]] = user.id
         server.user_titles[user.id] = label(ROLE_TITLES[person["role"]])
         server.user_about[user.id] = label(
             ROLE_ABOUT[person["role"]],
-            group=demo_data()["group"][0]["name"],
+            group=spec["group"][0]["name"],
             province=person.get("province", ""),
         )
-    admin = server.world.users[people["admin"]]
-    channel, _ = server.world.create_channel(
+    # Every other group's leader is a person of the web chat too: the bot's notices to them
+    # (approvals, reminders, requests to join) arrive in their chat, and can be read there.
+    leaders: list[int] = []
+    for group in spec["group"][1:]:
+        user = world.create_user(group["leader"], started=True)
+        leaders.append(user.id)
+        server.user_titles[user.id] = label("demo-role-leader")
+        server.user_about[user.id] = label(
+            "demo-about-group-leader", group=group["name"], county=group["county"]
+        )
+    _create_chats(server, spec, people, leaders)
+    admin = world.users[people["admin"]]
+    channel, _ = world.create_channel(
         label("demo-channel-title"), admin, username="khedmatyar_news"
     )
     db_path = Path(data) / "demo.db"
@@ -289,7 +357,7 @@ async def start_demo(
         lock = instance_lock(db_path)
         await lock.acquire()
         await lock.release()
-        await _prepare_database(db_path, people, fresh=fresh)
+        await _prepare_database(db_path, people, leaders, fresh=fresh)
         await _subscribe(db_path, channel.id)
         demo_config = dataclasses.replace(
             config,
@@ -308,7 +376,7 @@ async def start_demo(
     except BaseException:
         await server.close()
         raise
-    return Demo(server, app, people)
+    return Demo(server, app, people, leaders)
 
 
 async def run_demo(

@@ -19,6 +19,18 @@ class Html(str):
     __slots__ = ()
 
 
+class Label(str):
+    """A plain-text string from label(), which remembers its locale key (a button's colour
+    follows its key: bot.keyboards.KINDS)."""
+
+    key: str
+
+    def __new__(cls, text: str, key: str = "") -> Label:
+        made = super().__new__(cls, text)
+        made.key = key
+        return made
+
+
 @cache
 def _bundle() -> FluentBundle:
     bundle = FluentBundle(["fa"], use_isolating=False)
@@ -68,5 +80,6 @@ def t(key: str, /, **args: object) -> Html:
 
 
 def label(key: str, /, **args: object) -> str:
-    """Formats a plain-text string (button labels, command descriptions): nothing is escaped."""
-    return _format(key, args, escape=False)
+    """Formats a plain-text string (button labels, command descriptions): nothing is escaped.
+    It is a Label, which keeps its key (typed as str, so that callers may mix it with text)."""
+    return Label(_format(key, args, escape=False), key)

@@ -6,7 +6,6 @@ Persian label would not fit); it is client input, so handlers re-check every id 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from telegram import (
     SwitchInlineQueryChosenChat,
 )
 
-from bot.i18n import label
+from bot.i18n import Label, label
 
 _PART = re.compile(r"^[a-z0-9_]{1,16}$")
 _ID = re.compile(r"\d{1,16}")
@@ -83,18 +82,37 @@ class Kind(StrEnum):
     MAIN = "primary"  # the main action of its screen: blue
 
 
-# Buttons whose locale key says what they are, wherever a feature shows them. «بله» is only
-# ever the yes of a confirmation of what cannot be undone (delete, leave, merge, transfer...).
+# Buttons whose locale key says what they are, wherever a feature shows them (a label made by
+# label() carries its key). Green: what saves, approves or accepts (its label starts with ✅ or
+# 💾); red: what returns or turns down, and the yes of a confirmation of what cannot be undone
+# («بله…»); blue: the main action of a screen (one a screen: see `inline`). tests/test_button_kinds
+# walks every locale label shaped like these and fails on one left out.
 KINDS: Mapping[str, Kind] = MappingProxyType(
     {
         "report-save": Kind.SAVE,
+        "report-save-changes": Kind.SAVE,
+        "report-large-yes": Kind.SAVE,
         "manage-save": Kind.SAVE,
+        "manage-types-save-yes": Kind.SAVE,
+        "types-add-ok": Kind.SAVE,
+        "types-unit-yes": Kind.SAVE,
+        "camp-create": Kind.SAVE,
+        "newgroup-create": Kind.SAVE,
+        "newgroup-request": Kind.SAVE,
+        "join-yes": Kind.SAVE,
+        "joinreq-send": Kind.SAVE,
+        "joinreq-accept": Kind.SAVE,
         "review-approve": Kind.SAVE,
+        "review-approve-group": Kind.SAVE,
+        "review-together-yes": Kind.SAVE,
         "approval-approve": Kind.SAVE,
         "review-return": Kind.DANGER,
         "approval-reject": Kind.DANGER,
-        "approval-reject-yes": Kind.DANGER,
+        "joinreq-decline": Kind.DANGER,
         "button-yes": Kind.DANGER,
+        "flow-discard-yes": Kind.DANGER,
+        "approval-reject-yes": Kind.DANGER,
+        "joinreq-decline-yes": Kind.DANGER,
         "menu-report": Kind.MAIN,
         "channel-add": Kind.MAIN,
         "admin-add-coordinator": Kind.MAIN,
@@ -105,15 +123,9 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
 )
 
 
-@functools.cache
-def _kinds_by_text() -> Mapping[str, Kind]:
-    """KINDS by the labels the keys stand for (the locale does not change while running)."""
-    return MappingProxyType({label(key): kind for key, kind in KINDS.items()})
-
-
 def kind_of(text: str) -> Kind | None:
-    """The kind of a button by its label, when its locale key is in KINDS."""
-    return _kinds_by_text().get(text)
+    """The kind of a button by the locale key of its label (none for text not from label())."""
+    return KINDS.get(text.key) if isinstance(text, Label) else None
 
 
 def _style(text: str) -> str | None:
@@ -196,8 +208,22 @@ def people_picker(text: str) -> ReplyKeyboardMarkup:
 
 
 def inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows, dropping empty rows."""
-    return InlineKeyboardMarkup([list(row) for row in rows if row])
+    """An inline keyboard from rows, dropping empty rows. A screen has one main action: the
+    first button coloured as one keeps its colour, any later one is shown plain."""
+    kept: list[list[InlineKeyboardButton]] = []
+    main = False
+    for row in rows:
+        if not row:
+            continue
+        kept.append([])
+        for each in row:
+            if each.style == Kind.MAIN and main:
+                plain = each.to_dict(recursive=False)
+                del plain["style"]
+                each = InlineKeyboardButton(**plain)
+            main = main or each.style == Kind.MAIN
+            kept[-1].append(each)
+    return InlineKeyboardMarkup(kept)
 
 
 def confirm(yes: str, no: str) -> list[list[InlineKeyboardButton]]:

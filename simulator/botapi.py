@@ -713,8 +713,9 @@ class BotApi:
         if same_text and _inline(markup) == _inline(msg.reply_markup):
             raise bad_request(_NOT_MODIFIED)
         msg.text, msg.entities, msg.source = formatted.text, formatted.entities, formatted.source
+        panel = _inline(msg.reply_markup) is not None or _inline(markup) is not None
         msg.reply_markup = _inline(markup)
-        self.world.mark_edited(msg)
+        self.world.mark_edited(msg, panel=panel)
         return self.world.message_api(msg)
 
     async def edit_message_caption(self, p: Params, f: Files) -> Any:
@@ -737,8 +738,9 @@ class BotApi:
         msg.caption = new.get("caption")
         msg.caption_entities = new.get("caption_entities", [])
         msg.caption_source = new.get("caption_source")
+        panel = _inline(msg.reply_markup) is not None or _inline(markup) is not None
         msg.reply_markup = _inline(markup)
-        self.world.mark_edited(msg)
+        self.world.mark_edited(msg, panel=panel)
         return self.world.message_api(msg)
 
     async def edit_message_media(self, p: Params, f: Files) -> Any:
@@ -778,8 +780,9 @@ class BotApi:
         msg.caption = new.get("caption")
         msg.caption_entities = new.get("caption_entities", [])
         msg.caption_source = new.get("caption_source")
+        panel = _inline(msg.reply_markup) is not None or _inline(markup) is not None
         msg.reply_markup = _inline(markup)
-        self.world.mark_edited(msg)
+        self.world.mark_edited(msg, panel=panel)
         return self.world.message_api(msg)
 
     async def edit_message_reply_markup(self, p: Params, f: Files) -> Any:

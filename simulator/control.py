@@ -91,6 +91,7 @@ def message_view(world: World, msg: Message) -> dict[str, Any]:
         "date": msg.date,
         "seq": msg.seq,
         "edited": msg.edit_date is not None,
+        "edit_hidden": msg.edit_hidden,  # Telegram's apps show no «edited» on this edit
         "text": msg.text,
         "entities": msg.entities,
         "html": msg.source,

@@ -134,6 +134,7 @@ class Message:
     media_group_id: str | None = None
     reply_to: int | None = None
     edit_date: int | None = None
+    edit_hidden: bool = False  # Telegram's edit_hide: apps show no «edited» (see mark_edited)
     deleted: bool = False
     from_bot: bool = False
     service: dict[str, Any] = field(default_factory=dict)
@@ -581,9 +582,15 @@ class World:
         self.touch()
         return msg
 
-    def mark_edited(self, msg: Message, *, reorder: bool = True) -> None:
-        """Stamps an edit; `reorder=False` keeps its place in the order of the bot's words."""
+    def mark_edited(self, msg: Message, *, panel: bool, reorder: bool = True) -> None:
+        """Stamps an edit; `reorder=False` keeps its place in the order of the bot's words.
+
+        A bot's edit of a panel (a message with buttons before or after the edit) is stamped as
+        hidden, as Telegram's edit_hide: its apps show no «edited» on it, and the mark stays
+        with the edit, also when the buttons are taken off later (that is no edit).
+        """
         msg.edit_date = self.now()
+        msg.edit_hidden = msg.from_bot and panel
         if reorder:
             msg.seq = self._next_seq()
         self.touch()

@@ -12,7 +12,7 @@ import aiosqlite
 import pytest
 
 from bot.config import parse_config
-from bot.demo import Demo, start_demo
+from bot.demo import Demo, demo_data, start_demo
 from bot.i18n import label
 from simulator.testing import CHROMIUM, CHROMIUM_ARGS
 
@@ -78,13 +78,15 @@ async def test_personas_say_their_role_and_an_invite_link_opens_the_join_flow(
             await page.goto(demo.server.web_url)
             await page.wait_for_selector("body[data-ready='1']")
             options = await page.get_by_test_id("user-select").locator("option").all_inner_texts()
-            assert options == [
+            assert options[:5] == [
                 "مدیر — مدیر",
                 "رضا — سرگروه",
                 "مریم — عضو",
                 "زهرا — هماهنگ‌کننده",
                 "علی — تازه‌وارد",
             ]
+            others = [g["leader"] for g in demo_data()["group"][1:]]  # their notices arrive
+            assert options[5:] == [f"{name} — سرگروه" for name in others]
             await page.locator("#back").click()
             await page.get_by_test_id("user-select").select_option(str(ali))
             await demo.app.bot.send_message(ali, f"لینک دعوت: {link}")
@@ -121,13 +123,14 @@ async def _say(page: Any, text: str) -> None:
 
 async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path: Path) -> None:
     """At 390 px: the admin picks the channel with the chat picker (blue main button, the bot's
-    rights named); the leader copies the invite, reads the share link as a card, and shares the
-    group's card into a group through inline mode."""
+    rights named); the leader copies the invite (the card's one blue button), reads the share
+    link as a card, and shares the group's card into the demo's group of his volunteers through
+    inline mode; the coordinator shares the campaign's progress with her province's leaders."""
     from playwright.async_api import async_playwright, expect
 
     world = demo.server.world
     reza = world.users[demo.people["leader"]]
-    friends, _ = world.create_group("دوستان رضا", [reza], supergroup=True, bot_admin=False)
+    volunteers = label("demo-group-chat-title")
     async with async_playwright() as pw:
         browser, page = await _phone(pw, demo, "admin")
         try:
@@ -160,23 +163,42 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await expect(page.locator("body")).to_have_attribute("data-copied", link)  # async copy
             copied = await page.locator("body").get_attribute("data-copied")
             assert copied is not None and copied.startswith(f"https://t.me/{world.bot.username}")
-            await page.get_by_role("button", name=label("group-share-invite")).click()
+            invite = page.get_by_role("button", name=label("group-share-invite"))
+            await expect(invite).to_have_class(re.compile("style-primary"))
+            share = page.get_by_role("button", name=label("share-card"))
+            await expect(share).not_to_have_class(re.compile("style-"))  # one main action
+            await invite.click()
             card = page.get_by_test_id("link-card")
             await expect(card).to_be_visible()
             await expect(card).to_contain_text(copied)  # decoded, not percent-encoded
             await page.screenshot(path=str(tmp_path / "phone-link-card.png"))
             await card.get_by_role("button", name="بستن").click()
-            await page.get_by_role("button", name=label("share-card")).click()
-            await page.locator(".pick-item", has_text="دوستان رضا").click()
+            await share.click()
+            await expect(page.get_by_test_id("pick-dialog")).to_contain_text(volunteers)
+            await page.screenshot(path=str(tmp_path / "phone-share-picker.png"))
+            await page.locator(".pick-item", has_text=volunteers).click()
             await page.locator(".pick-item", has_text="گروه جهادی امید اراک").click()
-            await expect(page.locator("#chat-title")).to_have_text("دوستان رضا")
+            await expect(page.locator("#chat-title")).to_have_text(volunteers)
             shared = page.locator(".bubble", has_text="گروه جهادی امید اراک").last
             await expect(shared).to_contain_text(f"@{world.bot.username}")
             await expect(page.locator(".kb-btn", has_text=label("share-open-bot"))).to_be_visible()
             await page.screenshot(path=str(tmp_path / "phone-shared-card.png"))
+
+            leaders = label("demo-leaders-chat-title", province="مرکزی")
+            await page.locator("#persona-btn").click()
+            await page.locator(f".pick-item[data-id='{demo.people['coordinator']}']").click()
+            await _say(page, "/campaign")
+            await page.get_by_role("button", name=re.compile("^↗️")).last.click()
+            await page.locator(".pick-item", has_text=leaders).click()
+            await page.locator(".pick-item", has_text="پویش ۱۱ هزار خدمت").click()
+            await expect(page.locator("#chat-title")).to_have_text(leaders)
+            progress = page.locator(".bubble", has_text="پویش ۱۱ هزار خدمت").last
+            await expect(progress).to_contain_text(f"@{world.bot.username}")
+            await page.screenshot(path=str(tmp_path / "phone-shared-progress.png"))
         finally:
             await browser.close()
-    assert world.chats[friends.id].messages[max(world.chats[friends.id].messages)].via_bot
+    friends = next(c for c in world.chats.values() if c.title == volunteers)
+    assert friends.messages[max(friends.messages)].via_bot
     assert demo.server.violations == []
 
 
@@ -199,7 +221,7 @@ async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
         try:
             await page.locator("#persona-btn").click()
             items = page.get_by_test_id("pick-dialog").locator(".pick-item")
-            await expect(items).to_have_count(5)
+            await expect(items).to_have_count(5 + len(demo.leaders))
             await expect(items.nth(3)).to_contain_text("هماهنگ‌کنندهٔ استان مرکزی")
             await page.screenshot(path=str(tmp_path / "phone-personas.png"))
             await page.get_by_test_id("pick-dialog").get_by_role("button", name="انصراف").click()
@@ -224,6 +246,12 @@ async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
             panel = page.locator(".row", has=page.locator(".inline-kb")).last
             await expect(panel).to_contain_text(label("admin-coordinators"))
             await expect(page.locator(".bubble .meta", has_text="ویرایش‌شده")).to_have_count(0)
+            message_id = await panel.get_attribute("data-message-id")
+            edited = page.locator(f".row[data-message-id='{message_id}']")
+            await _say(page, "/help")  # a newer screen: the edited panel loses its buttons
+            await expect(edited.locator(".inline-kb")).to_have_count(0)
+            await expect(page.locator(".bubble .meta", has_text="ویرایش‌شده")).to_have_count(0)
+            await page.screenshot(path=str(tmp_path / "phone-panel-stripped.png"))
 
             await page.locator("#commands-btn").click()
             popup = page.locator("#commands-popup")

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
 
 from bot.cli import main
 from bot.config import parse_config
-from bot.demo import start_demo
+from bot.demo import demo_data, seed_demo, start_demo
 from bot.jalali import TEHRAN
+from bot.text import search_key
+from db.database import Database
+from db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,3 +135,105 @@ def test_make_run_takes_port_and_fresh_and_test_needs_dev_tools(tmp_path: Path) 
     unit = dry("unit")
     assert "-c constraints.txt -e '.[dev]'" in unit
     assert "-e .\n" not in unit
+
+
+# A moment of the day before the evening, when the demo is often started: a report written up
+# "the next day" for yesterday would be saved this evening, after now.
+SEED_NOW = datetime(2026, 11, 18, 11, 0, tzinfo=TEHRAN)
+# Columns named for what will be, not what was; and the migrations' own record (real time).
+AHEAD = ("due_at", "expires_at")
+NOT_SEEDED = ("schema_migrations",)
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> AsyncIterator[Path]:
+    """A database seeded like the demo at SEED_NOW (its clock stands still there)."""
+    path = tmp_path / "seeded.db"
+    store = Store(Database(path, clock=lambda: SEED_NOW))
+    await store.open()
+    try:
+        people = {"admin": 1, "leader": 2, "member": 3, "coordinator": 4, "newcomer": 5}
+        await seed_demo(store, people, SEED_NOW.date())
+    finally:
+        await store.close()
+    yield path
+
+
+def _read(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Runs a query on a database file with a connection of the test's own."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_the_demo_saved_nothing_after_its_now(seeded: Path) -> None:
+    """Every moment the seed stamps (reports saved, decided, people joining...) is before now."""
+    later = []
+    for (table,) in _read(seeded, "SELECT name FROM sqlite_master WHERE type = 'table'"):
+        if table in NOT_SEEDED:
+            continue
+        for column in [r[1] for r in _read(seeded, f'PRAGMA table_info("{table}")')]:
+            if not column.endswith("_at") or column in AHEAD:
+                continue
+            for (value,) in _read(seeded, f'SELECT "{column}" FROM "{table}"'):
+                if value and datetime.fromisoformat(value) > SEED_NOW:
+                    later.append((table, column, value))
+    assert later == []
+    saved = _read(seeded, "SELECT service_date, created_at FROM reports")
+    yesterday = (SEED_NOW.date() - timedelta(days=1)).isoformat()
+    assert yesterday in {day for day, _ in saved}  # the last day is there, saved last evening
+
+
+def _divisions() -> tuple[dict[str, str], set[str]]:
+    """Counties (search key → province) and provinces (search keys) of divisions.csv."""
+    with (ROOT / "locales" / "fa" / "divisions.csv").open(encoding="utf-8") as rows:
+        found = list(csv.DictReader(rows))
+    counties = {search_key(r["county_fa"]): r["province_fa"] for r in found}
+    return counties, {search_key(r["province_fa"]) for r in found}
+
+
+def test_each_sample_place_is_in_the_county_of_its_report(seeded: Path) -> None:
+    """A report's town, village or neighbourhood names no other county or province of
+    divisions.csv, and is one of its own group's places (each group's are of its county)."""
+    counties, provinces = _divisions()
+    groups = {g["name"]: g for g in demo_data()["group"]}
+    reports = _read(
+        seeded,
+        "SELECT r.place, c.name, p.name, g.name FROM reports r"
+        " JOIN counties c ON c.id = r.county_id JOIN provinces p ON p.id = r.province_id"
+        " JOIN groups g ON g.id = r.group_id",
+    )
+    wrong = []
+    for place, county, province, group in reports:
+        words = place.split()
+        for size in (1, 2, 3):
+            for start in range(len(words) - size + 1):
+                name = search_key(" ".join(words[start : start + size]))
+                other_county = name in counties and name != search_key(county)
+                other_province = name in provinces and name != search_key(province)
+                if other_county or other_province:
+                    wrong.append((place, county, group))
+        if place not in groups[group].get("places", ()) or groups[group]["county"] != county:
+            wrong.append((place, county, group))
+    assert wrong == []
+    assert len({r[0] for r in reports if r[0]}) >= 20  # towns, villages, neighbourhoods
+
+
+async def test_every_person_of_the_demo_has_a_chat(tmp_path: Path) -> None:
+    """Everyone the demo's database knows (the other groups' leaders too, such as «حسین» of
+    ساوه) has a chat in the simulator: the bot's notices to them arrive, none is refused."""
+    demo = await start_demo(parse_config({}), port=0, data=str(tmp_path / "demo"))
+    try:
+        world = demo.server.world
+        known = _read(tmp_path / "demo" / "demo.db", "SELECT id, first_name FROM volunteers")
+        assert "حسین" in {name for _, name in known} and len(known) == len(world.users)
+        for volunteer, name in known:
+            assert volunteer in world.users and world.users[volunteer].first_name == name
+            await demo.app.bot.send_message(volunteer, "سلام")  # no «Chat not found»
+        leaders = _read(
+            tmp_path / "demo" / "demo.db",
+            "SELECT DISTINCT m.volunteer_id FROM memberships m WHERE m.role = 'leader'",
+        )
+        assert {v for (v,) in leaders} == {demo.people["leader"], *demo.leaders}
+    finally:
+        await demo.stop()
+    assert demo.server.violations == []

@@ -380,9 +380,8 @@
     if (media) bubble.append(media);
     const captioned = group.find((m) => m.caption) || null;
     // Only an edit of the text or caption is marked, as Telegram does (not a buttons-only one),
-    // and never on a bot's message with buttons: Telegram's apps do not mark panels a bot edits.
-    const panel = msg.from_bot && msg.buttons && msg.buttons.length > 0;
-    const edited = msg.edited && !panel;
+    // and never the bot's edit of a panel (edit_hidden), also once its buttons were taken off.
+    const edited = msg.edited && !msg.edit_hidden;
     const meta = el("span", { class: "meta" }, edited ? `${S.edited} ` : "", clock(msg.date));
     if (msg.text !== null && msg.text !== undefined) {
       const body = formatted(msg.text, msg.entities);
@@ -810,7 +809,7 @@
       sub: chat.type === "channel" ? S.subscribers : chat.type === "private" ? S.bot : S.members(faDigits(chat.members.length + 1)),
       onPick: () => inlineResults(chosen.query || "", chat.id),
     }));
-    choose(S.shareTo, "", items);
+    choose(S.shareTo, items.length ? "" : S.shareNowhere(S.newGroup), items);
   }
 
   async function inlineResults(query, chatId) {

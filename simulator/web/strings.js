@@ -73,6 +73,7 @@ window.STRINGS = Object.freeze({
   chatShared: (name, title) => `${name} گفت‌وگوی «${title}» را با ربات هم‌رسانی کرد`,
   usersShared: (name, people) => `${name} ${people} را با ربات هم‌رسانی کرد`,
   shareTo: "هم‌رسانی در کدام گفت‌وگو؟",
+  shareNowhere: (newGroup) => `این دکمه در گفت‌وگو با خود ربات هم‌رسانی نمی‌کند و شما هنوز در گفت‌وگوی دیگری نیستید؛ با «${newGroup}» یکی بسازید.`,
   inlineResults: "کدام را بفرستید؟",
   inlineWaiting: "در انتظار پاسخ ربات…",
   inlineNone: "ربات نتیجه‌ای برای این درخواست نداد.",

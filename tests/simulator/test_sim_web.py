@@ -249,6 +249,68 @@ async def test_edited_only_when_the_text_changed(sim_server: SimulatorServer, bo
         await expect(first).not_to_contain_text("ویرایش‌شده")
 
 
+async def test_a_panel_edited_then_stripped_stays_unmarked(
+    sim_server: SimulatorServer, bot: RawBot
+) -> None:
+    """A bot's panel edited in place and later stripped of its buttons shows no «ویرایش‌شده»
+    (Telegram hides the mark of an edit made to a panel); a plain message edited shows it,
+    and so does a panel's buttons-free text edit once it is no panel."""
+    from playwright.async_api import expect
+
+    user = started_user(sim_server, "مریم")
+    inline = {"inline_keyboard": [[{"text": "بعدی", "callback_data": "n"}]]}
+    panel = await bot.ok(
+        "sendMessage", {"chat_id": user.id, "text": "صفحهٔ اول", "reply_markup": inline}
+    )
+    target = {"chat_id": user.id, "message_id": panel["message_id"]}
+    await bot.ok("editMessageText", {**target, "text": "صفحهٔ دوم", "reply_markup": inline})
+    await bot.ok("editMessageReplyMarkup", target)  # a newer screen took its buttons
+    last = await bot.ok(
+        "sendMessage", {"chat_id": user.id, "text": "پایانی", "reply_markup": inline}
+    )
+    closed = {"chat_id": user.id, "message_id": last["message_id"]}
+    await bot.ok("editMessageText", {**closed, "text": "پایانی، بسته"})  # its buttons go with it
+    plain = await bot.ok("sendMessage", {"chat_id": user.id, "text": "ساده"})
+    await bot.ok(
+        "editMessageText",
+        {"chat_id": user.id, "message_id": plain["message_id"], "text": "ساده، درست‌شده"},
+    )
+    chat = sim_server.world.private_chat(user)
+    assert chat.messages[panel["message_id"]].edit_date is not None  # the Bot API says edited
+    async with chat_page(sim_server, 390, 844) as page:
+        await expect(page.locator(".bubble", has_text="ساده، درست‌شده")).to_contain_text("ویرایش‌شده")
+        for text in ("صفحهٔ دوم", "پایانی، بسته"):
+            stripped = page.locator(".row", has=page.locator(".bubble", has_text=text))
+            await expect(stripped).to_be_visible()
+            await expect(stripped.locator(".inline-kb")).to_have_count(0)
+            await expect(stripped).not_to_contain_text("ویرایش‌شده")
+        await expect(page.locator(".meta", has_text="ویرایش‌شده")).to_have_count(1)
+
+
+async def test_a_share_button_with_no_chat_to_share_in_says_what_to_do(
+    sim_server: SimulatorServer, bot: RawBot
+) -> None:
+    """A person whose only chat is the bot's presses a share button (bot chats not allowed):
+    the picker says why it is empty and how to make a chat; in a group, the group is offered."""
+    from playwright.async_api import expect
+
+    user = started_user(sim_server, "رضا")
+    chosen = {"query": "group:1", "allow_user_chats": True, "allow_group_chats": True}
+    markup = {"inline_keyboard": [[{"text": "هم‌رسانی", "switch_inline_query_chosen_chat": chosen}]]}
+    await bot.ok("sendMessage", {"chat_id": user.id, "text": "کارت", "reply_markup": markup})
+    async with chat_page(sim_server, 390, 844) as page:
+        await page.get_by_role("button", name="هم‌رسانی").click()
+        dialog = page.get_by_test_id("pick-dialog")
+        await expect(dialog).to_contain_text("گفت‌وگوی گروهی تازه")
+        await expect(dialog.locator(".pick-item")).to_have_count(0)
+        await dialog.get_by_role("button", name="انصراف").click()
+        sim_server.world.create_group("دوستان", [user], supergroup=True, bot_admin=False)
+        await expect(page.locator(".chat-item", has_text="دوستان")).to_have_count(1)
+        await page.get_by_role("button", name="هم‌رسانی").click()
+        await expect(dialog.locator(".pick-item", has_text="دوستان")).to_be_visible()
+        await expect(dialog).not_to_contain_text("گفت‌وگوی گروهی تازه")
+
+
 async def test_sidebar_names_a_group_chat_and_fonts_are_served(
     sim_server: SimulatorServer,
 ) -> None:
