@@ -184,7 +184,7 @@ def test_rankings_and_places_text() -> None:
     )
     assert text.splitlines()[-1] == "گروه شما، گروه ما، در این دوره هنوز خدمتی ثبت نکرده است."
     assert "بهره‌مند" in text
-    assert "هنوز خدمتی ثبت نشده" in render_ranking(Ranking([], 0, None), period_label(
+    assert "هنوز خدمتی شمرده نشده" in render_ranking(Ranking([], 0, None), period_label(
         Period.week(TODAY)), Measure.REPORTS)  # fmt: skip
     places = [
         PlaceLine(1, "مرکزی", 1, 40, 900, 3000),

@@ -258,6 +258,7 @@ async def test_with_review_every_count_says_what_waits(harness: Harness) -> None
     top = _plain(reza.last.text or "")
     assert label("stats-top-own-waiting", name="گروه امید", waiting=_waiting(1)) in top
     assert label("stats-top-own-none", name="گروه امید") not in top
+    assert "ثبت نشده" not in top  # nothing counts yet, but one report was filed and waits
 
     # A back-dated report: its week's figures count the approved 17 and say two wait (the
     # walk's receipt said «شمرده شد» over 137 بسته, the waiting 120 inside).

@@ -119,7 +119,8 @@ stats-top-own = گروه شما، { $name }: رتبهٔ { $rank } از { $total 
 stats-top-own-none = گروه شما، { $name }، در این دوره هنوز خدمتی ثبت نکرده است.
 # The asker's group has reports waiting for review: «گروه شما، گروه امید: ⏳ ۲ گزارش در انتظار بررسی»
 stats-top-own-waiting = گروه شما، { $name }: { $waiting }
-stats-top-empty = در این دوره هنوز خدمتی ثبت نشده است.
+# Nothing counts yet («شمرده»: with review on, reports may be waiting, and are said apart).
+stats-top-empty = در این دوره هنوز خدمتی شمرده نشده است.
 
 # Groups with no report for some weeks (a coordinator's view).
 stats-silent-title = <b>گروه‌های بی‌گزارش در { $weeks } هفتهٔ اخیر: { $count }</b>
