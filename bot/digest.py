@@ -25,14 +25,16 @@ from bot.province_map import ProvinceMap
 from bot.stats_text import (
     campaign_line,
     campaign_unit,
-    outlook_text,
-    pace_text,
-    schedule_text,
+    join_figures,
+    people_text,
+    share_schedule,
     shares_summary,
+    verdict_text,
+    waiting_text,
 )
 from bot.text import escape, utf16_len
 from db.models import ScopeKind
-from db.stats import CampaignProgress, Figures, ShareLine
+from db.stats import CampaignProgress, Figures, ShareLine, _rank
 
 MESSAGE_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
@@ -85,7 +87,8 @@ class Run:
 @dataclass(frozen=True, slots=True)
 class CampaignWeek:
     """A campaign in a week's digest: its progress at the week's end (db.stats's one
-    computation), what it counted during the week, and its province shares."""
+    computation), what it counted during the week, and its province shares (in a province's
+    digest, that province's own)."""
 
     progress: CampaignProgress
     week: int
@@ -112,6 +115,7 @@ class WeekDigest:
     pending: int = 0  # reports of the week waiting for review, when only approved ones count
     map: ProvinceMap | None = None  # the national digest's second picture, beside the chart
     streaks: tuple[Run, ...] = ()  # the groups with the longest runs of weeks
+    previous_pending: int = 0  # the week before's reports waiting for review (for the change)
 
     def __post_init__(self) -> None:
         if jalali.weekday(self.week_start) != 0:
@@ -169,22 +173,22 @@ def _change(current: int, previous: int) -> Html:
 
 def _totals(digest: WeekDigest) -> list[Html]:
     """The week's reports and groups (a total across service types counts reports), people
-    served when anyone counted them, and the change against the week before."""
+    served when anyone counted them, what waits for review, and the change against the week
+    before."""
     now, before = digest.current, digest.previous
-    if digest.empty:
+    if digest.empty and not digest.pending:
         lines = [t("digest-empty")]
         if before.reports:
             lines.append(t("digest-empty-previous", reports=before.reports))
-        return [*lines, *_pending(digest)]
-    line = t("digest-totals", reports=now.reports, groups=now.groups)
-    if now.beneficiaries:
-        line = t("digest-totals-beneficiaries", totals=line, beneficiaries=now.beneficiaries)
-    return [Html(line + " " + _change(now.reports, before.reports)), *_pending(digest)]
-
-
-def _pending(digest: WeekDigest) -> list[Html]:
-    """The week's reports still waiting for review (only when approved reports alone count)."""
-    return [t("counting-digest-waiting", count=digest.pending)] if digest.pending else []
+        return lines
+    line = join_figures(
+        t("digest-totals", reports=now.reports, groups=now.groups) if now.reports else "",
+        people_text(Figures(beneficiaries=now.beneficiaries)),
+        waiting_text(digest.pending),
+    )
+    # Reports filed (counted and waiting) against the week before's: a slow review is no change.
+    change = _change(now.reports + digest.pending, before.reports + digest.previous_pending)
+    return [Html(line + " " + change)]
 
 
 def _services(digest: WeekDigest, most: int) -> list[Html]:
@@ -211,40 +215,41 @@ def _services(digest: WeekDigest, most: int) -> list[Html]:
 
 
 def _ranking(title: Html, items: tuple[Ranked, ...]) -> list[Html]:
-    lines = [title]
-    for rank, item in enumerate(items, start=1):
-        lines.append(
-            t("digest-rank-line", rank=rank, name=isolate(item.name), reports=item.reports)
-        )
-    return lines
+    """A leading list; equal counts share a rank (1, 2, 2, 4), as on /top (db.stats's rule)."""
+    ranks = _rank([item.reports for item in items])
+    return [title] + [
+        t("digest-rank-line", rank=rank, name=isolate(item.name), reports=item.reports)
+        for item, rank in zip(items, ranks, strict=True)
+    ]
 
 
 def _streaks(items: tuple[Run, ...]) -> list[Html]:
-    """The groups with the longest runs of weeks with a report."""
-    lines = [t("digest-streaks-title")]
-    for rank, item in enumerate(items, start=1):
-        lines.append(t("digest-streak-line", rank=rank, name=isolate(item.name), weeks=item.weeks))
-    return lines
+    """The groups with the longest runs of weeks with a report (equal runs share a rank)."""
+    ranks = _rank([item.weeks for item in items])
+    return [t("digest-streaks-title")] + [
+        t("digest-streak-line", rank=rank, name=isolate(item.name), weeks=item.weeks)
+        for item, rank in zip(items, ranks, strict=True)
+    ]
 
 
-def _campaign(item: CampaignWeek) -> list[Html]:
-    """A campaign at the week's end: the lines /campaign shows (one computation, one wording),
-    the week's count, and how many provinces are behind their share's schedule."""
+def _campaign(digest: WeekDigest, item: CampaignWeek) -> list[Html]:
+    """A campaign at the week's end: its bar and verdict as /campaign says them (one
+    computation, one wording), the week's count, and its province shares: a province's own
+    share line in its digest, else how many provinces are behind their share's schedule."""
     progress = item.progress
-    unit = campaign_unit(progress.campaign)
-    lines = [campaign_line(progress, isolate(progress.campaign.title))]
-    if progress.counted <= 0:
-        return [*lines, t("digest-campaign-no-pace"), outlook_text(progress)]
+    campaign = progress.campaign
     when = t("digest-when-week-end")
-    lines += [
-        t("digest-campaign-week", week=item.week, unit=unit)
+    lines = [
+        campaign_line(progress, isolate(campaign.title)),
+        t("digest-campaign-week", week=item.week, unit=campaign_unit(campaign))
         if item.week
         else t("digest-campaign-week-none"),
-        pace_text(progress),
-        outlook_text(progress),
-        schedule_text(progress.counted, progress.expected, unit, when),
+        verdict_text(progress, when),
     ]
-    if item.shares:
+    if digest.scope is ScopeKind.PROVINCE:
+        name, title = isolate(digest.scope_name), isolate(campaign.title)
+        lines += [share_schedule(campaign, name, s, when, title=title) for s in item.shares]
+    elif item.shares:
         lines.append(shares_summary(item.shares))
     return lines
 
@@ -266,7 +271,7 @@ def render_sections(digest: WeekDigest, *, most_services: int = MAX_SERVICES) ->
         )
         sections.append(_ranking(t(key), digest.top_places))
     for campaign in digest.campaigns:
-        sections.append(_campaign(campaign))
+        sections.append(_campaign(digest, campaign))
     closing = [t("digest-late")] if digest.late else []
     closing.append(t("digest-thanks-empty") if digest.empty else t("digest-thanks"))
     sections.append(closing)
@@ -308,7 +313,7 @@ def content_hash(digest: WeekDigest) -> str:
     fields = dataclasses.asdict(digest)
     del fields["late"]
     # Fields added later count only when set: digests posted before them keep their hash.
-    for added in ("pending", "map", "streaks"):
+    for added in ("pending", "map", "streaks", "previous_pending"):
         if not fields[added]:
             del fields[added]
     data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)

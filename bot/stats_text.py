@@ -47,12 +47,36 @@ _MEASURE = {
     Measure.SERVICES: "stats-measure-services",
     Measure.BENEFICIARIES: "stats-measure-beneficiaries",
 }
-UNITS_SHOWN = 4  # units named on one line; the rest are «…»
+UNITS_SHOWN = 4  # units named on one line; the rest are counted («و ۲ مورد دیگر»)
+PLACES_SHOWN = 8  # places listed on the stats screen
 
 
 def _lines(*parts: str) -> Html:
     """Joins the non-empty parts with line breaks."""
     return Html("\n".join(p for p in parts if p))
+
+
+def join_figures(*parts: str) -> Html:
+    """Figures side by side, with the one separator the bot puts between figures
+    (stats-join, «، »; never «·», which reads as a Persian zero beside Persian digits)."""
+    return Html(t("stats-join").join(p for p in parts if p))
+
+
+def shown[T](items: Sequence[T], most: int) -> tuple[Sequence[T], int]:
+    """The items a list names and how many it leaves out: never just one, since saying «و ۱
+    مورد دیگر» takes the room that naming it would."""
+    if len(items) <= most + 1:
+        return items, 0
+    return items[:most], len(items) - most
+
+
+def waiting_text(count: int, unit: str = "") -> Html:
+    """What a count leaves out while it waits for review, said the one way everywhere: «⏳ ۲
+    گزارش در انتظار بررسی» (a campaign's quantity in its unit); empty when nothing waits."""
+    if not count:
+        return Html("")
+    measure = unit or t("stats-measure-reports")
+    return t("stats-waiting", amount=t("stats-amount", value=count, measure=measure))
 
 
 def percent_text(part: int, whole: int) -> Html:
@@ -65,21 +89,22 @@ def percent_text(part: int, whole: int) -> Html:
 
 def units_text(units: Sequence[UnitTotal], most: int = UNITS_SHOWN) -> Html:
     """Quantities per unit, never added across units: «۲۹۹ پرس، ۴۹ بسته، ۹ واحد»."""
-    parts = [t("stats-unit-amount", quantity=u.quantity, unit=u.unit) for u in units[:most]]
-    if len(units) > most:
-        parts.append(t("stats-units-more"))
-    return Html("، ".join(parts))
+    kept, rest = shown(units, most)
+    text = join_figures(*(t("stats-unit-amount", quantity=u.quantity, unit=u.unit) for u in kept))
+    return t("stats-units-more", units=text, count=rest) if rest else text
 
 
-def figures_text(figures: Figures, units: Sequence[UnitTotal]) -> Html:
-    """A count of reports with its quantities per unit and the people served, when known:
-    «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند», or that there is none yet."""
+def figures_text(figures: Figures, units: Sequence[UnitTotal], waiting: int = 0) -> Html:
+    """A count of reports with its quantities per unit, the people served when known, and what
+    waits for review: «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد)، ۴۵۰ بهره‌مند، ⏳ ۲ گزارش در
+    انتظار بررسی», or that there is none yet."""
     if not figures.reports:
-        return t("stats-figures-none")
-    text = t("stats-figures", reports=figures.reports, units=units_text(units))
-    if figures.beneficiaries:
-        text = t("stats-figures-people", figures=text, beneficiaries=figures.beneficiaries)
-    return text
+        return waiting_text(waiting) or t("stats-figures-none")
+    return join_figures(
+        t("stats-figures", reports=figures.reports, units=units_text(units)),
+        people_text(Figures(beneficiaries=figures.beneficiaries)),
+        waiting_text(waiting),
+    )
 
 
 def period_label(period: Period, campaign_title: str = "") -> Html:
@@ -134,18 +159,13 @@ def change_text(current: int, previous: int, kind: PeriodKind, *, partial: bool 
 
 
 def people_text(figures: Figures) -> Html:
-    """«۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب», leaving out a count nobody gave (zero); empty if both."""
-    if figures.beneficiaries and figures.volunteers:
-        return t(
-            "stats-people",
-            beneficiaries=figures.beneficiaries,
-            volunteers=figures.volunteers,
-        )
-    if figures.beneficiaries:
-        return t("stats-people-beneficiaries", beneficiaries=figures.beneficiaries)
-    if figures.volunteers:
-        return t("stats-people-volunteers", volunteers=figures.volunteers)
-    return Html("")
+    """«۸٬۹۰۳ بهره‌مند، ۴۲۰ داوطلب», leaving out a count nobody gave (zero); empty if both."""
+    return join_figures(
+        t("stats-people-beneficiaries", beneficiaries=figures.beneficiaries)
+        if figures.beneficiaries
+        else "",
+        t("stats-people-volunteers", volunteers=figures.volunteers) if figures.volunteers else "",
+    )
 
 
 def _totals(figures: Figures, groups: bool) -> Html:
@@ -155,31 +175,52 @@ def _totals(figures: Figures, groups: bool) -> Html:
     return t("stats-totals-groups", reports=figures.reports)
 
 
+def _more(lines: list[Html], left_out: int) -> list[Html]:
+    """A list's lines, and a last one saying how many more there are, if any."""
+    return [*lines, t("stats-more", count=left_out)] if left_out else lines
+
+
 def render_overview(
-    overview: Overview, scope_name: str = "", *, campaign_title: str = "", top: int = 8
+    overview: Overview,
+    scope_name: str = "",
+    *,
+    campaign_title: str = "",
+    top: int = PLACES_SHOWN,
+    queue: int | None = None,
 ) -> Html:
-    """The stats screen: heading, totals and change, people, pending, by type and by place."""
-    counted = overview.tally.counted
+    """The stats screen: heading, totals with what waits for review and the change, people, by
+    type and by place (every place with a report, or how many more).
+
+    queue: a reviewer's whole review queue of the scope (every period), said only when it is not
+    the period's own waiting count already on the totals line.
+    """
+    counted, pending = overview.tally.counted, overview.tally.pending
     heading = t(
         "stats-heading",
         scope=scope_label(overview.scope.kind, scope_name),
         period=period_label(overview.period, campaign_title),
     )
-    if not counted.reports and not overview.tally.pending.reports:
-        return _lines(heading, t("stats-empty"))
-    totals = _totals(counted, overview.scope.kind is not ScopeKind.GROUPS)
+    queued = ""
+    if queue and queue != pending.reports:
+        queued = t("counting-waiting-province", count=queue)
+    if not counted.reports and not pending.reports:
+        return _lines(heading, t("stats-empty"), queued)
+    totals = join_figures(
+        _totals(counted, overview.scope.kind is not ScopeKind.GROUPS) if counted.reports else "",
+        waiting_text(pending.reports),
+    )
     if overview.previous is not None:
+        # Reports filed (counted and waiting) against those of the period before: how fast
+        # they are reviewed is no change in the work.
         change = change_text(
-            counted.reports,
-            overview.previous.reports,
+            counted.reports + pending.reports,
+            overview.previous.reports + overview.previous_waiting,
             overview.period.kind,
             partial=overview.partial,
         )
         if change:
             totals = Html(f"{totals} ({change})")
-    people = people_text(counted)
-    pending = overview.tally.pending
-    waiting = t("stats-pending", reports=pending.reports) if pending.reports else ""
+    kinds, more_kinds = shown(overview.by_type, top)
     types = [
         t(
             "stats-type-line",
@@ -187,14 +228,12 @@ def render_overview(
             services=line.services,
             unit=line.unit,
         )
-        for line in overview.by_type[:top]
+        for line in kinds
     ]
-    if len(overview.by_type) > top:
-        types.append(t("stats-more", count=len(overview.by_type) - top))
+    reported, more_places = shown([line for line in overview.by_place if line.reports], top)
     places = [
         t("stats-place-line", rank=line.rank, name=line.name, reports=line.reports)
-        for line in overview.by_place[:top]
-        if line.reports
+        for line in reported
     ]
     place_title = (
         t("stats-by-province-title")
@@ -204,12 +243,12 @@ def render_overview(
     return _lines(
         heading,
         totals,
-        people,
-        waiting,
+        people_text(counted),
+        queued,
         "\n" + t("stats-by-type-title") if types else "",
-        *types,
+        *_more(types, more_kinds),
         "\n" + place_title if places else "",
-        *places,
+        *_more(places, more_places),
     )
 
 
@@ -225,37 +264,98 @@ def campaign_unit(campaign: Campaign) -> str:
     return campaign.unit or label("stats-unit-default")
 
 
-def pace_text(progress: CampaignProgress) -> Html:
-    """The campaign's pace: «در چهار هفتهٔ گذشته ۴۰۰ خدمت؛ روزانه حدود ۱۴.», never «حدود ۰»."""
-    span = t("stats-pace-weeks") if progress.pace_days == PACE_DAYS else t("stats-pace-start")
-    if not progress.recent:
-        return t("stats-campaign-pace-none", span=span)
+# --- a campaign: its one verdict ---------------------------------------------------------------
+#
+# The rules, written once (every surface reads them: /campaign, the receipt, the coordinator's
+# /stats, the inline campaign card and the digest):
+# - expected by a day is what an even spread of the target has done on the campaign's days
+#   already over (db.stats.expected_by): "by today" leaves today out, so nothing is due on a
+#   campaign's first day, and that day is not judged at all; a digest counts its week's Friday.
+# - the pace is the count of the last four weeks (fewer in a campaign's first weeks) per day, said
+#   as «روزانه حدود ۸۹» (rounded) or «کمتر از یک … در روز».
+# - the pace reaches the target when its projected finish is by the last day, or when the pace as
+#   said is at least what each day still needs: within rounding is never «نمی‌رسد».
+# - one sentence: on schedule or behind (✅/⚠️) by the count, then where the pace leads, joined
+#   by «اما» when the two point different ways.
+
+
+def pace_span(progress: CampaignProgress) -> Html:
+    """The days the pace is taken over: «چهار هفتهٔ گذشته», or «۱۰ روز گذشته» while younger."""
+    if progress.pace_days == PACE_DAYS:
+        return t("stats-pace-weeks")
+    return t("stats-pace-days", days=progress.pace_days)
+
+
+def daily_pace(progress: CampaignProgress) -> int:
+    """The count per day as said: rounded, and 0 under one a day («حدود ۰» would be untrue)."""
+    if progress.recent < progress.pace_days:
+        return 0
+    return round(progress.pace_per_day)
+
+
+def pace_amount(progress: CampaignProgress) -> Html:
+    """«روزانه حدود ۸۹ خدمت», or «کمتر از یک خدمت در روز»."""
     unit = campaign_unit(progress.campaign)
-    if progress.recent < progress.pace_days:  # under one a day: «حدود ۰» would be untrue
-        return t("stats-campaign-pace-slow", span=span, count=progress.recent, unit=unit)
-    daily = round(progress.pace_per_day)
-    return t("stats-campaign-pace", span=span, count=progress.recent, unit=unit, daily=daily)
+    daily = daily_pace(progress)
+    if not daily:
+        return t("stats-pace-slow", unit=unit)
+    return t("stats-pace-daily", daily=daily, unit=unit)
 
 
-def outlook_text(progress: CampaignProgress) -> Html:
-    """Where the campaign is heading at its pace: the day it reaches its target, or (when that is
-    after its end, or there is no pace) the count per day it needs to finish on time."""
-    end = short_date(progress.campaign.ends_on, progress.as_of)
-    projected = progress.projected
+def reaches(progress: CampaignProgress) -> bool:
+    """Whether the pace reaches the target by the campaign's last day: its projected finish is
+    by then, or the pace as said is at least what each day still needs."""
     if progress.reached:
-        return t("stats-campaign-reached")
-    if progress.ended:
-        return t("stats-campaign-ended", end=end)
-    if progress.on_track and projected is not None:
-        return t("stats-campaign-projection", date=short_date(projected, progress.as_of), end=end)
-    need = progress.needed_per_day or progress.remaining
-    return t("stats-campaign-behind", end=end, need=need, unit=campaign_unit(progress.campaign))
+        return True
+    need, projected = progress.needed_per_day, progress.projected
+    if need is None or projected is None:
+        return False
+    return projected <= progress.campaign.ends_on or daily_pace(progress) >= need
 
 
 def schedule_text(done: int, expected: int, unit: str, when: Html) -> Html:
-    """On schedule or not: what an even spread of the target would have done by `when`."""
+    """On schedule or not, by the count: «✅ طبق برنامه است (باید تا امروز ۵٬۵۴۵ خدمت انجام
+    می‌شد)» (a clause; when: «امروز», «پایان این هفته»)."""
     key = "stats-schedule-on" if done >= expected else "stats-schedule-behind"
     return t(key, when=when, expected=expected, unit=unit)
+
+
+def outlook_text(progress: CampaignProgress) -> Html:
+    """Where the pace leads (a clause): the day it reaches the target (at latest the last day,
+    when it does within rounding), or what each day needs that the pace falls short of."""
+    span, unit = pace_span(progress), campaign_unit(progress.campaign)
+    end = short_date(progress.campaign.ends_on, progress.as_of)
+    projected = progress.projected
+    if reaches(progress):
+        pace = pace_amount(progress)
+        if projected is not None and projected < progress.campaign.ends_on:
+            day = short_date(projected, progress.as_of)
+            return t("stats-outlook-by", span=span, pace=pace, date=day)
+        return t("stats-outlook-at-end", span=span, pace=pace, end=end)
+    need = progress.needed_per_day or progress.remaining
+    if not progress.recent:
+        return t("stats-outlook-none", span=span, end=end, need=need, unit=unit)
+    pace = pace_amount(progress)
+    return t("stats-outlook-short", span=span, pace=pace, end=end, need=need, unit=unit)
+
+
+def verdict_text(progress: CampaignProgress, when: Html | None = None) -> Html:
+    """A campaign's one verdict, one sentence: reached, over, its first day, or on schedule (or
+    behind) by `when` (default today) and where its pace leads."""
+    end = short_date(progress.campaign.ends_on, progress.as_of)
+    if progress.reached:
+        return t("stats-campaign-reached")
+    if not progress.days_left:
+        return t("stats-campaign-ended", end=end)
+    unit = campaign_unit(progress.campaign)
+    if not progress.day_over and progress.as_of == progress.campaign.starts_on:
+        need = progress.needed_per_day or progress.remaining
+        return t("stats-campaign-first-day", end=end, need=need, unit=unit)
+    when = when or t("stats-when-today")
+    schedule = schedule_text(progress.counted, progress.expected, unit, when)
+    on = progress.counted >= progress.expected
+    key = "stats-verdict-and" if on == reaches(progress) else "stats-verdict-but"
+    return t(key, schedule=schedule, outlook=outlook_text(progress))
 
 
 def campaign_line(progress: CampaignProgress, title: str = "") -> Html:
@@ -275,14 +375,10 @@ def campaign_line(progress: CampaignProgress, title: str = "") -> Html:
 def render_progress(
     progress: CampaignProgress, *, province_name: str = "", group_name: str = ""
 ) -> Html:
-    """A campaign's bar, schedule, pace, outlook, pending count, the asker's province and group."""
+    """A campaign's bar and verdict, what waits for review, the asker's province and group."""
     unit = campaign_unit(progress.campaign)
-    schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
-    pending = (
-        t("stats-campaign-pending", count=progress.pending, unit=unit) if progress.pending else ""
-    )
     shares = []
-    if progress.province_count is not None and province_name:
+    if progress.province_count is not None and province_name and progress.counted:
         shares.append(
             t(
                 "stats-campaign-province-share",
@@ -292,7 +388,7 @@ def render_progress(
                 percent=percent_text(progress.province_count, progress.counted),
             )
         )
-    if progress.group_count is not None and group_name:
+    if progress.group_count is not None and group_name and progress.counted:
         shares.append(
             t(
                 "stats-campaign-group-share",
@@ -304,10 +400,8 @@ def render_progress(
         )
     return _lines(
         campaign_line(progress),
-        schedule,
-        pace_text(progress),
-        outlook_text(progress),
-        pending,
+        verdict_text(progress),
+        waiting_text(progress.pending, unit),
         *shares,
     )
 
@@ -328,6 +422,7 @@ def render_shares(lines: list[ShareLine], top: int = 10) -> Html:
     first, and how many are behind."""
     if not lines:
         return Html("")
+    listed, left_out = shown(lines, top)
     rows = [
         t(
             "stats-share-line",
@@ -338,34 +433,39 @@ def render_shares(lines: list[ShareLine], top: int = 10) -> Html:
             percent=percent_text(line.counted, line.target),
             expected=line.expected,
         )
-        for line in lines[:top]
+        for line in listed
     ]
-    if len(lines) > top:
-        rows.append(t("stats-more", count=len(lines) - top))
-    return _lines(t("stats-shares-title"), shares_summary(lines), *rows)
+    return _lines(t("stats-shares-title"), shares_summary(lines), *_more(rows, left_out))
 
 
 def render_schedule(progress: CampaignProgress) -> Html:
-    """A campaign's bar and whether it is on schedule today (a coordinator's own campaign)."""
-    unit = campaign_unit(progress.campaign)
-    schedule = schedule_text(progress.counted, progress.expected, unit, t("stats-when-today"))
-    return _lines(campaign_line(progress), schedule)
+    """A campaign's bar and verdict (a coordinator's own campaign)."""
+    return _lines(campaign_line(progress), verdict_text(progress))
 
 
-def share_schedule(campaign: Campaign, province: str, line: ShareLine) -> Html:
-    """A province's share of a campaign and whether it is on schedule today (a coordinator)."""
+def share_schedule(
+    campaign: Campaign,
+    province: str,
+    line: ShareLine,
+    when: Html | None = None,
+    *,
+    title: str = "",
+) -> Html:
+    """A province's share of a campaign and whether it is on schedule by `when` (default today:
+    a coordinator; a province's digest: its week's end). title: the campaign's, as it should
+    read (e.g. in a bidi isolate)."""
     unit = campaign_unit(campaign)
     head = t(
         "stats-share-province",
-        title=campaign.title,
+        title=title or campaign.title,
         name=province,
         count=line.counted,
         target=line.target,
         unit=unit,
         percent=percent_text(line.counted, line.target),
     )
-    schedule = schedule_text(line.counted, line.expected, unit, t("stats-when-today"))
-    return _lines(head, schedule)
+    schedule = schedule_text(line.counted, line.expected, unit, when or t("stats-when-today"))
+    return _lines(head, t("stats-verdict-alone", schedule=schedule))
 
 
 def amount_text(value: int, measure: Measure, unit: str = "") -> Html:
@@ -384,29 +484,50 @@ def _ranked_value(line: PlaceLine, measure: Measure) -> int:
     return line.services if measure is Measure.SERVICES else line.beneficiaries
 
 
-def _own_text(mine: GroupLine, name: str, total: int, measure: Measure, unit: str) -> Html:
-    """The asker's own group's rank, when it is not among the leaders."""
+def _own_text(
+    mine: GroupLine,
+    name: str,
+    total: int,
+    measure: Measure,
+    unit: str,
+    *,
+    listed: bool,
+    waiting: int,
+) -> Html:
+    """The asker's own group: its rank when it is not among the leaders, and what of it waits
+    for review (it has not «ثبت نکرده» what it filed and waits)."""
+    waits = Html("")
+    if waiting:
+        waits = t("stats-top-own-waiting", name=name, waiting=waiting_text(waiting))
     if mine.rank is None:
-        return t("stats-top-own-none", name=name)
-    return t(
+        return waits or t("stats-top-own-none", name=name)
+    if listed:
+        return waits
+    rank = t(
         "stats-top-own",
         name=name,
         rank=mine.rank,
         total=total,
         amount=amount_text(mine.value, measure, unit),
     )
+    return join_figures(rank, waiting_text(waiting))
 
 
 def render_ranking(
-    ranking: Ranking, period: Html, measure: Measure, own_name: str = "", unit: str = ""
+    ranking: Ranking,
+    period: Html,
+    measure: Measure,
+    own_name: str = "",
+    unit: str = "",
+    *,
+    own_waiting: int = 0,
 ) -> Html:
-    """The leading groups and the asker's own group's rank when it is not among them.
+    """The leading groups and the asker's own group: its rank when it is not among them, and
+    its reports waiting for review (own_waiting).
 
     unit: a campaign's unit, when measure is SERVICES (its own count).
     """
     title = t("stats-top-groups-title", period=period)
-    if not ranking.lines:
-        return _lines(title, t("stats-top-empty"))
     rows = [
         t(
             "stats-top-line",
@@ -419,9 +540,13 @@ def render_ranking(
     ]
     own = ""
     mine = ranking.own
-    if mine is not None and all(line.group_id != mine.group_id for line in ranking.lines):
-        own = _own_text(mine, own_name or mine.name, ranking.ranked, measure, unit)
-    return _lines(title, *rows, "\n" + own if own else "")
+    if mine is not None and (ranking.lines or own_waiting):
+        listed = any(line.group_id == mine.group_id for line in ranking.lines)
+        name = own_name or mine.name
+        own = _own_text(
+            mine, name, ranking.ranked, measure, unit, listed=listed, waiting=own_waiting
+        )
+    return _lines(title, *(rows or [t("stats-top-empty")]), "\n" + own if own else "")
 
 
 def render_places(

@@ -76,7 +76,8 @@ async def _figures(
 async def _campaigns(
     db: Database, scope: ChannelScope, start: date, counting: Counting
 ) -> list[CampaignWeek]:
-    """The campaigns a digest shows: running during the week and within the scope."""
+    """The campaigns a digest shows: running during the week and within the scope, as of the
+    week's end (its Friday over); a province's digest holds only its own share of each."""
     end = start + timedelta(days=6)
     sql = "SELECT * FROM campaigns WHERE active = 1 AND starts_on <= ? AND ends_on >= ?"
     params: list[object] = [end.isoformat(), start.isoformat()]
@@ -98,11 +99,14 @@ async def _campaigns(
             " AND day BETWEEN ? AND ?",
             (campaign.id, start.isoformat(), end.isoformat()),
         )
+        shares = await campaign_shares(db, campaign, end, counting, day_over=True)
+        if scope.kind is ScopeKind.PROVINCE:  # a province's channel: its own share
+            shares = [s for s in shares if s.province_id == scope.province_id]
         found.append(
             CampaignWeek(
-                progress=await campaign_progress(db, campaign, end, counting),
+                progress=await campaign_progress(db, campaign, end, counting, day_over=True),
                 week=int(week),
-                shares=tuple(await campaign_shares(db, campaign, end, counting)),
+                shares=tuple(shares),
             )
         )
     return found
@@ -130,6 +134,7 @@ async def week_digest(
     end = start + timedelta(days=6)
     week = [*params, start.isoformat(), end.isoformat()]
     counted = _counted(counting)
+    approved = counting is Counting.APPROVED
     in_week = f"{where} AND {counted} AND r.service_date BETWEEN ? AND ?"
 
     services = await db.fetchall(
@@ -182,7 +187,10 @@ async def week_digest(
         place_level=level,
         campaigns=tuple(await _campaigns(db, scope, start, counting)),
         late=late,
-        pending=await _pending(db, where, params, start) if counting is Counting.APPROVED else 0,
+        pending=await _pending(db, where, params, start) if approved else 0,
+        previous_pending=(
+            await _pending(db, where, params, start - timedelta(days=7)) if approved else 0
+        ),
         map=await week_map(db, start, counting) if scope.kind is ScopeKind.NATIONAL else None,
         streaks=await _streaks(db, scope, start, counting),
     )

@@ -251,6 +251,7 @@ class Overview:
     by_type: list[TypeLine]
     by_place: list[PlaceLine]
     partial: bool = False  # the period is running: previous covers the same first days only
+    previous_waiting: int = 0  # the previous period's reports waiting for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,12 +318,15 @@ def pace_window(campaign: Campaign, as_of: date) -> int:
     return max(min(PACE_DAYS, days_elapsed(campaign, as_of)), 1)
 
 
-def expected_by(target: int, campaign: Campaign, as_of: date) -> int:
+def expected_by(target: int, campaign: Campaign, as_of: date, *, day_over: bool = False) -> int:
     """What should be done by as_of if target were spread evenly over the campaign's days.
 
-    Whole services, rounded down: on schedule means done >= expected_by(...).
+    Only the days already over count: the days before as_of, and as_of itself when day_over (a
+    week's digest, on its Friday). So nothing is due on a campaign's first day. Whole services,
+    rounded down: on schedule means done >= expected_by(...).
     """
-    return target * days_elapsed(campaign, as_of) // campaign_days(campaign)
+    over = as_of if day_over else as_of - DAY
+    return target * days_elapsed(campaign, over) // campaign_days(campaign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +337,9 @@ class CampaignProgress:
     counted is what counts ([stats] counting) with service dates up to as_of; the pace is the
     count of the last PACE_DAYS days up to as_of (fewer in a campaign's first weeks) per day;
     the projected finish is the day the rest is done at that pace; expected is what an even
-    spread of the target over the campaign's days has done by as_of.
+    spread of the target over the campaign's days has done on its days already over (before
+    as_of; as_of too when day_over). Whether the pace reaches the target is bot.stats_text's
+    verdict.
     """
 
     campaign: Campaign
@@ -343,6 +349,7 @@ class CampaignProgress:
     pending: int = 0  # waiting for review, when only approved reports count
     province_count: int | None = None
     group_count: int | None = None
+    day_over: bool = False  # as_of is over too (a week's digest, on its Friday)
 
     @property
     def target(self) -> int:
@@ -382,15 +389,9 @@ class CampaignProgress:
         return self.as_of + timedelta(days=math.ceil(self.remaining * self.pace_days / self.recent))
 
     @property
-    def on_track(self) -> bool:
-        """True when reached, or when the pace reaches the target by the campaign's last day."""
-        projected = self.projected
-        return self.reached or (projected is not None and projected <= self.campaign.ends_on)
-
-    @property
     def expected(self) -> int:
-        """What should be done by as_of if the target were spread evenly over the days."""
-        return expected_by(self.target, self.campaign, self.as_of)
+        """What an even spread of the target has done on the days already over (expected_by)."""
+        return expected_by(self.target, self.campaign, self.as_of, day_over=self.day_over)
 
     @property
     def on_schedule(self) -> bool:
@@ -399,8 +400,9 @@ class CampaignProgress:
 
     @property
     def days_left(self) -> int:
-        """The campaign's days from as_of to its last day, both included (0 once it ended)."""
-        return max((self.campaign.ends_on - self.as_of).days + 1, 0)
+        """The campaign's days still to work: from as_of (the day after, when it is over) to its
+        last day, both included (0 once it ended)."""
+        return max((self.campaign.ends_on - self.as_of).days + (0 if self.day_over else 1), 0)
 
     @property
     def needed_per_day(self) -> int | None:
@@ -418,7 +420,7 @@ class ShareLine:
     name: str
     target: int
     counted: int
-    expected: int  # what an even spread of the share over the campaign's days has done by as_of
+    expected: int  # what an even spread of the share has done on the days over (expected_by)
 
     @property
     def gap(self) -> int:
@@ -978,19 +980,19 @@ class StatsRepo:
         today = jalali.today(self.db.clock) if today is None else today
         tally = await self.totals(scope, period, categories=categories, counting=counting)
         before = period.previous(today)
-        previous = (
+        earlier = (
             None
             if before is None
-            else (
-                await self.totals(scope, before, categories=categories, counting=counting)
-            ).counted
+            else await self.totals(scope, before, categories=categories, counting=counting)
         )
         by_type = await self.by_type(scope, period, categories=categories, counting=counting)
         by_place = await self.by_place(
             scope, period, categories=categories, counting=counting, measure=Measure.REPORTS
         )
         partial = before is not None and period.running(today)
-        return Overview(scope, period, tally, previous, by_type, by_place, partial)
+        previous = None if earlier is None else earlier.counted
+        waiting = 0 if earlier is None else earlier.pending.reports
+        return Overview(scope, period, tally, previous, by_type, by_place, partial, waiting)
 
     # --- groups ---------------------------------------------------------------------------------
 
@@ -1483,9 +1485,13 @@ async def campaign_progress(
     *,
     province_id: int | None = None,
     group_id: int | None = None,
+    day_over: bool = False,
 ) -> CampaignProgress:
     """A campaign's progress on as_of: what counts with service dates up to that day, the pace
-    window's count, what waits for review, and a province's and a group's part when asked."""
+    window's count, what waits for review, and a province's and a group's part when asked.
+
+    day_over: as_of is over (a week's digest, on its Friday): its share of the target is due.
+    """
     col = _cols(counting)[1]
     window = as_of - timedelta(days=pace_window(campaign, as_of))
     row = await db.fetchone(
@@ -1507,6 +1513,7 @@ async def campaign_progress(
         pending=int(row[2]) if counting is Counting.APPROVED else 0,
         province_count=province_count,
         group_count=group_count,
+        day_over=day_over,
     )
 
 
@@ -1555,10 +1562,11 @@ async def _part(
 
 
 async def campaign_shares(
-    db: Database, campaign: Campaign, as_of: date, counting: Counting
+    db: Database, campaign: Campaign, as_of: date, counting: Counting, *, day_over: bool = False
 ) -> list[ShareLine]:
     """Each province's share of a campaign's target (none: no split), its count up to as_of and
-    what an even spread of the share has done by then; the widest gaps first.
+    what an even spread of the share has done on the days over (expected_by); the widest gaps
+    first.
 
     Widest gap: the smallest part of its share done; ties by the most still missing.
     """
@@ -1572,7 +1580,11 @@ async def campaign_shares(
     counts = await _counts_upto(db, campaign, as_of, counting, "province_id")
     lines = [
         ShareLine(
-            r[0], r[1], int(r[2]), counts.get(r[0], 0), expected_by(int(r[2]), campaign, as_of)
+            r[0],
+            r[1],
+            int(r[2]),
+            counts.get(r[0], 0),
+            expected_by(int(r[2]), campaign, as_of, day_over=day_over),
         )
         for r in rows
     ]

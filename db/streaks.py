@@ -1,7 +1,10 @@
-"""Streaks: a group's run of consecutive Jalali weeks (Saturday–Friday) with a counted report.
+"""Streaks: a group's run of consecutive Jalali weeks (Saturday–Friday) with a report.
 
-A report belongs to the week of its service date, as everywhere else. What counts follows
-[stats] counting (db.stats.Counting): every live report, or approved ones only. A run is read
+A report belongs to the week of its service date, as everywhere else. A run is about a group
+reporting, not about how fast its reports are reviewed: with every live report counting
+(db.stats.Counting.ALL) any live report keeps it; when only approved reports count, a report
+still waiting for review keeps it too, while a returned one (back with the group to fix; fixed,
+it waits again) and a deleted one do not. A run is read
 from the weekly group summaries (stat_group_period, kind 'w', one row per group and Saturday),
 one week back at a time by primary key, so it costs the length of the run, not the history.
 """
@@ -13,14 +16,14 @@ from datetime import date, timedelta
 
 from bot import jalali
 from db.database import Database
-from db.stats import Counting, _cols
+from db.stats import Counting
 
 STREAK_FROM = 2  # weeks: a shorter run is not called a streak anywhere
 
 
 @dataclass(frozen=True, slots=True)
 class Streak:
-    """A group's run: the weeks in a row with a counted report, up to this week if it has one
+    """A group's run: the weeks in a row with a report, up to this week if it has one
     (this_week), else up to last week (a run that a report this week keeps going)."""
 
     weeks: int
@@ -36,14 +39,14 @@ class GroupStreak:
     weeks: int
 
 
-def _walk(column: str, seed: str) -> str:
+def _walk(reported: str, seed: str) -> str:
     """A recursive query of (group_id, weeks) rows: from each seed row (group_id, the Saturday
-    before the week found, 1), one row more for every earlier week with a counted report."""
+    before the week found, 1), one row more for every earlier week with a report that keeps it."""
     return (
         f"WITH RECURSIVE run(group_id, start, weeks) AS ({seed}"
         " UNION ALL SELECT run.group_id, date(run.start, '-7 days'), run.weeks + 1 FROM run"
         " JOIN stat_group_period s ON s.kind = 'w' AND s.start = run.start"
-        f" AND s.group_id = run.group_id AND s.{column} > 0)"
+        f" AND s.group_id = run.group_id AND {reported} > 0)"
     )
 
 
@@ -54,19 +57,20 @@ class StreakRepo:
         self.db = db
         self.counting = counting
 
-    def _column(self) -> str:
-        """The summary column of counted reports."""
-        return _cols(self.counting)[0]
+    def _reported(self) -> str:
+        """The reports of a weekly summary row s that keep a run: live ones, or approved and
+        waiting ones when only approved reports count."""
+        return "s.n" if self.counting is Counting.ALL else "(s.na + s.ns)"
 
     async def _run(self, group_id: int, saturday: date) -> int:
-        """The weeks in a row with a counted report, ending with the week of this Saturday."""
-        column = self._column()
+        """The weeks in a row with a report that keeps it, ending with the week of this Saturday."""
+        reported = self._reported()
         seed = (
             "SELECT s.group_id, date(s.start, '-7 days'), 1 FROM stat_group_period s"
-            f" WHERE s.kind = 'w' AND s.start = ? AND s.group_id = ? AND s.{column} > 0"
+            f" WHERE s.kind = 'w' AND s.start = ? AND s.group_id = ? AND {reported} > 0"
         )
         found = await self.db.scalar(
-            _walk(column, seed) + " SELECT IFNULL(MAX(weeks), 0) FROM run",
+            _walk(reported, seed) + " SELECT IFNULL(MAX(weeks), 0) FROM run",
             (saturday.isoformat(), group_id),
         )
         return int(found or 0)
@@ -84,18 +88,18 @@ class StreakRepo:
     ) -> list[GroupStreak]:
         """The active groups (of a province, or all) with the longest runs ending with a week,
         longest first, runs of at least STREAK_FROM weeks only."""
-        column = self._column()
+        reported = self._reported()
         place = "" if province_id is None else " AND g.province_id = ?"
         seed = (
             "SELECT s.group_id, date(s.start, '-7 days'), 1 FROM stat_group_period s"
             f" JOIN groups g ON g.id = s.group_id WHERE s.kind = 'w' AND s.start = ?"
-            f" AND s.{column} > 0 AND g.status = 'active'{place}"
+            f" AND {reported} > 0 AND g.status = 'active'{place}"
         )
         params: list[object] = [week_start.isoformat()]
         if province_id is not None:
             params.append(province_id)
         rows = await self.db.fetchall(
-            _walk(column, seed) + " SELECT r.group_id, g.name, MAX(r.weeks) AS weeks FROM run r"
+            _walk(reported, seed) + " SELECT r.group_id, g.name, MAX(r.weeks) AS weeks FROM run r"
             " JOIN groups g ON g.id = r.group_id GROUP BY r.group_id HAVING weeks >= ?"
             " ORDER BY weeks DESC, r.group_id LIMIT ?",
             [*params, STREAK_FROM, limit],

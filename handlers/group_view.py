@@ -64,27 +64,30 @@ def card_text(group: Group, members: list[Member]) -> Html:
     )
 
 
-async def figure_lines(store: Store, group: Group) -> list[str]:
-    """A group's figures this week and month and its part of each running campaign.
+async def group_figures(store: Store, group_id: int, period: Period) -> Html | None:
+    """A group's figures in a period as the card and the receipt say them: reports with their
+    quantities per unit (never added across units), the people served when anyone counted
+    them, and what waits for review ([stats] counting); None when it has none of these."""
+    scope = Scope.group(group_id)
+    tally = await store.stats.totals(scope, period)
+    if not tally.counted.reports and not tally.pending.reports:  # not «۰ گزارش»
+        return None
+    types = await store.stats.by_type(scope, period)
+    units = per_unit((line.unit, line.services) for line in types)
+    return figures_text(tally.counted, units, tally.pending.reports)
 
-    Reports, with quantities per unit (never added across units) and the people served when
-    anyone counted them.
-    """
+
+async def figure_lines(store: Store, group: Group) -> list[str]:
+    """A group's figures this week and month (group_figures) and its part of each running
+    campaign."""
     today = jalali.today(store.db.clock)
     lines: list[str] = []
-    scope = Scope.group(group.id)
     for period, key, none in (
         (Period.week(today), "lookups-card-week", "lookups-card-week-none"),
         (Period.month(today), "lookups-card-month", "lookups-card-month-none"),
     ):
-        counted = (await store.stats.totals(scope, period)).counted
-        if not counted.reports:  # not «۰ گزارش»
-            lines.append(t(none))
-            continue
-        units = per_unit(
-            (line.unit, line.services) for line in await store.stats.by_type(scope, period)
-        )
-        lines.append(t(key, figures=figures_text(counted, units)))
+        figures = await group_figures(store, group.id, period)
+        lines.append(t(none) if figures is None else t(key, figures=figures))
     for campaign in (await store.campaigns.running(group.province_id, today))[:CARD_CAMPAIGNS]:
         progress = await store.stats.progress(campaign, today, group_id=group.id)
         share = progress.group_count or 0

@@ -45,7 +45,7 @@ from bot.stats_text import (
 )
 from bot.text import normalize, search_key, truncate, utf16_len
 from db.models import Campaign, County, Group, GroupStatus
-from db.stats import SILENT_WEEKS, Measure, Period, PeriodKind, Scope, ScopeKind
+from db.stats import SILENT_WEEKS, Counting, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
 from handlers.campaign_map import map_rows
 from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
@@ -259,10 +259,8 @@ async def _province_stats(
     if province is None:
         return []
     overview = await store.stats.overview(Scope.province(province_id), period)
-    parts: list[str] = [render_overview(overview, province.name, campaign_title=title)]
-    waiting = await store.stats.waiting(province_id) if reviews else 0
-    if waiting:  # the province's review queue, whatever counts and whatever the period
-        parts.append(t("counting-waiting-province", count=waiting))
+    queue = await store.stats.waiting(province_id) if reviews else None  # whatever the period
+    parts: list[str] = [render_overview(overview, province.name, campaign_title=title, queue=queue)]
     parts += await _province_campaigns(store, province_id, province.name)
     shown: set[int] = set()
     for least, key in ((False, "lookups-most-active"), (True, "lookups-least-active")):
@@ -676,7 +674,10 @@ async def top_text(
         ranking = await store.stats.top_groups(
             period, scope=scope, measure=measure, limit=TOP, own_group_id=own
         )
-        return render_ranking(ranking, name, measure, unit=unit)
+        own_waiting = 0  # the asker's group's reports waiting for review, said apart
+        if own is not None and store.stats.counting is Counting.APPROVED:
+            own_waiting = (await store.stats.totals(Scope.group(own), period)).pending.reports
+        return render_ranking(ranking, name, measure, unit=unit, own_waiting=own_waiting)
     lines = await store.stats.by_place(scope, period, measure=measure)
     counties = scope.kind is ScopeKind.PROVINCE
     return render_places(lines, name, measure, counties=counties, unit=unit)

@@ -62,8 +62,8 @@ def _campaign(
 def _week(
     campaign: Campaign, counted: int, recent: int, week: int, *shares: ShareLine
 ) -> CampaignWeek:
-    """A campaign at the end of WEEK."""
-    progress = CampaignProgress(campaign, WEEK + timedelta(days=6), counted, recent)
+    """A campaign at the end of WEEK (its Friday over, as db.digest_queries computes it)."""
+    progress = CampaignProgress(campaign, WEEK + timedelta(days=6), counted, recent, day_over=True)
     return CampaignWeek(progress, week, shares)
 
 
@@ -116,7 +116,7 @@ def test_digest_reads_like_the_sample() -> None:
     plain = _visible(text)
     assert plain.startswith("📊 گزارش هفتگی خدمات داوطلبانه — هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵")
     # Reports, not 1,248 «services» of بسته, نفر and واحد added up; each type in its own unit.
-    assert "۳۱۲ گزارش خدمت از ۹۴ گروه · ۸٬۹۰۳ بهره‌مند (۸٪ بیشتر از هفتهٔ قبل)" in plain
+    assert "۳۱۲ گزارش خدمت از ۹۴ گروه، ۸٬۹۰۳ بهره‌مند (۸٪ بیشتر از هفتهٔ قبل)" in plain
     assert "۱٬۲۴۸" not in plain.split("\n")[1]
     assert "• بستهٔ معیشتی — ۶۴۰ بسته" in plain
     assert "۱. گروه امید اراک — ۱۸ گزارش" in plain
@@ -187,15 +187,17 @@ def test_campaign_pace_and_projection() -> None:
     plain = _visible(render_html(_digest(campaigns=(_week(campaign, 400, 280, 50),))))
     assert "پویش ۱۱ هزار خدمت: ۴۰۰ از ۱٬۰۰۰ خدمت (۴۰٪) ▓▓▓▓░░░░░░" in plain
     assert "این هفته ۵۰ خدمت." in plain
-    assert "در چهار هفتهٔ گذشته ۲۸۰ خدمت؛ روزانه حدود ۱۰." in plain
+    # 130 days: an even spread does 1,000 * 40 // 130 = 307 by the Friday's end; at 10 a day
+    # the 600 left take 60 days, before the campaign's end.
     finish = jalali.format_day_month(end + timedelta(days=60))
-    assert f"با این سرعت تا {finish} به هدف می‌رسد" in plain
-    # 130 days: an even spread does 1,000 * 40 // 130 = 307 by the Friday.
-    assert "✅ طبق برنامه است: تا پایان این هفته باید ۳۰۷ خدمت انجام می‌شد." in plain
+    assert (
+        "✅ طبق برنامه است (باید تا پایان این هفته ۳۰۷ خدمت انجام می‌شد)؛ با سرعت چهار هفتهٔ"
+        f" گذشته (روزانه حدود ۱۰ خدمت) تا {finish} به هدف می‌رسد."
+    ) in plain
 
     short = _week(_campaign(1000, end - timedelta(days=39), end + timedelta(days=30)), 400, 280, 50)
     slow = _visible(render_html(_digest(campaigns=(short,))))
-    assert "روزی ۲۰ خدمت لازم است" in slow  # 600 in the 31 days left, the Friday included
+    assert "کمتر از روزی ۲۰ خدمت است" in slow  # 600 in the 30 days after the Friday
     assert "⚠️ از برنامه عقب است" in slow
     reached = _week(campaign, 1000, 280, 50)
     assert "به هدفش رسیده است" in _visible(render_html(_digest(campaigns=(reached,))))
@@ -203,7 +205,8 @@ def test_campaign_pace_and_projection() -> None:
     assert "به پایان رسید" in _visible(render_html(_digest(campaigns=(over,))))
     fresh = CampaignWeek(CampaignProgress(dataclasses.replace(campaign, unit=""), end, 0, 0), 0)
     plain = _visible(render_html(_digest(campaigns=(fresh,))))
-    assert "هنوز خدمتی برای این پویش ثبت نشده است" in plain
+    assert "این هفته چیزی برای این پویش ثبت نشد." in plain
+    assert "در چهار هفتهٔ گذشته چیزی برای این پویش ثبت نشده است" in plain
     assert "۰ از ۱٬۰۰۰ خدمت (۰٪) ░░░░░░░░░░" in plain  # an empty unit reads «خدمت»
     shares = (ShareLine(1, "قم", 300, 50, 92), ShareLine(2, "مرکزی", 700, 350, 215))
     behind = _visible(render_html(_digest(campaigns=(_week(campaign, 400, 280, 50, *shares),))))

@@ -146,6 +146,19 @@ async def _world(harness: Harness) -> World:
     )
 
 
+def _joined(*figures: str) -> str:
+    """Figures side by side, as the bot joins them (with its one separator)."""
+    return label("stats-join").join(figures)
+
+
+def _people(beneficiaries: int, volunteers: int) -> str:
+    """«۸٬۹۰۳ بهره‌مند، ۴۲۰ داوطلب»."""
+    return _joined(
+        label("stats-people-beneficiaries", beneficiaries=beneficiaries),
+        label("stats-people-volunteers", volunteers=volunteers),
+    )
+
+
 def _plain(text: str) -> str:
     """A locale string as the person reads it (HTML tags removed)."""
     return re.sub("<[^>]+>", "", text)
@@ -185,7 +198,7 @@ async def _card_line(store: Store, key: str, where: str, *params: object) -> str
         return label(key, figures=label("stats-figures-none"))
     figures = label("stats-figures", reports=reports, units=await _units(store, where, *params))
     if people:
-        figures = label("stats-figures-people", figures=figures, beneficiaries=people)
+        figures = _joined(figures, label("stats-people-beneficiaries", beneficiaries=people))
     return label(key, figures=figures)
 
 
@@ -211,7 +224,7 @@ async def test_a_member_sees_their_group_for_each_period(harness: Harness) -> No
         store, "group_id = ? AND service_date >= ? AND service_date < ?", w.omid, *month
     )
     assert label("stats-totals-groups", reports=reports) in text
-    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    assert _people(people, helpers) in text
     # The month is running: it is compared with the same first days of the month before.
     before_start = jalali.month_of(MONTH_START - timedelta(days=1))[0]
     elapsed = TODAY - MONTH_START + timedelta(days=1)
@@ -406,7 +419,7 @@ async def test_an_admin_sees_the_country_by_province(harness: Harness) -> None:
     text = admin.last.text
     _persian_only(text)
     assert label("stats-scope-national") in text
-    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    assert _people(people, helpers) in text
     assert f"{fmt_num(reports)} گزارش از" in text and fmt_num(services) not in text
     provinces = await store.db.fetchall(
         "SELECT p.name, COUNT(*) AS q FROM reports r JOIN provinces p"
@@ -448,7 +461,12 @@ async def test_campaign_progress_shares_and_pace(harness: Harness) -> None:
             TODAY.isoformat(),
         )
     )[0]
-    assert f"در چهار هفتهٔ گذشته {fmt_num(recent)} خدمت" in text
+    pace = (
+        label("stats-pace-daily", daily=round(recent / 28), unit="خدمت")
+        if recent >= 28
+        else label("stats-pace-slow", unit="خدمت")
+    )
+    assert f"{label('stats-pace-weeks')} ({pace})" in text
     province = (await _sums(store, "campaign_id = ? AND province_id = ?", w.campaign, w.markazi))[0]
     group = (await _sums(store, "campaign_id = ? AND group_id = ?", w.campaign, w.omid))[0]
     assert (
@@ -787,7 +805,7 @@ async def test_since_joining_for_a_member_who_joined_mid_month(harness: Harness)
         text
     )
     assert label("stats-totals-groups", reports=reports) in text
-    assert label("stats-people", beneficiaries=people, volunteers=helpers) in text
+    assert _people(people, helpers) in text
     assert label("stats-previous-month") not in text  # no "previous period" since joining
     chosen = label("lookups-chosen", name=label("counting-joined"))
     assert chosen in [name for row in maryam.last.buttons for name in row]

@@ -169,13 +169,12 @@ async def test_an_admin_edits_target_dates_and_types_and_the_figures_follow(
         (TODAY - timedelta(days=6)).isoformat(),
         TODAY.isoformat(),
     )
-    assert f"از آغاز پویش {fmt_num(recent)} خدمت" in text
+    pace = label("stats-pace-daily", daily=round(recent / 6), unit="خدمت")
     finish = TODAY + timedelta(days=-(-(800 - counted) * 6 // recent))
-    assert finish <= new_end
-    end = jalali.format_day_month(new_end)
-    assert f"با این سرعت تا {jalali.format_day_month(finish)} به هدف می‌رسد؛ پایان پویش {end}" in (
-        text
-    )
+    assert finish < new_end
+    span = label("stats-pace-days", days=6)
+    day = jalali.format_day_month(finish)
+    assert label("stats-outlook-by", span=span, pace=pace, date=day) in text
     audit = await store.db.fetchone(
         "SELECT actor_id, details FROM audit_log WHERE action = 'campaign.edit' AND entity_id = ?",
         (campaign,),

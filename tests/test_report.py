@@ -72,7 +72,7 @@ async def test_happy_path(harness: Harness) -> None:
     await reza.press("✅ ثبت گزارش")
     receipt = reza.last.text
     assert "ثبت شد. دست مریزاد!" in receipt
-    assert "پویش ۱۱ هزار خدمت: ۱۲۰ از ۱۱٬۰۰۰ (۱٪)" in receipt
+    assert "پویش ۱۱ هزار خدمت: ۱۲۰ از ۱۱٬۰۰۰ خدمت (۱٪)" in receipt
     reports = await harness.store.reports.recent(reza.id)
     assert len(reports) == 1
     report = reports[0]

@@ -107,7 +107,11 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
 
     await to_review_screen(harness, reza, "12", photo=False)
     await reza.press(label("report-save"))
-    assert label("review-pending-line") in reza.last.text
+    # One line on the review: whose queue (Zahra's province has her) and that it counts once
+    # approved; the week's figures say «⏳ … در انتظار بررسی» once.
+    queue = label("review-queue-coordinators", province="مرکزی")
+    assert label("review-pending-line-counted", queue=queue) in reza.last.text
+    assert reza.last.text.count("⏳") == 1 and reza.last.text.count("بررسی") == 2
     report = (await harness.store.reports.recent(reza.id))[0]
     await reza.send("/myreports")
     assert label("myreports-status-pending") in reza.last.text
@@ -168,7 +172,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
     assert label("review-fix-reason", reason=label("review-reason-quantity")) in reza.last.text
     await reza.send("10")
     await reza.press(label("report-save-changes"))
-    assert label("review-resubmitted") in reza.last.text
+    assert label("review-resubmitted-counted", queue=queue) in reza.last.text
     assert await status(harness, report.id) == "submitted"
     quantity = await harness.store.db.scalar(
         "SELECT quantity FROM reports WHERE id = ?", (report.id,)

@@ -93,10 +93,10 @@ def test_overview_text() -> None:
     _plain(text)
     lines = text.splitlines()
     assert lines[0] == "📊 <b>استان مرکزی</b> — هفتهٔ ۳۰ آبان تا ۶ آذر ۱۴۰۵"
-    # Reports, not 1,248 «services» summed across بسته and نفر; the change is of reports too.
-    assert lines[1] == "۳۱۲ گزارش از ۹۴ گروه (۴٪ بیشتر از هفتهٔ قبل)"
-    assert lines[2] == "۸٬۹۰۳ بهره‌مند · ۴۲۰ داوطلب"
-    assert "⏳ ۵ گزارش در انتظار بررسی" in lines
+    # Reports, not 1,248 «services» summed across بسته and نفر; what waits on the same line; the
+    # change is of the reports filed, counted and waiting: 317 against 300.
+    assert lines[1] == "۳۱۲ گزارش از ۹۴ گروه، ⏳ ۵ گزارش در انتظار بررسی (۵٪ بیشتر از هفتهٔ قبل)"
+    assert lines[2] == "۸٬۹۰۳ بهره‌مند، ۴۲۰ داوطلب"
     assert "• بستهٔ معیشتی — ۶۴۰ بسته" in lines
     assert "• ویزیت &lt;پزشکی&gt; (بایگانی‌شده) — ۲۱۸ نفر" in lines
     assert "۱. اراک — ۲۰۰ گزارش" in lines and not any("ساوه" in line for line in lines)
@@ -127,24 +127,33 @@ def test_campaign_progress_text() -> None:
     _plain(text)
     lines = text.splitlines()
     assert lines[0] == "🎯 <b>پویش ۱۱ هزار خدمت</b>: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░"
-    # 247 of 305 days gone: an even spread would have done 11,000 * 247 // 305 = 8,908.
-    assert lines[1] == "⚠️ از برنامه عقب است: تا امروز باید ۸٬۹۰۸ خدمت انجام می‌شد."
-    assert lines[2] == "در چهار هفتهٔ گذشته ۲٬۵۲۰ خدمت؛ روزانه حدود ۹۰."
-    # 3,158 left at 90 a day: 36 days, 7 Dey; the campaign ends on 29 Dey.
-    assert lines[3] == "با این سرعت تا ۷ دی به هدف می‌رسد؛ پایان پویش ۲۹ دی است."
-    assert lines[4] == "⏳ ۳۰ خدمت دیگر در انتظار بررسی است."
-    assert lines[5] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
-    assert lines[6] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
+    # 246 of 305 days over (today is not): an even spread did 11,000 * 246 // 305 = 8,872. At 90
+    # a day the 3,158 left take 36 days, to 7 Dey; the campaign ends on 29 Dey. One sentence.
+    assert lines[1] == (
+        "⚠️ از برنامه عقب است (باید تا امروز ۸٬۸۷۲ خدمت انجام می‌شد)، اما با سرعت چهار هفتهٔ"
+        " گذشته (روزانه حدود ۹۰ خدمت) تا ۷ دی به هدف می‌رسد."
+    )
+    assert lines[2] == "⏳ ۳۰ خدمت در انتظار بررسی"
+    assert lines[3] == "کار استان مرکزی: ۱٬۲۰۰ خدمت (۱۵٪ از کل انجام‌شده)"
+    assert lines[4] == "کار گروه شما، گروه امید: ۲۰۵ خدمت (۲٪ از کل انجام‌شده)"
     ahead = render_progress(_progress(counted=8908))
-    assert ahead.splitlines()[1].startswith("✅ طبق برنامه است")
+    assert ahead.splitlines()[1].startswith("✅ طبق برنامه است (باید تا امروز ۸٬۸۷۲")
     # Too slow to finish in time: no far-off date, but what each day needs (3,158 in 59 days).
     late = render_progress(_progress(recent=1000))
-    assert "تا پایان پویش (۲۹ دی) به هدف نمی‌رسد؛ برای رسیدن به آن روزی ۵۴ خدمت لازم است." in late
+    assert late.splitlines()[1].endswith(
+        "؛ سرعت چهار هفتهٔ گذشته (روزانه حدود ۳۶ خدمت) کمتر از روزی ۵۴ خدمت است که برای رسیدن"
+        " به هدف تا ۲۹ دی لازم است."
+    )
     slow = render_progress(_progress(recent=5))
-    assert "در چهار هفتهٔ گذشته ۵ خدمت؛ کمتر از یک خدمت در روز." in slow and "حدود ۰" not in slow
+    assert "(کمتر از یک خدمت در روز) کمتر از روزی ۵۴" in slow and "حدود ۰" not in slow
     stalled = render_progress(_progress(recent=0))
-    assert stalled.splitlines()[2] == "در چهار هفتهٔ گذشته چیزی برای این پویش ثبت نشده است."
+    assert "در چهار هفتهٔ گذشته چیزی برای این پویش ثبت نشده است و برای رسیدن به هدف تا ۲۹ دی" in (
+        stalled
+    )
     assert "روزی ۵۴ خدمت لازم است" in stalled
+    # On schedule by the count, the pace short: both, in one sentence that says «اما».
+    both = render_progress(_progress(counted=8908, recent=700)).splitlines()[1]
+    assert both.startswith("✅ طبق برنامه است (") and "، اما سرعت چهار هفتهٔ گذشته" in both
     done = render_progress(_progress(counted=11500))
     assert "(۱۰۴٪) ▓▓▓▓▓▓▓▓▓▓" in done and "🎉" in done
     tiny = render_progress(_progress(counted=2, recent=2))
@@ -175,7 +184,7 @@ def test_rankings_and_places_text() -> None:
     )
     assert text.splitlines()[-1] == "گروه شما، گروه ما، در این دوره هنوز خدمتی ثبت نکرده است."
     assert "بهره‌مند" in text
-    assert "هنوز خدمتی ثبت نشده" in render_ranking(Ranking([], 0, None), period_label(
+    assert "هنوز خدمتی شمرده نشده" in render_ranking(Ranking([], 0, None), period_label(
         Period.week(TODAY)), Measure.REPORTS)  # fmt: skip
     places = [
         PlaceLine(1, "مرکزی", 1, 40, 900, 3000),
@@ -200,8 +209,8 @@ def test_shares_silent_and_search_text() -> None:
     _plain(shares)
     assert shares.splitlines()[1:] == [
         "۱ استان از ۲ از برنامه عقب‌اند.",
-        "⚠️ قم: ۲۵۰ از ۱٬۰۰۰ (۲۵٪)؛ تا امروز ۴۰۰",
-        "✅ مرکزی: ۱٬۵۰۰ از ۲٬۰۰۰ (۷۵٪)؛ تا امروز ۸۰۰",
+        "⚠️ قم: ۲۵۰ از ۱٬۰۰۰ (۲۵٪)؛ باید تا امروز ۴۰۰",
+        "✅ مرکزی: ۱٬۵۰۰ از ۲٬۰۰۰ (۷۵٪)؛ باید تا امروز ۸۰۰",
     ]
     assert render_shares([]) == ""
     page = Page(

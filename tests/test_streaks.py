@@ -116,23 +116,28 @@ async def test_the_reminder_asks_to_keep_a_run_going(harness: Harness) -> None:
 @pytest.mark.parametrize(
     "settings", [{"report": {"review": True}, "stats": {"counting": "approved"}}]
 )
-async def test_only_approved_reports_count_when_only_they_count(
+async def test_a_report_waiting_for_review_keeps_the_run(
     harness: Harness, settings: dict[str, Any]
 ) -> None:
+    """Only approved reports count, but a run is about the group reporting, not about how fast
+    its reports are reviewed: a week whose report waits keeps it; one whose report was returned
+    (back with the group to fix) does not."""
     store = harness.store
     assert store.streaks.counting is Counting.APPROVED
     reza = await harness.sim.user("رضا")
     await reza.send("/start")
     group = await harness.group(reza)
-    ids = await _report_weeks_ago(store, group, reza, 1, 2, 3, 4, 5)
-    for report in (ids[0], ids[1], ids[3], ids[4]):  # three weeks ago stays waiting for review
+    ids = await _report_weeks_ago(store, group, reza, 1, 2, 3, 4, 5, 6)
+    for report in (ids[0], ids[1], ids[3], ids[5]):  # three weeks ago stays waiting for review
         assert await store.review.decide(report, ReportStatus.APPROVED, reza.id, "", 1)
-    live = await _run(store, group, WEEK - timedelta(weeks=1))
-    approved = await _run(store, group, WEEK - timedelta(weeks=1), "status = 'approved'")
-    assert (live, approved) == (5, 2)
+    assert await store.review.decide(ids[4], ReportStatus.RETURNED, reza.id, "عکس نیست", 1)
+    last_week = WEEK - timedelta(weeks=1)
+    approved = await _run(store, group, last_week, "status = 'approved'")
+    kept = await _run(store, group, last_week, "status IN ('approved', 'submitted')")
+    assert (approved, kept) == (2, 4)  # five weeks ago was returned: the run stops there
     await reza.send("/start")
     await reza.press(label("menu-group"))
-    assert t("group-card-streak-open", weeks=approved) in (reza.last.html or "")
+    assert t("group-card-streak-open", weeks=kept) in (reza.last.html or "")
 
 
 async def test_the_digest_names_the_longest_runs(harness: Harness) -> None:

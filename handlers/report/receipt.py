@@ -1,5 +1,6 @@
-"""The receipt after saving: the report's number, its group's week and the campaign's progress,
-and its buttons: copy the number, or report again the same way («🔁 تکرار گزارش قبلی»)."""
+"""The receipt after saving: the report's number, its group's week, the campaign's progress and
+where the report waits for review; and its buttons: copy the number, or report again the same
+way («🔁 تکرار گزارش قبلی»)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from bot.buttons import Buttons, allow
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, copy_button, inline
 from bot.principal import Principal
-from bot.stats_text import outlook_text, percent_text, units_text
-from bot.text import progress_bar, to_persian_digits
-from db.models import Report, ReportStatus
-from db.stats import Counting
+from bot.stats_text import campaign_line, verdict_text
+from bot.text import to_persian_digits
+from db.models import Report, Role
+from db.stats import Counting, Period
 from db.store import Store
 from db.streaks import STREAK_FROM
+from handlers.group_view import group_figures
 
 
 async def leader_of_report_group(who: Principal, data: Callback, store: Store) -> bool:
@@ -38,20 +40,41 @@ def receipt_buttons(report: Report) -> InlineKeyboardMarkup:
     )
 
 
-async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
-    """The receipt: report number, the group's week and run of weeks, the campaign's progress
-    and outlook."""
+async def review_line(store: Store, report: Report, *, resubmitted: bool) -> Html:
+    """The receipt's one line for a report waiting for review: whose queue it is in (its
+    province's coordinators, or the admins when the province has none) and, when only approved
+    reports count, that it counts once approved."""
+    coordinators = await store.roles.holders(Role.COORDINATOR, report.province_id)
+    queue = (
+        t("review-queue-coordinators", province=report.province_name)
+        if coordinators
+        else t("review-queue-admins")
+    )
+    keys = {  # (resubmitted, counted once approved): the line
+        (False, False): "review-pending-line",
+        (False, True): "review-pending-line-counted",
+        (True, False): "review-resubmitted",
+        (True, True): "review-resubmitted-counted",
+    }
+    return t(keys[resubmitted, store.stats.counting is Counting.APPROVED], queue=queue)
+
+
+async def receipt_text(
+    store: Store, report: Report, *, edited: bool, queued: bool = False, resubmitted: bool = False
+) -> Html:
+    """The receipt: report number, the group's figures of the report's week (as its card says
+    them: what counts and what waits for review) and run of weeks, the campaign's bar and
+    verdict, and (queued: it waits for review) whose queue it is in."""
     receipt = to_persian_digits(report.receipt)
     lines: list[str] = [t("report-updated" if edited else "report-saved", receipt=receipt)]
     today = jalali.today(store.db.clock)
-    start, end = jalali.week_of(report.service_date)
-    week = await store.reports.group_totals(report.group_id, start, end)
-    units = units_text(week.units)
-    if (start, end) == jalali.week_of(today):
-        lines.append(t("report-week-totals", reports=week.reports, units=units))
-    else:  # a back-dated report counts in its own week: say which, so it is not taken as lost
-        days = jalali.format_range(start, end)
-        lines.append(t("report-other-week-totals", week=days, reports=week.reports, units=units))
+    week = Period.week(report.service_date)
+    figures = await group_figures(store, report.group_id, week) or t("stats-figures-none")
+    if week == Period.week(today):
+        lines.append(t("report-week-totals", figures=figures))
+    else:  # a back-dated report belongs to its own week: say which, so it is not taken as lost
+        days = jalali.format_range(week.start, week.last)
+        lines.append(t("report-other-week-totals", week=days, figures=figures))
     streak = await store.streaks.of_group(report.group_id, today)
     if streak.this_week and streak.weeks >= STREAK_FROM:
         lines.append(t("report-streak", weeks=streak.weeks))
@@ -65,17 +88,7 @@ async def receipt_text(store: Store, report: Report, *, edited: bool) -> Html:
             campaign = None
         if campaign is not None:
             progress = await store.stats.progress(campaign, today)  # [stats] counting
-            lines.append(
-                t(
-                    "report-campaign-progress",
-                    campaign=campaign.title,
-                    done=progress.counted,
-                    target=campaign.target,
-                    percent=percent_text(progress.counted, campaign.target),
-                    bar=progress_bar(progress.counted, campaign.target),
-                )
-            )
-            lines.append(outlook_text(progress))
-    if store.stats.counting is Counting.APPROVED and report.status is not ReportStatus.APPROVED:
-        lines.append(t("counting-receipt-after-review"))
+            lines += [campaign_line(progress), verdict_text(progress)]
+    if queued:
+        lines.append(await review_line(store, report, resubmitted=resubmitted))
     return Html("\n".join(line for line in lines if line))

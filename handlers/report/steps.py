@@ -779,13 +779,13 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
     )
     if report is None:
         return Done(t("myreports-locked"))
-    text = await receipt_text(turn.store, report, edited=edited)
-    if turn.context.config.report.review and report.status is ReportStatus.SUBMITTED:
-        fixed = before is not None and before.status is ReportStatus.RETURNED
-        if before is None or fixed:
-            announce_later(turn.context, report.id)  # to the coordinators' groups
-        else:
-            refresh_later(turn.context, report.id)  # its cards there show the edit
-        line = t("review-resubmitted" if fixed else "review-pending-line")
-        text = Html(f"{text}\n{line}")
+    queued = turn.context.config.report.review and report.status is ReportStatus.SUBMITTED
+    fixed = before is not None and before.status is ReportStatus.RETURNED
+    if queued and (before is None or fixed):
+        announce_later(turn.context, report.id)  # to the coordinators' groups
+    elif queued:
+        refresh_later(turn.context, report.id)  # its cards there show the edit
+    text = await receipt_text(
+        turn.store, report, edited=edited, queued=queued, resubmitted=queued and fixed
+    )
     return Done(text, receipt_buttons(report))

@@ -5,9 +5,6 @@
 counting-joined = از زمان پیوستن
 # The period's name in the heading: «از زمان پیوستن شما (۱۴ آبان ۱۴۰۵)».
 counting-period-joined = از زمان پیوستن شما ({ $since })
-# A coordinator's province: the reports waiting for review, whatever the period.
-counting-waiting-province = 📥 { $count } گزارش استان در انتظار بررسی است.
-# The receipt, when only approved reports count.
-counting-receipt-after-review = ⏳ این گزارش پس از تأیید در آمار شمرده می‌شود.
-# The weekly digest, when only approved reports count: the week's reports still waiting.
-counting-digest-waiting = ⏳ { $count } گزارش این هفته هنوز در انتظار بررسی است.
+# A reviewer's province: its whole review queue, whatever the period shown (said when it is not
+# the period's own waiting count, «⏳ … در انتظار بررسی» of stats.ftl, already on the figures).
+counting-waiting-province = 📥 صف بررسی استان: { $count } گزارش، با هر تاریخی

@@ -7,10 +7,11 @@ digest-title-province = 📊 <b>گزارش هفتگی خدمات داوطلبا�
 digest-title-campaign = 📊 <b>گزارش هفتگی { $campaign }</b> — هفتهٔ { $week }
 
 # The week's totals: reports and groups (quantities of unlike units are never added up; the
-# service types below give each in its unit); beneficiaries when anyone counted them.
+# service types below give each in its unit); beneficiaries when anyone counted them and what
+# waits for review follow, joined as every figure is (stats-join, stats-waiting).
 digest-totals = <b>{ $reports }</b> گزارش خدمت از { $groups } گروه
-digest-totals-beneficiaries = { $totals } · { $beneficiaries } بهره‌مند
-# Change of the week's reports against the week before; $percent is a whole number.
+# Change of the week's reports (counted and waiting) against the week before; $percent is a whole
+# number.
 digest-change-up = ({ $percent }٪ بیشتر از هفتهٔ قبل)
 digest-change-down = ({ $percent }٪ کمتر از هفتهٔ قبل)
 digest-change-same = (به اندازهٔ هفتهٔ قبل)
@@ -29,18 +30,18 @@ digest-services-more = • و { $count } نوع خدمت دیگر در { $report
 digest-groups-title = <b>گروه‌های پیشرو:</b>
 digest-provinces-title = <b>استان‌های پیشرو:</b>
 digest-counties-title = <b>شهرستان‌های پیشرو:</b>
-# «۱. گروه امید اراک — ۱۸ گزارش»
+# «۱. گروه امید اراک — ۱۸ گزارش»; equal counts share a rank, as on /top.
 digest-rank-line = { $rank }. { $name } — { $reports } گزارش
 # Groups with the longest runs of weeks with a report, up to this week.
 digest-streaks-title = <b>🔥 پیوسته‌ترین گروه‌ها:</b>
 digest-streak-line = { $rank }. { $name } — { $weeks } هفتهٔ پیاپی
 
-# A campaign at the week's end: its bar, pace, outlook and schedule are stats.ftl's lines (the
-# same as /campaign and the receipt); this week's count, and when "expected by" is taken.
+# A campaign at the week's end: its bar and verdict are stats.ftl's lines (the same as /campaign
+# and the receipt), and in a province's digest its own share's line; this week's count, and
+# when "expected by" is taken.
 digest-campaign-week = این هفته { $week } { $unit }.
 digest-campaign-week-none = این هفته چیزی برای این پویش ثبت نشد.
 digest-when-week-end = پایان این هفته
-digest-campaign-no-pace = هنوز خدمتی برای این پویش ثبت نشده است.
 
 # Posted after the bot was down at the scheduled time.
 digest-late = ⏱ این گزارش با کمی تأخیر منتشر شد.
@@ -128,8 +129,9 @@ channel-resume = ▶️ ادامهٔ ارسال
 channel-remove = 🗑 برداشتن
 channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
-# Under a previewed digest whose chart and map came as an album (which takes no buttons).
-digest-preview-post = کانال‌ها این گزارش را با همین نمودار و نقشه می‌گیرند.
+# Under a previewed national digest, whose chart and map came as an album (which takes no
+# buttons); the button posts to every channel, each its own scope's digest.
+digest-preview-post = کانال‌های سراسری همین گزارش را با همین نمودار و نقشه می‌گیرند؛ کانال هر استان یا پویش، گزارش و نمودار همان استان یا پویش را (بی‌نقشه).
 digest-posted-now = ✅ گزارش هفتهٔ {$week} به {$count} کانال فرستاده شد.
 digest-posted-had = این گزارش (یا گزارشی تازه‌تر) را {$count} کانال از پیش داشتند و دوباره فرستاده نشد.
 digest-posted-failed = ⚠️ به {$count} کانال نرسید؛ اگر ربات از مدیری کانالی کنار گذاشته شده باشد، پیامش جدا آمده است.

@@ -78,7 +78,7 @@ export-too-big = فایل از پنجاه مگابایت بیشتر شد و تل
 export-failed = ببخشید، ساختن فایل نشد و چیزی فرستاده نشد. چند دقیقهٔ دیگر دوباره امتحان کنید.
 export-again = 📤 خروجی دیگر
 
-export-photos-caption = عکس‌های گزارش {$receipt} · {$group} · {$date}
+export-photos-caption = عکس‌های گزارش {$receipt}، {$group}، {$date}
 export-photos-refused = این عکس‌ها فقط برای مدیران و هماهنگ‌کنندهٔ استان همان گزارش باز می‌شود؛ ببخشید.
 export-photos-gone = این پیوند درست نیست یا گزارشش دیگر نیست.
 export-photos-none = این گزارش عکسی ندارد.

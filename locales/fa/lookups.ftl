@@ -93,7 +93,8 @@ lookups-find-again = 🔎 جستجوی دیگر
 lookups-page = صفحهٔ { $page } از { $pages }
 
 # The group card: this week's and month's figures and its share of each campaign.
-# $figures: «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد) · ۴۵۰ بهره‌مند» (stats.ftl).
+# $figures: «۵۱ گزارش (۲۹۹ پرس، ۴۹ بسته، ۹ واحد)، ۴۵۰ بهره‌مند، ⏳ ۲ گزارش در انتظار بررسی»
+# (stats.ftl; the same on the receipt). None counted and none waiting: the -none line.
 lookups-card-week = 📊 این هفته: { $figures }
 lookups-card-month = 📊 این ماه: { $figures }
 lookups-card-week-none = 📊 این هفته هنوز گزارشی ثبت نشده است.

@@ -83,11 +83,10 @@ report-repeat-started = گزارش تازه‌ای با همان خدمت، تع
 report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
-# $units: the week's quantities per unit, never added across units: «۱۲۰ بسته، ۸ نفر».
-report-week-totals = گروه شما این هفته: {$reports} گزارش ({$units})
+# $figures: the week's figures as the group card says them (stats.ftl): «۳ گزارش (۱۲۰ بسته، ۸
+# نفر)، ⏳ ۱ گزارش در انتظار بررسی», quantities per unit, never added across units.
+report-week-totals = گروه شما این هفته: {$figures}
 report-streak = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید
-# The campaign's outlook under it is stats.ftl's (the same lines as /campaign and the digest).
-report-campaign-progress = {$campaign}: {$done} از {$target} ({$percent}) {$bar}
 report-not-leader-anymore = دیگر سرگروه این گروه نیستید؛ گزارش ثبت نشد.
 report-group-merged = گروه شما در «{$group}» ادغام شد؛ این گزارش برای «{$group}» ثبت می‌شود.
 
@@ -118,7 +117,7 @@ report-photos-clear = 🗑 حذف همهٔ عکس‌ها
 report-photos-cleared = همهٔ عکس‌ها حذف شد.
 report-date-hint = تاریخ را به شکل ۱۴۰۵/۰۹/۰۱ بنویسید یا یکی از دکمه‌ها را بزنید.
 report-edit-cancelled = ویرایش لغو شد؛ گزارش قبلی بدون تغییر ماند.
-report-other-week-totals = این گزارش در هفتهٔ {$week} شمرده شد؛ گروه شما آن هفته: {$reports} گزارش ({$units})
+report-other-week-totals = تاریخ این گزارش در هفتهٔ {$week} است؛ گروه شما آن هفته: {$figures}
 report-description-trim = ✂️ نگه داشتن {$max} حرف اول
 report-photo-from-file = 📷 تصویری که به شکل فایل فرستادید، به شکل عکس به گزارش اضافه شد.
 report-service-retired = «{$name}» دیگر در فهرست خدمت‌ها نیست؛ یکی دیگر را انتخاب کنید.

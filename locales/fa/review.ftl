@@ -86,8 +86,16 @@ review-approved-many-notice = ✅ {$count} گزارش شما تأیید شد: {$
 review-fix-reason = ↩️ دلیل بازگشت: {$reason}
 myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}
-review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
-review-resubmitted = ⏳ گزارش برای بررسی دوباره فرستاده شد.
+# The receipt's one line for a report waiting for review: whose queue ($queue) and, when only
+# approved reports count (-counted), that it counts once approved. 📥 as the queue's own sign:
+# ⏳ is the figures' «… در انتظار بررسی» (stats-waiting), already on the week's line.
+review-pending-line = 📥 این گزارش در صف بررسی {$queue} است.
+review-pending-line-counted = 📥 این گزارش در صف بررسی {$queue} است و پس از تأیید در آمار شمرده می‌شود.
+review-resubmitted = 📥 گزارش اصلاح‌شده برای بررسی دوباره به صف {$queue} رفت.
+review-resubmitted-counted = 📥 گزارش اصلاح‌شده برای بررسی دوباره به صف {$queue} رفت و پس از تأیید در آمار شمرده می‌شود.
+review-queue-coordinators = هماهنگ‌کنندگان استان {$province}
+# A province with no coordinator: only the admins review its reports.
+review-queue-admins = مدیران
 
 review-warn-duplicate = ⚠️ گزارشی با همین گروه، خدمت، تاریخ و تعداد قبلاً ثبت شده است ({$receipt}). اگر تکراری نیست ثبت کنید؛ وگرنه آن را ویرایش یا لغو کنید.
 review-warn-photo = ⚠️ عکسی از این گزارش در گزارش {$receipt} هم آمده است. اگر اشتباهی فرستاده‌اید، عکس‌ها را ویرایش کنید.

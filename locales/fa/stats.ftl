@@ -19,17 +19,19 @@ stats-heading = 📊 <b>{ $scope }</b> — { $period }
 # (299 پرس + 49 بسته is not «۳۴۸ خدمت»); they are listed by type below, each in its unit.
 stats-totals = { $reports } گزارش از { $groups } گروه
 stats-totals-groups = { $reports } گزارش
+# The one separator between figures side by side (bot/stats_text.py join_figures): «۵۱ گزارش
+# (۲۹۹ پرس، ۴۹ بسته)، ۴۵۰ بهره‌مند». Not «·», which reads as a Persian zero beside digits.
+stats-join = {"، "}
 # A count of reports with its quantities per unit (the group card, the receipt).
 stats-figures = { $reports } گزارش ({ $units })
-stats-figures-people = { $figures } · { $beneficiaries } بهره‌مند
 stats-figures-none = هنوز گزارشی ثبت نشده است
 stats-unit-amount = { $quantity } { $unit }
-stats-units-more = …
+# More units than a line names (never just one more: it is named instead).
+stats-units-more = { $units } و { $count } مورد دیگر
 # What a campaign counts in when it has no unit of its own.
 stats-unit-default = خدمت
 # A share under one percent that is not nothing.
 stats-percent-under-one = کمتر از ۱٪
-stats-people = { $beneficiaries } بهره‌مند · { $volunteers } داوطلب
 # Only the count that was given (a skipped question is not shown as zero).
 stats-people-beneficiaries = { $beneficiaries } بهره‌مند
 stats-people-volunteers = { $volunteers } داوطلب
@@ -47,7 +49,9 @@ stats-previous-week-part = همین روزهای هفتهٔ قبل
 stats-previous-month-part = همین روزهای ماه قبل
 stats-previous-year-part = همین مدت در سال قبل
 stats-previous-range-part = همین مدت در دورهٔ قبل
-stats-pending = ⏳ { $reports } گزارش در انتظار بررسی
+# What a count leaves out while it waits for review, said this one way on every surface that
+# counts only approved reports: «⏳ ۲ گزارش در انتظار بررسی», a campaign's «⏳ ۱۲۰ خدمت …».
+stats-waiting = ⏳ { $amount } در انتظار بررسی
 stats-empty = در این دوره هنوز گزارشی ثبت نشده است.
 stats-by-type-title = <b>به تفکیک خدمت:</b>
 stats-type-line = • { $name } — { $services } { $unit }
@@ -60,22 +64,31 @@ stats-more = … و { $count } مورد دیگر
 # A campaign: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░». A campaign counts
 # in its own unit, as its target does. The same lines serve /campaign, the receipt and the digest.
 stats-campaign-progress = 🎯 <b>{ $title }</b>: { $count } از { $target } { $unit } ({ $percent }) { $bar }
-# Expected by today: what an even spread of the target over the campaign's days has done.
-stats-schedule-on = ✅ طبق برنامه است: تا { $when } باید { $expected } { $unit } انجام می‌شد.
-stats-schedule-behind = ⚠️ از برنامه عقب است: تا { $when } باید { $expected } { $unit } انجام می‌شد.
+# A campaign's one verdict, one sentence (the rules: bot/stats_text.py): on schedule or behind by
+# the count, then where the pace leads; «اما» when the two point different ways.
+# «✅ طبق برنامه است (باید تا امروز ۵٬۵۴۵ خدمت انجام می‌شد)، اما سرعت چهار هفتهٔ گذشته (روزانه
+# حدود ۸۵ خدمت) کمتر از روزی ۸۸ خدمت است که برای رسیدن به هدف تا ۱۵ بهمن لازم است.»
+stats-verdict-and = { $schedule }؛ { $outlook }.
+stats-verdict-but = { $schedule }، اما { $outlook }.
+stats-verdict-alone = { $schedule }.
+# Expected by today: what an even spread of the target has done on the days already over.
+stats-schedule-on = ✅ طبق برنامه است (باید تا { $when } { $expected } { $unit } انجام می‌شد)
+stats-schedule-behind = ⚠️ از برنامه عقب است (باید تا { $when } { $expected } { $unit } انجام می‌شد)
 stats-when-today = امروز
-# The pace: the last four weeks, or the days since the campaign began while it is younger.
-stats-pace-weeks = در چهار هفتهٔ گذشته
-stats-pace-start = از آغاز پویش
-stats-campaign-pace = { $span } { $count } { $unit }؛ روزانه حدود { $daily }.
-stats-campaign-pace-slow = { $span } { $count } { $unit }؛ کمتر از یک { $unit } در روز.
-stats-campaign-pace-none = { $span } چیزی برای این پویش ثبت نشده است.
+# The pace: the last four weeks, or the campaign's days so far while it is younger.
+stats-pace-weeks = چهار هفتهٔ گذشته
+stats-pace-days = { $days } روز گذشته
+stats-pace-daily = روزانه حدود { $daily } { $unit }
+stats-pace-slow = کمتر از یک { $unit } در روز
 # Where the pace leads: a date only when it is before the end; else what each day needs.
-stats-campaign-projection = با این سرعت تا { $date } به هدف می‌رسد؛ پایان پویش { $end } است.
-stats-campaign-behind = با این سرعت تا پایان پویش ({ $end }) به هدف نمی‌رسد؛ برای رسیدن به آن روزی { $need } { $unit } لازم است.
+stats-outlook-by = با سرعت { $span } ({ $pace }) تا { $date } به هدف می‌رسد
+stats-outlook-at-end = با سرعت { $span } ({ $pace }) تا پایان پویش ({ $end }) به هدف می‌رسد
+stats-outlook-short = سرعت { $span } ({ $pace }) کمتر از روزی { $need } { $unit } است که برای رسیدن به هدف تا { $end } لازم است
+stats-outlook-none = در { $span } چیزی برای این پویش ثبت نشده است و برای رسیدن به هدف تا { $end } روزی { $need } { $unit } لازم است
+# A campaign is not judged on its first day: nothing was due yet.
+stats-campaign-first-day = 🆕 این پویش امروز آغاز شده است؛ برای رسیدن به هدف تا { $end } روزی { $need } { $unit } لازم است.
 stats-campaign-ended = این پویش { $end } به پایان رسید.
 stats-campaign-reached = 🎉 پویش به هدفش رسیده است. دست مریزاد!
-stats-campaign-pending = ⏳ { $count } { $unit } دیگر در انتظار بررسی است.
 # What a province or group has done, as a part of everything done so far.
 stats-campaign-province-share = کار استان { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
 stats-campaign-group-share = کار گروه شما، { $name }: { $count } { $unit } ({ $percent } از کل انجام‌شده)
@@ -84,7 +97,7 @@ stats-campaign-group-share = کار گروه شما، { $name }: { $count } { $u
 stats-shares-title = <b>پیشرفت استان‌ها نسبت به سهمشان از هدف:</b>
 stats-shares-behind = { $behind } استان از { $total } از برنامه عقب‌اند.
 stats-shares-on = همهٔ { $total } استان طبق برنامه‌اند.
-stats-share-line = { $mark } { $name }: { $count } از { $target } ({ $percent })؛ تا امروز { $expected }
+stats-share-line = { $mark } { $name }: { $count } از { $target } ({ $percent })؛ باید تا امروز { $expected }
 stats-mark-on = ✅
 stats-mark-behind = ⚠️
 # A coordinator's province and its share of a campaign.
@@ -104,7 +117,10 @@ stats-top-line = { $rank }. { $name } ({ $place }) — { $amount }
 stats-top-place-line = { $rank }. { $name } — { $amount }
 stats-top-own = گروه شما، { $name }: رتبهٔ { $rank } از { $total } — { $amount }
 stats-top-own-none = گروه شما، { $name }، در این دوره هنوز خدمتی ثبت نکرده است.
-stats-top-empty = در این دوره هنوز خدمتی ثبت نشده است.
+# The asker's group has reports waiting for review: «گروه شما، گروه امید: ⏳ ۲ گزارش در انتظار بررسی»
+stats-top-own-waiting = گروه شما، { $name }: { $waiting }
+# Nothing counts yet («شمرده»: with review on, reports may be waiting, and are said apart).
+stats-top-empty = در این دوره هنوز خدمتی شمرده نشده است.
 
 # Groups with no report for some weeks (a coordinator's view).
 stats-silent-title = <b>گروه‌های بی‌گزارش در { $weeks } هفتهٔ اخیر: { $count }</b>
