@@ -21,6 +21,7 @@ NOT_SAVES = {
     "manage-type-on": "a mark on a service type chosen",
     "stats-mark-on": "a mark in a line of figures",
     "report-photos-done": "ends the photo step; nothing is saved yet",
+    "stats-schedule-on": "a campaign's verdict in a line of figures, not a button",
 }
 NOT_CONFIRMATIONS = {
     "export-hxl-yes": "answers a question about the file; nothing is undone",
