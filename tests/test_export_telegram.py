@@ -478,23 +478,25 @@ async def test_statuses_are_asked_only_with_review_and_named_as_everywhere(
     assert name in (leader.last.text or "")
 
 
-EXCEL_LINKS = 65_530  # hyperlinks Excel keeps in one worksheet; past it, it drops them all
+# Reports with photos in the test's export. Excel keeps at most 65,530 cell hyperlinks in a
+# worksheet and drops them all past it; a =HYPERLINK formula has no such limit, so the test
+# proves every link is a formula on a small export, and bench/bench_export_telegram.py builds
+# the national case (100,000 reports, about 75,000 links) through Telegram and counts them.
+PHOTO_REPORTS = 1_200
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(600)
-async def test_an_export_with_more_photo_links_than_excel_keeps_has_every_one(
+async def test_every_photo_link_of_an_export_is_a_formula_excel_keeps_at_any_count(
     harness: Harness, tmp_path: Path
 ) -> None:
-    """65,600 reports with photos, asked for in Telegram: each photo count opens its own
-    report's photos through a =HYPERLINK formula (a cell hyperlink past 65,530 in a sheet makes
-    Excel drop them all)."""
+    """Reports with photos, asked for in Telegram: each photo count opens its own report's
+    photos through a =HYPERLINK formula, never a cell hyperlink (past 65,530 of those in a
+    sheet, Excel drops them all)."""
     assert harness.admin is not None
     admin, store = harness.admin, harness.store
     leader = await harness.sim.user("رضا")
     group = await harness.group(leader)
     base = await report_input(store, group)
-    count = EXCEL_LINKS + 70
+    count = PHOTO_REPORTS
     now = "2026-11-18T08:30:00+00:00"
     reports = [
         (f"1405-{n:06d}", f"many-{n}", group, leader.id, base.category_id, 1 + n % 9)
@@ -517,7 +519,7 @@ async def test_an_export_with_more_photo_links_than_excel_keeps_has_every_one(
     await admin.press(label("export-format-xlsx"))  # no campaign meets this range: skipped
     await admin.press(label("export-hxl-no"))
     await admin.press(label("export-build"))
-    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=400)
+    await eventually(harness.sim, lambda: bool(_documents(admin)), limit=60)
     _, data = await _download(harness, _documents(admin)[-1])
     out = tmp_path / "many.xlsx"
     out.write_bytes(data)
@@ -525,7 +527,7 @@ async def test_an_export_with_more_photo_links_than_excel_keeps_has_every_one(
     with zipfile.ZipFile(out) as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
     links = re.findall(r'<f>HYPERLINK\("([^"]+)",1\)</f>', sheet)
-    assert len(links) == count > EXCEL_LINKS and "<hyperlink " not in sheet
+    assert len(links) == count and "<hyperlink " not in sheet
     secret = _sql(harness, "SELECT value FROM secrets WHERE name = 'photo-links'")[0][0]
     linked = {report_of(parse_qs(urlparse(url).query)["start"][0], secret) for url in links}
     assert linked == {r[0] for r in _sql(harness, "SELECT report_id FROM report_photos")}
