@@ -399,7 +399,7 @@ class Engine:
         elif message.location is not None and step.location is not None:
             result = await step.location(turn, message)
         else:
-            result = turn.again(label(step.expects))
+            result = turn.again(t(step.expects))  # HTML, as every hint
         await self._apply(turn, result)
 
     async def _press(self, update: Update, context: Context, data: Callback, user_id: int) -> None:

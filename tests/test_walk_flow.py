@@ -1,0 +1,63 @@
+"""Flows, screens, review and wording from the demo walk (notes/WALK1.md items 6-8, 11, 13-15):
+each case through the simulator, buttons pressed by their locale keys."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from bot.i18n import t
+from simulator.testing import SimMessage, SimUser
+from tests.conftest import Harness, locale_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sql(harness: Harness, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Runs a query straight on the bot's database file (not through the code under test)."""
+    with closing(sqlite3.connect(harness.db_path)) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def _data(message: SimMessage, text: str) -> str:
+    """The callback data of a message's button."""
+    data = next(b.callback_data for row in message.keyboard for b in row if b.text == text)
+    assert data is not None, text
+    return data
+
+
+def _message(user: SimUser, message_id: int) -> SimMessage:
+    """One of the bot's messages to the person, as it is now."""
+    return next(m for m in user.messages if m.message_id == message_id)
+
+
+# --- item 6: a string with markup is never shown as raw HTML -------------------------------------
+
+
+async def test_a_wrong_invite_code_shows_its_example_as_code_not_as_tags(harness: Harness) -> None:
+    maryam = await harness.sim.user("مریم")
+    await maryam.send("/join abc123")  # not a code: the hint above the question
+    assert "<code>" not in maryam.last.text
+    assert "<code>k7m2p9x4qabc</code>" in (maryam.last.html or "")
+    await maryam.send("abc")  # typed where the code is asked: the same hint
+    assert "<code>" not in maryam.last.text
+    assert (maryam.last.html or "").startswith(t("join-bad-code"))
+
+
+def test_no_string_with_markup_is_formatted_as_plain_text() -> None:
+    """label() (plain text, escaped when sent as HTML) is never used for a string with tags, and
+    neither is a step's `expects` hint."""
+    marked = {
+        key
+        for key, text in locale_messages().items()
+        if re.search(r"<(b|i|u|s|code|pre|a|blockquote|tg-spoiler)[ >]", text)
+    }
+    sources = [*ROOT.joinpath("bot").glob("*.py"), *ROOT.joinpath("handlers").rglob("*.py")]
+    used = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'(?:label\(\s*|expects=)"([a-z0-9-]+)"', text))
+    assert not marked & used
