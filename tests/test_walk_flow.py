@@ -9,9 +9,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import t
+from bot.i18n import label, t
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import Harness, locale_messages
+from tests.test_report import fill_report, leader_with_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +62,33 @@ def test_no_string_with_markup_is_formatted_as_plain_text() -> None:
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'(?:label\(\s*|expects=)"([a-z0-9-]+)"', text))
     assert not marked & used
+
+
+# --- item 7: saving from an older panel keeps the newer screen -----------------------------------
+
+
+async def test_saving_on_an_older_panel_leaves_the_newer_screen_its_buttons(
+    harness: Harness,
+) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    await fill_report(reza)
+    review = reza.last
+    save = _data(review, label("report-save"))
+    await reza.press(label("menu-group"))  # the group card comes below the review
+    card = reza.last
+    members = _data(card, label("group-members"))
+    await reza.press_data(review.message_id, save)  # then «ثبت» on the review above it
+    assert _sql(harness, "SELECT COUNT(*) FROM reports WHERE group_id = ?", (group_id,)) == [(1,)]
+    receipt = _message(reza, review.message_id)
+    assert label("report-repeat") in [b for row in receipt.buttons for b in row]
+    # The card below keeps its buttons, and they work (not «this message is old»).
+    assert _message(reza, card.message_id).keyboard
+    await reza.press_data(card.message_id, members)
+    assert reza.last_answer != label("stale-screen")
+    assert _message(reza, card.message_id).text != card.text  # the member list in its place
+    # The receipt's own buttons work beside it: «🔁» starts a report from it.
+    await reza.press_data(review.message_id, _data(receipt, label("report-repeat")))
+    assert reza.last_answer != label("stale-screen")
+    assert _sql(harness, "SELECT kind FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [
+        ("report",)
+    ]
