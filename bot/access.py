@@ -209,6 +209,13 @@ async def check_access(update: Update, context: Context) -> bool:
         if who is not None and data is not None and rule is not None:  # noqa: SIM102
             if await rule(who, data, context.store):
                 return True
+        engine = context.bot_data.engine
+        if (
+            data is not None
+            and data.prefix in engine.by_prefix
+            and await engine.finished(update, context)
+        ):
+            return False  # a flow's button on the panel where it finished: told what was done
         log.warning("refused button %r from user %s", query.data, who and who.user_id)
         try:
             await query.answer(

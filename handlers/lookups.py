@@ -25,7 +25,7 @@ from bot.access import anyone, anyone_goes_on, overseer
 from bot.buttons import Buttons, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
 from bot.i18n import Html, label, t
 from bot.keyboards import Paging, button, cb, grid, inline, share_button
 from bot.menu import MenuEntry
@@ -714,8 +714,8 @@ async def on_top(update: Update, context: Context) -> None:
 
 # --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
 
-# The last search of each person, stored with what the bot keeps of them: its pages read it.
-PERSON, FIND_KEY = "user", "find"
+# The last search of each person, kept with what the bot remembers of them: its pages read it.
+FIND_KEY = "find"
 
 
 @dataclasses.dataclass
@@ -831,7 +831,7 @@ async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
     query = truncate(normalize(text), 40)
     if len(search_key(query)) < 2:
         return turn.again(label("lookups-find-short"))
-    await turn.store.state.set_data(PERSON, turn.user_id, {FIND_KEY: query})
+    await keep(turn.store, turn.user_id, FIND_KEY, query)
     found, rows = await find_screen(turn.store, query, 0)
     return Done(found, inline(rows))
 
@@ -888,8 +888,7 @@ async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
     data = context.press
     who = context.who
-    kept = (await context.store.state.data(PERSON)).get(who.user_id) if who else None
-    stored = kept.get(FIND_KEY) if isinstance(kept, dict) else None
+    stored = await recall(context.store, who.user_id, FIND_KEY) if who else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:
         await answer(update)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n import label, t
+from bot.text import to_persian_digits
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import Harness, locale_messages
 from tests.test_report import fill_report, leader_with_campaign
@@ -92,3 +93,39 @@ async def test_saving_on_an_older_panel_leaves_the_newer_screen_its_buttons(
     assert _sql(harness, "SELECT kind FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [
         ("report",)
     ]
+
+
+# --- item 8: a press on a finished flow's panel is told what was done ----------------------------
+
+
+async def test_a_second_tap_on_save_is_told_the_report_was_saved(harness: Harness) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    await fill_report(reza)
+    panel = reza.last
+    save = _data(panel, label("report-save"))
+    first = await reza.press_data(panel.message_id, save, wait=False)
+    second = await reza.press_data(panel.message_id, save, wait=False)
+    await harness.wait_for(first, second)
+    rows = _sql(harness, "SELECT receipt FROM reports WHERE group_id = ?", (group_id,))
+    assert len(rows) == 1
+    receipt = to_persian_digits(rows[0][0])
+    assert reza.last_answer == label("report-done-already", receipt=receipt)
+    # Any later press on the receipt's panel says the same; nothing else is saved.
+    await reza.press_data(panel.message_id, save)
+    assert reza.last_answer == label("report-done-already", receipt=receipt)
+    assert _sql(harness, "SELECT COUNT(*) FROM reports") == [(1,)]
+
+
+async def test_a_second_tap_on_joining_is_told_it_was_done(harness: Harness) -> None:
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    await reza.send("/start")
+    group = await harness.group(reza)
+    invite = await harness.store.groups.new_invite(group, reza.id)
+    await maryam.send(f"/join {invite.code}")
+    panel = maryam.last
+    yes = _data(panel, label("join-yes"))
+    await maryam.press_data(panel.message_id, yes)
+    await maryam.press_data(panel.message_id, yes)  # a slow second tap
+    assert maryam.last_answer == label("flow-done-already")
+    member = "SELECT COUNT(*) FROM memberships WHERE group_id = ? AND volunteer_id = ?"
+    assert _sql(harness, member, (group, maryam.id)) == [(1,)]

@@ -779,6 +779,7 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
     )
     if report is None:
         return Done(t("myreports-locked"))
+    code = receipt(report.receipt)
     text = await receipt_text(turn.store, report, edited=edited)
     if turn.context.config.report.review and report.status is ReportStatus.SUBMITTED:
         fixed = before is not None and before.status is ReportStatus.RETURNED
@@ -788,4 +789,5 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
             refresh_later(turn.context, report.id)  # its cards there show the edit
         line = t("review-resubmitted" if fixed else "review-pending-line")
         text = Html(f"{text}\n{line}")
-    return Done(text, receipt_buttons(report))
+    said = label("report-edit-done-already" if edited else "report-done-already", receipt=code)
+    return Done(text, receipt_buttons(report), said=said)

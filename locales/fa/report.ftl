@@ -83,6 +83,9 @@ report-repeat-started = گزارش تازه‌ای با همان خدمت، تع
 report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
+# A later press on the panel of a saved report (the second tap of a double tap on «ثبت»).
+report-done-already = ✅ این گزارش ثبت شد (شمارهٔ {$receipt}).
+report-edit-done-already = ✅ تغییرهای گزارش شمارهٔ {$receipt} ذخیره شد.
 # $units: the week's quantities per unit, never added across units: «۱۲۰ بسته، ۸ نفر».
 report-week-totals = گروه شما این هفته: {$reports} گزارش ({$units})
 report-streak = 🔥 { $weeks } هفتهٔ پیاپی گزارش داده‌اید
