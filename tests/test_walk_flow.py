@@ -9,13 +9,21 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.i18n import label, t
 from bot.text import to_persian_digits
 from simulator.testing import SimMessage, SimUser
-from tests.conftest import Harness, locale_messages
+from tests.conftest import Harness, locale_messages, report_input
 from tests.test_report import fill_report, leader_with_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    """Review is on for this module (the walk's coordinator reviewed reports)."""
+    return {"report": {"review": True}}
 
 
 def _sql(harness: Harness, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -129,3 +137,59 @@ async def test_a_second_tap_on_joining_is_told_it_was_done(harness: Harness) -> 
     assert maryam.last_answer == label("flow-done-already")
     member = "SELECT COUNT(*) FROM memberships WHERE group_id = ? AND volunteer_id = ?"
     assert _sql(harness, member, (group, maryam.id)) == [(1,)]
+
+
+# --- item 11: an old «✏️ اصلاح گزارش» after the report moved on ----------------------------------
+
+
+async def _returned(harness: Harness) -> tuple[SimUser, SimUser, int, SimMessage]:
+    """Reza's report of 12, returned by Zahra for its quantity: its id and the notice he got."""
+    reza, group_id, _ = await leader_with_campaign(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    data = await report_input(harness.store, group_id, quantity=12)
+    report, _ = await harness.store.reports.create(data, reza.id, "k1", 1405)
+    await zahra.send("/review")
+    await zahra.press(label("review-return"))
+    await zahra.press(label("review-reason-quantity"))
+    await harness.delivered()
+    code = to_persian_digits(report.receipt)
+    fix = label("review-fix", receipt=code)
+    notice = next(m for m in reza.messages if [fix] in m.buttons)
+    return reza, zahra, report.id, notice
+
+
+async def test_an_old_fix_button_after_resubmitting_and_approval_opens_nothing(
+    harness: Harness,
+) -> None:
+    reza, zahra, report_id, notice = await _returned(harness)
+    code = to_persian_digits(_sql(harness, "SELECT receipt FROM reports")[0][0])
+    fix = _data(notice, label("review-fix", receipt=code))
+    await reza.press_data(notice.message_id, fix)
+    assert t("review-fix-reason", reason=label("review-reason-quantity")) in (reza.last.html or "")
+    await reza.send("10")
+    await reza.press(label("report-save-changes"))
+    assert _sql(harness, "SELECT status FROM reports WHERE id = ?", (report_id,)) == [
+        ("submitted",)
+    ]
+    await reza.press_data(notice.message_id, fix)  # the notice's button, once more
+    assert reza.last_answer == label("review-fix-moot", status="submitted", receipt=code)
+    assert _sql(harness, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [(0,)]
+    assert not _message(reza, notice.message_id).keyboard  # the notice offers it no more
+    await zahra.send("/review")
+    await zahra.press(label("review-approve"))
+    await reza.press_data(notice.message_id, fix)
+    assert reza.last_answer == label("review-fix-moot", status="approved", receipt=code)
+    assert _sql(harness, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [(0,)]
+
+
+async def test_an_old_fix_button_of_a_deleted_report_says_so(harness: Harness) -> None:
+    reza, _, report_id, notice = await _returned(harness)
+    code = to_persian_digits(_sql(harness, "SELECT receipt FROM reports")[0][0])
+    await reza.send("/myreports")
+    await reza.press(label("myreports-delete", receipt=code))
+    await reza.press(label("button-yes"))
+    assert _sql(harness, "SELECT status FROM reports WHERE id = ?", (report_id,)) == [("deleted",)]
+    await reza.press_data(notice.message_id, _data(notice, label("review-fix", receipt=code)))
+    assert reza.last_answer == label("review-fix-moot", status="deleted", receipt=code)
+    assert _sql(harness, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [(0,)]

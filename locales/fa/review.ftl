@@ -84,6 +84,12 @@ review-fix = ✏️ اصلاح گزارش {$receipt}
 review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
 review-approved-many-notice = ✅ {$count} گزارش شما تأیید شد: {$receipts}. سپاس از زحمتتان.
 review-fix-reason = ↩️ دلیل بازگشت: {$reason}
+# «✏️ اصلاح گزارش» on a return notice, pressed after the report moved on.
+review-fix-moot = { $status ->
+    [approved] گزارش {$receipt} تأیید شده است و دیگر اصلاح لازم ندارد.
+    [deleted] گزارش {$receipt} حذف شده است.
+   *[submitted] گزارش {$receipt} اصلاح و دوباره برای بررسی فرستاده شده است. اگر باز هم تغییری لازم است، از «{ menu-my-reports }» ویرایشش کنید.
+}
 myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}
 review-pending-line = ⏳ این گزارش در صف بررسی هماهنگ‌کنندهٔ استان است.
