@@ -115,7 +115,7 @@ class Done:
     text: str
     markup: InlineKeyboardMarkup | None = None
     then: Callable[[], Awaitable[None]] | None = None
-    menu: bool = False  # the person's role changed: say it in a new message with their menu
+    menu: bool = False  # their roles may have changed: say it in a new message with their menu
     said: str = ""  # plain text a later press on the panel is told («این کار انجام شده است»)
 
 
@@ -257,6 +257,8 @@ Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (
 OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
 # The person's roles changed (they joined or made a group): their «/» menu follows.
 RolesChanged = Callable[["Context", "Principal"], Awaitable[None]]
+# Whether the person's menus differ from the ones they have (not for a second group).
+MenusChanged = Callable[["Context", "Principal"], Awaitable[bool]]
 
 
 class Engine:
@@ -270,11 +272,13 @@ class Engine:
         *,
         on_screen: OnScreen | None = None,
         roles_changed: RolesChanged | None = None,
+        menus_changed: MenusChanged | None = None,
     ) -> None:
         self.menu = menu
         self.send = send
         self.on_screen = on_screen
         self.roles_changed = roles_changed
+        self.menus_changed = menus_changed
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
 
@@ -554,8 +558,11 @@ class Engine:
             await self._finished(turn, panel, result.said)
             who = await load_principal(turn.store, turn.context.config, turn.user_id)
             turn.context.who = who
+            text = result.text
+            if self.menus_changed is not None and await self.menus_changed(turn.context, who):
+                text = Html(f"{text}\n\n{t('menu-now-yours')}")
             await turn.context.bot.send_message(
-                turn.chat_id, result.text, reply_markup=self.menu(turn.context, who)
+                turn.chat_id, text, reply_markup=self.menu(turn.context, who)
             )
             if self.roles_changed is not None:
                 await self.roles_changed(turn.context, who)

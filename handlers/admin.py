@@ -50,6 +50,7 @@ from db.usecases import (
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
 from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
+from handlers.review_cards import scope_words
 
 log = logging.getLogger(__name__)
 
@@ -543,11 +544,7 @@ async def review_chat_shared(turn: Turn[AdminDraft], message: Message) -> Result
     who = turn.who
     provinces: list[int | None] = [None] if who.admin else [*sorted(who.provinces)]
     await link_review_chat(turn.store, who.user_id, picked.chat_id, provinces)
-    names = []
-    for province_id in provinces:
-        found = await turn.store.places.province(province_id) if province_id else None
-        names.append(found.name if found else label("review-chat-all"))
-    scope = "، ".join(names)
+    scope = await scope_words(turn.store, provinces)
     bot = turn.context.bot
     await bot.send_message(turn.chat_id, t("admin-review-chat-picked"), reply_markup=turn.menu())
     try:

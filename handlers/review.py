@@ -57,6 +57,7 @@ from handlers.review_cards import (
     receipt,
     reviewer_name,
     scope_of,
+    scope_words,
     send_photos,
     settle_cards,
 )
@@ -614,11 +615,7 @@ async def link_group(update: Update, context: Context) -> None:
     await store.audit.record(
         who.user_id, "review.link", "chat", chat.id, provinces=[p or 0 for p in provinces]
     )
-    names = []
-    for province_id in provinces:
-        found = await store.places.province(province_id) if province_id is not None else None
-        names.append(found.name if found else label("review-chat-all"))
-    await reply(update, t("review-chat-linked", scope="، ".join(names)))
+    await reply(update, t("review-chat-linked", scope=await scope_words(store, provinces)))
 
 
 # The buttons of the review and its cards, and who may press them (bot.buttons): the report's

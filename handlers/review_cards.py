@@ -20,7 +20,7 @@ from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.principal import Principal, load_principal
 from bot.ratelimit import BULK, send_priority
-from bot.text import to_persian_digits
+from bot.text import and_list, to_persian_digits
 from db.models import Report, ReportStatus
 from db.review import Card, Flags, Verdict
 from db.store import Store
@@ -45,6 +45,16 @@ REASONS: dict[int, tuple[str, str]] = {
 def receipt(report_receipt: str) -> str:
     """A receipt number as people read it (Persian digits)."""
     return to_persian_digits(report_receipt)
+
+
+async def scope_words(store: Store, provinces: list[int | None]) -> str:
+    """The provinces whose new reports a coordinators' group gets, as a sentence names them:
+    «استان مرکزی», «استان‌های مرکزی و تهران», «همهٔ استان‌ها» (None: every province)."""
+    if None in provinces:
+        return label("review-chat-all")
+    names = [p.name for p in [await store.places.province(i or 0) for i in provinces] if p]
+    several = "yes" if len(names) > 1 else "no"
+    return label("review-chat-provinces", names=and_list(names), several=several)
 
 
 def scope_of(who: Principal) -> frozenset[int] | None:

@@ -35,8 +35,9 @@ async def test_a_join_button_without_an_offer_joins_nothing(harness: Harness) ->
     assert await store.groups.memberships(sara.id) == []
     await sara.press(label("join-yes"))
     assert [m.group_id for m in await store.groups.memberships(sara.id)] == [groups[0]]
-    await sara.press_data(offer, "join:ok:1")  # the offer was used up
-    assert sara.last_answer == label("not-allowed")
+    await sara.press_data(offer, "join:ok:1")  # the offer was used up: told it is done
+    assert sara.last_answer == label("flow-done-already")
+    assert [m.group_id for m in await store.groups.memberships(sara.id)] == [groups[0]]
 
 
 async def test_only_the_newest_offer_can_be_confirmed(harness: Harness) -> None:

@@ -285,7 +285,7 @@ async def test_another_province_cannot_see_or_decide(harness: Harness) -> None:
     assert await harness.store.db.scalar("SELECT COUNT(*) FROM audit_log") == audit
     # Nor may a leader open the queue.
     await other_leader.send("/review")
-    assert other_leader.last.text == label("not-allowed")
+    assert other_leader.last.text == label("not-allowed-menu")
 
 
 async def test_reused_photo_and_repeated_report_are_flagged(harness: Harness) -> None:
@@ -378,7 +378,7 @@ async def test_coordinators_group_card(harness: Harness) -> None:
     await stranger.send("/start")
     chat = await harness.sim.group("هماهنگی مرکزی", members=[zahra, stranger, tehran])
     await zahra.send("/review", chat=chat)
-    assert "گزارش‌های تازهٔ مرکزی" in chat.last.text
+    assert "گزارش‌های تازهٔ استان مرکزی" in chat.last.text
 
     await to_review_screen(harness, reza, "9", photo=True)
     await reza.press(label("report-save"))

@@ -42,6 +42,7 @@ async def test_commands_registered_in_persian(harness: Harness) -> None:
         "start",
         "group",
         "join",
+        "newgroup",
         "stats",
         "campaign",
         "top",

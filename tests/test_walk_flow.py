@@ -6,15 +6,18 @@ from __future__ import annotations
 import re
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+from telegram import BotCommandScopeChat
 
 from bot.i18n import label, t
 from bot.text import to_persian_digits
 from simulator.testing import SimMessage, SimUser
-from tests.conftest import Harness, locale_messages, report_input
+from tests.conftest import TODAY, Harness, locale_messages, report_input
 from tests.test_report import fill_report, leader_with_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +61,7 @@ async def test_a_wrong_invite_code_shows_its_example_as_code_not_as_tags(harness
 
 
 def test_no_string_with_markup_is_formatted_as_plain_text() -> None:
-    """label() (plain text, escaped when sent as HTML) is never used for a string with tags, and
-    neither is a step's `expects` hint."""
+    """label() (plain text, escaped when sent as HTML) is never used for a string with tags."""
     marked = {
         key
         for key, text in locale_messages().items()
@@ -69,7 +71,7 @@ def test_no_string_with_markup_is_formatted_as_plain_text() -> None:
     used = set()
     for path in sources:
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r'(?:label\(\s*|expects=)"([a-z0-9-]+)"', text))
+        used |= set(re.findall(r'label\(\s*"([a-z0-9-]+)"', text))
     assert not marked & used
 
 
@@ -193,3 +195,161 @@ async def test_an_old_fix_button_of_a_deleted_report_says_so(harness: Harness) -
     await reza.press_data(notice.message_id, _data(notice, label("review-fix", receipt=code)))
     assert reza.last_answer == label("review-fix-moot", status="deleted", receipt=code)
     assert _sql(harness, "SELECT COUNT(*) FROM drafts WHERE volunteer_id = ?", (reza.id,)) == [(0,)]
+
+
+# --- item 13: wording ----------------------------------------------------------------------------
+
+
+def _share_text(message: SimMessage) -> str:
+    """The text a group card's «share the invite» button puts under the link."""
+    url = next(b.url for row in message.keyboard for b in row if b.url and "share" in b.url)
+    assert url is not None
+    return parse_qs(urlparse(url).query)["text"][0]
+
+
+async def test_a_name_that_starts_with_its_kind_is_not_doubled(harness: Harness) -> None:
+    reza, sara = await harness.sim.user("رضا"), await harness.sim.user("سارا")
+    for leader in (reza, sara):
+        await leader.send("/start")
+    for leader, name in ((reza, "گروه جهادی امید اراک"), (sara, "امید")):
+        group = await harness.group(leader, name)
+        await harness.store.groups.new_invite(group, leader.id)
+        await leader.send("/group")
+    assert _share_text(reza.last) == label("group-share-text", group="گروه جهادی امید اراک")
+    assert "«گروه جهادی امید اراک»" in _share_text(reza.last)
+    assert "گروه «گروه" not in _share_text(reza.last)
+    assert "گروه «امید»" in _share_text(sara.last)  # a name without its kind gets it
+    admin = harness.admin
+    assert admin is not None
+    title = "کانال خدمت‌یار استان مرکزی"
+    channel = await harness.sim.channel(title, owner=admin)
+    await admin.send("/admin")
+    await admin.press(label("admin-channels"))
+    await admin.press(label("channel-add"))
+    await admin.share_chat(label("channel-picker-button"), channel)
+    said = [m.text or "" for m in admin.messages[-2:]]
+    assert label("channel-picked", channel=title) in said[0] and f"«{title}»" in said[0]
+    assert all("کانال «کانال" not in text for text in said)
+
+
+def test_the_skip_button_reads_as_moving_on() -> None:
+    assert "بدون پاسخ" not in label("button-skip")
+
+
+async def test_a_campaign_that_counts_one_area_says_this_area(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    store = harness.store
+    area = next(a for a in await store.categories.areas() if a.name == "اشتغال")
+    campaign = await store.campaigns.create(
+        "پویش اشتغال", 500, "نفر", TODAY - timedelta(days=10), TODAY + timedelta(days=50)
+    )
+    await store.stats.set_counted_categories(campaign, [area.id])
+    await reza.send("/report")
+    await reza.press("پویش اشتغال")
+    one = t("report-campaign-counts-only", campaign="پویش اشتغال", several="no")
+    several = t("report-campaign-counts-only", campaign="پویش اشتغال", several="yes")
+    assert one in (reza.last.html or "") and several not in (reza.last.html or "")
+
+
+async def test_a_review_group_is_told_the_province_by_name(harness: Harness) -> None:
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    team = await harness.sim.group("هماهنگی مرکزی", members=[zahra])
+    await zahra.send("/review", chat=team)
+    scope = label("review-chat-provinces", names="مرکزی", several="no")
+    assert team.last.html == t("review-chat-linked", scope=scope)
+    assert "تازهٔ استان مرکزی" in (team.last.text or "")
+
+
+async def test_a_members_own_reports_say_why_she_has_none(harness: Harness) -> None:
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    await harness.group(reza, members=(maryam,))
+    await maryam.send("/myreports")
+    assert maryam.last.html == f"{t('myreports-none-yours')} {t('report-only-leaders')}"
+    assert maryam.keyboard is not None and [label("menu-group")] in maryam.keyboard
+
+
+async def test_a_refused_command_comes_with_the_menu(harness: Harness) -> None:
+    reza, maryam = await harness.sim.user("رضا"), await harness.sim.user("مریم")
+    await harness.group(reza, members=(maryam,))
+    for command in ("/admin", "/review"):
+        await maryam.send(command)
+        assert maryam.last.text == label("not-allowed-menu")
+        # She never sent /start: the menu under the text box came with the refusal.
+        assert maryam.keyboard is not None and [label("menu-group")] in maryam.keyboard
+
+
+async def _commands_of(harness: Harness, user: SimUser) -> dict[str, str]:
+    """The person's «/» menu (their own list, else the default one): command → description."""
+    assert harness.app is not None
+    bot = harness.app.bot
+    found = await bot.get_my_commands(scope=BotCommandScopeChat(user.id))
+    found = found or await bot.get_my_commands()
+    return {c.command: c.description for c in found}
+
+
+async def test_help_and_the_command_menu_list_the_same_commands(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    reza, maryam, nima = [await harness.sim.user(n) for n in ("رضا", "مریم", "نیما")]
+    await harness.group(reza, members=(maryam,))
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    for person in (admin, zahra, reza, maryam, nima):
+        await person.send("/start")
+        await person.send("/help")
+        helped = set(re.findall(r"/([a-z_]+)", person.last.text or ""))
+        menu = await _commands_of(harness, person)
+        assert helped | {"start", "help"} == set(menu), person
+    # Each described as /help describes it to them: the member's card has no invite link.
+    member = await _commands_of(harness, maryam)
+    assert member["group"] == label("command-group", role="member")
+    assert (await _commands_of(harness, reza))["group"] == label("command-group", role="leader")
+
+
+async def test_joining_a_second_group_says_nothing_about_a_new_role(harness: Harness) -> None:
+    reza, sara = await harness.sim.user("رضا"), await harness.sim.user("سارا")
+    for leader in (reza, sara):
+        await leader.send("/start")
+    await harness.group(reza, "گروه مهر", "تبریز")
+    first = await harness.group(sara, "گروه نور", "اراک")
+    nima = await harness.sim.user("نیما")
+    await nima.send("/start")
+    invite = await harness.store.groups.new_invite(first, sara.id)
+    await nima.send(f"/join {invite.code}")
+    await nima.press(label("join-yes"))  # a member now: the same menus as a newcomer's
+    assert label("menu-now-yours") not in (nima.last.text or "")
+    await nima.send("/find تبریز")
+    await nima.press("گروه مهر")
+    await nima.press(label("joinreq-ask"))
+    await nima.press(label("joinreq-send"))
+    await harness.delivered()
+    await reza.press(label("joinreq-accept"))
+    await harness.delivered()
+    assert t("joinreq-you-accepted", group="گروه مهر") in (nima.last.html or "")
+    assert label("menu-now-yours") not in (nima.last.text or "")  # still a member
+    # Made a leader: his menus change, and he is told so.
+    await reza.send("/group")
+    await reza.press(label("group-members"))
+    await reza.press("نیما")
+    await reza.press(label("group-promote"))
+    await harness.delivered()
+    assert t("group-you-were-promoted", group="گروه مهر") in (nima.last.html or "")
+    assert label("menu-now-yours") in (nima.last.text or "")
+
+
+async def test_the_export_asks_about_hxl_in_plain_words(harness: Harness) -> None:
+    admin = harness.admin
+    assert admin is not None
+    reza = await harness.sim.user("رضا")
+    group = await harness.group(reza)
+    await harness.store.reports.create(await report_input(harness.store, group), reza.id, "k", 1405)
+    await admin.send("/export")
+    await admin.send("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰")
+    await admin.press(label("export-scope-country"))
+    await admin.press(label("export-status-live"))
+    await admin.press(label("export-format-csv"))
+    assert admin.last.html == t("export-ask-hxl")
+    question = (admin.last.text or "").split("\n")[0]
+    assert not re.search("[A-Za-z]", question.split("(")[0]), question  # no jargon first
+    assert "HXL" not in label("export-hxl-yes")

@@ -64,4 +64,4 @@ admin-transfer-confirm = سرگروهی «{$group}» به {$name} سپرده ش�
 admin-transfer-members-only = {$name} عضو این گروه نیست؛ سرگروه تازه باید از اعضای گروه باشد.
 admin-you-are-not-admin = دیگر مدیر خدمت‌یار نیستید.
 admin-you-are-not-coordinator = دیگر هماهنگ‌کنندهٔ استان {$province} نیستید.
-admin-your-group-merged = گروه «{$source}» در «{$target}» ادغام شد؛ از این پس با «{$target}» کار کنید.
+admin-your-group-merged = { NAMED("گروه", $source) } در «{$target}» ادغام شد؛ از این پس با «{$target}» کار کنید.

@@ -8,7 +8,10 @@ report-ask-group = گزارش برای کدام گروه است؟
 report-ask-campaign = گزارش برای کدام پویش است؟
 report-no-campaign = بدون پویش
 report-ask-area = حوزهٔ خدمت را انتخاب کنید:
-report-campaign-counts-only = («{$campaign}» فقط این حوزه‌ها را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+report-campaign-counts-only = { $several ->
+    [yes] («{$campaign}» فقط این حوزه‌ها را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+   *[no] («{$campaign}» فقط همین حوزه را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+}
 report-not-counted = ⚠️ «{$service}» در «{$campaign}» شمرده نمی‌شود.
 report-ask-service = کدام خدمت؟ ({$area})
 report-ask-quantity = چند {$unit} {$done}؟ (عدد را بنویسید)
@@ -97,6 +100,7 @@ report-group-merged = گروه شما در «{$group}» ادغام شد؛ این
 ## «🗂 گزارش‌های من»: recent reports, edit and delete.
 
 myreports-empty = هنوز گزارشی ثبت نکرده‌اید.
+myreports-none-yours = شما گزارشی ثبت نکرده‌اید.
 myreports-title = گزارش‌های اخیر شما:
 myreports-line = <b>{$receipt}</b>، {$date}، {$service} — {$quantity} {$unit}، {$status}
 myreports-status-submitted = ثبت‌شده

@@ -100,5 +100,9 @@ review-warn-photo = ⚠️ عکسی از این گزارش در گزارش {$rec
 
 review-chat-linked = ✅ از این پس گزارش‌های تازهٔ {$scope} برای بررسی در این گروه فرستاده می‌شود. فقط دکمه‌های هماهنگ‌کنندگان همان استان و مدیران پذیرفته می‌شود. برای قطع، در همین گروه /review_off را بفرستید.
 review-chat-all = همهٔ استان‌ها
+review-chat-provinces = { $several ->
+    [yes] استان‌های {$names}
+   *[no] استان {$names}
+}
 review-chat-unlinked = دیگر گزارشی برای بررسی به این گروه فرستاده نمی‌شود.
 review-ask-reason-hint = لطفاً دلیل را با چند کلمه بنویسید.
