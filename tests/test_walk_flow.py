@@ -16,6 +16,8 @@ from telegram import BotCommandScopeChat
 
 from bot.i18n import label, t
 from bot.text import to_persian_digits
+from db.channels import ChannelScope
+from db.models import Role
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, locale_messages, report_input
 from tests.test_report import fill_report, leader_with_campaign
@@ -353,3 +355,48 @@ async def test_the_export_asks_about_hxl_in_plain_words(harness: Harness) -> Non
     question = (admin.last.text or "").split("\n")[0]
     assert not re.search("[A-Za-z]", question.split("(")[0]), question  # no jargon first
     assert "HXL" not in label("export-hxl-yes")
+
+
+# --- item 14: admin lists that name everyone ------------------------------------------------------
+
+
+async def test_the_admins_list_names_every_admin(harness: Harness) -> None:
+    admin, store = harness.admin, harness.store
+    assert admin is not None
+    sara = await harness.sim.user("سارا")
+    await sara.send("/start")
+    await store.roles.grant(sara.id, Role.ADMIN, None, admin.id)
+    await admin.send("/admin")
+    await admin.press(label("admin-admins"))
+    listed = admin.last.html or ""
+    assert t("admin-admin-line", name="مدیر", config="yes") in listed  # named in the config
+    assert t("admin-admin-line", name="سارا", config="no") in listed
+    assert admin.last.buttons[0] == [label("admin-remove-admin", name="سارا")]
+
+
+async def test_the_coordinators_list_names_their_provinces(harness: Harness) -> None:
+    admin, store = harness.admin, harness.store
+    assert admin is not None
+    zahra = await harness.sim.user("زهرا")
+    markazi = await harness.coordinator(zahra, "مرکزی")
+    tehran = (await store.places.search_provinces("تهران"))[0].id
+    await store.roles.grant(zahra.id, Role.COORDINATOR, tehran, admin.id)
+    await admin.send("/admin")
+    await admin.press(label("admin-coordinators"))
+    rows = _sql(harness, "SELECT name FROM provinces WHERE id IN (?, ?)", (markazi, tehran))
+    line = next(x for x in (admin.last.text or "").split("\n") if "زهرا" in x)
+    assert all(name in line for (name,) in rows), line
+
+
+async def test_the_channel_list_says_what_each_gets_and_when(harness: Harness) -> None:
+    admin, store = harness.admin, harness.store
+    assert admin is not None and harness.config is not None
+    markazi = (await store.places.search_provinces("مرکزی"))[0].id
+    news = await harness.sim.channel("اخبار مرکزی", owner=admin)
+    await store.channels.add(news.id, "اخبار مرکزی", ChannelScope.province(markazi))
+    await admin.send("/admin")
+    await admin.press(label("admin-channels"))
+    line = next(x for x in (admin.last.text or "").split("\n") if "اخبار مرکزی" in x)
+    assert "مرکزی" in line.replace("اخبار مرکزی", "")  # what it gets
+    assert to_persian_digits(harness.config.digest.time) in line  # when
+    assert label("channel-active") in line

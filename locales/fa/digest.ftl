@@ -113,6 +113,7 @@ channel-scope-national = سراسر کشور
 channel-scope-campaign = 🎯 {$title}
 channel-added = ✅ { NAMED("کانال", $channel) } اضافه شد و گزارش هفتگی را در موعدش می‌گیرد.
 channel-list = کانال‌های گزارش هفتگی ({$count}):
+channel-list-line = • {$channel}: {$scope}؛ {$when} ({$state})
 channel-list-empty = هنوز کانالی اضافه نشده است.
 channel-list-back = ↩️ فهرست کانال‌ها
 channel-add = ➕ کانال تازه
