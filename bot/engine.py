@@ -676,7 +676,7 @@ class Engine:
         """Remembers the panel of a flow that finished, and what a later press on it is told."""
         if panel is not None:
             done = {"panel": panel, "said": said or label("flow-done-already")}
-            await keep(turn.store, turn.user_id, FINISHED, done)
+            await keep(turn.store, turn.user_id, {FINISHED: done})
 
     # --- idle flows -----------------------------------------------------------------------------
 
@@ -713,13 +713,12 @@ class Engine:
         await self.send(context)
 
 
-async def keep(store: Store, user_id: int, topic: str, value: Any) -> None:
-    """Keeps one topic of what the bot remembers of a person between updates (their last
+async def keep(store: Store, user_id: int, topics: Mapping[str, Any]) -> None:
+    """Keeps topics of what the bot remembers of a person between updates (their last
     search, their last finished flow), beside the others."""
     kept = await store.state.datum(PERSON, user_id)
     data = dict(kept) if isinstance(kept, dict) else {}
-    data[topic] = value
-    await store.state.set_data(PERSON, user_id, data)
+    await store.state.set_data(PERSON, user_id, data | dict(topics))
 
 
 async def recall(store: Store, user_id: int, topic: str) -> Any:

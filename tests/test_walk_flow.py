@@ -400,3 +400,75 @@ async def test_the_channel_list_says_what_each_gets_and_when(harness: Harness) -
     assert "مرکزی" in line.replace("اخبار مرکزی", "")  # what it gets
     assert to_persian_digits(harness.config.digest.time) in line  # when
     assert label("channel-active") in line
+
+
+# --- item 15: smaller flow gaps -------------------------------------------------------------------
+
+ARAK = (34.09, 49.70)  # a point in Arak, استان مرکزی
+
+
+def _buttons(message: SimMessage) -> list[str]:
+    return [b.text for row in message.keyboard for b in row]
+
+
+async def test_finding_a_group_near_me_takes_a_location(harness: Harness) -> None:
+    reza, nima = await harness.sim.user("رضا"), await harness.sim.user("نیما")
+    await reza.send("/start")
+    await harness.group(reza, "گروه جهادی امید اراک", "اراک")
+    await nima.send("/start")
+    await nima.press(label("onboarding-find"))
+    assert nima.reply_button(label("lookups-find-location-button")).request_location
+    await nima.send_location(*ARAK)
+    place = "اراک، استان مرکزی"
+    said = [m.html or "" for m in nima.messages[-2:]]
+    assert said[0] == t("lookups-find-near", place=place)
+    assert (
+        nima.keyboard is not None and [label("lookups-find-location-button")] not in nima.keyboard
+    )
+    (count,) = _sql(
+        harness,
+        "SELECT COUNT(*) FROM groups g JOIN counties c ON c.id = g.county_id"
+        " WHERE c.name = 'اراک' AND g.status = 'active'",
+    )[0]
+    assert t("lookups-find-county-title", county="اراک", count=count) in said[1]
+    assert "گروه جهادی امید اراک" in _buttons(nima.last)
+    assert await harness.store.state.drafts_of(nima.id) == []
+
+
+async def test_a_typed_city_puts_the_menu_back_in_place_of_the_location_button(
+    harness: Harness,
+) -> None:
+    reza, nima = await harness.sim.user("رضا"), await harness.sim.user("نیما")
+    await reza.send("/start")
+    await harness.group(reza, "گروه جهادی امید اراک", "اراک")
+    await nima.send("/start")
+    await nima.press(label("onboarding-find"))
+    where = [label("lookups-find-location-button")]
+    assert nima.keyboard is not None and where in nima.keyboard
+    await nima.send("اراک")
+    assert nima.messages[-2].html == t("lookups-find-typed", query="اراک")
+    assert nima.keyboard is not None and where not in nima.keyboard
+    assert [label("menu-stats"), label("menu-help")] in nima.keyboard
+    assert "گروه جهادی امید اراک" in _buttons(nima.last)
+
+
+async def test_a_location_where_a_name_is_asked_finds_the_groups_near_it(
+    harness: Harness,
+) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send("/find")
+    await reza.send_location(*ARAK)
+    assert (reza.messages[-2].html or "").startswith(
+        t("lookups-find-near", place="اراک، استان مرکزی")
+    )
+    assert "گروه امید" in _buttons(reza.last)
+    assert await harness.store.state.drafts_of(reza.id) == []
+
+
+async def test_a_group_found_by_name_and_by_its_city_is_listed_once(harness: Harness) -> None:
+    reza, nima = await harness.sim.user("رضا"), await harness.sim.user("نیما")
+    await reza.send("/start")
+    await harness.group(reza, "گروه جهادی امید اراک", "اراک")
+    await nima.send("/find اراک")
+    assert (nima.last.text or "").count("گروه جهادی امید اراک") == 1
+    assert _buttons(nima.last).count("گروه جهادی امید اراک") == 1
