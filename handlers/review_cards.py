@@ -151,11 +151,18 @@ def _people(value: int | None) -> str:
 
 
 def decision_rows(
-    report: Report, flags: Flags, viewer: Principal | None, *, private: bool, together: int = 0
+    report: Report,
+    flags: Flags,
+    viewer: Principal | None,
+    *,
+    private: bool,
+    together: int = 0,
+    queued: int = 0,
 ) -> list[list[InlineKeyboardButton]]:
     """Approve, return, the flagged reports to look at, and (in a private chat) approving the
     group's reports together (when `together`, the group's pending reports, is two or more),
-    next and close. The decisions name the version of the report the card shows.
+    previous and next (when `queued`, the reviewer's queue, holds another) and close. The
+    decisions name the version of the report the card shows.
 
     In a group (viewer None) only reports of the same province are linked: whoever may decide
     this one may open those."""
@@ -180,12 +187,13 @@ def decision_rows(
         if report.photos:  # privately the photos come on request: skipping sends no albums
             count = len(report.photos)
             rows.append([button(label("review-photos", count=count), cb("rv", "pics", report.id))])
-        rows.append(
-            [
-                button(label("review-previous"), cb("rv", "prev", report.id)),
-                button(label("review-next"), cb("rv", "next", report.id)),
-            ]
-        )
+        if queued > 1:
+            rows.append(
+                [
+                    button(label("review-previous"), cb("rv", "prev", report.id)),
+                    button(label("review-next"), cb("rv", "next", report.id)),
+                ]
+            )
         rows.append([button(label("review-close"), cb("rv", "close"))])
     return rows
 
@@ -214,7 +222,8 @@ async def private_card(
     position = await store.review.position(scope, report.id)
     together = await store.review.pending_in_group(scope, report.group_id)
     text = await card_text(store, report, flags, position)
-    return text, decision_rows(report, flags, who, private=True, together=together)
+    rows = decision_rows(report, flags, who, private=True, together=together, queued=position[1])
+    return text, rows
 
 
 async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboardMarkup]:
@@ -227,11 +236,16 @@ async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboard
 async def send_photos(
     context: Context, chat_id: int, report: Report, caption: str | None = None
 ) -> None:
-    """The report's photos in albums of up to ten (or one on its own), `caption` on the first.
+    """The report's photos in albums of up to ten (or one on its own), `caption` (by default,
+    which report they are of) on the first.
     A photo Telegram no longer knows (its file_id refused, as after the bot's token changed)
     is left out and said to be gone; the others are sent (one by one, when the album they were
     in was refused for it)."""
     photos = report.photos  # beneficiaries' faces: protected, never forwarded or saved
+    if caption is None:
+        caption = t(
+            "review-photos-caption", receipt=receipt(report.receipt), group=report.group_name
+        )
     gone = 0
     for first in range(0, len(photos), ALBUM_MAX):
         chunk = photos[first : first + ALBUM_MAX]

@@ -3,6 +3,7 @@ each case through the simulator, buttons pressed by their locale keys."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from contextlib import closing
@@ -17,7 +18,7 @@ from telegram import BotCommandScopeChat
 from bot.i18n import label, t
 from bot.text import to_persian_digits
 from db.channels import ChannelScope
-from db.models import Role
+from db.models import Photo, Role
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, locale_messages, report_input
 from tests.test_report import fill_report, leader_with_campaign
@@ -472,3 +473,37 @@ async def test_a_group_found_by_name_and_by_its_city_is_listed_once(harness: Har
     await nima.send("/find اراک")
     assert (nima.last.text or "").count("گروه جهادی امید اراک") == 1
     assert _buttons(nima.last).count("گروه جهادی امید اراک") == 1
+
+
+async def test_a_queue_of_one_offers_no_previous_or_next(harness: Harness) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    data = await report_input(harness.store, group_id)
+    await harness.store.reports.create(data, reza.id, "one", 1405)
+    await zahra.send("/review")
+    moves = {label("review-previous"), label("review-next")}
+    assert not moves & set(_buttons(zahra.last))
+    await harness.store.reports.create(data, reza.id, "two", 1405)
+    await zahra.send("/review")
+    assert moves <= set(_buttons(zahra.last))
+
+
+async def test_the_review_album_says_which_report_it_is(harness: Harness) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    files = harness.server.world.files
+    photos = tuple(
+        Photo(f.file_id, f.file_unique_id)
+        for f in (files.add_generated_photo(80, 60, n)[-1] for n in (1, 2))
+    )
+    data = dataclasses.replace(await report_input(harness.store, group_id), photos=photos)
+    report, _ = await harness.store.reports.create(data, reza.id, "pics", 1405)
+    await zahra.send("/review")
+    await zahra.press(label("review-photos", count=2))
+    album = [m for m in zahra.messages if m.photo]
+    caption = t(
+        "review-photos-caption", receipt=to_persian_digits(report.receipt), group=report.group_name
+    )
+    assert len(album) == 2 and album[0].html == caption

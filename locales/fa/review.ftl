@@ -24,6 +24,7 @@ review-return = ↩️ بازگرداندن با دلیل
 review-next = { button-next-page }
 review-previous = { button-prev-page }
 review-photos = 🖼 عکس‌ها ({$count})
+review-photos-caption = 🖼 عکس‌های گزارش {$receipt} («{$group}»)
 review-back-to = ↩️ برگشت به {$receipt}
 review-close = 🏠 بستن
 review-approve-group = ✅ تأیید یکجای گزارش‌های این گروه
