@@ -8,8 +8,9 @@ with buttons bound to the new version, and a decision settles them all.
 
 from __future__ import annotations
 
+import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -20,7 +21,7 @@ from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.principal import Principal, load_principal
 from bot.ratelimit import BULK, send_priority
-from bot.text import and_list, to_persian_digits
+from bot.text import and_list, to_persian_digits, truncate
 from db.models import Report, ReportStatus
 from db.review import Card, Flags, Verdict
 from db.store import Store
@@ -137,11 +138,81 @@ async def card_text(
         lines.append(t("review-card-returned", returned=record.returned))
     if report.review_note and report.status is ReportStatus.SUBMITTED:
         lines.append(t("review-card-note", note=report.review_note))
+        lines.extend(await changes_since_return(store, report))
     extra = flag_lines(flags, report.unit)
     if extra:
         lines.append("")
         lines.extend(extra)
     return Html("\n".join(lines))
+
+
+# Fields of a report edit (db.reports' audit rows) in the order a card shows them; its group
+# and province follow from these, and the point on the map is named once, by its latitude.
+CHANGE_FIELDS = (
+    "campaign_id",
+    "category_id",
+    "quantity",
+    "beneficiaries",
+    "volunteers",
+    "county_id",
+    "place",
+    "service_date",
+    "description",
+    "photos",
+    "latitude",
+)
+
+
+async def changes_since_return(store: Store, report: Report) -> list[str]:
+    """What the reporter changed since the report was last returned (the audit log's edits
+    after the return): a line each, «تاریخ: ۱ آبان ← ۱۰ آذر», or that nothing changed."""
+    entries = await store.audit.for_entity("report", report.id)
+    returns = [i for i, e in enumerate(entries) if e.action == "report.return"]
+    if not returns:
+        return []
+    changed: dict[str, list[str]] = {}
+    for entry in entries[returns[-1] + 1 :]:
+        if entry.action != "report.edit":
+            continue
+        for name, (old, new) in json.loads(entry.details).get("changed", {}).items():
+            changed[name] = [changed.get(name, [old])[0], new]
+    if "longitude" in changed:  # the point on the map: one change, named by its latitude
+        changed.setdefault("latitude", changed.pop("longitude"))
+    lines = []
+    for name in CHANGE_FIELDS:
+        if name not in changed:
+            continue
+        old, new = changed[name]
+        if old == new and name != "photos":  # changed back (photos: other ones, as many)
+            continue
+        old, new = await _field_value(store, name, old), await _field_value(store, name, new)
+        if old == new or name == "latitude":  # as many photos; a point; a long text's end
+            lines.append(t("review-change-replaced", field=name))
+        else:
+            lines.append(t("review-change-line", field=name, old=old, new=new))
+    return [t("review-changes-title"), *lines] if lines else [t("review-changes-none")]
+
+
+async def _field_value(store: Store, name: str, value: str) -> str:
+    """One value of an edited field as a reviewer reads it (the audit keeps them as text)."""
+    if value in ("None", ""):
+        return label(
+            "report-no-campaign" if name == "campaign_id" else "report-review-people-unknown"
+        )
+    if name == "service_date":
+        return jalali.format_date(date.fromisoformat(value))
+    if name == "category_id":
+        category = await store.categories.get(int(value))
+        return category.name if category else value
+    if name == "campaign_id":
+        campaign = await store.campaigns.get(int(value))
+        return campaign.title if campaign else value
+    if name == "county_id":
+        county = await store.places.county(int(value))
+        return place_text(county.name, county.province_name) if county else value
+    if name in ("place", "description"):
+        return truncate(value, 40)
+    return to_persian_digits(value)
 
 
 def _people(value: int | None) -> str:

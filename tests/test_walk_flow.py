@@ -7,7 +7,7 @@ import dataclasses
 import re
 import sqlite3
 from contextlib import closing
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from telegram import BotCommandScopeChat
 
+from bot import jalali
 from bot.i18n import label, t
 from bot.text import to_persian_digits
 from db.channels import ChannelScope
@@ -507,3 +508,81 @@ async def test_the_review_album_says_which_report_it_is(harness: Harness) -> Non
         "review-photos-caption", receipt=to_persian_digits(report.receipt), group=report.group_name
     )
     assert len(album) == 2 and album[0].html == caption
+
+
+async def test_a_resubmitted_card_says_what_changed_since_the_return(harness: Harness) -> None:
+    reza, zahra, report_id, notice = await _returned(harness)
+    code = to_persian_digits(_sql(harness, "SELECT receipt FROM reports")[0][0])
+    await reza.press_data(notice.message_id, _data(notice, label("review-fix", receipt=code)))
+    before = date.fromisoformat(
+        _sql(harness, "SELECT service_date FROM reports WHERE id = ?", (report_id,))[0][0]
+    )
+    await reza.send("10")
+    await reza.press(label("report-edit-date"))  # and the date, as in the walk
+    await reza.send(jalali.format_numeric(TODAY))
+    await reza.press(label("report-save-changes"))
+    await zahra.send("/review")
+    card = zahra.last.html or ""
+    row = _sql(harness, "SELECT quantity, service_date FROM reports WHERE id = ?", (report_id,))
+    quantity, after = row[0][0], date.fromisoformat(row[0][1])
+    assert t("review-changes-title") in card
+    number = to_persian_digits(str(quantity))
+    assert t("review-change-line", field="quantity", old="۱۲", new=number) in card
+    dates = {"old": jalali.format_date(before), "new": jalali.format_date(after)}
+    assert t("review-change-line", field="service_date", **dates) in card
+    assert card.count("• ") == 2  # only what changed
+
+
+async def test_a_resubmitted_card_says_other_photos_came_and_not_what_stayed(
+    harness: Harness,
+) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    made = harness.server.world.files.add_generated_photo(80, 60, 1)[-1]
+    data = await report_input(harness.store, group_id, quantity=12)
+    data = dataclasses.replace(data, photos=(Photo(made.file_id, made.file_unique_id),))
+    report, _ = await harness.store.reports.create(data, reza.id, "k1", 1405)
+    await zahra.send("/review")
+    await zahra.press(label("review-return"))
+    await zahra.press(label("review-reason-quantity"))
+    await harness.delivered()
+    fix = label("review-fix", receipt=to_persian_digits(report.receipt))
+    notice = next(m for m in reza.messages if [fix] in m.buttons)
+    await reza.press_data(notice.message_id, _data(notice, fix))
+    await reza.send("12")  # the same quantity again
+    await reza.press(label("report-edit-photos"))
+    await reza.press(label("report-photos-clear"))
+    await reza.send_photo()  # another photo in place of the one there
+    await reza.press(label("report-photos-done"))
+    await reza.press(label("report-save-changes"))
+    query = "SELECT file_unique_id FROM report_photos WHERE report_id = ?"
+    assert [r[0] for r in _sql(harness, query, (report.id,))] not in ([], [made.file_unique_id])
+    await zahra.send("/review")
+    card = zahra.last.html or ""
+    assert t("review-changes-title") in card
+    assert t("review-change-replaced", field="photos") in card
+    assert card.count("• ") == 1  # not the quantity, typed as it was
+
+
+async def test_approving_together_lists_the_reports_and_their_totals(harness: Harness) -> None:
+    reza, group_id, _ = await leader_with_campaign(harness)
+    zahra = await harness.sim.user("زهرا")
+    await harness.coordinator(zahra, "مرکزی")
+    for n in (3, 4):
+        data = await report_input(harness.store, group_id, quantity=n)
+        await harness.store.reports.create(data, reza.id, f"k{n}", 1405)
+    await zahra.send("/review")
+    await zahra.press(label("review-approve-group"))
+    asked = zahra.last.text or ""
+    rows = _sql(harness, "SELECT receipt, quantity FROM reports WHERE status = 'submitted'")
+    for receipt, quantity in rows:
+        line = next(x for x in asked.split("\n") if to_persian_digits(receipt) in x)
+        assert to_persian_digits(str(quantity)) in line
+    total = (
+        "SELECT SUM(r.quantity), MAX(c.unit) FROM reports r"
+        " JOIN categories c ON c.id = r.category_id WHERE r.status = 'submitted'"
+    )
+    quantity, unit = _sql(harness, total)[0]
+    units = f"{to_persian_digits(str(quantity))} {unit}"
+    assert asked.split("\n")[-1] == label("review-together-total", units=units)

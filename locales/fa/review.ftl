@@ -15,6 +15,28 @@ review-card-saved = ثبت: {$when}
 review-card-history = سابقهٔ گروه در ۴ هفتهٔ اخیر: {$reports} گزارش، {$quantity} خدمت
 review-card-returned = تاکنون {$returned} گزارش از این گروه برگشت خورده است.
 review-card-note = دلیل بازگشت قبلی: {$note}
+review-changes-title = ✏️ تغییرهای گزارش‌دهنده پس از بازگشت:
+review-changes-none = ✏️ گزارش‌دهنده آن را بدون تغییر دوباره فرستاده است.
+# One field changed since the return: «تاریخ: ۱ آبان ← ۱۰ آذر».
+review-change-line = • { $field ->
+    [campaign_id] پویش
+    [category_id] خدمت
+    [quantity] تعداد
+    [beneficiaries] بهره‌مندان
+    [volunteers] داوطلبان
+    [county_id] شهرستان
+    [place] محل
+    [service_date] تاریخ
+    [description] توضیح
+   *[photos] شمار عکس‌ها
+}: {$old} ← {$new}
+# A field changed whose values read the same (other photos, as many; the point on the map).
+review-change-replaced = • { $field ->
+    [latitude] موقعیت روی نقشه
+    [description] توضیح
+    [place] محل
+   *[photos] عکس‌ها
+} عوض شده است.
 review-flag-duplicate = ⚠️ شاید تکراری باشد: همین گروه، خدمت، تاریخ و تعداد در گزارش {$receipt}
 review-flag-photo = ⚠️ عکس تکراری: این عکس در گزارش {$receipt} هم آمده است.
 review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول این گروه برای این خدمت است (معمولاً حدود {$usual} {$unit}).
@@ -68,6 +90,9 @@ review-photos-gone = { $all ->
 }
 
 review-together-ask = {$count} گزارش بدون هشدار از «{$group}» در صف بررسی شماست. همه با هم تأیید شوند؟
+review-together-line = • {$receipt}: {$service}، {$quantity} {$unit} ({$date})
+review-together-line-more = • و {$count} گزارش دیگر
+review-together-total = جمع: {$units}
 review-together-flagged = {$flagged} گزارش دارای هشدار کنار می‌ماند تا یکی‌یکی بررسی کنید.
 review-together-yes = ✅ بله، {$count} گزارش تأیید شود
 review-together-none = همهٔ گزارش‌های این گروه در صف هشدار دارند؛ لطفاً یکی‌یکی بررسی کنید.
