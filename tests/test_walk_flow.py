@@ -16,7 +16,7 @@ import pytest
 from telegram import BotCommandScopeChat
 
 from bot import jalali
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.text import to_persian_digits
 from db.channels import ChannelScope
 from db.models import Photo, Role
@@ -586,3 +586,17 @@ async def test_approving_together_lists_the_reports_and_their_totals(harness: Ha
     quantity, unit = _sql(harness, total)[0]
     units = f"{to_persian_digits(str(quantity))} {unit}"
     assert asked.split("\n")[-1] == label("review-together-total", units=units)
+
+
+async def test_a_location_or_a_greeting_outside_a_flow_is_answered(harness: Harness) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await reza.send_location(*ARAK)
+    said = [m.html or "" for m in reza.messages[-2:]]
+    assert said[0].startswith(t("lookups-find-near", place="اراک، استان مرکزی"))
+    assert t("lookups-find-near-report") in said[0]  # a leader may have meant a report's place
+    assert "اراک" in said[1] and "گروه امید" in _buttons(reza.last)
+    await reza.send("سلام، وقت بخیر")
+    assert reza.last.html == t("start-welcome-leader", name="رضا", groups=Html("«گروه امید»"))
+    assert reza.keyboard is not None and [label("menu-report")] in reza.keyboard
+    await reza.send("چه خبر؟")  # not a greeting: still «متوجه نشدم»
+    assert reza.last.text == t("unknown-message")
