@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.buttons import Action, Buttons, FlowRule, Refusal, Rule
 from bot.context import Context
 from bot.i18n import label, t
 from bot.keyboards import Callback
-from bot.menu import MenuEntry, entry_of
+from bot.menu import MenuEntry, entry_of, main_menu
 from bot.principal import Principal
 from db.store import Store
 
@@ -209,6 +210,13 @@ async def check_access(update: Update, context: Context) -> bool:
         if who is not None and data is not None and rule is not None:  # noqa: SIM102
             if await rule(who, data, context.store):
                 return True
+        engine = context.bot_data.engine
+        if (
+            data is not None
+            and data.prefix in engine.by_prefix
+            and await engine.finished(update, context)
+        ):
+            return False  # a flow's button on the panel where it finished: told what was done
         log.warning("refused button %r from user %s", query.data, who and who.user_id)
         try:
             await query.answer(
@@ -229,6 +237,9 @@ async def check_access(update: Update, context: Context) -> bool:
     rule, refusal = declared.rule, declared.refusal
     if who is not None and await rule(who, Callback("cmd", command or "menu", ()), context.store):
         return True
-    if message is not None:
-        await message.reply_text(t(refusal(who) if callable(refusal) else refusal))
+    if message is not None:  # privately with the menu of their roles: the way on
+        text = t(refusal(who) if callable(refusal) else refusal)
+        private = message.chat.type == ChatType.PRIVATE
+        menu = main_menu(context.bot_data.menu, who) if private else None
+        await message.reply_text(text, reply_markup=menu)
     return False

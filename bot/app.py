@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot import outbox, screens
 from bot.access import Policy
-from bot.commands import refresh, refresh_everyone, set_default
+from bot.commands import changed, refresh, refresh_everyone, set_default
 from bot.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
@@ -339,6 +339,7 @@ def build_application(
         outbox.send_now,
         on_screen=screens.panel,
         roles_changed=refresh,
+        menus_changed=changed,
     )
     app.bot_data.attach(store, config, engine)
     app.bot_data.policy = policy(features, flows)

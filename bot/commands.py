@@ -6,7 +6,8 @@ both lists, who has it, and who may use it (a rule of bot.access checks it befor
 a command without one is anyone's). A person's list is what their roles give them now.
 
 Telegram shows the default list (the one set without a scope) to everyone without a list of
-their own; that list is a newcomer's, which is also a member's. Anyone whose list differs (a
+their own; that list is a newcomer's, which is also a member's (keep the two the same: every
+member would need a list of their own otherwise). Anyone whose list differs (a
 leader, a coordinator, an admin, granted in the bot or named in the config) gets one for their
 chat (BotCommandScopeChat): whenever their roles change, at /start, and at start-up for the
 admins and coordinators and everyone who has one (each only where it changed since it was set:
@@ -64,9 +65,10 @@ def volunteers(who: Principal) -> bool:
     return bool(who.memberships) or not overseers(who)
 
 
-def newcomers(who: Principal) -> bool:
-    """Volunteers without a group yet."""
-    return not who.memberships and not overseers(who)
+def founders(who: Principal) -> bool:
+    """Those who may start a group and lead none yet: newcomers and members (one list, so a
+    member's «/» menu stays the default one)."""
+    return not who.reporting_groups and not overseers(who)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +76,12 @@ class Command:
     """A command a feature answers, and who has it."""
 
     name: str
-    description: str  # locale key: its short description in the «/» menu ("": in /help only)
+    description: str  # locale key: its short description in the «/» menu, given $role ("": none)
     help: str  # locale key: its /help line, given $role (see role_of) ("": in the menu only)
     rank: int  # its place in the menu and in /help, lowest first
     audience: Audience = everyone
     rule: Rule | None = None  # who may use it (bot.access); None: anyone who writes
-    refusal: Refusal = "not-allowed"  # what the others are told
+    refusal: Refusal = "not-allowed-menu"  # what the others are told
 
 
 NOBODY = Principal(user_id=0)  # a newcomer: the default list is theirs
@@ -102,9 +104,11 @@ def commands_for(commands: Iterable[Command], who: Principal) -> list[Command]:
 
 
 def menu_of(commands: Iterable[Command], who: Principal) -> list[BotCommand]:
-    """This person's «/» menu."""
+    """This person's «/» menu: the commands their /help lists (and /start, /help, /cancel),
+    each described for their role as its /help line is."""
+    role = role_of(who)
     return [
-        BotCommand(c.name, label(c.description))
+        BotCommand(c.name, label(c.description, role=role))
         for c in commands_for(commands, who)
         if c.description
     ]
@@ -120,11 +124,22 @@ async def set_default(bot: ExtBot[None], commands: Iterable[Command]) -> None:
     await bot.set_my_commands(menu_of(commands, NOBODY))
 
 
+def _wanted(commands: Iterable[Command], who: Principal) -> tuple[list[BotCommand], str | None]:
+    """The person's «/» menu, and how it is remembered (None: the default list)."""
+    mine = menu_of(commands, who)
+    return mine, None if mine == menu_of(commands, NOBODY) else _as_text(mine)
+
+
+async def changed(context: Context, who: Principal) -> bool:
+    """True when the «/» menu of the person's roles now is not the one set for their chat: their
+    roles changed in a way their menus show (not when a member joins a second group)."""
+    _, wanted = _wanted(context.bot_data.commands, who)
+    return await context.store.screens.commands(who.user_id) != wanted
+
+
 async def refresh(context: Context, who: Principal) -> None:
     """Gives a person the «/» menu of their roles now, unless they have it already."""
-    commands = context.bot_data.commands
-    mine = menu_of(commands, who)
-    wanted = None if mine == menu_of(commands, NOBODY) else _as_text(mine)
+    mine, wanted = _wanted(context.bot_data.commands, who)
     screens = context.store.screens
     if await screens.commands(who.user_id) == wanted:
         return

@@ -13,6 +13,9 @@ does. The engine is the only code that moves a person through a flow, and it kee
   edited message is never taken as an answer. Anything else changes nothing.
 - A wrong kind of answer gets one short hint above the same question. Starting another flow while
   one is open offers to continue it or to start afresh; Cancel asks first when work would be lost.
+- A flow's last word stays in its panel, and the engine remembers that panel: a press that reaches
+  it later (the second tap of a double tap on «ثبت») is told what was done (`Done.said`), calmly,
+  and changes nothing.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINE = "flow"  # prefix of the engine's own buttons: resume, discard, switch
+PERSON = "user"  # what the bot keeps of each person between updates: one dict, by topic
+FINISHED = "finished"  # the topic of the person's last finished flow: its panel, what it did
 # The engine's own buttons, on any flow's panel; each carries the question's number.
 BUTTONS = (Buttons(ENGINE, allow(anyone, "resume", "cancel", "discard", "switch", ids="seq")),)
 
@@ -110,7 +115,8 @@ class Done:
     text: str
     markup: InlineKeyboardMarkup | None = None
     then: Callable[[], Awaitable[None]] | None = None
-    menu: bool = False  # the person's role changed: say it in a new message with their menu
+    menu: bool = False  # their roles may have changed: say it in a new message with their menu
+    said: str = ""  # plain text a later press on the panel is told («این کار انجام شده است»)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -251,6 +257,8 @@ Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (
 OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
 # The person's roles changed (they joined or made a group): their «/» menu follows.
 RolesChanged = Callable[["Context", "Principal"], Awaitable[None]]
+# Whether the person's menus differ from the ones they have (not for a second group).
+MenusChanged = Callable[["Context", "Principal"], Awaitable[bool]]
 
 
 class Engine:
@@ -264,11 +272,13 @@ class Engine:
         *,
         on_screen: OnScreen | None = None,
         roles_changed: RolesChanged | None = None,
+        menus_changed: MenusChanged | None = None,
     ) -> None:
         self.menu = menu
         self.send = send
         self.on_screen = on_screen
         self.roles_changed = roles_changed
+        self.menus_changed = menus_changed
         self.flows = {flow.kind: flow for flow in flows}
         self.by_prefix = {flow.prefix: flow for flow in flows}
 
@@ -368,6 +378,19 @@ class Engine:
             await self._message(Turn(update, context, *current, user.id), message)
         raise ApplicationHandlerStop
 
+    async def finished(self, update: Update, context: Context) -> bool:
+        """Answers a press on the panel where the person's last flow finished with what it did
+        (the access policy asks too, before it refuses a flow's button there); True if it was."""
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or query.message is None or user is None:
+            return False
+        done = await recall(context.store, user.id, FINISHED)
+        if not isinstance(done, dict) or done.get("panel") != query.message.message_id:
+            return False
+        await answer(update, str(done.get("said") or label("flow-done-already")))
+        return True
+
     async def _message(self, turn: Turn[Any], message: Message) -> None:
         """A typed answer, photo, location or anything else sent while a flow is open."""
         await self._follow(turn)
@@ -399,12 +422,17 @@ class Engine:
         elif message.location is not None and step.location is not None:
             result = await step.location(turn, message)
         else:
-            result = turn.again(label(step.expects))
+            result = turn.again(t(step.expects))  # HTML, as every hint
         await self._apply(turn, result)
 
     async def _press(self, update: Update, context: Context, data: Callback, user_id: int) -> None:
         """A button of a flow (or of the engine), bound to its question by its last id."""
         current = await self.open_flow(context, user_id)
+        query = update.callback_query
+        pressed = query.message.message_id if query is not None and query.message else None
+        elsewhere = current is None or pressed != current[1].panel
+        if elsewhere and await self.finished(update, context):
+            return
         if current is None:
             await answer(update, label("stale-button"), alert=True)
             return
@@ -417,8 +445,6 @@ class Engine:
             draft.switch = None
             await self._ask(turn, turn.again())
             return
-        query = update.callback_query
-        pressed = query.message.message_id if query is not None and query.message else None
         if data.prefix == ENGINE:
             if seq != draft.seq:
                 await answer(update, label("stale-step"), alert=True)
@@ -527,11 +553,16 @@ class Engine:
         if isinstance(result, Hold):
             await turn.store.state.save_draft(turn.user_id, turn.flow.kind, turn.draft.to_dict())
         elif isinstance(result, Done) and result.menu:
+            panel = turn.draft.panel
             await self._end(turn, "")
+            await self._finished(turn, panel, result.said)
             who = await load_principal(turn.store, turn.context.config, turn.user_id)
             turn.context.who = who
+            text = result.text
+            if self.menus_changed is not None and await self.menus_changed(turn.context, who):
+                text = Html(f"{text}\n\n{t('menu-now-yours')}")
             await turn.context.bot.send_message(
-                turn.chat_id, result.text, reply_markup=self.menu(turn.context, who)
+                turn.chat_id, text, reply_markup=self.menu(turn.context, who)
             )
             if self.roles_changed is not None:
                 await self.roles_changed(turn.context, who)
@@ -539,7 +570,8 @@ class Engine:
                 await result.then()
         elif isinstance(result, Done):
             text = Html(f"{turn.notice}\n\n{result.text}") if turn.notice else result.text
-            await self._end(turn, text, result.markup)
+            panel = await self._end(turn, text, result.markup)
+            await self._finished(turn, panel, result.said)
             if result.then is not None:
                 await result.then()
         else:
@@ -618,8 +650,9 @@ class Engine:
         markup: InlineKeyboardMarkup | None = None,
         *,
         cancelled: bool = False,
-    ) -> None:
-        """Shows the flow's last word (after a cancel, with the menu), then drops the draft.
+    ) -> int | None:
+        """Shows the flow's last word (after a cancel, with the menu), then drops the draft;
+        returns the panel that shows the last word (None: it went out in a message of its own).
 
         In this order a crash between the two costs a second receipt, never the only one: the
         update is handled again after the restart, on the draft still there (saving is
@@ -631,11 +664,19 @@ class Engine:
             if text:
                 menu = self.menu(turn.context, turn.context.who)
                 await turn.context.bot.send_message(turn.chat_id, text, reply_markup=menu)
-            return
+            return None
         panel = await _present(turn, text, markup)
         await turn.store.state.delete_draft(turn.user_id, turn.flow.kind)
         if self.on_screen is not None:  # the panel is a screen like any other now
             await self.on_screen(turn.context, turn.chat_id, panel, markup, False)
+        return panel
+
+    @staticmethod
+    async def _finished(turn: Turn[Any], panel: int | None, said: str) -> None:
+        """Remembers the panel of a flow that finished, and what a later press on it is told."""
+        if panel is not None:
+            done = {"panel": panel, "said": said or label("flow-done-already")}
+            await keep(turn.store, turn.user_id, {FINISHED: done})
 
     # --- idle flows -----------------------------------------------------------------------------
 
@@ -670,6 +711,20 @@ class Engine:
                     await store.state.mark_reminded(person, kind)
                     await store.outbox.add([Notice(person, "flow-reminder", named, (row,))])
         await self.send(context)
+
+
+async def keep(store: Store, user_id: int, topics: Mapping[str, Any]) -> None:
+    """Keeps topics of what the bot remembers of a person between updates (their last
+    search, their last finished flow), beside the others."""
+    kept = await store.state.datum(PERSON, user_id)
+    data = dict(kept) if isinstance(kept, dict) else {}
+    await store.state.set_data(PERSON, user_id, data | dict(topics))
+
+
+async def recall(store: Store, user_id: int, topic: str) -> Any:
+    """One topic of what the bot remembers of a person (None when nothing)."""
+    kept = await store.state.datum(PERSON, user_id)
+    return kept.get(topic) if isinstance(kept, dict) else None
 
 
 async def answer(update: Update | None, text: str | None = None, *, alert: bool = False) -> None:

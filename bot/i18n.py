@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.text import fmt_num, isolate_ltr
+from bot.text import ZWNJ, fmt_num, isolate_ltr
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales" / "fa"
 
@@ -31,9 +32,19 @@ class Label(str):
         return made
 
 
+def named(kind: object, name: object) -> str:
+    """NAMED("گروه", $group) in a locale string: «گروه امید» for a name that starts with its kind
+    already, else گروه «امید»: a name is never doubled («گروه «گروه امید»»)."""
+    kind_text, name_text = str(kind), str(name)
+    words = name_text.replace(ZWNJ, " ").split()
+    if words and words[0] == kind_text:
+        return f"«{name_text}»"
+    return f"{kind_text} «{name_text}»"
+
+
 @cache
 def _bundle() -> FluentBundle:
-    bundle = FluentBundle(["fa"], use_isolating=False)
+    bundle = FluentBundle(["fa"], use_isolating=False, functions={"NAMED": cast(Any, named)})
     for path in sorted(LOCALE_DIR.glob("*.ftl")):
         bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
     return bundle

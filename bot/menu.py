@@ -30,7 +30,7 @@ class MenuEntry:
     place: int  # place in its row, lowest first (the right-most, in Persian)
     audience: Audience
     rule: Rule | None = None
-    refusal: Refusal = "not-allowed"
+    refusal: Refusal = "not-allowed-menu"
 
 
 def main_menu(entries: Iterable[MenuEntry], who: Principal | None) -> ReplyKeyboardMarkup:

@@ -20,7 +20,7 @@ from typing import Any, cast
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.commands import refresh_for
+from bot.commands import changed, refresh_for
 from bot.context import Context
 from bot.i18n import Html, label, t
 from bot.keyboards import button, inline
@@ -148,9 +148,11 @@ async def _render(
     """The notice's words and buttons, as they read now; a changed role gets the menu it has
     when the notice goes out."""
     text = t(notice.key, **notice.args)
-    if notice.menu:
+    if notice.menu:  # the line about the menus only when they change (not for a second group)
         who = await load_principal(context.store, context.config, notice.chat_id)
-        return Html(f"{text}\n\n{t('menu-now-yours')}"), context.bot_data.engine.menu(context, who)
+        if await changed(context, who):
+            text = Html(f"{text}\n\n{t('menu-now-yours')}")
+        return text, context.bot_data.engine.menu(context, who)
     if not notice.buttons:
         return text, None
     rows = [[button(label(b.key, **b.args), b.data) for b in row] for row in notice.buttons]

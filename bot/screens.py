@@ -2,10 +2,13 @@
 
 A screen is what the bot shows a person in their private chat in answer to something they did:
 the answer to a command, a menu button or a button press, or any message with buttons (all
-sent with handlers.common.reply), and a flow's panel (the engine reports it). The screen shown
-last is the live one. When another replaces it, the old one loses its inline buttons (once, in
-the background, at low priority), and a press that still reaches it (a slow client, a press on
-its way) is answered as old and changes nothing (`refuse_old`, run before any feature).
+sent with handlers.common.reply), and a flow's panel (the engine reports it). The newest screen
+(message ids grow within a chat) is the live one. When another replaces it, the old one loses
+its inline buttons (once, in the background, at low priority), and a press that still reaches it
+(a slow client, a press on its way) is answered as old and changes nothing (`refuse_old`, run
+before any feature). An older message edited in place (a flow's last word on a panel above a
+screen shown since, as a save pressed on the review above «👥 گروه من») replaces nothing: the
+newer screen keeps its buttons, and the older one keeps its own beside it until the next screen.
 
 Messages that are not screens keep their buttons: notices to someone about another person's
 doing (a request to approve, a returned report, a reminder) and review cards. A flow's panel
@@ -54,19 +57,20 @@ def kind_of(markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> str:
 
 
 async def shown(context: Context, chat_id: int, message_id: int, kind: str) -> None:
-    """Records a message as the person's live screen; the one it replaces loses its buttons.
+    """Records a message as the person's live screen; the ones it replaces lose their buttons
+    (an older message edited in place replaces nothing: see db.screens.ScreenRepo.show).
 
     While the database cannot be written, the screen goes unrecorded (the older one keeps its
     buttons for a while): an answer that needs no write, such as /help, still goes out."""
     try:
-        previous = await context.store.screens.show(chat_id, message_id, kind)
+        replaced = await context.store.screens.show(chat_id, message_id, kind)
     except Exception as exc:
         if not is_storage_error(exc):
             raise
         context.bot_data.storage.failed(exc)
         log.warning("screen %s of %s not recorded: %s", message_id, chat_id, exc)
         return
-    if previous is not None and previous.kind == BUTTONS:
+    for previous in replaced:
         strip_later(context, chat_id, previous.message_id)
 
 

@@ -315,6 +315,11 @@ def progress_bar(part: int, whole: int, width: int = 10) -> str:
 # --- Telegram-safe text ------------------------------------------------------------------------
 
 
+def and_list(names: list[str]) -> str:
+    """«الف»، «ب» و «پ»: names listed the Persian way."""
+    return " و ".join(filter(None, ["، ".join(names[:-1]), names[-1]])) if names else ""
+
+
 def escape(text: str) -> str:
     """Escapes & < > for Telegram's HTML parse mode."""
     return html.escape(text, quote=False)

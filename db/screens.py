@@ -26,35 +26,48 @@ class ScreenRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def show(self, volunteer_id: int, message_id: int, kind: str) -> Shown | None:
-        """Records a message as the person's live screen (again, when it was one before);
-        returns the screen it replaces, if that was another message (which is kept as TEXT
-        from now on: its buttons are the caller's to take off)."""
+    async def show(self, volunteer_id: int, message_id: int, kind: str) -> list[Shown]:
+        """Records a message as one of the person's screens; returns the screens whose buttons
+        are now the caller's to take off (kept as TEXT from now on, so never twice).
+
+        Message ids grow within a chat. A message newer than the live screen becomes the live
+        screen: every other screen with buttons is replaced (the live one shown again replaces
+        nothing). An older
+        message edited in place (a flow's last word under a screen shown since) replaces
+        nothing: it stays beside the live one, its buttons working, until the next screen."""
         async with self.db.transaction():
             row = await self.db.fetchone(
-                "SELECT message_id, kind, shown FROM screens WHERE volunteer_id = ?"
-                " ORDER BY shown DESC LIMIT 1",
+                "SELECT message_id, shown FROM screens WHERE volunteer_id = ?"
+                " ORDER BY shown DESC, message_id DESC LIMIT 1",
                 (volunteer_id,),
             )
+            top = row["shown"] if row else 0
+            behind = row is not None and message_id < row["message_id"]
             await self.db.execute(
                 "INSERT INTO screens (volunteer_id, message_id, shown, kind) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (volunteer_id, message_id)"
                 " DO UPDATE SET shown = excluded.shown, kind = excluded.kind",
-                (volunteer_id, message_id, (row["shown"] if row else 0) + 1, kind),
+                (volunteer_id, message_id, top if behind else top + 1, kind),
             )
-            if row is not None and row["kind"] == BUTTONS and row["message_id"] != message_id:
-                await self.db.execute(  # its buttons are being taken off: never twice
-                    "UPDATE screens SET kind = ? WHERE volunteer_id = ? AND message_id = ?",
-                    (TEXT, volunteer_id, row["message_id"]),
+            replaced: list[Shown] = []
+            if row is None or row["message_id"] < message_id:
+                rows = await self.db.fetchall(
+                    "SELECT message_id FROM screens WHERE volunteer_id = ? AND kind = ?"
+                    " AND message_id != ?",
+                    (volunteer_id, BUTTONS, message_id),
                 )
-            if row is not None and row["shown"] > KEPT:
+                replaced = [Shown(r["message_id"], BUTTONS) for r in rows]
+                await self.db.execute(  # their buttons are being taken off: never twice
+                    "UPDATE screens SET kind = ? WHERE volunteer_id = ? AND kind = ?"
+                    " AND message_id != ?",
+                    (TEXT, volunteer_id, BUTTONS, message_id),
+                )
+            if top > KEPT:
                 await self.db.execute(
                     "DELETE FROM screens WHERE volunteer_id = ? AND shown <= ?",
-                    (volunteer_id, row["shown"] - KEPT),
+                    (volunteer_id, top - KEPT),
                 )
-        if row is None or row["message_id"] == message_id:
-            return None
-        return Shown(row["message_id"], row["kind"])
+        return replaced
 
     async def forget(self, volunteer_id: int, message_id: int) -> None:
         """Forgets a screen that is gone (deleted)."""
@@ -76,7 +89,8 @@ class ScreenRepo:
     async def live(self, volunteer_id: int, message_id: int) -> bool:
         """True when this message is the person's live screen."""
         shown = await self.db.scalar(
-            "SELECT message_id FROM screens WHERE volunteer_id = ? ORDER BY shown DESC LIMIT 1",
+            "SELECT message_id FROM screens WHERE volunteer_id = ?"
+            " ORDER BY shown DESC, message_id DESC LIMIT 1",
             (volunteer_id,),
         )
         return shown == message_id

@@ -124,6 +124,13 @@ class StateRepo:
             (kind, key, json.dumps(value, ensure_ascii=False)),
         )
 
+    async def datum(self, kind: str, key: int) -> Any:
+        """Returns one persisted object (None when there is none)."""
+        found = await self.db.scalar(
+            "SELECT data FROM persisted_data WHERE kind = ? AND id = ?", (kind, key)
+        )
+        return None if found is None else json.loads(str(found))
+
     async def draft(self, volunteer_id: int, kind: str) -> StoredDraft | None:
         """Returns a volunteer's draft of one kind."""
         row = await self.db.fetchone(

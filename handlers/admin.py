@@ -22,7 +22,7 @@ from bot.buttons import Buttons, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
@@ -37,7 +37,7 @@ from bot.keyboards import (
 from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal
-from bot.text import normalize, search_key, truncate
+from bot.text import normalize, search_key, to_persian_digits, truncate
 from db.models import Group, GroupRole, Role, Volunteer
 from db.store import Store
 from db.usecases import (
@@ -50,6 +50,7 @@ from db.usecases import (
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
 from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
 from handlers.pickers import person_step
+from handlers.review_cards import scope_words
 
 log = logging.getLogger(__name__)
 
@@ -113,22 +114,34 @@ async def show_menu(update: Update, context: Context) -> None:
 # --- coordinators and admins -------------------------------------------------------------------
 
 
+async def _name(store: Store, user_id: int) -> str:
+    """How a person is named in the admins' lists (their id, if the bot never saw them)."""
+    volunteer = await store.volunteers.get(user_id)
+    if volunteer is None:
+        return label("admin-unknown-person", id=to_persian_digits(str(user_id)))
+    return volunteer.display_name
+
+
 async def _coordinators(update: Update, context: Context) -> None:
-    grants = await context.store.roles.holders(Role.COORDINATOR)
-    names: dict[int, str] = {}
-    for grant in grants:
-        volunteer = await context.store.volunteers.get(grant.volunteer_id)
-        names[grant.volunteer_id] = volunteer.display_name if volunteer else str(grant.volunteer_id)
-    buttons = [button(name, cb("adm", "coord", uid)) for uid, name in names.items()]
+    """Every coordinator with their provinces (a line each), a button each to manage them."""
+    provinces: dict[int, list[str]] = {}
+    for grant in await context.store.roles.holders(Role.COORDINATOR):
+        provinces.setdefault(grant.volunteer_id, []).append(grant.province_name)
+    lines, buttons = [], []
+    for uid, names in provinces.items():
+        name, where = await _name(context.store, uid), "، ".join(names)
+        lines.append(t("admin-coordinator-line", name=name, provinces=where))
+        buttons.append(button(name, cb("adm", "coord", uid)))
     rows = [
         *grid(buttons, 2),
         [button(label("admin-add-coordinator"), cb("adm", "addcoord"))],
         _back(),
     ]
-    text = (
-        t("admin-coordinators-title", count=len(names)) if names else t("admin-coordinators-empty")
-    )
-    await _edit(update, text, rows)
+    if not provinces:
+        await _edit(update, t("admin-coordinators-empty"), rows)
+        return
+    title = t("admin-coordinators-title", count=len(provinces))
+    await _edit(update, Html("\n".join([title, *lines])), rows)
 
 
 async def _coordinator(update: Update, context: Context, user_id: int) -> None:
@@ -164,17 +177,21 @@ async def _province_picker(
 
 
 async def _admins(update: Update, context: Context) -> None:
+    """Every admin by name (those of the config file marked so, as they cannot be removed
+    here), a remove button for each of the others."""
     store = context.store
-    ids = {g.volunteer_id for g in await store.roles.holders(Role.ADMIN)}
-    rows = []
-    for uid in sorted(ids):
-        volunteer = await store.volunteers.get(uid)
-        name = volunteer.display_name if volunteer else str(uid)
-        rows.append([button(label("admin-remove-admin", name=name), cb("adm", "rmadmin", uid))])
+    granted = {g.volunteer_id for g in await store.roles.holders(Role.ADMIN)}
+    configured = set(context.config.bot.admins)
+    lines, rows = [], []
+    for uid in sorted(granted | configured):
+        name = await _name(store, uid)
+        lines.append(t("admin-admin-line", name=name, config="yes" if uid in configured else "no"))
+        if uid not in configured:
+            rows.append([button(label("admin-remove-admin", name=name), cb("adm", "rmadmin", uid))])
     rows.append([button(label("admin-add-admin"), cb("adm", "addadmin"))])
     rows.append(_back())
-    count = len(ids | set(context.config.bot.admins))
-    await _edit(update, t("admin-admins-title", count=count), rows)
+    title = t("admin-admins-title", count=len(granted | configured))
+    await _edit(update, Html("\n".join([title, *lines])), rows)
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -543,11 +560,7 @@ async def review_chat_shared(turn: Turn[AdminDraft], message: Message) -> Result
     who = turn.who
     provinces: list[int | None] = [None] if who.admin else [*sorted(who.provinces)]
     await link_review_chat(turn.store, who.user_id, picked.chat_id, provinces)
-    names = []
-    for province_id in provinces:
-        found = await turn.store.places.province(province_id) if province_id else None
-        names.append(found.name if found else label("review-chat-all"))
-    scope = "، ".join(names)
+    scope = await scope_words(turn.store, provinces)
     bot = turn.context.bot
     await bot.send_message(turn.chat_id, t("admin-review-chat-picked"), reply_markup=turn.menu())
     try:

@@ -26,7 +26,7 @@ from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.digests import next_post
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import label, t
+from bot.i18n import Html, label, t
 from bot.jalali import format_date, weekday_names
 from bot.keyboards import (
     PICK_CHANNEL,
@@ -290,11 +290,17 @@ def _schedule_words(context: Context, channel: Channel) -> str:
     return label("channel-when-default", when=_default_when(context))
 
 
+def _facts(context: Context, channel: Channel) -> dict[str, str]:
+    """A channel's scope, schedule and state, in words."""
+    return {
+        "scope": channel.scope_name or label("channel-scope-national"),
+        "when": _schedule_words(context, channel),
+        "state": label("channel-paused") if channel.paused else label("channel-active"),
+    }
+
+
 def _describe(context: Context, channel: Channel) -> str:
-    scope = channel.scope_name or label("channel-scope-national")
-    state = label("channel-paused") if channel.paused else label("channel-active")
-    when = _schedule_words(context, channel)
-    return t("channel-card", channel=channel.title, scope=scope, state=state, when=when)
+    return t("channel-card", channel=channel.title, **_facts(context, channel))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -343,8 +349,13 @@ async def on_button(update: Update, context: Context) -> None:
     ]
     rows.append([button(label("channel-add"), cb("adm", "addchan"))])
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
-    text = t("channel-list", count=len(channels)) if channels else t("channel-list-empty")
-    await edit_or_keep(query, text, inline(rows))
+    if not channels:
+        await edit_or_keep(query, t("channel-list-empty"), inline(rows))
+        return
+    lines = [t("channel-list", count=len(channels))]
+    for c in channels:  # what each gets and when, without opening it
+        lines.append(t("channel-list-line", channel=c.title, **_facts(context, c)))
+    await edit_or_keep(query, Html("\n".join(lines)), inline(rows))
 
 
 # The buttons this feature makes outside its flows, and who may press them (bot.buttons).

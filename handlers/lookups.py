@@ -17,15 +17,21 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram import InlineKeyboardButton, KeyboardButton, Message, ReplyKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import jalali
 from bot.access import anyone, anyone_goes_on, overseer
 from bot.buttons import Buttons, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
 from bot.i18n import Html, label, t
 from bot.keyboards import Paging, button, cb, grid, inline, share_button
 from bot.menu import MenuEntry
@@ -715,8 +721,9 @@ async def on_top(update: Update, context: Context) -> None:
 
 # --- 🔎 find: a tiny flow with one question; the results page without it --------------------------
 
-# The last search of each person, stored with what the bot keeps of them: its pages read it.
-PERSON, FIND_KEY = "user", "find"
+# The last search of each person, kept with what the bot remembers of them: its pages read it
+# (and the county of a search by location, whose groups it lists whatever its name matches).
+FIND_KEY, NEAR_KEY = "find", "near"
 
 
 @dataclasses.dataclass
@@ -748,16 +755,20 @@ def _after_find() -> list[list[InlineKeyboardButton]]:
     ]
 
 
-async def _county_groups(store: Store, query: str) -> tuple[County, list[Group]] | None:
-    """The county a search names (its whole name, or the only county it matches) and its active
-    groups: a newcomer looks for a group by their city."""
-    key = search_key(query)
-    counties = await store.places.search_counties(key)
-    named = [c for c in counties if search_key(c.name) == key] or counties
-    if len(named) != 1:
-        return None
-    groups = await store.groups.in_county(named[0].id)
-    return named[0], [g for g in groups if g.status is GroupStatus.ACTIVE]
+async def _county_groups(
+    store: Store, query: str, county: County | None = None
+) -> tuple[County, list[Group]] | None:
+    """The county a search names (its whole name, or the only county it matches; or the one
+    given, found by location) and its active groups: a newcomer looks for a group by city."""
+    if county is None:
+        key = search_key(query)
+        counties = await store.places.search_counties(key)
+        named = [c for c in counties if search_key(c.name) == key] or counties
+        if len(named) != 1:
+            return None
+        county = named[0]
+    groups = await store.groups.in_county(county.id)
+    return county, [g for g in groups if g.status is GroupStatus.ACTIVE]
 
 
 def _county_text(county: County, groups: Sequence[Group], page: int) -> str:
@@ -779,10 +790,11 @@ def _county_text(county: County, groups: Sequence[Group], page: int) -> str:
 
 
 async def find_screen(
-    store: Store, query: str, page: int
+    store: Store, query: str, page: int, near: County | None = None
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
-    """One page of the groups and places found, the groups of the county it names, a button for
-    each group, and the pages."""
+    """One page of the groups and places found, the groups of the county it names (or of the
+    county `near` a shared location), a button for each group, and the pages. A group of that
+    county is listed there, not again among the names found."""
     period = Period.current(PeriodKind.MONTH, store.db.clock)
     for typos in (False, True):  # names within a typo only when no name holds the words
         groups = await store.stats.search_groups(
@@ -793,8 +805,13 @@ async def find_screen(
         )
         if groups.total or places.total:
             break
-    county = await _county_groups(store, query) if places.total else None
+    county = await _county_groups(store, query, near) if places.total or near else None
     in_county = county[1] if county is not None else []
+    if in_county:  # the county's groups are listed below: not among the names as well
+        listed = {g.id for g in in_county}
+        kept = [hit for hit in groups.items if hit.group_id not in listed]
+        dropped = len(groups.items) - len(kept)
+        groups = dataclasses.replace(groups, items=kept, total=groups.total - dropped)
     pages = max(
         -(-groups.total // GROUPS_PER_PAGE),
         -(-places.total // PLACES_PER_PAGE),
@@ -823,8 +840,20 @@ async def ask_query(turn: Turn[FindDraft]) -> Screen:
 
 
 async def ask_city(turn: Turn[FindDraft]) -> Screen:
-    """Asks a newcomer for their city, to show the groups there."""
-    return Screen(t("lookups-find-ask-city"), [turn.nav(back=False)])
+    """Asks a newcomer for their city, to show the groups there, or for their location (a
+    button above their menu, put there as the question first shows)."""
+    keyboard = None
+    if turn.entering:
+        menu = turn.menu()
+        where = [KeyboardButton(label("lookups-find-location-button"), request_location=True)]
+        board = ReplyKeyboardMarkup(
+            [where, *menu.keyboard],
+            resize_keyboard=True,
+            is_persistent=True,
+            input_field_placeholder=menu.input_field_placeholder,
+        )
+        keyboard = (label("lookups-find-location-keyboard"), board)
+    return Screen(t("lookups-find-ask-city"), [turn.nav(back=False)], keyboard=keyboard)
 
 
 async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
@@ -832,9 +861,67 @@ async def query_typed(turn: Turn[FindDraft], text: str) -> Result:
     query = truncate(normalize(text), 40)
     if len(search_key(query)) < 2:
         return turn.again(label("lookups-find-short"))
-    await turn.store.state.set_data(PERSON, turn.user_id, {FIND_KEY: query})
-    found, rows = await find_screen(turn.store, query, 0)
+    found, rows = await search(turn.store, turn.user_id, query)
     return Done(found, inline(rows))
+
+
+async def city_typed(turn: Turn[FindDraft], text: str) -> Result:
+    """Takes a typed city where a location was offered too: the menu comes back in place of
+    the location button (with the words searched), then the groups there."""
+    query = truncate(normalize(text), 40)
+    if len(search_key(query)) >= 2:
+        said = t("lookups-find-typed", query=query)
+        await turn.context.bot.send_message(turn.chat_id, said, reply_markup=turn.menu())
+    return await query_typed(turn, text)
+
+
+async def search(
+    store: Store, user_id: int, query: str, near: County | None = None
+) -> tuple[Html, list[list[InlineKeyboardButton]]]:
+    """The first page of a search (by name, or of the county near a location), kept for its
+    pages."""
+    await keep(store, user_id, {FIND_KEY: query, NEAR_KEY: near.id if near else None})
+    return await find_screen(store, query, 0, near)
+
+
+async def located(
+    context: Context, chat_id: int, who: Principal | None, message: Message
+) -> tuple[Html, list[list[InlineKeyboardButton]]] | None:
+    """A shared location: says which county is nearest (with the person's menu, in place of
+    the location button) and returns the groups there; None for a point outside Iran."""
+    assert message.location is not None
+    point = (message.location.latitude, message.location.longitude)
+    county = await context.store.places.nearest_county(point)
+    if county is None:
+        return None
+    said = t("lookups-find-near", place=place_text(county.name, county.province_name))
+    if who is not None and who.reporting_groups:  # a leader may have meant a report's place
+        said = Html(f"{said}\n{t('lookups-find-near-report')}")
+    menu = context.bot_data.engine.menu(context, who)
+    await context.bot.send_message(chat_id, said, reply_markup=menu)
+    return await search(context.store, chat_id, county.name, county)
+
+
+async def location_shared(turn: Turn[FindDraft], message: Message) -> Result:
+    """Takes a location where a name or city is asked: the groups of the nearest county."""
+    found = await located(turn.context, turn.chat_id, turn.who, message)
+    if found is None:
+        return turn.again(label("lookups-find-location-outside"))
+    return Done(found[0], inline(found[1]))
+
+
+async def location_anywhere(update: Update, context: Context) -> None:
+    """A location sent outside any flow: the groups near it, with the menu."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.location is None:
+        return
+    found = await located(context, chat.id, context.who, message)
+    if found is None:
+        menu = context.bot_data.engine.menu(context, context.who)
+        await reply(update, t("lookups-find-location-outside"), menu)
+        return
+    await reply(update, found[0], inline(found[1]))
 
 
 def _command_query(turn: Turn[FindDraft]) -> str:
@@ -867,8 +954,18 @@ FIND_FLOW = Flow(
     allowed=anyone_goes_on,
     name="flow-name-find",
     steps={
-        "query": Step(ask=ask_query, text=query_typed, expects="lookups-find-ask"),
-        "city": Step(ask=ask_city, text=query_typed, expects="lookups-find-ask-city"),
+        "query": Step(
+            ask=ask_query,
+            text=query_typed,
+            location=location_shared,
+            expects="lookups-find-ask",
+        ),
+        "city": Step(
+            ask=ask_city,
+            text=city_typed,
+            location=location_shared,
+            expects="lookups-find-ask-city",
+        ),
     },
     entries={"new": _start_find, "near": _start_near},
     restarts_quietly=True,
@@ -889,12 +986,13 @@ async def on_find(update: Update, context: Context) -> None:
     """A page of the last search, or a group's public card in its place."""
     data = context.press
     who = context.who
-    kept = (await context.store.state.data(PERSON)).get(who.user_id) if who else None
-    stored = kept.get(FIND_KEY) if isinstance(kept, dict) else None
+    stored = await recall(context.store, who.user_id, FIND_KEY) if who else None
     query = stored if isinstance(stored, str) else None
     if data is not None and data.action == "page" and query is not None:
         await answer(update)
-        text, rows = await find_screen(context.store, query, data.id(0) or 0)
+        near = await recall(context.store, who.user_id, NEAR_KEY) if who else None
+        county = await context.store.places.county(near) if isinstance(near, int) else None
+        text, rows = await find_screen(context.store, query, data.id(0) or 0, county)
         await _show(update, text, rows, edit=True)
         return
     card = data is not None and data.action == "card"
@@ -978,4 +1076,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
         CallbackQueryHandler(begin_near, pattern=r"^fnd:near$"),
         CallbackQueryHandler(on_find, pattern=r"^fnd:(page:\d+|card:\d+(:\d+)?)$"),
+        MessageHandler(PRIVATE & filters.LOCATION, location_anywhere),
     ]

@@ -19,7 +19,8 @@ from bot.menu import MenuEntry
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
 from db.usecases import can_edit
-from handlers.common import PRIVATE, edit_or_keep, menu_text, reply
+from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
+from handlers.report import report_refusal
 
 RECENT = 10
 STATUS_KEYS = {
@@ -51,11 +52,18 @@ def _line(report: Report, review: bool) -> str:
 
 
 async def show_reports(update: Update, context: Context) -> None:
-    """Lists the user's recent reports; editable ones get edit and delete buttons."""
-    if context.user_id is None:
+    """Lists the user's recent reports; editable ones get edit and delete buttons. Someone who
+    has none is told why (a member: reporting is the leaders' work), with their menu."""
+    who = context.who
+    if who is None:
         return
-    text, markup = await _listing(context, context.user_id)
-    await reply(update, text, markup)
+    text, markup = await _listing(context, who.user_id)
+    if text != t("myreports-empty"):
+        await reply(update, text, markup)
+        return
+    if not who.reporting_groups:
+        text = Html(f"{t('myreports-none-yours')} {t(report_refusal(who))}")
+    await reply(update, text, menu_for(context, who))
 
 
 async def _listing(context: Context, user_id: int) -> tuple[Html, InlineKeyboardMarkup | None]:

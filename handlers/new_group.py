@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.access import anyone, anyone_goes_on, overseer_of_first_group
 from bot.buttons import Buttons, allow
-from bot.commands import Command, newcomers
+from bot.commands import Command, founders
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
@@ -178,7 +178,7 @@ async def create(turn: Turn[GroupDraft], data: Callback) -> Result:
         return Done(t("newgroup-requested", group=group.name))
     link = invite_link(turn.context.bot.username, invite.code)
     text = t("newgroup-created", group=group.name, link=link, code=invite.code)
-    return Done(Html(f"{text}\n\n{t('menu-now-yours')}"), menu=True)
+    return Done(text, menu=True)
 
 
 async def entry(turn: Turn[GroupDraft], ids: tuple[int, ...]) -> Result:
@@ -281,7 +281,7 @@ BUTTONS = (
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
-COMMANDS = (Command("newgroup", "", "help-newgroup", 32, newcomers),)
+COMMANDS = (Command("newgroup", "command-newgroup", "help-newgroup", 32, founders),)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

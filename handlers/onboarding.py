@@ -78,7 +78,7 @@ async def code_typed(turn: Turn[JoinDraft], text: str) -> Result:
     """Takes a typed code or pasted link."""
     code = parse_code(text)
     if code is None:
-        return turn.again(label("join-bad-code"))
+        return turn.again(t("join-bad-code"))
     return await _offer(turn, code)
 
 
@@ -142,7 +142,7 @@ async def entry_code(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
 
 async def entry_bad_code(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:
     """Starts after /join with something that is not a code: says so, asks again."""
-    return Go("code", label("join-bad-code"))
+    return Go("code", t("join-bad-code"))
 
 
 async def entry_offer(turn: Turn[JoinDraft], ids: tuple[int, ...]) -> Result:

@@ -26,6 +26,7 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import jalali
 from bot.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
 from bot.buttons import Buttons, allow
 from bot.commands import Command, reviewers
@@ -37,8 +38,9 @@ from bot.menu import MenuEntry
 from bot.outbox import kick
 from bot.principal import Principal
 from bot.ratelimit import transient
+from bot.stats_text import units_text
 from bot.text import one_line
-from db.models import Report, ReportStatus
+from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store
 from db.usecases import approve_reports, decide_report
@@ -57,6 +59,7 @@ from handlers.review_cards import (
     receipt,
     reviewer_name,
     scope_of,
+    scope_words,
     send_photos,
     settle_cards,
 )
@@ -436,7 +439,8 @@ async def _together(
         await edit_or_keep(query, t("review-together-none"))
         return
     count = len(batch.clear)
-    text = _with_flagged(t("review-together-ask", count=count, group=report.group_name), batch)
+    ask = t("review-together-ask", count=count, group=report.group_name)
+    text = _with_flagged(Html(f"{ask}\n{_listed(batch)}"), batch)
     yes = cb("rv", "allok", report.id, count, batch.digest)
     rows = [[button(label("review-together-yes", count=count), yes)]]
     if report.status is ReportStatus.SUBMITTED:
@@ -446,6 +450,29 @@ async def _together(
     if query.message is not None:
         await store.review.drop_card(query.message.chat.id, query.message.message_id)
     await edit_or_keep(query, text, inline(rows))
+
+
+def _listed(batch: _Batch) -> Html:
+    """The reports a batch approves, a line each (the first few), and their totals per unit."""
+    lines = [
+        t(
+            "review-together-line",
+            receipt=receipt(r.receipt),
+            service=r.category_name,
+            quantity=r.quantity,
+            unit=r.unit,
+            date=jalali.format_day_month(r.service_date),
+        )
+        for r in batch.clear[:RECEIPTS_LISTED]
+    ]
+    if len(batch.clear) > RECEIPTS_LISTED:
+        lines.append(t("review-together-line-more", count=len(batch.clear) - RECEIPTS_LISTED))
+    units: dict[str, int] = {}
+    for r in batch.clear:
+        units[r.unit] = units.get(r.unit, 0) + r.quantity
+    totals = [UnitTotal(unit, quantity) for unit, quantity in units.items()]
+    lines.append(t("review-together-total", units=units_text(totals, most=len(totals))))
+    return Html("\n".join(lines))
 
 
 def _with_flagged(text: Html, batch: _Batch) -> Html:
@@ -614,11 +641,7 @@ async def link_group(update: Update, context: Context) -> None:
     await store.audit.record(
         who.user_id, "review.link", "chat", chat.id, provinces=[p or 0 for p in provinces]
     )
-    names = []
-    for province_id in provinces:
-        found = await store.places.province(province_id) if province_id is not None else None
-        names.append(found.name if found else label("review-chat-all"))
-    await reply(update, t("review-chat-linked", scope="، ".join(names)))
+    await reply(update, t("review-chat-linked", scope=await scope_words(store, provinces)))
 
 
 # The buttons of the review and its cards, and who may press them (bot.buttons): the report's

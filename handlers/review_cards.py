@@ -8,8 +8,9 @@ with buttons bound to the new version, and a decision settles them all.
 
 from __future__ import annotations
 
+import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -20,7 +21,7 @@ from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.principal import Principal, load_principal
 from bot.ratelimit import BULK, send_priority
-from bot.text import to_persian_digits
+from bot.text import and_list, to_persian_digits, truncate
 from db.models import Report, ReportStatus
 from db.review import Card, Flags, Verdict
 from db.store import Store
@@ -45,6 +46,16 @@ REASONS: dict[int, tuple[str, str]] = {
 def receipt(report_receipt: str) -> str:
     """A receipt number as people read it (Persian digits)."""
     return to_persian_digits(report_receipt)
+
+
+async def scope_words(store: Store, provinces: list[int | None]) -> str:
+    """The provinces whose new reports a coordinators' group gets, as a sentence names them:
+    «استان مرکزی», «استان‌های مرکزی و تهران», «همهٔ استان‌ها» (None: every province)."""
+    if None in provinces:
+        return label("review-chat-all")
+    names = [p.name for p in [await store.places.province(i or 0) for i in provinces] if p]
+    several = "yes" if len(names) > 1 else "no"
+    return label("review-chat-provinces", names=and_list(names), several=several)
 
 
 def scope_of(who: Principal) -> frozenset[int] | None:
@@ -127,11 +138,81 @@ async def card_text(
         lines.append(t("review-card-returned", returned=record.returned))
     if report.review_note and report.status is ReportStatus.SUBMITTED:
         lines.append(t("review-card-note", note=report.review_note))
+        lines.extend(await changes_since_return(store, report))
     extra = flag_lines(flags, report.unit)
     if extra:
         lines.append("")
         lines.extend(extra)
     return Html("\n".join(lines))
+
+
+# Fields of a report edit (db.reports' audit rows) in the order a card shows them; its group
+# and province follow from these, and the point on the map is named once, by its latitude.
+CHANGE_FIELDS = (
+    "campaign_id",
+    "category_id",
+    "quantity",
+    "beneficiaries",
+    "volunteers",
+    "county_id",
+    "place",
+    "service_date",
+    "description",
+    "photos",
+    "latitude",
+)
+
+
+async def changes_since_return(store: Store, report: Report) -> list[str]:
+    """What the reporter changed since the report was last returned (the audit log's edits
+    after the return): a line each, «تاریخ: ۱ آبان ← ۱۰ آذر», or that nothing changed."""
+    entries = await store.audit.for_entity("report", report.id)
+    returns = [i for i, e in enumerate(entries) if e.action == "report.return"]
+    if not returns:
+        return []
+    changed: dict[str, list[str]] = {}
+    for entry in entries[returns[-1] + 1 :]:
+        if entry.action != "report.edit":
+            continue
+        for name, (old, new) in json.loads(entry.details).get("changed", {}).items():
+            changed[name] = [changed.get(name, [old])[0], new]
+    if "longitude" in changed:  # the point on the map: one change, named by its latitude
+        changed.setdefault("latitude", changed.pop("longitude"))
+    lines = []
+    for name in CHANGE_FIELDS:
+        if name not in changed:
+            continue
+        old, new = changed[name]
+        if old == new and name != "photos":  # changed back (photos: other ones, as many)
+            continue
+        old, new = await _field_value(store, name, old), await _field_value(store, name, new)
+        if old == new or name == "latitude":  # as many photos; a point; a long text's end
+            lines.append(t("review-change-replaced", field=name))
+        else:
+            lines.append(t("review-change-line", field=name, old=old, new=new))
+    return [t("review-changes-title"), *lines] if lines else [t("review-changes-none")]
+
+
+async def _field_value(store: Store, name: str, value: str) -> str:
+    """One value of an edited field as a reviewer reads it (the audit keeps them as text)."""
+    if value in ("None", ""):
+        return label(
+            "report-no-campaign" if name == "campaign_id" else "report-review-people-unknown"
+        )
+    if name == "service_date":
+        return jalali.format_date(date.fromisoformat(value))
+    if name == "category_id":
+        category = await store.categories.get(int(value))
+        return category.name if category else value
+    if name == "campaign_id":
+        campaign = await store.campaigns.get(int(value))
+        return campaign.title if campaign else value
+    if name == "county_id":
+        county = await store.places.county(int(value))
+        return place_text(county.name, county.province_name) if county else value
+    if name in ("place", "description"):
+        return truncate(value, 40)
+    return to_persian_digits(value)
 
 
 def _people(value: int | None) -> str:
@@ -141,11 +222,18 @@ def _people(value: int | None) -> str:
 
 
 def decision_rows(
-    report: Report, flags: Flags, viewer: Principal | None, *, private: bool, together: int = 0
+    report: Report,
+    flags: Flags,
+    viewer: Principal | None,
+    *,
+    private: bool,
+    together: int = 0,
+    queued: int = 0,
 ) -> list[list[InlineKeyboardButton]]:
     """Approve, return, the flagged reports to look at, and (in a private chat) approving the
     group's reports together (when `together`, the group's pending reports, is two or more),
-    next and close. The decisions name the version of the report the card shows.
+    previous and next (when `queued`, the reviewer's queue, holds another) and close. The
+    decisions name the version of the report the card shows.
 
     In a group (viewer None) only reports of the same province are linked: whoever may decide
     this one may open those."""
@@ -170,12 +258,13 @@ def decision_rows(
         if report.photos:  # privately the photos come on request: skipping sends no albums
             count = len(report.photos)
             rows.append([button(label("review-photos", count=count), cb("rv", "pics", report.id))])
-        rows.append(
-            [
-                button(label("review-previous"), cb("rv", "prev", report.id)),
-                button(label("review-next"), cb("rv", "next", report.id)),
-            ]
-        )
+        if queued > 1:
+            rows.append(
+                [
+                    button(label("review-previous"), cb("rv", "prev", report.id)),
+                    button(label("review-next"), cb("rv", "next", report.id)),
+                ]
+            )
         rows.append([button(label("review-close"), cb("rv", "close"))])
     return rows
 
@@ -204,7 +293,8 @@ async def private_card(
     position = await store.review.position(scope, report.id)
     together = await store.review.pending_in_group(scope, report.group_id)
     text = await card_text(store, report, flags, position)
-    return text, decision_rows(report, flags, who, private=True, together=together)
+    rows = decision_rows(report, flags, who, private=True, together=together, queued=position[1])
+    return text, rows
 
 
 async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboardMarkup]:
@@ -217,11 +307,16 @@ async def group_card(store: Store, report: Report) -> tuple[Html, InlineKeyboard
 async def send_photos(
     context: Context, chat_id: int, report: Report, caption: str | None = None
 ) -> None:
-    """The report's photos in albums of up to ten (or one on its own), `caption` on the first.
+    """The report's photos in albums of up to ten (or one on its own), `caption` (by default,
+    which report they are of) on the first.
     A photo Telegram no longer knows (its file_id refused, as after the bot's token changed)
     is left out and said to be gone; the others are sent (one by one, when the album they were
     in was refused for it)."""
     photos = report.photos  # beneficiaries' faces: protected, never forwarded or saved
+    if caption is None:
+        caption = t(
+            "review-photos-caption", receipt=receipt(report.receipt), group=report.group_name
+        )
     gone = 0
     for first in range(0, len(photos), ALBUM_MAX):
         chunk = photos[first : first + ALBUM_MAX]

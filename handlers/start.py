@@ -23,7 +23,7 @@ from bot.i18n import Html, label, t
 from bot.keyboards import inline, url_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
-from bot.text import escape
+from bot.text import and_list, escape, normalize, search_key
 from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding
@@ -64,7 +64,7 @@ async def welcome(store: Store, who: Principal, name: str) -> Html:
         return t(
             "start-welcome-coordinator",
             name=name,
-            provinces=_and(names),
+            provinces=and_list(names),
             several="yes" if len(names) > 1 else "no",
             review="yes" if who.reviews else "no",
         )
@@ -72,13 +72,8 @@ async def welcome(store: Store, who: Principal, name: str) -> Html:
     return t(
         "start-welcome-leader" if role == "leader" else "start-welcome-member",
         name=name,
-        groups=Html(_and([f"«{escape(m.group_name)}»" for m in groups])),
+        groups=Html(and_list([f"«{escape(m.group_name)}»" for m in groups])),
     )
-
-
-def _and(names: list[str]) -> str:
-    """«الف»، «ب» و «پ»: names listed the Persian way."""
-    return " و ".join(filter(None, ["، ".join(names[:-1]), names[-1]])) if names else ""
 
 
 async def show_help(update: Update, context: Context) -> None:
@@ -97,8 +92,23 @@ async def cancel(update: Update, context: Context) -> None:
     await reply(update, t("cancel-nothing"), menu_for(context, context.who))
 
 
+def is_greeting(text: str) -> bool:
+    """True for a message that opens with a greeting («سلام»، «سلام، وقت بخیر»، «درود»)."""
+    words = [search_key(w) for w in normalize(text).split()]
+    for greeting in label("greeting-words").split("|"):
+        wanted = [search_key(w) for w in greeting.split()]
+        if words[: len(wanted)] == wanted:
+            return True
+    return False
+
+
 async def unknown(update: Update, context: Context) -> None:
-    """Answers a message that no feature understood, with the menu again."""
+    """Answers a message that no feature understood, with the menu again; a greeting is
+    greeted back as /start does (who they are here and where their work is)."""
+    message = update.effective_message
+    if message is not None and message.text and is_greeting(message.text):
+        await start(update, context)
+        return
     await reply(update, t("unknown-message"), menu_for(context, context.who))
 
 

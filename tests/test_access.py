@@ -266,9 +266,9 @@ async def test_rules_grant_exactly_their_holders(harness: Harness) -> None:
 async def test_commands_and_menu_buttons_are_checked(harness: Harness) -> None:
     users = (await _world(harness)).users
     await users["member"].send("/admin")
-    assert users["member"].last.text == label("not-allowed")
+    assert users["member"].last.text == label("not-allowed-menu")
     await users["member"].send("⚙️ مدیریت")
-    assert users["member"].last.text == label("not-allowed")
+    assert users["member"].last.text == label("not-allowed-menu")
     await users["outsider"].send("/report")  # no group yet: what to do instead
     assert users["outsider"].last.text == label("report-only-newcomers")
     await users["outsider"].send(label("menu-report"))

@@ -35,8 +35,9 @@ async def test_a_join_button_without_an_offer_joins_nothing(harness: Harness) ->
     assert await store.groups.memberships(sara.id) == []
     await sara.press(label("join-yes"))
     assert [m.group_id for m in await store.groups.memberships(sara.id)] == [groups[0]]
-    await sara.press_data(offer, "join:ok:1")  # the offer was used up
-    assert sara.last_answer == label("not-allowed")
+    await sara.press_data(offer, "join:ok:1")  # the offer was used up: told it is done
+    assert sara.last_answer == label("flow-done-already")
+    assert [m.group_id for m in await store.groups.memberships(sara.id)] == [groups[0]]
 
 
 async def test_only_the_newest_offer_can_be_confirmed(harness: Harness) -> None:
@@ -68,7 +69,7 @@ async def test_a_revoked_admin_cannot_finish_appointing_himself(harness: Harness
     assert [g for g in await store.roles.of(ali.id) if g.role is Role.ADMIN] == []
     assert ali.last.text == t("flow-revoked", flow=label("flow-name-admin"))
     assert await store.state.draft(ali.id, "admin") is None
-    await ali.send("سلام")  # the flow is over: plain text is no answer to anything now
+    await ali.send("چه خبر؟")  # the flow is over: plain text is no answer to anything now
     assert ali.last.text == t("unknown-message")
 
 

@@ -102,7 +102,7 @@ async def test_digest_preview_is_for_admins_only(harness: Harness) -> None:
     assert admin is not None
     maryam = await harness.sim.user("مریم")
     await maryam.send("/digest")
-    assert maryam.last.text == label("not-allowed")
+    assert maryam.last.text == label("not-allowed-menu")
     await admin.send("/digest")
     assert admin.last.photo is not None and "گزارش هفتگی" in admin.messages[-2].text
 

@@ -361,9 +361,9 @@ async def _answer_after_range_without_campaigns(user: SimUser) -> None:
 async def test_members_cannot_export_and_one_export_at_a_time(harness: Harness) -> None:
     member = await harness.sim.user("مریم")
     await member.send("/export")
-    assert member.last.text == label("not-allowed")
+    assert member.last.text == label("not-allowed-menu")
     await member.send("📤 خروجی")
-    assert member.last.text == label("not-allowed")
+    assert member.last.text == label("not-allowed-menu")
     assert harness.admin is not None and harness.app is not None
     harness.app.bot_data.exports.add(harness.admin.id)  # as if an export were being built
     await harness.admin.send("/export")

@@ -30,7 +30,7 @@ async def test_flows_do_not_leak_into_each_other(harness: Harness) -> None:
     assert label("flow-busy", flow=label("flow-name-join")) in reza.last.text
     await reza.send("/cancel")
     assert await _drafts(harness, reza.id) == []
-    await reza.send("سلام")
+    await reza.send("چه خبر؟")
     assert reza.last.text == t("unknown-message")  # not «این کد دعوت درست نیست»
 
 

@@ -241,7 +241,7 @@ async def test_declared_rules_are_checked_and_anything_else_is_refused(kit: Harn
     assert admin_user is not None
     await ali.send("/start")
     await ali.send("/toylist")  # the command's rule: admins only
-    assert ali.last.text == t("not-allowed")
+    assert ali.last.text == t("not-allowed-menu")
     # Declared: its rule refuses him. Not declared, or more ids than declared: no such button.
     for data, refusal in (
         ("toy:page:1", "not-allowed"),

@@ -10,14 +10,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.access import reporter
 from bot.commands import Command, leaders
 from bot.context import Context
-from bot.engine import answer
+from bot.engine import answer, strip_buttons
 from bot.i18n import label
 from bot.menu import MenuEntry
 from bot.principal import Principal
+from db.models import ReportStatus
 from db.usecases import can_edit
 from handlers.common import PRIVATE, menu_text
 from handlers.report.flow import FLOW
 from handlers.report.receipt import REPEAT
+from handlers.review_cards import receipt
 
 __all__ = ["FLOW", "handlers"]
 
@@ -52,7 +54,18 @@ async def begin_repeat(update: Update, context: Context) -> None:
 
 
 async def begin_fix(update: Update, context: Context) -> None:
-    """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question."""
+    """«اصلاح گزارش» under a reviewer's return: the report opened at the field in question,
+    while it is still returned; else what became of it (fixed and sent again, approved,
+    deleted), and the notice loses the button, so nothing stale is opened."""
+    data = context.press
+    report = await context.store.reports.get(data.id() or 0) if data is not None else None
+    if report is not None and report.status is not ReportStatus.RETURNED:
+        said = label("review-fix-moot", status=report.status.value, receipt=receipt(report.receipt))
+        await answer(update, said, alert=True)
+        message = update.effective_message
+        if message is not None and message.reply_markup is not None:
+            await strip_buttons(context, message.chat.id, message.message_id)
+        return
     await _open_saved(update, context, "fix")
 
 

@@ -175,7 +175,8 @@ async def ask_area(turn: Report) -> Screen:
         campaign = await turn.store.campaigns.get(turn.draft.campaign_id or 0)
         if campaign is not None and any(a.id in kept for a in areas):
             areas = [a for a in areas if a.id in kept]
-            only = t("report-campaign-counts-only", campaign=campaign.title)
+            several = "yes" if len(areas) > 1 else "no"
+            only = t("report-campaign-counts-only", campaign=campaign.title, several=several)
             question = Html(f"{question}\n{only}")
     buttons = [turn.button(a.name, "area", a.id) for a in areas]
     first = not await campaigns(turn) and len(led(turn)) <= 1
@@ -788,4 +789,6 @@ async def save_pressed(turn: Report, data: Callback) -> Result:
     text = await receipt_text(
         turn.store, report, edited=edited, queued=queued, resubmitted=queued and fixed
     )
-    return Done(text, receipt_buttons(report))
+    code = receipt(report.receipt)
+    said = label("report-edit-done-already" if edited else "report-done-already", receipt=code)
+    return Done(text, receipt_buttons(report), said=said)

@@ -15,6 +15,7 @@ admin-review-chat-untitled = گروه انتخاب‌شده
 admin-review-chat-linked = ✅ گزارش‌های تازهٔ {$scope} از این پس برای بررسی در «{$chat}» هم فرستاده می‌شود. برای قطع، در همان گروه /review_off را بفرستید.
 admin-back = ↩️ منوی مدیریت
 admin-coordinators-title = هماهنگ‌کننده‌های استان‌ها ({$count} نفر):
+admin-coordinator-line = • {$name}: {$provinces}
 admin-coordinators-empty = هنوز هماهنگ‌کننده‌ای تعیین نشده است.
 admin-add-coordinator = ➕ هماهنگ‌کنندهٔ تازه
 admin-coordinator-card =
@@ -22,7 +23,12 @@ admin-coordinator-card =
     استان‌ها: {$provinces}
 admin-add-province = ➕ استان دیگر
 admin-remove-province = ❌ {$province}
-admin-admins-title = مدیران ({$count} نفر). مدیرانی را که در فایل تنظیمات آمده‌اند فقط از همان‌جا می‌توان برداشت.
+admin-admins-title = مدیران ({$count} نفر):
+admin-admin-line = { $config ->
+    [yes] • {$name} (در فایل تنظیمات؛ فقط از همان‌جا برداشته می‌شود)
+   *[no] • {$name}
+}
+admin-unknown-person = شناسهٔ {$id}
 admin-add-admin = ➕ مدیر تازه
 admin-remove-admin = ❌ {$name}
 admin-ask-user = شناسهٔ عددی تلگرام یا نام کاربری آن فرد را بفرستید (مثلاً @maryam). او باید پیش‌تر ربات را با /start آغاز کرده باشد.
@@ -64,4 +70,4 @@ admin-transfer-confirm = سرگروهی «{$group}» به {$name} سپرده ش�
 admin-transfer-members-only = {$name} عضو این گروه نیست؛ سرگروه تازه باید از اعضای گروه باشد.
 admin-you-are-not-admin = دیگر مدیر خدمت‌یار نیستید.
 admin-you-are-not-coordinator = دیگر هماهنگ‌کنندهٔ استان {$province} نیستید.
-admin-your-group-merged = گروه «{$source}» در «{$target}» ادغام شد؛ از این پس با «{$target}» کار کنید.
+admin-your-group-merged = { NAMED("گروه", $source) } در «{$target}» ادغام شد؛ از این پس با «{$target}» کار کنید.

@@ -7,7 +7,7 @@ start-welcome =
 # A member: her group(s) and what she can see; $groups: «گروه امید» و «گروه مهر» (quoted).
 start-welcome-member =
     سلام {$name} 🌱 شما عضو {$groups} هستید.
-    کارت گروه و اعضایش در «👥 گروه من» است و کار گروه و پیشرفت پویش‌ها در «📊 آمار».
+    کارت گروه و کارنامه‌اش در «👥 گروه من» است و کار گروه و پیشرفت پویش‌ها در «📊 آمار».
 start-welcome-leader =
     سلام {$name} 🌱 شما سرگروه {$groups} هستید.
     برای ثبت خدمت گروه «📝 ثبت گزارش خدمت» را بزنید؛ اعضا و لینک دعوت در «👥 گروه من» است.
@@ -34,7 +34,7 @@ help-myreports = 🗂 /myreports — گزارش‌های اخیر شما؛ وی�
 help-group = { $role ->
     [leader] 👥 /group — کارت گروه، اعضا و لینک دعوت
     [newcomer] 👥 /group — گروه شما؛ تا عضو گروهی نشده‌اید، راه پیوستن را نشان می‌دهد
-   *[other] 👥 /group — کارت گروه و اعضای آن
+   *[other] 👥 /group — کارت گروه و کارنامه‌اش
 }
 help-join = 🔗 /join — پیوستن به گروه با کد دعوتی که سرگروه فرستاده است
 help-newgroup = ➕ /newgroup — ساختن گروه تازه، اگر سرگروه هستید
@@ -51,6 +51,8 @@ cancel-done = لغو شد. هر وقت خواستید از منوی پایین �
 cancel-nothing = کار نیمه‌تمامی ندارید که لغو شود.
 text-too-long = این متن از یک پیام تلگرام (بیش از {$limit} نویسه) بلندتر است؛ لطفاً کوتاه‌ترش کنید و دوباره بفرستید.
 backlog-skipped = پیام‌های زیادی پشت سر هم فرستادید؛ به چند پیام قدیمی‌تر پاسخ نمی‌دهم تا زودتر به تازه‌ترین‌ها برسم.
+# Greetings answered as /start is (handlers.start.is_greeting), separated by «|».
+greeting-words = سلام|سلام‌علیکم|درود|وقت بخیر|وقت به‌خیر|صبح بخیر|صبح به‌خیر|عصر بخیر|عصر به‌خیر|خسته نباشید|hi|hello|salam
 unknown-message = متوجه نشدم. یکی از دکمه‌های پایین صفحه را بزنید یا /help را بفرستید.
 private-only = برای این کار لطفاً در گفت‌وگوی خصوصی با من پیام بدهید.
 open-private = 💬 گفت‌وگوی خصوصی با خدمت‌یار
@@ -82,8 +84,14 @@ menu-placeholder = یکی از گزینه‌ها را انتخاب کنید
 command-start = شروع و منوی اصلی
 command-report = ثبت گزارش خدمت
 command-myreports = گزارش‌های اخیر من
-command-group = گروه من، اعضا و لینک دعوت
+# The «/» menu's descriptions, given $role as the /help lines are (bot.commands); a newcomer's
+# and a member's are the same (the default list).
+command-group = { $role ->
+    [leader] گروه من، اعضا و لینک دعوت
+   *[other] گروه من
+}
 command-join = پیوستن به گروه با کد دعوت
+command-newgroup = ساختن گروه تازه
 command-help = راهنما
 command-cancel = لغو کار نیمه‌تمام
 command-admin = مدیریت گروه‌ها و درخواست‌ها
@@ -92,14 +100,16 @@ command-digest = پیش‌نمایش گزارش هفتگی (فقط برای شم
 ## Buttons shared by many steps.
 button-back = ↩️ بازگشت
 button-cancel = ✖️ انصراف
-button-skip = ⏭ بدون پاسخ
+button-skip = ⏭ بگذریم
 button-yes = بله
 button-no = خیر
 button-next-page = بعدی ◀️
 button-prev-page = ▶️ قبلی
 stale-button = این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید.
+flow-done-already = ✅ این کار انجام شده است؛ نتیجه‌اش در همین پیام است.
 stale-step = این دکمه به پرسش قبلی مربوط است؛ لطفاً به آخرین پیام پاسخ دهید.
 not-allowed = اجازهٔ این کار را ندارید.
+not-allowed-menu = این بخش برای شما باز نیست؛ کارهایی را که می‌توانید انجام دهید در دکمه‌های پایین صفحه و /help می‌بینید.
 stale-screen = این پیام قدیمی است و پیام تازه‌تری جایش را گرفته است؛ از آخرین پیام ادامه دهید.
 
 ## Configuration errors printed by the command line (plain text).
@@ -134,7 +144,7 @@ flow-discard-yes = بله، کنار بگذار
 flow-discard-no = خیر، ادامه می‌دهم
 flow-edit-ignored = ویرایش پیام پاسخ را عوض نمی‌کند؛ لطفاً پاسخ را دوباره بفرستید.
 flow-reminder = ⏳ «{$flow}» نیمه‌تمام مانده است. ادامه می‌دهید؟
-menu-now-yours = منوی پایین صفحه برای نقش تازه‌تان به‌روز شد.
+menu-now-yours = منوی پایین صفحه و فهرست فرمان‌های «/» برای نقش تازه‌تان به‌روز شد.
 place-ask-province = کدام استان؟ انتخاب کنید یا نام استان را بنویسید.
 place-ask-county = کدام شهرستانِ استان {$province}؟ انتخاب کنید یا نامش را بنویسید.
 place-use-buttons = لطفاً از دکمه‌ها انتخاب کنید یا نام را بنویسید.

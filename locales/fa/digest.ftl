@@ -99,21 +99,22 @@ cli-digest-no-campaign = پویشی با شناسهٔ {$id} پیدا نشد.
 cli-digest-bad-scope = دامنهٔ «{$scope}» را نمی‌شناسم؛ یکی از این‌ها را بدهید: national یا province:مرکزی یا campaign:1
 # $messages: how many Telegram messages the digest takes.
 cli-digest-written = گزارش در {$path} نوشته شد ({$messages} پیام، با نمودار).
-digest-channel-paused = ⚠️ گزارش هفتگی به کانال «{$channel}» فرستاده نشد و ارسال به آن متوقف شد: {$why}. اگر ربات دوباره مدیر کانال شد، کانال را دوباره اضافه کنید.
+digest-channel-paused = ⚠️ گزارش هفتگی به { NAMED("کانال", $channel) } فرستاده نشد و ارسال به آن متوقف شد: {$why}. اگر ربات دوباره مدیر کانال شد، کانال را دوباره اضافه کنید.
 flow-name-channel = افزودن کانال
 admin-channels = 📢 کانال‌های گزارش هفتگی
 channel-ask = کدام کانال؟ دکمهٔ «📢 انتخاب کانال» را در پایین صفحه بزنید؛ ربات با اجازهٔ انتشار پست به کانال افزوده می‌شود. یا یک پست از کانال را اینجا هدایت (فوروارد) کنید، یا نام کاربری‌اش (مثلاً @khedmat_news) یا شناسهٔ عددی‌اش را بفرستید.
 channel-picker-button = 📢 انتخاب کانال
 channel-picker-keyboard = فهرست کانال‌هایتان با دکمهٔ پایین صفحه باز می‌شود.
-channel-picked = کانال «{$channel}» انتخاب شد.
+channel-picked = { NAMED("کانال", $channel) } انتخاب شد.
 channel-ask-hint = یک پست از کانال را هدایت کنید، یا @نام‌کاربری یا شناسهٔ عددی کانال را بفرستید.
 channel-not-found = کانالی با این نشانی پیدا نشد؛ اگر کانال خصوصی است، یک پست از آن را هدایت کنید.
 channel-bot-not-admin = ربات در این کانال مدیر نیست یا اجازهٔ ارسال پست ندارد. اول ربات را مدیر کانال کنید و دوباره بفرستید.
-channel-ask-scope = کانال «{$channel}» گزارش کدام دامنه را بگیرد؟
+channel-ask-scope = { NAMED("کانال", $channel) } گزارش کدام دامنه را بگیرد؟
 channel-scope-national = سراسر کشور
 channel-scope-campaign = 🎯 {$title}
-channel-added = ✅ کانال «{$channel}» اضافه شد و گزارش هفتگی را در موعدش می‌گیرد.
+channel-added = ✅ { NAMED("کانال", $channel) } اضافه شد و گزارش هفتگی را در موعدش می‌گیرد.
 channel-list = کانال‌های گزارش هفتگی ({$count}):
+channel-list-line = • {$channel}: {$scope}؛ {$when} ({$state})
 channel-list-empty = هنوز کانالی اضافه نشده است.
 channel-list-back = ↩️ فهرست کانال‌ها
 channel-add = ➕ کانال تازه
@@ -127,7 +128,7 @@ channel-paused = متوقف
 channel-pause = ⏸ توقف ارسال
 channel-resume = ▶️ ادامهٔ ارسال
 channel-remove = 🗑 برداشتن
-channel-remove-confirm = کانال «{$channel}» برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
+channel-remove-confirm = { NAMED("کانال", $channel) } برداشته شود؟ گزارش هفتگی دیگر به آن فرستاده نمی‌شود.
 digest-post-now = 📢 انتشار همین حالا در کانال‌ها
 # Under a previewed national digest, whose chart and map came as an album (which takes no
 # buttons); the button posts to every channel, each its own scope's digest.

@@ -41,10 +41,10 @@ export-format-xlsx = 📗 اکسل (XLSX)
 export-format-csv = 📄 CSV
 
 export-ask-hxl =
-    ردیف برچسب‌های HXL هم زیر سرستون‌ها بیاید؟
-    این ردیف برای پیوند با داده‌های بشردوستانهٔ دیگر است؛ اگر نمی‌دانید چیست، «{ export-hxl-no }» را بزنید.
-export-hxl-yes = بله، با ردیف HXL
-export-hxl-no = خیر
+    این فایل به سامانهٔ داده‌های امدادی (مثلاً HDX سازمان ملل) هم داده می‌شود؟
+    اگر آری، زیر سرستون‌ها یک ردیف برچسب استاندارد (HXL) می‌آید تا آن سامانه ستون‌ها را بشناسد. اگر فایل را فقط خودتان و همکارانتان می‌خوانید، «{ export-hxl-no }» را بزنید.
+export-hxl-yes = بله، با ردیف برچسب‌ها
+export-hxl-no = خیر، لازم نیست
 
 export-confirm =
     <b>📤 خروجی گزارش‌ها</b>
@@ -53,7 +53,7 @@ export-confirm =
     پویش: {$campaign}
     وضعیت: {$status}
     فایل: {$format}{$hxl}
-export-confirm-hxl = ، با ردیف HXL
+export-confirm-hxl = ، با ردیف برچسب‌های سامانه‌های امدادی (HXL)
 export-build = 📤 ساختن فایل
 export-requested =
     {$summary}

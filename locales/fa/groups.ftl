@@ -24,7 +24,7 @@ join-confirm =
 join-yes = ✅ بله، عضو می‌شوم
 join-no = ✖️ خیر
 join-declined = عضو این گروه نشدید. هر وقت خواستید، با کد دعوت دیگری بپیوندید.
-join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و اعضایش را از «👥 گروه من» ببینید.
+join-done = به «{$group}» خوش آمدید 🌱 کارت گروه و کارنامه‌اش را در «👥 گروه من» ببینید.
 join-leader-notice = 👋 {$name} با لینک دعوت به «{$group}» پیوست.
 
 ## Asking to join a group from its public card (/find), and the leaders' answer.
@@ -157,7 +157,7 @@ group-copy-invite = 📋 کپی لینک دعوت
 share-card = ↗️ هم‌رسانی کارت گروه
 share-open-bot = 🤖 خدمت‌یار
 share-card-footer = <i>از خدمت‌یار، ربات گزارش خدمات داوطلبانه</i>
-group-share-text = به گروه «{$group}» در خدمت‌یار بپیوندید:
+group-share-text = به { NAMED("گروه", $group) } در خدمت‌یار بپیوندید:
 group-chat-hello = سلام 🌱 من خدمت‌یارم. ثبت گزارش و آمار در گفت‌وگوی خصوصی با من است؛ برای شروع دکمهٔ زیر را بزنید.
 group-reminders-on = 🔔 یادآوری هفتگی: روشن
 group-reminders-off = 🔕 یادآوری هفتگی: خاموش

@@ -80,7 +80,13 @@ lookups-range-too-long = بازه نمی‌تواند بیش از سه سال ب
 # /find
 flow-name-find = جستجو
 lookups-find-ask = نام گروه، شهرستان یا استان را بنویسید (حتی بخشی از آن).
-lookups-find-ask-city = نام شهر یا شهرستانتان را بنویسید تا گروه‌های آنجا را ببینید؛ مثلاً «تبریز».
+lookups-find-ask-city = نام شهر یا شهرستانتان را بنویسید تا گروه‌های آنجا را ببینید؛ مثلاً «تبریز». یا موقعیتتان را با دکمهٔ «{ lookups-find-location-button }» بفرستید.
+lookups-find-location-button = 📍 ارسال موقعیت من
+lookups-find-location-keyboard = دکمهٔ «{ lookups-find-location-button }» پایین صفحه است 👇
+lookups-find-near = 📍 نزدیک‌ترین شهرستان به موقعیت شما: {$place}.
+lookups-find-near-report = اگر این موقعیت محل خدمتی است که می‌خواهید گزارش کنید، «{ menu-report }» را بزنید و در پرسش محل، موقعیت را بفرستید.
+lookups-find-typed = 🔎 جستجوی «{$query}»…
+lookups-find-location-outside = این موقعیت بیرون از ایران است؛ نام شهرتان را بنویسید یا موقعیتی در ایران بفرستید.
 lookups-find-short = دست‌کم دو حرف بنویسید.
 # The groups of the county a search names.
 lookups-find-county-title = <b>گروه‌های شهرستان { $county } ({ $count }):</b>

@@ -8,7 +8,10 @@ report-ask-group = گزارش برای کدام گروه است؟
 report-ask-campaign = گزارش برای کدام پویش است؟
 report-no-campaign = بدون پویش
 report-ask-area = حوزهٔ خدمت را انتخاب کنید:
-report-campaign-counts-only = («{$campaign}» فقط این حوزه‌ها را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+report-campaign-counts-only = { $several ->
+    [yes] («{$campaign}» فقط این حوزه‌ها را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+   *[no] («{$campaign}» فقط همین حوزه را می‌شمارد؛ خدمت دیگری را «بدون پویش» گزارش کنید.)
+}
 report-not-counted = ⚠️ «{$service}» در «{$campaign}» شمرده نمی‌شود.
 report-ask-service = کدام خدمت؟ ({$area})
 report-ask-quantity = چند {$unit} {$done}؟ (عدد را بنویسید)
@@ -83,6 +86,9 @@ report-repeat-started = گزارش تازه‌ای با همان خدمت، تع
 report-save-changes = 💾 ذخیرهٔ تغییرها
 report-saved = ✅ گزارش شمارهٔ {$receipt} ثبت شد. دست مریزاد!
 report-updated = ✅ گزارش شمارهٔ {$receipt} ویرایش شد.
+# A later press on the panel of a saved report (the second tap of a double tap on «ثبت»).
+report-done-already = ✅ این گزارش ثبت شد (شمارهٔ {$receipt}).
+report-edit-done-already = ✅ تغییرهای گزارش شمارهٔ {$receipt} ذخیره شد.
 # $figures: the week's figures as the group card says them (stats.ftl): «۳ گزارش (۱۲۰ بسته، ۸
 # نفر)، ⏳ ۱ گزارش در انتظار بررسی», quantities per unit, never added across units.
 report-week-totals = گروه شما این هفته: {$figures}
@@ -93,6 +99,7 @@ report-group-merged = گروه شما در «{$group}» ادغام شد؛ این
 ## «🗂 گزارش‌های من»: recent reports, edit and delete.
 
 myreports-empty = هنوز گزارشی ثبت نکرده‌اید.
+myreports-none-yours = شما گزارشی ثبت نکرده‌اید.
 myreports-title = گزارش‌های اخیر شما:
 myreports-line = <b>{$receipt}</b>، {$date}، {$service} — {$quantity} {$unit}، {$status}
 myreports-status-submitted = ثبت‌شده

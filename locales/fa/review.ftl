@@ -15,6 +15,28 @@ review-card-saved = ثبت: {$when}
 review-card-history = سابقهٔ گروه در ۴ هفتهٔ اخیر: {$reports} گزارش، {$quantity} خدمت
 review-card-returned = تاکنون {$returned} گزارش از این گروه برگشت خورده است.
 review-card-note = دلیل بازگشت قبلی: {$note}
+review-changes-title = ✏️ تغییرهای گزارش‌دهنده پس از بازگشت:
+review-changes-none = ✏️ گزارش‌دهنده آن را بدون تغییر دوباره فرستاده است.
+# One field changed since the return: «تاریخ: ۱ آبان ← ۱۰ آذر».
+review-change-line = • { $field ->
+    [campaign_id] پویش
+    [category_id] خدمت
+    [quantity] تعداد
+    [beneficiaries] بهره‌مندان
+    [volunteers] داوطلبان
+    [county_id] شهرستان
+    [place] محل
+    [service_date] تاریخ
+    [description] توضیح
+   *[photos] شمار عکس‌ها
+}: {$old} ← {$new}
+# A field changed whose values read the same (other photos, as many; the point on the map).
+review-change-replaced = • { $field ->
+    [latitude] موقعیت روی نقشه
+    [description] توضیح
+    [place] محل
+   *[photos] عکس‌ها
+} عوض شده است.
 review-flag-duplicate = ⚠️ شاید تکراری باشد: همین گروه، خدمت، تاریخ و تعداد در گزارش {$receipt}
 review-flag-photo = ⚠️ عکس تکراری: این عکس در گزارش {$receipt} هم آمده است.
 review-flag-outlier = ⚠️ تعداد خیلی بیشتر از معمول این گروه برای این خدمت است (معمولاً حدود {$usual} {$unit}).
@@ -24,6 +46,7 @@ review-return = ↩️ بازگرداندن با دلیل
 review-next = { button-next-page }
 review-previous = { button-prev-page }
 review-photos = 🖼 عکس‌ها ({$count})
+review-photos-caption = 🖼 عکس‌های گزارش {$receipt} («{$group}»)
 review-back-to = ↩️ برگشت به {$receipt}
 review-close = 🏠 بستن
 review-approve-group = ✅ تأیید یکجای گزارش‌های این گروه
@@ -67,6 +90,9 @@ review-photos-gone = { $all ->
 }
 
 review-together-ask = {$count} گزارش بدون هشدار از «{$group}» در صف بررسی شماست. همه با هم تأیید شوند؟
+review-together-line = • {$receipt}: {$service}، {$quantity} {$unit} ({$date})
+review-together-line-more = • و {$count} گزارش دیگر
+review-together-total = جمع: {$units}
 review-together-flagged = {$flagged} گزارش دارای هشدار کنار می‌ماند تا یکی‌یکی بررسی کنید.
 review-together-yes = ✅ بله، {$count} گزارش تأیید شود
 review-together-none = همهٔ گزارش‌های این گروه در صف هشدار دارند؛ لطفاً یکی‌یکی بررسی کنید.
@@ -84,6 +110,12 @@ review-fix = ✏️ اصلاح گزارش {$receipt}
 review-approved-notice = ✅ گزارش {$receipt} ({$service} — {$quantity} {$unit}) تأیید شد. سپاس از زحمتتان.
 review-approved-many-notice = ✅ {$count} گزارش شما تأیید شد: {$receipts}. سپاس از زحمتتان.
 review-fix-reason = ↩️ دلیل بازگشت: {$reason}
+# «✏️ اصلاح گزارش» on a return notice, pressed after the report moved on.
+review-fix-moot = { $status ->
+    [approved] گزارش {$receipt} تأیید شده است و دیگر اصلاح لازم ندارد.
+    [deleted] گزارش {$receipt} حذف شده است.
+   *[submitted] گزارش {$receipt} اصلاح و دوباره برای بررسی فرستاده شده است. اگر باز هم تغییری لازم است، از «{ menu-my-reports }» ویرایشش کنید.
+}
 myreports-status-pending = در انتظار بررسی ⏳
 review-myreports-reason = {"   "}↩️ دلیل: {$reason}
 # The receipt's one line for a report waiting for review: whose queue ($queue) and, when only
@@ -102,5 +134,9 @@ review-warn-photo = ⚠️ عکسی از این گزارش در گزارش {$rec
 
 review-chat-linked = ✅ از این پس گزارش‌های تازهٔ {$scope} برای بررسی در این گروه فرستاده می‌شود. فقط دکمه‌های هماهنگ‌کنندگان همان استان و مدیران پذیرفته می‌شود. برای قطع، در همین گروه /review_off را بفرستید.
 review-chat-all = همهٔ استان‌ها
+review-chat-provinces = { $several ->
+    [yes] استان‌های {$names}
+   *[no] استان {$names}
+}
 review-chat-unlinked = دیگر گزارشی برای بررسی به این گروه فرستاده نمی‌شود.
 review-ask-reason-hint = لطفاً دلیل را با چند کلمه بنویسید.
