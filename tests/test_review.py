@@ -387,7 +387,10 @@ async def test_coordinators_group_card(harness: Harness) -> None:
     await to_review_screen(harness, reza, "9", photo=True)
     await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
-    await eventually(harness.sim, lambda: code(report) in (chat.last.text or ""))
+    # the card, after the album (whose caption names the report too)
+    await eventually(
+        harness.sim, lambda: code(report) in (chat.last.text or "") and chat.last.buttons
+    )
     card = chat.last
     assert card.buttons[0] == [label("review-approve"), label("review-return")]
     assert any(m.photo for m in chat.messages)  # the photo went before the card
@@ -510,7 +513,10 @@ async def test_a_decision_is_bound_to_the_version_its_card_showed(harness: Harne
     await to_review_screen(harness, reza, "12", photo=False)
     await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
-    await eventually(harness.sim, lambda: code(report) in (chat.last.text or ""))
+    # the card, after the album (whose caption names the report too)
+    await eventually(
+        harness.sim, lambda: code(report) in (chat.last.text or "") and chat.last.buttons
+    )
     posted = chat.last
     await zahra.send("/review")
     card = zahra.last
