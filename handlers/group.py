@@ -18,12 +18,13 @@ from bot.engine import answer
 from bot.i18n import label, t
 from bot.keyboards import (
     Callback,
+    Paging,
     button,
     cb,
+    choices,
     confirm,
     copy_button,
     inline,
-    pager,
     share_button,
     url_button,
 )
@@ -63,8 +64,13 @@ async def show_groups(update: Update, context: Context) -> None:
 
 def _pick_rows(who: Principal, page: int) -> list[list[InlineKeyboardButton]]:
     """A page of the user's groups to choose from."""
-    buttons = [button(m.group_name, cb("grp", "card", m.group_id)) for m in who.memberships]
-    return pager(buttons, page, GROUPS_PER_PAGE, 1, cb("grps", "page"))
+    paging = Paging.of(len(who.memberships), GROUPS_PER_PAGE, page)
+    return choices(
+        who.memberships,
+        lambda m: button(m.group_name, cb("grp", "card", m.group_id)),
+        paging=paging,
+        turn=lambda text, to: button(text, cb("grps", "page", to)),
+    )
 
 
 async def on_pick_page(update: Update, context: Context) -> None:
@@ -178,10 +184,13 @@ async def _render_card(update: Update, context: Context, group: Group) -> None:
 
 async def _render_members(update: Update, context: Context, group: Group, page: int = 0) -> None:
     members = await context.store.groups.members(group.id)
-    buttons = [
-        button(_member_label(m), cb("grp", "member", group.id, m.volunteer_id)) for m in members
-    ]
-    rows = pager(buttons, page, MEMBERS_PER_PAGE, 2, cb("grp", "members", group.id))
+    rows = choices(
+        members,
+        lambda m: button(_member_label(m), cb("grp", "member", group.id, m.volunteer_id)),
+        per_row=2,
+        paging=Paging.of(len(members), MEMBERS_PER_PAGE, page),
+        turn=lambda text, to: button(text, cb("grp", "members", group.id, to)),
+    )
     rows.append([button(label("group-back-to-card"), cb("grp", "card", group.id))])
     await _edit(update, t("group-members-title", group=group.name, count=len(members)), rows)
 
