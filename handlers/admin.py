@@ -5,20 +5,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
 from bot.access import admin, overseer, overseer_of_first_group
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -225,41 +225,64 @@ Toast = tuple[str | None, bool]  # what to answer a button press with, and wheth
 QUIET: Toast = (None, False)
 
 
-async def on_button(update: Update, context: Context) -> None:
-    """Handles the admin buttons that need no typed input; answers each press once."""
-    data = context.press
-    who = context.who
-    if data is None or who is None:
-        return
-    store = context.store
-    toast = QUIET
-    if data.action == "menu":
-        await _edit(update, t("admin-menu"), await _menu_rows(who))
-    elif data.action == "coords":
-        await _coordinators(update, context)
-    elif data.action == "coord":
-        await _coordinator(update, context, data.id() or 0)
-    elif data.action == "addprov" and (volunteer := await store.volunteers.get(data.id() or 0)):
-        await _edit(update, *await _province_picker(context, volunteer))
-    elif data.action in ("cprov", "rmcoord"):
-        toast = await _change_coordinator(update, context, data)
-    elif data.action == "admins":
-        await _admins(update, context)
-    elif data.action == "rmadmin":
-        toast = await _revoke_admin(update, context, data.id() or 0)
-    elif data.action == "groups":
-        await _groups(update, context, max(data.id() or 0, 0))
-    elif data.action == "pending":
-        await _pending(update, context)
-    elif data.action == "group" and (group := await _group_in_scope(context, data.id())):
-        await _group(update, context, group)
-    elif data.action == "mergeto":
-        toast = await _merge_confirm(update, context, data)
-    elif data.action == "mergeok":
-        toast = await _merge(update, context, data)
-    else:
-        toast = (label("group-gone"), True)
-    await answer(update, toast[0], alert=toast[1])
+Act = Callable[[Update, Context, Callback], Awaitable[Toast]]
+
+
+def _answered(act: Act) -> Show:
+    """A screen of the table that answers its press once, with the toast `act` returns."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Shows the screen, then answers the press."""
+        toast = await act(update, context, data)
+        await answer(update, toast[0], alert=toast[1])
+
+    return show
+
+
+async def _menu(update: Update, context: Context, data: Callback) -> None:
+    """«بازگشت»: the admin menu again."""
+    await show_menu(update, context)
+
+
+async def _coordinators_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _coordinators(update, context)
+    return QUIET
+
+
+async def _coordinator_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _coordinator(update, context, data.id() or 0)
+    return QUIET
+
+
+async def _add_province(update: Update, context: Context, data: Callback) -> Toast:
+    volunteer = await context.store.volunteers.get(data.id() or 0)
+    if volunteer is None:
+        return label("group-gone"), True
+    await _edit(update, *await _province_picker(context, volunteer))
+    return QUIET
+
+
+async def _admins_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _admins(update, context)
+    return QUIET
+
+
+async def _groups_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _groups(update, context, max(data.id() or 0, 0))
+    return QUIET
+
+
+async def _pending_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _pending(update, context)
+    return QUIET
+
+
+async def _group_screen(update: Update, context: Context, data: Callback) -> Toast:
+    group = await _group_in_scope(context, data.id())
+    if group is None:
+        return label("group-gone"), True
+    await _group(update, context, group)
+    return QUIET
 
 
 async def _group_in_scope(context: Context, group_id: int | None) -> Group | None:
@@ -271,14 +294,15 @@ async def _group_in_scope(context: Context, group_id: int | None) -> Group | Non
     return group
 
 
-async def _change_coordinator(update: Update, context: Context, data: Callback) -> Toast:
+async def _change_coordinator(
+    update: Update, context: Context, data: Callback, *, grant: bool
+) -> Toast:
     """Grants (cprov) or revokes (rmcoord) a coordinator's province."""
     store = context.store
     volunteer = await store.volunteers.get(data.id(0) or 0)
     province = await store.places.province(data.id(1) or 0)
     if volunteer is None or province is None:
         return label("stale-button"), True
-    grant = data.action == "cprov"
     told = "admin-you-are-coordinator" if grant else "admin-you-are-not-coordinator"
     async with store.db.transaction():
         if grant:
@@ -304,8 +328,9 @@ async def _change_coordinator(update: Update, context: Context, data: Callback) 
     return label(key, name=volunteer.display_name, province=province.name), False
 
 
-async def _revoke_admin(update: Update, context: Context, user_id: int) -> Toast:
+async def _revoke_admin(update: Update, context: Context, data: Callback) -> Toast:
     store = context.store
+    user_id = data.id() or 0
     if user_id in context.config.bot.admins:
         return label("admin-config-admin"), True
     volunteer = await store.volunteers.get(user_id)
@@ -615,10 +640,8 @@ FLOW = Flow(
 )
 
 
-async def begin(update: Update, context: Context) -> None:
+async def begin(update: Update, context: Context, data: Callback) -> None:
     """Starts an admin flow from its button (the access policy checked the group's scope)."""
-    data = context.press
-    assert data is not None
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
@@ -628,18 +651,34 @@ async def picked_too_late(update: Update, context: Context) -> None:
 
 
 # The buttons this feature makes outside its flow, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons(
-        "adm",
-        allow(overseer, "menu", "pending", "search", "reviewchat"),
-        allow(overseer, "groups", ids="page"),
-        allow(admin, "coords", "addcoord", "admins", "addadmin"),
-        allow(admin, "coord", "addprov", "rmadmin", ids="member"),
-        allow(admin, "cprov", "rmcoord", ids="member province"),
-        allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
-        allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
-    ),
+ADMIN = Buttons(
+    "adm",
+    allow(overseer, "menu", "pending", "search", "reviewchat"),
+    allow(overseer, "groups", ids="page"),
+    allow(admin, "coords", "addcoord", "admins", "addadmin"),
+    allow(admin, "coord", "addprov", "rmadmin", ids="member"),
+    allow(admin, "cprov", "rmcoord", ids="member province"),
+    allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
+    allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
 )
+BUTTONS = (ADMIN,)
+# What each of them shows (the buttons that start the flow start it at the entry they name).
+SCREENS: dict[str, Show] = {
+    "menu": _menu,
+    "coords": _answered(_coordinators_screen),
+    "coord": _answered(_coordinator_screen),
+    "addprov": _answered(_add_province),
+    "cprov": _answered(partial(_change_coordinator, grant=True)),
+    "rmcoord": _answered(partial(_change_coordinator, grant=False)),
+    "admins": _answered(_admins_screen),
+    "rmadmin": _answered(_revoke_admin),
+    "groups": _answered(_groups_screen),
+    "pending": _answered(_pending_screen),
+    "group": _answered(_group_screen),
+    "mergeto": _answered(_merge_confirm),
+    "mergeok": _answered(_merge),
+    **dict.fromkeys(FLOW.entries, begin),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -653,11 +692,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     shared = filters.StatusUpdate.USERS_SHARED | filters.StatusUpdate.CHAT_SHARED
     return [
         MessageHandler(PRIVATE & shared, picked_too_late),
-        CallbackQueryHandler(
-            begin,
-            pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search|reviewchat)(:\d+)?$",
-        ),
         CommandHandler("admin", show_menu, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-admin"), show_menu),
-        CallbackQueryHandler(on_button, pattern=r"^adm:"),
+        ADMIN.screens(SCREENS),
     ]
