@@ -29,8 +29,8 @@ from bot.keyboards import (
     Paging,
     button,
     cb,
+    choices,
     confirm,
-    grid,
     inline,
     review_chat_picker,
 )
@@ -119,9 +119,8 @@ async def _coordinators(update: Update, context: Context) -> None:
     for grant in grants:
         volunteer = await context.store.volunteers.get(grant.volunteer_id)
         names[grant.volunteer_id] = volunteer.display_name if volunteer else str(grant.volunteer_id)
-    buttons = [button(name, cb("adm", "coord", uid)) for uid, name in names.items()]
     rows = [
-        *grid(buttons, 2),
+        *choices(list(names.items()), lambda n: button(n[1], cb("adm", "coord", n[0])), per_row=2),
         [button(label("admin-add-coordinator"), cb("adm", "addcoord"))],
         _back(),
     ]
@@ -158,8 +157,12 @@ async def _province_picker(
     context: Context, volunteer: Volunteer
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     provinces = await context.store.places.provinces()
-    buttons = [button(p.name, cb("adm", "cprov", volunteer.id, p.id)) for p in provinces]
-    rows = [*grid(buttons, 2), [button(label("button-back"), cb("adm", "coords"))]]
+    rows = [
+        *choices(
+            provinces, lambda p: button(p.name, cb("adm", "cprov", volunteer.id, p.id)), per_row=2
+        ),
+        [button(label("button-back"), cb("adm", "coords"))],
+    ]
     return t("admin-pick-province", name=volunteer.display_name), rows
 
 
@@ -186,12 +189,20 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
     key = search_key(query) if query else ""
     total = await context.store.groups.count(scope, key)
     groups = await context.store.groups.listing(scope, key, GROUPS_PER_PAGE, page * GROUPS_PER_PAGE)
-    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in groups]
-    paging = Paging.of(total, GROUPS_PER_PAGE, page)  # the page is fetched already
-    turn = paging.row(lambda text, to: button(text, cb("adm", "groups", to)))
-    rows += [turn, [button(label("admin-group-search"), cb("adm", "search"))], _back()]
+    rows = choices(
+        groups,
+        lambda g: _group_button(g, "group", g.id),
+        paging=Paging.of(total, GROUPS_PER_PAGE, page),  # the page is fetched already
+        turn=lambda text, to: button(text, cb("adm", "groups", to)),
+    )
+    rows += [[button(label("admin-group-search"), cb("adm", "search"))], _back()]
     text = t("admin-groups-title", count=total) if total else t("admin-groups-empty")
     await _edit(update, text, rows)
+
+
+def _group_button(group: Group, action: str, *ids: int) -> InlineKeyboardButton:
+    """A group to choose from a list: its name and county."""
+    return button(f"{group.name} — {group.county_name}", cb("adm", action, *ids))
 
 
 async def _group(update: Update, context: Context, group: Group) -> None:
@@ -527,10 +538,7 @@ async def merge_typed(turn: Turn[AdminDraft], text: str) -> Result:
     ]
     if not found:
         return turn.again(label("search-none", query=query))
-    rows = [
-        [button(f"{g.name} — {g.county_name}", cb("adm", "mergeto", source.id, g.id))]
-        for g in found
-    ]
+    rows = choices(found, lambda g: _group_button(g, "mergeto", source.id, g.id))
     rows.append([button(label("button-back"), cb("adm", "group", source.id))])
     return Done(t("admin-merge-pick"), inline(rows))
 
@@ -545,7 +553,7 @@ async def search_typed(turn: Turn[AdminDraft], text: str) -> Result:
     found = await turn.store.groups.listing(_scope(turn.who), search_key(text), 20)
     if not found:
         return turn.again(label("search-none", query=truncate(normalize(text), 40)))
-    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in found]
+    rows = choices(found, lambda g: _group_button(g, "group", g.id))
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
     return Done(t("admin-search-found", count=len(found)), inline(rows))
 
