@@ -128,8 +128,8 @@ class Bounded:
     """A question's typed text: `least` to `most` characters once normalised (on one line when
     `line`), with a letter in it when `letters`. Text longer than Telegram allows never reaches
     a flow (the middleware refuses it), and text far longer than `most` is refused before the
-    normaliser reads it. Anything else is answered with `hint` (given min and max), and < or >
-    with `markup` when set (else they are kept: every screen escapes what it shows)."""
+    normaliser reads it. Anything else is answered with `hint`, and < or > with `markup` when set
+    (else they are kept: every screen escapes what it shows); both are given min and max."""
 
     most: int
     hint: str
@@ -149,7 +149,7 @@ class Bounded:
         if self.letters and not any(ch.isalpha() for ch in value):
             return "", bounds
         if self.markup is not None and set("<>") & set(value):
-            return "", label(self.markup)
+            return "", label(self.markup, min=self.least, max=self.most)
         return value, ""
 
 

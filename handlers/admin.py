@@ -48,7 +48,7 @@ from db.usecases import (
     transfer_group,
 )
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
-from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
+from handlers.group_view import GROUP_NAME, approval_request, card_text
 from handlers.pickers import person_step
 
 log = logging.getLogger(__name__)
@@ -513,9 +513,9 @@ async def name_typed(turn: Turn[AdminDraft], text: str) -> Result:
     group = await _flow_group(turn)
     if group is None:
         return Go("gone")
-    name = group_name(text)
-    if name is None:
-        return turn.again(bad_name_hint())
+    name = turn.typed(text, GROUP_NAME)
+    if isinstance(name, Go):
+        return name
     await rename_group(turn.store, turn.who.user_id, group, name, search_key(name))
     return Done(t("admin-renamed", group=name))
 

@@ -23,11 +23,11 @@ from bot import jalali
 from bot.access import overseer
 from bot.buttons import Buttons, allow
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.principal import Principal
-from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
+from bot.text import NumberError, fmt_num, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
 from db.store import Store
@@ -37,6 +37,7 @@ from handlers.lookups import campaigns_screen
 from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
+TITLE = Bounded(TITLE_MAX, "camp-bad-title", least=TITLE_MIN, markup="manage-no-markup")
 TARGET_MAX = 10**8
 AHEAD_DAYS = 366  # a campaign may begin up to a year from today
 TYPES_PER_PAGE = 20
@@ -137,11 +138,9 @@ async def ask_title(turn: Turn[CampaignDraft]) -> Screen:
 
 async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     """Takes the title."""
-    title = normalize(text)
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        return turn.again(label("camp-bad-title", min=TITLE_MIN, max=TITLE_MAX))
-    if set("<>") & set(title):
-        return turn.again(label("manage-no-markup"))
+    title = turn.typed(text, TITLE)
+    if isinstance(title, Go):
+        return title
     turn.draft.title = title
     return turn.then("target")
 

@@ -24,9 +24,8 @@ from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group
 from handlers.common import PRIVATE, edit_or_keep
 from handlers.group_view import (
+    GROUP_NAME,
     approval_request,
-    bad_name_hint,
-    group_name,
     invite_link,
     place_text,
 )
@@ -67,9 +66,9 @@ async def ask_name(turn: Turn[GroupDraft]) -> Screen:
 
 async def name_typed(turn: Turn[GroupDraft], text: str) -> Result:
     """Takes the group's name."""
-    name = group_name(text)
-    if name is None:
-        return turn.again(bad_name_hint())
+    name = turn.typed(text, GROUP_NAME)
+    if isinstance(name, Go):
+        return name
     turn.draft.name = name
     return turn.then("province")
 

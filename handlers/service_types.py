@@ -21,10 +21,10 @@ from telegram.ext import BaseHandler
 from bot.access import admin, admins_go_on
 from bot.buttons import Buttons, Show, allow
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, choices, confirm, inline
-from bot.text import normalize, search_key, truncate
+from bot.text import search_key, truncate
 from db.models import Category
 from db.store import Store
 from db.usecases import (
@@ -36,10 +36,12 @@ from db.usecases import (
 from handlers.common import edit_or_keep
 from handlers.lookups import fit
 
+# A type's name and its unit; markup-looking ones are refused rather than stored.
 NAME_MIN, NAME_MAX = 2, 60
 UNIT_MIN, UNIT_MAX = 1, 20
+NAME = Bounded(NAME_MAX, "types-bad-name", least=NAME_MIN, markup="types-bad-name")
+UNIT = Bounded(UNIT_MAX, "types-bad-unit", least=UNIT_MIN, markup="types-bad-unit")
 BUTTON_TEXT = 30  # characters of a name on a button
-FORBIDDEN = frozenset("<>")  # markup-looking names are refused rather than stored
 
 
 def _back_to_menu() -> list[InlineKeyboardButton]:
@@ -204,14 +206,6 @@ class TypeDraft(Draft):
     unit: str = ""
 
 
-def _checked(text: str, low: int, high: int) -> str | None:
-    """The typed text normalised, or None when it is empty, too long or looks like markup."""
-    value = normalize(text)
-    if not low <= len(value) <= high or FORBIDDEN & set(value):
-        return None
-    return value
-
-
 async def _card(turn: Turn[TypeDraft], notice: str) -> Result:
     """Ends the flow on the type's card."""
     item = await _type(turn.store, turn.draft.type_id)
@@ -257,9 +251,9 @@ async def ask_name(turn: Turn[TypeDraft]) -> Screen:
 
 async def name_typed(turn: Turn[TypeDraft], text: str) -> Result:
     """Takes the name: renames at once, or goes on to the unit of a new type."""
-    name = _checked(text, NAME_MIN, NAME_MAX)
-    if name is None:
-        return turn.again(label("types-bad-name", min=NAME_MIN, max=NAME_MAX))
+    name = turn.typed(text, NAME)
+    if isinstance(name, Go):
+        return name
     draft = turn.draft
     if draft.field == "name":
         done = await change_service_type(turn.store, turn.who.user_id, draft.type_id, name=name)
@@ -295,9 +289,9 @@ async def ask_unit(turn: Turn[TypeDraft]) -> Screen:
 
 async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
     """Takes the unit: changes it at once, or goes on to the new type's review."""
-    unit = _checked(text, UNIT_MIN, UNIT_MAX)
-    if unit is None:
-        return turn.again(label("types-bad-unit", min=UNIT_MIN, max=UNIT_MAX))
+    unit = turn.typed(text, UNIT)
+    if isinstance(unit, Go):
+        return unit
     if not any(ch.isalpha() for ch in unit):
         return turn.again(label("types-unit-letters"))
     draft = turn.draft
