@@ -324,7 +324,7 @@ def test_a_bounded_text_is_normalised_within_its_bounds_or_refused_saying_why() 
     assert NAME.read("") == ("", bounds)
     assert NAME.read(" ​ ") == ("", bounds)  # nothing left once normalised: empty
     assert NAME.read("x" * (NAME_MAX + 1)) == ("", bounds)
-    assert NAME.read(" " * 10_000 + "سیب") == ("", bounds)  # never handed to the normaliser
+    assert NAME.read(" " * 1000 + "سیب") == ("", bounds)  # never handed to the normaliser
     assert NAME.read("a<b") == ("", label("manage-no-markup"))
     line = Bounded(20, "newgroup-bad-name", least=3, line=True, letters=True)
     assert line.read("گروه\nسبز") == ("گروه سبز", "")
