@@ -21,11 +21,14 @@ from telegram.ext import CallbackQueryHandler
 from bot.keyboards import Callback, button, cb
 
 if TYPE_CHECKING:
+    from bot.context import Context
     from bot.principal import Principal
     from db.store import Store
 
 # May this person press this button (its ids re-checked against the database)?
 Rule = Callable[["Principal", Callback, "Store"], Awaitable[bool]]
+# A screen a press shows: it answers the press itself (or the flow it starts does).
+Show = Callable[[Update, "Context", Callback], Awaitable[None]]
 # May this person go on with a flow whose stored draft is this?
 FlowRule = Callable[["Principal", dict[str, Any], "Store"], Awaitable[bool]]
 # The locale key of a refusal, or a function choosing it by the person.
@@ -87,6 +90,17 @@ class Buttons:
         return CallbackQueryHandler(
             callback, pattern=rf"^{re.escape(self.prefix)}:(?:{alternatives})(?::\d+)*$"
         )
+
+    def screens(self, table: Mapping[str, Show]) -> CallbackQueryHandler[Any, Any]:
+        """One handler for the screens of these actions: a press shows the screen its action
+        names in `table` (action → screen), given the press parsed (`Context.press`)."""
+
+        async def dispatch(update: Update, context: Context) -> None:
+            """Shows the screen the pressed action names."""
+            if context.press is not None:
+                await table[context.press.action](update, context, context.press)
+
+        return self.handler(dispatch, *table)
 
     def takes(self, data: Callback) -> Action | None:
         """The declared action a press names, when it carries no more ids than declared."""

@@ -46,7 +46,7 @@ from bot.keyboards import Callback, button, cb, inline
 from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
-from bot.text import escape
+from bot.text import escape, normalize, one_line
 from bot.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from db.store import Store
 
 log = logging.getLogger(__name__)
+
+CAP = 4  # typed text more than this many times a field's limit is refused before normalising
 
 ENGINE = "flow"  # prefix of the engine's own buttons: resume, discard, switch
 PERSON = "user"  # what the bot keeps of each person between updates: one dict, by topic
@@ -127,6 +129,36 @@ class Hold:
 Result = Go | Done | Hold
 
 
+@dataclasses.dataclass(frozen=True)
+class Bounded:
+    """A question's typed text: `least` to `most` characters once normalised (on one line when
+    `line`), with a letter in it when `letters`. Text longer than Telegram allows never reaches
+    a flow (the middleware refuses it), and text far longer than `most` is refused before the
+    normaliser reads it. Anything else is answered with `hint`, and < or > with `markup` when set
+    (else they are kept: every screen escapes what it shows); both are given min and max."""
+
+    most: int
+    hint: str
+    least: int = 1
+    line: bool = False
+    letters: bool = False
+    markup: str | None = None
+
+    def read(self, text: str) -> tuple[str, str]:
+        """The text to keep and "", or "" and what to say instead (a locale label)."""
+        bounds = label(self.hint, min=self.least, max=self.most)
+        if len(text) > CAP * self.most:
+            return "", bounds
+        value = one_line(text) if self.line else normalize(text)
+        if not self.least <= len(value) <= self.most:
+            return "", bounds
+        if self.letters and not any(ch.isalpha() for ch in value):
+            return "", bounds
+        if self.markup is not None and set("<>") & set(value):
+            return "", label(self.markup, min=self.least, max=self.most)
+        return value, ""
+
+
 class Turn[D: Draft]:
     """One update's view of a flow: the draft, who is acting, and helpers to build screens."""
 
@@ -190,6 +222,11 @@ class Turn[D: Draft]:
     def again(self, hint: str = "") -> Go:
         """The same question again, with a hint above it."""
         return Go(self.draft.step, hint)
+
+    def typed(self, text: str, field: Bounded) -> str | Go:
+        """A typed text within the field's bounds, or the same question again saying why not."""
+        value, refusal = field.read(text)
+        return self.again(refusal) if refusal else value
 
 
 Ask = Callable[[Turn[Any]], Awaitable[Screen | Go]]

@@ -275,17 +275,25 @@ class Paging:
         return turn
 
 
-def pager(
-    items: Sequence[InlineKeyboardButton],
-    page: int,
-    per_page: int,
-    per_row: int,
-    page_data: str,
+# A turn button of a paged list: (its label, the page it turns to) → the button.
+PageTurn = Callable[[str, int], InlineKeyboardButton]
+
+
+def choices[T](
+    items: Sequence[T],
+    opens: Callable[[T], InlineKeyboardButton],
+    *,
+    per_row: int = 1,
+    paging: Paging | None = None,
+    turn: PageTurn | None = None,
 ) -> list[list[InlineKeyboardButton]]:
-    """One page of buttons in rows plus previous/next buttons; page_data gets :page appended."""
-    paging = Paging.of(len(items), per_page, page)
-    rows = grid(paging.shown(items), per_row)
-    turn = paging.row(lambda text, to: button(text, f"{page_data}:{to}"))
-    if turn:
-        rows.append(turn)
+    """A list to choose from: a button per item (`opens(item)`, which opens it), per_row a row;
+    paged, the page's items and below them the turn buttons (`turn(label, page)` makes each).
+    Paged, `items` is the whole list when it is longer than a page (its page is shown), else
+    the page's items (fetched already) or a list that fits on one page."""
+    if paging is not None and len(items) > paging.per_page:
+        items = paging.shown(items)
+    rows = grid([opens(item) for item in items], per_row)
+    if paging is not None and turn is not None and (row := paging.row(turn)):
+        rows.append(row)
     return rows

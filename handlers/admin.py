@@ -5,20 +5,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
 from bot.access import admin, overseer, overseer_of_first_group
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -29,8 +29,8 @@ from bot.keyboards import (
     Paging,
     button,
     cb,
+    choices,
     confirm,
-    grid,
     inline,
     review_chat_picker,
 )
@@ -48,7 +48,7 @@ from db.usecases import (
     transfer_group,
 )
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
-from handlers.group_view import approval_request, bad_name_hint, card_text, group_name
+from handlers.group_view import GROUP_NAME, approval_request, card_text
 from handlers.pickers import person_step
 from handlers.review_cards import scope_words
 
@@ -127,13 +127,12 @@ async def _coordinators(update: Update, context: Context) -> None:
     provinces: dict[int, list[str]] = {}
     for grant in await context.store.roles.holders(Role.COORDINATOR):
         provinces.setdefault(grant.volunteer_id, []).append(grant.province_name)
-    lines, buttons = [], []
-    for uid, names in provinces.items():
-        name, where = await _name(context.store, uid), "، ".join(names)
-        lines.append(t("admin-coordinator-line", name=name, provinces=where))
-        buttons.append(button(name, cb("adm", "coord", uid)))
+    lines, names = [], {}
+    for uid, held in provinces.items():
+        names[uid] = await _name(context.store, uid)
+        lines.append(t("admin-coordinator-line", name=names[uid], provinces="، ".join(held)))
     rows = [
-        *grid(buttons, 2),
+        *choices(list(names.items()), lambda n: button(n[1], cb("adm", "coord", n[0])), per_row=2),
         [button(label("admin-add-coordinator"), cb("adm", "addcoord"))],
         _back(),
     ]
@@ -171,8 +170,12 @@ async def _province_picker(
     context: Context, volunteer: Volunteer
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     provinces = await context.store.places.provinces()
-    buttons = [button(p.name, cb("adm", "cprov", volunteer.id, p.id)) for p in provinces]
-    rows = [*grid(buttons, 2), [button(label("button-back"), cb("adm", "coords"))]]
+    rows = [
+        *choices(
+            provinces, lambda p: button(p.name, cb("adm", "cprov", volunteer.id, p.id)), per_row=2
+        ),
+        [button(label("button-back"), cb("adm", "coords"))],
+    ]
     return t("admin-pick-province", name=volunteer.display_name), rows
 
 
@@ -203,12 +206,20 @@ async def _groups(update: Update, context: Context, page: int, query: str = "") 
     key = search_key(query) if query else ""
     total = await context.store.groups.count(scope, key)
     groups = await context.store.groups.listing(scope, key, GROUPS_PER_PAGE, page * GROUPS_PER_PAGE)
-    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in groups]
-    paging = Paging.of(total, GROUPS_PER_PAGE, page)  # the page is fetched already
-    turn = paging.row(lambda text, to: button(text, cb("adm", "groups", to)))
-    rows += [turn, [button(label("admin-group-search"), cb("adm", "search"))], _back()]
+    rows = choices(
+        groups,
+        lambda g: _group_button(g, "group", g.id),
+        paging=Paging.of(total, GROUPS_PER_PAGE, page),  # the page is fetched already
+        turn=lambda text, to: button(text, cb("adm", "groups", to)),
+    )
+    rows += [[button(label("admin-group-search"), cb("adm", "search"))], _back()]
     text = t("admin-groups-title", count=total) if total else t("admin-groups-empty")
     await _edit(update, text, rows)
+
+
+def _group_button(group: Group, action: str, *ids: int) -> InlineKeyboardButton:
+    """A group to choose from a list: its name and county."""
+    return button(f"{group.name} — {group.county_name}", cb("adm", action, *ids))
 
 
 async def _group(update: Update, context: Context, group: Group) -> None:
@@ -242,41 +253,64 @@ Toast = tuple[str | None, bool]  # what to answer a button press with, and wheth
 QUIET: Toast = (None, False)
 
 
-async def on_button(update: Update, context: Context) -> None:
-    """Handles the admin buttons that need no typed input; answers each press once."""
-    data = context.press
-    who = context.who
-    if data is None or who is None:
-        return
-    store = context.store
-    toast = QUIET
-    if data.action == "menu":
-        await _edit(update, t("admin-menu"), await _menu_rows(who))
-    elif data.action == "coords":
-        await _coordinators(update, context)
-    elif data.action == "coord":
-        await _coordinator(update, context, data.id() or 0)
-    elif data.action == "addprov" and (volunteer := await store.volunteers.get(data.id() or 0)):
-        await _edit(update, *await _province_picker(context, volunteer))
-    elif data.action in ("cprov", "rmcoord"):
-        toast = await _change_coordinator(update, context, data)
-    elif data.action == "admins":
-        await _admins(update, context)
-    elif data.action == "rmadmin":
-        toast = await _revoke_admin(update, context, data.id() or 0)
-    elif data.action == "groups":
-        await _groups(update, context, max(data.id() or 0, 0))
-    elif data.action == "pending":
-        await _pending(update, context)
-    elif data.action == "group" and (group := await _group_in_scope(context, data.id())):
-        await _group(update, context, group)
-    elif data.action == "mergeto":
-        toast = await _merge_confirm(update, context, data)
-    elif data.action == "mergeok":
-        toast = await _merge(update, context, data)
-    else:
-        toast = (label("group-gone"), True)
-    await answer(update, toast[0], alert=toast[1])
+Act = Callable[[Update, Context, Callback], Awaitable[Toast]]
+
+
+def _answered(act: Act) -> Show:
+    """A screen of the table that answers its press once, with the toast `act` returns."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Shows the screen, then answers the press."""
+        toast = await act(update, context, data)
+        await answer(update, toast[0], alert=toast[1])
+
+    return show
+
+
+async def _menu(update: Update, context: Context, data: Callback) -> None:
+    """«بازگشت»: the admin menu again."""
+    await show_menu(update, context)
+
+
+async def _coordinators_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _coordinators(update, context)
+    return QUIET
+
+
+async def _coordinator_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _coordinator(update, context, data.id() or 0)
+    return QUIET
+
+
+async def _add_province(update: Update, context: Context, data: Callback) -> Toast:
+    volunteer = await context.store.volunteers.get(data.id() or 0)
+    if volunteer is None:
+        return label("group-gone"), True
+    await _edit(update, *await _province_picker(context, volunteer))
+    return QUIET
+
+
+async def _admins_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _admins(update, context)
+    return QUIET
+
+
+async def _groups_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _groups(update, context, max(data.id() or 0, 0))
+    return QUIET
+
+
+async def _pending_screen(update: Update, context: Context, data: Callback) -> Toast:
+    await _pending(update, context)
+    return QUIET
+
+
+async def _group_screen(update: Update, context: Context, data: Callback) -> Toast:
+    group = await _group_in_scope(context, data.id())
+    if group is None:
+        return label("group-gone"), True
+    await _group(update, context, group)
+    return QUIET
 
 
 async def _group_in_scope(context: Context, group_id: int | None) -> Group | None:
@@ -288,14 +322,15 @@ async def _group_in_scope(context: Context, group_id: int | None) -> Group | Non
     return group
 
 
-async def _change_coordinator(update: Update, context: Context, data: Callback) -> Toast:
+async def _change_coordinator(
+    update: Update, context: Context, data: Callback, *, grant: bool
+) -> Toast:
     """Grants (cprov) or revokes (rmcoord) a coordinator's province."""
     store = context.store
     volunteer = await store.volunteers.get(data.id(0) or 0)
     province = await store.places.province(data.id(1) or 0)
     if volunteer is None or province is None:
         return label("stale-button"), True
-    grant = data.action == "cprov"
     told = "admin-you-are-coordinator" if grant else "admin-you-are-not-coordinator"
     async with store.db.transaction():
         if grant:
@@ -321,8 +356,9 @@ async def _change_coordinator(update: Update, context: Context, data: Callback) 
     return label(key, name=volunteer.display_name, province=province.name), False
 
 
-async def _revoke_admin(update: Update, context: Context, user_id: int) -> Toast:
+async def _revoke_admin(update: Update, context: Context, data: Callback) -> Toast:
     store = context.store
+    user_id = data.id() or 0
     if user_id in context.config.bot.admins:
         return label("admin-config-admin"), True
     volunteer = await store.volunteers.get(user_id)
@@ -494,9 +530,9 @@ async def name_typed(turn: Turn[AdminDraft], text: str) -> Result:
     group = await _flow_group(turn)
     if group is None:
         return Go("gone")
-    name = group_name(text)
-    if name is None:
-        return turn.again(bad_name_hint())
+    name = turn.typed(text, GROUP_NAME)
+    if isinstance(name, Go):
+        return name
     await rename_group(turn.store, turn.who.user_id, group, name, search_key(name))
     return Done(t("admin-renamed", group=name))
 
@@ -519,10 +555,7 @@ async def merge_typed(turn: Turn[AdminDraft], text: str) -> Result:
     ]
     if not found:
         return turn.again(label("search-none", query=query))
-    rows = [
-        [button(f"{g.name} — {g.county_name}", cb("adm", "mergeto", source.id, g.id))]
-        for g in found
-    ]
+    rows = choices(found, lambda g: _group_button(g, "mergeto", source.id, g.id))
     rows.append([button(label("button-back"), cb("adm", "group", source.id))])
     return Done(t("admin-merge-pick"), inline(rows))
 
@@ -537,7 +570,7 @@ async def search_typed(turn: Turn[AdminDraft], text: str) -> Result:
     found = await turn.store.groups.listing(_scope(turn.who), search_key(text), 20)
     if not found:
         return turn.again(label("search-none", query=truncate(normalize(text), 40)))
-    rows = [[button(f"{g.name} — {g.county_name}", cb("adm", "group", g.id))] for g in found]
+    rows = choices(found, lambda g: _group_button(g, "group", g.id))
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
     return Done(t("admin-search-found", count=len(found)), inline(rows))
 
@@ -628,10 +661,8 @@ FLOW = Flow(
 )
 
 
-async def begin(update: Update, context: Context) -> None:
+async def begin(update: Update, context: Context, data: Callback) -> None:
     """Starts an admin flow from its button (the access policy checked the group's scope)."""
-    data = context.press
-    assert data is not None
     await context.bot_data.engine.start(update, context, FLOW, data.action, *data.ids)
 
 
@@ -641,18 +672,34 @@ async def picked_too_late(update: Update, context: Context) -> None:
 
 
 # The buttons this feature makes outside its flow, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons(
-        "adm",
-        allow(overseer, "menu", "pending", "search", "reviewchat"),
-        allow(overseer, "groups", ids="page"),
-        allow(admin, "coords", "addcoord", "admins", "addadmin"),
-        allow(admin, "coord", "addprov", "rmadmin", ids="member"),
-        allow(admin, "cprov", "rmcoord", ids="member province"),
-        allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
-        allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
-    ),
+ADMIN = Buttons(
+    "adm",
+    allow(overseer, "menu", "pending", "search", "reviewchat"),
+    allow(overseer, "groups", ids="page"),
+    allow(admin, "coords", "addcoord", "admins", "addadmin"),
+    allow(admin, "coord", "addprov", "rmadmin", ids="member"),
+    allow(admin, "cprov", "rmcoord", ids="member province"),
+    allow(overseer_of_first_group, "group", "rename", "merge", "transfer", ids="group"),
+    allow(overseer_of_first_group, "mergeto", "mergeok", ids="group into"),
 )
+BUTTONS = (ADMIN,)
+# What each of them shows (the buttons that start the flow start it at the entry they name).
+SCREENS: dict[str, Show] = {
+    "menu": _menu,
+    "coords": _answered(_coordinators_screen),
+    "coord": _answered(_coordinator_screen),
+    "addprov": _answered(_add_province),
+    "cprov": _answered(partial(_change_coordinator, grant=True)),
+    "rmcoord": _answered(partial(_change_coordinator, grant=False)),
+    "admins": _answered(_admins_screen),
+    "rmadmin": _answered(_revoke_admin),
+    "groups": _answered(_groups_screen),
+    "pending": _answered(_pending_screen),
+    "group": _answered(_group_screen),
+    "mergeto": _answered(_merge_confirm),
+    "mergeok": _answered(_merge),
+    **dict.fromkeys(FLOW.entries, begin),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -666,11 +713,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     shared = filters.StatusUpdate.USERS_SHARED | filters.StatusUpdate.CHAT_SHARED
     return [
         MessageHandler(PRIVATE & shared, picked_too_late),
-        CallbackQueryHandler(
-            begin,
-            pattern=r"^adm:(addcoord|addadmin|rename|transfer|merge|search|reviewchat)(:\d+)?$",
-        ),
         CommandHandler("admin", show_menu, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-admin"), show_menu),
-        CallbackQueryHandler(on_button, pattern=r"^adm:"),
+        ADMIN.screens(SCREENS),
     ]

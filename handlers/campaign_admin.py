@@ -13,21 +13,22 @@ open (may_go_on, the flow's own rule) and again when it is saved.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import jalali
 from bot.access import overseer
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.principal import Principal
-from bot.text import NumberError, fmt_num, normalize, parse_count, truncate
+from bot.text import NumberError, fmt_num, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
 from db.store import Store
@@ -37,6 +38,7 @@ from handlers.lookups import campaigns_screen
 from handlers.pickers import province_step
 
 TITLE_MIN, TITLE_MAX = 3, 80
+TITLE = Bounded(TITLE_MAX, "camp-bad-title", least=TITLE_MIN, markup="manage-no-markup")
 TARGET_MAX = 10**8
 AHEAD_DAYS = 366  # a campaign may begin up to a year from today
 TYPES_PER_PAGE = 20
@@ -137,11 +139,9 @@ async def ask_title(turn: Turn[CampaignDraft]) -> Screen:
 
 async def title_typed(turn: Turn[CampaignDraft], text: str) -> Result:
     """Takes the title."""
-    title = normalize(text)
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        return turn.again(label("camp-bad-title", min=TITLE_MIN, max=TITLE_MAX))
-    if set("<>") & set(title):
-        return turn.again(label("manage-no-markup"))
+    title = turn.typed(text, TITLE)
+    if isinstance(title, Go):
+        return title
     turn.draft.title = title
     return turn.then("target")
 
@@ -629,64 +629,75 @@ FLOW = Flow(
 )
 
 
-async def begin(update: Update, context: Context) -> None:
+async def begin(update: Update, context: Context, data: Callback) -> None:
     """«➕ پویش تازه»."""
     await context.bot_data.engine.start(update, context, FLOW, "new")
 
 
-async def begin_edit(update: Update, context: Context) -> None:
-    """«✏️ ویرایش»: only for who may manage that campaign (re-checked here: ids are client input)."""
-    data = context.press
-    campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
-    if campaign is None or not campaign.active:
-        await answer(update, label("lookups-gone"), alert=True)
-        return
-    if context.who is None or not context.who.manages(campaign):
-        await answer(update, label("not-allowed"), alert=True)
-        return
+def _on_campaign(act: Callable[[Update, Context, Campaign], Awaitable[None]]) -> Show:
+    """A button on a running campaign, only for who may manage it (re-checked here: ids are
+    client input; a coordinator manages only their province's)."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the campaign, then acts on it."""
+        campaign = await context.store.campaigns.get(data.id(0) or 0)
+        if update.callback_query is None or campaign is None or not campaign.active:
+            await answer(update, label("lookups-gone"), alert=True)
+            return
+        if context.who is None or not context.who.manages(campaign):
+            await answer(update, label("not-allowed"), alert=True)
+            return
+        await act(update, context, campaign)
+
+    return show
+
+
+async def _edit(update: Update, context: Context, campaign: Campaign) -> None:
+    """«✏️ ویرایش»."""
     await context.bot_data.engine.start(update, context, FLOW, "edit", campaign.id)
 
 
-async def on_close(update: Update, context: Context) -> None:
-    """Asks before closing a campaign, then closes it and shows the campaigns again."""
-    data = context.press
-    query = update.callback_query
-    campaign = await context.store.campaigns.get(data.id(0) or 0) if data else None
-    if data is None or query is None or campaign is None or not campaign.active:
-        await answer(update, label("lookups-gone"), alert=True)
-        return
-    if context.who is None or not context.who.manages(campaign):
-        await answer(update, label("not-allowed"), alert=True)
-        return
+def _ahead(context: Context, campaign: Campaign) -> bool:
+    """Not begun yet: closing it calls it off."""
+    return campaign.starts_on > jalali.today(context.store.db.clock)
+
+
+async def _close_asked(update: Update, context: Context, campaign: Campaign) -> None:
+    """Asks before closing a campaign."""
+    assert update.callback_query is not None
     await answer(update)
-    ahead = campaign.starts_on > jalali.today(context.store.db.clock)  # not begun: called off
-    if data.action == "close":
-        rows = confirm(cb("cpn", "closeok", campaign.id), cb("cmp", "list"))
-        ask = "camp-cancel-confirm" if ahead else "camp-close-confirm"
-        await edit_or_keep(query, t(ask, title=campaign.title), inline(rows))
-        return
-    assert context.who is not None
+    rows = confirm(cb("cpn", "closeok", campaign.id), cb("cmp", "list"))
+    ask = "camp-cancel-confirm" if _ahead(context, campaign) else "camp-close-confirm"
+    await edit_or_keep(update.callback_query, t(ask, title=campaign.title), inline(rows))
+
+
+async def _closed(update: Update, context: Context, campaign: Campaign) -> None:
+    """Closes the campaign (asked first) and shows the campaigns again."""
+    assert update.callback_query is not None and context.who is not None
+    await answer(update)
+    ahead = _ahead(context, campaign)
     await close_campaign(context.store, context.who.user_id, campaign.id)
     text, rows = await campaigns_screen(context.store, context.who)
     done = t("camp-cancelled" if ahead else "camp-closed", title=campaign.title)
-    await edit_or_keep(query, f"{done}\n\n{text}", inline(rows))
+    await edit_or_keep(update.callback_query, f"{done}\n\n{text}", inline(rows))
 
 
 # The buttons this feature makes outside its flow, and who may press them (bot.buttons):
-# overseers (the handler checks a coordinator closes only their province's).
-BUTTONS = (
-    Buttons(
-        "cpn",
-        allow(overseer, "new"),
-        allow(overseer, "close", "closeok", "edit", ids="campaign"),
-    ),
+# overseers (the handler checks a coordinator closes only their province's), and what each shows.
+CAMPAIGN = Buttons(
+    "cpn",
+    allow(overseer, "new"),
+    allow(overseer, "close", "closeok", "edit", ids="campaign"),
 )
+BUTTONS = (CAMPAIGN,)
+SCREENS: dict[str, Show] = {
+    "new": begin,
+    "edit": _on_campaign(_edit),
+    "close": _on_campaign(_close_asked),
+    "closeok": _on_campaign(_closed),
+}
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The ways into campaign management."""
-    return [
-        CallbackQueryHandler(begin, pattern=r"^cpn:new$"),
-        CallbackQueryHandler(begin_edit, pattern=r"^cpn:edit:\d+$"),
-        CallbackQueryHandler(on_close, pattern=r"^cpn:(close|closeok):\d+$"),
-    ]
+    return [CAMPAIGN.screens(SCREENS)]

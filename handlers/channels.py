@@ -18,10 +18,10 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.access import admin, admins_go_on
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.config import WEEKDAYS
 from bot.context import Context
 from bot.digests import next_post
@@ -34,6 +34,7 @@ from bot.keyboards import (
     button,
     cb,
     channel_picker,
+    choices,
     confirm,
     grid,
     inline,
@@ -121,17 +122,28 @@ async def ask_scope(turn: Turn[ChannelDraft]) -> Screen:
     return Screen(t("channel-ask-scope", channel=turn.draft.title), [*rows, turn.nav()])
 
 
-async def scope_pressed(turn: Turn[ChannelDraft], data: Callback) -> Result:
+async def national_pressed(turn: Turn[ChannelDraft], data: Callback) -> Result:
+    """The whole country."""
+    return await _add(turn, ChannelScope.national())
+
+
+async def province_pressed(turn: Turn[ChannelDraft], data: Callback) -> Result:
+    """One province."""
+    if not await turn.store.places.province(data.id() or 0):
+        return turn.again(label("stale-button"))
+    return await _add(turn, ChannelScope.province(data.id() or 0))
+
+
+async def campaign_pressed(turn: Turn[ChannelDraft], data: Callback) -> Result:
+    """One campaign."""
+    if not await turn.store.campaigns.get(data.id() or 0):
+        return turn.again(label("stale-button"))
+    return await _add(turn, ChannelScope.campaign(data.id() or 0))
+
+
+async def _add(turn: Turn[ChannelDraft], scope: ChannelScope) -> Result:
     """Saves the channel with its scope."""
     store = turn.store
-    if data.action == "national":
-        scope = ChannelScope.national()
-    elif data.action == "prov" and await store.places.province(data.id() or 0):
-        scope = ChannelScope.province(data.id() or 0)
-    elif data.action == "camp" and await store.campaigns.get(data.id() or 0):
-        scope = ChannelScope.campaign(data.id() or 0)
-    else:
-        return turn.again(label("stale-button"))
     assert turn.draft.chat_id is not None
     channel, _ = await store.channels.add(
         turn.draft.chat_id, turn.draft.title, scope, turn.who.user_id
@@ -154,7 +166,11 @@ FLOW = Flow(
         "chat": Step(ask_chat, text=chat_typed, other=chat_forwarded, expects="channel-ask-hint"),
         "scope": Step(
             ask_scope,
-            press={"national": scope_pressed, "prov": scope_pressed, "camp": scope_pressed},
+            press={
+                "national": national_pressed,
+                "prov": province_pressed,
+                "camp": campaign_pressed,
+            },
             back="chat",
         ),
     },
@@ -303,71 +319,110 @@ def _describe(context: Context, channel: Channel) -> str:
     return t("channel-card", channel=channel.title, **_facts(context, channel))
 
 
-async def on_button(update: Update, context: Context) -> None:
-    """The channel list and a channel's card: pause, resume, remove (asked first)."""
-    query = update.callback_query
-    data = context.press
-    if query is None or data is None:
-        return
-    store = context.store
-    if data.action == "addchan":
-        await context.bot_data.engine.start(update, context, FLOW, "new")
-        return
-    if data.action == "sched":
-        await context.bot_data.engine.start(update, context, SCHEDULE, "start", data.id() or 0)
-        return
+async def _list(update: Update, context: Context, data: Callback) -> None:
+    """The channels, a button each that opens its card, and a way to add one."""
     await answer(update)
-    channel = await store.channels.get(data.id() or 0) if data.ids else None
-    if data.action in ("pause", "resume", "rmok") and channel is not None:
-        if data.action == "pause":
-            await store.channels.pause(channel.chat_id, PauseReason.ADMIN)
-        elif data.action == "resume":
-            await store.channels.resume(channel.chat_id)
-        else:
-            await store.channels.remove(channel.chat_id)
-            channel = None
-        channel = await store.channels.get(data.id() or 0) if channel else None
-    if data.action == "rm" and channel is not None:
-        rows = confirm(cb("chn", "rmok", channel.id), cb("chn", "card", channel.id))
-        await edit_or_keep(query, t("channel-remove-confirm", channel=channel.title), inline(rows))
-        return
-    if channel is not None and data.prefix == "chn":
-        toggle = ("resume", "channel-resume") if channel.paused else ("pause", "channel-pause")
-        rows = [
-            [
-                button(label(toggle[1]), cb("chn", toggle[0], channel.id)),
-                button(label("channel-remove"), cb("chn", "rm", channel.id)),
-            ],
-            [button(label("channel-schedule"), cb("chn", "sched", channel.id))],
-            _back_row(),
-        ]
-        await edit_or_keep(query, _describe(context, channel), inline(rows))
-        return
-    channels = await store.channels.all()
-    rows = [
-        [button(("⏸ " if c.paused else "📢 ") + c.title, cb("chn", "card", c.id))] for c in channels
-    ]
+    channels = await context.store.channels.all()
+    rows = choices(
+        channels, lambda c: button(("⏸ " if c.paused else "📢 ") + c.title, cb("chn", "card", c.id))
+    )
     rows.append([button(label("channel-add"), cb("adm", "addchan"))])
     rows.append([button(label("admin-back"), cb("adm", "menu"))])
     if not channels:
-        await edit_or_keep(query, t("channel-list-empty"), inline(rows))
+        await _show(update, t("channel-list-empty"), rows)
         return
     lines = [t("channel-list", count=len(channels))]
     for c in channels:  # what each gets and when, without opening it
         lines.append(t("channel-list-line", channel=c.title, **_facts(context, c)))
-    await edit_or_keep(query, Html("\n".join(lines)), inline(rows))
+    await _show(update, Html("\n".join(lines)), rows)
 
 
-# The buttons this feature makes outside its flows, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons("adm", allow(admin, "chans", "addchan")),
-    Buttons("chn", allow(admin, "card", "pause", "resume", "rm", "rmok", "sched", ids="channel")),
-)
+async def _show(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> None:
+    """Puts a screen in the pressed message."""
+    assert update.callback_query is not None
+    await edit_or_keep(update.callback_query, text, inline(rows))
+
+
+async def _card(update: Update, context: Context, data: Callback) -> None:
+    """A channel's card: pause or resume, remove, its schedule (the list when it is gone)."""
+    channel = await context.store.channels.get(data.id() or 0)
+    if channel is None:
+        await _list(update, context, data)
+        return
+    await answer(update)
+    toggle = ("resume", "channel-resume") if channel.paused else ("pause", "channel-pause")
+    rows = [
+        [
+            button(label(toggle[1]), cb("chn", toggle[0], channel.id)),
+            button(label("channel-remove"), cb("chn", "rm", channel.id)),
+        ],
+        [button(label("channel-schedule"), cb("chn", "sched", channel.id))],
+        _back_row(),
+    ]
+    await _show(update, _describe(context, channel), rows)
+
+
+async def _pause(update: Update, context: Context, data: Callback) -> None:
+    """Pauses the channel's digests, then shows its card."""
+    channel = await context.store.channels.get(data.id() or 0)
+    if channel is not None:
+        await context.store.channels.pause(channel.chat_id, PauseReason.ADMIN)
+    await _card(update, context, data)
+
+
+async def _resume(update: Update, context: Context, data: Callback) -> None:
+    """Resumes the channel's digests, then shows its card."""
+    channel = await context.store.channels.get(data.id() or 0)
+    if channel is not None:
+        await context.store.channels.resume(channel.chat_id)
+    await _card(update, context, data)
+
+
+async def _remove_asked(update: Update, context: Context, data: Callback) -> None:
+    """Asks before removing a channel."""
+    channel = await context.store.channels.get(data.id() or 0)
+    if channel is None:
+        await _list(update, context, data)
+        return
+    await answer(update)
+    rows = confirm(cb("chn", "rmok", channel.id), cb("chn", "card", channel.id))
+    await _show(update, t("channel-remove-confirm", channel=channel.title), rows)
+
+
+async def _remove(update: Update, context: Context, data: Callback) -> None:
+    """Removes the channel (asked first), then shows the list."""
+    channel = await context.store.channels.get(data.id() or 0)
+    if channel is not None:
+        await context.store.channels.remove(channel.chat_id)
+    await _list(update, context, data)
+
+
+async def _add_channel(update: Update, context: Context, data: Callback) -> None:
+    """«➕ افزودن کانال»: the flow that adds one."""
+    await context.bot_data.engine.start(update, context, FLOW, "new")
+
+
+async def _schedule(update: Update, context: Context, data: Callback) -> None:
+    """«🕘 زمان ارسال»: the flow that sets the channel's day and time."""
+    await context.bot_data.engine.start(update, context, SCHEDULE, "start", data.id() or 0)
+
+
+# The buttons this feature makes outside its flows, and who may press them (bot.buttons), and
+# the screen each shows.
+LIST = Buttons("adm", allow(admin, "chans", "addchan"))
+CARD = Buttons("chn", allow(admin, "card", "pause", "resume", "rm", "rmok", "sched", ids="channel"))
+BUTTONS = (LIST, CARD)
+SCREENS: dict[str, Show] = {"chans": _list, "addchan": _add_channel}
+CARD_SCREENS: dict[str, Show] = {
+    "card": _card,
+    "pause": _pause,
+    "resume": _resume,
+    "rm": _remove_asked,
+    "rmok": _remove,
+    "sched": _schedule,
+}
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The admins' channel list, cards and the way into adding one."""
-    return [
-        CallbackQueryHandler(on_button, pattern=r"^adm:(chans|addchan)$"),
-        CallbackQueryHandler(on_button, pattern=r"^chn:(card|pause|resume|rm|rmok|sched):\d+$"),
-    ]
+    return [LIST.screens(SCREENS), CARD.screens(CARD_SCREENS)]

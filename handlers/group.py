@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,19 +13,20 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import screens
 from bot.access import anyone, leader_of_first, member_of_first
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, refresh, volunteers
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import label, t
 from bot.keyboards import (
     Callback,
+    Paging,
     button,
     cb,
+    choices,
     confirm,
     copy_button,
     inline,
-    pager,
     share_button,
     url_button,
 )
@@ -63,8 +66,13 @@ async def show_groups(update: Update, context: Context) -> None:
 
 def _pick_rows(who: Principal, page: int) -> list[list[InlineKeyboardButton]]:
     """A page of the user's groups to choose from."""
-    buttons = [button(m.group_name, cb("grp", "card", m.group_id)) for m in who.memberships]
-    return pager(buttons, page, GROUPS_PER_PAGE, 1, cb("grps", "page"))
+    paging = Paging.of(len(who.memberships), GROUPS_PER_PAGE, page)
+    return choices(
+        who.memberships,
+        lambda m: button(m.group_name, cb("grp", "card", m.group_id)),
+        paging=paging,
+        turn=lambda text, to: button(text, cb("grps", "page", to)),
+    )
 
 
 async def on_pick_page(update: Update, context: Context) -> None:
@@ -146,29 +154,37 @@ async def _find_member(context: Context, group_id: int, user_id: int | None) -> 
     return None
 
 
-async def on_button(update: Update, context: Context) -> None:
-    """Handles the group card's buttons; the access policy already checked the role."""
-    data = context.press
-    user = update.effective_user
-    if data is None or user is None:
-        return
-    group = await context.store.groups.get(data.id(0) or 0)
-    if group is None or group.status not in (GroupStatus.ACTIVE, GroupStatus.PENDING):
-        await answer(update, label("group-gone"), alert=True)
-        return
-    on_member = _MEMBER_ACTIONS.get(data.action)
-    if on_member is not None:
+GroupAct = Callable[[Update, Context, Group, Callback], Awaitable[None]]
+MemberAct = Callable[[Update, Context, Group, Member, Callback], Awaitable[None]]
+
+
+def _on_group(act: GroupAct) -> Show:
+    """A button of a group's card, while the group is active or waits for approval (the access
+    policy already checked the person's role in it)."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the group, then acts on it."""
+        group = await context.store.groups.get(data.id(0) or 0)
+        if group is None or group.status not in (GroupStatus.ACTIVE, GroupStatus.PENDING):
+            await answer(update, label("group-gone"), alert=True)
+            return
+        await act(update, context, group, data)
+
+    return show
+
+
+def _on_member(act: MemberAct) -> Show:
+    """A button on one member: the member id (second in the data) is looked up in the group."""
+
+    async def on_group(update: Update, context: Context, group: Group, data: Callback) -> None:
+        """Finds the member, then acts on them."""
         member = await _find_member(context, group.id, data.id(1))
         if member is None:
             await answer(update, label("group-member-gone"), alert=True)
             return
-        await on_member(update, context, group, member, data)
-        return
-    handler = _ACTIONS.get(data.action)
-    if handler is None:
-        await answer(update, label("stale-button"), alert=True)
-        return
-    await handler(update, context, group, data)
+        await act(update, context, group, member, data)
+
+    return _on_group(on_group)
 
 
 async def _render_card(update: Update, context: Context, group: Group) -> None:
@@ -178,10 +194,13 @@ async def _render_card(update: Update, context: Context, group: Group) -> None:
 
 async def _render_members(update: Update, context: Context, group: Group, page: int = 0) -> None:
     members = await context.store.groups.members(group.id)
-    buttons = [
-        button(_member_label(m), cb("grp", "member", group.id, m.volunteer_id)) for m in members
-    ]
-    rows = pager(buttons, page, MEMBERS_PER_PAGE, 2, cb("grp", "members", group.id))
+    rows = choices(
+        members,
+        lambda m: button(_member_label(m), cb("grp", "member", group.id, m.volunteer_id)),
+        per_row=2,
+        paging=Paging.of(len(members), MEMBERS_PER_PAGE, page),
+        turn=lambda text, to: button(text, cb("grp", "members", group.id, to)),
+    )
     rows.append([button(label("group-back-to-card"), cb("grp", "card", group.id))])
     await _edit(update, t("group-members-title", group=group.name, count=len(members)), rows)
 
@@ -242,9 +261,14 @@ async def _remove_ok(
 
 
 async def _set_role(
-    update: Update, context: Context, group: Group, member: Member, data: Callback
+    update: Update,
+    context: Context,
+    group: Group,
+    member: Member,
+    data: Callback,
+    *,
+    role: GroupRole,
 ) -> None:
-    role = GroupRole.LEADER if data.action == "promote" else GroupRole.MEMBER
     store = context.store
     by = context.user_id or 0
     news = "group-you-were-promoted" if role is GroupRole.LEADER else "group-you-were-demoted"
@@ -270,26 +294,31 @@ async def _set_role(
     await _render_members(update, context, group)
 
 
-async def _invite(update: Update, context: Context, group: Group, data: Callback) -> None:
-    by = context.user_id or 0
+async def _invite(
+    update: Update, context: Context, group: Group, data: Callback, *, asked: bool
+) -> None:
+    """«لینک تازه» (`asked`: confirmed, when a link was open)."""
     current = await context.store.groups.current_invite(group.id)
     seen = data.id(1)  # the newest invite when the card was drawn (None on older cards)
     shown = seen is None or seen == await context.store.groups.newest_invite_id(group.id)
-    if data.action == "invite" and current is not None and current.valid and shown:
+    if not asked and current is not None and current.valid and shown:
         # A new link stops the one already shared: asked first (the answer carries the same ids;
         # a second tap, naming a link replaced already, changes nothing as before).
         await answer(update)
         rows = confirm(cb("grp", "inviteok", *data.ids), cb("grp", "card", group.id))
         await _edit(update, t("group-invite-confirm", group=group.name), rows)
         return
-    if data.action in ("invite", "inviteok"):
-        days = context.config.groups.invite_days
-        await renew_invite(context.store, by, group.id, valid_days=days, replaces=data.id(1))
-        note = label("group-invite-new" if current is not None else "group-invite-made")
-    else:
-        revoked = await revoke_invites(context.store, by, group.id)
-        note = label("group-invite-revoked" if revoked else "group-invite-none")
-    await answer(update, note)
+    days = context.config.groups.invite_days
+    by = context.user_id or 0
+    await renew_invite(context.store, by, group.id, valid_days=days, replaces=data.id(1))
+    await answer(update, label("group-invite-new" if current is not None else "group-invite-made"))
+    await _render_card(update, context, group)
+
+
+async def _revoke(update: Update, context: Context, group: Group, data: Callback) -> None:
+    """«لغو لینک»."""
+    revoked = await revoke_invites(context.store, context.user_id or 0, group.id)
+    await answer(update, label("group-invite-revoked" if revoked else "group-invite-none"))
     await _render_card(update, context, group)
 
 
@@ -329,47 +358,41 @@ async def _remind(update: Update, context: Context, group: Group, data: Callback
     await _render_card(update, context, group)
 
 
-_ACTIONS = {
-    "card": _show_card,
-    "remind": _remind,
-    "members": _members,
-    "invite": _invite,
-    "inviteok": _invite,
-    "revoke": _invite,
-    "leave": _leave,
-    "leaveok": _leave_ok,
-}
-# Actions on one member: the member id (second in the data) is looked up in the group first.
-_MEMBER_ACTIONS = {
-    "member": _member,
-    "remove": _remove,
-    "removeok": _remove_ok,
-    "promote": _set_role,
-    "demote": _set_role,
-}
-
-
 # The buttons this feature makes, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons(
-        "grp",
-        allow(member_of_first, "card", "leave", "leaveok", ids="group"),
-        allow(leader_of_first, "members", ids="group page"),
-        allow(
-            leader_of_first,
-            "member",
-            "remove",
-            "removeok",
-            "promote",
-            "demote",
-            ids="group member",
-        ),
-        allow(leader_of_first, "invite", "inviteok", ids="group invite"),
-        allow(leader_of_first, "revoke", ids="group"),
-        allow(leader_of_first, "remind", ids="group on"),
+GROUP = Buttons(
+    "grp",
+    allow(member_of_first, "card", "leave", "leaveok", ids="group"),
+    allow(leader_of_first, "members", ids="group page"),
+    allow(
+        leader_of_first,
+        "member",
+        "remove",
+        "removeok",
+        "promote",
+        "demote",
+        ids="group member",
     ),
-    Buttons("grps", allow(anyone, "page", ids="page")),
+    allow(leader_of_first, "invite", "inviteok", ids="group invite"),
+    allow(leader_of_first, "revoke", ids="group"),
+    allow(leader_of_first, "remind", ids="group on"),
 )
+BUTTONS = (GROUP, Buttons("grps", allow(anyone, "page", ids="page")))
+# What each of the card's buttons shows.
+SCREENS: dict[str, Show] = {
+    "card": _on_group(_show_card),
+    "remind": _on_group(_remind),
+    "members": _on_group(_members),
+    "invite": _on_group(partial(_invite, asked=False)),
+    "inviteok": _on_group(partial(_invite, asked=True)),
+    "revoke": _on_group(_revoke),
+    "leave": _on_group(_leave),
+    "leaveok": _on_group(_leave_ok),
+    "member": _on_member(_member),
+    "remove": _on_member(_remove),
+    "removeok": _on_member(_remove_ok),
+    "promote": _on_member(partial(_set_role, role=GroupRole.LEADER)),
+    "demote": _on_member(partial(_set_role, role=GroupRole.MEMBER)),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -384,6 +407,6 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("group", show_groups, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-group"), show_groups),
-        CallbackQueryHandler(on_button, pattern=r"^grp:"),
+        GROUP.screens(SCREENS),
         CallbackQueryHandler(on_pick_page, pattern=r"^grps:page:\d+$"),
     ]

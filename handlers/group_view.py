@@ -6,10 +6,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import jalali
 from bot.context import Context
+from bot.engine import Bounded
 from bot.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.stats_text import campaign_unit, figures_text, percent_text
-from bot.text import one_line
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope, per_unit
 from db.store import Store
@@ -18,21 +18,9 @@ from handlers.common import reply
 
 INVITE_PREFIX = "j-"
 NAME_MIN, NAME_MAX = 3, 60
+# A group's name as typed: one line, with a letter in it.
+GROUP_NAME = Bounded(NAME_MAX, "newgroup-bad-name", least=NAME_MIN, line=True, letters=True)
 CARD_CAMPAIGNS = 3  # campaigns whose share the group card shows, at most
-
-
-def group_name(text: str) -> str | None:
-    """The normalised group name typed (one line), or None when it is too short, too long or has
-    no letter."""
-    name = one_line(text)
-    if NAME_MIN <= len(name) <= NAME_MAX and any(ch.isalpha() for ch in name):
-        return name
-    return None
-
-
-def bad_name_hint() -> str:
-    """The one line that says what a group name must be."""
-    return t("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX)
 
 
 def place_text(county: str, province: str) -> str:

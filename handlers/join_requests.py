@@ -10,19 +10,20 @@ OPEN_DAYS is dropped when the person asks again, so silent groups never lock any
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.access import anyone, leader_of_first_request
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
+from bot.keyboards import Callback, button, cb, inline
 from bot.outbox import kick, role_notice
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import Group, GroupRole, GroupStatus
@@ -67,10 +68,9 @@ async def _active(context: Context, group_id: int | None) -> Group | None:
     return group if group is not None and group.status is GroupStatus.ACTIVE else None
 
 
-async def on_ask(update: Update, context: Context) -> None:
+async def on_ask(update: Update, context: Context, data: Callback) -> None:
     """«🙋 درخواست پیوستن» on a public card: asks first, saying the leader will see the name."""
-    data = context.press
-    group = await _active(context, data.id(0) if data else None)
+    group = await _active(context, data.id(0))
     if group is None:
         await answer(update, label("lookups-gone"), alert=True)
         return
@@ -84,11 +84,10 @@ async def on_ask(update: Update, context: Context) -> None:
     await _edit(update, t("joinreq-confirm", group=group.name), rows)
 
 
-async def on_send(update: Update, context: Context) -> None:
+async def on_send(update: Update, context: Context, data: Callback) -> None:
     """Sends the request to the group's leaders, or says why it was not sent."""
-    data = context.press
     user_id = context.user_id or 0
-    group = await _active(context, data.id(0) if data else None)
+    group = await _active(context, data.id(0))
     if group is None:
         await answer(update, label("lookups-gone"), alert=True)
         return
@@ -159,35 +158,59 @@ async def _notice(
     return text, inline(rows)
 
 
-async def on_answer(update: Update, context: Context) -> None:
-    """A leader's answer (the access policy checked they lead the request's group): accept,
-    decline (confirmed first), or back from the confirmation."""
-    data = context.press
-    store = context.store
-    request = await store.join_requests.get(data.id(0) or 0) if data else None
-    group = await store.groups.get(request.group_id) if request else None
-    if data is None or request is None or group is None:
-        await answer(update, label("stale-button"), alert=True)
-        return
-    if request.status is not RequestStatus.OPEN:
-        await _answered_already(update, context, request, group)
-        return
-    name, _ = await _asker(context, request)
-    if data.action in ("no", "back"):
-        await answer(update)
-        if data.action == "back":
-            text, markup = await _notice(context, request, group)
-            await _edit(update, text, markup.inline_keyboard)
+def _on_open(act: Callable[[Update, Context, JoinRequest, Group, str], Awaitable[None]]) -> Show:
+    """A leader's answer to a request still open (the access policy checked they lead its
+    group); one answered already is said so, with how it was answered."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the request, then answers it while it is open."""
+        request = await context.store.join_requests.get(data.id(0) or 0)
+        group = await context.store.groups.get(request.group_id) if request else None
+        if request is None or group is None:
+            await answer(update, label("stale-button"), alert=True)
             return
-        rows = [
-            [
-                button(label("joinreq-decline-yes"), cb(PREFIX, "noyes", request.id)),
-                button(label("button-back"), cb(PREFIX, "back", request.id)),
-            ]
+        if request.status is not RequestStatus.OPEN:
+            await _answered_already(update, context, request, group)
+            return
+        name, _ = await _asker(context, request)
+        await act(update, context, request, group, name)
+
+    return show
+
+
+async def _decline_asked(
+    update: Update, context: Context, request: JoinRequest, group: Group, name: str
+) -> None:
+    """«نپذیرفتن»: asked first."""
+    await answer(update)
+    rows = [
+        [
+            button(label("joinreq-decline-yes"), cb(PREFIX, "noyes", request.id)),
+            button(label("button-back"), cb(PREFIX, "back", request.id)),
         ]
-        await _edit(update, t("joinreq-decline-confirm", name=name, group=group.name), rows)
-        return
-    accept = data.action == "ok"
+    ]
+    await _edit(update, t("joinreq-decline-confirm", name=name, group=group.name), rows)
+
+
+async def _request_again(
+    update: Update, context: Context, request: JoinRequest, group: Group, name: str
+) -> None:
+    """Back from the confirmation: the request with its two answers."""
+    await answer(update)
+    text, markup = await _notice(context, request, group)
+    await _edit(update, text, markup.inline_keyboard)
+
+
+async def _decided(
+    update: Update,
+    context: Context,
+    request: JoinRequest,
+    group: Group,
+    name: str,
+    *,
+    accept: bool,
+) -> None:
+    """Accepts or declines (confirmed first): the first answer counts; the person is told."""
     asker = request.volunteer_id
     if accept:
         told = role_notice(asker, "joinreq-you-accepted", group=group.name)
@@ -197,7 +220,7 @@ async def on_answer(update: Update, context: Context) -> None:
             asker, "joinreq-you-declined", {"group": group.name}, find, priority=INTERACTIVE
         )
     decided = await answer_join_request(
-        store, context.user_id or 0, request.id, accept=accept, notices=[told]
+        context.store, context.user_id or 0, request.id, accept=accept, notices=[told]
     )
     if decided is None or not decided.changed:
         await _answered_already(update, context, decided.request if decided else request, group)
@@ -223,19 +246,23 @@ async def _answered_already(
 
 
 # The buttons of asking to join a group from its public card (bot.buttons); its leaders answer.
-BUTTONS = (
-    Buttons(
-        PREFIX,
-        allow(anyone, "ask", "send", ids="group"),
-        allow(leader_of_first_request, "ok", "no", "noyes", "back", ids="request"),
-    ),
+REQUESTS = Buttons(
+    PREFIX,
+    allow(anyone, "ask", "send", ids="group"),
+    allow(leader_of_first_request, "ok", "no", "noyes", "back", ids="request"),
 )
+BUTTONS = (REQUESTS,)
+# What each of them shows.
+SCREENS: dict[str, Show] = {
+    "ask": on_ask,
+    "send": on_send,
+    "no": _on_open(_decline_asked),
+    "back": _on_open(_request_again),
+    "ok": _on_open(partial(_decided, accept=True)),
+    "noyes": _on_open(partial(_decided, accept=False)),
+}
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """Asking from a public card, and the leaders' answers."""
-    return [
-        CallbackQueryHandler(on_ask, pattern=rf"^{PREFIX}:ask:\d+$"),
-        CallbackQueryHandler(on_send, pattern=rf"^{PREFIX}:send:\d+$"),
-        CallbackQueryHandler(on_answer, pattern=rf"^{PREFIX}:(ok|no|noyes|back):\d+$"),
-    ]
+    return [REQUESTS.screens(SCREENS)]

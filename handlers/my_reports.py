@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
 from bot import jalali
 from bot.access import reporter_of_first_report
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, confirm, inline
+from bot.keyboards import Callback, button, cb, confirm, inline
 from bot.menu import MenuEntry
 from bot.text import to_persian_digits
 from db.models import Report, ReportStatus
@@ -89,48 +90,68 @@ async def _listing(context: Context, user_id: int) -> tuple[Html, InlineKeyboard
     return Html("\n".join(lines)), inline(rows) if rows else None
 
 
-async def on_delete(update: Update, context: Context) -> None:
-    """Asks to confirm a deletion, then marks the report deleted (kept in the audit trail)."""
-    query = update.callback_query
-    data = context.press
-    report = await context.store.reports.get(data.id() or 0) if data else None
-    if query is None or data is None or report is None or context.user_id is None:
-        return
-    if not editable(report, context):
-        await answer(update, label("myreports-locked"), alert=True)
-        return
-    await answer(update)
-    receipt = to_persian_digits(report.receipt)
-    if data.action == "del":
-        rows = confirm(cb("myr", "delok", report.id), cb("myr", "keep", report.id))
-        text = t(
-            "myreports-delete-confirm",
-            receipt=receipt,
-            service=report.category_name,
-            quantity=report.quantity,
-            unit=report.unit,
-            date=jalali.format_date(report.service_date),
-        )
-        await edit_or_keep(query, text, inline(rows))
-        return
-    if data.action == "delok":
-        await context.store.reports.delete(report.id, context.user_id)
-    # Kept or deleted, the list comes back (without the deleted one), so the way on is there.
+def _on_report(act: Callable[[Update, Context, Report], Awaitable[None]]) -> Show:
+    """A screen of one of the person's reports, while it may still change (else said so)."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the report, then shows the screen."""
+        report = await context.store.reports.get(data.id() or 0)
+        if update.callback_query is None or report is None or context.user_id is None:
+            return
+        if not editable(report, context):
+            await answer(update, label("myreports-locked"), alert=True)
+            return
+        await answer(update)
+        await act(update, context, report)
+
+    return show
+
+
+async def _delete_asked(update: Update, context: Context, report: Report) -> None:
+    """Asks to confirm a deletion."""
+    assert update.callback_query is not None
+    rows = confirm(cb("myr", "delok", report.id), cb("myr", "keep", report.id))
+    text = t(
+        "myreports-delete-confirm",
+        receipt=to_persian_digits(report.receipt),
+        service=report.category_name,
+        quantity=report.quantity,
+        unit=report.unit,
+        date=jalali.format_date(report.service_date),
+    )
+    await edit_or_keep(update.callback_query, text, inline(rows))
+
+
+async def _kept(update: Update, context: Context, report: Report) -> None:
+    """Not deleted: the list comes back, so the way on is there."""
+    assert update.callback_query is not None and context.user_id is not None
+    await edit_or_keep(update.callback_query, *await _listing(context, context.user_id))
+
+
+async def _deleted(update: Update, context: Context, report: Report) -> None:
+    """Marks the report deleted (kept in the audit trail) and shows the list without it."""
+    assert update.callback_query is not None and context.user_id is not None
+    await context.store.reports.delete(report.id, context.user_id)
     text, markup = await _listing(context, context.user_id)
-    if data.action == "delok":
-        rest = t("myreports-none-left") if text == t("myreports-empty") else text
-        text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{rest}")
-    await edit_or_keep(query, text, markup)
+    rest = t("myreports-none-left") if text == t("myreports-empty") else text
+    receipt = to_persian_digits(report.receipt)
+    text = Html(f"{t('myreports-deleted', receipt=receipt)}\n\n{rest}")
+    await edit_or_keep(update.callback_query, text, markup)
 
 
 # The buttons on a saved report, and who may press them (bot.buttons): its reporter only.
-BUTTONS = (
-    Buttons(
-        "myr",
-        allow(reporter_of_first_report, "edit", "del", "delok", "keep", ids="report"),
-        allow(reporter_of_first_report, "fix", ids="report field"),
-    ),
+REPORT = Buttons(
+    "myr",
+    allow(reporter_of_first_report, "edit", "del", "delok", "keep", ids="report"),
+    allow(reporter_of_first_report, "fix", ids="report field"),
 )
+BUTTONS = (REPORT,)
+# What deleting shows (editing is the report flow's: handlers.report).
+SCREENS: dict[str, Show] = {
+    "del": _on_report(_delete_asked),
+    "delok": _on_report(_deleted),
+    "keep": _on_report(_kept),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -144,5 +165,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("myreports", show_reports, filters=PRIVATE),
         MessageHandler(PRIVATE & menu_text("menu-my-reports"), show_reports),
-        CallbackQueryHandler(on_delete, pattern=r"^myr:(del|delok|keep):\d+$"),
+        REPORT.screens(SCREENS),
     ]

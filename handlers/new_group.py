@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 from difflib import SequenceMatcher
+from functools import partial
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.access import anyone, anyone_goes_on, overseer_of_first_group
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, founders
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
@@ -19,14 +21,13 @@ from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline
 from bot.outbox import kick, role_notice
 from bot.text import search_key
-from db.models import GroupStatus, Invite, Role
+from db.models import Group, GroupStatus, Invite, Role
 from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group
 from handlers.common import PRIVATE, edit_or_keep
 from handlers.group_view import (
+    GROUP_NAME,
     approval_request,
-    bad_name_hint,
-    group_name,
     invite_link,
     place_text,
 )
@@ -67,9 +68,9 @@ async def ask_name(turn: Turn[GroupDraft]) -> Screen:
 
 async def name_typed(turn: Turn[GroupDraft], text: str) -> Result:
     """Takes the group's name."""
-    name = group_name(text)
-    if name is None:
-        return turn.again(bad_name_hint())
+    name = turn.typed(text, GROUP_NAME)
+    if isinstance(name, Go):
+        return name
     turn.draft.name = name
     return turn.then("province")
 
@@ -222,32 +223,49 @@ async def _reviewers(context: Context, province_id: int) -> list[int]:
     return sorted(reviewers)
 
 
-async def on_approval(update: Update, context: Context) -> None:
-    """Approves or rejects a pending group (admins, and coordinators of its province)."""
-    query = update.callback_query
-    data = context.press
-    store = context.store
-    group = await store.groups.get(data.id() or 0) if data else None
-    user = update.effective_user
-    if query is None or data is None or group is None or user is None:
-        return
-    await answer(update)
-    if group.status is not GroupStatus.PENDING:
-        await edit_or_keep(query, t("approval-already"))
-        return
-    if data.action == "no":  # rejecting cannot be undone: ask first
-        rows = [
-            [
-                button(label("approval-reject-yes"), cb("apr", "noyes", group.id)),
-                button(label("button-no"), cb("apr", "ask", group.id)),
-            ]
+def _on_pending(act: Callable[[Update, Context, Group], Awaitable[None]]) -> Show:
+    """A screen of a group waiting for approval (one decided meanwhile: said so)."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the group, then shows the screen while it still waits."""
+        query = update.callback_query
+        group = await context.store.groups.get(data.id() or 0)
+        if query is None or group is None or update.effective_user is None:
+            return
+        await answer(update)
+        if group.status is not GroupStatus.PENDING:
+            await edit_or_keep(query, t("approval-already"))
+            return
+        await act(update, context, group)
+
+    return show
+
+
+async def _reject_asked(update: Update, context: Context, group: Group) -> None:
+    """Rejecting cannot be undone: asks first."""
+    assert update.callback_query is not None
+    rows = [
+        [
+            button(label("approval-reject-yes"), cb("apr", "noyes", group.id)),
+            button(label("button-no"), cb("apr", "ask", group.id)),
         ]
-        await edit_or_keep(query, t("approval-reject-confirm", group=group.name), inline(rows))
-        return
-    if data.action == "ask":
-        await edit_or_keep(query, *await approval_request(store, group))
-        return
-    approve = data.action == "ok"
+    ]
+    text = t("approval-reject-confirm", group=group.name)
+    await edit_or_keep(update.callback_query, text, inline(rows))
+
+
+async def _request(update: Update, context: Context, group: Group) -> None:
+    """The request again (not rejected after all)."""
+    assert update.callback_query is not None
+    await edit_or_keep(update.callback_query, *await approval_request(context.store, group))
+
+
+async def _decided(update: Update, context: Context, group: Group, *, approve: bool) -> None:
+    """Approves or rejects the group (admins, and coordinators of its province); its creator
+    hears of it."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    store = context.store
     creator = group.created_by
 
     def tell(invite: Invite | None) -> list[Notice]:
@@ -273,11 +291,16 @@ async def on_approval(update: Update, context: Context) -> None:
 
 
 # The buttons this feature makes outside its flow, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons("onb", allow(anyone, "create")),
-    # A group waiting for approval: the coordinators of its province and the admins answer.
-    Buttons("apr", allow(overseer_of_first_group, "ok", "no", "noyes", "ask", ids="group")),
-)
+# A group waiting for approval: the coordinators of its province and the admins answer.
+APPROVAL = Buttons("apr", allow(overseer_of_first_group, "ok", "no", "noyes", "ask", ids="group"))
+BUTTONS = (Buttons("onb", allow(anyone, "create")), APPROVAL)
+# What each answer to a request shows.
+SCREENS: dict[str, Show] = {
+    "no": _on_pending(_reject_asked),
+    "ask": _on_pending(_request),
+    "ok": _on_pending(partial(_decided, approve=True)),
+    "noyes": _on_pending(partial(_decided, approve=False)),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -289,5 +312,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("newgroup", begin, filters=PRIVATE),
         CallbackQueryHandler(begin, pattern=r"^onb:create$"),
-        CallbackQueryHandler(on_approval, pattern=r"^apr:(ok|no|noyes|ask):"),
+        APPROVAL.screens(SCREENS),
     ]

@@ -11,18 +11,20 @@ renamed type shows its new name everywhere and a retired one its last name.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.access import admin, admins_go_on
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, confirm, grid, inline
-from bot.text import normalize, search_key, truncate
+from bot.keyboards import Callback, button, cb, choices, confirm, inline
+from bot.text import search_key, truncate
 from db.models import Category
 from db.store import Store
 from db.usecases import (
@@ -34,10 +36,12 @@ from db.usecases import (
 from handlers.common import edit_or_keep
 from handlers.lookups import fit
 
+# A type's name and its unit; markup-looking ones are refused rather than stored.
 NAME_MIN, NAME_MAX = 2, 60
 UNIT_MIN, UNIT_MAX = 1, 20
+NAME = Bounded(NAME_MAX, "types-bad-name", least=NAME_MIN, markup="types-bad-name")
+UNIT = Bounded(UNIT_MAX, "types-bad-unit", least=UNIT_MIN, markup="types-bad-unit")
 BUTTON_TEXT = 30  # characters of a name on a button
-FORBIDDEN = frozenset("<>")  # markup-looking names are refused rather than stored
 
 
 def _back_to_menu() -> list[InlineKeyboardButton]:
@@ -59,8 +63,16 @@ async def list_screen(store: Store) -> tuple[Html, list[list[InlineKeyboardButto
         lines = [t("types-area", name=area.name)]
         lines += [_type_line(c) for c in await store.categories.area_types(area.id)]
         parts.append(Html("\n".join(lines)))
-    buttons = [button(truncate(a.name, BUTTON_TEXT), cb("typ", "area", a.id)) for a in areas]
-    return fit(parts), [*grid(buttons, 2), _back_to_menu()]
+    opens = choices(
+        areas, lambda a: button(truncate(a.name, BUTTON_TEXT), cb("typ", "area", a.id)), per_row=2
+    )
+    return fit(parts), [*opens, _back_to_menu()]
+
+
+def _type_button(item: Category) -> InlineKeyboardButton:
+    """A type to open, marked when retired."""
+    key = "types-button-retired" if not item.active else "types-button"
+    return button(label(key, name=truncate(item.name, BUTTON_TEXT)), cb("typ", "card", item.id))
 
 
 async def area_screen(
@@ -68,18 +80,8 @@ async def area_screen(
 ) -> tuple[Html, list[list[InlineKeyboardButton]]]:
     """An area's types as buttons, and a way to add one."""
     types = await store.categories.area_types(area.id)
-    buttons = [
-        button(
-            label(
-                "types-button-retired" if not c.active else "types-button",
-                name=truncate(c.name, BUTTON_TEXT),
-            ),
-            cb("typ", "card", c.id),
-        )
-        for c in types
-    ]
     rows = [
-        *grid(buttons, 2),
+        *choices(types, _type_button, per_row=2),
         [button(label("types-add"), cb("typ", "add", area.id))],
         [button(label("button-back"), cb("typ", "list"))],
     ]
@@ -123,51 +125,69 @@ async def _type(store: Store, type_id: int | None) -> Category | None:
     return item if item is not None and item.parent_id is not None else None
 
 
-async def on_screen(update: Update, context: Context) -> None:
-    """The list, an area, a type's card; retiring (after a confirmation) and bringing back."""
-    data = context.press
-    query = update.callback_query
-    if data is None or query is None or context.who is None:
-        await answer(update, label("stale-button"), alert=True)
-        return
-    store = context.store
-    if data.action == "list":
-        await answer(update)
-        await edit_or_keep(query, *_markup(await list_screen(store)))
-        return
-    if data.action == "area":
-        area = await store.categories.get(data.id(0) or 0)
-        if area is None or area.parent_id is not None:
-            await answer(update, label("lookups-gone"), alert=True)
-            return
-        await answer(update)
-        await edit_or_keep(query, *_markup(await area_screen(store, area)))
-        return
-    item = await _type(store, data.id(0))
-    if item is None:
+async def _list(update: Update, context: Context, data: Callback) -> None:
+    """Every area with its types."""
+    await answer(update)
+    await _show(update, await list_screen(context.store))
+
+
+async def _area(update: Update, context: Context, data: Callback) -> None:
+    """An area's types."""
+    area = await context.store.categories.get(data.id(0) or 0)
+    if area is None or area.parent_id is not None:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await answer(update)
-    notice = ""
-    if data.action == "retire" and item.active:
-        rows = confirm(cb("typ", "retireok", item.id), cb("typ", "card", item.id))
-        await edit_or_keep(query, t("types-retire-confirm", name=item.name), inline(rows))
+    await _show(update, await area_screen(context.store, area))
+
+
+def _on_type(
+    act: Callable[[Update, Context, Category], Awaitable[None]],
+) -> Show:
+    """A screen of one type: its id is checked first (gone: said so)."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the type, then shows the screen."""
+        item = await _type(context.store, data.id(0))
+        if item is None:
+            await answer(update, label("lookups-gone"), alert=True)
+            return
+        await answer(update)
+        await act(update, context, item)
+
+    return show
+
+
+async def _card_of(update: Update, context: Context, item: Category) -> None:
+    """A type's card."""
+    await _show(update, await card_screen(context.store, item))
+
+
+async def _retire_asked(update: Update, context: Context, item: Category) -> None:
+    """Asks before retiring a type (a retired one: its card)."""
+    if not item.active:
+        await _card_of(update, context, item)
         return
-    if data.action in ("retireok", "restore"):
-        retire = data.action == "retireok"
-        done = await retire_service_type(store, context.who.user_id, item.id, retire=retire)
-        if done is TypeChange.DONE:
-            key = "types-retired" if retire else "types-restored"
-            notice = t(key, name=item.name)
-        item = await _type(store, item.id) or item
-    await edit_or_keep(query, *_markup(await card_screen(store, item, notice)))
+    rows = confirm(cb("typ", "retireok", item.id), cb("typ", "card", item.id))
+    await _show(update, (t("types-retire-confirm", name=item.name), rows))
 
 
-def _markup(
-    screen: tuple[Html, list[list[InlineKeyboardButton]]],
-) -> tuple[Html, Any]:
-    """A screen's text and its keyboard."""
-    return screen[0], inline(screen[1])
+async def _retired(update: Update, context: Context, item: Category, *, retire: bool) -> None:
+    """Retires a type (asked first) or brings it back, and shows its card saying so."""
+    assert context.who is not None
+    store = context.store
+    notice = ""
+    done = await retire_service_type(store, context.who.user_id, item.id, retire=retire)
+    if done is TypeChange.DONE:
+        notice = t("types-retired" if retire else "types-restored", name=item.name)
+    item = await _type(store, item.id) or item
+    await _show(update, await card_screen(store, item, notice))
+
+
+async def _show(update: Update, screen: tuple[Html, list[list[InlineKeyboardButton]]]) -> None:
+    """Puts a screen in the pressed message."""
+    assert update.callback_query is not None
+    await edit_or_keep(update.callback_query, screen[0], inline(screen[1]))
 
 
 # --- typing a name or a unit: a small flow --------------------------------------------------------
@@ -184,14 +204,6 @@ class TypeDraft(Draft):
     type_id: int = 0
     name: str = ""
     unit: str = ""
-
-
-def _checked(text: str, low: int, high: int) -> str | None:
-    """The typed text normalised, or None when it is empty, too long or looks like markup."""
-    value = normalize(text)
-    if not low <= len(value) <= high or FORBIDDEN & set(value):
-        return None
-    return value
 
 
 async def _card(turn: Turn[TypeDraft], notice: str) -> Result:
@@ -239,9 +251,9 @@ async def ask_name(turn: Turn[TypeDraft]) -> Screen:
 
 async def name_typed(turn: Turn[TypeDraft], text: str) -> Result:
     """Takes the name: renames at once, or goes on to the unit of a new type."""
-    name = _checked(text, NAME_MIN, NAME_MAX)
-    if name is None:
-        return turn.again(label("types-bad-name", min=NAME_MIN, max=NAME_MAX))
+    name = turn.typed(text, NAME)
+    if isinstance(name, Go):
+        return name
     draft = turn.draft
     if draft.field == "name":
         done = await change_service_type(turn.store, turn.who.user_id, draft.type_id, name=name)
@@ -277,9 +289,9 @@ async def ask_unit(turn: Turn[TypeDraft]) -> Screen:
 
 async def unit_typed(turn: Turn[TypeDraft], text: str) -> Result:
     """Takes the unit: changes it at once, or goes on to the new type's review."""
-    unit = _checked(text, UNIT_MIN, UNIT_MAX)
-    if unit is None:
-        return turn.again(label("types-bad-unit", min=UNIT_MIN, max=UNIT_MAX))
+    unit = turn.typed(text, UNIT)
+    if isinstance(unit, Go):
+        return unit
     if not any(ch.isalpha() for ch in unit):
         return turn.again(label("types-unit-letters"))
     draft = turn.draft
@@ -422,39 +434,46 @@ FLOW = Flow(
 )
 
 
-async def begin(update: Update, context: Context) -> None:
-    """«➕ نوع تازه», «✏️ نام», «✏️ واحد»: the ids are checked before the flow starts."""
-    data = context.press
-    if data is None:
-        await answer(update, label("stale-button"), alert=True)
-        return
-    store = context.store
-    if data.action == "add":
-        area = await store.categories.get(data.id(0) or 0)
-        found = area is not None and area.parent_id is None
-    else:
-        found = await _type(store, data.id(0)) is not None
-    if not found:
+async def _add(update: Update, context: Context, data: Callback) -> None:
+    """«➕ نوع تازه»: the area is checked before the flow starts."""
+    area = await context.store.categories.get(data.id(0) or 0)
+    if area is None or area.parent_id is not None:
         await answer(update, label("lookups-gone"), alert=True)
         return
-    await context.bot_data.engine.start(update, context, FLOW, data.action, data.id(0) or 0)
+    await context.bot_data.engine.start(update, context, FLOW, "add", area.id)
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
-BUTTONS = (
-    Buttons(
-        "typ",
-        allow(admin, "list"),
-        allow(admin, "area", "add", ids="area"),
-        allow(admin, "card", "name", "unit", "retire", "retireok", "restore", ids="type"),
-    ),
+async def _edit(update: Update, context: Context, data: Callback) -> None:
+    """«✏️ نام», «✏️ واحد»: the type is checked before the flow starts."""
+    item = await _type(context.store, data.id(0))
+    if item is None:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await context.bot_data.engine.start(update, context, FLOW, data.action, item.id)
+
+
+# The buttons this feature makes outside its flow, and who may press them (bot.buttons), and the
+# screen each shows.
+TYPES = Buttons(
+    "typ",
+    allow(admin, "list"),
+    allow(admin, "area", "add", ids="area"),
+    allow(admin, "card", "name", "unit", "retire", "retireok", "restore", ids="type"),
 )
+BUTTONS = (TYPES,)
+SCREENS: dict[str, Show] = {
+    "list": _list,
+    "area": _area,
+    "card": _on_type(_card_of),
+    "retire": _on_type(_retire_asked),
+    "retireok": _on_type(partial(_retired, retire=True)),
+    "restore": _on_type(partial(_retired, retire=False)),
+    "add": _add,
+    "name": _edit,
+    "unit": _edit,
+}
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
     """The service types screens and the ways into the flow."""
-    return [
-        CallbackQueryHandler(on_screen, pattern=r"^typ:list$"),
-        CallbackQueryHandler(on_screen, pattern=r"^typ:(area|card|retire|retireok|restore):\d+$"),
-        CallbackQueryHandler(begin, pattern=r"^typ:(add|name|unit):\d+$"),
-    ]
+    return [TYPES.screens(SCREENS)]

@@ -1,4 +1,5 @@
-"""The kit alone: the engine, the access policy, the menu and the pager with a toy feature.
+"""The kit alone: the engine, the access policy, the menu and the screen helpers (a table of
+screens, the list to choose from, the pager, the bounded typed text) with a toy feature.
 
 As python-telegram-bot tests ConversationHandler with made-up states, these run the bot's kit
 (build_application with its middleware, engine and policy) on a made-up feature and flow, not on
@@ -20,9 +21,9 @@ from bot.access import Policy, admin, anyone, anyone_goes_on
 from bot.buttons import Buttons, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
+from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.i18n import label, t
-from bot.keyboards import Callback, Paging, button, grid, inline
+from bot.keyboards import Callback, Paging, choices, inline
 from bot.menu import MenuEntry
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient
@@ -43,6 +44,7 @@ class ToyDraft(Draft):
 
 Toy = Turn[ToyDraft]
 NAME_MAX = 12
+NAME = Bounded(NAME_MAX, "types-bad-name", least=2, markup="manage-no-markup")
 
 
 async def ask_name(turn: Toy) -> Screen:
@@ -52,9 +54,10 @@ async def ask_name(turn: Toy) -> Screen:
 
 async def name_typed(turn: Toy, text: str) -> Result:
     """Takes a short name."""
-    if len(text) > NAME_MAX:
-        return turn.again(label("lookups-find-short"))
-    turn.draft.name = text
+    name = turn.typed(text, NAME)
+    if isinstance(name, Go):
+        return name
+    turn.draft.name = name
     return turn.then("size")
 
 
@@ -103,7 +106,7 @@ TOY_FLOW = Flow(
 
 # --- a toy feature: a command into the flow, an admins' paged list, a menu button -------------
 
-TOY = Buttons("toy", allow(admin, "page", ids="page"))
+TOY = Buttons("toy", allow(admin, "page", ids="page"), allow(admin, "item", ids="item"))
 ITEMS = [str(n) for n in range(1, 26)]
 
 
@@ -112,26 +115,40 @@ async def start_toy(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, TOY_FLOW, "new")
 
 
-async def show_list(update: Update, context: Context, page: int = 0) -> None:
-    """/toylist: a page of the items (admins only: the command's rule)."""
+def _list(page: int) -> tuple[str, Any]:
+    """A page of the items, a button each that opens it, five a row."""
     paging = Paging.of(len(ITEMS), 10, page)
-    rows = grid([button(item, TOY.cb("page", paging.page)) for item in paging.shown(ITEMS)], 5)
-    rows.append(paging.row(lambda text, to: TOY.button(text, "page", to)))
+    rows = choices(
+        range(len(ITEMS)),
+        lambda i: TOY.button(ITEMS[i], "item", i),
+        per_row=5,
+        paging=paging,
+        turn=lambda text, to: TOY.button(text, "page", to),
+    )
+    return ", ".join(paging.shown(ITEMS)), inline(rows)
+
+
+async def show_list(update: Update, context: Context) -> None:
+    """/toylist: the first page of the items (admins only: the command's rule)."""
     chat = update.effective_chat
     assert chat is not None
-    if update.callback_query is not None:
-        await update.callback_query.edit_message_text(
-            ", ".join(paging.shown(ITEMS)), reply_markup=inline(rows)
-        )
-    else:
-        await chat.send_message(", ".join(paging.shown(ITEMS)), reply_markup=inline(rows))
+    text, markup = _list(0)
+    await chat.send_message(text, reply_markup=markup)
 
 
-async def on_page(update: Update, context: Context) -> None:
+async def on_page(update: Update, context: Context, data: Callback) -> None:
     """Another page of the items."""
-    assert context.press is not None and update.callback_query is not None
+    assert update.callback_query is not None
     await update.callback_query.answer()
-    await show_list(update, context, context.press.id() or 0)
+    text, markup = _list(data.id() or 0)
+    await update.callback_query.edit_message_text(text, reply_markup=markup)
+
+
+async def on_item(update: Update, context: Context, data: Callback) -> None:
+    """An item opened: its name, alone."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(f"#{ITEMS[data.id() or 0]}")
 
 
 class ToyFeature:
@@ -152,7 +169,7 @@ class ToyFeature:
         return [
             CommandHandler("toy", start_toy),
             CommandHandler("toylist", show_list),
-            TOY.handler(on_page),
+            TOY.screens({"page": on_page, "item": on_item}),
         ]
 
 
@@ -182,7 +199,10 @@ async def test_a_flow_walks_its_steps_and_its_draft_survives_a_restart(kit: Harn
     await ali.send("/toy")
     assert ali.last.text == t("lookups-find-ask")
     await ali.send("x" * (NAME_MAX + 1))  # a typed answer of the wrong size: the same question
-    assert ali.last.text == f"{label('lookups-find-short')}\n\n{t('lookups-find-ask')}"
+    bounds = label("types-bad-name", min=2, max=NAME_MAX)
+    assert ali.last.text == f"{bounds}\n\n{t('lookups-find-ask')}"
+    await ali.send("<b>")  # markup: said so, nothing kept
+    assert ali.last.text == f"{label('manage-no-markup')}\n\n{t('lookups-find-ask')}"
     await ali.send("سیب")
     assert ali.last.text == t("report-ask-group")
     rows = await kit.store.db.fetchall(
@@ -259,6 +279,9 @@ async def test_declared_rules_are_checked_and_anything_else_is_refused(kit: Harn
     await admin_user.press(label("button-next-page"))
     assert admin_user.last.text == ", ".join(ITEMS[20:])
     assert admin_user.last.buttons[-1] == [label("button-prev-page")]
+    assert admin_user.last.buttons[:-1] == [ITEMS[20:25]]  # the page's items, five a row
+    await admin_user.press("23")  # the table shows the screen its action names: the item
+    assert admin_user.last.text == "#23"
 
 
 async def test_the_menu_is_what_the_features_declare_for_each_person(kit: Harness) -> None:
@@ -282,6 +305,31 @@ def test_paging_keeps_within_the_list_and_offers_only_the_pages_there_are() -> N
     assert middle.row(to) == [(label("button-prev-page"), 0), (label("button-next-page"), 2)]
     assert Paging.of(25, 10, 99).shown(ITEMS) == ITEMS[20:]
     assert Paging.of(25, 10, -5).row(to) == [(label("button-next-page"), 1)]
+
+
+def test_a_list_to_choose_from_shows_a_page_of_a_whole_list_or_a_page_fetched() -> None:
+    opens: Any = lambda item: item  # noqa: E731
+    to: Any = lambda text, page: page  # noqa: E731
+    assert choices(ITEMS[:5], opens, per_row=2) == [["1", "2"], ["3", "4"], ["5"]]
+    whole = choices(ITEMS, opens, per_row=5, paging=Paging.of(25, 10, 2), turn=to)
+    assert whole == [ITEMS[20:], [1]]
+    fetched = choices(ITEMS[10:20], opens, per_row=5, paging=Paging.of(25, 10, 1), turn=to)
+    assert fetched == [ITEMS[10:15], ITEMS[15:20], [0, 2]]
+    assert choices(ITEMS[:3], opens, paging=Paging.of(3, 10, 0), turn=to) == [["1"], ["2"], ["3"]]
+
+
+def test_a_bounded_text_is_normalised_within_its_bounds_or_refused_saying_why() -> None:
+    bounds = label("types-bad-name", min=2, max=NAME_MAX)
+    assert NAME.read("  سیب ‌ ") == ("سیب", "")
+    assert NAME.read("") == ("", bounds)
+    assert NAME.read(" ​ ") == ("", bounds)  # nothing left once normalised: empty
+    assert NAME.read("x" * (NAME_MAX + 1)) == ("", bounds)
+    assert NAME.read(" " * 1000 + "سیب") == ("", bounds)  # never handed to the normaliser
+    assert NAME.read("a<b") == ("", label("manage-no-markup"))
+    line = Bounded(20, "newgroup-bad-name", least=3, line=True, letters=True)
+    assert line.read("گروه\nسبز") == ("گروه سبز", "")
+    assert line.read("۱۲۳۴") == ("", label("newgroup-bad-name", min=3, max=20))
+    assert Bounded(20, "newgroup-bad-name").read("<i>") == ("<i>", "")  # kept: shown escaped
 
 
 def test_buttons_are_made_only_as_declared_and_declared_once() -> None:
