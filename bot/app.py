@@ -264,7 +264,7 @@ def build_application(
     """Builds the bot's Application from config; base_url overrides the configured server, and
     clock is the one clock every part reads the time from (tests set it)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
-    store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
+    store = Store(Database(config.database.target, clock), Counting(config.stats.counting))
     storage = StorageHealth()
     context_types = ContextTypes(context=Context, bot_data=BotData)
     app = cast(
@@ -293,7 +293,7 @@ def build_application(
         roles_changed=refresh,
     )
     app.bot_data.attach(store, config, engine)
-    app.bot_data.instance = instance_lock(config.database.path)
+    app.bot_data.instance = instance_lock(config.database.target)
     app.bot_data.storage = storage
     storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
 

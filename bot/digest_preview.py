@@ -137,7 +137,7 @@ async def preview(
 
 def run(config: Config, args: argparse.Namespace) -> None:
     """Runs `digest preview` and says where the files are."""
-    database = args.db or config.database.path
+    database = args.db or config.database.target
     if not Path(database).exists():
         raise ConfigError(label("cli-no-database", path=database))
     counting = Counting(config.stats.counting)

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 from db.models import ScopeKind as ScopeKind  # the one kind of scope; imported from here too
 
 WEEKDAY_NAMES = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
@@ -104,14 +102,14 @@ class DigestPost:
 
 
 _CHANNEL_SELECT = """
-SELECT ch.*, IFNULL(p.name, IFNULL(k.title, '')) AS scope_name
+SELECT ch.*, COALESCE(p.name, COALESCE(k.title, '')) AS scope_name
 FROM channels ch
 LEFT JOIN provinces p ON p.id = ch.province_id
 LEFT JOIN campaigns k ON k.id = ch.campaign_id
 """
 
 
-def _channel(row: aiosqlite.Row) -> Channel:
+def _channel(row: Row) -> Channel:
     reason = row["paused_reason"]
     return Channel(
         id=row["id"],
@@ -248,7 +246,7 @@ class ChannelRepo:
 _POST_SELECT = "SELECT * FROM digest_posts"
 
 
-def _post(row: aiosqlite.Row) -> DigestPost:
+def _post(row: Row) -> DigestPost:
     return DigestPost(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -283,7 +281,7 @@ class DigestLedger:
         """Claims a channel's week before sending; None if it was claimed already."""
         if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
             raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
-        post_id = await self.db.execute(
+        post_id = await self.db.insert(
             "INSERT INTO digest_posts (chat_id, week_start, content_hash, late, claimed_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING",
             (chat_id, week_start.isoformat(), content_hash, int(late), self.db.stamp()),

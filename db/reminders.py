@@ -44,8 +44,8 @@ class ReminderRepo:
         """Records a reminder before it is sent; False when it was sent already."""
         return bool(
             await self.db.execute(
-                "INSERT OR IGNORE INTO reminders_sent (volunteer_id, group_id, week_start, sent_at)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO reminders_sent (volunteer_id, group_id, week_start, sent_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (volunteer_id, group_id, week_start.isoformat(), self.db.stamp()),
             )
         )

@@ -129,7 +129,7 @@ class ReviewRepo:
         """Where a report stands in the queue (1-based; 0 once decided) and the queue's length."""
         where, params = _provinces(provinces)
         row = await self.db.fetchone(
-            "SELECT IFNULL(SUM(r.id <= ?), 0), COUNT(*) FROM reports r"
+            "SELECT COALESCE(SUM(r.id <= ?), 0), COUNT(*) FROM reports r"
             f" WHERE r.status = 'submitted' AND {where}",
             [report_id, *params],
         )
@@ -259,7 +259,7 @@ class ReviewRepo:
         """A group's live reports and services with service dates in a range, and how many of
         its reports were ever returned."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), IFNULL(SUM(quantity), 0) FROM reports WHERE group_id = ?"
+            "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM reports WHERE group_id = ?"
             " AND status != 'deleted' AND service_date BETWEEN ? AND ?",
             (group_id, start.isoformat(), end.isoformat()),
         )
@@ -276,8 +276,8 @@ class ReviewRepo:
     async def link_chat(self, chat_id: int, province_id: int | None, by: int) -> bool:
         """Links a Telegram group to a province (None: every province); False if it was."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO review_chats (chat_id, province_id, linked_by, linked_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO review_chats (chat_id, province_id, linked_by, linked_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (chat_id, province_id, by, self.db.stamp()),
         )
         return bool(changed)
@@ -287,7 +287,7 @@ class ReviewRepo:
         removed = 0
         for province_id in province_ids:
             removed += await self.db.execute(
-                "DELETE FROM review_chats WHERE chat_id = ? AND IFNULL(province_id, 0) = ?",
+                "DELETE FROM review_chats WHERE chat_id = ? AND COALESCE(province_id, 0) = ?",
                 (chat_id, province_id or 0),
             )
         return removed
@@ -308,8 +308,8 @@ class ReviewRepo:
     async def add_card(self, report_id: int, chat_id: int, message_id: int) -> None:
         """Remembers a card with decision buttons (in a review group or a private chat)."""
         await self.db.execute(
-            "INSERT OR IGNORE INTO review_cards (report_id, chat_id, message_id, posted_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO review_cards (report_id, chat_id, message_id, posted_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (report_id, chat_id, message_id, self.db.stamp()),
         )
 

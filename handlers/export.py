@@ -194,7 +194,7 @@ async def _reports_in(turn: Turn[ExportDraft], provinces: tuple[int, ...]) -> in
     """How many live reports the draft's range holds in these provinces (() : everywhere)."""
     draft = turn.draft
     flt = ExportFilter(date.fromisoformat(draft.start), date.fromisoformat(draft.end), provinces)
-    return await asyncio.to_thread(_count, turn.context.config.database.path, flt)
+    return await asyncio.to_thread(_count, turn.context.config.database.target, flt)
 
 
 async def _after_range(turn: Turn[ExportDraft]) -> Result:
@@ -554,7 +554,7 @@ async def begin_build(
         raise
     job = Build(
         context.bot,
-        context.config.database.path,
+        context.config.database.target,
         chat_id,
         message_id,
         plan,

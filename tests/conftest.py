@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from bot.app import build_application
@@ -27,9 +28,11 @@ from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
 from db.database import Database
 from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
+from db.reference import seed_reference_data
 from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, Sent, SimClient, SimUser
+from tests.pgcluster import Cluster, running_cluster
 
 pytest_plugins = ["simulator.pytest_plugin"]
 
@@ -60,10 +63,59 @@ class SetClock:
         self.time += timedelta(**delta)
 
 
+ENGINES = ("sqlite", "postgresql")
+TEMPLATE = "khedmatyar_template"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_engines run once on SQLite and once on PostgreSQL."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """An opened Store over a new database file with reference data."""
-    s = Store(Database(tmp_path / "test.db"))
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine a test's database runs on: SQLite unless the test is marked both_engines."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for this session (this xdist worker), with a template
+    database migrated and seeded like a new one (copied for each test in milliseconds)."""
+    with running_cluster() as cluster:
+
+        async def template() -> None:
+            async with Database(cluster.url(TEMPLATE)) as db:
+                await seed_reference_data(db)
+
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        asyncio.run(template())
+        yield cluster
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database for one test: an SQLite file, or a PostgreSQL database made from the
+    session's template (dropped afterwards)."""
+    if engine == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    yield cluster.url(name)
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+async def store(database: str) -> AsyncIterator[Store]:
+    """An opened Store over a new database with reference data (SQLite unless the test is
+    marked both_engines: then on each engine)."""
+    s = Store(Database(database))
     await s.open()
     yield s
     await s.close()

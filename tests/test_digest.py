@@ -356,7 +356,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # Eight reports on the Friday (more than a demo group files in a week) and one deleted.
         rows = [(group, 9999, WEEK + timedelta(days=6))] * 8 + [(group, 5000, WEEK)]
         for n, (group_id, quantity, day) in enumerate(rows):
-            report = await store.db.execute(
+            report = await store.db.insert(
                 "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id,"
                 " category_id, quantity, beneficiaries, province_id, county_id, service_date,"
                 " created_at, updated_at) VALUES (?, ?, ?, 77, ?, ?, 3, ?, ?, ?, 'x', 'x')",
