@@ -281,14 +281,14 @@ class DigestLedger:
         """Claims a channel's week before sending; None if it was claimed already."""
         if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
             raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
-        post_id = await self.db.insert(
+        # The claimed row comes back with the claim: no read after it, in which another task
+        # could find the post "sending" before this one marks it as its own (bot.digests).
+        row = await self.db.fetchone_write(
             "INSERT INTO digest_posts (chat_id, week_start, content_hash, late, claimed_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING RETURNING *",
             (chat_id, week_start.isoformat(), content_hash, int(late), self.db.stamp()),
         )
-        if not post_id:
-            return None
-        return await self.get_by_id(post_id)
+        return None if row is None else _post(row)
 
     async def get_by_id(self, post_id: int) -> DigestPost | None:
         """Returns a ledger row by id."""

@@ -82,15 +82,17 @@ class Measure:
     value: str  # SQL over the report {r}
 
 
-MEASURES: tuple[Measure, ...] = (
-    *(
-        Measure(columns(c)[i], COUNTED[c], _VALUES[k])
-        for c in Counting
-        for i, k in enumerate("nqbv")
-    ),
-    Measure("ns", WAITING, "1"),
-    Measure("qs", WAITING, "{r}.quantity"),
-)
+def measures() -> tuple[Measure, ...]:
+    """Every summary column: what counts in each way of counting, and what waits for review."""
+    return (
+        *(
+            Measure(columns(c)[i], COUNTED[c], _VALUES[k])
+            for c in Counting
+            for i, k in enumerate("nqbv")
+        ),
+        Measure("ns", WAITING, "1"),
+        Measure("qs", WAITING, "{r}.quantity"),
+    )
 
 
 def status_in(statuses: frozenset[str], alias: str = "r") -> str:
@@ -261,7 +263,7 @@ def _measure(measure: Measure, report: str, sign: str = "") -> str:
 def report_sums(counting: Counting, alias: str = "r") -> str:
     """SQL SELECT list over reports: what counts (reports, services, beneficiaries, volunteers),
     then what is pending (reports, services, 0, 0), as the summaries' measures add them up."""
-    measure = {m.column: m for m in MEASURES}
+    measure = {m.column: m for m in measures()}
     shown = WAITING_COLUMNS if PENDING[counting] else ()
     sums = [f"COALESCE(SUM({_measure(measure[c], alias)}), 0)" for c in columns(counting)]
     sums += [f"COALESCE(SUM({_measure(measure[c], alias)}), 0)" for c in shown]
@@ -304,8 +306,8 @@ def _add(db: Database, summary: Summary, report: str, sign: str) -> str:
         sources.append("(SELECT " + " UNION ALL SELECT ".join(selects) + f") AS a{i}")
         picked.update({name: f"a{i}.{name}" for name in names})
     keys = [picked.get(c) or _render(summary.fixed[c], report, periods) for c in summary.key]
-    names = [m.column for m in MEASURES]
-    values = [_measure(m, report, sign) for m in MEASURES]
+    names = [m.column for m in measures()]
+    values = [_measure(m, report, sign) for m in measures()]
     source = f" FROM {', '.join(sources)}" if sources else ""
     sums = ", ".join(f"{c} = {summary.table}.{c} + excluded.{c}" for c in names)
     return (
@@ -346,7 +348,7 @@ def _changed(report: str) -> str:
 
 def _watched() -> tuple[str, ...]:
     """The report columns the summaries read: a change of any of them moves the report."""
-    templates = [m.value for m in MEASURES] + [in_campaign("{r}"), _MONTH, _YEAR]
+    templates = [m.value for m in measures()] + [in_campaign("{r}"), _MONTH, _YEAR]
     for summary in SUMMARIES:
         templates += summary.fixed.values()
         templates += [value for axis in summary.axes for alt in axis for value in alt.values()]
@@ -393,13 +395,13 @@ def _fill(summary: Summary, where: str = "") -> list[str]:
     combination of its axes, reading periods from stat_days (see refill)."""
     periods = {"week": "d.week", "month": "d.month", "year": "d.year"}
     statements = []
-    names = [m.column for m in MEASURES]
+    names = [m.column for m in measures()]
     for row in _rows(summary):
         keys = [_render(expr, "r", periods) for expr in row.values()]
         groups = [str(i + 1) for i, key in enumerate(keys) if not _constant(key)]
         dated = any("d." in key for key in keys)
         source = "reports r JOIN stat_days d ON d.day = r.service_date" if dated else "reports r"
-        sums = [f"SUM({_measure(m, 'r')})" for m in MEASURES]
+        sums = [f"SUM({_measure(m, 'r')})" for m in measures()]
         statements.append(
             f"INSERT INTO {summary.table} ({', '.join((*summary.key, *names))})"
             f" SELECT {', '.join((*keys, *sums))} FROM {source}"

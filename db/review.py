@@ -129,7 +129,8 @@ class ReviewRepo:
         """Where a report stands in the queue (1-based; 0 once decided) and the queue's length."""
         where, params = _provinces(provinces)
         row = await self.db.fetchone(
-            "SELECT COALESCE(SUM(r.id <= ?), 0), COUNT(*) FROM reports r"
+            "SELECT COALESCE(SUM(CASE WHEN r.id <= ? THEN 1 ELSE 0 END), 0), COUNT(*)"
+            " FROM reports r"
             f" WHERE r.status = 'submitted' AND {where}",
             [report_id, *params],
         )

@@ -533,9 +533,11 @@ async def begin_build(
     *,
     summary: str = "",
     message_id: int | None = None,
+    seen: int | None = None,
 ) -> None:
     """Starts the build as a task of its own; its progress and last word replace the status
-    line under the summary (the message the summary is in, or a new one)."""
+    line under the summary (the message the summary is in, or a new one). seen: a kept build's
+    attempts as read, when it is begun again (not at all, if another process began it since)."""
     exports = context.bot_data.exports
     if chat_id in exports:
         await context.bot.send_message(chat_id, t("export-busy"))
@@ -548,7 +550,11 @@ async def begin_build(
             ).message_id
         links = PhotoLinks(context.bot.username, await context.store.secrets.get(SECRET_NAME))
         # Kept until the build ends: a crash meanwhile costs a restart of the build, not the file.
-        await context.store.export_jobs.start(chat_id, message_id, plan_data(plan), summary)
+        if not await context.store.export_jobs.start(
+            chat_id, message_id, plan_data(plan), summary, seen=seen
+        ):
+            exports.discard(chat_id)
+            return
     except BaseException:
         exports.discard(chat_id)
         raise
@@ -583,7 +589,12 @@ async def resume_exports(context: Context) -> int:
             else:
                 log.info("resuming the export of %s cut off by a stop", kept.chat_id)
                 await begin_build(
-                    context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
+                    context,
+                    kept.chat_id,
+                    plan,
+                    summary=kept.head,
+                    message_id=kept.message_id,
+                    seen=kept.attempts,
                 )
                 resumed += 1
         except Exception:  # one kept build that cannot be read must not hold up the others

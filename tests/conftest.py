@@ -8,10 +8,11 @@ in this process, so the kit learns exactly when an update has been handled.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from bot.i18n import LOCALE_DIR
 from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
-from db.database import Database
+from db.database import Database, is_postgresql
 from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
 from db.reference import seed_reference_data
 from db.store import Store
@@ -75,8 +76,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
-    """The engine a test's database runs on: SQLite unless the test is marked both_engines."""
-    return str(getattr(request, "param", "sqlite"))
+    """The engine a test's database runs on: SQLite unless the test is marked both_engines, or
+    KHEDMATYAR_TEST_ENGINE=postgresql runs every test's bot and store on PostgreSQL."""
+    return str(getattr(request, "param", os.environ.get("KHEDMATYAR_TEST_ENGINE", "sqlite")))
 
 
 @pytest.fixture(scope="session")
@@ -95,20 +97,36 @@ def pg_cluster() -> Iterator[Cluster]:
         yield cluster
 
 
-@pytest.fixture
-def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A new database for one test: an SQLite file, or a PostgreSQL database made from the
+@contextmanager
+def new_database(engine: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database: an SQLite file in folder, or a PostgreSQL database made from the
     session's template (dropped afterwards)."""
     if engine == "sqlite":
-        yield str(tmp_path / "test.db")
+        yield str(folder / "bot.db")
         return
-    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    with new_pg_database(request.getfixturevalue("pg_cluster")) as url:
+        yield url
+
+
+@contextmanager
+def new_pg_database(cluster: Cluster) -> Iterator[str]:
+    """A PostgreSQL database made from the session's template (migrated, reference data in
+    it, nobody's data), dropped afterwards."""
     name = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(cluster.url(), autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    yield cluster.url(name)
-    with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        yield cluster.url(name)
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database for one test (see new_database)."""
+    with new_database(engine, tmp_path, request) as target:
+        yield target
 
 
 @pytest.fixture
@@ -153,7 +171,7 @@ class Harness:
         server: SimulatorServer,
         sim: SimClient,
         tracker: ProcessedTracker,
-        db_path: Path,
+        db_path: Path | str,  # an SQLite file, or a PostgreSQL URL (KHEDMATYAR_TEST_ENGINE)
         settings: dict[str, Any],
     ) -> None:
         self.server = server
@@ -178,7 +196,7 @@ class Harness:
         data: dict[str, Any] = {
             "telegram": {"token": self.server.token, "base_url": self.server.base_url},
             "bot": {"admins": admins},
-            "database": {"path": str(self.db_path)},
+            "database": {"url" if is_postgresql(self.db_path) else "path": str(self.db_path)},
         }
         for section, values in self.settings.items():
             data.setdefault(section, {}).update(values)
@@ -321,11 +339,12 @@ async def harness(
     sim_server: SimulatorServer,
     sim: SimClient,
     tracker: ProcessedTracker,
-    tmp_path: Path,
+    database: str,
     settings: dict[str, Any],
 ) -> AsyncIterator[Harness]:
     """The bot running against the simulator, with one configured admin user («مدیر»)."""
-    h = Harness(sim_server, sim, tracker, tmp_path / "bot.db", settings)
+    where = database if is_postgresql(database) else Path(database)
+    h = Harness(sim_server, sim, tracker, where, settings)
     h.admin = await sim.user("مدیر", username="head_admin")
     await h.start([h.admin.id])
     await h.admin.send("/start")

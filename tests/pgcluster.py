@@ -41,10 +41,11 @@ def binaries() -> Path | None:
 class Cluster:
     """A running throwaway cluster; `url(name)` is a database's address on its socket."""
 
-    def __init__(self, root: Path, bin_dir: Path, owner: str | None) -> None:
+    def __init__(self, root: Path, bin_dir: Path, owner: str | None, durable: bool) -> None:
         self.root = root
         self.bin = bin_dir
         self.owner = owner  # the OS user the server runs as (None: this process's own user)
+        self.durable = durable  # fsync on, as a real server (benchmarks); off for the tests
         self.data = root / "data"
         self.socket = root / "socket"
 
@@ -77,13 +78,22 @@ class Cluster:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        # Durable: what SQLite's WAL with synchronous = NORMAL keeps (a commit is not waited for
+        # on disk, but the log is written and synced), so the engines compare alike.
+        safety = (
+            ("-c synchronous_commit=off",)
+            if self.durable
+            else (
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+            )
+        )
         options = " ".join(
             (
                 "-c listen_addresses=''",
                 f"-c unix_socket_directories={self.socket}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
+                *safety,
                 "-c max_connections=200",
                 "-c shared_buffers=256MB",
             )
@@ -98,14 +108,15 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[Cluster]:
-    """A fresh cluster in a temporary folder, stopped and removed afterwards."""
+def running_cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """A fresh cluster in a temporary folder, stopped and removed afterwards (durable: fsync on,
+    for benchmarks)."""
     bin_dir = binaries()
     if bin_dir is None:
         raise RuntimeError(MISSING)
     owner = "postgres" if os.geteuid() == 0 else None
     root = Path(tempfile.mkdtemp(prefix="khedmatyar-pg-"))
-    cluster = Cluster(root, bin_dir, owner)
+    cluster = Cluster(root, bin_dir, owner, durable)
     try:
         cluster.start()
         yield cluster

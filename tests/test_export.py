@@ -155,7 +155,7 @@ async def test_xlsx_rows_and_sums_match_sql(seeded: Store, tmp_path: Path) -> No
     # The summaries add up to the same figures as SQL grouping the same reports.
     with closing(sqlite3.connect(db_path)) as conn:
         by_service = conn.execute(
-            "SELECT c.name, c.unit, COUNT(*), SUM(r.quantity), IFNULL(SUM(r.beneficiaries), 0)"
+            "SELECT c.name, c.unit, COUNT(*), SUM(r.quantity), COALESCE(SUM(r.beneficiaries), 0)"
             " FROM reports r JOIN categories c ON c.id = r.category_id"
             " WHERE r.service_date BETWEEN '2026-10-23' AND '2026-11-21'"
             " AND r.status IN ('submitted', 'approved', 'returned') GROUP BY c.id"

@@ -85,7 +85,7 @@ async def _digest(admin: SimUser, holding: str = "") -> str:
 
 async def _finish(store: Store, campaign: int, target: int, today: date) -> date:
     """The finish at the pace of the last 28 days, by the test's own SQL."""
-    sql = f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND {LIVE}"
+    sql = f"SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND {LIVE}"
     done = await _scalar(store, sql + " AND service_date <= ?", campaign, today.isoformat())
     recent = await _scalar(
         store,
@@ -336,7 +336,7 @@ async def test_expected_by_today_for_the_campaign_and_each_province_share(
         for province, target in shares.items():
             done = await _scalar(
                 store,
-                f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE {LIVE} AND campaign_id = ?"
+                f"SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE {LIVE} AND campaign_id = ?"
                 " AND province_id = ? AND service_date <= ?",
                 campaign,
                 province,
