@@ -164,6 +164,8 @@ def _schema_line(config: Config, exc: SchemaMismatch) -> str:
     """The line that says which migrations the database has that this code lacks (refused,
     also by `db migrate`), or lacks that this code has (`db migrate` applies them)."""
     path = config.database.shown
+    if exc.counting:
+        return label("cli-schema-counting", path=path)
     if exc.unknown:
         return label("cli-schema-newer", path=path, versions=_versions(exc.unknown))
     return label("cli-schema-behind", path=path, versions=_versions(exc.missing))

@@ -123,10 +123,15 @@ class SchemaMismatch(Exception):
     (a newer version wrote them), or some of the code's were never applied (the generated
     counting triggers of an older rule count as one of those: `db migrate` renews them)."""
 
-    def __init__(self, unknown: Sequence[int], missing: Sequence[int]) -> None:
-        super().__init__(f"unknown migrations {list(unknown)}, missing {list(missing)}")
+    def __init__(
+        self, unknown: Sequence[int], missing: Sequence[int], *, counting: bool = False
+    ) -> None:
+        super().__init__(
+            f"unknown migrations {list(unknown)}, missing {list(missing)}, counting {counting}"
+        )
         self.unknown = tuple(unknown)
         self.missing = tuple(missing)
+        self.counting = counting  # the counting triggers follow an older definition
 
 
 class BackupRefused(Exception):
@@ -351,7 +356,7 @@ class Database:
             from db.counting import current
 
             if not await current(self):
-                raise SchemaMismatch([], [max(versions)])
+                raise SchemaMismatch([], [], counting=True)
         return done
 
     async def migrate(self) -> list[int]:

@@ -114,7 +114,8 @@ class ReviewRepo:
         queue (none to look for when `pivot` is that end already)."""
         where, params = _provinces(provinces)
         # Every province: the pending reports' own index is in id order (no sort of them all).
-        table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
+        hint = "" if provinces is not None else self.db.indexed_by("reports_pending")
+        table = f"reports r{hint}"
         side, order, end = (">", "", 0) if newer else ("<", " DESC", 2**62)
         sql = (
             f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -109,8 +110,9 @@ async def test_a_changed_rule_is_one_edit_and_db_migrate_follows_it(
     await _reports(store, world, random.Random(5), 80)
     db = store.db
     monkeypatch.setitem(counting.COUNTED, Counting.ALL, frozenset({"submitted", "approved"}))
-    with pytest.raises(SchemaMismatch):
+    with pytest.raises(SchemaMismatch) as refused:
         await db.check_schema(allow_missing=False)
+    assert refused.value.counting and not refused.value.missing
     assert await counting.install(db)
     await db.check_schema(allow_missing=False)
     month = Period.month(date(2026, 11, 1))
@@ -430,3 +432,45 @@ def test_db_backup_on_postgresql_says_to_use_its_own_tools(
         assert "pg_dump" in said and "pg_basebackup" in said
         assert label("cli-backup-postgresql", path="X").split("X")[1][:30] in said
         assert not target.exists()
+
+
+# --- keeping the engines alike ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# SQL only SQLite runs, and where it may stay: its engine, and the copy that reads its files.
+SQLITE_ONLY = re.compile(
+    r"IFNULL\(|INSERT OR |INDEXED BY|julianday\(|strftime\('|\bGLOB\b|fa_sort\(|sqlite_master"
+    r"|pragma_table_info|\bTOTAL\(|date\([a-z_.]+, '"
+)
+SQLITE_HOMES = {"db/engines/sqlite.py", "db/copy.py"}
+
+
+def test_repositories_and_features_write_portable_sql() -> None:
+    """No module outside the SQLite engine writes SQL only SQLite runs (a later change that
+    does is named here, file and line, before PostgreSQL meets it)."""
+    found = []
+    for folder in ("bot", "db", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            if name in SQLITE_HOMES:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if SQLITE_ONLY.search(line):
+                    found.append(f"{name}:{number}: {line.strip()}")
+    assert found == []
+
+
+async def test_both_engines_have_the_same_tables_and_columns(
+    tmp_path: Path, pg_cluster: Cluster
+) -> None:
+    """Migrated from scratch, SQLite and PostgreSQL hold the same tables with the same columns
+    (a migration of SQLite's without its PostgreSQL twin shows here)."""
+    with new_pg_database(pg_cluster) as url:
+        schemas = []
+        for target in (str(tmp_path / "new.db"), url):
+            async with Database(target) as db:
+                schemas.append({t: sorted(await db.columns(t)) for t in await db.tables()})
+    assert schemas[0] == schemas[1]
+    later = [m for m in Database(tmp_path / "x.db").engine_migrations() if m.version > 21]
+    twins = {m.version for m in Database(url).engine_migrations()}
+    assert [m.name for m in later if m.version not in twins] == []

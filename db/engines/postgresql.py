@@ -17,6 +17,7 @@ asyncpg here (bench/RESULTS.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -188,6 +189,19 @@ class _Pool:
         self._all.clear()
 
 
+@asynccontextmanager
+async def _rolled_back(conn: AsyncConnection[Any]) -> AsyncIterator[None]:
+    """Rolls the connection's transaction back when the body raises (a broken connection is
+    left to the pool, which drops it)."""
+    try:
+        yield
+    except BaseException:
+        if not conn.closed and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                await conn.execute(b"ROLLBACK")
+        raise
+
+
 class PostgresDatabase(Database):
     """A PostgreSQL database: a few connections, every write under one advisory lock."""
 
@@ -225,9 +239,12 @@ class PostgresDatabase(Database):
         return None if task is None else self._held.get(task)
 
     @asynccontextmanager
-    async def _connection(self, *, write: bool) -> AsyncIterator[AsyncConnection[Any]]:
+    async def _connection(
+        self, *, write: bool, pipelined: bool = False
+    ) -> AsyncIterator[AsyncConnection[Any]]:
         """The calling task's transaction's connection; else a free one, inside a transaction
-        of its own holding the write lock when the statement writes."""
+        of its own holding the write lock when the statement writes (pipelined: BEGIN, the lock,
+        the statement and COMMIT go out together, one round trip for a statement that writes)."""
         held = self._holding()
         if held is not None:
             yield held
@@ -236,12 +253,19 @@ class PostgresDatabase(Database):
             raise RuntimeError("database is not open")
         conn = await self._pool.acquire()
         try:
-            if write:
-                async with conn.transaction():
-                    await conn.execute(WRITE_LOCK)
-                    yield conn
-            else:
+            if not write:
                 yield conn
+            elif pipelined:
+                async with _rolled_back(conn), conn.pipeline():
+                    await conn.execute(b"BEGIN")
+                    await conn.execute(WRITE_LOCK.encode())
+                    yield conn
+                    await conn.execute(b"COMMIT")
+            else:
+                async with _rolled_back(conn):
+                    await conn.execute(f"BEGIN; {WRITE_LOCK}".encode())  # one round trip
+                    yield conn
+                    await conn.execute(b"COMMIT")
         finally:
             self._pool.release(conn)
 
@@ -266,9 +290,9 @@ class PostgresDatabase(Database):
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the number of rows it changed."""
         query, args = self._statement(sql, params)
-        async with self._connection(write=True) as conn:
+        async with self._connection(write=True, pipelined=True) as conn:
             cursor = await conn.execute(query, args)
-            return max(cursor.rowcount, 0)
+        return max(cursor.rowcount, 0)  # known once the pipeline is synced
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Runs one statement for many parameter rows (psycopg pipelines them)."""
@@ -280,7 +304,7 @@ class PostgresDatabase(Database):
 
     async def _fetch(self, sql: str, params: Params, *, write: bool, one: bool) -> Any:
         query, args = self._statement(sql, params)
-        async with self._connection(write=write) as conn:
+        async with self._connection(write=write, pipelined=write) as conn:
             cursor = await conn.execute(query, args)
             return await (cursor.fetchone() if one else cursor.fetchall())
 
@@ -303,7 +327,7 @@ class PostgresDatabase(Database):
         """Runs statements as one transaction (inside one the calling task holds, they join it)."""
         if not statements:
             return
-        async with self._connection(write=True) as conn:
+        async with self._connection(write=True, pipelined=True) as conn:
             for sql, params in statements:
                 query, args = self._statement(sql, params)
                 await conn.execute(query, args)
