@@ -884,23 +884,22 @@ class StatsRepo:
         else:
             table = "stat_place"
             cond, params = _place_ranges(period)
+        # Each place's summary rows by their key (the country's provinces: county 0), so that
+        # either engine looks them up place by place rather than reading the whole summary.
         if scope.kind is ScopeKind.NATIONAL:
-            places = "SELECT id, name, position, id AS province_id, 0 AS county_id FROM provinces"
-            place_params: list[object] = []
+            places, key, where = "provinces p", "s.province_id = p.id AND s.county_id = 0", ""
+            where_params: list[object] = []
         elif scope.kind is ScopeKind.PROVINCE:
-            places = (
-                "SELECT id, name, position, province_id, id AS county_id FROM counties"
-                " WHERE province_id = ?"
-            )
-            place_params = [scope.ids[0]]
+            places, key = "counties p", "s.province_id = p.province_id AND s.county_id = p.id"
+            where, where_params = " WHERE p.province_id = ?", [scope.ids[0]]
         else:
             return []
         rows = await self.db.fetchall(
             f"SELECT p.id, p.name, COALESCE(SUM(s.{cols[0]}), 0), COALESCE(SUM(s.{cols[1]}), 0),"
-            f" COALESCE(SUM(s.{cols[2]}), 0) FROM ({places}) p LEFT JOIN {table} s"
-            f" ON s.province_id = p.province_id AND s.county_id = p.county_id AND {cond}{types}"
+            f" COALESCE(SUM(s.{cols[2]}), 0) FROM {places} LEFT JOIN {table} s"
+            f" ON {key} AND {cond}{types}{where}"
             " GROUP BY p.id, p.name, p.position ORDER BY p.position",
-            [*place_params, *params, *type_params],
+            [*params, *type_params, *where_params],
         )
         index = 2 + _MEASURE_COLUMN[measure]
         ordered = sorted(rows, key=lambda r: -int(r[index]))  # stable: ties keep place order

@@ -249,6 +249,10 @@ CREATE TABLE stat_place (
     qs  BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (province_id, county_id, kind, start, category_id)
 );
+-- PostgreSQL only: every province's (or county's) rows of a period at once, as the country's
+-- provinces ranked read them (SQLite reads them place by place through the key; without this
+-- index PostgreSQL's planner scans the whole table: 193 ms median at 1,000,000 reports).
+CREATE INDEX stat_place_by_level ON stat_place (county_id, kind, start);
 
 CREATE TABLE stat_group_period (
     kind      TEXT COLLATE "C" NOT NULL CHECK (kind IN ('w', 'm', 'y')),
