@@ -124,13 +124,6 @@ async def _saves(
     return values
 
 
-async def _without_counting(db: Database) -> None:
-    """Drops the counting triggers for a bulk load (install() makes them again and refills)."""
-    for trigger in counting.triggers(db):
-        await db.execute(db.drop_trigger(trigger))
-    await db.execute("DELETE FROM counting_rule")
-
-
 async def seed(target: str, reports: int, groups: int, rng: random.Random) -> dict[str, float]:
     """Fills the database; returns the seconds each stage took."""
     times: dict[str, float] = {}
@@ -140,7 +133,7 @@ async def seed(target: str, reports: int, groups: int, rng: random.Random) -> di
     if db.kind == "sqlite":
         await db.execute("PRAGMA synchronous = OFF")
         await db.execute("PRAGMA cache_size = -400000")  # 400 MB while filling
-    await _without_counting(db)
+    await counting.uninstall(db)
     counties = [tuple(r) for r in await db.fetchall("SELECT id, province_id FROM counties")]
     services = [
         r[0] for r in await db.fetchall("SELECT id FROM categories WHERE parent_id IS NOT NULL")

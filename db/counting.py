@@ -480,6 +480,14 @@ async def current(db: Database) -> bool:
     return installed == plan(db).fingerprint
 
 
+async def uninstall(db: Database) -> None:
+    """Drops the triggers and forgets the installed rule, for a bulk load of reports (the
+    benchmarks'): the next install() makes them again and refills every summary."""
+    for trigger in triggers(db):
+        await db.execute(db.drop_trigger(trigger))
+    await db.execute("DELETE FROM counting_rule")
+
+
 async def install(db: Database) -> bool:
     """Makes the triggers from the definition and refills every summary, unless they follow it
     already; True when it did. One transaction: figures never show half a change."""
