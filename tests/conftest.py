@@ -109,12 +109,12 @@ def new_database(engine: str, folder: Path, request: pytest.FixtureRequest) -> I
 
 
 @contextmanager
-def new_pg_database(cluster: Cluster) -> Iterator[str]:
-    """A PostgreSQL database made from the session's template (migrated, reference data in
-    it, nobody's data), dropped afterwards."""
+def new_pg_database(cluster: Cluster, template: str = TEMPLATE) -> Iterator[str]:
+    """A PostgreSQL database made from a template (by default the session's: migrated,
+    reference data in it, nobody's data), dropped afterwards."""
     name = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
         yield cluster.url(name)
     finally:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from contextlib import closing
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import ExitStack, closing
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot import jalali
@@ -27,6 +29,8 @@ from db.stats import (
     fuzzy_distance,
 )
 from db.store import Store
+from tests.conftest import TEMPLATE, new_pg_database
+from tests.pgcluster import Cluster
 
 pytestmark = pytest.mark.both_engines
 
@@ -157,10 +161,53 @@ async def _seed(store: Store) -> World:
     return world
 
 
+@pytest.fixture(scope="session")
+def seeded() -> dict[str, tuple[str, World]]:
+    """Each engine's seeded database (made once per session and worker) and what the seed
+    made, by engine."""
+    return {}
+
+
 @pytest.fixture
-async def world(store: Store) -> World:
-    """A store seeded with three provinces, eleven groups and ~630 reports, many edited."""
-    return await _seed(store)
+def cluster(engine: str, request: pytest.FixtureRequest) -> Cluster | None:
+    """The session's PostgreSQL cluster when the test runs on PostgreSQL (started here, outside
+    the test's event loop)."""
+    return request.getfixturevalue("pg_cluster") if engine == "postgresql" else None
+
+
+@pytest.fixture
+async def world(
+    cluster: Cluster | None,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded: dict[str, tuple[str, World]],
+) -> AsyncIterator[World]:
+    """A store over a copy of a database seeded with three provinces, eleven groups and ~630
+    reports, many edited (seeded once per engine; a copy costs milliseconds, a seed seconds)."""
+    engine = "sqlite" if cluster is None else "postgresql"
+    if engine not in seeded:
+        if cluster is None:
+            source = target = str(tmp_path_factory.mktemp("world") / "world.db")
+        else:
+            source = "world"  # in this session's (this worker's) own cluster
+            with psycopg.connect(cluster.url(), autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {source} TEMPLATE {TEMPLATE}")
+            target = cluster.url(source)
+        store = Store(Database(target))
+        await store.open()
+        seeded[engine] = (source, await _seed(store))
+        await store.close()
+    source, made = seeded[engine]
+    with ExitStack() as stack:
+        if cluster is None:
+            target = str(tmp_path_factory.mktemp("copy") / "bot.db")
+            with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+                src.backup(dst)
+        else:
+            target = stack.enter_context(new_pg_database(cluster, source))
+        store = Store(Database(target))
+        await store.open()
+        yield replace(made, store=store)
+        await store.close()
 
 
 # --- the independent answers ---------------------------------------------------------------------
@@ -278,10 +325,13 @@ async def test_jalali_month_table_matches_the_calendar(store: Store) -> None:
         assert date.fromisoformat(year_start) == jalali.from_jalali(year, 1, 1)
 
 
-@pytest.mark.parametrize("counting", list(Counting))
-async def test_totals_match_sql_for_every_scope_and_period(
-    world: World, counting: Counting
-) -> None:
+async def test_totals_match_sql_for_every_scope_and_period(world: World) -> None:
+    # Both countings on one copy of the world (it only reads).
+    for counting in Counting:
+        await _check_totals(world, counting)
+
+
+async def _check_totals(world: World, counting: Counting) -> None:
     stats = world.store.stats
     for scope in _scopes(world):
         for period in _periods(world):
@@ -320,8 +370,13 @@ async def test_totals_with_a_campaigns_types(world: World) -> None:
             assert (counted.reports, counted.services, counted.groups) == (row[0], row[1], groups)
 
 
-@pytest.mark.parametrize("counting", list(Counting))
-async def test_by_type_and_by_place_match_sql(world: World, counting: Counting) -> None:
+async def test_by_type_and_by_place_match_sql(world: World) -> None:
+    # Both countings on one copy of the world (it only reads).
+    for counting in Counting:
+        await _check_by_type_and_place(world, counting)
+
+
+async def _check_by_type_and_place(world: World, counting: Counting) -> None:
     stats, db = world.store.stats, world.store.db
     for scope in _scopes(world):
         for period in _periods(world):
@@ -451,12 +506,11 @@ async def test_a_coordinators_province_scope_sees_only_its_province(world: World
     assert {g.group_id for g in least} == {r[0] for r in working}
 
 
-@pytest.mark.parametrize("measure", list(Measure))
-@pytest.mark.parametrize("counting", list(Counting))
-async def test_group_leaderboards_match_sql(
-    world: World, measure: Measure, counting: Counting
-) -> None:
-    await _check_leaderboards(world, measure, counting)
+async def test_group_leaderboards_match_sql(world: World) -> None:
+    # Every measure and counting on one copy of the world (it only reads): one setup, not six.
+    for counting in Counting:
+        for measure in Measure:
+            await _check_leaderboards(world, measure, counting)
 
 
 async def _check_leaderboards(world: World, measure: Measure, counting: Counting) -> None:
