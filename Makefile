@@ -26,7 +26,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test venv lint format typecheck unit chromium bench clean lock
+.PHONY: run test venv lint format typecheck unit chromium postgresql bench clean lock
 
 # The demo (or the bot, with a token in config.toml) on runtime packages only.
 # `make run PORT=8090` picks the web chat's port; `make run FRESH=1` seeds the demo data anew.
@@ -76,6 +76,16 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The storage tests run on SQLite and on PostgreSQL: a throwaway cluster of Debian's server
+# (tests/pgcluster.py: initdb in a temporary folder, a Unix socket, as the `postgres` user the
+# package creates when run as root). Installed when missing (needs root or sudo).
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing Debian postgresql for the storage tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -87,7 +97,7 @@ typecheck: $(DEV_STAMP)
 # thirds of the time; the slow tests start first. Tests marked xdist_group stay on one worker,
 # in order (the bad-input coverage check follows its walks).
 TEST_WORKERS ?= 2
-unit: $(DEV_STAMP) chromium
+unit: $(DEV_STAMP) chromium postgresql
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 test: lint typecheck unit

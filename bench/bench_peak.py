@@ -16,7 +16,11 @@ default: half on the way to the server, half back, getUpdates included) and floo
 4. Memory and start-up of the real `khedmatyar run` process: RSS idle, RSS with 10,000 open
    drafts (drafts and conversation states loaded), and time from spawn to its first getUpdates.
 
+5. The same open loop with the bot on PostgreSQL (`--engines sqlite,postgresql`, a throwaway
+   cluster with durable settings, tests/pgcluster.py): steps served on each engine.
+
     .venv/bin/python bench/bench_peak.py [--latency 0.05] [--rates 10,20,40] [--seconds 20]
+        [--engines sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -44,12 +49,13 @@ from bot.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
 from bot.text import search_key
 from bot.updates import PersonUpdateProcessor
-from db.database import Database
+from db.database import Database, is_postgresql
 from db.models import GroupStatus
 from db.store import Store
 from simulator.limits import Limits
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient, SimUser
+from tests.pgcluster import running_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT_ID = 7000000001
@@ -266,16 +272,18 @@ async def drained(limiter: PriorityRateLimiter, limit: float = 90) -> None:
 # -- our bot ---------------------------------------------------------------------------------
 
 
-async def ours(args: argparse.Namespace, db_dir: Path) -> tuple[list[Run], float, float]:
-    """The real bot in-process against a simulator with latency and flood control."""
+async def ours(args: argparse.Namespace, database: str) -> tuple[list[Run], float, float]:
+    """The real bot in-process against a simulator with latency and flood control, on an SQLite
+    file or a PostgreSQL database."""
     tracker = ProcessedTracker()
     tok = token()
     runs: list[Run] = []
     async with SimulatorServer(token=tok, limits=Limits(), latency=args.latency) as server:
+        key = "url" if is_postgresql(database) else "path"
         config = parse_config(
             {
                 "telegram": {"token": tok, "base_url": server.base_url},
-                "database": {"path": str(db_dir / "ours.db")},
+                "database": {key: database},
             }
         )
         app = build_application(config)
@@ -569,8 +577,32 @@ async def main(args: argparse.Namespace) -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         db_dir = Path(tmp)
-        print("this bot (full report flow):", flush=True)
-        our_runs, per_step, answers_per_step = await ours(args, db_dir)
+        by_engine: dict[str, list[Run]] = {}
+        for engine in args.engines:
+            print(f"this bot (full report flow) on {engine}:", flush=True)
+            if engine == "sqlite":
+                measured = await ours(args, str(db_dir / "ours.db"))
+            else:
+                with running_cluster(durable=True) as cluster:
+                    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+                        admin.execute("CREATE DATABASE peak")
+                    measured = await ours(args, cluster.url("peak"))
+            by_engine[engine] = measured[0]
+            if engine == args.engines[0]:
+                our_runs, per_step, answers_per_step = measured
+        if len(by_engine) > 1:
+            first, *others = args.engines
+            print(f"steps served per second, each engine against {first}:")
+            for i, run in enumerate(by_engine[first]):
+                cells = "  ".join(
+                    f"{e} {by_engine[e][i].served:5.1f} ({by_engine[e][i].served / run.served:4.2f}"
+                    f", p99 {pct(by_engine[e][i].latencies, 99):.0f} ms)"
+                    for e in others
+                )
+                print(
+                    f"  offered {run.rate:>4.0f}/s: {first} {run.served:5.1f}"
+                    f" (p99 {pct(run.latencies, 99):.0f} ms)  {cells}"
+                )
         if args.skip_floor:
             return
         print("floor (bare python-telegram-bot echo bot):", flush=True)
@@ -612,6 +644,7 @@ if __name__ == "__main__":
     parser.add_argument("--drafts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-process", action="store_true")
+    parser.add_argument("--engines", type=lambda s: s.split(","), default=["sqlite", "postgresql"])
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--digest", type=int, default=300, help="channels (0: no digest run)")
     parser.add_argument(

@@ -21,7 +21,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from db.database import MIGRATIONS_DIR, Database, utcnow
+from db import counting
+from db.database import Database, utcnow
 from db.reference import seed_reference_data
 from db.store import Store
 from db.usecases import decide_report
@@ -32,20 +33,13 @@ DAYS = 365
 
 
 async def seed(path: Path, reports: int, groups: int, rng: random.Random) -> float:
-    """Fills the database (migration 0001 only, then the rest); returns the seconds it took."""
+    """Fills the database (reports in bulk without the counting triggers, then the summaries
+    filled from them); returns the seconds it took."""
     start = time.perf_counter()
     db = Database(path)
-    await db.open(migrate=False)
-    conn = db.conn
-    await conn.execute("PRAGMA synchronous = OFF")
-    await conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL)"
-    )
-    init = (MIGRATIONS_DIR / "0001_init.sql").read_text(encoding="utf-8")
-    await conn.executescript(
-        f"BEGIN; {init}\nINSERT INTO schema_migrations VALUES (1, 'init', '{utcnow()}'); COMMIT;"
-    )
+    await db.open()
+    await db.execute("PRAGMA synchronous = OFF")
+    await counting.uninstall(db)
     await seed_reference_data(db)
     counties = [tuple(r) for r in await db.fetchall("SELECT id, province_id FROM counties")]
     services = [
@@ -102,9 +96,9 @@ async def seed(path: Path, reports: int, groups: int, rng: random.Random) -> flo
             " VALUES (?, ?, ?, ?)",
             photos,
         )
-    await db.migrate()
-    await conn.execute("PRAGMA synchronous = NORMAL")
-    await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await counting.install(db)
+    await db.execute("PRAGMA synchronous = NORMAL")
+    await db.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
     await db.close()
     return time.perf_counter() - start
 

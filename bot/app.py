@@ -313,7 +313,7 @@ def build_application(
     clock is the one clock every part reads the time from (tests set it). The kit runs the
     features and flows given (the bot's own by default; the kit's tests give toy ones)."""
     server = (base_url or config.telegram.base_url).rstrip("/")
-    store = Store(Database(config.database.path, clock), Counting(config.stats.counting))
+    store = Store(Database(config.database.target, clock), Counting(config.stats.counting))
     storage = StorageHealth()
     context_types = ContextTypes(context=Context, bot_data=BotData)
     app = cast(
@@ -343,7 +343,7 @@ def build_application(
     )
     app.bot_data.attach(store, config, engine)
     app.bot_data.policy = policy(features, flows)
-    app.bot_data.instance = instance_lock(config.database.path)
+    app.bot_data.instance = instance_lock(config.database.target)
     app.bot_data.storage = storage
     storage.attach(lambda: _probe_storage(app), lambda ok: _announce_storage(app, ok))
 

@@ -64,4 +64,4 @@ async def _run(database: str, args: argparse.Namespace) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> None:
     """Runs a `channel` command against the configured database."""
-    asyncio.run(_run(config.database.path, args))
+    asyncio.run(_run(config.database.target, args))

@@ -6,20 +6,27 @@ import argparse
 import asyncio
 import base64
 import logging
-import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.channel_cli import add_parser as add_channel_parser
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, DatabaseConfig, load_config
 from bot.digest_preview import add_parser as add_digest_parser
 from bot.export_cli import add_export_parser, run_export
 from bot.i18n import label
-from db.database import BackupRefused, Database, SchemaMismatch
+from db.database import (
+    BackupRefused,
+    BackupUnsupported,
+    Database,
+    SchemaMismatch,
+    driver_errors,
+    is_postgresql,
+)
 from db.instance import InstanceBusy
 from db.store import Store
 
@@ -59,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("migrate", help=label("cli-migrate-help"))
     backup = db_commands.add_parser("backup", help=label("cli-backup-help"))
     backup.add_argument("path")
+    copy = db_commands.add_parser("copy", help=label("cli-copy-help"))
+    copy.add_argument("--to", required=True, metavar="URL", help=label("cli-copy-to-help"))
     add_digest_parser(commands)
     add_channel_parser(commands)
     add_export_parser(commands)
@@ -95,15 +104,15 @@ async def _run_bot(config: Config) -> int:
     try:
         return await serve(app, start)
     except InstanceBusy as exc:
-        raise ConfigError(_busy_line(config.database.path, exc)) from exc
-    except sqlite3.Error as exc:
+        raise ConfigError(_busy_line(config.database.shown, exc)) from exc
+    except driver_errors() as exc:
         raise ConfigError(_unusable_line(config, exc)) from exc
 
 
 async def _ready_database(config: Config) -> str:
-    """Opens the database as the bot will and checks that it can serve it: a file SQLite can
-    open and write, with this code's migrations (a new file gets them here); returns the
-    webhook secret (the configured one, else one the database makes once and keeps)."""
+    """Opens the database as the bot will and checks that it can serve it: one it can open and
+    write, with this code's migrations (a new one gets them here); returns the webhook secret
+    (the configured one, else one the database makes once and keeps)."""
     async with _opened(config) as store:
         if await store.db.check_schema(allow_missing=False) is None:
             await store.db.migrate()  # a new database: made here, as the bot always did
@@ -119,7 +128,7 @@ async def _ready_database(config: Config) -> str:
 async def _opened(config: Config) -> AsyncIterator[Store]:
     """The configured database, opened without migrating and closed after; a schema the code
     does not know, or a database that cannot be opened or written, is said in one line."""
-    store = Store(Database(config.database.path))
+    store = Store(Database(config.database.target))
     try:
         await store.db.open(migrate=False)
         try:
@@ -128,13 +137,13 @@ async def _opened(config: Config) -> AsyncIterator[Store]:
             await store.db.close()
     except SchemaMismatch as exc:
         raise ConfigError(_schema_line(config, exc)) from exc
-    except (sqlite3.Error, OSError) as exc:
+    except driver_errors(OSError) as exc:
         raise ConfigError(_unusable_line(config, exc)) from exc
 
 
 def _unusable_line(config: Config, exc: BaseException) -> str:
     """The line that says a database cannot be opened or written, and why."""
-    return label("cli-database-unusable", path=config.database.path, why=str(exc))
+    return label("cli-database-unusable", path=config.database.shown, why=str(exc))
 
 
 def _busy_line(path: str, exc: InstanceBusy) -> str:
@@ -154,7 +163,9 @@ def _busy_line(path: str, exc: InstanceBusy) -> str:
 def _schema_line(config: Config, exc: SchemaMismatch) -> str:
     """The line that says which migrations the database has that this code lacks (refused,
     also by `db migrate`), or lacks that this code has (`db migrate` applies them)."""
-    path = config.database.path
+    path = config.database.shown
+    if exc.counting:
+        return label("cli-schema-counting", path=path)
     if exc.unknown:
         return label("cli-schema-newer", path=path, versions=_versions(exc.unknown))
     return label("cli-schema-behind", path=path, versions=_versions(exc.missing))
@@ -175,11 +186,11 @@ async def _migrate(config: Config) -> None:
         await seed_reference_data(store.db)
     if applied:
         print(label("cli-migrations-applied", versions=_versions(applied)))
-    print(label("cli-migrated", path=config.database.path))
+    print(label("cli-migrated", path=config.database.shown))
 
 
 async def _backup(config: Config, target: str) -> None:
-    db = Database(config.database.path)
+    db = Database(config.database.target)
     await db.open(migrate=False)
     try:
         await db.backup(target)
@@ -200,8 +211,46 @@ def _backup_or_say_why(config: Config, target: str) -> None:
     except BackupRefused as exc:
         key = "cli-backup-is-live" if exc.live else "cli-backup-not-database"
         raise ConfigError(label(key, path=target)) from exc
-    except (OSError, sqlite3.Error) as exc:  # no such folder, no permission, a full disk
+    except BackupUnsupported as exc:
+        raise ConfigError(label("cli-backup-postgresql", path=config.database.shown)) from exc
+    except driver_errors(OSError) as exc:  # no such folder, no permission, a full disk
         raise ConfigError(label("cli-backup-failed", path=target, why=str(exc))) from exc
+
+
+def _copy_or_say_why(config: Config, url: str) -> None:
+    """Copies the SQLite database ([database] path) into the empty PostgreSQL one at url and
+    checks every table; what stops it is said in one line (nothing is written then)."""
+    from db.copy import Copied, CopyRefused, copy
+
+    source, shown = config.database.path, DatabaseConfig(url=url).shown
+    if not is_postgresql(url):
+        raise ConfigError(label("config-error", key="--to", why=label("config-why-database-url")))
+    if not Path(source).exists():
+        raise ConfigError(label("cli-no-database", path=source))
+
+    async def prepare() -> None:
+        """The source must be at this code's schema; the target gets it."""
+        async with _opened(replace(config, database=DatabaseConfig(path=source))) as store:
+            await store.db.check_schema(allow_missing=False)
+        async with Database(url):  # its migrations and counting triggers
+            pass
+
+    def said(table: Copied) -> None:
+        print(label("cli-copy-table", table=table.table, rows=table.rows))
+
+    try:
+        asyncio.run(prepare())
+        copied = copy(source, url, said)
+    except CopyRefused as exc:
+        key = {
+            "target-not-empty": "cli-copy-not-empty",
+            "tables-differ": "cli-copy-tables-differ",
+        }.get(exc.why, "cli-copy-mismatch")
+        raise ConfigError(label(key, url=shown, path=source, details=exc.details)) from exc
+    except driver_errors(OSError) as exc:
+        raise ConfigError(label("cli-copy-failed", url=shown, why=str(exc))) from exc
+    rows = sum(table.rows for table in copied)
+    print(label("cli-copied", path=source, url=shown, tables=len(copied), rows=rows))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,11 +286,16 @@ def main(argv: list[str] | None = None) -> int:
 
             run_channel(config, args)
         elif command == "export":
-            return run_export(config.database.path, args, review=config.report.review)
+            return run_export(config.database.target, args, review=config.report.review)
         elif args.db_command == "migrate":
             asyncio.run(_migrate(config))
+        elif args.db_command == "copy":
+            _copy_or_say_why(config, args.to)
         else:
-            if not Path(config.database.path).exists():
+            if (
+                not is_postgresql(config.database.target)
+                and not Path(config.database.path).exists()
+            ):
                 raise ConfigError(label("cli-no-database", path=config.database.path))
             _backup_or_say_why(config, args.path)
     except ConfigError as exc:

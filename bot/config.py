@@ -11,9 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import label
+from db.database import is_postgresql
 
 OFFICIAL_API = "https://api.telegram.org"
 TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
@@ -50,9 +52,27 @@ class BotConfig:
 
 @dataclass(frozen=True, slots=True)
 class DatabaseConfig:
-    """Where the SQLite file lives."""
+    """Where the data lives: a PostgreSQL URL when url is set, else the SQLite file at path."""
 
     path: str = "khedmatyar.db"
+    url: str = ""  # postgresql://user@host:port/database (or KHEDMATYAR_DATABASE_URL)
+
+    @property
+    def target(self) -> str:
+        """The database the bot opens: the PostgreSQL URL, or the SQLite file."""
+        return self.url or self.path
+
+    @property
+    def shown(self) -> str:
+        """The database as a person may read it: the URL without its password."""
+        if not self.url:
+            return self.path
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        host = parts.netloc.rpartition("@")[2]
+        user = f"{parts.username}@" if parts.username else ""
+        return urlunsplit(parts._replace(netloc=f"{user}{host}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +259,8 @@ def _validate(config: Config) -> None:
         raise _fail("digest.timezone", label("config-why-timezone")) from exc
     if not config.database.path:
         raise _fail("database.path", label("config-why-string"))
+    if config.database.url and not is_postgresql(config.database.url):
+        raise _fail("database.url", label("config-why-database-url"))
     if not 1 <= config.report.photos_max <= 10:
         raise _fail("report.photos_max", label("config-why-photos"))
 
@@ -269,7 +291,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
 
 
 def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
-    """Reads the config file (argument, KHEDMATYAR_CONFIG or ./config.toml) and env overrides."""
+    """Reads the config file (argument, KHEDMATYAR_CONFIG or ./config.toml) and env overrides
+    (KHEDMATYAR_TOKEN, KHEDMATYAR_DATABASE_URL)."""
     env = dict(os.environ) if env is None else env
     chosen = path or env.get("KHEDMATYAR_CONFIG") or None
     file = Path(chosen) if chosen else Path("config.toml")
@@ -285,4 +308,8 @@ def load_config(path: str | Path | None = None, env: dict[str, str] | None = Non
     if token:
         data.setdefault("telegram", {})
         cast(dict[str, Any], data["telegram"])["token"] = token
+    url = env.get("KHEDMATYAR_DATABASE_URL")
+    if url:
+        data.setdefault("database", {})
+        cast(dict[str, Any], data["database"])["url"] = url
     return parse_config(data, source=str(file) if file.exists() else "")

@@ -15,7 +15,7 @@ from bot.digest import WeekDigest, last_ended_week, render_messages, to_plain
 from bot.i18n import label
 from bot.text import search_key, to_latin_digits
 from db.channels import ChannelScope
-from db.database import Database
+from db.database import Database, is_postgresql
 from db.digest_queries import week_digest
 from db.stats import Counting
 
@@ -137,8 +137,8 @@ async def preview(
 
 def run(config: Config, args: argparse.Namespace) -> None:
     """Runs `digest preview` and says where the files are."""
-    database = args.db or config.database.path
-    if not Path(database).exists():
+    database = args.db or config.database.target
+    if not is_postgresql(database) and not Path(database).exists():
         raise ConfigError(label("cli-no-database", path=database))
     counting = Counting(config.stats.counting)
     result = asyncio.run(preview(database, args.week, args.scope, args.out, counting))

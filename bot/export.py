@@ -421,7 +421,7 @@ def write_export(
     and the CSV has one more column with the link (bot.photo_links). With review on, a report
     not yet reviewed is «در انتظار بررسی», as in «گزارش‌های من» and the export's question.
 
-    Raises FileNotFoundError if the database does not exist, sqlite3.Error if it cannot be
+    Raises FileNotFoundError if the database does not exist, a driver's error if it cannot be
     read, and OSError if out cannot be written (nothing is left behind then).
     """
     target, fmt = Path(out), ExportFormat(fmt)
@@ -501,7 +501,7 @@ def _failure(report: dict[str, Any]) -> Exception:
     """Rebuilds the exception a child process reported, as write_export would have raised it."""
     if report["kind"] == "os":
         return OSError(report["errno"], report["message"], report["filename"])
-    if report["kind"] == "sqlite":
+    if report["kind"] == "database":  # a database error, of either engine's driver
         return sqlite3.Error(report["message"])
     return RuntimeError(f"export failed: {report['message']}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TextIO
 from bot.i18n import label
 from bot.jalali import DateError, format_numeric, parse_date
 from bot.text import NumberError, fmt_percent, parse_count, progress_bar, search_key
+from db.database import driver_errors, is_postgresql
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.models import ReportStatus
 
@@ -116,7 +116,7 @@ def _filter(db_path: str, args: argparse.Namespace) -> ExportFilter:
         raise CommandError(
             label("export-error-range", start=format_numeric(start), end=format_numeric(end))
         )
-    if not Path(db_path).is_file():
+    if not is_postgresql(db_path) and not Path(db_path).is_file():
         raise CommandError(label("cli-no-database", path=db_path))
     statuses = tuple(ReportStatus(s) for s in args.status) if args.status else LIVE_STATUSES
     with ExportReader(db_path) as reader:
@@ -163,7 +163,7 @@ def run_export(
         except OSError as exc:
             why = _why(exc)
             raise CommandError(label("export-error-output", path=str(target), why=why)) from exc
-    except sqlite3.Error as exc:
+    except driver_errors() as exc:
         print(label("export-error-database", path=db_path, why=str(exc)), file=err)
         return 2
     except CommandError as exc:

@@ -14,12 +14,12 @@ import contextlib
 import json
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 from types import FrameType
 
 from bot.export import decode_request, write_export
+from db.database import driver_errors
 
 
 def _report(line: str) -> None:
@@ -67,8 +67,8 @@ def main() -> int:
             "message": exc.strerror or str(exc),
             "filename": exc.filename,
         }
-    except sqlite3.Error as exc:
-        failure = {"kind": "sqlite", "message": str(exc)}
+    except driver_errors() as exc:
+        failure = {"kind": "database", "message": str(exc)}
     except Exception as exc:
         failure = {"kind": "other", "message": repr(exc)}
     else:

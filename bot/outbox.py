@@ -94,9 +94,12 @@ async def _pass(context: Context) -> int:
 
 
 async def _send(context: Context, row: Outgoing) -> int | None:
-    """Sends one notice: 1 sent, 0 ended without sending, None to be tried again later."""
+    """Sends one notice: 1 sent, 0 ended without sending (or another sender took it), None to be
+    tried again later."""
     store = context.store
     chat_id = row.notice.chat_id
+    if not await store.outbox.claim(row):
+        return 0
     volunteer = await store.volunteers.get(chat_id)
     if volunteer is not None and volunteer.blocked:
         await store.outbox.close(row.id, "skipped", "blocked")

@@ -1,1 +1,2 @@
-"""Storage: the aiosqlite connection, numbered migrations and repositories returning dataclasses."""
+"""Storage: one database on SQLite or PostgreSQL (db/engines/), numbered migrations, what
+counts (db/counting.py) and repositories returning dataclasses."""

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-import aiosqlite
-
-from db.database import Database
+from db.counting import Counting, counted
+from db.database import Database, Row
 from db.models import Campaign
 
 _SELECT = "SELECT * FROM campaigns"
 
 
-def _campaign(row: aiosqlite.Row) -> Campaign:
+def _campaign(row: Row) -> Campaign:
     return Campaign(
         id=row["id"],
         title=row["title"],
@@ -43,7 +42,7 @@ class CampaignRepo:
         by: int | None = None,
     ) -> int:
         """Creates an active campaign; returns its id."""
-        return await self.db.execute(
+        return await self.db.insert(
             "INSERT INTO campaigns (title, target, unit, province_id, starts_on, ends_on,"
             " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -93,14 +92,13 @@ class CampaignRepo:
         when `approved_only`); used to show the effect of changing them before it is saved.
         """
         ids = sorted(set(type_ids))
-        where = "campaign_id = ? AND " + (
-            "status = 'approved'" if approved_only else "status != 'deleted'"
-        )
+        counting = Counting.APPROVED if approved_only else Counting.ALL
+        where = f"campaign_id = ? AND {counted(counting, 'reports')}"
         if ids:
             where += f" AND category_id IN ({','.join('?' * len(ids))})"
         return int(
             await self.db.scalar(
-                f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE {where}", (campaign_id, *ids)
+                f"SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE {where}", (campaign_id, *ids)
             )
         )
 
@@ -112,12 +110,13 @@ class CampaignRepo:
         reports yet, so no summary changes.
         """
         await self.db.execute(
-            "INSERT OR IGNORE INTO campaign_categories (campaign_id, category_id)"
+            "INSERT INTO campaign_categories (campaign_id, category_id)"
             " SELECT k.campaign_id, ? FROM campaign_categories k"
             " JOIN categories c ON c.id = k.category_id"
             " JOIN campaigns m ON m.id = k.campaign_id AND m.active = 1"
             " WHERE c.parent_id = ? AND c.id != ? GROUP BY k.campaign_id"
-            " HAVING COUNT(*) = (SELECT COUNT(*) FROM categories WHERE parent_id = ? AND id != ?)",
+            " HAVING COUNT(*) = (SELECT COUNT(*) FROM categories WHERE parent_id = ? AND id != ?)"
+            " ON CONFLICT DO NOTHING",
             (type_id, area_id, type_id, area_id, type_id),
         )
         return int(

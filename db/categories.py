@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 from db.models import Category
 
 _SELECT = (
-    "SELECT c.*, IFNULL(p.name, '') AS parent_name FROM categories c"
+    "SELECT c.*, COALESCE(p.name, '') AS parent_name FROM categories c"
     " LEFT JOIN categories p ON p.id = c.parent_id"
 )
 
 
-def _category(row: aiosqlite.Row) -> Category:
+def _category(row: Row) -> Category:
     return Category(
         id=row["id"],
         parent_id=row["parent_id"],
@@ -94,7 +92,7 @@ class CategoryRepo:
     async def all_types(self, *, retired: bool = False) -> list[Category]:
         """Returns every service type in area order; retired ones too when asked."""
         rows = await self.db.fetchall(
-            _SELECT + " WHERE c.parent_id IS NOT NULL AND (c.active = 1 OR ?)"
+            _SELECT + " WHERE c.parent_id IS NOT NULL AND (c.active = 1 OR ? = 1)"
             " ORDER BY p.position, c.position, c.id",
             (int(retired),),
         )
@@ -104,9 +102,9 @@ class CategoryRepo:
         self, area_id: int, slug: str, name: str, unit: str, done: str, max_quantity: int
     ) -> int:
         """Adds a service type at the end of an area; returns its id."""
-        return await self.db.execute(
+        return await self.db.insert(
             "INSERT INTO categories (parent_id, slug, name, unit, done, max_quantity, position)"
-            " VALUES (?, ?, ?, ?, ?, ?, (SELECT IFNULL(MAX(position), -1) + 1 FROM categories"
+            " VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM categories"
             " WHERE parent_id = ?))",
             (area_id, slug, name, unit, done, max_quantity, area_id),
         )
@@ -117,7 +115,8 @@ class CategoryRepo:
         """Renames a category (and its unit); old reports show the new name, their counts stay."""
         return bool(
             await self.db.execute(
-                "UPDATE categories SET name = IFNULL(?, name), unit = IFNULL(?, unit) WHERE id = ?",
+                "UPDATE categories SET name = COALESCE(?, name), unit = COALESCE(?, unit)"
+                " WHERE id = ?",
                 (name, unit, category_id),
             )
         )

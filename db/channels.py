@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 from db.models import ScopeKind as ScopeKind  # the one kind of scope; imported from here too
 
 WEEKDAY_NAMES = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
@@ -105,14 +103,14 @@ class DigestPost:
 
 
 _CHANNEL_SELECT = """
-SELECT ch.*, IFNULL(p.name, IFNULL(k.title, '')) AS scope_name
+SELECT ch.*, COALESCE(p.name, COALESCE(k.title, '')) AS scope_name
 FROM channels ch
 LEFT JOIN provinces p ON p.id = ch.province_id
 LEFT JOIN campaigns k ON k.id = ch.campaign_id
 """
 
 
-def _channel(row: aiosqlite.Row) -> Channel:
+def _channel(row: Row) -> Channel:
     reason = row["paused_reason"]
     since = row["schedule_since"]
     return Channel(
@@ -254,7 +252,7 @@ class ChannelRepo:
 _POST_SELECT = "SELECT * FROM digest_posts"
 
 
-def _post(row: aiosqlite.Row) -> DigestPost:
+def _post(row: Row) -> DigestPost:
     return DigestPost(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -289,14 +287,14 @@ class DigestLedger:
         """Claims a channel's week before sending; None if it was claimed already."""
         if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
             raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
-        post_id = await self.db.execute(
+        # The claimed row comes back with the claim: no read after it, in which another task
+        # could find the post "sending" before this one marks it as its own (bot.digests).
+        row = await self.db.fetchone_write(
             "INSERT INTO digest_posts (chat_id, week_start, content_hash, late, claimed_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING RETURNING *",
             (chat_id, week_start.isoformat(), content_hash, int(late), self.db.stamp()),
         )
-        if not post_id:
-            return None
-        return await self.get_by_id(post_id)
+        return None if row is None else _post(row)
 
     async def get_by_id(self, post_id: int) -> DigestPost | None:
         """Returns a ledger row by id."""

@@ -1,31 +1,36 @@
-"""The application's one aiosqlite connection: pragmas, a write lock, transactions, migrations."""
+"""The application's database, on one of two engines behind one interface.
+
+`Database(target)` opens SQLite when the target is a file path (the default: one file, WAL, one
+process) and PostgreSQL when it is a `postgresql://` URL ([database] url). Repositories and use
+cases call only what this class offers and write the portable subset of SQL (`?` placeholders,
+`ON CONFLICT`, `RETURNING`, `COALESCE`, `CASE`); what differs between the engines lives in one
+class per engine (db/engines/): connecting, transactions and their write lock, migrations,
+backup, and the few SQL pieces that differ (date arithmetic, index hints), which repositories
+ask the database for by name. No module outside db/ knows which engine it runs on.
+
+Every write is serialised, as SQLite's one writer does it: on SQLite by the file's write lock
+(`BEGIN IMMEDIATE`), on PostgreSQL by a transaction-level advisory lock that every writing
+transaction takes first. Reads never wait for it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import logging
-import os
 import sqlite3
-import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import aiosqlite
-
-from bot.text import persian_sort_text
+from typing import Any, ClassVar, Protocol
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Files beside the database that belong to it (see Database.live_files).
-LIVE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
-SQLITE_HEADER = b"SQLite format 3\x00"
 Params = Sequence[Any] | dict[str, Any]
-BUSY_TIMEOUT_MS = 5000  # how long a statement waits for another connection's write lock
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
 Clock = Callable[[], datetime]
@@ -40,6 +45,23 @@ def system_clock() -> datetime:
 def utcnow() -> str:
     """Returns the real current time as ISO 8601 UTC (migrations only; code uses Database.stamp)."""
     return system_clock().isoformat(timespec="seconds")
+
+
+def is_postgresql(target: str | Path) -> bool:
+    """True when a configured database is a PostgreSQL URL rather than an SQLite file."""
+    return str(target).startswith(POSTGRESQL_SCHEMES)
+
+
+class Row(Protocol):
+    """A result row, read by position or by column name (both engines' rows are this)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
 # SQLite's primary result codes that say the storage, not the statement, failed: another
@@ -60,25 +82,56 @@ _STORAGE_CODES = frozenset(
     }
 )
 _STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT, errno.EACCES})
+# PostgreSQL's SQLSTATE classes and codes that say the same: the connection is gone, the server
+# is out of room or shutting down, or will take no writes (a standby, a read-only transaction).
+_PG_STORAGE_CLASSES = ("08", "53", "57", "58", "XX")
+_PG_STORAGE_CODES = frozenset({"25006", "55P03", "40P01"})
+
+
+def driver_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """The error classes of the database drivers (and `also`): sqlite3's, and psycopg's once it
+    is loaded (only a PostgreSQL database loads it: SQLite users never pay for importing it)."""
+    psycopg = sys.modules.get("psycopg")
+    found: tuple[type[Exception], ...] = (
+        (sqlite3.Error,)
+        if psycopg is None
+        else (
+            sqlite3.Error,
+            psycopg.Error,
+        )
+    )
+    return (*found, *also)
 
 
 def is_storage_error(error: BaseException) -> bool:
     """True when an error says the database could not be read or written (a full or read-only
-    disk, a lock held too long), not that a statement or the code was wrong."""
+    disk, a lock held too long, a lost connection), not that a statement or the code was wrong."""
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         return code is not None and code & 0xFF in _STORAGE_CODES
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error):
+        state = error.sqlstate
+        if state is None:  # no answer from the server at all: the connection failed
+            return isinstance(error, psycopg.OperationalError)
+        return state[:2] in _PG_STORAGE_CLASSES or state in _PG_STORAGE_CODES
     return isinstance(error, OSError) and error.errno in _STORAGE_ERRNOS
 
 
 class SchemaMismatch(Exception):
     """The database's recorded migrations differ from the code's: some are unknown to this code
-    (a newer version wrote them), or some of the code's were never applied."""
+    (a newer version wrote them), or some of the code's were never applied (the generated
+    counting triggers of an older rule count as one of those: `db migrate` renews them)."""
 
-    def __init__(self, unknown: Sequence[int], missing: Sequence[int]) -> None:
-        super().__init__(f"unknown migrations {list(unknown)}, missing {list(missing)}")
+    def __init__(
+        self, unknown: Sequence[int], missing: Sequence[int], *, counting: bool = False
+    ) -> None:
+        super().__init__(
+            f"unknown migrations {list(unknown)}, missing {list(missing)}, counting {counting}"
+        )
         self.unknown = tuple(unknown)
         self.missing = tuple(missing)
+        self.counting = counting  # the counting triggers follow an older definition
 
 
 class BackupRefused(Exception):
@@ -91,84 +144,59 @@ class BackupRefused(Exception):
         self.live = live  # True: the database itself, its -wal, -shm, journal or lock file
 
 
-def migrations() -> list[tuple[int, str, Path]]:
-    """Lists the numbered migration files in order as (version, name, path)."""
+class BackupUnsupported(Exception):
+    """The engine keeps its own backups (PostgreSQL: pg_dump, base backups)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered migration script of an engine."""
+
+    version: int
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A row trigger that runs statements after a change of a table (on either engine)."""
+
+    name: str
+    table: str
+    event: str  # INSERT, UPDATE or DELETE
+    columns: tuple[str, ...]  # UPDATE OF these (none: any)
+    when: str  # a condition on NEW and OLD (empty: always)
+    statements: Sequence[str]
+
+
+def migrations(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
+    """Lists the numbered migration files of a folder in order as (version, name, path)."""
     found = []
-    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+    for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]_*.sql")):
         found.append((int(path.name[:4]), path.stem[5:], path))
     return found
 
 
-def _execute(raw: sqlite3.Connection, sql: str, params: Params, insert: bool) -> int:
-    """Runs one statement on the connection's thread; lastrowid for INSERT, else rowcount."""
-    cursor = raw.execute(sql, params)
-    try:
-        if insert:
-            return int(cursor.lastrowid or 0) if cursor.rowcount else 0
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
-
-
-def _fetchone(raw: sqlite3.Connection, sql: str, params: Params) -> aiosqlite.Row | None:
-    """Runs a query on the connection's thread and returns its first row."""
-    cursor = raw.execute(sql, params)
-    try:
-        row: aiosqlite.Row | None = cursor.fetchone()
-        return row
-    finally:
-        cursor.close()
-
-
-def _fetchall(raw: sqlite3.Connection, sql: str, params: Params) -> list[aiosqlite.Row]:
-    """Runs a query on the connection's thread and returns every row."""
-    cursor = raw.execute(sql, params)
-    try:
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _batch(raw: sqlite3.Connection, statements: list[tuple[str, Params]], own: bool) -> None:
-    """Runs statements on the connection's thread, in a transaction of their own when `own`."""
-    if own:
-        raw.execute("BEGIN IMMEDIATE")
-    try:
-        for sql, params in statements:
-            raw.execute(sql, params).close()
-    except BaseException:
-        if own:
-            raw.execute("ROLLBACK")
-        raise
-    if own:
-        _commit(raw)
-
-
-def _commit(raw: sqlite3.Connection) -> None:
-    """Commits; a failed COMMIT (a full disk, a lock held too long) is rolled back, so that the
-    connection is never left inside a transaction every later BEGIN would trip over."""
-    try:
-        raw.execute("COMMIT")
-    except BaseException:
-        if raw.in_transaction:
-            raw.execute("ROLLBACK")
-        raise
-
-
 class Database:
-    """Owns one SQLite connection; every statement runs under one lock, transactions included.
+    """The repositories' one way to the data; `Database(target)` is the engine's own class.
 
-    A transaction holds the lock for its whole body, so statements of other tasks cannot slip
-    into it; statements issued by the task that owns the transaction run inside it.
+    A transaction holds the engine's write lock for its whole body; statements issued by the
+    task that owns it run inside it, those of other tasks never do.
     """
 
-    def __init__(self, path: str | Path, clock: Clock = system_clock) -> None:
-        self.path = str(path)
+    kind: ClassVar[str]  # "sqlite" or "postgresql", for db/ and its tests only
+    migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
+
+    def __new__(cls, target: str | Path, clock: Clock = system_clock) -> Database:
+        if cls is Database:
+            from db.engines import engine_class
+
+            cls = engine_class(is_postgresql(target))
+        return super().__new__(cls)
+
+    def __init__(self, target: str | Path, clock: Clock = system_clock) -> None:
+        self.path = str(target)  # an SQLite file, or a PostgreSQL URL
         self.clock = clock  # every time the code reads comes from here; tests set it
-        self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
-        self._owner: asyncio.Task[Any] | None = None
-        self._ready = asyncio.Lock()
 
     def now(self) -> datetime:
         """The current time (aware, UTC) by the application's clock."""
@@ -178,51 +206,6 @@ class Database:
         """The current time as ISO 8601 UTC, the form every *_at column holds."""
         return self.now().isoformat(timespec="seconds")
 
-    @property
-    def conn(self) -> aiosqlite.Connection:
-        """The open connection."""
-        if self._conn is None:
-            raise RuntimeError("database is not open")
-        return self._conn
-
-    @property
-    def is_open(self) -> bool:
-        """True while the connection is open."""
-        return self._conn is not None
-
-    async def open(self, *, migrate: bool = True) -> None:
-        """Opens the connection (once), sets the pragmas and applies pending migrations."""
-        async with self._ready:
-            if self._conn is not None:
-                return
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
-            try:
-                conn.row_factory = aiosqlite.Row
-                await conn.execute("PRAGMA journal_mode = WAL")
-                await conn.execute("PRAGMA foreign_keys = ON")
-                await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                await conn.execute("PRAGMA synchronous = NORMAL")
-                await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages (default 2)
-                # ORDER BY fa_sort(name): names in Persian alphabetical order, not by code point.
-                await conn.create_function("fa_sort", 1, persian_sort_text, deterministic=True)
-                self._conn = conn
-                if migrate:
-                    await self.migrate()
-            except BaseException:
-                # A file that is not a database, a read-only mount: close the connection, or
-                # its worker thread (not a daemon) keeps the process alive for ever.
-                self._conn = None
-                await conn.close()
-                raise
-
-    async def close(self) -> None:
-        """Closes the connection if it is open."""
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await conn.close()
-
     async def __aenter__(self) -> Database:
         await self.open()
         return self
@@ -230,177 +213,170 @@ class Database:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
-        if self._owner is not None and self._owner is asyncio.current_task():
-            yield self.conn
-            return
-        async with self._lock:
-            yield self.conn
+    # --- what each engine does its own way -----------------------------------------------------
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Runs the body as one IMMEDIATE transaction; rolls back if it raises."""
-        if self._owner is not None and self._owner is asyncio.current_task():
-            yield self.conn  # nested: part of the enclosing transaction
-            return
-        async with self._lock:
-            self._owner = asyncio.current_task()
-            try:
-                raw = self.conn._conn
-                await self._call(_execute, raw, "BEGIN IMMEDIATE", (), False)
-                try:
-                    yield self.conn
-                except BaseException:
-                    await self._call(_execute, raw, "ROLLBACK", (), False)
-                    raise
-                await self._call(_commit, raw)
-            finally:
-                self._owner = None
+    @property
+    def is_open(self) -> bool:
+        """True while the database is open."""
+        raise NotImplementedError
 
-    async def _call[T](self, fn: Callable[..., T], *args: Any) -> T:
-        """Runs a function on the connection's own thread: one hand-off per statement.
+    async def connect(self) -> None:
+        """Connects (once) without touching the schema."""
+        raise NotImplementedError
 
-        aiosqlite's cursor API costs a hand-off for the execute, each fetch and the close; with
-        many people's updates sharing the one connection those hand-offs were most of a step's
-        database time.
-        """
-        result: T = await self.conn._execute(fn, *args)
-        return result
+    async def close(self) -> None:
+        """Closes the connections if they are open."""
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Runs the body as one transaction holding the write lock; rolls back if it raises."""
+        raise NotImplementedError
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Runs one statement; returns lastrowid (for INSERT) or the changed row count."""
-        insert = sql.lstrip()[:6].upper() == "INSERT"
-        async with self._locked() as conn:
-            return await self._call(_execute, conn._conn, sql, params, insert)
+        """Runs one statement; returns the number of rows it changed."""
+        raise NotImplementedError
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Runs one statement for many parameter rows."""
-        async with self._locked() as conn:
-            await conn.executemany(sql, rows)
+        raise NotImplementedError
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Returns the first row of a query, or None."""
-        async with self._locked() as conn:
-            return await self._call(_fetchone, conn._conn, sql, params)
+        raise NotImplementedError
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetchone_write(self, sql: str, params: Params = ()) -> Row | None:
+        """fetchone for a statement that writes (INSERT ... RETURNING): it takes the write lock."""
+        raise NotImplementedError
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Returns every row of a query."""
-        async with self._locked() as conn:
-            return await self._call(_fetchall, conn._conn, sql, params)
+        raise NotImplementedError
 
     async def batch(self, statements: Sequence[tuple[str, Params]]) -> None:
-        """Runs statements as one transaction in a single hand-off to the connection's thread.
+        """Runs statements as one transaction (inside one the calling task holds, they join it)."""
+        raise NotImplementedError
 
-        Inside a transaction the calling task already holds, they simply join it.
-        """
-        if not statements:
+    async def tables(self) -> set[str]:
+        """The names of the database's tables."""
+        raise NotImplementedError
+
+    async def columns(self, table: str) -> list[str]:
+        """The names of a table's columns, in order."""
+        raise NotImplementedError
+
+    async def apply_migration(self, migration: Migration) -> None:
+        """Runs a migration's script and records it, in one transaction."""
+        raise NotImplementedError
+
+    async def backup(self, target: str | Path) -> None:
+        """Copies the live database to a file; BackupUnsupported where the engine has its own."""
+        raise NotImplementedError
+
+    # --- the SQL that differs, by name (db/ only) ----------------------------------------------
+
+    def days_before(self, day: str, days: int) -> str:
+        """SQL of the ISO date `days` days before the ISO date expression `day`."""
+        raise NotImplementedError
+
+    def week_start(self, day: str) -> str:
+        """SQL of the Saturday (ISO date) that starts the week of the ISO date expression `day`."""
+        raise NotImplementedError
+
+    def day_number(self, day: str) -> str:
+        """SQL of an ISO date expression as whole days since 1970-01-01."""
+        raise NotImplementedError
+
+    def indexed_by(self, index: str) -> str:
+        """An index hint to put after a table's alias (the empty string where there are none)."""
+        raise NotImplementedError
+
+    def create_trigger(self, trigger: Trigger) -> list[str]:
+        """The statements that make a trigger (after drop_trigger's)."""
+        raise NotImplementedError
+
+    def drop_trigger(self, trigger: Trigger) -> str:
+        """The statement that drops a trigger if it exists."""
+        raise NotImplementedError
+
+    @property
+    def ordered_join(self) -> str:
+        """A join that keeps the written order of its tables (SQLite's CROSS JOIN; JOIN where
+        the planner picks the order itself)."""
+        raise NotImplementedError
+
+    # --- written once -------------------------------------------------------------------------
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Connects (once) and applies pending migrations."""
+        if self.is_open:
             return
-        nested = self._owner is not None and self._owner is asyncio.current_task()
-        async with self._locked() as conn:
-            await self._call(_batch, conn._conn, list(statements), not nested)
+        await self.connect()
+        if migrate:
+            try:
+                await self.migrate()
+            except BaseException:
+                await self.close()
+                raise
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Runs an INSERT into a table with an `id` column; returns the new row's id, or 0 when
+        nothing was inserted (an `ON CONFLICT ... DO NOTHING` that met its conflict)."""
+        row = await self.fetchone_write(f"{sql} RETURNING id", params)
+        return 0 if row is None else int(row[0])
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         """Returns the first column of the first row, or None."""
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    def engine_migrations(self) -> list[Migration]:
+        """This engine's migrations, in order."""
+        return [Migration(v, n, p) for v, n, p in migrations(self.migrations_dir)]
+
     async def applied_migrations(self) -> set[int] | None:
         """The migration versions the database records; None for a database never migrated."""
-        known = await self.scalar(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-        )
-        if known is None:
+        if "schema_migrations" not in await self.tables():
             return None
         rows = await self.fetchall("SELECT version FROM schema_migrations")
-        return {row[0] for row in rows}
+        return {int(row[0]) for row in rows}
 
     async def check_schema(self, *, allow_missing: bool) -> set[int] | None:
         """Raises SchemaMismatch when the database records a migration this code does not have
-        (a newer version wrote it), or lacks one of the code's unless allow_missing; a database
-        never migrated passes. Returns the recorded versions."""
+        (a newer version wrote it), or lacks one of the code's (or counts by an older rule)
+        unless allow_missing; a database never migrated passes. Returns the recorded versions."""
         done = await self.applied_migrations()
         if done is None:
             return None
-        versions = {version for version, _, _ in migrations()}
+        versions = {m.version for m in self.engine_migrations()}
         unknown = sorted(done - versions)
         missing = [] if allow_missing else sorted(versions - done)
         if unknown or missing:
             raise SchemaMismatch(unknown, missing)
+        if not allow_missing:
+            from db.counting import current
+
+            if not await current(self):
+                raise SchemaMismatch([], [], counting=True)
         return done
 
     async def migrate(self) -> list[int]:
-        """Applies the migrations the database has not recorded yet; returns their versions.
+        """Applies the migrations the database has not recorded yet, then installs the counting
+        triggers when they are missing or of an older rule (db.counting); returns the versions
+        applied. A database that records a migration this code does not know (written by a
+        newer version) is refused with SchemaMismatch before anything is changed."""
+        from db.counting import install
 
-        A database that records a migration this code does not know (written by a newer
-        version) is refused with SchemaMismatch before anything is changed."""
-        conn = self.conn
         done = await self.check_schema(allow_missing=True) or set()
-        await conn.execute(
+        await self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         applied = []
-        for version, name, path in migrations():
-            if version in done:
+        for migration in self.engine_migrations():
+            if migration.version in done:
                 continue
-            script = path.read_text(encoding="utf-8")
-            try:
-                await conn.executescript(
-                    "BEGIN IMMEDIATE;\n"
-                    + script
-                    + "\nINSERT INTO schema_migrations (version, name, applied_at)"
-                    + f" VALUES ({version}, '{name}', '{utcnow()}');\nCOMMIT;"
-                )
-            except Exception:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
-                raise
-            log.info("applied migration %04d_%s", version, name)
-            applied.append(version)
+            await self.apply_migration(migration)
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+        await install(self)
         return applied
-
-    def live_files(self) -> list[Path]:
-        """The files that make up the live database: the file, its WAL, shared memory, rollback
-        journal and the instance lock beside it (symlinks and relative paths resolved)."""
-        path = Path(self.path).resolve()
-        return [path, *(path.with_name(path.name + end) for end in LIVE_SUFFIXES)]
-
-    def _check_backup_target(self, target: Path) -> None:
-        """Raises BackupRefused for a target that is part of the live database, or an existing
-        file that is not an SQLite database (a backup replaces only an older backup)."""
-        resolved = target.resolve()
-        for live in self.live_files():
-            if resolved == live or (target.exists() and live.exists() and target.samefile(live)):
-                raise BackupRefused(target, live=True)
-        if target.exists():
-            with target.open("rb") as head:
-                if head.read(16) not in (SQLITE_HEADER, b""):
-                    raise BackupRefused(target, live=False)
-
-    async def backup(self, target: str | Path) -> None:
-        """Copies the live database to target with SQLite's online backup API.
-
-        The copy is written to a new file beside the target and renamed over it when complete,
-        so a failed backup removes only the file it made itself. A target that is the database
-        or one of its files, or an existing file that is no SQLite database, is refused
-        (BackupRefused) before anything is written. The copy is opened with sqlite3, not
-        aiosqlite: when aiosqlite cannot open a file its worker thread may report to an event
-        loop already closed, printing a traceback."""
-        path = Path(target)
-        await asyncio.to_thread(self._check_backup_target, path)
-        handle, partial = await asyncio.to_thread(
-            tempfile.mkstemp, prefix=path.name + ".", suffix=".partial", dir=path.parent
-        )
-        os.close(handle)
-        try:
-            dest = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
-            try:
-                async with self._locked() as conn:
-                    await conn.backup(dest)
-            finally:
-                await asyncio.to_thread(dest.close)
-            await asyncio.to_thread(os.replace, partial, path)
-        except BaseException:
-            await asyncio.to_thread(Path(partial).unlink, missing_ok=True)
-            raise

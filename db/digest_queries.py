@@ -13,28 +13,16 @@ from datetime import date, timedelta
 from bot.digest import CampaignWeek, PlaceLevel, Ranked, Run, ServiceTotal, WeekDigest
 from db.campaigns import _campaign
 from db.channels import ChannelScope
+from db.counting import PENDING, Counting, columns, counted, in_campaign, pending
 from db.database import Database
 from db.map_queries import week_map
 from db.models import ScopeKind
-from db.stats import (
-    CAMPAIGN_TYPES,
-    WAITING,
-    Counting,
-    Figures,
-    _cols,
-    campaign_progress,
-    campaign_shares,
-)
+from db.stats import Figures, campaign_progress, campaign_shares
 from db.streaks import StreakRepo
 
 TOP_GROUPS = 5
 TOP_PLACES = 3
 TOP_STREAKS = 3
-
-
-def _counted(counting: Counting) -> str:
-    """The condition on a report r that makes it count."""
-    return "r.status = 'approved'" if counting is Counting.APPROVED else "r.status != 'deleted'"
 
 
 class UnknownScope(LookupError):
@@ -55,18 +43,18 @@ async def _scope(db: Database, scope: ChannelScope) -> tuple[str, list[object], 
         if row is None:
             raise UnknownScope(f"no campaign {scope.campaign_id}")
         level = PlaceLevel.PROVINCE if row["province_id"] is None else PlaceLevel.COUNTY
-        where = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
+        where = f"r.campaign_id = ? AND {in_campaign()}"
         return where, [scope.campaign_id], str(row["title"]), level
     return "1 = 1", [], "", PlaceLevel.PROVINCE
 
 
 async def _figures(
-    db: Database, where: str, params: list[object], start: date, counted: str
+    db: Database, where: str, params: list[object], start: date, counts: str
 ) -> Figures:
     row = await db.fetchone(
-        "SELECT COUNT(*), IFNULL(SUM(r.quantity), 0), IFNULL(SUM(r.beneficiaries), 0),"
-        " IFNULL(SUM(r.volunteers), 0), COUNT(DISTINCT r.group_id) FROM reports r"
-        f" WHERE {where} AND {counted} AND r.service_date BETWEEN ? AND ?",
+        "SELECT COUNT(*), COALESCE(SUM(r.quantity), 0), COALESCE(SUM(r.beneficiaries), 0),"
+        " COALESCE(SUM(r.volunteers), 0), COUNT(DISTINCT r.group_id) FROM reports r"
+        f" WHERE {where} AND {counts} AND r.service_date BETWEEN ? AND ?",
         [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
     )
     assert row is not None
@@ -91,11 +79,11 @@ async def _campaigns(
         params = [scope.campaign_id]
     rows = await db.fetchall(sql + " ORDER BY province_id IS NOT NULL, starts_on, id", params)
     found = []
-    col = _cols(counting)[1]
+    col = columns(counting)[1]
     for row in rows:
         campaign = _campaign(row)
         week = await db.scalar(
-            f"SELECT IFNULL(SUM({col}), 0) FROM stat_campaign_day WHERE campaign_id = ?"
+            f"SELECT COALESCE(SUM({col}), 0) FROM stat_campaign_day WHERE campaign_id = ?"
             " AND day BETWEEN ? AND ?",
             (campaign.id, start.isoformat(), end.isoformat()),
         )
@@ -133,23 +121,22 @@ async def week_digest(
     start = week_start
     end = start + timedelta(days=6)
     week = [*params, start.isoformat(), end.isoformat()]
-    counted = _counted(counting)
-    approved = counting is Counting.APPROVED
-    in_week = f"{where} AND {counted} AND r.service_date BETWEEN ? AND ?"
+    counted_sql = counted(counting)
+    in_week = f"{where} AND {counted_sql} AND r.service_date BETWEEN ? AND ?"
 
     services = await db.fetchall(
-        "SELECT c.name, IFNULL(a.name, ''), c.unit, SUM(r.quantity) AS total, COUNT(*)"
+        "SELECT c.name, COALESCE(a.name, ''), c.unit, SUM(r.quantity) AS total, COUNT(*)"
         " FROM reports r JOIN categories c ON c.id = r.category_id"
         " LEFT JOIN categories a ON a.id = c.parent_id"
-        f" WHERE {in_week} GROUP BY c.id ORDER BY total DESC, a.position, c.position, c.id",
+        f" WHERE {in_week} GROUP BY c.id, a.id ORDER BY total DESC, a.position, c.position, c.id",
         week,
     )
     areas = await db.fetchall(
-        "SELECT IFNULL(a.name, c.name), COUNT(*) AS total"
+        "SELECT COALESCE(a.name, c.name), COUNT(*) AS total"
         " FROM reports r JOIN categories c ON c.id = r.category_id"
         " LEFT JOIN categories a ON a.id = c.parent_id"
-        f" WHERE {in_week} GROUP BY IFNULL(a.id, c.id)"
-        " ORDER BY total DESC, MIN(IFNULL(a.position, c.position)), IFNULL(a.id, c.id)",
+        f" WHERE {in_week} GROUP BY COALESCE(a.id, c.id), COALESCE(a.name, c.name)"
+        " ORDER BY total DESC, MIN(COALESCE(a.position, c.position)), COALESCE(a.id, c.id)",
         week,
     )
     by_day = await db.fetchall(
@@ -177,8 +164,8 @@ async def week_digest(
         scope=scope.kind,
         scope_name=scope_name,
         week_start=start,
-        current=await _figures(db, where, params, start, counted),
-        previous=await _figures(db, where, params, start - timedelta(days=7), counted),
+        current=await _figures(db, where, params, start, counted_sql),
+        previous=await _figures(db, where, params, start - timedelta(days=7), counted_sql),
         services=tuple(ServiceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in services),
         areas=tuple(Ranked(r[0], int(r[1])) for r in areas),
         days=(days[0], days[1], days[2], days[3], days[4], days[5], days[6]),
@@ -187,10 +174,8 @@ async def week_digest(
         place_level=level,
         campaigns=tuple(await _campaigns(db, scope, start, counting)),
         late=late,
-        pending=await _pending(db, where, params, start) if approved else 0,
-        previous_pending=(
-            await _pending(db, where, params, start - timedelta(days=7)) if approved else 0
-        ),
+        pending=await _pending(db, where, params, start, counting),
+        previous_pending=await _pending(db, where, params, start - timedelta(days=7), counting),
         map=await week_map(db, start, counting) if scope.kind is ScopeKind.NATIONAL else None,
         streaks=await _streaks(db, scope, start, counting),
     )
@@ -209,11 +194,15 @@ async def _streaks(
     return tuple(Run(g.name, g.weeks) for g in found)
 
 
-async def _pending(db: Database, where: str, params: list[object], start: date) -> int:
-    """The week's reports of the scope waiting for review."""
+async def _pending(
+    db: Database, where: str, params: list[object], start: date, counting: Counting
+) -> int:
+    """The week's reports of the scope shown apart as pending (waiting for review)."""
+    if not PENDING[counting]:
+        return 0
     return int(
         await db.scalar(
-            f"SELECT COUNT(*) FROM reports r WHERE {where} AND {WAITING}"
+            f"SELECT COUNT(*) FROM reports r WHERE {where} AND {pending(counting)}"
             " AND r.service_date BETWEEN ? AND ?",
             [*params, start.isoformat(), (start + timedelta(days=6)).isoformat()],
         )

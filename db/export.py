@@ -1,25 +1,29 @@
 """Read-only queries behind exports: report rows streamed in order, and their summaries.
 
 An export may read a hundred thousand rows while the bot keeps writing, so it does not go
-through the application's one aiosqlite connection (whose lock would make every user wait).
-It opens its own read-only connection (URI mode=ro); in WAL mode a reader and the writer do not
-block each other. Everything an export reads happens inside one read transaction, so the rows and
-the summaries come from the same snapshot even if reports are saved meanwhile. The connection is
-plain sqlite3 because exports run in a worker thread, off the event loop.
+through the application's database (on SQLite, its one connection's lock would make every user
+wait).
+It opens its own read-only connection (SQLite: URI mode=ro; PostgreSQL: a read-only repeatable
+read transaction); in SQLite's WAL mode a reader and the writer do not block each other.
+Everything an export reads happens inside one read transaction, so the rows and the summaries
+come from the same snapshot even if reports are saved meanwhile. The connection blocks (sqlite3,
+or psycopg's blocking one) because exports run in a worker thread or process, off the event loop.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
+from db.database import Row, is_postgresql
 from db.models import Province, ReportStatus
 
 LIVE_STATUSES: tuple[ReportStatus, ...] = (
@@ -30,10 +34,10 @@ LIVE_STATUSES: tuple[ReportStatus, ...] = (
 """What an export holds unless deleted reports are asked for."""
 
 _ROWS = """
-SELECT r.id, r.receipt, g.name AS group_name, IFNULL(k.title, '') AS campaign, p.name AS province,
-       n.name AS county, r.place, IFNULL(a.name, '') AS area, c.name AS service, c.unit,
+SELECT r.id, r.receipt, g.name AS group_name, COALESCE(k.title, '') AS campaign, p.name AS province,
+       n.name AS county, r.place, COALESCE(a.name, '') AS area, c.name AS service, c.unit,
        r.quantity, r.beneficiaries, r.volunteers, r.service_date, r.status,
-       IFNULL(NULLIF(TRIM(v.first_name || ' ' || v.last_name), ''), CAST(r.reporter_id AS TEXT))
+       COALESCE(NULLIF(TRIM(v.first_name || ' ' || v.last_name), ''), CAST(r.reporter_id AS TEXT))
            AS reporter,
        r.created_at, r.description,
        (SELECT COUNT(*) FROM report_photos f WHERE f.report_id = r.id) AS photos
@@ -48,9 +52,9 @@ LEFT JOIN volunteers v ON v.id = r.reporter_id
 """
 
 _BY_SERVICE = """
-SELECT IFNULL(a.name, '') AS area, c.name AS service, c.unit, COUNT(*) AS reports,
-       SUM(r.quantity) AS quantity, IFNULL(SUM(r.beneficiaries), 0) AS beneficiaries,
-       IFNULL(SUM(r.volunteers), 0) AS volunteers
+SELECT COALESCE(a.name, '') AS area, c.name AS service, c.unit, COUNT(*) AS reports,
+       SUM(r.quantity) AS quantity, COALESCE(SUM(r.beneficiaries), 0) AS beneficiaries,
+       COALESCE(SUM(r.volunteers), 0) AS volunteers
 FROM reports r
 JOIN categories c ON c.id = r.category_id
 LEFT JOIN categories a ON a.id = c.parent_id
@@ -58,7 +62,8 @@ LEFT JOIN categories a ON a.id = c.parent_id
 
 _BY_PROVINCE = """
 SELECT p.name AS province, c.unit, COUNT(*) AS reports, SUM(r.quantity) AS quantity,
-       IFNULL(SUM(r.beneficiaries), 0) AS beneficiaries, IFNULL(SUM(r.volunteers), 0) AS volunteers
+       COALESCE(SUM(r.beneficiaries), 0) AS beneficiaries,
+       COALESCE(SUM(r.volunteers), 0) AS volunteers
 FROM reports r
 JOIN provinces p ON p.id = r.province_id
 JOIN categories c ON c.id = r.category_id
@@ -153,7 +158,7 @@ def _created(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _row(r: sqlite3.Row) -> ExportRow:
+def _row(r: Row) -> ExportRow:
     return ExportRow(
         id=r["id"],
         receipt=r["receipt"],
@@ -181,12 +186,25 @@ class ExportReader:
     """A read-only connection to the bot's database for one export (use it in one thread)."""
 
     def __init__(self, path: str | Path) -> None:
+        self._conn: Any
+        self._postgresql = is_postgresql(path)
+        if self._postgresql:  # a blocking psycopg connection, rows and statements as SQLite's
+            from db.engines.postgresql import blocking_connection, placeholders
+
+            self._conn = blocking_connection(str(path))
+            self._sql: Callable[[str], str] = placeholders
+            return
         if not Path(path).is_file():
             raise FileNotFoundError(errno.ENOENT, "no such database", str(path))
         uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
         self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA busy_timeout = 5000")
+        self._sql = str
+
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """Runs a query on the reader's connection; its cursor."""
+        return self._conn.execute(self._sql(sql), params)
 
     def close(self) -> None:
         """Closes the connection."""
@@ -206,7 +224,8 @@ class ExportReader:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Holds one read transaction: every query inside sees the same state of the database."""
-        self._conn.execute("BEGIN")
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if self._postgresql else "BEGIN"
+        self._conn.execute(begin)
         try:
             yield
         finally:
@@ -215,13 +234,13 @@ class ExportReader:
     def count(self, flt: ExportFilter) -> int:
         """Returns how many reports the filter selects."""
         where, params = flt.where()
-        row = self._conn.execute("SELECT COUNT(*) FROM reports r" + where, params).fetchone()
+        row = self._execute("SELECT COUNT(*) FROM reports r" + where, params).fetchone()
         return int(row[0])
 
     def rows(self, flt: ExportFilter) -> Iterator[ExportRow]:
         """Yields the selected reports by service date, then receipt order, a few at a time."""
         where, params = flt.where()
-        cursor = self._conn.execute(_ROWS + where + " ORDER BY r.service_date, r.id", params)
+        cursor = self._execute(_ROWS + where + " ORDER BY r.service_date, r.id", params)
         try:
             while batch := cursor.fetchmany(_FETCH):
                 for r in batch:
@@ -232,8 +251,10 @@ class ExportReader:
     def by_service(self, flt: ExportFilter) -> list[ServiceSum]:
         """Returns totals per service type, in the order of the category tree."""
         where, params = flt.where()
-        rows = self._conn.execute(
-            _BY_SERVICE + where + " GROUP BY c.id ORDER BY a.position, a.id, c.position, c.id",
+        rows = self._execute(
+            _BY_SERVICE
+            + where
+            + " GROUP BY c.id, a.id ORDER BY a.position, a.id, c.position, c.id",
             params,
         ).fetchall()
         return [ServiceSum(*tuple(r)) for r in rows]
@@ -242,7 +263,7 @@ class ExportReader:
         """Returns totals per province (quantities by unit), in the provinces' alphabetical
         order."""
         where, params = flt.where()
-        rows = self._conn.execute(
+        rows = self._execute(
             _BY_PROVINCE + where + " GROUP BY p.id, c.unit ORDER BY p.position, p.id", params
         ).fetchall()
         found: dict[str, ProvinceSum] = {}
@@ -260,7 +281,7 @@ class ExportReader:
 
     def provinces_matching(self, key: str) -> list[Province]:
         """Returns the province whose search key is key, else those whose key contains it."""
-        rows = self._conn.execute(
+        rows = self._execute(
             "SELECT id, code, name, search_key FROM provinces WHERE instr(search_key, ?) > 0"
             " ORDER BY position",
             (key,),
@@ -270,7 +291,5 @@ class ExportReader:
 
     def campaign_title(self, campaign_id: int) -> str | None:
         """Returns a campaign's title, or None if there is no such campaign."""
-        row = self._conn.execute(
-            "SELECT title FROM campaigns WHERE id = ?", (campaign_id,)
-        ).fetchone()
+        row = self._execute("SELECT title FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else str(row["title"])

@@ -26,16 +26,30 @@ class ExportJobRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def start(self, chat_id: int, message_id: int, plan: dict[str, Any], head: str) -> None:
+    async def start(
+        self,
+        chat_id: int,
+        message_id: int,
+        plan: dict[str, Any],
+        head: str,
+        *,
+        seen: int | None = None,
+    ) -> bool:
         """Records a build that starts now; a kept one begun again (after a restart, in the same
-        status message) counts one more attempt."""
-        await self.db.execute(
-            "INSERT INTO export_jobs (chat_id, message_id, plan, head, started_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
-            " message_id = excluded.message_id, plan = excluded.plan, head = excluded.head,"
-            " attempts = CASE WHEN export_jobs.message_id = excluded.message_id"
-            " THEN export_jobs.attempts + 1 ELSE 1 END, started_at = excluded.started_at",
-            (chat_id, message_id, json.dumps(plan, ensure_ascii=False), head, self.db.stamp()),
+        status message) counts one more attempt. `seen`: the attempts of the kept build read
+        before beginning it again; False when another process began it since (its claim)."""
+        now = self.db.stamp()
+        return bool(
+            await self.db.execute(
+                "INSERT INTO export_jobs (chat_id, message_id, plan, head, started_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                " message_id = excluded.message_id, plan = excluded.plan, head = excluded.head,"
+                " attempts = CASE WHEN export_jobs.message_id = excluded.message_id"
+                " THEN export_jobs.attempts + 1 ELSE 1 END, started_at = excluded.started_at"
+                " WHERE export_jobs.message_id <> excluded.message_id"
+                " OR export_jobs.attempts = COALESCE(?, export_jobs.attempts)",
+                (chat_id, message_id, json.dumps(plan, ensure_ascii=False), head, now, seen),
+            )
         )
 
     async def end(self, chat_id: int, message_id: int) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-import aiosqlite
-
-from db.database import Database
+from bot.text import persian_sort_text
+from db.database import Database, Row
 from db.models import Group, GroupRole, GroupStatus, Invite, Member, Membership
 
 _GROUP_SELECT = """
 SELECT g.*, p.name AS province_name, c.name AS county_name,
-       IFNULL(s.name, '') AS specialty_name,
+       COALESCE(s.name, '') AS specialty_name,
        (SELECT COUNT(*) FROM memberships m WHERE m.group_id = g.id) AS member_count
 FROM groups g
 JOIN provinces p ON p.id = g.province_id
@@ -25,7 +24,7 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 12
 
 
-def _group(row: aiosqlite.Row) -> Group:
+def _group(row: Row) -> Group:
     return Group(
         id=row["id"],
         name=row["name"],
@@ -57,7 +56,7 @@ def _filter(
     return sql, params
 
 
-def _invite(row: aiosqlite.Row, now: str) -> Invite:
+def _invite(row: Row, now: str) -> Invite:
     revoked = row["revoked_at"] is not None
     expires = row["expires_at"]
     return Invite(
@@ -90,12 +89,14 @@ class GroupRepo:
         """Creates a group led by its creator; returns its id."""
         now = self.db.stamp()
         async with self.db.transaction():
-            group_id = await self.db.execute(
-                "INSERT INTO groups (name, search_key, province_id, county_id, specialty_id,"
-                " status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            group_id = await self.db.insert(
+                "INSERT INTO groups (name, search_key, sort_key, province_id, county_id,"
+                " specialty_id, status, created_by, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     search_key,
+                    persian_sort_text(name),
                     province_id,
                     county_id,
                     specialty_id,
@@ -126,7 +127,7 @@ class GroupRepo:
         """Returns the active and pending groups of a county."""
         rows = await self.db.fetchall(
             _GROUP_SELECT + " WHERE g.county_id = ? AND g.status IN ('active', 'pending')"
-            " ORDER BY fa_sort(g.name)",
+            " ORDER BY g.sort_key, g.id",
             (county_id,),
         )
         return [_group(r) for r in rows]
@@ -137,7 +138,7 @@ class GroupRepo:
         """Lists active and pending groups, optionally of some provinces and matching a key."""
         where, params = _filter(("active", "pending"), province_ids, key)
         rows = await self.db.fetchall(
-            f"{_GROUP_SELECT} {where} ORDER BY fa_sort(g.name), g.id LIMIT ? OFFSET ?",
+            f"{_GROUP_SELECT} {where} ORDER BY g.sort_key, g.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [_group(r) for r in rows]
@@ -179,8 +180,8 @@ class GroupRepo:
     async def rename(self, group_id: int, name: str, search_key: str) -> None:
         """Renames a group."""
         await self.db.execute(
-            "UPDATE groups SET name = ?, search_key = ?, updated_at = ? WHERE id = ?",
-            (name, search_key, self.db.stamp(), group_id),
+            "UPDATE groups SET name = ?, search_key = ?, sort_key = ?, updated_at = ? WHERE id = ?",
+            (name, search_key, persian_sort_text(name), self.db.stamp(), group_id),
         )
 
     async def merge(self, source_id: int, target_id: int) -> int:
@@ -197,8 +198,9 @@ class GroupRepo:
                 (target_id, source_id),
             )
             await self.db.execute(
-                "INSERT OR IGNORE INTO memberships (group_id, volunteer_id, role, joined_at)"
-                " SELECT ?, volunteer_id, role, joined_at FROM memberships WHERE group_id = ?",
+                "INSERT INTO memberships (group_id, volunteer_id, role, joined_at)"
+                " SELECT ?, volunteer_id, role, joined_at FROM memberships WHERE group_id = ?"
+                " ON CONFLICT DO NOTHING",
                 (target_id, source_id),
             )
             await self.db.execute("DELETE FROM memberships WHERE group_id = ?", (source_id,))
@@ -219,7 +221,7 @@ class GroupRepo:
             " FROM memberships m"
             " JOIN groups g ON g.id = m.group_id"
             " WHERE m.volunteer_id = ? AND g.status IN ('active', 'pending')"
-            " ORDER BY m.role = 'member', fa_sort(g.name)",
+            " ORDER BY m.role = 'member', g.sort_key, g.id",
             (volunteer_id,),
         )
         return [
@@ -264,8 +266,8 @@ class GroupRepo:
         """Adds a member; returns False when they were in the group already."""
         return bool(
             await self.db.execute(
-                "INSERT OR IGNORE INTO memberships (group_id, volunteer_id, role, joined_at)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO memberships (group_id, volunteer_id, role, joined_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (group_id, volunteer_id, role.value, self.db.stamp()),
             )
         )
@@ -310,7 +312,7 @@ class GroupRepo:
         )
         async with self.db.transaction():
             await self.revoke_invites(group_id)
-            invite_id = await self.db.execute(
+            invite_id = await self.db.insert(
                 "INSERT INTO invites (group_id, code, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (group_id, code, by, now.isoformat(timespec="seconds"), expires),
@@ -327,7 +329,7 @@ class GroupRepo:
     async def newest_invite_id(self, group_id: int) -> int:
         """The id of the group's newest invite, open or not (0 when it never had one)."""
         newest = await self.db.scalar(
-            "SELECT IFNULL(MAX(id), 0) FROM invites WHERE group_id = ?", (group_id,)
+            "SELECT COALESCE(MAX(id), 0) FROM invites WHERE group_id = ?", (group_id,)
         )
         return int(newest or 0)
 

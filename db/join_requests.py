@@ -6,9 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 
 
 class RequestStatus(enum.StrEnum):
@@ -39,7 +37,7 @@ class JoinRequest:
         )
 
 
-def _request(row: aiosqlite.Row) -> JoinRequest:
+def _request(row: Row) -> JoinRequest:
     return JoinRequest(
         row["id"],
         row["group_id"],
@@ -83,7 +81,7 @@ class JoinRequestRepo:
 
     async def open(self, group_id: int, volunteer_id: int) -> int | None:
         """Opens a request; None when one is open already (the unique index keeps it one)."""
-        request_id = await self.db.execute(
+        request_id = await self.db.insert(
             "INSERT INTO join_requests (group_id, volunteer_id, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT (group_id, volunteer_id) WHERE status = 'open' DO NOTHING",
             (group_id, volunteer_id, self.db.stamp()),

@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot import jalali
 from bot.province_map import ProvinceMap, per_group_map, share_map
 from db.campaigns import CampaignRepo
+from db.counting import Counting, counted
 from db.database import Database
 from db.models import Campaign
-from db.stats import Counting, Period, Scope, StatsRepo, _counted_status, campaign_shares
+from db.stats import Period, Scope, StatsRepo, campaign_shares
 
 
 async def _provinces(db: Database) -> list[tuple[int, str, str]]:
@@ -102,7 +103,7 @@ async def week_map(db: Database, week_start: date, counting: Counting) -> Provin
     else:
         rows = await db.fetchall(
             "SELECT r.province_id, COUNT(*) FROM reports r"
-            f" WHERE {_counted_status(counting)} AND r.service_date BETWEEN ? AND ?"
+            f" WHERE {counted(counting)} AND r.service_date BETWEEN ? AND ?"
             " GROUP BY r.province_id",
             (week_start.isoformat(), end.isoformat()),
         )

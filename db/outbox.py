@@ -91,36 +91,51 @@ class OutboxRepo:
     async def due(self, limit: int = 100, skip: Sequence[int] = ()) -> list[Outgoing]:
         """The notices due now (none of those in `skip`): the most urgent first, then the
         oldest."""
-        marks = ",".join("?" * len(skip))
+        skipped = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
         rows = await self.db.fetchall(
             "SELECT id, chat_id, body, priority, attempts FROM outbox"
-            f" WHERE state = 'pending' AND due_at <= ? AND id NOT IN ({marks})"
+            f" WHERE state = 'pending' AND due_at <= ?{skipped}"
             " ORDER BY priority, due_at, id LIMIT ?",
             [self.db.stamp(), *skip, limit],
         )
         return [Outgoing(r[0], Notice.from_body(r[1], r[2], r[3]), r[4]) for r in rows]
 
-    async def sent(self, outbox_id: int, message_id: int) -> None:
-        """Marks a notice sent: Telegram confirmed it (it is never sent again)."""
-        await self.db.execute(
-            "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
-            " message_id = ?, error = '' WHERE id = ?",
-            (self.db.stamp(), message_id, outbox_id),
+    async def claim(self, outbox: Outgoing) -> bool:
+        """Takes a notice to send it, counting the try: False when another sender took it since
+        it was read (its tries are the claim's version), or it is not pending any more."""
+        return bool(
+            await self.db.execute(
+                "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND attempts = ?"
+                " AND state = 'pending'",
+                (outbox.id, outbox.attempts),
+            )
+        )
+
+    async def sent(self, outbox_id: int, message_id: int) -> bool:
+        """Marks a claimed notice sent: Telegram confirmed it (it is never sent again); False
+        when it was marked already."""
+        return bool(
+            await self.db.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?, error = ''"
+                " WHERE id = ? AND state = 'pending'",
+                (self.db.stamp(), message_id, outbox_id),
+            )
         )
 
     async def later(self, outbox_id: int, after: timedelta, error: str) -> None:
-        """A try failed in a way that may pass: the notice is tried again after `after`."""
+        """A claimed try failed in a way that may pass: the notice is tried again after
+        `after`."""
         due = (self.db.now() + after).isoformat(timespec="seconds")
         await self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, due_at = ?, error = ? WHERE id = ?",
+            "UPDATE outbox SET due_at = ?, error = ? WHERE id = ? AND state = 'pending'",
             (due, error[:500], outbox_id),
         )
 
     async def close(self, outbox_id: int, state: str, error: str) -> None:
-        """Ends a notice that will not go out: 'failed' (refused, or tried too often) or
-        'skipped' (the person blocked the bot)."""
+        """Ends a claimed notice that will not go out: 'failed' (refused, or tried too often)
+        or 'skipped' (the person blocked the bot)."""
         await self.db.execute(
-            "UPDATE outbox SET state = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+            "UPDATE outbox SET state = ?, error = ? WHERE id = ? AND state = 'pending'",
             (state, error[:500], outbox_id),
         )
 

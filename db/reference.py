@@ -54,22 +54,21 @@ async def seed_reference_data(db: Database) -> None:
             )
         # Points need 0012; a database migrated only so far (a test of an old schema) gets
         # them at the next start, after its migrations ran.
-        if await db.scalar(
-            "SELECT COUNT(*) FROM pragma_table_info('counties') WHERE name = ?", ("latitude",)
-        ):
+        if "latitude" in await db.columns("counties"):
             await db.executemany(
                 "UPDATE counties SET latitude = ?, longitude = ? WHERE code = ?",
                 [(lat, lon, code) for code, (lat, lon) in load_county_points().items()],
             )
         for position, area in enumerate(load_categories()):
             await db.execute(
-                "INSERT OR IGNORE INTO categories (slug, name, position) VALUES (?, ?, ?)",
+                "INSERT INTO categories (slug, name, position) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (area.slug, area.name, position),
             )
             area_id = await db.scalar("SELECT id FROM categories WHERE slug = ?", (area.slug,))
             await db.executemany(
-                "INSERT OR IGNORE INTO categories (parent_id, slug, name, unit, done, max_quantity,"
-                " position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO categories (parent_id, slug, name, unit, done, max_quantity,"
+                " position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     (area_id, s.slug, s.name, s.unit, s.done, s.max_quantity, i)
                     for i, s in enumerate(area.types)

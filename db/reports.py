@@ -5,16 +5,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-import aiosqlite
-
 from db.audit import AuditRepo
-from db.database import Database
+from db.database import Database, Row
 from db.models import Photo, Report, ReportInput, ReportStatus, Totals
 from db.stats import per_unit
 
 _SELECT = """
-SELECT r.*, g.name AS group_name, IFNULL(k.title, '') AS campaign_title,
-       c.name AS category_name, IFNULL(a.name, '') AS area_name, c.unit AS unit,
+SELECT r.*, g.name AS group_name, COALESCE(k.title, '') AS campaign_title,
+       c.name AS category_name, COALESCE(a.name, '') AS area_name, c.unit AS unit,
        p.name AS province_name, n.name AS county_name
 FROM reports r
 JOIN groups g ON g.id = r.group_id
@@ -41,7 +39,7 @@ class ReportRepo:
         self.db = db
         self.audit = audit
 
-    async def _report(self, row: aiosqlite.Row) -> Report:
+    async def _report(self, row: Row) -> Report:
         photos = await self.db.fetchall(
             "SELECT file_id, file_unique_id FROM report_photos WHERE report_id = ?"
             " ORDER BY position",
@@ -97,18 +95,16 @@ class ReportRepo:
         False, whatever the number of taps, retries or redeliveries.
         """
         async with self.db.transaction():
-            existing = await self.db.scalar(
-                "SELECT id FROM reports WHERE idempotency_key = ?", (key,)
+            now = self.db.stamp()
+            columns = ", ".join(_FIELDS)
+            marks = ", ".join("?" * len(_FIELDS))
+            report_id = await self.db.insert(
+                f"INSERT INTO reports (receipt, idempotency_key, reporter_id, {columns},"
+                f" created_at, updated_at) VALUES (?, ?, ?, {marks}, ?, ?)"
+                " ON CONFLICT (idempotency_key) DO NOTHING",
+                [key, key, reporter_id, *_values(data), now, now],
             )
-            if existing is None:
-                now = self.db.stamp()
-                columns = ", ".join(_FIELDS)
-                marks = ", ".join("?" * len(_FIELDS))
-                report_id = await self.db.execute(
-                    f"INSERT INTO reports (receipt, idempotency_key, reporter_id, {columns},"
-                    f" created_at, updated_at) VALUES (?, ?, ?, {marks}, ?, ?)",
-                    [key, key, reporter_id, *_values(data), now, now],
-                )
+            if report_id:
                 await self.db.execute(
                     "UPDATE reports SET receipt = ? WHERE id = ?",
                     (f"{receipt_year}-{report_id:06d}", report_id),
@@ -117,7 +113,7 @@ class ReportRepo:
                 await self.audit.record(reporter_id, "report.create", "report", report_id)
         report = await self.by_key(key)
         assert report is not None
-        return report, existing is None
+        return report, bool(report_id)
 
     async def _save_photos(self, report_id: int, photos: tuple[Photo, ...]) -> None:
         await self.db.execute("DELETE FROM report_photos WHERE report_id = ?", (report_id,))

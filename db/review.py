@@ -114,7 +114,8 @@ class ReviewRepo:
         queue (none to look for when `pivot` is that end already)."""
         where, params = _provinces(provinces)
         # Every province: the pending reports' own index is in id order (no sort of them all).
-        table = "reports r" if provinces is not None else "reports r INDEXED BY reports_pending"
+        hint = "" if provinces is not None else self.db.indexed_by("reports_pending")
+        table = f"reports r{hint}"
         side, order, end = (">", "", 0) if newer else ("<", " DESC", 2**62)
         sql = (
             f"SELECT r.id FROM {table} WHERE r.status = 'submitted' AND {where}"
@@ -129,7 +130,8 @@ class ReviewRepo:
         """Where a report stands in the queue (1-based; 0 once decided) and the queue's length."""
         where, params = _provinces(provinces)
         row = await self.db.fetchone(
-            "SELECT IFNULL(SUM(r.id <= ?), 0), COUNT(*) FROM reports r"
+            "SELECT COALESCE(SUM(CASE WHEN r.id <= ? THEN 1 ELSE 0 END), 0), COUNT(*)"
+            " FROM reports r"
             f" WHERE r.status = 'submitted' AND {where}",
             [report_id, *params],
         )
@@ -259,7 +261,7 @@ class ReviewRepo:
         """A group's live reports and services with service dates in a range, and how many of
         its reports were ever returned."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), IFNULL(SUM(quantity), 0) FROM reports WHERE group_id = ?"
+            "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM reports WHERE group_id = ?"
             " AND status != 'deleted' AND service_date BETWEEN ? AND ?",
             (group_id, start.isoformat(), end.isoformat()),
         )
@@ -276,8 +278,8 @@ class ReviewRepo:
     async def link_chat(self, chat_id: int, province_id: int | None, by: int) -> bool:
         """Links a Telegram group to a province (None: every province); False if it was."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO review_chats (chat_id, province_id, linked_by, linked_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO review_chats (chat_id, province_id, linked_by, linked_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (chat_id, province_id, by, self.db.stamp()),
         )
         return bool(changed)
@@ -287,7 +289,7 @@ class ReviewRepo:
         removed = 0
         for province_id in province_ids:
             removed += await self.db.execute(
-                "DELETE FROM review_chats WHERE chat_id = ? AND IFNULL(province_id, 0) = ?",
+                "DELETE FROM review_chats WHERE chat_id = ? AND COALESCE(province_id, 0) = ?",
                 (chat_id, province_id or 0),
             )
         return removed
@@ -308,8 +310,8 @@ class ReviewRepo:
     async def add_card(self, report_id: int, chat_id: int, message_id: int) -> None:
         """Remembers a card with decision buttons (in a review group or a private chat)."""
         await self.db.execute(
-            "INSERT OR IGNORE INTO review_cards (report_id, chat_id, message_id, posted_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO review_cards (report_id, chat_id, message_id, posted_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (report_id, chat_id, message_id, self.db.stamp()),
         )
 

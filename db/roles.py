@@ -15,7 +15,7 @@ class RoleRepo:
     async def of(self, volunteer_id: int) -> list[RoleGrant]:
         """Returns every role a volunteer holds."""
         rows = await self.db.fetchall(
-            "SELECT r.volunteer_id, r.role, r.province_id, IFNULL(p.name, '') AS province_name"
+            "SELECT r.volunteer_id, r.role, r.province_id, COALESCE(p.name, '') AS province_name"
             " FROM roles r LEFT JOIN provinces p ON p.id = r.province_id"
             " WHERE r.volunteer_id = ? ORDER BY r.role, p.position",
             (volunteer_id,),
@@ -30,7 +30,7 @@ class RoleRepo:
     async def holders(self, role: Role, province_id: int | None = None) -> list[RoleGrant]:
         """Returns who holds a role (coordinators optionally of one province)."""
         sql = (
-            "SELECT r.volunteer_id, r.role, r.province_id, IFNULL(p.name, '') AS province_name"
+            "SELECT r.volunteer_id, r.role, r.province_id, COALESCE(p.name, '') AS province_name"
             " FROM roles r LEFT JOIN provinces p ON p.id = r.province_id WHERE r.role = ?"
         )
         params: list[object] = [role.value]
@@ -51,9 +51,8 @@ class RoleRepo:
         """Grants a role; returns False when it was held already."""
         return bool(
             await self.db.execute(
-                "INSERT OR IGNORE INTO roles"
-                " (volunteer_id, role, province_id, granted_by, granted_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO roles (volunteer_id, role, province_id, granted_by, granted_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (volunteer_id, role.value, province_id, by, self.db.stamp()),
             )
         )

@@ -18,7 +18,7 @@ class SecretRepo:
     async def get(self, name: str) -> bytes:
         """Returns the secret called name, made from fresh random bytes the first time."""
         await self.db.execute(
-            "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (name, secrets.token_bytes(SECRET_BYTES), self.db.stamp()),
         )
         value = await self.db.scalar("SELECT value FROM secrets WHERE name = ?", (name,))

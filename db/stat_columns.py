@@ -21,20 +21,13 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from db.counting import COUNTED, PENDING, Counting, codes, status_case
 from db.database import Database
 
 CHUNK = 100_000  # reports read per query while loading
 RESORT = 50_000  # reports placed since the last sort by date that make it sort again
 EPOCH = date(1970, 1, 1)
-# Status codes in the status column (0: deleted or gone).
-GONE, SUBMITTED, APPROVED, RETURNED = 0, 1, 2, 3
-_STATUS = (
-    "CASE status WHEN 'submitted' THEN 1 WHEN 'approved' THEN 2 WHEN 'returned' THEN 3 ELSE 0 END"
-)
-_SELECT = (
-    "SELECT id, CAST(julianday(service_date) - 2440587.5 AS INTEGER), group_id, category_id,"
-    f" quantity, IFNULL(beneficiaries, 0), {_STATUS} FROM reports"
-)
+GONE = 0  # the status column's code of a deleted report, or of an id no report has (db.counting)
 
 Ints = npt.NDArray[np.int64]
 Column = npt.NDArray[np.int32]  # 4 bytes a report a column: 24 MB for 1,000,000 reports
@@ -67,6 +60,10 @@ class ReportColumns:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._select = (
+            f"SELECT id, {db.day_number('service_date')}, group_id, category_id, quantity,"
+            f" COALESCE(beneficiaries, 0), {status_case()} FROM reports"
+        )
         self._cols: list[Column] = [np.zeros(0, dtype=np.int32) for _ in range(COLUMNS)]
         self._lock = asyncio.Lock()  # one refresh at a time: rows are placed in order
         self._loaded = False
@@ -116,10 +113,10 @@ class ReportColumns:
     async def _refresh(self) -> None:
         """The refresh itself (under the lock)."""
         if not self._loaded:
-            self._seq = int(await self.db.scalar("SELECT IFNULL(MAX(seq), 0) FROM stat_changes"))
+            self._seq = int(await self.db.scalar("SELECT COALESCE(MAX(seq), 0) FROM stat_changes"))
             while True:
                 rows = await self.db.fetchall(
-                    f"{_SELECT} WHERE id > ? ORDER BY id LIMIT ?", (self._max_id, CHUNK)
+                    f"{self._select} WHERE id > ? ORDER BY id LIMIT ?", (self._max_id, CHUNK)
                 )
                 if not rows:
                     break
@@ -130,7 +127,7 @@ class ReportColumns:
         changed = await self.db.fetchall(
             "SELECT c.seq, c.report_id FROM stat_changes c WHERE c.seq > ?", (self._seq,)
         )
-        new = await self.db.fetchall(f"{_SELECT} WHERE id > ?", (self._max_id,))
+        new = await self.db.fetchall(f"{self._select} WHERE id > ?", (self._max_id,))
         self._place(_table([tuple(r) for r in new]))
         if changed:
             self._seq = max(self._seq, *(int(r[0]) for r in changed))
@@ -138,7 +135,7 @@ class ReportColumns:
             for first in range(0, len(ids), 500):
                 part = ids[first : first + 500]
                 rows = await self.db.fetchall(
-                    f"{_SELECT} WHERE id IN ({','.join('?' * len(part))})", part
+                    f"{self._select} WHERE id IN ({','.join('?' * len(part))})", part
                 )
                 gone = set(part) - {int(r[0]) for r in rows}
                 table = _table([tuple(r) for r in rows] + [(i, 0, 0, 0, 0, 0, GONE) for i in gone])
@@ -147,18 +144,17 @@ class ReportColumns:
             await asyncio.to_thread(self._sort)
 
     def _rows(
-        self, start: date, end: date, status: int | None, categories: list[int] | None
+        self, start: date, end: date, statuses: tuple[int, ...], categories: list[int] | None
     ) -> tuple[Column, Column, Column]:
-        """Group, quantity and beneficiaries of the reports in [start, end) with a status.
-
-        status None: any live report. Sorted rows whose report moved since are left out; the
-        moved reports are taken as they are now.
+        """Group, quantity and beneficiaries of the reports in [start, end) with one of these
+        status codes. Sorted rows whose report moved since are left out; the moved reports are
+        taken as they are now.
         """
         first, last = (start - EPOCH).days, (end - EPOCH).days
         days = self._sorted[0]
         low, high = np.searchsorted(days, [first, last], side="left")
         _, group, category, quantity, people, state = (c[low:high] for c in self._sorted)
-        keep = state > GONE if status is None else state == status
+        keep = np.isin(state, statuses)
         if len(self._moved_ids):
             keep &= ~self._moved[self._order[low:high]]
         if categories is not None:
@@ -168,7 +164,7 @@ class ReportColumns:
             ids = self._moved_ids
             now = [c[ids] for c in self._cols]
             mask = (now[0] >= first) & (now[0] < last)
-            mask &= now[5] > GONE if status is None else now[5] == status
+            mask &= np.isin(now[5], statuses)
             if categories is not None:
                 mask &= np.isin(now[2], categories)
             parts.append((now[1][mask], now[3][mask], now[4][mask]))
@@ -185,22 +181,20 @@ class ReportColumns:
         start: date,
         end: date,
         *,
-        approved_only: bool,
+        counting: Counting,
         beneficiaries: bool = False,
         categories: list[int] | None = None,
     ) -> GroupValues:
         """Every group with counted reports in [start, end): summed quantity (or beneficiaries)."""
         await self.refresh()
-        groups, quantity, people = self._rows(
-            start, end, APPROVED if approved_only else None, categories
-        )
+        groups, quantity, people = self._rows(start, end, codes(COUNTED[counting]), categories)
         size = int(groups.max()) + 1 if len(groups) else 1
         reports = np.bincount(groups, minlength=size)
         values = np.bincount(groups, weights=people if beneficiaries else quantity, minlength=size)
         active = np.flatnonzero(reports)
         waiting = 0
-        if approved_only:
-            pending = self._rows(start, end, SUBMITTED, categories)[0]
+        if PENDING[counting]:
+            pending = self._rows(start, end, codes(PENDING[counting]), categories)[0]
             waiting = int(np.count_nonzero(np.bincount(pending))) if len(pending) else 0
         return GroupValues(
             active.astype(np.int64),

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +22,7 @@ class StoredDraft:
     reminded_at: str | None
 
 
-def _draft(row: aiosqlite.Row) -> StoredDraft:
+def _draft(row: Row) -> StoredDraft:
     return StoredDraft(
         row["volunteer_id"],
         row["kind"],
@@ -42,7 +40,9 @@ _UPSERT_DATA = (
     "INSERT INTO persisted_data (kind, id, data) VALUES (?, ?, ?)"
     " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data"
 )
-_MARK_PROCESSED = "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)"
+_MARK_PROCESSED = (
+    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING"
+)
 
 
 class StateRepo:
@@ -103,7 +103,10 @@ class StateRepo:
         """A write that leaves nothing behind but needs room on the disk and the write lock: it
         fails while the database cannot be written (SQLite skips an update that changes
         nothing, so a row is added and removed; Telegram's update ids are never negative)."""
-        add = "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (-1, '', '')"
+        add = (
+            "INSERT INTO inbox (update_id, data, received_at) VALUES (-1, '', '')"
+            " ON CONFLICT DO NOTHING"
+        )
         await self.db.batch([(add, ()), ("DELETE FROM inbox WHERE update_id = -1", ())])
 
     async def data(self, kind: str) -> dict[int, Any]:
@@ -187,10 +190,7 @@ class StateRepo:
 
     async def mark_processed(self, update_id: int) -> None:
         """Records that an update was handled."""
-        await self.db.execute(
-            "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-            (update_id, self.db.stamp()),
-        )
+        await self.db.execute(_MARK_PROCESSED, (update_id, self.db.stamp()))
 
     async def forget_processed(self, older_than: timedelta) -> int:
         """Drops records of handled updates (and received ones never handled) older than that."""
@@ -201,7 +201,8 @@ class StateRepo:
     async def receive(self, update_id: int, data: dict[str, Any]) -> None:
         """Keeps an update as received, until it is handled."""
         await self.db.execute(
-            "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (?, ?, ?)",
+            "INSERT INTO inbox (update_id, data, received_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (update_id, json.dumps(data, ensure_ascii=False), self.db.stamp()),
         )
 

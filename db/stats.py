@@ -24,12 +24,23 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from bot import jalali
 from bot.text import search_key
 from db.campaigns import _campaign
-from db.database import Database
+from db.counting import (
+    PENDING,
+    Counting,
+    columns,
+    counted,
+    in_campaign,
+    live,
+    pending,
+    refill_campaign,
+    report_sums,
+    summary_sums,
+    waiting,
+)
+from db.database import Database, Row
 from db.models import Campaign, ScopeKind, UnitTotal
 
 if TYPE_CHECKING:
@@ -45,13 +56,6 @@ GRAM_CAP = 3000
 FUZZY_CANDIDATES = 100
 # At most this many exact matches are listed (a search for a common word stops there).
 SEARCH_CAP = 300
-
-
-class Counting(StrEnum):
-    """Which reports count: every live (not deleted) report, or approved ones only."""
-
-    ALL = "all"
-    APPROVED = "approved"
 
 
 class Measure(StrEnum):
@@ -483,66 +487,12 @@ class PlaceHit:
 
 # --- SQL pieces --------------------------------------------------------------------------------
 
-_LIVE = ("n", "q", "b", "v")
-WAITING = "r.status = 'submitted'"  # a report waiting for review
-_APPROVED = ("na", "qa", "ba", "va")
-
-
 # A measure's place among the summary columns (reports, services, beneficiaries).
 _MEASURE_COLUMN = {Measure.REPORTS: 0, Measure.SERVICES: 1, Measure.BENEFICIARIES: 2}
 
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values)) or "NULL"
-
-
-def _cols(counting: Counting) -> tuple[str, ...]:
-    """Summary columns of what counts: (reports, services, beneficiaries, volunteers)."""
-    return _APPROVED if counting is Counting.APPROVED else _LIVE
-
-
-def _sums(counting: Counting, prefix: str = "") -> str:
-    """SELECT list of counted sums then pending sums over summary rows."""
-    counted = ", ".join(f"IFNULL(SUM({prefix}{c}), 0)" for c in _cols(counting))
-    if counting is Counting.APPROVED:
-        pending = f"IFNULL(SUM({prefix}ns), 0), IFNULL(SUM({prefix}qs), 0), 0, 0"
-    else:
-        pending = "0, 0, 0, 0"
-    return f"{counted}, {pending}"
-
-
-def _report_sums(counting: Counting) -> str:
-    """SELECT list of counted then pending sums over raw reports r (deleted ones filtered out)."""
-    ok = "r.status = 'approved'" if counting is Counting.APPROVED else "1"
-    wait = WAITING if counting is Counting.APPROVED else "0"
-    return ", ".join(
-        [
-            f"IFNULL(SUM({ok}), 0)",
-            f"IFNULL(SUM(({ok}) * r.quantity), 0)",
-            f"IFNULL(SUM(({ok}) * IFNULL(r.beneficiaries, 0)), 0)",
-            f"IFNULL(SUM(({ok}) * IFNULL(r.volunteers, 0)), 0)",
-            f"IFNULL(SUM({wait}), 0)",
-            f"IFNULL(SUM(({wait}) * r.quantity), 0)",
-            "0",
-            "0",
-        ]
-    )
-
-
-def _counted_status(counting: Counting, alias: str = "r") -> str:
-    """Condition on a report's status for what counts."""
-    if counting is Counting.APPROVED:
-        return f"{alias}.status = 'approved'"
-    return f"{alias}.status != 'deleted'"
-
-
-# A report of a campaign counts for it when the campaign counts every type, or its type (r: the
-# report's alias). The digest (db.digest_queries) counts campaigns the same way.
-CAMPAIGN_TYPES = (
-    "(NOT EXISTS (SELECT 1 FROM campaign_categories k WHERE k.campaign_id = r.campaign_id)"
-    " OR r.category_id IN (SELECT k.category_id FROM campaign_categories k"
-    " WHERE k.campaign_id = r.campaign_id))"
-)
 
 
 def _pieces(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
@@ -577,7 +527,7 @@ def _place_ranges(period: Period) -> tuple[str, list[object]]:
     for lo, hi in days:
         conds.append("(s.kind = 'd' AND s.start >= ? AND s.start < ?)")
         params += [lo.isoformat(), hi.isoformat()]
-    return "(" + (" OR ".join(conds) or "0") + ")", params
+    return "(" + (" OR ".join(conds) or "1 = 0") + ")", params
 
 
 def _group_period(period: Period) -> tuple[str, str] | None:
@@ -587,7 +537,7 @@ def _group_period(period: Period) -> tuple[str, str] | None:
     return None if code is None else (code, period.start.isoformat())
 
 
-def _figures(row: aiosqlite.Row, offset: int = 0, groups: int = 0) -> Figures:
+def _figures(row: Row, offset: int = 0, groups: int = 0) -> Figures:
     values = [int(row[offset + i] or 0) for i in range(4)]
     return Figures(values[0], values[1], values[2], values[3], groups)
 
@@ -660,7 +610,7 @@ class StatsRepo:
     def _group_filter(self, scope: Scope) -> tuple[str, list[object]]:
         """A condition on groups g for the groups based in a scope."""
         if scope.kind is ScopeKind.NATIONAL:
-            return "1", []
+            return "1 = 1", []
         if scope.kind is ScopeKind.PROVINCE:
             return "g.province_id = ?", [scope.ids[0]]
         if scope.kind is ScopeKind.COUNTY:
@@ -693,10 +643,10 @@ class StatsRepo:
     async def waiting(self, province_id: int | None = None) -> int:
         """Reports waiting for review (status 'submitted'): of a province, or of the country."""
         if province_id is None:
-            return int(await self.db.scalar(f"SELECT COUNT(*) FROM reports r WHERE {WAITING}"))
+            return int(await self.db.scalar(f"SELECT COUNT(*) FROM reports r WHERE {waiting()}"))
         return int(
             await self.db.scalar(
-                f"SELECT COUNT(*) FROM reports r WHERE {WAITING} AND r.province_id = ?",
+                f"SELECT COUNT(*) FROM reports r WHERE {waiting()} AND r.province_id = ?",
                 (province_id,),
             )
         )
@@ -719,14 +669,14 @@ class StatsRepo:
         types, type_params = self._types(categories)
         if period.kind is PeriodKind.CAMPAIGN:
             row = await self.db.fetchone(
-                f"SELECT {_sums(counting, 's.')} FROM stat_campaign_place s"
+                f"SELECT {summary_sums(counting, 's.')} FROM stat_campaign_place s"
                 f" WHERE s.campaign_id = ? AND s.province_id = ? AND s.county_id = ?{types}",
                 [period.campaign_id, province, county, *type_params],
             )
         else:
             ranges, params = _place_ranges(period)
             row = await self.db.fetchone(
-                f"SELECT {_sums(counting, 's.')} FROM stat_place s"
+                f"SELECT {summary_sums(counting, 's.')} FROM stat_place s"
                 f" WHERE s.province_id = ? AND s.county_id = ? AND {ranges}{types}",
                 [province, county, *params, *type_params],
             )
@@ -742,17 +692,16 @@ class StatsRepo:
         counting: Counting,
     ) -> Tally:
         where, params = self._report_filter(scope, period, categories)
-        ok = _counted_status(counting)
+        ok = counted(counting)
         row = await self.db.fetchone(
-            f"SELECT {_report_sums(counting)},"
+            f"SELECT {report_sums(counting)},"
             f" COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END),"
-            f" COUNT(DISTINCT CASE WHEN {WAITING} THEN r.group_id END)"
-            f" FROM reports r WHERE {where} AND r.status != 'deleted'",
+            f" COUNT(DISTINCT CASE WHEN {pending(counting)} THEN r.group_id END)"
+            f" FROM reports r WHERE {where} AND {live()}",
             params,
         )
         assert row is not None
-        pending_groups = int(row[9]) if counting is Counting.APPROVED else 0
-        return Tally(_figures(row, 0, int(row[8])), _figures(row, 4, pending_groups))
+        return Tally(_figures(row, 0, int(row[8])), _figures(row, 4, int(row[9])))
 
     async def reporter_totals(
         self, reporter_id: int, period: Period, *, counting: Counting | None = None
@@ -760,15 +709,15 @@ class StatsRepo:
         """The reports a person filed themself (a leader's own part); groups: how many groups."""
         counting = self.counting if counting is None else counting
         if period.kind is PeriodKind.CAMPAIGN:
-            when = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
+            when = f"r.campaign_id = ? AND {in_campaign()}"
             params: list[object] = [reporter_id, period.campaign_id]
         else:
             when = "r.service_date >= ? AND r.service_date < ?"
             params = [reporter_id, period.start.isoformat(), period.end.isoformat()]
-        ok = _counted_status(counting)
+        ok = counted(counting)
         row = await self.db.fetchone(
-            f"SELECT {_report_sums(counting)}, COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END)"
-            f" FROM reports r WHERE r.reporter_id = ? AND {when} AND r.status != 'deleted'",
+            f"SELECT {report_sums(counting)}, COUNT(DISTINCT CASE WHEN {ok} THEN r.group_id END)"
+            f" FROM reports r WHERE r.reporter_id = ? AND {when} AND {live()}",
             params,
         )
         assert row is not None
@@ -781,7 +730,7 @@ class StatsRepo:
         sql = f"r.group_id IN ({_marks(scope.ids)})"
         params: list[object] = list(scope.ids)
         if period.kind is PeriodKind.CAMPAIGN:
-            sql += f" AND r.campaign_id = ? AND {CAMPAIGN_TYPES}"
+            sql += f" AND r.campaign_id = ? AND {in_campaign()}"
             params.append(period.campaign_id)
         else:
             sql += " AND r.service_date >= ? AND r.service_date < ?"
@@ -802,8 +751,8 @@ class StatsRepo:
         """Groups of a place scope with a counted report in the period (and with pending ones)."""
         where, params = self._group_filter(scope)
         key = _group_period(period)
-        ok = "s.na > 0" if counting is Counting.APPROVED else "s.n > 0"
-        wait = "s.ns > 0" if counting is Counting.APPROVED else "0"
+        ok = f"CASE WHEN s.{columns(counting)[0]} > 0 THEN 1 ELSE 0 END"
+        wait = "CASE WHEN s.ns > 0 THEN 1 ELSE 0 END" if PENDING[counting] else "0"
         if categories is None and (key is not None or period.kind is PeriodKind.CAMPAIGN):
             if key is not None:
                 source = "stat_group_period s"
@@ -815,27 +764,29 @@ class StatsRepo:
                 on_params = [period.campaign_id]
             if scope.kind is ScopeKind.NATIONAL:
                 sql = (
-                    f"SELECT IFNULL(SUM({ok}), 0), IFNULL(SUM({wait}), 0) FROM {source} WHERE {on}"
+                    f"SELECT COALESCE(SUM({ok}), 0), COALESCE(SUM({wait}), 0)"
+                    f" FROM {source} WHERE {on}"
                 )
                 row = await self.db.fetchone(sql, on_params)
             else:
                 sql = (
-                    f"SELECT IFNULL(SUM({ok}), 0), IFNULL(SUM({wait}), 0) FROM groups g"
-                    f" CROSS JOIN {source} ON s.group_id = g.id AND {on} WHERE {where}"
+                    f"SELECT COALESCE(SUM({ok}), 0), COALESCE(SUM({wait}), 0) FROM groups g"
+                    f" {self.db.ordered_join} {source} ON s.group_id = g.id AND {on}"
+                    f" WHERE {where}"
                 )
                 row = await self.db.fetchone(sql, [*on_params, *params])
         elif scope.kind is ScopeKind.NATIONAL and period.kind is not PeriodKind.CAMPAIGN:
             found = await self.columns.group_values(
                 period.start,
                 period.end,
-                approved_only=counting is Counting.APPROVED,
+                counting=counting,
                 categories=None if categories is None else sorted(categories),
             )
             return len(found.group_ids), found.waiting_groups
         else:
             period_sql: str
             if period.kind is PeriodKind.CAMPAIGN:
-                period_sql = f"r.campaign_id = ? AND {CAMPAIGN_TYPES}"
+                period_sql = f"r.campaign_id = ? AND {in_campaign()}"
                 period_params: list[object] = [period.campaign_id]
             else:
                 period_sql = "r.service_date >= ? AND r.service_date < ?"
@@ -845,15 +796,14 @@ class StatsRepo:
                 period_sql += f" AND r.category_id IN ({_marks(ids)})"
                 period_params += ids
             exists = (
-                "EXISTS (SELECT 1 FROM reports r WHERE r.group_id = g.id AND {status} AND "
-                + period_sql
-                + ")"
+                "CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.group_id = g.id AND {status}"
+                f" AND {period_sql}) THEN 1 ELSE 0 END"
             )
-            counted = exists.format(status=_counted_status(counting))
-            waiting = exists.format(status=WAITING) if counting is Counting.APPROVED else "0"
-            wait_params = period_params if counting is Counting.APPROVED else []
+            active = exists.format(status=counted(counting))
+            waits = exists.format(status=pending(counting)) if PENDING[counting] else "0"
+            wait_params = period_params if PENDING[counting] else []
             row = await self.db.fetchone(
-                f"SELECT IFNULL(SUM({counted}), 0), IFNULL(SUM({waiting}), 0)"
+                f"SELECT COALESCE(SUM({active}), 0), COALESCE(SUM({waits}), 0)"
                 f" FROM groups g WHERE {where}",
                 [*period_params, *wait_params, *params],
             )
@@ -872,13 +822,13 @@ class StatsRepo:
     ) -> list[TypeLine]:
         """A scope's counted figures per service type with its unit, most services first."""
         counting = self.counting if counting is None else counting
-        cols = _cols(counting)
+        cols = columns(counting)
         if scope.kind is ScopeKind.GROUPS:
             where, params = self._report_filter(scope, period, categories)
             inner = (
                 f"SELECT r.category_id AS category_id, COUNT(*) AS n, SUM(r.quantity) AS q,"
-                f" SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r"
-                f" WHERE {where} AND {_counted_status(counting)} GROUP BY r.category_id"
+                f" SUM(COALESCE(r.beneficiaries, 0)) AS b FROM reports r"
+                f" WHERE {where} AND {counted(counting)} GROUP BY r.category_id"
             )
         else:
             province, county = await self._place_key(scope)
@@ -897,7 +847,7 @@ class StatsRepo:
             )
             params = [province, county, *params, *type_params]
         rows = await self.db.fetchall(
-            "SELECT x.category_id, x.n, x.q, x.b, c.name, c.unit, IFNULL(a.name, '') AS area,"
+            "SELECT x.category_id, x.n, x.q, x.b, c.name, c.unit, COALESCE(a.name, '') AS area,"
             " c.active FROM (" + inner + ") x JOIN categories c ON c.id = x.category_id"
             " LEFT JOIN categories a ON a.id = c.parent_id WHERE x.n > 0"
             " ORDER BY x.q DESC, c.position, c.id",
@@ -928,7 +878,7 @@ class StatsRepo:
     ) -> list[PlaceLine]:
         """The provinces of the country or the counties of a province, ranked (all of them)."""
         counting = self.counting if counting is None else counting
-        cols = _cols(counting)
+        cols = columns(counting)
         types, type_params = self._types(categories)
         params: list[object]
         if period.kind is PeriodKind.CAMPAIGN:
@@ -936,23 +886,22 @@ class StatsRepo:
         else:
             table = "stat_place"
             cond, params = _place_ranges(period)
+        # Each place's summary rows by their key (the country's provinces: county 0), so that
+        # either engine looks them up place by place rather than reading the whole summary.
         if scope.kind is ScopeKind.NATIONAL:
-            places = "SELECT id, name, position, id AS province_id, 0 AS county_id FROM provinces"
-            place_params: list[object] = []
+            places, key, where = "provinces p", "s.province_id = p.id AND s.county_id = 0", ""
+            where_params: list[object] = []
         elif scope.kind is ScopeKind.PROVINCE:
-            places = (
-                "SELECT id, name, position, province_id, id AS county_id FROM counties"
-                " WHERE province_id = ?"
-            )
-            place_params = [scope.ids[0]]
+            places, key = "counties p", "s.province_id = p.province_id AND s.county_id = p.id"
+            where, where_params = " WHERE p.province_id = ?", [scope.ids[0]]
         else:
             return []
         rows = await self.db.fetchall(
-            f"SELECT p.id, p.name, IFNULL(SUM(s.{cols[0]}), 0), IFNULL(SUM(s.{cols[1]}), 0),"
-            f" IFNULL(SUM(s.{cols[2]}), 0) FROM ({places}) p LEFT JOIN {table} s"
-            f" ON s.province_id = p.province_id AND s.county_id = p.county_id AND {cond}{types}"
-            " GROUP BY p.id ORDER BY p.position",
-            [*place_params, *params, *type_params],
+            f"SELECT p.id, p.name, COALESCE(SUM(s.{cols[0]}), 0), COALESCE(SUM(s.{cols[1]}), 0),"
+            f" COALESCE(SUM(s.{cols[2]}), 0) FROM {places} LEFT JOIN {table} s"
+            f" ON {key} AND {cond}{types}{where}"
+            " GROUP BY p.id, p.name, p.position ORDER BY p.position",
+            [*params, *type_params, *where_params],
         )
         index = 2 + _MEASURE_COLUMN[measure]
         ordered = sorted(rows, key=lambda r: -int(r[index]))  # stable: ties keep place order
@@ -1000,7 +949,7 @@ class StatsRepo:
         self, period: Period, counting: Counting, measure: Measure, scope: Scope | None = None
     ) -> tuple[str, list[object]]:
         """A subquery of (group_id, value, reports) for a period, only groups with counted work."""
-        cols = _cols(counting)
+        cols = columns(counting)
         value = cols[_MEASURE_COLUMN[measure]]
         key = _group_period(period)
         if key is not None:
@@ -1018,7 +967,7 @@ class StatsRepo:
         column = {
             Measure.REPORTS: "1",
             Measure.SERVICES: "r.quantity",
-            Measure.BENEFICIARIES: "IFNULL(r.beneficiaries, 0)",
+            Measure.BENEFICIARIES: "COALESCE(r.beneficiaries, 0)",
         }[measure]
         params: list[object] = [period.start.isoformat(), period.end.isoformat()]
         home = ""
@@ -1028,9 +977,9 @@ class StatsRepo:
             params += where_params
         return (
             f"SELECT r.group_id AS group_id, SUM({column}) AS value, COUNT(*) AS reports"
-            f" FROM reports r INDEXED BY reports_by_date_group"
+            f" FROM reports r{self.db.indexed_by('reports_by_date_group')}"
             f" WHERE r.service_date >= ? AND r.service_date < ?"
-            f" AND {_counted_status(counting)}{home} GROUP BY r.group_id",
+            f" AND {counted(counting)}{home} GROUP BY r.group_id",
             params,
         )
 
@@ -1056,10 +1005,11 @@ class StatsRepo:
         values, params = self._group_values(period, counting, measure, scope)
         where, where_params = self._group_filter(scope)
         if scope.kind is ScopeKind.NATIONAL:  # no join: the summary alone answers
-            source, source_params = f"FROM ({values}) v WHERE 1", params
+            source, source_params = f"FROM ({values}) v WHERE 1 = 1", params
         else:
-            # CROSS JOIN: start from the scope's groups, not from every group's summary row.
-            source = f"FROM groups g CROSS JOIN ({values}) v ON v.group_id = g.id WHERE {where}"
+            # In order: start from the scope's groups, not from every group's summary row.
+            join = self.db.ordered_join
+            source = f"FROM groups g {join} ({values}) v ON v.group_id = g.id WHERE {where}"
             source_params = [*params, *where_params]
         top = await self.db.fetchall(
             f"SELECT v.group_id, v.value, v.reports {source}"
@@ -1097,7 +1047,7 @@ class StatsRepo:
         found = await self.columns.group_values(
             period.start,
             period.end,
-            approved_only=counting is Counting.APPROVED,
+            counting=counting,
             beneficiaries=measure is Measure.BENEFICIARIES,
         )
         ids, values, reports = found.group_ids, found.values, found.reports
@@ -1163,7 +1113,8 @@ class StatsRepo:
         )
         value = None if row is None or not known else int(row[0])
         counts = await self.db.fetchone(
-            f"SELECT COUNT(*), IFNULL(SUM(v.value > ?), 0) {source}", [value, *source_params]
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.value > ? THEN 1 ELSE 0 END), 0) {source}",
+            [value, *source_params],
         )
         assert counts is not None
         if not known:
@@ -1260,46 +1211,7 @@ class StatsRepo:
                 f" OR parent_id IN ({_marks(ids)}))",
                 [campaign_id, *ids, *ids],
             )
-            await self._recount_campaign(campaign_id)
-
-    async def _recount_campaign(self, campaign_id: int) -> None:
-        """Refills one campaign's summaries from its reports (inside the caller's transaction)."""
-        for table in ("stat_campaign_place", "stat_campaign_day", "stat_group_campaign"):
-            await self.db.execute(f"DELETE FROM {table} WHERE campaign_id = ?", (campaign_id,))
-        sums = (
-            "COUNT(*), SUM(r.quantity), SUM(IFNULL(r.beneficiaries, 0)),"
-            " SUM(IFNULL(r.volunteers, 0)), SUM(r.status = 'approved'),"
-            " SUM((r.status = 'approved') * r.quantity),"
-            " SUM((r.status = 'approved') * IFNULL(r.beneficiaries, 0)),"
-            " SUM((r.status = 'approved') * IFNULL(r.volunteers, 0)),"
-            f" SUM({WAITING}), SUM(({WAITING}) * r.quantity)"
-        )
-        cols = "n, q, b, v, na, qa, ba, va, ns, qs"
-        counted = (
-            f"FROM reports r WHERE r.campaign_id = ? AND r.status != 'deleted' AND {CAMPAIGN_TYPES}"
-        )
-        levels = (
-            ("0", "0", ""),
-            ("r.province_id", "0", "r.province_id, "),
-            ("r.province_id", "r.county_id", "r.province_id, r.county_id, "),
-        )
-        for province, county, group in levels:
-            await self.db.execute(
-                "INSERT INTO stat_campaign_place (campaign_id, province_id, county_id,"
-                f" category_id, {cols}) SELECT r.campaign_id, {province}, {county},"
-                f" r.category_id, {sums} {counted} GROUP BY {group}r.category_id",
-                (campaign_id,),
-            )
-        await self.db.execute(
-            f"INSERT INTO stat_campaign_day (campaign_id, day, {cols})"
-            f" SELECT r.campaign_id, r.service_date, {sums} {counted} GROUP BY r.service_date",
-            (campaign_id,),
-        )
-        await self.db.execute(
-            f"INSERT INTO stat_group_campaign (campaign_id, group_id, {cols})"
-            f" SELECT r.campaign_id, r.group_id, {sums} {counted} GROUP BY r.group_id",
-            (campaign_id,),
-        )
+            await refill_campaign(self.db, campaign_id)
 
     async def campaigns_counting(
         self, category_id: int, province_id: int, on: date
@@ -1391,7 +1303,7 @@ class StatsRepo:
         for gram in grams:
             counts[gram] = int(
                 await self.db.scalar(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM group_grams WHERE gram = ? LIMIT ?)",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM group_grams WHERE gram = ? LIMIT ?) AS m",
                     (gram, GRAM_CAP + 1),
                 )
             )
@@ -1399,7 +1311,7 @@ class StatsRepo:
 
     async def _exact_groups(
         self, key: str, counts: dict[str, int], place: str, place_params: list[object]
-    ) -> list[aiosqlite.Row]:
+    ) -> list[Row]:
         """Up to SEARCH_CAP + 1 active groups whose search key contains key."""
         where = f" WHERE g.status = 'active' AND instr(g.search_key, ?) > 0{place} LIMIT ?"
         params = [key, *place_params, SEARCH_CAP + 1]
@@ -1425,8 +1337,8 @@ class StatsRepo:
         need = max(len(counts) - 3 * allowed - (len(counts) - len(useful)), 1)
         rows = await self.db.fetchall(
             _HIT_SELECT + " JOIN (SELECT group_id, COUNT(*) AS shared FROM group_grams"
-            f" WHERE gram IN ({_marks(useful)}) GROUP BY group_id HAVING shared >= ?"
-            " ORDER BY shared DESC LIMIT ?) m ON m.group_id = g.id"
+            f" WHERE gram IN ({_marks(useful)}) GROUP BY group_id HAVING COUNT(*) >= ?"
+            " ORDER BY shared DESC, group_id LIMIT ?) m ON m.group_id = g.id"
             f" WHERE g.status = 'active' AND instr(g.search_key, ?) = 0{place}",
             [*useful, need, FUZZY_CANDIDATES, key, *place_params],
         )
@@ -1492,11 +1404,11 @@ async def campaign_progress(
 
     day_over: as_of is over (a week's digest, on its Friday): its share of the target is due.
     """
-    col = _cols(counting)[1]
+    col = columns(counting)[1]
     window = as_of - timedelta(days=pace_window(campaign, as_of))
     row = await db.fetchone(
-        f"SELECT IFNULL(SUM({col}), 0), IFNULL(SUM(CASE WHEN day > ? THEN {col} END), 0),"
-        " IFNULL(SUM(qs), 0) FROM stat_campaign_day WHERE campaign_id = ? AND day <= ?",
+        f"SELECT COALESCE(SUM({col}), 0), COALESCE(SUM(CASE WHEN day > ? THEN {col} END), 0),"
+        " COALESCE(SUM(qs), 0) FROM stat_campaign_day WHERE campaign_id = ? AND day <= ?",
         (window.isoformat(), campaign.id, as_of.isoformat()),
     )
     assert row is not None
@@ -1510,7 +1422,7 @@ async def campaign_progress(
         as_of=as_of,
         counted=int(row[0]),
         recent=int(row[1]),
-        pending=int(row[2]) if counting is Counting.APPROVED else 0,
+        pending=int(row[2]) if PENDING[counting] else 0,
         province_count=province_count,
         group_count=group_count,
         day_over=day_over,
@@ -1532,7 +1444,7 @@ async def _counts_upto(
     reports after it: none for today, a week's for last week's digest (the index on campaign
     and service date finds them).
     """
-    col = _cols(counting)[1]
+    col = columns(counting)[1]
     table = "stat_group_campaign" if column == "group_id" else "stat_campaign_place"
     where = "" if column == "group_id" else " AND r.county_id = 0"
     only = "" if value is None else f" AND r.{column} = ?"
@@ -1544,7 +1456,7 @@ async def _counts_upto(
     )
     later = await db.fetchall(
         f"SELECT r.{column}, SUM(r.quantity) FROM reports r WHERE r.campaign_id = ?"
-        f" AND r.service_date > ? AND {_counted_status(counting)} AND {CAMPAIGN_TYPES}{only}"
+        f" AND r.service_date > ? AND {counted(counting)} AND {in_campaign()}{only}"
         f" GROUP BY r.{column}",
         [campaign.id, as_of.isoformat(), *params],
     )

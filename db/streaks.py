@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import jalali
+from db.counting import WAITING_COLUMNS, Counting, columns
 from db.database import Database
-from db.stats import Counting
 
 STREAK_FROM = 2  # weeks: a shorter run is not called a streak anywhere
 
@@ -39,13 +39,13 @@ class GroupStreak:
     weeks: int
 
 
-def _walk(reported: str, seed: str) -> str:
+def _walk(db: Database, reported: str, seed: str) -> str:
     """A recursive query of (group_id, weeks) rows: from each seed row (group_id, the Saturday
     before the week found, 1), one row more for every earlier week with a report that keeps it."""
     return (
         f"WITH RECURSIVE run(group_id, start, weeks) AS ({seed}"
-        " UNION ALL SELECT run.group_id, date(run.start, '-7 days'), run.weeks + 1 FROM run"
-        " JOIN stat_group_period s ON s.kind = 'w' AND s.start = run.start"
+        f" UNION ALL SELECT run.group_id, {db.days_before('run.start', 7)}, run.weeks + 1"
+        " FROM run JOIN stat_group_period s ON s.kind = 'w' AND s.start = run.start"
         f" AND s.group_id = run.group_id AND {reported} > 0)"
     )
 
@@ -60,17 +60,19 @@ class StreakRepo:
     def _reported(self) -> str:
         """The reports of a weekly summary row s that keep a run: live ones, or approved and
         waiting ones when only approved reports count."""
-        return "s.n" if self.counting is Counting.ALL else "(s.na + s.ns)"
+        if self.counting is Counting.ALL:
+            return f"s.{columns(Counting.ALL)[0]}"
+        return f"(s.{columns(Counting.APPROVED)[0]} + s.{WAITING_COLUMNS[0]})"
 
     async def _run(self, group_id: int, saturday: date) -> int:
         """The weeks in a row with a report that keeps it, ending with the week of this Saturday."""
         reported = self._reported()
         seed = (
-            "SELECT s.group_id, date(s.start, '-7 days'), 1 FROM stat_group_period s"
+            f"SELECT s.group_id, {self.db.days_before('s.start', 7)}, 1 FROM stat_group_period s"
             f" WHERE s.kind = 'w' AND s.start = ? AND s.group_id = ? AND {reported} > 0"
         )
         found = await self.db.scalar(
-            _walk(reported, seed) + " SELECT IFNULL(MAX(weeks), 0) FROM run",
+            _walk(self.db, reported, seed) + " SELECT COALESCE(MAX(weeks), 0) FROM run",
             (saturday.isoformat(), group_id),
         )
         return int(found or 0)
@@ -91,7 +93,7 @@ class StreakRepo:
         reported = self._reported()
         place = "" if province_id is None else " AND g.province_id = ?"
         seed = (
-            "SELECT s.group_id, date(s.start, '-7 days'), 1 FROM stat_group_period s"
+            f"SELECT s.group_id, {self.db.days_before('s.start', 7)}, 1 FROM stat_group_period s"
             f" JOIN groups g ON g.id = s.group_id WHERE s.kind = 'w' AND s.start = ?"
             f" AND {reported} > 0 AND g.status = 'active'{place}"
         )
@@ -99,9 +101,10 @@ class StreakRepo:
         if province_id is not None:
             params.append(province_id)
         rows = await self.db.fetchall(
-            _walk(reported, seed) + " SELECT r.group_id, g.name, MAX(r.weeks) AS weeks FROM run r"
-            " JOIN groups g ON g.id = r.group_id GROUP BY r.group_id HAVING weeks >= ?"
-            " ORDER BY weeks DESC, r.group_id LIMIT ?",
+            _walk(self.db, reported, seed)
+            + " SELECT r.group_id, g.name, MAX(r.weeks) AS weeks FROM run r"
+            " JOIN groups g ON g.id = r.group_id GROUP BY r.group_id, g.name"
+            " HAVING MAX(r.weeks) >= ? ORDER BY weeks DESC, r.group_id LIMIT ?",
             [*params, STREAK_FROM, limit],
         )
         return [GroupStreak(int(r[0]), str(r[1]), int(r[2])) for r in rows]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
-from db.database import Database
+from db.database import Database, Row
 from db.models import Volunteer
 
 
-def _volunteer(row: aiosqlite.Row) -> Volunteer:
+def _volunteer(row: Row) -> Volunteer:
     return Volunteer(
         id=row["id"],
         first_name=row["first_name"],

@@ -199,7 +199,7 @@ async def _reports_in(turn: Turn[ExportDraft], provinces: tuple[int, ...]) -> in
     """How many live reports the draft's range holds in these provinces (() : everywhere)."""
     draft = turn.draft
     flt = ExportFilter(date.fromisoformat(draft.start), date.fromisoformat(draft.end), provinces)
-    return await asyncio.to_thread(_count, turn.context.config.database.path, flt)
+    return await asyncio.to_thread(_count, turn.context.config.database.target, flt)
 
 
 async def _after_range(turn: Turn[ExportDraft]) -> Result:
@@ -549,9 +549,11 @@ async def begin_build(
     *,
     summary: str = "",
     message_id: int | None = None,
+    seen: int | None = None,
 ) -> None:
     """Starts the build as a task of its own; its progress and last word replace the status
-    line under the summary (the message the summary is in, or a new one)."""
+    line under the summary (the message the summary is in, or a new one). seen: a kept build's
+    attempts as read, when it is begun again (not at all, if another process began it since)."""
     exports = context.bot_data.exports
     if chat_id in exports:
         await context.bot.send_message(chat_id, t("export-busy"))
@@ -564,13 +566,17 @@ async def begin_build(
             ).message_id
         links = PhotoLinks(context.bot.username, await context.store.secrets.get(SECRET_NAME))
         # Kept until the build ends: a crash meanwhile costs a restart of the build, not the file.
-        await context.store.export_jobs.start(chat_id, message_id, plan_data(plan), summary)
+        if not await context.store.export_jobs.start(
+            chat_id, message_id, plan_data(plan), summary, seen=seen
+        ):
+            exports.discard(chat_id)
+            return
     except BaseException:
         exports.discard(chat_id)
         raise
     job = Build(
         context.bot,
-        context.config.database.path,
+        context.config.database.target,
         chat_id,
         message_id,
         plan,
@@ -600,7 +606,12 @@ async def resume_exports(context: Context) -> int:
             else:
                 log.info("resuming the export of %s cut off by a stop", kept.chat_id)
                 await begin_build(
-                    context, kept.chat_id, plan, summary=kept.head, message_id=kept.message_id
+                    context,
+                    kept.chat_id,
+                    plan,
+                    summary=kept.head,
+                    message_id=kept.message_id,
+                    seen=kept.attempts,
                 )
                 resumed += 1
         except Exception:  # one kept build that cannot be read must not hold up the others

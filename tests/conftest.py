@@ -8,14 +8,16 @@ in this process, so the kit learns exactly when an update has been handled.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
-from contextlib import closing
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from bot.app import FEATURES, FLOWS, Feature, build_application
@@ -26,11 +28,13 @@ from bot.i18n import LOCALE_DIR
 from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
-from db.database import Database
+from db.database import Database, is_postgresql
 from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
+from db.reference import seed_reference_data
 from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, Sent, SimClient, SimUser
+from tests.pgcluster import Cluster, running_cluster
 
 pytest_plugins = ["simulator.pytest_plugin"]
 
@@ -61,10 +65,76 @@ class SetClock:
         self.time += timedelta(**delta)
 
 
+ENGINES = ("sqlite", "postgresql")
+TEMPLATE = "khedmatyar_template"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_engines run once on SQLite and once on PostgreSQL."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """An opened Store over a new database file with reference data."""
-    s = Store(Database(tmp_path / "test.db"))
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine a test's database runs on: SQLite unless the test is marked both_engines, or
+    KHEDMATYAR_TEST_ENGINE=postgresql runs every test's bot and store on PostgreSQL."""
+    return str(getattr(request, "param", os.environ.get("KHEDMATYAR_TEST_ENGINE", "sqlite")))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for this session (this xdist worker), with a template
+    database migrated and seeded like a new one (copied for each test in milliseconds)."""
+    with running_cluster() as cluster:
+
+        async def template() -> None:
+            async with Database(cluster.url(TEMPLATE)) as db:
+                await seed_reference_data(db)
+
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        asyncio.run(template())
+        yield cluster
+
+
+@contextmanager
+def new_database(engine: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database: an SQLite file in folder, or a PostgreSQL database made from the
+    session's template (dropped afterwards)."""
+    if engine == "sqlite":
+        yield str(folder / "bot.db")
+        return
+    with new_pg_database(request.getfixturevalue("pg_cluster")) as url:
+        yield url
+
+
+@contextmanager
+def new_pg_database(cluster: Cluster, template: str = TEMPLATE) -> Iterator[str]:
+    """A PostgreSQL database made from a template (by default the session's: migrated,
+    reference data in it, nobody's data), dropped afterwards."""
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield cluster.url(name)
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database for one test (see new_database)."""
+    with new_database(engine, tmp_path, request) as target:
+        yield target
+
+
+@pytest.fixture
+async def store(database: str) -> AsyncIterator[Store]:
+    """An opened Store over a new database with reference data (SQLite unless the test is
+    marked both_engines: then on each engine)."""
+    s = Store(Database(database))
     await s.open()
     yield s
     await s.close()
@@ -102,7 +172,7 @@ class Harness:
         server: SimulatorServer,
         sim: SimClient,
         tracker: ProcessedTracker,
-        db_path: Path,
+        db_path: Path | str,  # an SQLite file, or a PostgreSQL URL (KHEDMATYAR_TEST_ENGINE)
         settings: dict[str, Any],
     ) -> None:
         self.server = server
@@ -129,7 +199,7 @@ class Harness:
         data: dict[str, Any] = {
             "telegram": {"token": self.server.token, "base_url": self.server.base_url},
             "bot": {"admins": admins},
-            "database": {"path": str(self.db_path)},
+            "database": {"url" if is_postgresql(self.db_path) else "path": str(self.db_path)},
         }
         for section, values in self.settings.items():
             data.setdefault(section, {}).update(values)
@@ -274,11 +344,12 @@ async def harness(
     sim_server: SimulatorServer,
     sim: SimClient,
     tracker: ProcessedTracker,
-    tmp_path: Path,
+    database: str,
     settings: dict[str, Any],
 ) -> AsyncIterator[Harness]:
     """The bot running against the simulator, with one configured admin user («مدیر»)."""
-    h = Harness(sim_server, sim, tracker, tmp_path / "bot.db", settings)
+    where = database if is_postgresql(database) else Path(database)
+    h = Harness(sim_server, sim, tracker, where, settings)
     h.admin = await sim.user("مدیر", username="head_admin")
     await h.start([h.admin.id])
     await h.admin.send("/start")

@@ -327,7 +327,7 @@ async def _saved_rows_valid(harness: Harness) -> None:
         assert date.fromisoformat(served) <= TODAY
     for (name,) in await harness.store.db.fetchall("SELECT name FROM groups"):
         _clean_text(name, 200)
-    for (note,) in await harness.store.db.fetchall("SELECT IFNULL(review_note, '') FROM reports"):
+    for (note,) in await harness.store.db.fetchall("SELECT COALESCE(review_note, '') FROM reports"):
         _clean_text(note, review.REASON_MAX)
     for title, target, starts, ends in await harness.store.db.fetchall(
         "SELECT title, target, starts_on, ends_on FROM campaigns"

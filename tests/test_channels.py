@@ -10,8 +10,10 @@ import aiosqlite
 import pytest
 
 from db.channels import ChannelScope, PauseReason, PostState, ScopeKind
-from db.database import Database, migrations
+from db.database import Database, driver_errors, migrations
 from db.store import Store
+
+pytestmark = pytest.mark.both_engines
 
 WEEK = date(2026, 11, 14)  # Saturday 23 Aban 1405
 CHAT = -1001234567890
@@ -51,12 +53,12 @@ async def test_scope_needs_exactly_its_id() -> None:
 
 
 async def test_database_refuses_inconsistent_scope(store: Store) -> None:
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(driver_errors()):
         await store.db.execute(
             "INSERT INTO channels (chat_id, scope, added_at, updated_at)"
             " VALUES (1, 'province', 'x', 'x')"
         )
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(driver_errors()):
         await store.db.execute(
             "INSERT INTO channels (chat_id, scope, paused, added_at, updated_at)"
             " VALUES (1, 'national', 1, 'x', 'x')"
@@ -113,7 +115,7 @@ async def test_claim_then_second_claim_fails(store: Store) -> None:
     assert await ledger.claim(-1002, WEEK, "hash-1") is not None
     assert await ledger.claim(CHAT, date(2026, 11, 21), "hash-1") is not None
     # The constraint itself, not only the repository, refuses a second row.
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(driver_errors()):
         await store.db.execute(
             "INSERT INTO digest_posts (chat_id, week_start, claimed_at) VALUES (?, ?, 'x')",
             (CHAT, WEEK.isoformat()),

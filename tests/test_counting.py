@@ -43,7 +43,7 @@ def settings() -> dict[str, Any]:
 async def _sums(store: Store, status: str, where: str, *params: object) -> tuple[int, int]:
     """(services, reports) of the reports with a status matching the condition."""
     row = await store.db.fetchone(
-        f"SELECT IFNULL(SUM(quantity), 0), COUNT(*) FROM reports WHERE {status} AND {where}",
+        f"SELECT COALESCE(SUM(quantity), 0), COUNT(*) FROM reports WHERE {status} AND {where}",
         params,
     )
     assert row is not None

@@ -102,6 +102,7 @@ async def test_reference_data_is_seeded_once(tmp_path: Path) -> None:
     await store.close()
 
 
+@pytest.mark.both_engines
 async def test_group_repo_keeps_a_leader(store: Store) -> None:
     arak = (await store.places.search_counties("اراک"))[0]
     for uid in (1, 2):
@@ -121,6 +122,7 @@ async def test_group_repo_keeps_a_leader(store: Store) -> None:
     assert [m.role for m in await store.groups.members(gid)] == [GroupRole.LEADER, GroupRole.MEMBER]
 
 
+@pytest.mark.both_engines
 async def test_roles(store: Store) -> None:
     await store.volunteers.seen(5, "x", "", "")
     assert await store.roles.grant(5, Role.COORDINATOR, 1, None)

@@ -37,15 +37,15 @@ from bot.digest import (
 )
 from bot.text import fmt_num, utf16_len
 from db.channels import ChannelScope
-from db.database import Database
+from db.database import Database, is_postgresql
 from db.digest_queries import week_digest
 from db.models import Campaign, GroupStatus, ScopeKind
 from db.stats import CampaignProgress, Figures, ShareLine
 from db.store import Store
-from tests.conftest import report_input
+from tests.conftest import ENGINES, new_database, report_input
 
 # On one worker: its tests share a module fixture.
-pytestmark = pytest.mark.xdist_group("test_digest")
+pytestmark = [pytest.mark.xdist_group("test_digest"), pytest.mark.both_engines]
 
 WEEK = date(2026, 11, 14)  # Saturday 23 Aban 1405; the week runs to Friday 29 Aban
 DEMO_TODAY = date(2026, 11, 21)  # the demo's eight weeks end the day before
@@ -339,47 +339,52 @@ async def test_chart_renders_off_the_event_loop() -> None:
 # --- the query, against SQL written here -----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A database seeded like the demo, plus a few reports that test the edges."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
+@pytest.fixture(scope="module", params=ENGINES)
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A database seeded like the demo, plus a few reports that test the edges (on each
+    engine)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with new_database(request.param, folder, request) as target:
+        asyncio.run(_build(target))
+        yield target
+    shutil.rmtree(folder, ignore_errors=True)
 
-    async def build() -> None:
-        store = Store(Database(path))
-        await store.open()
-        people = {"admin": 1, "leader": 2, "member": 3, "coordinator": 4, "newcomer": 5}
-        await seed_demo(store, people, DEMO_TODAY)
-        # A group whose name needs escaping, a deleted report, and a report on Friday night.
-        county = (await store.places.search_counties("اراک"))[0]
-        await store.volunteers.seen(77, "تست", "", "")
-        group = await store.groups.create(
-            "<Team> & Co", "team", county.province_id, county.id, None, 77, GroupStatus.ACTIVE
+
+async def _build(path: str) -> None:
+    """Seeds the demo and the edge cases."""
+    store = Store(Database(path))
+    await store.open()
+    people = {"admin": 1, "leader": 2, "member": 3, "coordinator": 4, "newcomer": 5}
+    await seed_demo(store, people, DEMO_TODAY)
+    # A group whose name needs escaping, a deleted report, and a report on Friday night.
+    county = (await store.places.search_counties("اراک"))[0]
+    await store.volunteers.seen(77, "تست", "", "")
+    group = await store.groups.create(
+        "<Team> & Co", "team", county.province_id, county.id, None, 77, GroupStatus.ACTIVE
+    )
+    category = int(await store.db.scalar("SELECT id FROM categories WHERE slug = 'hot-meal'"))
+    # Eight reports on the Friday (more than a demo group files in a week) and one deleted.
+    rows = [(group, 9999, WEEK + timedelta(days=6))] * 8 + [(group, 5000, WEEK)]
+    for n, (group_id, quantity, day) in enumerate(rows):
+        report = await store.db.insert(
+            "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id,"
+            " category_id, quantity, beneficiaries, province_id, county_id, service_date,"
+            " created_at, updated_at) VALUES (?, ?, ?, 77, ?, ?, 3, ?, ?, ?, 'x', 'x')",
+            (
+                f"t-{n}",
+                f"t-{n}",
+                group_id,
+                category,
+                quantity,
+                county.province_id,
+                county.id,
+                day.isoformat(),
+            ),
         )
-        category = int(await store.db.scalar("SELECT id FROM categories WHERE slug = 'hot-meal'"))
-        # Eight reports on the Friday (more than a demo group files in a week) and one deleted.
-        rows = [(group, 9999, WEEK + timedelta(days=6))] * 8 + [(group, 5000, WEEK)]
-        for n, (group_id, quantity, day) in enumerate(rows):
-            report = await store.db.execute(
-                "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id,"
-                " category_id, quantity, beneficiaries, province_id, county_id, service_date,"
-                " created_at, updated_at) VALUES (?, ?, ?, 77, ?, ?, 3, ?, ?, ?, 'x', 'x')",
-                (
-                    f"t-{n}",
-                    f"t-{n}",
-                    group_id,
-                    category,
-                    quantity,
-                    county.province_id,
-                    county.id,
-                    day.isoformat(),
-                ),
-            )
-        await store.db.execute("UPDATE reports SET status = 'deleted' WHERE id = ?", (report,))
-        await store.close()
-
-    asyncio.run(build())
-    yield path
-    shutil.rmtree(path.parent, ignore_errors=True)
+    await store.db.execute("UPDATE reports SET status = 'deleted' WHERE id = ?", (report,))
+    await store.close()
 
 
 async def _expected(db: Database, where: str, params: tuple[object, ...], start: date) -> dict:
@@ -388,15 +393,15 @@ async def _expected(db: Database, where: str, params: tuple[object, ...], start:
     base = "FROM reports WHERE status <> 'deleted' AND service_date >= ? AND service_date <= ?"
     args = (start.isoformat(), end.isoformat(), *params)
     row = await db.fetchone(
-        "SELECT COUNT(id), TOTAL(quantity), TOTAL(beneficiaries), TOTAL(volunteers),"
-        " COUNT(DISTINCT group_id) " + base + where,
+        "SELECT COUNT(id), COALESCE(SUM(quantity), 0), COALESCE(SUM(beneficiaries), 0),"
+        " COALESCE(SUM(volunteers), 0), COUNT(DISTINCT group_id) " + base + where,
         args,
     )
     assert row is not None
     services = {
         (r[0], r[1]): (int(r[2]), int(r[3]))
         for r in await db.fetchall(
-            "SELECT c.name, c.unit, TOTAL(x.quantity), COUNT(*) FROM categories c JOIN"
+            "SELECT c.name, c.unit, COALESCE(SUM(x.quantity), 0), COUNT(*) FROM categories c JOIN"
             f" (SELECT category_id, quantity {base}{where}) x ON x.category_id = c.id"
             " GROUP BY c.id",
             args,
@@ -433,7 +438,7 @@ async def _expected(db: Database, where: str, params: tuple[object, ...], start:
     }
 
 
-async def test_national_query_matches_independent_sql(demo_db: Path) -> None:
+async def test_national_query_matches_independent_sql(demo_db: str) -> None:
     async with Database(demo_db) as db:
         digest = await week_digest(db, ChannelScope.national(), WEEK)
         expected = await _expected(db, "", (), WEEK)
@@ -441,8 +446,8 @@ async def test_national_query_matches_independent_sql(demo_db: Path) -> None:
         campaign = await db.fetchone("SELECT id, target FROM campaigns")
         assert campaign is not None
         done = await db.scalar(
-            "SELECT TOTAL(quantity) FROM reports WHERE campaign_id = ? AND status <> 'deleted'"
-            " AND service_date <= ?",
+            "SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE campaign_id = ?"
+            " AND status <> 'deleted' AND service_date <= ?",
             (campaign["id"], (WEEK + timedelta(days=6)).isoformat()),
         )
         places = await db.fetchall(
@@ -470,7 +475,7 @@ async def test_national_query_matches_independent_sql(demo_db: Path) -> None:
     assert "&lt;Team&gt; &amp; Co" in render_html(digest)
 
 
-async def test_provincial_query_matches_independent_sql(demo_db: Path) -> None:
+async def test_provincial_query_matches_independent_sql(demo_db: str) -> None:
     async with Database(demo_db) as db:
         markazi = int(await db.scalar("SELECT id FROM provinces WHERE name = 'مرکزی'"))
         digest = await week_digest(db, ChannelScope.province(markazi), WEEK)
@@ -493,7 +498,7 @@ async def test_provincial_query_matches_independent_sql(demo_db: Path) -> None:
     assert len(digest.campaigns) == 1  # the national campaign shows in a provincial digest
 
 
-async def test_campaign_query_and_an_empty_week(demo_db: Path) -> None:
+async def test_campaign_query_and_an_empty_week(demo_db: str) -> None:
     async with Database(demo_db) as db:
         campaign_id = int(await db.scalar("SELECT id FROM campaigns"))
         digest = await week_digest(db, ChannelScope.campaign(campaign_id), WEEK)
@@ -544,10 +549,11 @@ async def test_a_campaign_counts_only_its_types_in_the_digest_as_in_lookups(
 
 
 def test_preview_command_writes_the_files(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{demo_db}"\n', encoding="utf-8")
+    key = "url" if is_postgresql(demo_db) else "path"
+    config.write_text(f'[database]\n{key} = "{demo_db}"\n', encoding="utf-8")
     out = tmp_path / "preview"
     argv = ["--config", str(config), "digest", "preview", "--week", "۱۴۰۵/۰۸/۲۶"]
     assert main([*argv, "--scope", "province:مركزي", "--out", str(out)]) == 0

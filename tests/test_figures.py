@@ -102,7 +102,7 @@ async def _campaign_sums(
     store: Store, campaign: int, upto: date, window: int = 28
 ) -> tuple[int, int]:
     """(done up to a day, done in the `window` days up to it) of a campaign, by SQL."""
-    sql = f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND {LIVE}"
+    sql = f"SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND {LIVE}"
     done = await _scalar(store, sql + " AND service_date <= ?", campaign, upto.isoformat())
     recent = await _scalar(
         store,
@@ -369,7 +369,7 @@ async def test_expected_by_today_for_the_campaign_and_each_province_share(
         for province, target in shares.items():
             done = await _scalar(
                 store,
-                f"SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE {LIVE} AND campaign_id = ?"
+                f"SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE {LIVE} AND campaign_id = ?"
                 " AND province_id = ? AND service_date <= ?",
                 campaign,
                 province,

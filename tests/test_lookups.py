@@ -172,8 +172,8 @@ def _persian_only(text: str | None) -> None:
 async def _sums(store: Store, where: str, *params: object) -> tuple[int, int, int, int]:
     """(services, reports, beneficiaries, volunteers) of live reports matching the condition."""
     row = await store.db.fetchone(
-        "SELECT IFNULL(SUM(quantity), 0), COUNT(*), IFNULL(SUM(beneficiaries), 0),"
-        f" IFNULL(SUM(volunteers), 0) FROM reports WHERE {LIVE} AND {where}",
+        "SELECT COALESCE(SUM(quantity), 0), COUNT(*), COALESCE(SUM(beneficiaries), 0),"
+        f" COALESCE(SUM(volunteers), 0) FROM reports WHERE {LIVE} AND {where}",
         params,
     )
     assert row is not None
@@ -548,7 +548,7 @@ async def test_top_groups_with_the_askers_own_rank(harness: Harness) -> None:
 
     await maryam.press(label("lookups-beneficiaries"))
     best = await store.db.fetchone(
-        "SELECT g.name, SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r JOIN groups g"
+        "SELECT g.name, SUM(COALESCE(r.beneficiaries, 0)) AS b FROM reports r JOIN groups g"
         f" ON g.id = r.group_id WHERE r.{LIVE} AND r.service_date >= ? GROUP BY g.id"
         " ORDER BY b DESC LIMIT 1",
         (WEEK_START.isoformat(),),
@@ -559,7 +559,7 @@ async def test_top_groups_with_the_askers_own_rank(harness: Harness) -> None:
     )
     await maryam.press(label("lookups-provinces"))
     provinces = await store.db.fetchall(
-        "SELECT p.name, SUM(IFNULL(r.beneficiaries, 0)) AS b FROM reports r JOIN provinces p"
+        "SELECT p.name, SUM(COALESCE(r.beneficiaries, 0)) AS b FROM reports r JOIN provinces p"
         f" ON p.id = r.province_id WHERE r.{LIVE} AND r.service_date >= ? GROUP BY p.id"
         " ORDER BY b DESC",
         (WEEK_START.isoformat(),),

@@ -67,7 +67,7 @@ async def _counted(store: Store, campaign: int, extra: str = "", *params: object
     """The campaign's services by the test's own SQL: its live reports of counted types."""
     return await _scalar(
         store,
-        f"SELECT IFNULL(SUM(r.quantity), 0) FROM reports r WHERE r.{LIVE} AND r.campaign_id = ?"
+        f"SELECT COALESCE(SUM(r.quantity), 0) FROM reports r WHERE r.{LIVE} AND r.campaign_id = ?"
         " AND (NOT EXISTS (SELECT 1 FROM campaign_categories k WHERE k.campaign_id = ?)"
         " OR r.category_id IN (SELECT category_id FROM campaign_categories WHERE campaign_id = ?))"
         f"{extra}",
@@ -82,7 +82,7 @@ async def _in_area(store: Store, campaign: int, area: int) -> int:
     """The campaign's services of one area's types, by the test's own SQL."""
     return await _scalar(
         store,
-        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r"
+        "SELECT COALESCE(SUM(r.quantity), 0) FROM reports r"
         f" JOIN categories c ON c.id = r.category_id WHERE r.{LIVE} AND r.campaign_id = ?"
         " AND c.parent_id = ?",
         campaign,

@@ -121,7 +121,7 @@ async def _world(harness: Harness, *, shares: bool = True) -> World:
 async def _done(store: Store, campaign: int, province: int, last: date | None = None) -> int:
     """The test's own sum: a province's live reports of the campaign (up to a day)."""
     sql = (
-        "SELECT IFNULL(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND province_id = ?"
+        "SELECT COALESCE(SUM(quantity), 0) FROM reports WHERE campaign_id = ? AND province_id = ?"
         " AND status != 'deleted'"
     )
     params: list[object] = [campaign, province]

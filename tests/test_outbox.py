@@ -159,7 +159,7 @@ async def test_a_dropped_notice_comes_later_and_a_confirmed_one_never_again(
     promoted = t("group-you-were-promoted", group="گروه امید")
     for _ in range(200):  # the outbox job tries it a moment after the change (bounded wait)
         row = await harness.store.db.fetchone("SELECT state, attempts, error FROM outbox")
-        if row is not None and row[1]:
+        if row is not None and row[2]:  # tried (claimed: one attempt) and failed
             break
         await asyncio.sleep(0.025)
     await harness.sim.refresh()

@@ -649,7 +649,7 @@ async def test_a_service_its_campaign_does_not_count_is_said_plainly(harness: Ha
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.campaign_id == campaign
     counted = await harness.store.db.scalar(
-        "SELECT IFNULL(SUM(r.quantity), 0) FROM reports r WHERE r.campaign_id = ?"
+        "SELECT COALESCE(SUM(r.quantity), 0) FROM reports r WHERE r.campaign_id = ?"
         " AND r.category_id IN (SELECT category_id FROM campaign_categories WHERE campaign_id = ?)",
         (campaign, campaign),
     )

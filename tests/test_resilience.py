@@ -33,7 +33,8 @@ from bot.i18n import label, t
 from bot.runner import runtime_tasks, serve, start_polling
 from bot.text import TEXT_MAX, normalize
 from bot.updates import BACKLOG_MAX, person_lock
-from db.database import BUSY_TIMEOUT_MS, Database
+from db.database import Database
+from db.engines.sqlite import BUSY_TIMEOUT_MS
 from db.instance import FileInstanceLock
 from db.store import Store
 from simulator.server import SimulatorServer

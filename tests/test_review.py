@@ -126,7 +126,7 @@ async def test_returned_fixed_and_approved_counts_only_on_approval(harness: Harn
 
     async def approved_sql() -> tuple[int, int]:
         row = await harness.store.db.fetchone(
-            "SELECT COUNT(*), IFNULL(SUM(quantity), 0) FROM reports WHERE group_id = ?"
+            "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM reports WHERE group_id = ?"
             " AND status = 'approved'",
             (group_id,),
         )

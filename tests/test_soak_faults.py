@@ -226,11 +226,10 @@ async def test_ten_percent_of_calls_failing_lose_or_double_nothing(
     await sim.refresh()
 
     # No report lost or doubled: every receipt is one row; no row without the person meaning it.
-    rows = dict(
-        await (
-            await store.db.conn.execute("SELECT quantity, count(*) FROM reports GROUP BY quantity")
-        ).fetchall()
-    )
+    rows = {
+        r[0]: r[1]
+        for r in await store.db.fetchall("SELECT quantity, count(*) FROM reports GROUP BY quantity")
+    }
     wrong = {q: rows.get(q) for q, got in receipts.items() if got and rows.get(q) != 1}
     assert wrong == {}, wrong  # quantity -> rows stored, for a receipt the person saw
     assert all(count == 1 for count in rows.values()), rows

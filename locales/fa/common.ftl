@@ -125,6 +125,7 @@ config-why-string = باید متن باشد (expected a string).
 config-why-choice = باید یکی از این‌ها باشد: {$choices}
 config-why-token = توکن شکل درستی ندارد؛ توکن را از BotFather بگیرید، مثلاً 123456789:AA… (malformed token).
 config-why-url = باید نشانی http یا https باشد (expected an http(s) URL).
+config-why-database-url = باید نشانی PostgreSQL باشد، مثلاً postgresql://khedmatyar@localhost/khedmatyar (expected a postgresql:// URL).
 config-why-secret = رمز webhook باید دست‌کم ۳۲ نویسهٔ تصادفی از A-Z، a-z، 0-9، _ و - باشد، مثلاً خروجی python3 -c "import secrets; print(secrets.token_urlsafe(32))"؛ یا خالی بگذارید تا ربات خودش یکی بسازد و در پایگاه‌داده نگه دارد (weak or malformed webhook secret).
 config-why-webhook = در حالت webhook نشانی https لازم است (webhook mode needs an https URL).
 config-why-approved = شمردن فقط گزارش‌های تأییدشده وقتی معنا دارد که بررسی گزارش‌ها روشن باشد: [report] review = true (counting approved reports needs review on).
