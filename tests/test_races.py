@@ -19,6 +19,7 @@ from db.database import Database
 from db.join_requests import RequestStatus
 from db.models import GroupRole, GroupStatus
 from db.outbox import Notice
+from db.reminders import DueReminder
 from db.store import Store
 from db.usecases import (
     Asked,
@@ -189,8 +190,9 @@ async def test_claiming_a_digest_week_and_a_reminder(stores: tuple[Store, Store]
         week = saturday - timedelta(weeks=n)
         posts = await both(stores, lambda s, w=week: s.digest_posts.claim(-100, w, "h"))
         assert sorted(p is not None for p in posts) == [False, True]
-        reminded = await both(stores, lambda s, w=week: s.reminders.claim(1, group, w))
-        assert sorted(reminded) == [False, True]
+        due = [DueReminder(1, group, "")]
+        reminded = await both(stores, lambda s, w=week, d=due: s.reminders.claim_all(d, w))
+        assert sorted(len(r) for r in reminded) == [0, 1]
     assert await store.db.scalar("SELECT COUNT(*) FROM digest_posts") == ROUNDS
     assert await store.db.scalar("SELECT COUNT(*) FROM reminders_sent") == ROUNDS
 

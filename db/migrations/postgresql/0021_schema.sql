@@ -359,6 +359,8 @@ CREATE TABLE channels (
     added_by       BIGINT,
     added_at       TEXT COLLATE "C" NOT NULL,
     updated_at     TEXT COLLATE "C" NOT NULL,
+    -- When its posting schedule began (SQLite's 0015): a week due before it was not missed.
+    schedule_since TEXT COLLATE "C",
     CHECK ((scope = 'province') = (province_id IS NOT NULL)),
     CHECK ((scope = 'campaign') = (campaign_id IS NOT NULL)),
     CHECK ((paused = 1) = (paused_reason IS NOT NULL))
