@@ -8,6 +8,8 @@ took over; a holder whose lock's connection is cut stops serving at once.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Iterator
@@ -16,9 +18,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.cli import main
 from bot.i18n import label
 from bot.runner import FENCED
 from db.engines.postgresql import INSTANCE_LOCK_ID, LOCK_SPACE
+from db.instance import FileInstanceLock
 from simulator.server import SimulatorServer
 from simulator.state import Chat
 from simulator.testing import SimClient
@@ -38,8 +42,6 @@ from tests.standby import (
     report_until,
     seed,
 )
-
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(180), pytest.mark.xdist_group("standby")]
 
 
 @pytest.fixture
@@ -76,6 +78,9 @@ def _status(config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+@pytest.mark.xdist_group("standby")
 async def test_a_waiting_instance_polls_nothing_serves_when_free_and_is_fenced(
     sim_server: SimulatorServer, fleet: Fleet, pg_url: str
 ) -> None:
@@ -134,6 +139,9 @@ async def answered_anything(server: SimulatorServer, chat_id: int, limit: float 
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+@pytest.mark.xdist_group("standby")
 async def test_the_standby_takes_over_mid_report_mid_digest_and_mid_export(
     sim_server: SimulatorServer, fleet: Fleet, pg_url: str
 ) -> None:
@@ -225,3 +233,22 @@ async def _wait(check: object, limit: float = 60) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("not done in time")
         await asyncio.sleep(0.1)
+
+
+def test_status_on_sqlite_names_the_lock_files_holder_only_while_it_holds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "bot.db"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{database}"\n', encoding="utf-8")
+    lock = FileInstanceLock(database)
+    asyncio.run(lock.acquire())
+    try:
+        assert main(["--config", str(config), "status"]) == 0
+        said = capsys.readouterr().out
+        assert str(os.getpid()) in said and socket.gethostname() in said
+    finally:
+        asyncio.run(lock.release())
+    assert main(["--config", str(config), "status"]) == 1  # the file stays, its lock does not
+    said = capsys.readouterr().out
+    assert said.strip() == label("cli-status-nobody", path=str(database))
