@@ -13,8 +13,8 @@ waiting, tries the lock every WAIT_POLL seconds and serves from the moment it ha
 checks its lock's connection every HEARTBEAT seconds; when a check fails or takes longer than
 HEARTBEAT_TIMEOUT the lock may be another's already, and `on_lost` is called at once (fencing:
 `khedmatyar run` ends the process then, see bot/cli.py). The server is told to drop a silent
-holder's connection after about TCP_GONE seconds (keepalives), later than the holder fences
-itself, so the lock is never free while an old holder still serves.
+holder's connection after about 11 seconds (KEEPALIVES), later than the holder fences itself,
+so the lock is never free while an old holder still serves.
 """
 
 from __future__ import annotations
@@ -41,9 +41,14 @@ HEARTBEAT = 1.0  # seconds between the holder's checks of its lock's connection
 HEARTBEAT_TIMEOUT = 3.0  # a check that takes longer counts as a lost lock
 RECONNECT = 2.0  # seconds a waiting instance waits before connecting again after a failure
 # The server drops the lock's connection when the holder's machine or network is gone silently:
-# 5 s idle, then 3 probes 2 s apart (TCP only; a Unix socket ends with its process).
-KEEPALIVES = {"tcp_keepalives_idle": 5, "tcp_keepalives_interval": 2, "tcp_keepalives_count": 3}
-TCP_GONE = 11
+# after 5 s of silence and 3 unanswered probes 2 s apart, or 10 s of data it sent unacknowledged
+# (TCP only; a Unix socket ends with its process). Later than the holder fences itself.
+KEEPALIVES = {
+    "tcp_keepalives_idle": 5,
+    "tcp_keepalives_interval": 2,
+    "tcp_keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # milliseconds
+}
 SERVING, WAITING = "khedmatyar", "khedmatyar-waiting"  # application_name's first word
 
 
