@@ -27,7 +27,7 @@ from db.database import (
     driver_errors,
     is_postgresql,
 )
-from db.instance import InstanceBusy
+from db.instance import Holder, InstanceBusy, instance_lock, instances
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=int, default=8080, help=label("cli-port-help"))
         sub.add_argument("--data", default=".demo", help=label("cli-data-help"))
         sub.add_argument("--fresh", action="store_true", help=label("cli-fresh-help"))
+    commands.add_parser("status", help=label("cli-status-help"))
     db = commands.add_parser("db", help=label("cli-db-help"))
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("migrate", help=label("cli-migrate-help"))
@@ -85,10 +86,12 @@ def run_bot(config: Config) -> int:
 async def _run_bot(config: Config) -> int:
     """Checks the database, then serves; a database that cannot be served is said in one line."""
     from bot.app import build_application
-    from bot.runner import serve, start_polling, start_webhook
+    from bot.runner import fence, serve, start_polling, start_webhook
 
     secret = await _ready_database(config)
     app = build_application(config)
+    # On PostgreSQL a second process waits to take over, and one that loses the lock ends.
+    app.bot_data.instance = instance_lock(config.database.target, standby=True, on_lost=fence)
     tg = config.telegram
     log.info("khedmatyar starting (%s) against %s", tg.mode, tg.base_url)
     start: Callable[[App], Awaitable[None]] = start_polling
@@ -158,6 +161,29 @@ def _busy_line(path: str, exc: InstanceBusy) -> str:
         host=holder.host,
         since=holder.since,
     )
+
+
+def _status(config: Config) -> int:
+    """Says which process serves the database and which wait to take over; 0 when one serves,
+    1 when none does."""
+    path = config.database.shown
+    try:
+        found = asyncio.run(instances(config.database.target))
+    except driver_errors(OSError) as exc:
+        raise ConfigError(_unusable_line(config, exc)) from exc
+
+    def named(holder: Holder) -> dict[str, str]:
+        return {"pid": str(holder.pid), "host": holder.host, "since": holder.since}
+
+    if found.serving is not None:
+        print(label("cli-status-serving", path=path, **named(found.serving)))
+    else:
+        print(label("cli-status-unnamed" if found.held else "cli-status-nobody", path=path))
+    for holder in found.waiting:
+        print(label("cli-status-waiting", **named(holder)))
+    if found.held and not found.waiting and is_postgresql(config.database.target):
+        print(label("cli-status-no-standby"))
+    return 0 if found.held else 1
 
 
 def _schema_line(config: Config, exc: SchemaMismatch) -> str:
@@ -277,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise ConfigError(label("cli-port-busy", port=str(port), why=str(exc))) from exc
         elif command == "run":
             return run_bot(config)
+        elif command == "status":
+            return _status(config)
         elif command == "digest":
             from bot.digest_preview import run as run_digest
 

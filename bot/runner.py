@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -20,6 +21,19 @@ from telegram import Update
 from bot.context import App
 
 log = logging.getLogger(__name__)
+
+FENCED = 3  # the exit status of a process that lost the instance lock (fence)
+
+
+def fence() -> None:
+    """Ends the process at once, with status FENCED: it lost the instance lock, so another
+    process may serve already, and whatever this one did next (a send, a write, a job) could
+    double that one's. Nothing is flushed or sent: the process leaves what a kill -9 leaves,
+    which the next holder takes over (the inbox replayed, claims resumed). Going back to
+    waiting instead would mean rebuilding every in-memory part of a running application; a
+    supervisor (systemd's Restart=) starts a fresh process, which waits."""
+    logging.shutdown()
+    os._exit(FENCED)
 
 
 async def _start(app: App, receive: Callable[[], Awaitable[object]]) -> None:
