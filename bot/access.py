@@ -242,4 +242,6 @@ async def check_access(update: Update, context: Context) -> bool:
         private = message.chat.type == ChatType.PRIVATE
         menu = main_menu(context.bot_data.menu, who) if private else None
         await message.reply_text(text, reply_markup=menu)
+        if private:  # a question they were answering is still open: shown again, keyboard too
+            await context.bot_data.engine.remind(update, context)
     return False

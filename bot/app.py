@@ -360,6 +360,7 @@ def build_application(
     app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
     # Each feature's main-menu buttons (bot.menu).
     app.bot_data.menu = tuple(e for f in features for e in getattr(f, "MENU", ()))
-    app.add_handlers(start.fallbacks())  # last: whatever no feature took
+    # Last: whatever no feature took (a location outside any question finds the groups near it).
+    app.add_handlers([*lookups.fallbacks(), *start.fallbacks()])
     app.add_error_handler(errors.on_error)
     return app

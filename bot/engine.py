@@ -172,7 +172,14 @@ class Turn[D: Draft]:
         self.chat_id = chat_id
         self.user_id = chat_id  # flows run in private chats only
         self.entering = False  # the step being asked was not the one on screen before
+        self.shown_again = False  # shown again after something else (its keyboard may be gone)
         self.notice = Html("")  # a line from the flow's `follow`, said above what is shown next
+
+    @property
+    def keyboard_due(self) -> bool:
+        """Whether a question that brings its own reply keyboard (a picker, a location button)
+        sends it now: when first asked, and when shown again after something replaced it."""
+        return self.entering or self.shown_again
 
     def today(self) -> date:
         """Today in Tehran, by the application's one clock."""
@@ -370,6 +377,7 @@ class Engine:
             if current is not None:
                 flow, draft = current
                 turn = Turn(update, context, flow, draft, user.id)
+                turn.shown_again = True
                 await self._ask(turn, Go(draft.step, label("flow-continue", flow=label(flow.name))))
 
     async def refresh(self, context: Context, user_id: int, kind: str, seq: int) -> None:

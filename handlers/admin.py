@@ -580,7 +580,7 @@ async def ask_review_chat(turn: Turn[AdminDraft]) -> Screen:
     if not turn.who.reviews:
         return Screen(t("review-off"), [turn.nav(back=False)])
     picker = review_chat_picker(label("admin-review-chat-button"))
-    keyboard = (label("admin-review-chat-keyboard"), picker) if turn.entering else None
+    keyboard = (label("admin-review-chat-keyboard"), picker) if turn.keyboard_due else None
     return Screen(t("admin-review-chat-ask"), [turn.nav(back=False)], keyboard=keyboard)
 
 

@@ -76,7 +76,7 @@ async def ask_chat(turn: Turn[ChannelDraft]) -> Screen:
     """Asks which channel: Telegram's channel picker first (a keyboard button that makes the
     bot an admin allowed to post), a forwarded post or a typed @username or id as fallbacks."""
     picker = channel_picker(label("channel-picker-button"))
-    keyboard = (label("channel-picker-keyboard"), picker) if turn.entering else None
+    keyboard = (label("channel-picker-keyboard"), picker) if turn.keyboard_due else None
     return Screen(t("channel-ask"), [turn.nav(back=False)], keyboard=keyboard)
 
 

@@ -843,7 +843,7 @@ async def ask_city(turn: Turn[FindDraft]) -> Screen:
     """Asks a newcomer for their city, to show the groups there, or for their location (a
     button above their menu, put there as the question first shows)."""
     keyboard = None
-    if turn.entering:
+    if turn.keyboard_due:
         menu = turn.menu()
         where = [KeyboardButton(label("lookups-find-location-button"), request_location=True)]
         board = ReplyKeyboardMarkup(
@@ -1076,5 +1076,10 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
         CallbackQueryHandler(begin_near, pattern=r"^fnd:near$"),
         CallbackQueryHandler(on_find, pattern=r"^fnd:(page:\d+|card:\d+(:\d+)?)$"),
-        MessageHandler(PRIVATE & filters.LOCATION, location_anywhere),
     ]
+
+
+def fallbacks() -> list[BaseHandler[Update, Context, Any]]:
+    """A location no feature took (none asked for it): the groups near it. Registered after
+    every feature, so a question waiting for something else answers it first."""
+    return [MessageHandler(PRIVATE & filters.LOCATION, location_anywhere)]

@@ -192,7 +192,7 @@ def person_step(question: Ask, pick: Pick, candidates: Candidates | None = None)
         text = t("people-matches", query=_shown(turn.draft.search)) if turn.draft.search else ""
         body = Html(f"{screen.text}\n\n{text}") if text else screen.text
         picker = people_picker(label("people-picker-button"))
-        keyboard = (label("people-picker-keyboard"), picker) if turn.entering else None
+        keyboard = (label("people-picker-keyboard"), picker) if turn.keyboard_due else None
         return Screen(body, [*grid(buttons, 2), *screen.rows], keyboard=keyboard)
 
     async def typed(turn: Turn[Any], text: str) -> Result:

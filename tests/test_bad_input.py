@@ -737,6 +737,7 @@ async def test_bad_input_while_typing_a_return_reason(
 @given(bad=inputs)
 @example(bad=[("text", n) for n in NASTY[:24]])
 @example(bad=_nastiest(2))
+@example(bad=[("menu", "menu-report")])  # a refusal's menu must not take the group picker away
 async def test_bad_input_while_linking_the_review_group(
     harness: Harness, errors_logged: Seen, bad: list[tuple[str, str]]
 ) -> None:

@@ -392,7 +392,7 @@ async def ask_location(turn: Report) -> Screen:
     )
     message = turn.update.effective_message if turn.update is not None else None
     refused = message is not None and message.location is not None
-    shown = (label("report-location-keyboard"), keyboard) if turn.entering or refused else None
+    shown = (label("report-location-keyboard"), keyboard) if turn.keyboard_due or refused else None
     return Screen(t("report-ask-location"), [turn.nav()], keyboard=shown)
 
 
