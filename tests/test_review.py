@@ -465,6 +465,11 @@ async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
         if label("review-card-history", reports=1, quantity=report.quantity)[:10] in m.text
     )
     assert card.buttons == []  # the reason picker is gone from the card
+    await zahra.send("\u200c")
+    assert zahra.last.text.startswith(label("report-text-empty"))
+    await zahra.send("ب" * 301)
+    assert zahra.last.text.startswith(label("review-reason-too-long", max=300))
+    assert await status(harness, report.id) == "submitted"
     await zahra.send("محل خدمت را دقیق‌تر بنویسید")
     assert await status(harness, report.id) == "returned"
     [(_, _, details)] = await decisions(harness, report.id)
