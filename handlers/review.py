@@ -31,7 +31,19 @@ from bot.access import overseer, overseer_of_first_report, overseer_of_report_an
 from bot.buttons import Buttons, allow
 from bot.commands import Command, reviewers
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
+from bot.engine import (
+    Bounded,
+    Done,
+    Draft,
+    Flow,
+    Go,
+    Result,
+    Screen,
+    Step,
+    Turn,
+    answer,
+    strip_buttons,
+)
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.menu import MenuEntry
@@ -39,7 +51,6 @@ from bot.outbox import kick
 from bot.principal import Principal
 from bot.ratelimit import transient
 from bot.stats_text import units_text
-from bot.text import one_line
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store
@@ -67,6 +78,7 @@ from handlers.review_cards import (
 log = logging.getLogger(__name__)
 
 REASON_MAX = 300
+REASON = Bounded(REASON_MAX, "review-reason-too-long", line=True, empty="report-text-empty")
 RECEIPTS_LISTED = 20  # receipts named in one notice of reports approved together
 GROUPS = filters.ChatType.GROUPS
 
@@ -554,11 +566,9 @@ async def ask_reason(turn: Reason) -> Screen:
 async def reason_typed(turn: Reason, text: str) -> Result:
     """Returns the report with the typed reason (once: a second reviewer may have decided, or
     the reporter edited it meanwhile: then the new card comes)."""
-    reason = one_line(text)
-    if not reason:
-        return turn.again(label("report-text-empty"))
-    if len(reason) > REASON_MAX:
-        return turn.again(label("review-reason-too-long", max=REASON_MAX))
+    reason = turn.typed(text, REASON)
+    if isinstance(reason, Go):
+        return reason
     report = await turn.store.reports.get(turn.draft.report_id)
     if report is None or not turn.who.oversees(report.province_id):
         return Done(t("stale-button"))
