@@ -407,6 +407,15 @@ async def test_coordinators_group_card(harness: Harness) -> None:
         limit=NOTICE_WAIT,
     )
 
+    # The private queue's own buttons are no screen of a group's card (forged, they are stale).
+    shown = await harness.store.reports.get(report.id)
+    assert shown is not None
+    ids = f"{report.id}:{shown.version}"
+    for data in (f"rv:next:{report.id}", f"rv:type:{ids}", f"rv:all:{report.id}", "rv:list"):
+        await zahra.press_data(card.message_id, data, chat=chat)
+        assert zahra.last_answer == label("stale-button")
+    assert await harness.store.state.draft(zahra.id, "review_reason") is None
+
     for person in (stranger, tehran):
         await person.press(label("review-approve"), chat=chat)
         assert person.last_answer == label("not-allowed")
