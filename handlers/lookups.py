@@ -33,7 +33,7 @@ from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
 from bot.i18n import Html, label, t
-from bot.keyboards import Callback, Paging, button, cb, grid, inline, share_button
+from bot.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
@@ -826,8 +826,10 @@ async def find_screen(
     shown = {hit.group_id: hit.name for hit in groups.items}
     for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
         shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
-    rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
-    paging = Paging(page, pages, GROUPS_PER_PAGE)  # the page is fetched already
+    # The groups found by name and those of the county, fetched for this page: together they
+    # may be more than a page holds, so the list is not cut again, only its turn buttons added.
+    rows = choices(list(shown), lambda g: button(shown[g], cb("fnd", "card", g, page)))
+    paging = Paging(page, pages, GROUPS_PER_PAGE)
     rows.append(paging.row(lambda text, to: button(text, cb("fnd", "page", to))))
     if county is not None and not in_county:  # nobody there yet: they may start the first
         rows.append([button(label("onboarding-create"), cb("onb", "create"))])
