@@ -135,7 +135,10 @@ class Bounded:
     `line`), with a letter in it when `letters`. Text longer than Telegram allows never reaches
     a flow (the middleware refuses it), and text far longer than `most` is refused before the
     normaliser reads it. Anything else is answered with `hint`, and < or > with `markup` when set
-    (else they are kept: every screen escapes what it shows); both are given min and max."""
+    (else they are kept: every screen escapes what it shows); both are given min and max. Text
+    with nothing left once normalised is answered with `empty` when set. A field that `cuts`
+    reads text of any length, and one too long comes back whole beside `hint` (given its length
+    too), for the question to offer to keep its `cut`."""
 
     most: int
     hint: str
@@ -143,20 +146,30 @@ class Bounded:
     line: bool = False
     letters: bool = False
     markup: str | None = None
+    empty: str | None = None
+    cuts: bool = False
 
     def read(self, text: str) -> tuple[str, str]:
-        """The text to keep and "", or "" and what to say instead (a locale label)."""
-        bounds = label(self.hint, min=self.least, max=self.most)
-        if len(text) > CAP * self.most:
-            return "", bounds
+        """The text to keep and "", or "" and what to say instead (a locale label); or, where
+        the field `cuts`, a text too long and what to say of it."""
+        if len(text) > CAP * self.most and not self.cuts:
+            return "", label(self.hint, min=self.least, max=self.most)
         value = one_line(text) if self.line else normalize(text)
+        if not value and self.empty is not None:
+            return "", label(self.empty)
+        length = {"length": len(value)} if self.cuts else {}
+        bounds = label(self.hint, min=self.least, max=self.most, **length)
         if not self.least <= len(value) <= self.most:
-            return "", bounds
+            return value if self.cuts and len(value) > self.most else "", bounds
         if self.letters and not any(ch.isalpha() for ch in value):
             return "", bounds
         if self.markup is not None and set("<>") & set(value):
             return "", label(self.markup, min=self.least, max=self.most)
         return value, ""
+
+    def cut(self, text: str) -> str:
+        """The first `most` characters of a text too long, as a field that `cuts` keeps them."""
+        return text[: self.most].rstrip()
 
 
 class Turn[D: Draft]:

@@ -28,12 +28,12 @@ from telegram.ext import (
 
 from bot import jalali
 from bot.access import anyone, anyone_goes_on, overseer
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
 from bot.i18n import Html, label, t
-from bot.keyboards import Paging, button, cb, grid, inline, share_button
+from bot.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from bot.stats_text import (
@@ -826,8 +826,10 @@ async def find_screen(
     shown = {hit.group_id: hit.name for hit in groups.items}
     for g in in_county[page * GROUPS_PER_PAGE : (page + 1) * GROUPS_PER_PAGE]:
         shown.setdefault(g.id, g.name)  # a group found by its name too is listed once
-    rows = [[button(name, cb("fnd", "card", group_id, page))] for group_id, name in shown.items()]
-    paging = Paging(page, pages, GROUPS_PER_PAGE)  # the page is fetched already
+    # The groups found by name and those of the county, fetched for this page: together they
+    # may be more than a page holds, so the list is not cut again, only its turn buttons added.
+    rows = choices(list(shown), lambda g: button(shown[g], cb("fnd", "card", g, page)))
+    paging = Paging(page, pages, GROUPS_PER_PAGE)
     rows.append(paging.row(lambda text, to: button(text, cb("fnd", "page", to))))
     if county is not None and not in_county:  # nobody there yet: they may start the first
         rows.append([button(label("onboarding-create"), cb("onb", "create"))])
@@ -982,26 +984,35 @@ async def begin_near(update: Update, context: Context) -> None:
     await context.bot_data.engine.start(update, context, FIND_FLOW, "near")
 
 
-async def on_find(update: Update, context: Context) -> None:
-    """A page of the last search, or a group's public card in its place."""
-    data = context.press
+async def _last_search(context: Context) -> str | None:
+    """The words of the person's last search (None: none is kept)."""
     who = context.who
     stored = await recall(context.store, who.user_id, FIND_KEY) if who else None
-    query = stored if isinstance(stored, str) else None
-    if data is not None and data.action == "page" and query is not None:
-        await answer(update)
-        near = await recall(context.store, who.user_id, NEAR_KEY) if who else None
-        county = await context.store.places.county(near) if isinstance(near, int) else None
-        text, rows = await find_screen(context.store, query, data.id(0) or 0, county)
-        await _show(update, text, rows, edit=True)
-        return
-    card = data is not None and data.action == "card"
-    group = await context.store.groups.get(data.id(0) or 0) if data is not None and card else None
-    if data is None or group is None or group.status is not GroupStatus.ACTIVE:
+    return stored if isinstance(stored, str) else None
+
+
+async def on_find_page(update: Update, context: Context, data: Callback) -> None:
+    """A page of the last search."""
+    query, who = await _last_search(context), context.who
+    if query is None or who is None:
         await answer(update, label("lookups-gone"), alert=True)
         return
     await answer(update)
-    text, rows = await card_screen(context, group, data.id(1) if query is not None else None)
+    near = await recall(context.store, who.user_id, NEAR_KEY)
+    county = await context.store.places.county(near) if isinstance(near, int) else None
+    text, rows = await find_screen(context.store, query, data.id(0) or 0, county)
+    await _show(update, text, rows, edit=True)
+
+
+async def on_found_card(update: Update, context: Context, data: Callback) -> None:
+    """A group's public card in place of the page it was found on."""
+    group = await context.store.groups.get(data.id(0) or 0)
+    if group is None or group.status is not GroupStatus.ACTIVE:
+        await answer(update, label("lookups-gone"), alert=True)
+        return
+    await answer(update)
+    page = data.id(1) if await _last_search(context) is not None else None
+    text, rows = await card_screen(context, group, page)
     await _show(update, text, rows, edit=True)
 
 
@@ -1024,6 +1035,13 @@ async def card_screen(
     return text, [*rows, *_after_find()]
 
 
+# The search's buttons: another search, a page of one, a group found.
+FIND = Buttons(
+    "fnd",
+    allow(anyone, "new", "near"),
+    allow(anyone, "page", ids="page"),
+    allow(anyone, "card", ids="group page"),
+)
 # The buttons this feature makes outside its flows, and who may press them (bot.buttons):
 # aggregate figures anyone may see (the handlers re-check periods and campaigns).
 BUTTONS = (
@@ -1036,13 +1054,10 @@ BUTTONS = (
     ),
     Buttons("cmp", allow(anyone, "list")),
     Buttons("top", allow(anyone, "show", ids="period campaign measure level")),
-    Buttons(
-        "fnd",
-        allow(anyone, "new", "near"),
-        allow(anyone, "page", ids="page"),
-        allow(anyone, "card", ids="group page"),
-    ),
+    FIND,
 )
+# What the search's pages and cards show.
+FOUND: dict[str, Show] = {"page": on_find_page, "card": on_found_card}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -1075,7 +1090,7 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CommandHandler("find", begin_find, filters=PRIVATE),
         CallbackQueryHandler(begin_find, pattern=r"^fnd:new$"),
         CallbackQueryHandler(begin_near, pattern=r"^fnd:near$"),
-        CallbackQueryHandler(on_find, pattern=r"^fnd:(page:\d+|card:\d+(:\d+)?)$"),
+        FIND.screens(FOUND),
     ]
 
 

@@ -19,19 +19,33 @@ from __future__ import annotations
 import dataclasses
 import logging
 import zlib
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import jalali
 from bot.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
-from bot.buttons import Buttons, allow
+from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, reviewers
 from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, strip_buttons
+from bot.engine import (
+    Bounded,
+    Done,
+    Draft,
+    Flow,
+    Go,
+    Result,
+    Screen,
+    Step,
+    Turn,
+    answer,
+    strip_buttons,
+)
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.menu import MenuEntry
@@ -39,7 +53,6 @@ from bot.outbox import kick
 from bot.principal import Principal
 from bot.ratelimit import transient
 from bot.stats_text import units_text
-from bot.text import one_line
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store
@@ -67,6 +80,7 @@ from handlers.review_cards import (
 log = logging.getLogger(__name__)
 
 REASON_MAX = 300
+REASON = Bounded(REASON_MAX, "review-reason-too-long", line=True, empty="report-text-empty")
 RECEIPTS_LISTED = 20  # receipts named in one notice of reports approved together
 GROUPS = filters.ChatType.GROUPS
 
@@ -120,81 +134,149 @@ async def send_card(context: Context, chat_id: int, report: Report, who: Princip
 # --- buttons ----------------------------------------------------------------------------------
 
 
-async def on_press(update: Update, context: Context) -> None:
-    """Every review button (the access policy already checked the report is the presser's to
-    review); in a group the same buttons decide, and nothing else is offered there."""
-    query = update.callback_query
-    data = context.press
-    who = context.who
-    chat = update.effective_chat
-    if query is None or data is None or who is None or chat is None:
-        return
-    private = chat.type == ChatType.PRIVATE
-    if not private and data.action in ("list", "close", "next", "prev", "pics", "type", "all"):
-        await answer(update, label("stale-button"), alert=True)  # private screens only
-        return
-    if data.action == "list":
-        await answer(update)
-        await show_next(context, chat.id, who, after=0)
-        return
-    if data.action == "close":
-        await answer(update)
-        await _take_off_buttons(
-            context, chat.id, query.message.message_id if query.message else None
-        )
-        await reply(update, t("review-closed"), menu_for(context, who))
-        return
-    if not context.config.report.review:
-        await answer(update, label("review-off"), alert=True)
-        return
-    report = await context.store.reports.get(data.id() or 0)
-    if report is None:
-        await answer(update, label("stale-button"), alert=True)
-        return
-    if data.action == "view":
-        await answer(update)
-        await _view(context, chat.id, report, who if private else None, data.id(1))
-    elif data.action == "pics":
-        await answer(update)
-        await send_photos(context, chat.id, report)
-    elif data.action in ("next", "prev"):
-        await answer(update)
-        if query.message is not None:
-            await _take_off_buttons(context, chat.id, query.message.message_id)
-        await show_next(context, chat.id, who, after=report.id, back=data.action == "prev")
-    elif data.action in ("all", "allok"):
-        await _together(update, context, report, who, data)
-    else:
-        await _on_decision_button(update, context, report, who, data)
+# A screen of one report, given the report the press names and who pressed.
+Act = Callable[[Update, Context, Report, Principal, Callback], Awaitable[None]]
 
 
-async def _on_decision_button(
+def _private(show: Show) -> Show:
+    """A screen of the private queue: in a group (where only the decisions are offered) its
+    button is stale."""
+
+    async def private(update: Update, context: Context, data: Callback) -> None:
+        """Shows the screen in a private chat only."""
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            await answer(update, label("stale-button"), alert=True)
+            return
+        await show(update, context, data)
+
+    return private
+
+
+def _of_report(act: Act) -> Show:
+    """A screen of the report the press names (the access policy already checked it is the
+    presser's to review), while reports are reviewed."""
+
+    async def show(update: Update, context: Context, data: Callback) -> None:
+        """Finds the report, then shows the screen of it."""
+        who = context.who
+        if who is None or update.effective_chat is None:
+            return
+        if not context.config.report.review:
+            await answer(update, label("review-off"), alert=True)
+            return
+        report = await context.store.reports.get(data.id() or 0)
+        if report is None:
+            await answer(update, label("stale-button"), alert=True)
+            return
+        await act(update, context, report, who, data)
+
+    return show
+
+
+def _pending(act: Act, *, version: int = 1) -> Act:
+    """A decision's button, naming (at id `version`) the version of the report its card
+    showed: a report decided meanwhile, or edited since, is not decided on it."""
+
+    async def decision(
+        update: Update, context: Context, report: Report, who: Principal, data: Callback
+    ) -> None:
+        """Decides while the report is pending as its card showed it."""
+        if report.status is not ReportStatus.SUBMITTED:
+            await _too_late(update, context, report)
+            return
+        if data.id(version) != report.version:  # edited since (or a button from before versions)
+            await _stale(update, context, report, who)
+            return
+        await act(update, context, report, who, data)
+
+    return decision
+
+
+async def _queue(update: Update, context: Context, data: Callback) -> None:
+    """«🔄 دوباره نگاه کن» on an empty queue: the oldest pending report again."""
+    await answer(update)
+    if context.who is not None and update.effective_chat is not None:
+        await show_next(context, update.effective_chat.id, context.who, after=0)
+
+
+async def _close(update: Update, context: Context, data: Callback) -> None:
+    """«🏠 بستن»: the card loses its buttons and the menu comes back."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None or context.who is None:
+        return
+    await answer(update)
+    await _take_off_buttons(context, chat.id, query.message.message_id if query.message else None)
+    await reply(update, t("review-closed"), menu_for(context, context.who))
+
+
+async def _view_other(
     update: Update, context: Context, report: Report, who: Principal, data: Callback
 ) -> None:
-    """The buttons of a decision, each naming the version of the report its card showed."""
-    version = data.id(2 if data.action == "why" else 1)
-    if report.status is not ReportStatus.SUBMITTED:
-        await _too_late(update, context, report)
-        return
-    if version != report.version:  # edited since (or a button from before versions)
-        await _stale(update, context, report, who)
-        return
+    """A report a flag named: privately with the way back to the card it was named on."""
+    await answer(update)
+    chat = update.effective_chat
+    assert chat is not None
+    private = chat.type == ChatType.PRIVATE
+    await _view(context, chat.id, report, who if private else None, data.id(1))
+
+
+async def _photos(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
+) -> None:
+    """«🖼 عکس‌ها»: the report's photos."""
+    await answer(update)
+    assert update.effective_chat is not None
+    await send_photos(context, update.effective_chat.id, report)
+
+
+async def _move(
+    update: Update,
+    context: Context,
+    report: Report,
+    who: Principal,
+    data: Callback,
+    *,
+    back: bool,
+) -> None:
+    """«بعدی» and «قبلی»: the card left loses its buttons, and the next (or previous) comes."""
+    await answer(update)
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    if query.message is not None:
+        await _take_off_buttons(context, chat.id, query.message.message_id)
+    await show_next(context, chat.id, who, after=report.id, back=back)
+
+
+async def _type_reason(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
+) -> None:
+    """«✍️ دلیل دیگر»: the reason is typed below, and the card keeps no picker."""
     query = update.callback_query
-    if data.action in ("ret", "back"):
-        await _switch_buttons(update, context, report, who, reasons=data.action == "ret")
-    elif data.action == "type" and query is not None and query.message is not None:
-        # The reason is typed below: the card keeps no picker.
-        await _take_off_buttons(context, query.message.chat.id, query.message.message_id)
-        ids = (report.id, report.version)
-        await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", *ids)
-    elif data.action == "ok":
-        await decide(update, context, report, approve=True, reason="", field="")
-    elif data.action == "why" and (reason := REASONS.get(data.id(1) or 0)) is not None:
-        await decide(
-            update, context, report, approve=False, reason=label(reason[0]), field=reason[1]
-        )
-    else:
+    if query is None or query.message is None:
         await answer(update, label("stale-button"), alert=True)
+        return
+    await _take_off_buttons(context, query.message.chat.id, query.message.message_id)
+    ids = (report.id, report.version)
+    await context.bot_data.engine.start(update, context, REASON_FLOW, "reason", *ids)
+
+
+async def _approve(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
+) -> None:
+    """«✅ تأیید»: the report is approved as its card showed it."""
+    await decide(update, context, report, approve=True, reason="", field="")
+
+
+async def _return_for(
+    update: Update, context: Context, report: Report, who: Principal, data: Callback
+) -> None:
+    """A common reason: the report goes back, opening at the field the reason names."""
+    reason = REASONS.get(data.id(1) or 0)
+    if reason is None:
+        await answer(update, label("stale-button"), alert=True)
+        return
+    await decide(update, context, report, approve=False, reason=label(reason[0]), field=reason[1])
 
 
 async def _take_off_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
@@ -240,9 +322,16 @@ async def _card(
 
 
 async def _switch_buttons(
-    update: Update, context: Context, report: Report, who: Principal, *, reasons: bool
+    update: Update,
+    context: Context,
+    report: Report,
+    who: Principal,
+    data: Callback,
+    *,
+    reasons: bool,
 ) -> None:
-    """Swaps the card's buttons: the reasons to return it, or back to the decision."""
+    """Swaps the card's buttons: the reasons to return it («↩️ بازگرداندن»), or back to the
+    decision."""
     query = update.callback_query
     assert query is not None and query.message is not None
     await answer(update)
@@ -418,10 +507,17 @@ async def _batch(store: Store, report: Report, who: Principal) -> _Batch:
 
 
 async def _together(
-    update: Update, context: Context, report: Report, who: Principal, data: Callback
+    update: Update,
+    context: Context,
+    report: Report,
+    who: Principal,
+    data: Callback,
+    *,
+    asked: bool,
 ) -> None:
-    """«تأیید یکجا»: asks first, saying how many; then approves exactly those (their versions
-    as counted), or, if the group's queue changed meanwhile, asks again with the new count."""
+    """«تأیید یکجا»: asks first, saying how many; then (`asked`, its yes) approves exactly those
+    (their versions as counted), or, if the group's queue changed meanwhile, asks again with the
+    new count."""
     query = update.callback_query
     assert query is not None
     store = context.store
@@ -429,7 +525,6 @@ async def _together(
     if not batch.clear:
         await answer(update, label("review-together-none"), alert=True)
         return
-    asked = data.action == "allok"
     if asked and (data.id(1), data.id(2)) == (len(batch.clear), batch.digest):
         if await _approve_together(update, context, report, who, batch):
             return
@@ -554,11 +649,9 @@ async def ask_reason(turn: Reason) -> Screen:
 async def reason_typed(turn: Reason, text: str) -> Result:
     """Returns the report with the typed reason (once: a second reviewer may have decided, or
     the reporter edited it meanwhile: then the new card comes)."""
-    reason = one_line(text)
-    if not reason:
-        return turn.again(label("report-text-empty"))
-    if len(reason) > REASON_MAX:
-        return turn.again(label("review-reason-too-long", max=REASON_MAX))
+    reason = turn.typed(text, REASON)
+    if isinstance(reason, Go):
+        return reason
     report = await turn.store.reports.get(turn.draft.report_id)
     if report is None or not turn.who.oversees(report.province_id):
         return Done(t("stale-button"))
@@ -646,16 +739,32 @@ async def link_group(update: Update, context: Context) -> None:
 
 # The buttons of the review and its cards, and who may press them (bot.buttons): the report's
 # province's coordinators and admins (in private and in their groups).
-BUTTONS = (
-    Buttons(
-        PREFIX,
-        allow(overseer_of_first_report, "next", "prev", "pics", "all", ids="report"),
-        allow(overseer_of_first_report, "ok", "ret", "type", "back", ids="report version"),
-        allow(overseer_of_first_report, "why", "allok", ids="report n version"),
-        allow(overseer_of_report_and_origin, "view", ids="report origin"),
-        allow(overseer, "list", "close"),
-    ),
+REVIEW = Buttons(
+    PREFIX,
+    allow(overseer_of_first_report, "next", "prev", "pics", "all", ids="report"),
+    allow(overseer_of_first_report, "ok", "ret", "type", "back", ids="report version"),
+    allow(overseer_of_first_report, "why", "allok", ids="report n version"),
+    allow(overseer_of_report_and_origin, "view", ids="report origin"),
+    allow(overseer, "list", "close"),
 )
+BUTTONS = (REVIEW,)
+# What each of them shows: the queue's own screens privately only; a decision on the version of
+# the report its card showed.
+SCREENS: dict[str, Show] = {
+    "list": _private(_queue),
+    "close": _private(_close),
+    "next": _private(_of_report(partial(_move, back=False))),
+    "prev": _private(_of_report(partial(_move, back=True))),
+    "pics": _private(_of_report(_photos)),
+    "all": _private(_of_report(partial(_together, asked=False))),
+    "allok": _of_report(partial(_together, asked=True)),
+    "view": _of_report(_view_other),
+    "ret": _of_report(_pending(partial(_switch_buttons, reasons=True))),
+    "back": _of_report(_pending(partial(_switch_buttons, reasons=False))),
+    "type": _private(_of_report(_pending(_type_reason))),
+    "ok": _of_report(_pending(_approve)),
+    "why": _of_report(_pending(_return_for, version=2)),
+}
 
 
 # The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
@@ -673,5 +782,5 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         CommandHandler("review", show_queue, filters=PRIVATE),
         CommandHandler(["review", "review_off"], link_group, filters=GROUPS),
         MessageHandler(PRIVATE & menu_text("menu-review"), show_queue),
-        CallbackQueryHandler(on_press, pattern=rf"^{PREFIX}:"),
+        REVIEW.screens(SCREENS),
     ]

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot import jalali
 from bot.context import Context
 from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
+from bot.keyboards import button, cb, choices, inline
 from bot.principal import Principal, load_principal
 from bot.ratelimit import BULK, send_priority
 from bot.text import and_list, to_persian_digits, truncate
@@ -243,15 +243,18 @@ def decision_rows(
             button(label("review-return"), cb("rv", "ret", report.id, report.version)),
         ]
     ]
-    links = [
-        button(
-            label("review-view-other", receipt=receipt(o.receipt)),
-            cb("rv", "view", o.id, report.id),
-        )
+    others = [
+        o
         for o in flags.others
         if (viewer.oversees(o.province_id) if viewer else o.province_id == report.province_id)
     ]
-    rows.extend([link] for link in links[:FLAG_BUTTONS])
+    rows += choices(
+        others[:FLAG_BUTTONS],
+        lambda o: button(
+            label("review-view-other", receipt=receipt(o.receipt)),
+            cb("rv", "view", o.id, report.id),
+        ),
+    )
     if private:
         if together >= 2:
             rows.append([button(label("review-approve-group"), cb("rv", "all", report.id))])
@@ -273,10 +276,10 @@ def reason_rows(report: Report, *, private: bool) -> list[list[InlineKeyboardBut
     """The common reasons to return a report (and, privately, a typed one), and Back; each
     names the version of the report the card shows."""
     ids = (report.id, report.version)
-    rows = [
-        [button(label(key), cb("rv", "why", report.id, number, report.version))]
-        for number, (key, _) in REASONS.items()
-    ]
+    rows = choices(
+        list(REASONS),
+        lambda n: button(label(REASONS[n][0]), cb("rv", "why", report.id, n, report.version)),
+    )
     if private:
         rows.append([button(label("review-reason-other"), cb("rv", "type", *ids))])
     rows.append([button(label("button-back"), cb("rv", "back", *ids))])

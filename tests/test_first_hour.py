@@ -178,6 +178,27 @@ async def test_invisible_text_is_no_answer(harness: Harness) -> None:
     assert stored is not None and stored.data["place"] == "" and stored.data["step"] == "village"
 
 
+async def test_a_place_or_description_too_long_is_said_so_and_a_long_description_cut(
+    harness: Harness,
+) -> None:
+    reza, _, _ = await leader_with_campaign(harness)
+    await to_village(reza)
+    await reza.send("ب" * 101)
+    assert reza.last.text.startswith(label("report-village-too-long", max=100))
+    await reza.send("ب" * 100)
+    await reza.press(label("report-date-yesterday"))
+    await reza.send("\u200c")
+    assert reza.last.text.startswith(label("report-text-empty"))
+    # Far past the limit (four times 500): still offered its first 500 characters.
+    await reza.send("ا" * 2600)
+    assert reza.last.text.startswith(label("report-description-too-long", length=2600, max=500))
+    await reza.send("\u200c")  # nothing typed: the long text is still offered
+    await reza.press(label("report-description-trim", max=500))
+    stored = await harness.store.state.draft(reza.id, "report")
+    assert stored is not None and stored.data["step"] == "photos"
+    assert (stored.data["place"], stored.data["description"]) == ("ب" * 100, "ا" * 500)
+
+
 async def test_a_location_sent_where_the_place_is_asked_is_taken(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await to_quantity(reza)

@@ -332,6 +332,17 @@ def test_a_bounded_text_is_normalised_within_its_bounds_or_refused_saying_why() 
     assert Bounded(20, "newgroup-bad-name").read("<i>") == ("<i>", "")  # kept: shown escaped
 
 
+def test_a_bounded_text_may_say_it_is_empty_and_give_back_a_text_too_long_to_cut() -> None:
+    field = Bounded(5, "report-description-too-long", empty="report-text-empty", cuts=True)
+    assert field.read(" \u200c ") == ("", label("report-text-empty"))
+    assert field.read("ابپ") == ("ابپ", "")
+    whole = "اااا " + "ب" * 40  # past four times the limit: read whole all the same
+    too_long = label("report-description-too-long", min=1, max=5, length=45)
+    assert field.read(whole) == (whole, too_long)
+    assert field.cut(whole) == "اااا"
+    assert NAME.read(" \u200c ") == ("", label("types-bad-name", min=2, max=NAME_MAX))
+
+
 def test_buttons_are_made_only_as_declared_and_declared_once() -> None:
     assert TOY.cb("page", 3) == "toy:page:3"
     with pytest.raises(ValueError):

@@ -677,6 +677,16 @@ async def test_unknown_periods_and_campaigns_are_refused_politely(harness: Harne
     assert label("stats-scope-national") in maryam.last.text
 
 
+async def test_a_page_of_no_search_and_a_group_gone_are_refused_politely(
+    harness: Harness,
+) -> None:
+    stranger = await harness.sim.user("ناشناس")
+    await stranger.send("/start")
+    for data in ("fnd:page:1", "fnd:card:999:0", "fnd:card:999"):
+        await stranger.press_data(stranger.last.message_id, data)
+        assert stranger.last_answer == label("lookups-gone"), data
+
+
 async def test_a_coordinator_pages_through_silent_groups_of_their_province_only(
     harness: Harness,
 ) -> None:

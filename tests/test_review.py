@@ -407,6 +407,15 @@ async def test_coordinators_group_card(harness: Harness) -> None:
         limit=NOTICE_WAIT,
     )
 
+    # The private queue's own buttons are no screen of a group's card (forged, they are stale).
+    shown = await harness.store.reports.get(report.id)
+    assert shown is not None
+    ids = f"{report.id}:{shown.version}"
+    for data in (f"rv:next:{report.id}", f"rv:type:{ids}", f"rv:all:{report.id}", "rv:list"):
+        await zahra.press_data(card.message_id, data, chat=chat)
+        assert zahra.last_answer == label("stale-button")
+    assert await harness.store.state.draft(zahra.id, "review_reason") is None
+
     for person in (stranger, tehran):
         await person.press(label("review-approve"), chat=chat)
         assert person.last_answer == label("not-allowed")
@@ -465,6 +474,11 @@ async def test_typed_reason_opens_the_review_screen(harness: Harness) -> None:
         if label("review-card-history", reports=1, quantity=report.quantity)[:10] in m.text
     )
     assert card.buttons == []  # the reason picker is gone from the card
+    await zahra.send("\u200c")
+    assert zahra.last.text.startswith(label("report-text-empty"))
+    await zahra.send("ب" * 301)
+    assert zahra.last.text.startswith(label("review-reason-too-long", max=300))
+    assert await status(harness, report.id) == "submitted"
     await zahra.send("محل خدمت را دقیق‌تر بنویسید")
     assert await status(harness, report.id) == "returned"
     [(_, _, details)] = await decisions(harness, report.id)

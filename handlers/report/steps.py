@@ -8,18 +8,11 @@ from typing import Any, cast
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot import jalali
-from bot.engine import Done, Go, Hold, Result, Screen, Turn
+from bot.engine import Bounded, Done, Go, Hold, Result, Screen, Turn
 from bot.i18n import Html, label, t
 from bot.keyboards import Callback, Paging, grid
 from bot.ratelimit import INTERACTIVE, send_priority
-from bot.text import (
-    NumberError,
-    NumberReason,
-    normalize,
-    one_line,
-    parse_count_with_words,
-    truncate,
-)
+from bot.text import NumberError, NumberReason, parse_count_with_words, truncate
 from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text
@@ -28,6 +21,7 @@ from handlers.report.receipt import receipt_buttons, receipt_text
 from handlers.review_cards import announce_later, receipt, refresh_later
 
 VILLAGE_MAX = 100
+VILLAGE = Bounded(VILLAGE_MAX, "report-village-too-long", line=True, empty="report-text-empty")
 PEOPLE_MAX = 10_000_000
 QUANTITY_LIMIT = 10**9  # beyond this a number is a typo, not a report
 GROUPS_PER_PAGE = 20
@@ -430,11 +424,9 @@ async def ask_village(turn: Report) -> Screen:
 
 async def village_typed(turn: Report, text: str) -> Result:
     """Takes the village or neighbourhood (one line: line breaks become spaces)."""
-    village = one_line(text)
-    if not village:
-        return turn.again(label("report-text-empty"))
-    if len(village) > VILLAGE_MAX:
-        return turn.again(label("report-village-too-long", max=VILLAGE_MAX))
+    village = turn.typed(text, VILLAGE)
+    if isinstance(village, Go):
+        return village
     turn.draft.place = village
     return turn.then("date")
 
@@ -518,26 +510,27 @@ async def ask_description(turn: Report) -> Screen:
     return Screen(_with_now(turn, question, value), rows)
 
 
-async def description_typed(turn: Report, text: str) -> Result:
-    """Takes the description."""
-    description = normalize(text)
+def _description(turn: Report) -> Bounded:
+    """The description as typed: up to the configured length; one too long is offered cut."""
     limit = turn.context.config.report.description_max
-    if not description:
-        return turn.again(label("report-text-empty"))
-    if len(description) > limit:
-        turn.draft.pending_text = description
-        hint = label("report-description-too-long", length=len(description), max=limit)
-        return turn.again(hint)
+    return Bounded(limit, "report-description-too-long", empty="report-text-empty", cuts=True)
+
+
+async def description_typed(turn: Report, text: str) -> Result:
+    """Takes the description; one too long is kept aside, for its first part to be offered."""
+    description, refusal = _description(turn).read(text)
+    if refusal:
+        turn.draft.pending_text = description or turn.draft.pending_text
+        return turn.again(refusal)
     turn.draft.description, turn.draft.pending_text = description, ""
     return turn.then("photos")
 
 
 async def description_trimmed(turn: Report, data: Callback) -> Result:
     """Keeps the first part of a description that was too long."""
-    limit = turn.context.config.report.description_max
     if not turn.draft.pending_text:
         return turn.again()
-    turn.draft.description = turn.draft.pending_text[:limit].rstrip()
+    turn.draft.description = _description(turn).cut(turn.draft.pending_text)
     turn.draft.pending_text = ""
     return turn.then("photos")
 
