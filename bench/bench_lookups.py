@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from stats import summary
+
 from bot.text import search_key
 from db.audit import AuditRepo
 from db.database import MIGRATIONS_DIR, Database, utcnow
@@ -438,8 +440,8 @@ async def main(reports: int, groups: int, samples: int) -> None:
                 t0 = time.perf_counter()
                 await call()
                 values.append((time.perf_counter() - t0) * 1000)
-            p95 = statistics.quantiles(values, n=20)[18]
-            rows.append((label, statistics.median(values), p95))
+            figures = summary(values)
+            rows.append((label, figures.median, figures.p95))
         await store.close()
     print(f"reports {reports:,} from {groups:,} groups over {DAYS} days; {samples} samples each")
     print(f"database file with WAL: {size_mb:.0f} MB")

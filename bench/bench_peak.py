@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stats import percentile
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -77,10 +78,8 @@ def token() -> str:
 
 
 def pct(values: list[float], p: int) -> float:
-    """The p-th percentile in milliseconds."""
-    if len(values) < 2:
-        return values[0] * 1000 if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
+    """The p-th percentile of seconds, in milliseconds."""
+    return percentile(values, p) * 1000
 
 
 @dataclass
