@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from stats import summary
 
 from bot import jalali
 from db.database import Database
@@ -131,8 +132,7 @@ async def main(reports: int, groups: int) -> None:
         ("recent", "reporter's recent 10"),
     ):
         values = timings[key]
-        p95 = statistics.quantiles(values, n=100)[94]
-        print(f"{label:<38} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms")
+        print(f"{label:<38} {summary(values).text()}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from stats import summary
+
 from bot import jalali
 from bot.digest import render_messages
 from db.channels import ChannelScope
@@ -97,8 +99,7 @@ async def fill(store: Store, reports: int, groups: int, today: date) -> None:
 
 
 def _ms(values: list[float]) -> str:
-    p95 = statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
-    return f"median {statistics.median(values):7.2f} ms   p95 {p95:7.2f} ms"
+    return summary(values).text()
 
 
 async def _loop_lag(work: Callable[[], Awaitable[bytes]], runs: int) -> list[float]:

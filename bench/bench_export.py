@@ -19,7 +19,6 @@ import asyncio
 import json
 import random
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from stats import summary
 
 from bot.export import ExportFormat, export_in_background, write_export
 from db.database import Database
@@ -311,8 +312,7 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
 
 
 def _stats(values: list[float]) -> str:
-    p95 = statistics.quantiles(values, n=100)[94]
-    return f"median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms   ({len(values)})"
+    return summary(values).text()
 
 
 def main(reports: int, groups: int) -> None:

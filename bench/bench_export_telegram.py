@@ -21,7 +21,6 @@ import csv
 import logging
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 import aiohttp
 from bench_export import file_report, fill
 from bench_export_writers import count_links
+from stats import summary
 
 from bot.i18n import label
 
@@ -95,9 +95,7 @@ def _libreoffice(path: Path) -> str:
 
 def _stats(values: list[float]) -> str:
     """Median and p95 of latencies in seconds, shown in milliseconds."""
-    ms = [v * 1000 for v in values]
-    p95 = statistics.quantiles(ms, n=100)[94]
-    return f"median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   ({len(ms)} steps)"
+    return summary(values, scale=1000).text(digits=1)
 
 
 async def run(db: Path, latency: float) -> None:

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from stats import summary
 
 from bot.text import persian_sort_text, search_key
 from db import counting
@@ -490,8 +491,8 @@ async def run(target: str, reports: int, groups: int, samples: int) -> Timed:
             t0 = time.perf_counter()
             await call()
             values.append((time.perf_counter() - t0) * 1000)
-        p95 = statistics.quantiles(values, n=20)[18]
-        rows.append((label, statistics.median(values), p95))
+        timed = summary(values)
+        rows.append((label, timed.median, timed.p95))
     await store.close()
     return stages, size_mb, rows
 

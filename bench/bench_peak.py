@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from stats import percentile
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -83,10 +84,8 @@ def token() -> str:
 
 
 def pct(values: list[float], p: int) -> float:
-    """The p-th percentile in milliseconds."""
-    if len(values) < 2:
-        return values[0] * 1000 if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
+    """The p-th percentile of seconds, in milliseconds."""
+    return percentile(values, p) * 1000
 
 
 @dataclass

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from stats import summary
+
 from bot.app import build_application
 from bot.config import parse_config
 from bot.runner import start_polling, stop
@@ -102,14 +104,14 @@ async def main(leaders: int, reports: int) -> None:
             count = await store.reports.count()
             await stop(app)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    q = statistics.quantiles(step_times, n=100)
+    steps = summary(step_times, scale=1000)
     figures: dict[str, Any] = {
         "leaders (concurrent)": leaders,
         "reports saved": count,
         "steps": len(step_times),
-        "step latency median ms": round(statistics.median(step_times) * 1000, 1),
-        "step latency p95 ms": round(q[94] * 1000, 1),
-        "step latency max ms": round(max(step_times) * 1000, 1),
+        "step latency median ms": round(steps.median, 1),
+        "step latency p95 ms": round(steps.p95, 1),
+        "step latency max ms": round(steps.high, 1),
         "whole report median s": round(statistics.median(report_times), 3),
         "throughput steps/s": round(len(step_times) / elapsed, 1),
         "peak RSS MB (bot + simulator + kit)": round(peak_mb, 1),

@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+
+from stats import summary
 
 from db import counting
 from db.database import Database, utcnow
@@ -110,8 +111,8 @@ async def timed(samples: int, action: Callable[[int], Awaitable[object]]) -> tup
         began = time.perf_counter()
         await action(n)
         times.append((time.perf_counter() - began) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    figures = summary(times)
+    return figures.median, figures.p95
 
 
 async def main(reports: int, groups: int, samples: int) -> None:

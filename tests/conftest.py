@@ -24,7 +24,7 @@ from bot.app import FEATURES, FLOWS, Feature, build_application
 from bot.config import Config, parse_config
 from bot.context import App
 from bot.engine import Flow
-from bot.i18n import LOCALE_DIR
+from bot.i18n import LOCALE_DIR, label
 from bot.jalali import TEHRAN
 from bot.runner import start_polling, stop
 from bot.text import normalize, search_key
@@ -49,6 +49,8 @@ BOT_ID = 7000000001
 # real date, and none can flake across Tehran's midnight.
 START = datetime(2026, 11, 18, 8, 30, tzinfo=UTC)
 TODAY = START.astimezone(TEHRAN).date()
+# The report's place button for a group in Harness.group's default county.
+SAME_PLACE = label("report-place-same", place=label("place", county="اراک", province="مرکزی"))
 
 
 class SetClock:

@@ -17,10 +17,10 @@ async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> No
     assert admin is not None
     zahra = await harness.sim.user("زهرا", username="zahra_m")
     await zahra.send("/start")
-    await admin.press("⚙️ مدیریت")
-    await admin.press("👤 هماهنگ‌کننده‌ها")
+    await admin.press(label("menu-admin"))
+    await admin.press(label("admin-coordinators"))
     assert "هنوز هماهنگ‌کننده‌ای" in admin.last.text
-    await admin.press("➕ هماهنگ‌کنندهٔ تازه")
+    await admin.press(label("admin-add-coordinator"))
     await admin.send("@nobody_here")
     assert t("admin-user-unknown", query="@nobody_here") in admin.last.html
     await admin.send("@Zahra_M")
@@ -29,18 +29,18 @@ async def test_admin_appoints_a_coordinator_and_an_admin(harness: Harness) -> No
     assert "استان‌ها: مرکزی" in admin.last.text
     await harness.delivered()
     assert "هماهنگ‌کنندهٔ استان مرکزی" in zahra.last.text
-    await admin.press("➕ استان دیگر")
+    await admin.press(label("admin-add-province"))
     await admin.press("قم")
     grants = await harness.store.roles.of(zahra.id)
     assert sorted(g.province_name for g in grants) == ["قم", "مرکزی"]
-    await admin.press("❌ قم")
+    await admin.press(label("admin-remove-province", province="قم"))
     assert [g.province_name for g in await harness.store.roles.of(zahra.id)] == ["مرکزی"]
     await zahra.send("/start")
     assert zahra.keyboard is not None and ["⚙️ مدیریت", "📊 آمار", "❓ راهنما"] in zahra.keyboard
 
     await admin.send("/admin")
-    await admin.press("🛡 مدیران")
-    await admin.press("➕ مدیر تازه")
+    await admin.press(label("admin-admins"))
+    await admin.press(label("admin-add-admin"))
     await admin.send(str(zahra.id).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
     assert "زهرا مدیر شد" in admin.last.text
     assert Role.ADMIN in {g.role for g in await harness.store.roles.of(zahra.id)}
@@ -63,13 +63,13 @@ async def test_merge_keeps_every_report(harness: Harness) -> None:
         await store.reports.create(data, user.id, f"key-{number}", 1405)
 
     await admin.send("/admin")
-    await admin.press("👥 گروه‌ها")
+    await admin.press(label("admin-groups"))
     await admin.press("گروه امید — اراک")
-    await admin.press("🔀 ادغام در گروه دیگر")
+    await admin.press(label("admin-group-merge"))
     await admin.send("امید اراک")
     await admin.press("گروه امید اراک — اراک")
     assert "ادامه می‌دهید؟" in admin.last.text
-    await admin.press("بله")
+    await admin.press(label("button-yes"))
     assert "۲ گزارش آن منتقل شد" in admin.last.text
     merged = await store.groups.get(second)
     assert merged is not None and merged.status is GroupStatus.MERGED
@@ -88,17 +88,17 @@ async def test_rename_and_transfer(harness: Harness) -> None:
         await user.send("/start")
     group = await harness.group(ali, "گروه نور")
     await admin.send("/admin")
-    await admin.press("👥 گروه‌ها")
+    await admin.press(label("admin-groups"))
     await admin.press("گروه نور — اراک")
-    await admin.press("✏️ تغییر نام")
+    await admin.press(label("admin-group-rename"))
     await admin.send("ن")
     assert label("newgroup-bad-name", min=NAME_MIN, max=NAME_MAX) in admin.last.text
     await admin.send("گروه  نورِ اراک")
     assert "«گروه نورِ اراک»" in admin.last.text  # spaces collapsed, the kasra kept
     await admin.send("/admin")
-    await admin.press("👥 گروه‌ها")
+    await admin.press(label("admin-groups"))
     await admin.press("گروه نورِ اراک — اراک")
-    await admin.press("👤 انتقال سرگروهی")
+    await admin.press(label("admin-group-transfer"))
     await admin.send("@sara")  # not a member: leadership goes to members only
     assert "عضو این گروه نیست" in admin.last.text
     assert await harness.store.groups.role_of(group, sara.id) is None
@@ -123,7 +123,7 @@ async def test_coordinator_sees_only_their_province(harness: Harness) -> None:
     await harness.group(ali, "گروه اراک", "اراک")
     await harness.group(reza, "گروه تهران", "تهران")
     await zahra.send("/admin")
-    await zahra.press("👥 گروه‌ها")
+    await zahra.press(label("admin-groups"))
     labels = [b for row in zahra.last.buttons for b in row]
     assert "گروه اراک — اراک" in labels
     assert not any("تهران" in b for b in labels)
@@ -138,13 +138,13 @@ async def test_pending_requests_in_admin(harness: Harness, settings: dict[str, A
     await reza.send("گروه باران")
     await reza.press("قم")
     await reza.press("قم")
-    await reza.press("چندحوزه‌ای")
-    await reza.press("✅ ارسال درخواست")
+    await reza.press(label("newgroup-no-specialty"))
+    await reza.press(label("newgroup-request"))
     await admin.send("/admin")
-    await admin.press("⏳ درخواست‌های گروه")
+    await admin.press(label("admin-pending"))
     request = admin.last
     assert "نام: گروه باران" in request.text and "درخواست‌دهنده: رضا" in request.text
-    await admin.press("❌ رد")
+    await admin.press(label("approval-reject"))
     assert "این کار برگشت ندارد" in admin.last.text  # rejecting is confirmed first
     await admin.press(label("approval-reject-yes"))
     assert "رد شد" in admin.last.text

@@ -52,7 +52,7 @@ async def test_only_the_newest_offer_can_be_confirmed(harness: Harness) -> None:
     await sara.send(f"/join {codes[1]}")
     await sara.press_data(old, "join:ok:1")
     assert sara.last_answer in (label("stale-button"), label("stale-step"))
-    await sara.press("✅ بله، عضو می‌شوم")
+    await sara.press(label("join-yes"))
     assert [m.group_id for m in await store.groups.memberships(sara.id)] == [second]
 
 

@@ -36,7 +36,7 @@ from db.models import Role
 from handlers import campaign_admin, export, review, service_types
 from handlers.report.steps import PEOPLE_MAX, QUANTITY_LIMIT, VILLAGE_MAX
 from simulator.testing import SimChannel, SimGroup, SimUser
-from tests.conftest import TODAY, Harness, report_input
+from tests.conftest import SAME_PLACE, TODAY, Harness, report_input
 from tests.test_report import leader_with_campaign
 
 # On one worker, in order (the last test checks what the walks reached), and started early: the
@@ -856,7 +856,7 @@ async def test_one_line_fields_take_no_line_breaks(harness: Harness) -> None:
     for step in ("campaign", "area", "service", "quantity", "beneficiaries", "volunteers"):
         how, answer = REPORT_STEPS[step]
         await (user.send(answer) if how == "send" else user.press(answer))
-    await user.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await user.press(SAME_PLACE)
     await user.send("روستای\x0cخنداب\n\nپایین")
     place = await harness.store.db.scalar(
         "SELECT json_extract(data, '$.place') FROM drafts "

@@ -14,7 +14,7 @@ from bot.i18n import keys, label, t
 from db.models import Role
 from simulator.media import make_png
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, locale_messages
+from tests.conftest import SAME_PLACE, TODAY, Harness, locale_messages
 from tests.test_report import leader_with_campaign, to_quantity
 
 CODE_OR_LINK = re.compile(r"<code>.*?</code>|https?://\S+|/[a-z_]+|@\w+|\{[^}]*\}|--\w+")
@@ -56,7 +56,7 @@ async def test_predictable_answers_are_forgiven(harness: Harness) -> None:
     assert "بهره‌مند شدند" in reza.last.text
     await reza.send("۴۵ نفر")
     await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.press(label("button-skip"))
     await reza.send("دیروز")  # a word where a date is asked
     stored = await harness.store.state.draft(reza.id, "report")
@@ -158,7 +158,7 @@ async def to_village(reza: SimUser) -> None:
     await reza.send("10")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
 
 
 async def to_review_photos(reza: SimUser) -> None:

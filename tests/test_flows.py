@@ -13,10 +13,19 @@ from bot.i18n import label, t
 from db.models import GroupRole, Role
 from db.usecases import save_report
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, eventually, report_input
-from tests.test_report import fill_report, leader_with_campaign, to_quantity, to_review
+from tests.conftest import SAME_PLACE, TODAY, Harness, eventually, report_input
+from tests.test_report import (
+    ASK_DATE,
+    QUANTITY,
+    fill_report,
+    leader_with_campaign,
+    to_quantity,
+    to_review,
+)
 
 REPORT = label("flow-name-report")
+# A receipt's words after its number: «✅ گزارش شمارهٔ … ثبت شد. دست مریزاد!».
+SAVED = t("report-saved", receipt="…").split("…")[-1]
 
 
 async def _drafts(harness: Harness, user_id: int) -> list[str]:
@@ -40,20 +49,20 @@ async def test_busy_offers_to_go_on_or_start_afresh(harness: Harness) -> None:
     await reza.send("/help")
     assert t("help-report") in (reza.messages[-2].html or "")  # /help lists what a leader does
     assert reza.last.text.startswith(label("flow-continue", flow=REPORT))
-    assert "چند بسته" in reza.last.text
+    assert QUANTITY in reza.last.text
     await reza.send("/start")
-    assert "چند بسته" in reza.last.text
+    assert QUANTITY in reza.last.text
     await reza.press(label("menu-report"))
     buttons = [b for row in reza.last.buttons for b in row]
     assert label("flow-resume", flow=REPORT) in buttons
     await reza.press(label("flow-resume", flow=REPORT))
     await reza.send("12")  # the pending question still takes its answer
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
     await reza.press(label("menu-report"))
     await reza.press(label("flow-start-other", flow=REPORT))  # a quantity is there: ask first
     assert reza.last.text == t("flow-confirm-discard", flow=REPORT)
     await reza.press(label("flow-discard-yes"))
-    assert reza.last.text == "گزارش برای کدام پویش است؟"  # a new report, from its start
+    assert reza.last.text == t("report-ask-campaign")  # a new report, from its start
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None and stored.data["quantity"] is None
 
@@ -63,7 +72,7 @@ async def test_a_finished_report_is_not_thrown_away_with_one_tap(harness: Harnes
     await reza.press(label("button-cancel"))
     assert reza.last.text == t("flow-confirm-discard", flow=REPORT)
     await reza.press(label("flow-discard-no"))
-    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
+    assert reza.last.text.startswith(t("report-review-title"))
     await reza.send("/cancel")
     await reza.press(label("flow-discard-yes"))
     assert reza.last.text == t("cancel-done")
@@ -110,7 +119,7 @@ async def test_typed_places_take_an_exact_match_and_offer_several(harness: Harne
     await reza.send("كرمان")  # Kerman exactly (not Kermanshah), typed with an Arabic kaf
     assert t("place-ask-county", province="کرمان") in reza.last.text
     await reza.send("بم")
-    assert "روستا" in reza.last.text
+    assert t("report-ask-village") in reza.last.text
 
 
 async def test_admin_group_search_answers_typed_names(harness: Harness) -> None:
@@ -134,7 +143,7 @@ async def test_a_double_tap_answers_one_question(harness: Harness) -> None:
     await reza.press_data(panel, skip)
     await reza.press_data(panel, skip)  # the second tap
     assert reza.last_answer == label("stale-step")
-    assert "چند نفر از اعضای گروه" in reza.last.text  # volunteers: asked, not skipped
+    assert t("report-ask-volunteers") in reza.last.text  # volunteers: asked, not skipped
 
 
 async def test_an_answer_sent_twice_fills_one_field(harness: Harness) -> None:
@@ -155,9 +164,9 @@ async def test_a_lost_reply_never_puts_an_answer_in_the_wrong_field(harness: Har
     await to_quantity(reza)
     harness.server.faults.lose(method="sendMessage")  # the question arrives; the bot never knows
     await reza.send("120")
-    assert "بهره‌مند شدند" in " ".join(m.text for m in reza.messages[-3:])
+    assert t("report-ask-beneficiaries") in " ".join(m.text for m in reza.messages[-3:])
     await reza.send("45")  # the answer to what they see: asked again, not taken for a quantity
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
     await reza.send("45")
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None
@@ -172,7 +181,7 @@ async def test_a_lost_edit_still_leaves_every_visible_button_working(harness: Ha
     harness.server.faults.lose(method="editMessageText")
     await reza.press(label("button-skip"))  # beneficiaries skipped; the edit's answer is lost
     await reza.press(label("button-skip"))  # the button they see (volunteers) works
-    assert reza.last.text == "کجا انجام شد؟"
+    assert reza.last.text == t("report-ask-place")
 
 
 async def test_a_restart_resumes_and_binds_the_next_answer(harness: Harness) -> None:
@@ -227,7 +236,7 @@ async def test_a_group_merged_at_the_review_keeps_the_report(harness: Harness) -
     await _merge(harness, group, target)
     await reza.press(label("report-save"))
     merged = t("report-group-merged", group="گروه امید اراک")
-    assert merged in reza.last.text and "ثبت شد" in reza.last.text
+    assert merged in reza.last.text and SAVED in reza.last.text
     assert t("flow-revoked", flow=REPORT) not in [m.text for m in reza.messages]
     rows = await harness.store.db.fetchall("SELECT group_id, quantity, reporter_id FROM reports")
     assert [tuple(r) for r in rows] == [(target, 120, reza.id)]
@@ -244,7 +253,7 @@ async def test_a_group_merged_mid_report_goes_on_for_the_merged_group(harness: H
     assert reza.last.text.startswith(t("report-group-merged", group="گروه امید اراک"))
     assert t("report-ask-beneficiaries") in reza.last.text
     await reza.press(label("button-skip"))  # said once
-    assert "ادغام" not in reza.last.text
+    assert t("report-group-merged", group="گروه امید اراک") not in reza.last.text
     stored = await harness.store.state.draft(reza.id, "report")
     assert stored is not None
     assert (stored.data["group_id"], stored.data["quantity"]) == (target, 120)
@@ -295,18 +304,18 @@ async def test_saving_twice_with_one_key_stores_one_report(harness: Harness) -> 
 
 # The report as a person answers it: the question they see (by its start) → what they do.
 ANSWERS: list[tuple[str, str, str]] = [
-    ("گزارش برای کدام پویش است؟", "press", "پویش ۱۱ هزار خدمت"),
-    ("حوزهٔ خدمت را انتخاب کنید", "press", "معیشتی"),
-    ("کدام خدمت؟", "press", "بستهٔ معیشتی"),
-    ("چند بسته توزیع شد؟", "send", "120"),
-    ("چند نفر از این خدمت", "send", "45"),
-    ("چند نفر از اعضای گروه", "send", "8"),
-    ("کجا انجام شد؟", "press", "📍 همان محل گروه: اراک، استان مرکزی"),
-    ("نام روستا یا محله", "send", "روستای خنداب"),
-    ("چه روزی انجام شد؟", "press", "دیروز"),
-    ("توضیح کوتاه", "skip", ""),
-    ("عکس دارید؟", "press", "بدون عکس"),
-    ("لطفاً گزارش را بررسی کنید", "press", "✅ ثبت گزارش"),
+    (t("report-ask-campaign"), "press", "پویش ۱۱ هزار خدمت"),
+    (t("report-ask-area"), "press", "معیشتی"),
+    (t("report-ask-service", area="معیشتی"), "press", "بستهٔ معیشتی"),
+    (QUANTITY, "send", "120"),
+    (t("report-ask-beneficiaries"), "send", "45"),
+    (t("report-ask-volunteers"), "send", "8"),
+    (t("report-ask-place"), "press", SAME_PLACE),
+    (t("report-ask-village"), "send", "روستای خنداب"),
+    (ASK_DATE, "press", label("report-date-yesterday")),
+    (t("report-ask-description", max=500), "skip", ""),
+    (t("report-ask-photos", max=10), "press", label("report-no-photos")),
+    (t("report-review-title"), "press", label("report-save")),
 ]
 CALLS = ("sendMessage", "editMessageText", "answerCallbackQuery")
 
@@ -315,7 +324,7 @@ async def _answer_what_is_seen(harness: Harness, reza: SimUser) -> bool:
     """Does what the newest question asks; False once the receipt is there."""
     for message in sorted(reza.messages, key=lambda m: m.message_id, reverse=True):
         text = message.text or ""
-        if "ثبت شد" in text:
+        if SAVED in text:
             return False
         lines = text.split("\n")
         found = next((a for a in ANSWERS for line in lines if line.startswith(a[0])), None)
@@ -379,12 +388,12 @@ async def test_a_transient_failure_of_an_answer_or_edit_is_tried_again(harness: 
     harness.server.faults.fail_next(method="editMessageText")
     sent = await reza.press_data(reza.last.message_id, _skip_data(reza))
     assert reza.last_answer_query == sent.callback_query_id  # answered, on the second try
-    assert "چند نفر از اعضای گروه" in reza.last.text  # and the next question is shown
+    assert t("report-ask-volunteers") in reza.last.text  # and the next question is shown
     assert not [m for m in reza.messages if m.text == t("error-generic")]
 
 
 def _skip_data(user: SimUser) -> str:
-    """The callback data of «رد شدن» on the newest question."""
+    """The callback data of the skip button (button-skip) on the newest question."""
     skip = next(b for row in user.last.keyboard for b in row if b.text == label("button-skip"))
     assert skip.callback_data is not None
     return skip.callback_data

@@ -22,7 +22,7 @@ async def test_leader_creates_group_and_invites_by_link_and_code(harness: Harnes
     sim = harness.sim
     reza = await sim.user("رضا", username="reza")
     await reza.send("/start")
-    await reza.press("➕ ساختن گروه تازه")
+    await reza.press(label("onboarding-create"))
     assert "نام گروه" in reza.last.text
     await reza.send("  گروه  جهادی امید ")
     assert "کدام استان" in reza.last.text
@@ -33,7 +33,7 @@ async def test_leader_creates_group_and_invites_by_link_and_code(harness: Harnes
     await reza.press("معیشتی")
     assert "نام: گروه جهادی امید" in reza.last.text
     assert "اراک، استان مرکزی" in reza.last.text
-    await reza.press("✅ ساختن گروه")
+    await reza.press(label("newgroup-create"))
     created = reza.last.text
     assert "ساخته شد" in created
     code = invite_code(created)
@@ -44,7 +44,7 @@ async def test_leader_creates_group_and_invites_by_link_and_code(harness: Harnes
     maryam = await sim.user("مریم")
     await maryam.send(f"/start j-{code}")
     assert "دعوت به گروه جهادی امید" in maryam.last.text
-    await maryam.press("✅ بله، عضو می‌شوم")
+    await maryam.press(label("join-yes"))
     assert "به «گروه جهادی امید» خوش آمدید" in maryam.last.text
     await harness.delivered()
     assert "مریم با لینک دعوت" in reza.last.text
@@ -52,7 +52,7 @@ async def test_leader_creates_group_and_invites_by_link_and_code(harness: Harnes
     sara = await sim.user("سارا")
     await sara.send("/join")
     await sara.send(code.upper())
-    await sara.press("✅ بله، عضو می‌شوم")
+    await sara.press(label("join-yes"))
     store = harness.store
     groups = await store.groups.memberships(sara.id)
     assert [g.group_name for g in groups] == ["گروه جهادی امید"]
@@ -75,7 +75,7 @@ async def test_similar_name_in_same_county_warns(harness: Harness) -> None:
     await reza.send("گروه جهادي اميد")
     await reza.press("مرکزی")
     await reza.press("اراک")
-    await reza.press("چندحوزه‌ای")
+    await reza.press(label("newgroup-no-specialty"))
     assert "نام مشابه «گروه جهادی امید»" in reza.last.text
 
 
@@ -84,13 +84,13 @@ async def test_back_and_cancel_in_group_creation(harness: Harness) -> None:
     await reza.send("/newgroup")
     await reza.send("گروه نور")
     await reza.press("تهران")
-    await reza.press("↩️ بازگشت")
+    await reza.press(label("button-back"))
     assert "کدام استان" in reza.last.text
     await reza.send("اصفهان")
     assert "اصفهان" in reza.last.text
     await reza.send("نام نامعلوم")
     assert "پیدا نشد" in reza.last.text
-    await reza.press("✖️ انصراف")
+    await reza.press(label("button-cancel"))
     assert reza.last.text.startswith("لغو شد")
     assert await harness.store.state.draft(reza.id, "group") is None
 
@@ -117,7 +117,7 @@ async def test_confirming_a_revoked_invite_changes_nothing(harness: Harness) -> 
     maryam = await sim.user("مریم")
     await maryam.send(f"/start j-{invite.code}")
     await harness.store.groups.revoke_invites(group_id)
-    await maryam.press("✅ بله، عضو می‌شوم")
+    await maryam.press(label("join-yes"))
     assert "دیگر معتبر نیست" in maryam.last.text
     assert await harness.store.groups.role_of(group_id, maryam.id) is None
 
@@ -130,29 +130,29 @@ async def test_group_card_members_and_leadership(harness: Harness) -> None:
     await maryam.send("/start")
     await reza.send("/group")
     assert "گروه امید" in reza.last.text and "تعداد اعضا: ۲" in reza.last.text
-    await reza.press("🔄 لینک دعوت تازه")
+    await reza.press(label("group-new-invite"))
     assert "start=j-" in reza.last.text
-    await reza.press("👥 اعضا")
+    await reza.press(label("group-members"))
     await reza.press("مریم")
-    await reza.press("⭐️ سرگروه کردن")
+    await reza.press(label("group-promote"))
     assert await harness.store.groups.role_of(group_id, maryam.id) is GroupRole.LEADER
     await harness.delivered()
     assert "شما سرگروه «گروه امید» شدید" in maryam.last.text
     # Reza steps down; now Maryam is the only leader and cannot leave.
-    await reza.press("⭐️ رضا")
-    await reza.press("کناره‌گیری از سرگروهی")
+    await reza.press(label("group-member-leader", name="رضا"))
+    await reza.press(label("group-step-down"))
     assert await harness.store.groups.role_of(group_id, reza.id) is GroupRole.MEMBER
     await maryam.send("/group")
-    await maryam.press("🚪 خروج از گروه")
-    await maryam.press("بله")
+    await maryam.press(label("group-leave"))
+    await maryam.press(label("button-yes"))
     assert "بدون سرگروه" in (maryam.last_answer or "")
     assert await harness.store.groups.role_of(group_id, maryam.id) is GroupRole.LEADER
     # Maryam removes Reza.
     await maryam.send("/group")
-    await maryam.press("👥 اعضا")
+    await maryam.press(label("group-members"))
     await maryam.press("رضا")
-    await maryam.press("❌ حذف از گروه")
-    await maryam.press("بله")
+    await maryam.press(label("group-remove"))
+    await maryam.press(label("button-yes"))
     assert await harness.store.groups.role_of(group_id, reza.id) is None
     await harness.delivered()
     assert "شما دیگر عضو «گروه امید» نیستید." in reza.last.text
@@ -192,16 +192,16 @@ async def test_approval_mode(harness: Harness, settings: dict[str, Any]) -> None
     await harness.coordinator(zahra, "مرکزی")
     reza = await sim.user("رضا")
     await reza.send("/start")
-    await reza.press("➕ درخواست ساختن گروه")
+    await reza.press(label("onboarding-request"))
     await reza.send("گروه مهر")
     await reza.press("مرکزی")
     await reza.press("اراک")
-    await reza.press("چندحوزه‌ای")
-    await reza.press("✅ ارسال درخواست")
+    await reza.press(label("newgroup-no-specialty"))
+    await reza.press(label("newgroup-request"))
     assert "پس از تأیید" in reza.last.text
     await harness.delivered()
     assert "درخواست ساختن گروه تازه" in zahra.last.text
-    await zahra.press("✅ تأیید")
+    await zahra.press(label("approval-approve"))
     assert "تأیید شد" in zahra.last.text
     await harness.delivered()
     assert "start=j-" in reza.last.text

@@ -14,7 +14,7 @@ import pytest
 from bot.i18n import label
 from db.models import Photo
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, report_input
+from tests.conftest import SAME_PLACE, TODAY, Harness, report_input
 
 
 async def rows(harness: Harness, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -176,7 +176,7 @@ async def test_invite_and_receipt_have_copy_buttons(harness: Harness) -> None:
     await reza.send("3")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.press(label("button-skip"))
     await reza.press(label("report-date-yesterday"))
     await reza.press(label("button-skip"))

@@ -21,7 +21,7 @@ from db.export import ExportFilter
 from db.models import GroupRole, GroupStatus
 from db.store import Store
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, report_input
+from tests.conftest import SAME_PLACE, TODAY, Harness, report_input
 from tests.test_report import fill_report, leader_with_campaign, to_review
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +32,14 @@ async def test_an_album_answer_cut_off_by_a_stop_comes_after_the_restart(
 ) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     await reza.press("معیشتی")
     await reza.press("بستهٔ معیشتی")
     for answer in ("12", "40", "6"):
         await reza.send(answer)
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.press(label("button-skip"))
-    await reza.press("دیروز")
+    await reza.press(label("report-date-yesterday"))
     await reza.press(label("button-skip"))
     await reza.send_album(2)  # handled; its one answer waits a second in an in-memory job
     await harness.stop()
@@ -50,7 +50,7 @@ async def test_an_album_answer_cut_off_by_a_stop_comes_after_the_restart(
     await job.run(harness.app)
     await harness.sim.refresh()
     assert t("report-photos-received", count=2) in reza.last.text
-    await reza.press("✅ تمام")
+    await reza.press(label("report-photos-done"))
     assert "عکس: ۲" in reza.last.text
 
 
@@ -59,9 +59,9 @@ async def test_a_receipt_that_did_not_go_out_comes_with_the_next_press(harness: 
     harness.sim.allow_violations(".*")
     # The report is saved, then showing the receipt fails even after its retries.
     await harness.sim.add_fault("drop", method="editMessageText", count=3)
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     assert "ثبت شد" not in reza.last.text
-    await reza.press("✅ ثبت گزارش")  # the person tries again: the same report, its receipt
+    await reza.press(label("report-save"))  # the person tries again: the same report, its receipt
     assert "ثبت شد" in reza.last.text
     rows = await harness.store.db.scalar(
         "SELECT count(*) FROM reports WHERE reporter_id = ?", (reza.id,)
@@ -291,7 +291,7 @@ async def _edit(harness: Harness, user: SimUser, text: str) -> None:
 async def test_an_edited_message_is_never_an_answer_at_any_typed_step(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     await reza.press("معیشتی")
     await reza.press("بستهٔ معیشتی")
     steps = [  # (what the step takes, an edit that would be a valid answer, the real answer)
@@ -308,18 +308,18 @@ async def test_an_edited_message_is_never_an_answer_at_any_typed_step(harness: H
         assert after is not None and after.data[field] == before.data[field]
         assert after.data["step"] == before.data["step"]
         await reza.send(answer)
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await _edit(harness, reza, "روستای ویرایش")  # the village, by an edit
     assert label("flow-edit-ignored") in reza.last.text
     await reza.send("روستای خنداب")
     await _edit(harness, reza, "۱۴۰۵/۰۸/۰۱")  # a date typed at the date step, by an edit
     assert label("flow-edit-ignored") in reza.last.text
-    await reza.press("دیروز")
+    await reza.press(label("report-date-yesterday"))
     await _edit(harness, reza, "توضیح ویرایش")
     assert label("flow-edit-ignored") in reza.last.text
     await reza.send("توضیح درست")
-    await reza.press("بدون عکس")
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-no-photos"))
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
     assert (report.quantity, report.beneficiaries, report.volunteers) == (12, 40, 6)
     assert (report.place, report.description) == ("روستای خنداب", "توضیح درست")
@@ -376,7 +376,7 @@ async def test_a_leader_saves_and_types_while_an_admin_merges_the_group(harness:
     await admin.send("/admin")
     await admin.press(label("admin-groups"))
     await admin.press("گروه امید — اراک")
-    await admin.press("🔀 ادغام در گروه دیگر")
+    await admin.press(label("admin-group-merge"))
     await admin.send("نور اراک")
     await admin.press("گروه نور اراک — اراک")
     confirm = admin.last
@@ -418,7 +418,7 @@ async def test_a_double_tap_at_every_button_step_of_a_report_moves_it_once(
     """Every pressed step of the report double-tapped, the save included: one step each time."""
     harness.sim.allow_violations("message is not modified", "query is too old")
     reza, _, _ = await leader_with_campaign(harness)
-    await reza.press("📝 ثبت گزارش خدمت")
+    await reza.press(label("menu-report"))
     await _double_tap(harness, reza, "پویش ۱۱ هزار خدمت")
     assert reza.last.text.startswith("حوزهٔ خدمت")
     await _double_tap(harness, reza, "معیشتی")

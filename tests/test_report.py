@@ -11,7 +11,11 @@ from bot.i18n import label, t
 from bot.text import to_persian_digits
 from db.models import ReportStatus
 from simulator.testing import SimUser
-from tests.conftest import TODAY, Harness, eventually
+from tests.conftest import SAME_PLACE, TODAY, Harness, eventually
+
+# The questions whose wording takes data: the food package of categories.toml, today's example.
+QUANTITY = t("report-ask-quantity", unit="بسته", done="توزیع شد")
+ASK_DATE = t("report-ask-date", example=jalali.format_numeric(TODAY))
 
 
 async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[SimUser, int, int]:
@@ -30,7 +34,7 @@ async def leader_with_campaign(harness: Harness, name: str = "رضا") -> tuple[
 async def to_quantity(reza: SimUser) -> None:
     """Starts a report without a campaign for food packages, up to «چند بسته توزیع شد؟»."""
     await reza.send("/report")
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     await reza.press("معیشتی")
     await reza.press("بستهٔ معیشتی")
 
@@ -38,45 +42,59 @@ async def to_quantity(reza: SimUser) -> None:
 async def fill_report(reza: SimUser, *, photos: bool = True) -> None:
     """Walks the whole conversation up to the review screen, as in UX.md (or up to the photos
     question)."""
-    await reza.press("📝 ثبت گزارش خدمت")
-    assert reza.last.text == "گزارش برای کدام پویش است؟"
+    await reza.press(label("menu-report"))
+    assert reza.last.text == t("report-ask-campaign")
     await reza.press("پویش ۱۱ هزار خدمت")
     await reza.press("معیشتی")
-    assert "کدام خدمت" in reza.last.text
+    assert t("report-ask-service", area="معیشتی") in reza.last.text
     await reza.press("بستهٔ معیشتی")
-    assert reza.last.text == "چند بسته توزیع شد؟ (عدد را بنویسید)"
+    assert reza.last.text == QUANTITY
     await reza.send("120")
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
     await reza.send("۴۵")
-    assert "چند نفر از اعضای گروه" in reza.last.text
+    assert t("report-ask-volunteers") in reza.last.text
     await reza.send("٨")
-    assert reza.last.text == "کجا انجام شد؟"
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    assert reza.last.text == t("report-ask-place")
+    await reza.press(SAME_PLACE)
     await reza.send("روستای خنداب")
-    assert "چه روزی" in reza.last.text
-    await reza.press("دیروز")
+    assert ASK_DATE in reza.last.text
+    await reza.press(label("report-date-yesterday"))
     await reza.send("توزیع بسته بین خانواده‌های کم‌برخوردار با کمک خیرین محل")
-    assert "عکس دارید" in reza.last.text
+    assert t("report-ask-photos", max=10) in reza.last.text
     if photos:
-        await reza.press("بدون عکس")
+        await reza.press(label("report-no-photos"))
 
 
 async def test_happy_path(harness: Harness) -> None:
     reza, group_id, campaign_id = await leader_with_campaign(harness)
     await fill_report(reza)
     review = reza.last.text
-    assert "خدمت: معیشتی › بستهٔ معیشتی — ۱۲۰ بسته" in review
-    assert "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in review
-    assert "محل: روستای خنداب، اراک، استان مرکزی" in review
+    service = t(
+        "report-review-service", area="معیشتی", service="بستهٔ معیشتی", quantity=120, unit="بسته"
+    )
+    assert service in review
+    people = [label("report-review-people-count", count=n) for n in (45, 8)]
+    assert t("report-review-people", beneficiaries=people[0], volunteers=people[1]) in review
+    place = "روستای خنداب، " + label("place", county="اراک", province="مرکزی")
+    assert t("report-review-place", place=place) in review
     yesterday = TODAY - timedelta(days=1)
-    assert f"تاریخ: {jalali.format_date(yesterday)}" in review
-    await reza.press("✅ ثبت گزارش")
-    receipt = reza.last.text
-    assert "ثبت شد. دست مریزاد!" in receipt
-    assert "پویش ۱۱ هزار خدمت: ۱۲۰ از ۱۱٬۰۰۰ خدمت (۱٪)" in receipt
+    assert t("report-review-date", date=jalali.format_date(yesterday)) in review
+    await reza.press(label("report-save"))
+    receipt = reza.last
     reports = await harness.store.reports.recent(reza.id)
     assert len(reports) == 1
     report = reports[0]
+    assert t("report-saved", receipt=to_persian_digits(report.receipt)) in receipt.text
+    progress = t(
+        "stats-campaign-progress",
+        title="پویش ۱۱ هزار خدمت",
+        count=120,
+        target=11000,
+        unit="خدمت",
+        percent="۱٪",
+        bar="",
+    )
+    assert progress.rstrip() in (receipt.html or "")
     assert (report.quantity, report.beneficiaries, report.volunteers) == (120, 45, 8)
     assert report.campaign_id == campaign_id and report.group_id == group_id
     assert report.place == "روستای خنداب" and report.service_date == yesterday
@@ -87,48 +105,55 @@ async def test_happy_path(harness: Harness) -> None:
 async def to_review(harness: Harness) -> SimUser:
     reza, _, _ = await leader_with_campaign(harness)
     await fill_report(reza)
-    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
+    assert reza.last.text.startswith(t("report-review-title"))
     return reza
 
 
 async def test_every_field_edited_from_review(harness: Harness) -> None:
     reza = await to_review(harness)
-    await reza.press("✏️ پویش")
-    await reza.press("بدون پویش")
-    assert "🎯 بدون پویش" in reza.last.text
-    await reza.press("✏️ خدمت")
+    await reza.press(label("report-edit-campaign"))
+    await reza.press(label("report-no-campaign"))
+    assert t("report-review-campaign", campaign=label("report-no-campaign")) in reza.last.text
+    await reza.press(label("report-edit-service"))
     await reza.press("درمانی و بهداشتی")
     await reza.press("ویزیت پزشکی")  # another unit: «۱۲۰ بسته» is no «۱۲۰ نفر», so it asks
     assert label("report-unit-changed") in reza.last.text
     await reza.send("120")
-    assert "خدمت: درمانی و بهداشتی › ویزیت پزشکی — ۱۲۰ نفر" in reza.last.text
-    await reza.press("✏️ تعداد")
-    assert t("field-now", value="۱۲۰ نفر") in reza.last.text  # the value it has now
+    visit = {"area": "درمانی و بهداشتی", "service": "ویزیت پزشکی", "unit": "نفر"}
+    assert t("report-review-service", quantity=120, **visit) in reza.last.text
+    await reza.press(label("report-edit-quantity"))
+    now = label("report-quantity-now", quantity=120, unit="نفر")
+    assert t("field-now", value=now) in reza.last.text  # the value it has now
     await reza.send("۳۰")
-    assert "ویزیت پزشکی — ۳۰ نفر" in reza.last.text
-    await reza.press("✏️ بهره‌مندان و داوطلبان")
+    assert t("report-review-service", quantity=30, **visit) in reza.last.text
+    await reza.press(label("report-edit-people"))
     await reza.press(label("button-skip"))
     await reza.send("12")
-    assert "بهره‌مندان: —\nداوطلبان: ۱۲ نفر" in reza.last.text
-    await reza.press("✏️ محل")
-    await reza.press("انتخاب استان و شهرستان")
+    people = {
+        "beneficiaries": label("report-review-people-unknown"),
+        "volunteers": label("report-review-people-count", count=12),
+    }
+    assert t("report-review-people", **people) in reza.last.text
+    await reza.press(label("report-edit-place"))
+    await reza.press(label("report-place-pick"))
     await reza.send("سمنان")
     await reza.press("شاهرود")
     await reza.press(label("button-skip"))
-    assert "محل: شاهرود، استان سمنان" in reza.last.text
-    await reza.press("✏️ تاریخ")
+    place = label("place", county="شاهرود", province="سمنان")
+    assert t("report-review-place", place=place) in reza.last.text
+    await reza.press(label("report-edit-date"))
     day = TODAY - timedelta(days=5)
     await reza.send(jalali.format_numeric(day))
-    assert f"تاریخ: {jalali.format_date(day)}" in reza.last.text
-    await reza.press("✏️ توضیح")
+    assert t("report-review-date", date=jalali.format_date(day)) in reza.last.text
+    await reza.press(label("report-edit-description"))
     await reza.press(label("button-skip"))
-    assert "توضیح:" not in reza.last.text
-    await reza.press("✏️ عکس‌ها")
+    assert t("report-review-description", description="").strip() not in reza.last.text
+    await reza.press(label("report-edit-photos"))
     await reza.send_photo()
-    assert "۱ عکس دریافت شد" in reza.last.text
-    await reza.press("✅ تمام")
-    assert "عکس: ۱" in reza.last.text
-    await reza.press("✅ ثبت گزارش")
+    assert t("report-photos-received", count=1) in reza.last.text
+    await reza.press(label("report-photos-done"))
+    assert t("report-review-photos", count=1, any="yes") in reza.last.text
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.campaign_id is None and report.category_name == "ویزیت پزشکی"
     assert (report.quantity, report.beneficiaries, report.volunteers) == (30, None, 12)
@@ -140,28 +165,28 @@ async def test_back_from_every_step(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
     steps = [
-        ("پویش ۱۱ هزار خدمت", "press", "گزارش برای کدام پویش است؟"),
-        ("معیشتی", "press", "حوزهٔ خدمت را انتخاب کنید:"),
-        ("بستهٔ معیشتی", "press", "کدام خدمت؟ (معیشتی)"),
-        ("120", "send", "چند بسته توزیع شد؟ (عدد را بنویسید)"),
-        ("45", "send", "چند نفر از این خدمت بهره‌مند شدند؟"),
-        ("8", "send", "چند نفر از اعضای گروه شرکت داشتند؟"),
-        ("📍 همان محل گروه: اراک، استان مرکزی", "press", "کجا انجام شد؟"),
-        (label("button-skip"), "press", "نام روستا یا محله (اختیاری):"),
-        ("امروز، " + jalali.format_day_month(TODAY), "press", "چه روزی انجام شد؟"),
-        (label("button-skip"), "press", "توضیح کوتاه (اختیاری، حداکثر ۵۰۰ حرف):"),
-        ("بدون عکس", "press", "عکس دارید؟"),
+        ("پویش ۱۱ هزار خدمت", "press", t("report-ask-campaign")),
+        ("معیشتی", "press", t("report-ask-area")),
+        ("بستهٔ معیشتی", "press", t("report-ask-service", area="معیشتی")),
+        ("120", "send", QUANTITY),
+        ("45", "send", t("report-ask-beneficiaries")),
+        ("8", "send", t("report-ask-volunteers")),
+        (SAME_PLACE, "press", t("report-ask-place")),
+        (label("button-skip"), "press", t("report-ask-village")),
+        (label("report-date-today", date=jalali.format_day_month(TODAY)), "press", ASK_DATE),
+        (label("button-skip"), "press", t("report-ask-description", max=500)),
+        (label("report-no-photos"), "press", t("report-ask-photos", max=10)),
     ]
     for answer, how, question in steps:
         before = reza.last.text
         await (reza.press(answer) if how == "press" else reza.send(answer))
-        await reza.press("↩️ بازگشت")
+        await reza.press(label("button-back"))
         assert reza.last.text.startswith(question), (answer, reza.last.text)
         assert reza.last.text == before
         await (reza.press(answer) if how == "press" else reza.send(answer))
-    assert reza.last.text.startswith("لطفاً گزارش را بررسی کنید")
-    await reza.press("↩️ بازگشت")
-    assert reza.last.text.startswith("عکس دارید؟")
+    assert reza.last.text.startswith(t("report-review-title"))
+    await reza.press(label("button-back"))
+    assert reza.last.text.startswith(t("report-ask-photos", max=10))
 
 
 @pytest.mark.parametrize("typed", ["۱۲۰", "١٢٠", "120", " 120 "])
@@ -169,7 +194,7 @@ async def test_digit_systems(harness: Harness, typed: str) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await to_quantity(reza)
     await reza.send(typed)
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
     draft = await harness.store.state.draft(reza.id, "report")
     assert draft is not None and draft.data["quantity"] == 120
 
@@ -178,11 +203,11 @@ async def test_digit_systems(harness: Harness, typed: str) -> None:
     ("typed", "hint"),
     [
         ("صد و بیست", label("report-number-hint")),
-        ("-5", "عدد منفی پذیرفته نیست"),
-        ("1.5", "لطفاً عدد صحیح بنویسید"),
-        ("0", "تعداد باید دست‌کم ۱ باشد"),
-        ("1" * 40, "این عدد بیش از حد بزرگ"),
-        ("<b>12</b>", "لطفاً تعداد را با رقم بنویسید"),
+        ("-5", label("report-number-negative")),
+        ("1.5", label("report-number-fraction")),
+        ("0", label("report-quantity-zero")),
+        ("1" * 40, label("report-number-too-large")),
+        ("<b>12</b>", label("report-number-hint")),
     ],
 )
 async def test_invalid_numbers(harness: Harness, typed: str, hint: str) -> None:
@@ -190,32 +215,51 @@ async def test_invalid_numbers(harness: Harness, typed: str, hint: str) -> None:
     await to_quantity(reza)
     await reza.send(typed)
     assert reza.last.text.startswith(hint)
-    assert reza.last.text.endswith("چند بسته توزیع شد؟ (عدد را بنویسید)")
+    assert reza.last.text.endswith(QUANTITY)
     await reza.send("1٬200")
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
 
 
 async def test_large_number_asks_for_confirmation(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await to_quantity(reza)
     await reza.send("5,000,000")
-    assert reza.last.text.startswith("۵٬۰۰۰٬۰۰۰ بسته؟")
-    await reza.press("✏️ اصلاح عدد")
+    assert reza.last.text.startswith(t("report-confirm-large", quantity=5_000_000, unit="بسته"))
+    await reza.press(label("report-large-no"))
     await reza.send("۵۰۰۰۰۰۰")
-    await reza.press("✅ بله، درست است")
+    await reza.press(label("report-large-yes"))
     draft = await harness.store.state.draft(reza.id, "report")
     assert draft is not None and draft.data["quantity"] == 5_000_000
+
+
+def _first_clause(key: str, **args: object) -> str:
+    """A date hint up to its «؛»: what is wrong, without the example date the bot adds."""
+    return label(key, example="", **args).split("؛")[0]
 
 
 @pytest.mark.parametrize(
     ("typed", "hint"),
     [
-        ("1405/13/01", "ماه ۱۳ نداریم"),
-        ("1404/12/30", "اسفند ۱۴۰۴ فقط ۲۹ روز دارد"),
-        ("دیروز بود", "تاریخ را به شکل سال/ماه/روز بنویسید"),
-        ("FUTURE", "تاریخ نمی‌تواند بعد از امروز باشد"),
-        ("OLD", "تاریخ نباید بیش از ۹۰ روز پیش باشد"),
-        ("BEFORE", "این پویش از"),
+        ("1405/13/01", _first_clause("calendar-error-month", month=to_persian_digits("13"))),
+        (
+            "1404/12/30",
+            _first_clause(
+                "calendar-error-day",
+                month=jalali.month_name(12),
+                year=to_persian_digits("1404"),
+                days=29,
+            ),
+        ),
+        ("دیروز بود", _first_clause("calendar-error-format")),
+        ("FUTURE", label("report-date-future")),
+        ("OLD", label("report-date-too-old", days=90)),
+        (
+            "BEFORE",
+            _first_clause(
+                "report-date-before-campaign",
+                start=jalali.format_date(TODAY - timedelta(days=60), weekday=False),
+            ),
+        ),
     ],
 )
 async def test_invalid_dates(harness: Harness, typed: str, hint: str) -> None:
@@ -233,47 +277,54 @@ async def test_invalid_dates(harness: Harness, typed: str, hint: str) -> None:
     await reza.send("10")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.press(label("button-skip"))
     await reza.send(typed)
     assert hint in reza.last.text
-    assert "چه روزی انجام شد؟" in reza.last.text
+    assert ASK_DATE in reza.last.text
     await reza.send(jalali.format_numeric(today).replace("۰", "0"))
-    assert "توضیح کوتاه" in reza.last.text
+    assert t("report-ask-description", max=500) in reza.last.text
+
+
+def _card_line(index: int, **args: object) -> str:
+    """One line of a group's card (its title first, its member count last)."""
+    card = {"group": "", "place": "", "specialty": "", "several": "no", "leaders": "", "members": 0}
+    return t("group-card", **(card | args)).split("\n")[index]
 
 
 async def test_wrong_kind_of_answer_gets_hint_and_same_question(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
     await reza.send("معیشتی")  # typed where a button is expected
-    assert reza.last.text.startswith("لطفاً یکی از دکمه‌ها را بزنید.")
-    assert reza.last.text.endswith("گزارش برای کدام پویش است؟")
-    await reza.press("بدون پویش")
+    assert reza.last.text.startswith(t("use-buttons"))
+    assert reza.last.text.endswith(t("report-ask-campaign"))
+    await reza.press(label("report-no-campaign"))
     await reza.press("معیشتی")
     await reza.press("بستهٔ معیشتی")
     await reza.send_photo()  # a photo where a number is expected
-    assert reza.last.text.startswith("لطفاً تعداد را با رقم بنویسید")
+    assert reza.last.text.startswith(t("report-number-hint"))
     await reza.send("/group")  # a command in the middle of the flow works, the flow waits
-    assert "👥 گروه امید" in reza.last.text
+    assert _card_line(0, group="گروه امید") in (reza.last.html or "")
     await reza.send("/report")  # starting it again offers to go on or to start afresh
     assert label("flow-busy", flow=label("flow-name-report")) in reza.last.text
-    assert "چند بسته" in reza.last.text
+    assert QUANTITY in reza.last.text
     await reza.send("7")
-    assert "بهره‌مند شدند" in reza.last.text
+    assert t("report-ask-beneficiaries") in reza.last.text
 
 
 async def test_album_of_photos(harness: Harness) -> None:
     reza = await to_review(harness)
-    await reza.press("✏️ عکس‌ها")
+    await reza.press(label("report-edit-photos"))
     await reza.send_album(3)
-    await eventually(harness.sim, lambda: "۳ عکس دریافت شد" in reza.last.text)
-    acks = [m for m in reza.messages if "عکس دریافت شد" in m.text]
+    await eventually(harness.sim, lambda: t("report-photos-received", count=3) in reza.last.text)
+    received = [t("report-photos-received", count=n) for n in range(1, 11)]
+    acks = [m for m in reza.messages if any(r in m.text for r in received)]
     assert len(acks) == 1  # one answer for the whole album
     await reza.send_photo()
-    assert "۴ عکس دریافت شد" in reza.last.text
-    await reza.press("✅ تمام")
-    assert "عکس: ۴" in reza.last.text
-    await reza.press("✅ ثبت گزارش")
+    assert t("report-photos-received", count=4) in reza.last.text
+    await reza.press(label("report-photos-done"))
+    assert t("report-review-photos", count=4, any="yes") in reza.last.text
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
     assert len(report.photos) == 4
     assert len({p.file_unique_id for p in report.photos}) == 4
@@ -287,7 +338,7 @@ async def test_a_receipt_repeats_its_report_with_the_date_asked_again(harness: H
     await reza.press(label("report-save"))
     first = (await harness.store.reports.recent(reza.id))[0]
     await reza.press(label("report-repeat"))  # on the receipt
-    code = first.receipt.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    code = to_persian_digits(first.receipt)
     assert reza.last.text.startswith(t("report-repeat-started", receipt=code))
     assert label("report-date-yesterday") in str(reza.last.buttons)  # the date, asked again
     await reza.press(label("report-date-today", date=jalali.format_day_month(TODAY)))
@@ -296,8 +347,7 @@ async def test_a_receipt_repeats_its_report_with_the_date_asked_again(harness: H
     assert t("report-review-photos", count=0, any="no") in reza.last.html
     await reza.press(label("report-save"))
     second = (await harness.store.reports.recent(reza.id))[0]
-    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-    assert t("report-saved", receipt=second.receipt.translate(digits)) in reza.last.text
+    assert t("report-saved", receipt=to_persian_digits(second.receipt)) in reza.last.text
     rows = await harness.store.db.fetchall(
         "SELECT group_id, campaign_id, category_id, quantity, beneficiaries, volunteers,"
         " province_id, county_id, place, service_date, description,"
@@ -327,7 +377,8 @@ async def test_a_receipt_repeats_its_report_with_the_date_asked_again(harness: H
 async def test_double_tap_saves_once(harness: Harness) -> None:
     reza = await to_review(harness)
     panel = reza.last
-    data = next(b.callback_data for row in panel.keyboard for b in row if b.text == "✅ ثبت گزارش")
+    save = label("report-save")
+    data = next(b.callback_data for row in panel.keyboard for b in row if b.text == save)
     assert data is not None
     first = await reza.press_data(panel.message_id, data, wait=False)
     second = await reza.press_data(panel.message_id, data, wait=False)
@@ -341,11 +392,12 @@ async def test_double_tap_saves_once(harness: Harness) -> None:
 async def test_redelivered_update_makes_one_report(harness: Harness) -> None:
     reza = await to_review(harness)
     await harness.sim.add_fault("redeliver", count=1)
-    sent = await reza.press("✅ ثبت گزارش")
+    sent = await reza.press(label("report-save"))
     save_update = sent.update_ids[-1]
     await eventually(harness.sim, lambda: harness.handled.count(save_update) == 2)
     assert await harness.store.reports.count() == 1
-    assert "ثبت شد" in reza.last.text
+    report = (await harness.store.reports.recent(reza.id))[0]
+    assert t("report-saved", receipt=to_persian_digits(report.receipt)) in reza.last.text
 
 
 async def test_html_and_huge_text_are_safe(harness: Harness) -> None:
@@ -354,16 +406,17 @@ async def test_html_and_huge_text_are_safe(harness: Harness) -> None:
     await reza.send("10")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.send("<i>ده</i> & <script>")
-    await reza.press("دیروز")
+    await reza.press(label("report-date-yesterday"))
     await reza.send("ا" * 4096)  # the most a Telegram message holds
-    assert "توضیح ۴٬۰۹۶ حرف است؛ حداکثر ۵۰۰ حرف بنویسید." in reza.last.text
+    assert t("report-description-too-long", length=4096, max=500) in reza.last.text
     await reza.send("<b>bold?</b> a & b")
-    await reza.press("بدون عکس")
-    assert "توضیح: <b>bold?</b> a & b" in reza.last.text  # shown literally, not as markup
+    await reza.press(label("report-no-photos"))
+    shown = label("report-review-description", description="<b>bold?</b> a & b")
+    assert shown in reza.last.text  # shown literally, not as markup
     assert "&lt;b&gt;" in reza.last.html
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.place == "<i>ده</i> & <script>"
     assert report.description == "<b>bold?</b> a & b"
@@ -381,10 +434,10 @@ async def test_non_leader_and_forged_buttons(harness: Harness) -> None:
     await reza.send("/report")
     panel = reza.last
     await reza.press_data(panel.message_id, f"rep:grp:{other_group}")
-    assert reza.last_answer == "اجازهٔ این کار را ندارید."
+    assert reza.last_answer == label("not-allowed")
     await reza.press_data(panel.message_id, "rep:svc:99999")
     await reza.press_data(panel.message_id, "zz:top:1")
-    assert reza.last_answer == "این دکمه دیگر کار نمی‌کند؛ از منوی پایین دوباره شروع کنید."
+    assert reza.last_answer == label("stale-button")
     await reza.press_data(panel.message_id, "rep:" + "x" * 70)
     assert await harness.store.reports.count() == 0
     assert group_id != other_group
@@ -393,24 +446,24 @@ async def test_non_leader_and_forged_buttons(harness: Harness) -> None:
 async def test_shared_location(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     await reza.press("درمانی و بهداشتی")
     await reza.press("ویزیت پزشکی")
     await reza.send("40")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("ارسال موقعیت")
-    assert reza.keyboard == [["📍 ارسال موقعیت من"]]
-    await reza.press("📍 ارسال موقعیت من")  # the kit shares a location near Arak
-    assert reza.keyboard is not None and ["📝 ثبت گزارش خدمت"] in reza.keyboard
-    assert "نام روستا یا محله" in reza.last.text
+    await reza.press(label("report-place-location"))
+    assert reza.keyboard == [[label("report-location-button")]]
+    await reza.press(label("report-location-button"))  # the kit shares a location near Arak
+    assert reza.keyboard is not None and [label("menu-report")] in reza.keyboard
+    assert t("report-ask-village") in reza.last.text
     await reza.send("محله شهرک صنعتی")
-    await reza.press("امروز، " + jalali.format_day_month(TODAY))
+    await reza.press(label("report-date-today", date=jalali.format_day_month(TODAY)))
     await reza.press(label("button-skip"))
-    await reza.press("بدون عکس")
-    place = "محله شهرک صنعتی، اراک، استان مرکزی"
+    await reza.press(label("report-no-photos"))
+    place = "محله شهرک صنعتی، " + label("place", county="اراک", province="مرکزی")
     assert t("report-review-place-located", place=place) in reza.last.text
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
     assert report.latitude is not None and round(report.latitude, 2) == 34.1
     assert report.county_name == "اراک"
@@ -430,7 +483,7 @@ async def test_a_shared_point_files_the_report_under_its_own_county(harness: Har
     await _to_place(reza)
     await reza.press(label("report-place-location"))
     await reza.send_location(35.7006, 51.3910)  # central Tehran
-    tehran = "تهران، استان تهران"
+    tehran = label("place", county="تهران", province="تهران")
     assert any(m.text == t("report-location-received", place=tehran) for m in reza.messages)
     await reza.press(label("button-skip"))  # no village
     await reza.press(label("report-date-yesterday"))
@@ -464,13 +517,15 @@ async def test_a_point_outside_iran_is_refused_and_asked_again(harness: Harness)
 
 async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     reza = await to_review(harness)
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     report = (await harness.store.reports.recent(reza.id))[0]
-    await reza.press("🗂 گزارش‌های من")
-    assert "۱۲۰ بسته، ثبت‌شده" in reza.last.text
-    receipt = report.receipt.replace("1405", "۱۴۰۵").translate(
-        str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    await reza.press(label("menu-my-reports"))
+    status = label("myreports-status-submitted")
+    line = label(
+        "myreports-line", receipt="", date="", service="", quantity=120, unit="بسته", status=status
     )
+    assert line.split(" — ")[1] in reza.last.text  # «۱۲۰ بسته، ثبت‌شده»
+    receipt = to_persian_digits(report.receipt)
     await reza.press(label("myreports-edit", receipt=receipt))
     # The edit names the receipt it changes and saves changes; it is not a new report.
     assert reza.last.text.startswith(t("report-review-edit-title", receipt=receipt))
@@ -486,7 +541,15 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     await reza.press(label("menu-my-reports"))
     await reza.press(label("myreports-delete", receipt=receipt))
     day = jalali.format_date(TODAY - timedelta(days=1))
-    assert f"بستهٔ معیشتی — ۱۵۰ بسته، {day}" in reza.last.text  # what is deleted, not a number
+    deleting = label(
+        "myreports-delete-confirm",
+        receipt=receipt,
+        service="بستهٔ معیشتی",
+        quantity=150,
+        unit="بسته",
+        date=day,
+    )
+    assert deleting.split("\n")[1] in reza.last.text  # what is deleted, not a number
     await reza.press(label("button-no"))  # kept: the list again, with its buttons
     assert reza.last.text.startswith(t("myreports-title"))
     assert label("myreports-delete", receipt=receipt) in reza.last.buttons[0]
@@ -502,12 +565,12 @@ async def test_edit_and_delete_a_saved_report(harness: Harness) -> None:
     maryam = await harness.sim.user("مریم")
     await maryam.send("/start")
     await maryam.press_data(maryam.last.message_id, f"myr:delok:{report.id}")
-    assert maryam.last_answer == "اجازهٔ این کار را ندارید."
+    assert maryam.last_answer == label("not-allowed")
 
 
 async def test_old_buttons_after_saving_change_nothing(harness: Harness) -> None:
     reza = await to_review(harness)
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     before = await harness.store.reports.count()
     for message in reza.messages:
         for row in message.keyboard:
@@ -524,7 +587,7 @@ async def test_old_buttons_after_saving_change_nothing(harness: Harness) -> None
 async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     harness.clock.advance(minutes=31)
     assert harness.app is not None
     jobs = harness.app.job_queue.get_jobs_by_name("idle-flows")  # type: ignore[union-attr]
@@ -535,21 +598,21 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     reminders = [m for m in reza.messages if m.text == t("flow-reminder", flow=name)]
     assert len(reminders) == 1
     await reza.press(label("flow-resume", flow=name))
-    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
+    assert reza.last.text == t("report-ask-area")
     harness.clock.advance(hours=25)
     await jobs[0].run(harness.app)
     await harness.sim.refresh()
     assert reza.last.text == t("flow-expired-notice", flow=name)
     # The expired draft took its conversation with it: the menu button starts afresh at once.
-    await reza.press("📝 ثبت گزارش خدمت")
-    assert reza.last.text == "گزارش برای کدام پویش است؟"
+    await reza.press(label("menu-report"))
+    assert reza.last.text == t("report-ask-campaign")
 
 
 async def test_button_of_an_earlier_question_changes_nothing(harness: Harness) -> None:
     reza, _, _ = await leader_with_campaign(harness)
     await reza.send("/report")
     first_panel = reza.last
-    await reza.press("بدون پویش")
+    await reza.press(label("report-no-campaign"))
     await reza.press("معیشتی")
     await reza.press("بستهٔ معیشتی")
     await reza.send("5")  # a typed answer: the next question comes in a new panel
@@ -567,12 +630,12 @@ async def test_markup_typed_into_a_search_is_shown_as_text(harness: Harness) -> 
     await reza.send("3")
     await reza.press(label("button-skip"))
     await reza.press(label("button-skip"))
-    await reza.press("انتخاب استان و شهرستان")
+    await reza.press(label("report-place-pick"))
     await reza.send("<b>تهران</b> & co")
-    assert reza.last.text.startswith("چیزی با «<b>تهران</b> & co» پیدا نشد")
+    assert reza.last.text.startswith(label("search-none", query="<b>تهران</b> & co"))
     await reza.send("تهران")
     await reza.send("<i>ری")
-    assert "«<i>ری» پیدا نشد" in reza.last.text
+    assert label("search-none", query="<i>ری") in reza.last.text
 
 
 async def test_leader_of_many_groups_pages_through_them(harness: Harness) -> None:
@@ -581,17 +644,17 @@ async def test_leader_of_many_groups_pages_through_them(harness: Harness) -> Non
     for number in range(25):
         await harness.group(reza, f"گروه شماره {number + 1}")
     await reza.send("/report")
-    assert reza.last.text == "گزارش برای کدام گروه است؟"
+    assert reza.last.text == t("report-ask-group")
     assert len(reza.last.buttons) == 22  # 20 groups, the page turn, Cancel
-    await reza.press("بعدی ◀️")
+    await reza.press(label("button-next-page"))
     assert len(reza.last.buttons) == 7
     await reza.press("گروه شماره 9")
-    assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"
+    assert reza.last.text == t("report-ask-area")
     await reza.send("/cancel")
     await reza.send("/group")
-    await reza.press("بعدی ◀️")
+    await reza.press(label("button-next-page"))
     await reza.press("گروه شماره 9")
-    assert "تعداد اعضا: ۱" in reza.last.text
+    assert _card_line(-1, members=1) in reza.last.text
 
 
 async def _jobs_campaign(harness: Harness) -> int:

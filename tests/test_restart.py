@@ -17,7 +17,7 @@ from db.models import GroupStatus
 from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.testing import SimClient, SimUser, assert_no_violations
-from tests.conftest import Harness, eventually, report_input
+from tests.conftest import SAME_PLACE, Harness, eventually, report_input
 from tests.crashsoak import BotProcess
 
 
@@ -105,15 +105,15 @@ async def test_killed_process_resumes_at_same_step(
     await bot.start()
     await reza.send("8")
     assert reza.last.text == "کجا انجام شد؟"
-    await reza.press("📍 همان محل گروه: اراک، استان مرکزی")
+    await reza.press(SAME_PLACE)
     await reza.press(label("button-skip"))
-    await reza.press("دیروز")
+    await reza.press(label("report-date-yesterday"))
     await reza.press(label("button-skip"))
-    await reza.press("بدون عکس")
+    await reza.press(label("report-no-photos"))
     assert (
         "۱۲۰\u00a0بسته" in reza.last.text and "بهره‌مندان: ۴۵ نفر\nداوطلبان: ۸ نفر" in reza.last.text
     )
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     assert "ثبت شد" in reza.last.text
     await bot.stop()
     store = Store(Database(db_path))

@@ -25,7 +25,7 @@ async def test_help_and_cancel(harness: Harness) -> None:
     reza = await harness.sim.user("رضا")
     await reza.send("/help")  # a newcomer: what a member can do, not reporting
     assert "/join" in reza.last.text and "/report" not in reza.last.text
-    await reza.press("❓ راهنما")
+    await reza.press(label("menu-help"))
     assert "راهنمای خدمت‌یار" in reza.last.text
     await reza.send("/cancel")
     assert reza.last.text == label("cancel-nothing")
@@ -64,10 +64,10 @@ async def test_blocked_renamed_and_group_chats(harness: Harness) -> None:
     assert volunteer is not None and volunteer.blocked
     # The leader removes her: the notice is not sent to someone who blocked the bot.
     await reza.send("/group")
-    await reza.press("👥 اعضا")
+    await reza.press(label("group-members"))
     await reza.press("مریم")
-    await reza.press("❌ حذف از گروه")
-    await reza.press("بله")
+    await reza.press(label("group-remove"))
+    await reza.press(label("button-yes"))
     assert await store.groups.role_of(group_id, maryam.id) is None
     await maryam.unblock()
     await maryam.rename("مریم‌السادات", username="maryam_s")

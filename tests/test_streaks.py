@@ -68,7 +68,7 @@ async def test_the_receipt_and_the_card_count_the_weeks_in_a_row(harness: Harnes
     assert open_run == 5 and await _run(store, group, WEEK) == 0
     assert t("group-card-streak-open", weeks=open_run) in (reza.last.html or "")
     await fill_report(reza)  # «دیروز»: this week
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     weeks = await _run(store, group, WEEK)
     assert weeks == 6 and t("report-streak", weeks=weeks) in (reza.last.html or "")
     await reza.send("/start")
@@ -81,7 +81,7 @@ async def test_one_week_is_no_streak(harness: Harness) -> None:
     store = harness.store
     reza, group, _ = await leader_with_campaign(harness)
     await fill_report(reza)
-    await reza.press("✅ ثبت گزارش")
+    await reza.press(label("report-save"))
     assert await _run(store, group, WEEK) == 1
     assert "هفتهٔ پیاپی" not in (reza.last.text or "")
 
