@@ -27,7 +27,7 @@ from pathlib import Path
 
 from stats import summary
 
-from bot import jalali
+from bot.core import jalali
 from bot.digest import render_messages
 from db.channels import ChannelScope
 from db.database import Database

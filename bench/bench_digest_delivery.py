@@ -28,7 +28,7 @@ from typing import Any
 from bench_peak import Person, Run, leaders, open_loop, pct, spread, token
 
 from bot.app import build_application
-from bot.config import parse_config
+from bot.core.config import parse_config
 from bot.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
 from bot.updates import PersonUpdateProcessor

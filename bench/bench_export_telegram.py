@@ -33,7 +33,7 @@ from bench_export import file_report, fill
 from bench_export_writers import count_links
 from stats import summary
 
-from bot.i18n import label
+from bot.core.i18n import label
 
 
 class ProgressEdits(logging.Handler):
@@ -101,9 +101,9 @@ def _stats(values: list[float]) -> str:
 async def run(db: Path, latency: float) -> None:
     """Runs the bot on the filled database and measures one export asked for in Telegram."""
     from bot.app import build_application
-    from bot.config import parse_config
+    from bot.core.config import parse_config
     from bot.runner import start_polling, stop
-    from bot.text import search_key
+    from bot.core.text import search_key
     from db.models import GroupStatus
     from simulator.limits import Limits
     from simulator.server import SimulatorServer

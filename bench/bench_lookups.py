@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 from stats import summary
 
-from bot.text import persian_sort_text, search_key
+from bot.core.text import persian_sort_text, search_key
 from db import counting
 from db.audit import AuditRepo
 from db.channels import ChannelScope

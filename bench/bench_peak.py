@@ -45,10 +45,10 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import build_application
-from bot.config import parse_config
+from bot.core.config import parse_config
 from bot.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
-from bot.text import search_key
+from bot.core.text import search_key
 from bot.updates import PersonUpdateProcessor
 from db.database import Database, is_postgresql
 from db.models import GroupStatus

@@ -30,7 +30,7 @@ from pathlib import Path
 from bench_peak import Run, leaders, open_loop, print_run, spread, token
 
 from bot.app import build_application
-from bot.config import parse_config
+from bot.core.config import parse_config
 from bot.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
 from bot.updates import PersonUpdateProcessor

@@ -26,7 +26,7 @@ from telegram.error import TelegramError
 
 from bot.buttons import Action, Buttons, FlowRule, Refusal, Rule
 from bot.context import Context
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from bot.keyboards import Callback
 from bot.menu import MenuEntry, entry_of, main_menu
 from bot.principal import Principal

@@ -22,14 +22,14 @@ from telegram.ext import (
 from bot import outbox, screens
 from bot.access import Policy
 from bot.commands import changed, refresh, refresh_everyone, set_default
-from bot.config import Config
+from bot.core.config import Config
 from bot.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
 from bot.engine import BUTTONS as ENGINE_BUTTONS
 from bot.engine import Engine, Flow
-from bot.i18n import t
+from bot.core.i18n import t
 from bot.inbox import InboxQueue, StorageHealth, replay
-from bot.jalali import TEHRAN
+from bot.core.jalali import TEHRAN
 from bot.ratelimit import PriorityRateLimiter
 from bot.reminders import TICK as REMINDERS_TICK
 from bot.reminders import remind_silent_groups

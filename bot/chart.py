@@ -24,10 +24,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from bot import jalali
+from bot.core import jalali
 from bot.digest import Ranked, WeekDigest, week_range
-from bot.i18n import label
-from bot.text import fmt_num, truncate
+from bot.core.i18n import label
+from bot.core.text import fmt_num, truncate
 from db.models import ScopeKind
 
 FONT_DIR: Final = Path(__file__).resolve().parent / "fonts"

@@ -26,7 +26,7 @@ from telegram.ext import ExtBot
 
 from bot.buttons import Refusal, Rule
 from bot.context import Context
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.config import Config
+from bot.core.config import Config
 from bot.inbox import StorageHealth
 from bot.keyboards import Callback, parse_cb
 from bot.persistence import HandledUpdates

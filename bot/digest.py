@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
-from bot import jalali
-from bot.i18n import Html, t
+from bot.core import jalali
+from bot.core.i18n import Html, t
 from bot.province_map import ProvinceMap
 from bot.stats_text import (
     campaign_line,
@@ -32,7 +32,7 @@ from bot.stats_text import (
     verdict_text,
     waiting_text,
 )
-from bot.text import escape, utf16_len
+from bot.core.text import escape, utf16_len
 from db.models import ScopeKind
 from db.stats import CampaignProgress, Figures, ShareLine, _rank
 

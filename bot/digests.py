@@ -30,11 +30,11 @@ from zoneinfo import ZoneInfo
 from telegram import InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import jalali
-from bot.config import WEEKDAYS
+from bot.core import jalali
+from bot.core.config import WEEKDAYS
 from bot.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
-from bot.i18n import t
+from bot.core.i18n import t
 from bot.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest

@@ -38,15 +38,15 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import anyone
 from bot.buttons import Buttons, FlowRule, Rule, allow
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.menu import entry_of
 from bot.principal import load_principal
 from bot.ratelimit import LOW, send_priority
-from bot.text import escape, normalize, one_line
+from bot.core.text import escape, normalize, one_line
 from bot.updates import person_lock
 from db.outbox import Notice, NoticeButton
 

@@ -36,8 +36,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
-from bot.i18n import label
-from bot.jalali import TEHRAN, to_jalali
+from bot.core.i18n import label
+from bot.core.jalali import TEHRAN, to_jalali
 from bot.photo_links import PhotoLinks
 from db.export import ExportFilter, ExportReader, ExportRow, ProvinceSum, ServiceSum
 from db.models import ReportStatus

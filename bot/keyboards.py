@@ -24,7 +24,7 @@ from telegram import (
     SwitchInlineQueryChosenChat,
 )
 
-from bot.i18n import Label, label
+from bot.core.i18n import Label, label
 
 _PART = re.compile(r"^[a-z0-9_]{1,16}$")
 _ID = re.compile(r"\d{1,16}")

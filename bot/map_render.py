@@ -29,11 +29,11 @@ from matplotlib.path import Path as GeoPath
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 
-from bot import jalali
+from bot.core import jalali
 from bot.chart import BACKGROUND, DPI, INK, MUTED, SIDE_MARGIN, WIDTH_PX, _fit, _font, _y
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.province_map import MapBasis, ProvinceFigure, ProvinceMap
-from bot.text import fmt_num, to_persian_digits
+from bot.core.text import fmt_num, to_persian_digits
 
 GEO_DIR: Final = Path(__file__).resolve().parent / "geo"
 MIDDLE_LATITUDE: Final = 32.5

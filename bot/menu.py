@@ -16,7 +16,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup
 
 from bot.buttons import Refusal, Rule
 from bot.commands import NOBODY, Audience
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.keyboards import kind_of
 from bot.principal import Principal
 

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.commands import changed, refresh_for
 from bot.context import Context
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import button, inline
 from bot.principal import load_principal
 from bot.ratelimit import Priority, send_priority

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.config import Config
+from bot.core.config import Config
 from db.models import Campaign, GroupRole, Membership, Role
 from db.store import Store
 

@@ -16,8 +16,8 @@ import math
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import jalali
-from bot.config import WEEKDAYS
+from bot.core import jalali
+from bot.core.config import WEEKDAYS
 from bot.context import Context
 from bot.keyboards import cb
 from bot.outbox import send_now

@@ -33,7 +33,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.access import is_menu_or_command
 from bot.context import Context
 from bot.engine import ENGINE, answer, strip_later
-from bot.i18n import label
+from bot.core.i18n import label
 from db.database import is_storage_error
 from db.screens import BUTTONS, FLOW, TEXT
 

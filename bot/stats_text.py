@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot import jalali
-from bot.i18n import Html, label, t
-from bot.text import escape, fmt_percent, progress_bar, to_persian_digits
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import escape, fmt_percent, progress_bar, to_persian_digits
 from db.models import Campaign
 from db.stats import (
     PACE_DAYS,

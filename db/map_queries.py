@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import jalali
+from bot.core import jalali
 from bot.province_map import ProvinceMap, per_group_map, share_map
 from db.campaigns import CampaignRepo
 from db.counting import Counting, counted

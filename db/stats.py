@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot import jalali
-from bot.text import search_key
+from bot.core import jalali
+from bot.core.text import search_key
 from db.campaigns import _campaign
 from db.counting import (
     PENDING,

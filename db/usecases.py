@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.text import search_key
+from bot.core.text import search_key
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import (
     County,

@@ -22,7 +22,7 @@ from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
@@ -37,7 +37,7 @@ from bot.keyboards import (
 from bot.menu import MenuEntry
 from bot.outbox import kick, role_notice
 from bot.principal import Principal
-from bot.text import normalize, search_key, to_persian_digits, truncate
+from bot.core.text import normalize, search_key, to_persian_digits, truncate
 from db.models import Group, GroupRole, Role, Volunteer
 from db.store import Store
 from db.usecases import (

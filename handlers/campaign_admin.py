@@ -20,15 +20,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import overseer
 from bot.buttons import Buttons, Show, allow
 from bot.context import Context
 from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.principal import Principal
-from bot.text import NumberError, fmt_num, parse_count, truncate
+from bot.core.text import NumberError, fmt_num, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
 from db.store import Store

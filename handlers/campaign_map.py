@@ -13,16 +13,16 @@ from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import anyone
 from bot.buttons import Buttons, allow
 from bot.context import Context
 from bot.digest import CAPTION_LIMIT, split_messages
 from bot.engine import answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.province_map import MapBasis, ProvinceMap
-from bot.text import fmt_percent, truncate
+from bot.core.text import fmt_percent, truncate
 from db.map_queries import campaign_map
 from db.models import Campaign
 

@@ -22,12 +22,12 @@ from telegram.ext import BaseHandler
 
 from bot.access import admin, admins_go_on
 from bot.buttons import Buttons, Show, allow
-from bot.config import WEEKDAYS
+from bot.core.config import WEEKDAYS
 from bot.context import Context
 from bot.digests import next_post
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.jalali import format_date, weekday_names
+from bot.core.i18n import Html, label, t
+from bot.core.jalali import format_date, weekday_names
 from bot.keyboards import (
     PICK_CHANNEL,
     Callback,
@@ -39,7 +39,7 @@ from bot.keyboards import (
     grid,
     inline,
 )
-from bot.text import to_latin_digits, to_persian_digits
+from bot.core.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
 from handlers.common import edit_or_keep
 

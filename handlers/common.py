@@ -10,7 +10,7 @@ from telegram.ext import filters
 
 from bot import screens
 from bot.context import Context
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.menu import main_menu
 from bot.principal import Principal
 from bot.ratelimit import BULK, send_priority

@@ -8,18 +8,19 @@ from typing import Any
 from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import jalali, screens
+from bot.core import jalali
+from bot import screens
 from bot.access import admin
 from bot.buttons import Buttons, allow
 from bot.commands import Command, admins
-from bot.config import ConfigError
+from bot.core.config import ConfigError
 from bot.context import Context
 from bot.digest import last_ended_week, render_caption, render_messages
 from bot.digest_preview import parse_scope, parse_week
 from bot.digests import draw_async, post_week_now
 from bot.engine import answer
-from bot.i18n import Html, label, t
-from bot.jalali import today
+from bot.core.i18n import Html, label, t
+from bot.core.jalali import today
 from bot.keyboards import button, cb, inline
 from db.digest_queries import week_digest
 from handlers.common import PRIVATE, reply

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Context
-from bot.i18n import t
+from bot.core.i18n import t
 from bot.ratelimit import transient
 from db.database import is_storage_error
 from handlers.common import notify

@@ -33,19 +33,19 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtBot, MessageHandler
 from telegram.ext import filters as tg_filters
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import admin, overseer, overseer_of_first_province
 from bot.buttons import Buttons, allow
 from bot.commands import Command, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline
 from bot.menu import MenuEntry
 from bot.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
 from bot.principal import Principal, load_principal
 from bot.ratelimit import LOW, send_priority
-from bot.text import fmt_percent, normalize, progress_bar, to_persian_digits
+from bot.core.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus

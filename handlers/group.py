@@ -17,7 +17,7 @@ from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, refresh, volunteers
 from bot.context import Context
 from bot.engine import answer
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from bot.keyboards import (
     Callback,
     Paging,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import jalali
+from bot.core import jalali
 from bot.context import Context
 from bot.engine import Bounded
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import button, cb, inline
 from bot.stats_text import campaign_unit, figures_text, percent_text
 from db.models import Group, GroupRole, GroupStatus, Invite, Member

@@ -18,9 +18,9 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, InlineQueryHandler
 
-from bot import jalali
+from bot.core import jalali
 from bot.context import Context
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from bot.keyboards import inline, url_button
 from bot.principal import Principal
 from bot.stats_text import render_progress

@@ -22,7 +22,7 @@ from bot.access import anyone, leader_of_first_request
 from bot.buttons import Buttons, Show, allow
 from bot.context import Context
 from bot.engine import answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.outbox import kick, role_notice
 from db.join_requests import JoinRequest, RequestStatus

@@ -26,13 +26,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import anyone, anyone_goes_on, overseer
 from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
@@ -49,7 +49,7 @@ from bot.stats_text import (
     render_silent,
     share_schedule,
 )
-from bot.text import normalize, search_key, truncate, utf16_len
+from bot.core.text import normalize, search_key, truncate, utf16_len
 from db.models import Campaign, County, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Counting, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store

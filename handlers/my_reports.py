@@ -8,16 +8,16 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import reporter_of_first_report
 from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, confirm, inline
 from bot.menu import MenuEntry
-from bot.text import to_persian_digits
+from bot.core.text import to_persian_digits
 from db.models import Report, ReportStatus
 from db.usecases import can_edit
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply

@@ -17,10 +17,10 @@ from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, founders
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, grid, inline
 from bot.outbox import kick, role_notice
-from bot.text import search_key
+from bot.core.text import search_key
 from db.models import Group, GroupStatus, Invite, Role
 from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group

@@ -20,10 +20,10 @@ from bot.buttons import Buttons, allow
 from bot.commands import Command, volunteers
 from bot.context import Context
 from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.outbox import kick
-from bot.text import to_latin_digits
+from bot.core.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
 from db.outbox import Notice

@@ -11,7 +11,7 @@ from bot.access import leader_of_first
 from bot.buttons import Buttons, Show, allow
 from bot.context import Context
 from bot.engine import answer
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.keyboards import Callback
 from handlers.common import edit_or_keep
 

@@ -28,7 +28,7 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import jalali
+from bot.core import jalali
 from bot.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
 from bot.buttons import Buttons, Show, allow
 from bot.commands import Command, reviewers
@@ -46,7 +46,7 @@ from bot.engine import (
     answer,
     strip_buttons,
 )
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.menu import MenuEntry
 from bot.outbox import kick

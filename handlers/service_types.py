@@ -22,9 +22,9 @@ from bot.access import admin, admins_go_on
 from bot.buttons import Buttons, Show, allow
 from bot.context import Context
 from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, choices, confirm, inline
-from bot.text import search_key, truncate
+from bot.core.text import search_key, truncate
 from db.models import Category
 from db.store import Store
 from db.usecases import (

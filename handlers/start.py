@@ -19,11 +19,11 @@ from telegram.ext import (
 from bot.commands import NOBODY, Command, commands_for, everyone, refresh, role_of
 from bot.context import Context
 from bot.engine import stale
-from bot.i18n import Html, label, t
+from bot.core.i18n import Html, label, t
 from bot.keyboards import inline, url_button
 from bot.menu import MenuEntry
 from bot.principal import Principal
-from bot.text import and_list, escape, normalize, search_key
+from bot.core.text import and_list, escape, normalize, search_key
 from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding

@@ -17,7 +17,7 @@ import pytest
 from bot.app import FLOWS as ALL_FLOWS
 from bot.app import policy
 from bot.engine import ENGINE
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.keyboards import parse_cb
 from bot.principal import load_principal
 from db.models import Role

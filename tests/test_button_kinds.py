@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.keyboards import KINDS, Kind, button, inline, share_button, url_button
 from tests.conftest import Harness, locale_messages
 

@@ -11,9 +11,9 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.config import parse_config
+from bot.core.config import parse_config
 from bot.demo import Demo, demo_data, start_demo
-from bot.i18n import label
+from bot.core.i18n import label
 from simulator.testing import CHROMIUM, CHROMIUM_ARGS
 
 # Outside CI a developer without chromium skips these; in CI (`make test` installs it) they run.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot import jalali
+from bot.core import jalali
 from bot.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.cli import main
 from bot.demo import seed_demo
@@ -35,7 +35,7 @@ from bot.digest import (
     split_messages,
     to_plain,
 )
-from bot.text import fmt_num, utf16_len
+from bot.core.text import fmt_num, utf16_len
 from db.channels import ChannelScope
 from db.database import Database, is_postgresql
 from db.digest_queries import week_digest

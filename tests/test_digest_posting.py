@@ -10,8 +10,8 @@ import pytest
 
 from bot.digest import content_hash, render_messages
 from bot.digests import due_at
-from bot.i18n import label, t
-from bot.jalali import TEHRAN, format_date, format_range, weekday_names
+from bot.core.i18n import label, t
+from bot.core.jalali import TEHRAN, format_date, format_range, weekday_names
 from bot.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
 from db.digest_queries import week_digest

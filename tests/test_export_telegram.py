@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 
 from bot.context import Context
 from bot.demo import seed_demo
-from bot.i18n import label, t
-from bot.jalali import month_of
+from bot.core.i18n import label, t
+from bot.core.jalali import month_of
 from bot.photo_links import PhotoLinks, report_of
-from bot.text import fmt_num, to_persian_digits
+from bot.core.text import fmt_num, to_persian_digits
 from db.export import ExportFilter
 from db.models import Photo, ReportInput, Role
 from handlers.export import (

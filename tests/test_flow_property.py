@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.app import FLOWS as ALL_FLOWS
 from bot.engine import Draft
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import Role
 from simulator.testing import SimUser
 from tests.conftest import Harness

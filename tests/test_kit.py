@@ -22,7 +22,7 @@ from bot.buttons import Buttons, allow
 from bot.commands import Command, everyone, overseers
 from bot.context import Context
 from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from bot.keyboards import Callback, Paging, choices, inline
 from bot.menu import MenuEntry
 from simulator.server import SimulatorServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.i18n import Html
+from bot.core.i18n import Html
 from bot.stats_text import (
     change_text,
     period_label,

@@ -11,7 +11,7 @@ from bot.access import reporter
 from bot.commands import Command, leaders
 from bot.context import Context
 from bot.engine import answer, strip_buttons
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.menu import MenuEntry
 from bot.principal import Principal
 from db.models import ReportStatus

@@ -7,7 +7,7 @@ from typing import Any
 import handlers.report.steps as s
 from bot.access import leader_of_first, reporter
 from bot.engine import Flow, Go, Result, Step
-from bot.i18n import t
+from bot.core.i18n import t
 from bot.principal import Principal
 from db.models import ReportStatus
 from db.store import Store

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.text import ZWNJ, fmt_num, isolate_ltr
+from bot.core.text import ZWNJ, fmt_num, isolate_ltr
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales" / "fa"
 

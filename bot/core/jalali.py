@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from bot.i18n import label
-from bot.text import to_latin_digits, to_persian_digits
+from bot.core.i18n import label
+from bot.core.text import to_latin_digits, to_persian_digits
 
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 MIN_YEAR: Final = 1300

@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import label
+from bot.core.i18n import label
 from db.database import is_postgresql
 
 OFFICIAL_API = "https://api.telegram.org"
