@@ -46,10 +46,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import build_application
 from bot.core.config import parse_config
-from bot.ratelimit import PriorityRateLimiter
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
 from bot.core.text import search_key
-from bot.updates import PersonUpdateProcessor
+from bot.runtime.updates import PersonUpdateProcessor
 from db.database import Database, is_postgresql
 from db.models import GroupStatus
 from db.store import Store

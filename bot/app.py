@@ -28,12 +28,12 @@ from bot.digests import post_due_digests, resume_unfinished
 from bot.engine import BUTTONS as ENGINE_BUTTONS
 from bot.engine import Engine, Flow
 from bot.core.i18n import t
-from bot.inbox import InboxQueue, StorageHealth, replay
+from bot.runtime.inbox import InboxQueue, StorageHealth, replay
 from bot.core.jalali import TEHRAN
-from bot.ratelimit import PriorityRateLimiter
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.reminders import TICK as REMINDERS_TICK
 from bot.reminders import remind_silent_groups
-from bot.updates import PersonJobQueue, PersonUpdateProcessor
+from bot.runtime.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, is_storage_error, system_clock
 from db.instance import instance_lock
 from db.stats import Counting
@@ -128,10 +128,10 @@ CONCURRENT_UPDATES = 64
 class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
     """Application that skips redelivered updates and records each one handled right after it.
 
-    Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
+    Updates of different people run concurrently (bot.runtime.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
     overlap another update of the same person. The commit writes the record that the update was
-    handled (bot.persistence); while the database takes no writes, it waits in memory and the
+    handled (bot.runtime.persistence); while the database takes no writes, it waits in memory and the
     storage probe writes it when it does again.
     """
 
@@ -182,7 +182,7 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
             storage.failed(exc)
 
     async def _skip(self, update: Update, *, tell: bool) -> None:
-        """Answers an update left out of a person's backlog (bot.updates.BACKLOG_MAX): a press
+        """Answers an update left out of a person's backlog (bot.runtime.updates.BACKLOG_MAX): a press
         is answered, and the first left out of a backlog says so. Runs beside the person's
         next updates, so that leaving out a thousand takes no longer than reading them."""
         try:

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.config import Config
-from bot.inbox import StorageHealth
+from bot.runtime.inbox import StorageHealth
 from bot.keyboards import Callback, parse_cb
-from bot.persistence import HandledUpdates
+from bot.runtime.persistence import HandledUpdates
 from bot.principal import Principal
 from db.instance import InstanceLock
 from db.store import Store
@@ -60,7 +60,7 @@ class BotData:
 
     @property
     def handled(self) -> HandledUpdates:
-        """The record of handled updates not written yet (bot.persistence)."""
+        """The record of handled updates not written yet (bot.runtime.persistence)."""
         if self._handled is None:
             raise RuntimeError("store is not attached")
         return self._handled

@@ -35,14 +35,14 @@ from bot.core.config import WEEKDAYS
 from bot.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
 from bot.core.i18n import t
-from bot.ratelimit import BULK, at_most, send_priority
+from bot.runtime.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest
 
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=1)  # posted later than this after its moment, a digest says so
-SENDS_AT_ONCE = 32  # channels posted to at once (bot.ratelimit.at_most says why)
+SENDS_AT_ONCE = 32  # channels posted to at once (bot.runtime.ratelimit.at_most says why)
 
 
 @dataclass(frozen=True, slots=True)

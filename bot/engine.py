@@ -45,9 +45,9 @@ from bot.core.i18n import Html, label, t
 from bot.keyboards import Callback, button, cb, inline
 from bot.menu import entry_of
 from bot.principal import load_principal
-from bot.ratelimit import LOW, send_priority
+from bot.runtime.ratelimit import LOW, send_priority
 from bot.core.text import escape, normalize, one_line
-from bot.updates import person_lock
+from bot.runtime.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
 if TYPE_CHECKING:
@@ -342,7 +342,7 @@ class Engine:
     @staticmethod
     def lock(context: Context, user_id: int) -> AbstractAsyncContextManager[None]:
         """Serialises everything that reads and writes one person's draft (updates and jobs):
-        the person's lock of the update processor (bot.updates), the one registry of them."""
+        the person's lock of the update processor (bot.runtime.updates), the one registry of them."""
         return person_lock(context.application, user_id)
 
     async def open_flow(self, context: Context, user_id: int) -> tuple[Flow[Any], Draft] | None:

@@ -25,7 +25,7 @@ from bot.context import Context
 from bot.core.i18n import Html, label, t
 from bot.keyboards import button, inline
 from bot.principal import load_principal
-from bot.ratelimit import Priority, send_priority
+from bot.runtime.ratelimit import Priority, send_priority
 from db.outbox import INTERACTIVE, Notice, Outgoing
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from bot.core.config import WEEKDAYS
 from bot.context import Context
 from bot.keyboards import cb
 from bot.outbox import send_now
-from bot.ratelimit import LOW
+from bot.runtime.ratelimit import LOW
 from db.outbox import Notice, NoticeButton
 from db.reminders import DueReminder
 from db.streaks import STREAK_FROM

@@ -18,8 +18,8 @@ from db.database import Database
 
 Args = Mapping[str, str | int]
 
-BULK = 1  # bot.ratelimit.Priority.BULK: behind every answer to a person
-INTERACTIVE = 0  # bot.ratelimit.Priority.INTERACTIVE
+BULK = 1  # bot.runtime.ratelimit.Priority.BULK: behind every answer to a person
+INTERACTIVE = 0  # bot.runtime.ratelimit.Priority.INTERACTIVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.core.i18n import label
 from bot.menu import main_menu
 from bot.principal import Principal
-from bot.ratelimit import BULK, send_priority
+from bot.runtime.ratelimit import BULK, send_priority
 
 log = logging.getLogger(__name__)
 

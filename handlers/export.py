@@ -44,7 +44,7 @@ from bot.keyboards import Callback, button, cb, grid, inline
 from bot.menu import MenuEntry
 from bot.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
 from bot.principal import Principal, load_principal
-from bot.ratelimit import LOW, send_priority
+from bot.runtime.ratelimit import LOW, send_priority
 from bot.core.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.export_jobs import ExportJobRepo

@@ -51,7 +51,7 @@ from bot.keyboards import Callback, button, cb, inline
 from bot.menu import MenuEntry
 from bot.outbox import kick
 from bot.principal import Principal
-from bot.ratelimit import transient
+from bot.runtime.ratelimit import transient
 from bot.stats_text import units_text
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton

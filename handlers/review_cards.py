@@ -20,7 +20,7 @@ from bot.context import Context
 from bot.core.i18n import Html, label, t
 from bot.keyboards import button, cb, choices, inline
 from bot.principal import Principal, load_principal
-from bot.ratelimit import BULK, send_priority
+from bot.runtime.ratelimit import BULK, send_priority
 from bot.core.text import and_list, to_persian_digits, truncate
 from db.models import Report, ReportStatus
 from db.review import Card, Flags, Verdict

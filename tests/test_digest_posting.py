@@ -12,7 +12,7 @@ from bot.digest import content_hash, render_messages
 from bot.digests import due_at
 from bot.core.i18n import label, t
 from bot.core.jalali import TEHRAN, format_date, format_range, weekday_names
-from bot.ratelimit import PriorityRateLimiter
+from bot.runtime.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from tests.conftest import Harness, report_input

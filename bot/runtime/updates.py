@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, Job, JobQueue
 
-from bot.ratelimit import BULK, INTERACTIVE, send_priority
+from bot.runtime.ratelimit import BULK, INTERACTIVE, send_priority
 
 log = logging.getLogger(__name__)
 
