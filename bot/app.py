@@ -19,14 +19,14 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot import outbox, screens
-from bot.access import Policy
-from bot.commands import changed, refresh, refresh_everyone, set_default
+from bot.kit import outbox, screens
+from bot.kit.access import Policy
+from bot.kit.commands import changed, refresh, refresh_everyone, set_default
 from bot.core.config import Config
-from bot.context import App, BotData, Context
+from bot.kit.context import App, BotData, Context
 from bot.digests import post_due_digests, resume_unfinished
-from bot.engine import BUTTONS as ENGINE_BUTTONS
-from bot.engine import Engine, Flow
+from bot.kit.engine import BUTTONS as ENGINE_BUTTONS
+from bot.kit.engine import Engine, Flow
 from bot.core.i18n import t
 from bot.runtime.inbox import InboxQueue, StorageHealth, replay
 from bot.core.jalali import TEHRAN
@@ -107,7 +107,7 @@ FEATURES = (
 
 class Feature(Protocol):
     """A feature module: its handlers, and what it declares beside them (each optional):
-    BUTTONS (bot.buttons), COMMANDS (bot.commands) and MENU (bot.menu)."""
+    BUTTONS (bot.kit.buttons), COMMANDS (bot.kit.commands) and MENU (bot.kit.menu)."""
 
     def handlers(self) -> list[BaseHandler[Update, Context, Any]]:
         """Fresh handler objects for its commands, menu buttons and buttons outside flows."""
@@ -356,9 +356,9 @@ def build_application(
     # Features in group 0: commands, menu buttons and buttons outside flows.
     for feature in features:
         app.add_handlers(feature.handlers())
-    # Each feature's commands, for the «/» menus and /help (bot.commands).
+    # Each feature's commands, for the «/» menus and /help (bot.kit.commands).
     app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
-    # Each feature's main-menu buttons (bot.menu).
+    # Each feature's main-menu buttons (bot.kit.menu).
     app.bot_data.menu = tuple(e for f in features for e in getattr(f, "MENU", ()))
     # Last: whatever no feature took (a location outside any question finds the groups near it).
     app.add_handlers([*lookups.fallbacks(), *start.fallbacks()])

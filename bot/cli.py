@@ -31,7 +31,7 @@ from db.instance import Holder, InstanceBusy, instance_lock, instances
 from db.store import Store
 
 if TYPE_CHECKING:
-    from bot.context import App
+    from bot.kit.context import App
 
 log = logging.getLogger("khedmatyar")
 

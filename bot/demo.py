@@ -26,7 +26,7 @@ from typing import Any
 from bot.core import jalali
 from bot.app import build_application
 from bot.core.config import Config
-from bot.context import App
+from bot.kit.context import App
 from bot.core.i18n import LOCALE_DIR, label
 from bot.core.jalali import TEHRAN
 from bot.runner import start_polling, stop

@@ -32,7 +32,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core import jalali
 from bot.core.config import WEEKDAYS
-from bot.context import Context
+from bot.kit.context import Context
 from bot.digest import WeekDigest, content_hash, render_caption, render_messages
 from bot.core.i18n import t
 from bot.runtime.ratelimit import BULK, at_most, send_priority

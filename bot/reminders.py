@@ -5,7 +5,7 @@ a national network's 50,000 leaders take about 28 minutes of Telegram's whole bu
 at once they would fill it for half an hour. Each tick (every minute) sends the share of the
 week's reminders that the window's elapsed part calls for, counting those already sent (a
 restart or a slow tick catches up at the next one), so the last goes out by the window's end.
-They go through the outbox (bot.outbox), claimed and queued in one transaction, at low
+They go through the outbox (bot.kit.outbox), claimed and queued in one transaction, at low
 priority: the rate limiter answers people first, always. A group on a run of weeks with a report
 is asked to keep it.
 """
@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core import jalali
 from bot.core.config import WEEKDAYS
-from bot.context import Context
-from bot.keyboards import cb
-from bot.outbox import send_now
+from bot.kit.context import Context
+from bot.kit.keyboards import cb
+from bot.kit.outbox import send_now
 from bot.runtime.ratelimit import LOW
 from db.outbox import Notice, NoticeButton
 from db.reminders import DueReminder

@@ -14,13 +14,13 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.core import jalali
-from bot.access import anyone
-from bot.buttons import Buttons, allow
-from bot.context import Context
+from bot.kit.access import anyone
+from bot.kit.buttons import Buttons, allow
+from bot.kit.context import Context
 from bot.digest import CAPTION_LIMIT, split_messages
-from bot.engine import answer
+from bot.kit.engine import answer
 from bot.core.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
+from bot.kit.keyboards import button, cb, inline
 from bot.province_map import MapBasis, ProvinceMap
 from bot.core.text import fmt_percent, truncate
 from db.map_queries import campaign_map
@@ -98,7 +98,7 @@ async def show_map(update: Update, context: Context) -> None:
     await chat.send_photo(picture, caption=caption(figures), reply_markup=back)
 
 
-# The buttons this feature makes, and who may press them (bot.buttons).
+# The buttons this feature makes, and who may press them (bot.kit.buttons).
 BUTTONS = (Buttons("cmp", allow(anyone, "map", ids="campaign")),)
 
 

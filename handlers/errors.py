@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import Context
+from bot.kit.context import Context
 from bot.core.i18n import t
 from bot.runtime.ratelimit import transient
 from db.database import is_storage_error

@@ -7,7 +7,7 @@ bot meanwhile: the summary's status line is edited as it goes, at low priority, 
 the last word; the file arrives as a document named with the range (and the province), its
 caption naming every filter. A range (or province) with no report is said at once. One export
 at a time per person. Who may export what is checked three times: by the button policy
-(bot.access), by the flow's rule on every update, and again, from the database, when
+(bot.kit.access), by the flow's rule on every update, and again, from the database, when
 «ساختن فایل» is pressed.
 
 The XLSX links each report's photo count (the CSV has a link column) to
@@ -34,16 +34,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtB
 from telegram.ext import filters as tg_filters
 
 from bot.core import jalali
-from bot.access import admin, overseer, overseer_of_first_province
-from bot.buttons import Buttons, allow
-from bot.commands import Command, overseers
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
+from bot.kit.access import admin, overseer, overseer_of_first_province
+from bot.kit.buttons import Buttons, allow
+from bot.kit.commands import Command, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
 from bot.core.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
-from bot.menu import MenuEntry
+from bot.kit.keyboards import Callback, button, cb, grid, inline
+from bot.kit.menu import MenuEntry
 from bot.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
-from bot.principal import Principal, load_principal
+from bot.kit.principal import Principal, load_principal
 from bot.runtime.ratelimit import LOW, send_priority
 from bot.core.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
@@ -882,14 +882,14 @@ async def photos(update: Update, context: Context) -> None:
     await send_photos(context, who.user_id, report, caption)
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons); the
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons); the
 # flow's own rule and the build re-check the scope against the person's roles.
 BUTTONS = (Buttons("expn", allow(overseer, "new")),)
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("export", "command-export", "help-export", 21, overseers, overseer),)
-# Its main-menu button (bot.menu): beside «🎯 پویش‌ها», for the admins and coordinators.
+# Its main-menu button (bot.kit.menu): beside «🎯 پویش‌ها», for the admins and coordinators.
 MENU = (MenuEntry("menu-export", 4, 1, overseers, overseer),)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.core import jalali
-from bot.context import Context
-from bot.engine import Bounded
+from bot.kit.context import Context
+from bot.kit.engine import Bounded
 from bot.core.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
+from bot.kit.keyboards import button, cb, inline
 from bot.stats_text import campaign_unit, figures_text, percent_text
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope, per_unit

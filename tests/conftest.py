@@ -22,8 +22,8 @@ import pytest
 
 from bot.app import FEATURES, FLOWS, Feature, build_application
 from bot.core.config import Config, parse_config
-from bot.context import App
-from bot.engine import Flow
+from bot.kit.context import App
+from bot.kit.engine import Flow
 from bot.core.i18n import LOCALE_DIR, label
 from bot.core.jalali import TEHRAN
 from bot.runner import start_polling, stop

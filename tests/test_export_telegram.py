@@ -20,7 +20,7 @@ import jdatetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.context import Context
+from bot.kit.context import Context
 from bot.demo import seed_demo
 from bot.core.i18n import label, t
 from bot.core.jalali import month_of

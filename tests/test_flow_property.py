@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import FLOWS as ALL_FLOWS
-from bot.engine import Draft
+from bot.kit.engine import Draft
 from bot.core.i18n import label, t
 from db.models import Role
 from simulator.testing import SimUser

@@ -22,7 +22,7 @@ class Html(str):
 
 class Label(str):
     """A plain-text string from label(), which remembers its locale key (a button's colour
-    follows its key: bot.keyboards.KINDS)."""
+    follows its key: bot.kit.keyboards.KINDS)."""
 
     key: str
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.core import jalali
-from bot.buttons import Buttons, allow
+from bot.kit.buttons import Buttons, allow
 from bot.core.i18n import Html, label, t
-from bot.keyboards import Callback, copy_button, inline
-from bot.principal import Principal
+from bot.kit.keyboards import Callback, copy_button, inline
+from bot.kit.principal import Principal
 from bot.stats_text import campaign_line, verdict_text
 from bot.core.text import to_persian_digits
 from db.models import Report, Role

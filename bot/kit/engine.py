@@ -39,20 +39,20 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core import jalali
-from bot.access import anyone
-from bot.buttons import Buttons, FlowRule, Rule, allow
+from bot.kit.access import anyone
+from bot.kit.buttons import Buttons, FlowRule, Rule, allow
 from bot.core.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline
-from bot.menu import entry_of
-from bot.principal import load_principal
+from bot.kit.keyboards import Callback, button, cb, inline
+from bot.kit.menu import entry_of
+from bot.kit.principal import load_principal
 from bot.runtime.ratelimit import LOW, send_priority
 from bot.core.text import escape, normalize, one_line
 from bot.runtime.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
 if TYPE_CHECKING:
-    from bot.context import Context
-    from bot.principal import Principal
+    from bot.kit.context import Context
+    from bot.kit.principal import Principal
     from db.store import Store
 
 log = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ class Flow[D: Draft]:
     name: str  # locale key of the flow's name, for notices
     steps: Mapping[str, Step]
     entries: Mapping[str, Callable[[Turn[D], tuple[int, ...]], Awaitable[Result]]]
-    rule: Rule  # who may press its buttons (bot.access); the engine binds each to its question
+    rule: Rule  # who may press its buttons (bot.kit.access); the engine binds each to its question
     allowed: FlowRule  # who may go on with it, checked on every update of its person
     rules: Mapping[str, Rule] = dataclasses.field(default_factory=dict)  # actions held apart
     review: str | None = None
@@ -309,7 +309,7 @@ class Flow[D: Draft]:
 
 
 Menu = Callable[["Context", "Principal | None"], ReplyKeyboardMarkup]
-Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.outbox)
+Send = Callable[["Context"], Awaitable[int]]  # sends the outbox's due notices (bot.kit.outbox)
 # A panel shown (flow: still the flow's; else its last word, with or without buttons).
 OnScreen = Callable[["Context", int, int, InlineKeyboardMarkup | None, bool], Awaitable[None]]
 # The person's roles changed (they joined or made a group): their «/» menu follows.

@@ -2,7 +2,7 @@
 
 Every feature declares the commands it answers (`COMMANDS` beside its handlers): the command,
 the locale keys of its short description (the «/» menu) and of its /help line, its place in
-both lists, who has it, and who may use it (a rule of bot.access checks it before any feature:
+both lists, who has it, and who may use it (a rule of bot.kit.access checks it before any feature:
 a command without one is anyone's). A person's list is what their roles give them now.
 
 Telegram shows the default list (the one set without a scope) to everyone without a list of
@@ -24,10 +24,10 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.buttons import Refusal, Rule
-from bot.context import Context
+from bot.kit.buttons import Refusal, Rule
+from bot.kit.context import Context
 from bot.core.i18n import label
-from bot.principal import Principal, load_principal
+from bot.kit.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Command:
     help: str  # locale key: its /help line, given $role (see role_of) ("": in the menu only)
     rank: int  # its place in the menu and in /help, lowest first
     audience: Audience = everyone
-    rule: Rule | None = None  # who may use it (bot.access); None: anyone who writes
+    rule: Rule | None = None  # who may use it (bot.kit.access); None: anyone who writes
     refusal: Refusal = "not-allowed-menu"  # what the others are told
 
 

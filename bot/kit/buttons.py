@@ -1,11 +1,11 @@
 """Buttons as each feature declares them: a family of inline buttons per callback prefix.
 
 A feature declares, beside its handlers, the families of buttons it makes (`BUTTONS`): for each
-action, who may press it (a rule of bot.access) and the ids its data carries, by name. A flow
+action, who may press it (a rule of bot.kit.access) and the ids its data carries, by name. A flow
 declares the rule of its buttons on its `Flow`. bot.app collects every feature's families and
-every flow into one `bot.access.Policy`, which checks each press before any feature sees it; no
+every flow into one `bot.kit.access.Policy`, which checks each press before any feature sees it; no
 central table of button strings exists. Callback data stays `prefix:action[:id...]`, ids only,
-at most 64 bytes (bot.keyboards.cb builds it, bot.keyboards.parse_cb reads it).
+at most 64 bytes (bot.kit.keyboards.cb builds it, bot.kit.keyboards.parse_cb reads it).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.keyboards import Callback, button, cb
+from bot.kit.keyboards import Callback, button, cb
 
 if TYPE_CHECKING:
-    from bot.context import Context
-    from bot.principal import Principal
+    from bot.kit.context import Context
+    from bot.kit.principal import Principal
     from db.store import Store
 
 # May this person press this button (its ids re-checked against the database)?

@@ -10,17 +10,17 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.config import Config
 from bot.runtime.inbox import StorageHealth
-from bot.keyboards import Callback, parse_cb
+from bot.kit.keyboards import Callback, parse_cb
 from bot.runtime.persistence import HandledUpdates
-from bot.principal import Principal
+from bot.kit.principal import Principal
 from db.instance import InstanceLock
 from db.store import Store
 
 if TYPE_CHECKING:
-    from bot.access import Policy
-    from bot.commands import Command
-    from bot.engine import Engine
-    from bot.menu import MenuEntry
+    from bot.kit.access import Policy
+    from bot.kit.commands import Command
+    from bot.kit.engine import Engine
+    from bot.kit.menu import MenuEntry
 
 
 class BotData:
@@ -38,13 +38,13 @@ class BotData:
         self.outbox_sending = asyncio.Lock()  # one pass over the outbox at a time
         self.outbox_again = False  # a pass is asked to look once more before it ends
         self._handled: HandledUpdates | None = None
-        self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.commands)
-        self.menu: tuple[MenuEntry, ...] = ()  # every feature's main-menu buttons (bot.menu)
+        self.commands: tuple[Command, ...] = ()  # every feature's commands (bot.kit.commands)
+        self.menu: tuple[MenuEntry, ...] = ()  # every feature's main-menu buttons (bot.kit.menu)
         self._policy: Policy | None = None
 
     @property
     def policy(self) -> Policy:
-        """Who may press what: every button the features and flows declare (bot.access)."""
+        """Who may press what: every button the features and flows declare (bot.kit.access)."""
         if self._policy is None:
             raise RuntimeError("policy is not attached")
         return self._policy

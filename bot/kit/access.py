@@ -2,9 +2,9 @@
 
 Every command and every button is checked here, before any feature handler runs
 (handlers.middleware calls check_access in a negative handler group). Callback data is client
-input: a button no feature declared (bot.buttons) is refused, and a declared action's rule
+input: a button no feature declared (bot.kit.buttons) is refused, and a declared action's rule
 re-checks the ids it carries against the database. Handlers then look rows up by id and refuse
-what does not exist. Ids are range-checked once, in bot.keyboards.parse_cb. Typed answers inside a
+what does not exist. Ids are range-checked once, in bot.kit.keyboards.parse_cb. Typed answers inside a
 flow are held to the flow's own rule (Flow.allowed): on every update, each open flow of the
 person is checked against their role at that moment (handlers.middleware.guard_flows), so a role
 lost mid-flow ends the flow at the next update.
@@ -24,17 +24,17 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.buttons import Action, Buttons, FlowRule, Refusal, Rule
-from bot.context import Context
+from bot.kit.buttons import Action, Buttons, FlowRule, Refusal, Rule
+from bot.kit.context import Context
 from bot.core.i18n import label, t
-from bot.keyboards import Callback
-from bot.menu import MenuEntry, entry_of, main_menu
-from bot.principal import Principal
+from bot.kit.keyboards import Callback
+from bot.kit.menu import MenuEntry, entry_of, main_menu
+from bot.kit.principal import Principal
 from db.store import Store
 
 if TYPE_CHECKING:
-    from bot.commands import Command
-    from bot.engine import Flow
+    from bot.kit.commands import Command
+    from bot.kit.engine import Flow
 
 log = logging.getLogger(__name__)
 
