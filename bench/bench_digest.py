@@ -28,7 +28,7 @@ from pathlib import Path
 from stats import summary
 
 from bot.core import jalali
-from bot.digest import render_messages
+from bot.digest.render import render_messages
 from db.channels import ChannelScope
 from db.database import Database
 from db.digest_queries import week_digest
@@ -148,7 +148,7 @@ async def main(reports: int, groups: int, samples: int) -> None:
     shown = digest.map
 
     t0 = time.perf_counter()
-    from bot.chart import render_chart
+    from bot.digest.chart import render_chart
 
     first = render_chart(digest)
     cold = (time.perf_counter() - t0) * 1000

@@ -24,7 +24,7 @@ from bot.kit.access import Policy
 from bot.kit.commands import changed, refresh, refresh_everyone, set_default
 from bot.core.config import Config
 from bot.kit.context import App, BotData, Context
-from bot.digests import post_due_digests, resume_unfinished
+from bot.digest.post import post_due_digests, resume_unfinished
 from bot.kit.engine import BUTTONS as ENGINE_BUTTONS
 from bot.kit.engine import Engine, Flow
 from bot.core.i18n import t

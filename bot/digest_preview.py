@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.core import jalali
 from bot.core.config import Config, ConfigError
-from bot.digest import WeekDigest, last_ended_week, render_messages, to_plain
+from bot.digest.render import WeekDigest, last_ended_week, render_messages, to_plain
 from bot.core.i18n import label
 from bot.core.text import search_key, to_latin_digits
 from db.channels import ChannelScope
@@ -97,7 +97,7 @@ async def parse_scope(db: Database, text: str) -> ChannelScope:
 def write_preview(digest: WeekDigest, out: Path) -> Preview:
     """Writes digest.html (the Telegram HTML messages in a page), digest.txt, chart.png and, for
     a digest with a map (the national one), map.png."""
-    from bot.digests import draw  # matplotlib loads only when a picture is drawn
+    from bot.digest.post import draw  # matplotlib loads only when a picture is drawn
 
     out.mkdir(parents=True, exist_ok=True)
     messages = render_messages(digest)

@@ -17,7 +17,7 @@ from bot.core import jalali
 from bot.kit.access import anyone
 from bot.kit.buttons import Buttons, allow
 from bot.kit.context import Context
-from bot.digest import CAPTION_LIMIT, split_messages
+from bot.digest.render import CAPTION_LIMIT, split_messages
 from bot.kit.engine import answer
 from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import button, cb, inline

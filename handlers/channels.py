@@ -24,7 +24,7 @@ from bot.kit.access import admin, admins_go_on
 from bot.kit.buttons import Buttons, Show, allow
 from bot.core.config import WEEKDAYS
 from bot.kit.context import Context
-from bot.digests import next_post
+from bot.digest.post import next_post
 from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.core.i18n import Html, label, t
 from bot.core.jalali import format_date, weekday_names

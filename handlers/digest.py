@@ -15,9 +15,9 @@ from bot.kit.buttons import Buttons, allow
 from bot.kit.commands import Command, admins
 from bot.core.config import ConfigError
 from bot.kit.context import Context
-from bot.digest import last_ended_week, render_caption, render_messages
+from bot.digest.render import last_ended_week, render_caption, render_messages
 from bot.digest_preview import parse_scope, parse_week
-from bot.digests import draw_async, post_week_now
+from bot.digest.post import draw_async, post_week_now
 from bot.kit.engine import answer
 from bot.core.i18n import Html, label, t
 from bot.core.jalali import today

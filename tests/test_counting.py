@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.digest import render_html
+from bot.digest.render import render_html
 from bot.core.i18n import label
 from bot.stats_text import percent_text
 from bot.core.text import progress_bar

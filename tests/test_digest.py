@@ -16,10 +16,10 @@ import pytest
 from PIL import Image
 
 from bot.core import jalali
-from bot.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
+from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.cli import main
 from bot.demo import seed_demo
-from bot.digest import (
+from bot.digest.render import (
     MESSAGE_LIMIT,
     CampaignWeek,
     PlaceLevel,
@@ -308,7 +308,7 @@ def test_long_names_are_shortened_to_fit_the_chart() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from bot.chart import _fit
+    from bot.digest.chart import _fit
 
     fig = Figure(figsize=(4, 1), dpi=100)
     FigureCanvasAgg(fig)

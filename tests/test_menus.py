@@ -14,7 +14,7 @@ from typing import Any
 from telegram import BotCommandScopeChat
 
 from bot.core import jalali
-from bot.digest import last_ended_week
+from bot.digest.render import last_ended_week
 from bot.core.i18n import Html, label, t
 from db.channels import ChannelScope
 from db.models import GroupRole, GroupStatus

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.digest import render_html, to_plain
+from bot.digest.render import render_html, to_plain
 from bot.core.i18n import label, t
 from db.channels import ChannelScope
 from db.digest_queries import week_digest

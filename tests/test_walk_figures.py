@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.core import jalali
-from bot.digest import last_ended_week
+from bot.digest.render import last_ended_week
 from bot.core.i18n import label
 from bot.stats_text import percent_text
 from bot.core.text import fmt_percent, progress_bar

@@ -1,4 +1,4 @@
-## The weekly digest posted to channels (bot/digest.py) and its chart (bot/chart.py).
+## The weekly digest posted to channels (bot/digest/render.py) and its chart (bot/digest/chart.py).
 ## Text messages are HTML; $-arguments are escaped by the code, numbers get Persian digits.
 
 # The first line; $week is a Jalali range such as «۲۳ تا ۲۹ آبان ۱۴۰۵».

@@ -25,7 +25,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from bot.core import jalali
-from bot.digest import Ranked, WeekDigest, week_range
+from bot.digest.render import Ranked, WeekDigest, week_range
 from bot.core.i18n import label
 from bot.core.text import fmt_num, truncate
 from db.models import ScopeKind

@@ -33,7 +33,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.core import jalali
 from bot.core.config import WEEKDAYS
 from bot.kit.context import Context
-from bot.digest import WeekDigest, content_hash, render_caption, render_messages
+from bot.digest.render import WeekDigest, content_hash, render_caption, render_messages
 from bot.core.i18n import t
 from bot.runtime.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
@@ -55,7 +55,7 @@ class Pictures:
 
 def draw(digest: WeekDigest) -> Pictures:
     """Draws a digest's chart and map (blocking: matplotlib loads here, on the first one)."""
-    from bot.chart import render_chart
+    from bot.digest.chart import render_chart
     from bot.map_render import render_map
 
     return Pictures(render_chart(digest), None if digest.map is None else render_map(digest.map))
