@@ -157,7 +157,7 @@ async def main(reports: int, groups: int, samples: int) -> None:
         t0 = time.perf_counter()
         render_chart(digest)
         charts.append((time.perf_counter() - t0) * 1000)
-    from bot.map_render import render_map, render_map_async
+    from bot.maps.render import render_map, render_map_async
 
     wall, cpu = time.perf_counter(), time.process_time()
     drawn = render_map(shown)

@@ -21,7 +21,7 @@ from bot.digest.render import CAPTION_LIMIT, split_messages
 from bot.kit.engine import answer
 from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import button, cb, inline
-from bot.province_map import MapBasis, ProvinceMap
+from db.province_map import MapBasis, ProvinceMap
 from bot.core.text import fmt_percent, truncate
 from db.map_queries import campaign_map
 from db.models import Campaign
@@ -92,7 +92,7 @@ async def show_map(update: Update, context: Context) -> None:
     if who is not None and who.provinces:
         codes = {p.id: p.code for p in await store.places.provinces()}
         figures = figures.with_highlight(codes[p] for p in who.provinces if p in codes)
-    from bot.map_render import render_map_async  # matplotlib loads with the first map
+    from bot.maps.render import render_map_async  # matplotlib loads with the first map
 
     picture = await render_map_async(figures)
     await chat.send_photo(picture, caption=caption(figures), reply_markup=back)

@@ -15,8 +15,8 @@ from PIL import Image
 
 from bot.demo import seed_demo
 from bot.core.i18n import LOCALE_DIR, label
-from bot.map_render import GEO_DIR, HIGHLIGHT, legend_labels, outlines, render_map, steps_for
-from bot.province_map import MapBasis, ProvinceFigure, ProvinceMap
+from bot.maps.render import GEO_DIR, HIGHLIGHT, legend_labels, outlines, render_map, steps_for
+from db.province_map import MapBasis, ProvinceFigure, ProvinceMap
 from bot.core.text import fmt_num, fmt_percent
 from db.channels import ChannelScope
 from db.digest_queries import week_digest

@@ -56,7 +56,7 @@ class Pictures:
 def draw(digest: WeekDigest) -> Pictures:
     """Draws a digest's chart and map (blocking: matplotlib loads here, on the first one)."""
     from bot.digest.chart import render_chart
-    from bot.map_render import render_map
+    from bot.maps.render import render_map
 
     return Pictures(render_chart(digest), None if digest.map is None else render_map(digest.map))
 

