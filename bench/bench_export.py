@@ -29,7 +29,7 @@ from typing import Any
 
 from stats import summary
 
-from bot.export import ExportFormat, export_in_background, write_export
+from bot.export.sheet import ExportFormat, export_in_background, write_export
 from db.database import Database
 from db.export import ExportFilter
 from db.models import ReportInput

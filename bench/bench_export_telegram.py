@@ -38,7 +38,7 @@ from bot.core.i18n import label
 
 class ProgressEdits(logging.Handler):
     """Counts the progress edits handlers.export logs, and keeps the build's peak memory that
-    bot.export logs."""
+    bot.export.sheet logs."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -49,7 +49,7 @@ class ProgressEdits(logging.Handler):
         """Counts one edit, or notes the peak."""
         if record.getMessage().startswith("export progress"):
             self.count += 1
-        elif record.name == "bot.export" and "peak memory" in record.getMessage():
+        elif record.name == "bot.export.sheet" and "peak memory" in record.getMessage():
             self.peak_kb = int(record.args[-1])  # type: ignore[index]
 
 
@@ -131,7 +131,7 @@ async def run(db: Path, latency: float) -> None:
         app = build_application(config, clock=clock)
         tracker.track(app)
         edits = ProgressEdits()
-        for name in ("handlers.export", "bot.export"):
+        for name in ("handlers.export", "bot.export.sheet"):
             logging.getLogger(name).addHandler(edits)
             logging.getLogger(name).setLevel(logging.DEBUG)
         await start_polling(app, poll_timeout=1)

@@ -146,8 +146,8 @@ def run_export(
 ) -> int:
     """Runs `khedmatyar export`; returns the exit status (2 with one Persian line on error).
 
-    With review on, reports not yet reviewed are named as the bot names them (bot.export)."""
-    from bot.export import ExportFormat, write_export  # xlsxwriter loads only when exporting
+    With review on, reports not yet reviewed are named as the bot names them (bot.export.sheet)."""
+    from bot.export.sheet import ExportFormat, write_export  # xlsxwriter loads only when exporting
 
     out = out or sys.stdout
     err = err or sys.stderr

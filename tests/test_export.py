@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from bot import cli
 from bot.demo import seed_demo
-from bot.export import ExportFormat, export_in_background, write_export
+from bot.export.sheet import ExportFormat, export_in_background, write_export
 from bot.export_cli import TerminalProgress
 from bot.core.i18n import label
 from db.export import ExportFilter

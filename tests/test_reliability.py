@@ -15,7 +15,7 @@ import pytest
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.export import ExportFormat, export_in_background
+from bot.export.sheet import ExportFormat, export_in_background
 from bot.core.i18n import label, t
 from db.export import ExportFilter
 from db.models import GroupRole, GroupStatus

@@ -1,6 +1,6 @@
-"""The child process of bot.export.export_in_background: one export, reported line by line.
+"""The child process of bot.export.sheet.export_in_background: one export, reported line by line.
 
-Run as `python -m bot.export_worker` with the request (bot.export.encode_request) on stdin. It
+Run as `python -m bot.export.worker` with the request (bot.export.sheet.encode_request) on stdin. It
 prints `progress DONE TOTAL` lines, then `done ROWS PEAK_KB` (its peak memory, 0 where the
 system does not say), or `failed {json}` for an error
 the caller re-raises. SIGTERM stops it cleanly: write_export removes its partial file. It runs
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from bot.export import decode_request, write_export
+from bot.export.sheet import decode_request, write_export
 from db.database import driver_errors
 
 

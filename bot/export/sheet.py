@@ -38,7 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from bot.core.i18n import label
 from bot.core.jalali import TEHRAN, to_jalali
-from bot.photo_links import PhotoLinks
+from bot.export.photo_links import PhotoLinks
 from db.export import ExportFilter, ExportReader, ExportRow, ProvinceSum, ServiceSum
 from db.models import ReportStatus
 
@@ -418,7 +418,7 @@ def write_export(
     """Writes the reports the filter selects to out; blocking (see export_in_background).
 
     With links, a report's photos open in the bot: its photo count links to them in the XLSX,
-    and the CSV has one more column with the link (bot.photo_links). With review on, a report
+    and the CSV has one more column with the link (bot.export.photo_links). With review on, a report
     not yet reviewed is «در انتظار بررسی», as in «گزارش‌های من» and the export's question.
 
     Raises FileNotFoundError if the database does not exist, a driver's error if it cannot be
@@ -511,7 +511,7 @@ async def _in_process(request: bytes, target: Path, progress: Progress | None) -
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.export_worker",
+        "bot.export.worker",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
