@@ -31,8 +31,8 @@ from bot.core.i18n import t
 from bot.runtime.inbox import InboxQueue, StorageHealth, replay
 from bot.core.jalali import TEHRAN
 from bot.runtime.ratelimit import PriorityRateLimiter
-from bot.reminders import TICK as REMINDERS_TICK
-from bot.reminders import remind_silent_groups
+from bot.reminders.send import TICK as REMINDERS_TICK
+from bot.reminders.send import remind_silent_groups
 from bot.runtime.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, is_storage_error, system_clock
 from db.instance import instance_lock
@@ -228,7 +228,7 @@ async def _post_init(app: App) -> None:
     )
     jobs.run_repeating(
         remind_silent_groups,
-        interval=REMINDERS_TICK,  # each tick sends its share of the window (bot.reminders)
+        interval=REMINDERS_TICK,  # each tick sends its share of the window (bot.reminders.send)
         first=timedelta(seconds=60),
         name="reminder-tick",
     )
