@@ -23,7 +23,7 @@ from bot.kit.context import Context
 from bot.core.i18n import label, t
 from bot.kit.keyboards import inline, url_button
 from bot.kit.principal import Principal
-from bot.stats_text import render_progress
+from bot.figures.wording import render_progress
 from db.models import Campaign, Group, GroupStatus
 from handlers.group_view import group_card, place_text
 

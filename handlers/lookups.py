@@ -1,6 +1,6 @@
 """«📊 آمار», /campaign, /top and /find: what the work adds up to, for whoever asks.
 
-Every figure comes from db/stats.py and is rendered by bot/stats_text.py; this module decides
+Every figure comes from db/stats.py and is rendered by bot/figures/wording.py; this module decides
 whose figures a person sees (their groups, a coordinator's provinces, the country for an admin)
 and offers the buttons that choose the period. A typed Jalali range and a typed search are two
 tiny engine flows. Buttons outside the flows carry a period code (0 week, 1 month, 2 year,
@@ -36,7 +36,7 @@ from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
 from bot.kit.menu import MenuEntry
 from bot.kit.principal import Principal
-from bot.stats_text import (
+from bot.figures.wording import (
     campaign_unit,
     period_label,
     render_overview,

@@ -52,7 +52,7 @@ from bot.kit.menu import MenuEntry
 from bot.kit.outbox import kick
 from bot.kit.principal import Principal
 from bot.runtime.ratelimit import transient
-from bot.stats_text import units_text
+from bot.figures.wording import units_text
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store

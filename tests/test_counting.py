@@ -16,7 +16,7 @@ import pytest
 
 from bot.digest.render import render_html
 from bot.core.i18n import label
-from bot.stats_text import percent_text
+from bot.figures.wording import percent_text
 from bot.core.text import progress_bar
 from db.channels import ChannelScope
 from db.digest_queries import week_digest

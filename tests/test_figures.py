@@ -15,7 +15,7 @@ import pytest
 
 from bot.core import jalali
 from bot.core.i18n import label
-from bot.stats_text import percent_text
+from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, progress_bar
 from db.store import Store
 from simulator.testing import SimUser

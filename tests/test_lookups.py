@@ -14,7 +14,7 @@ import pytest
 
 from bot.core import jalali
 from bot.core.i18n import label
-from bot.stats_text import percent_text
+from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, fmt_percent, progress_bar
 from db.models import Role
 from db.store import Store

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.core import jalali
 from bot.core.i18n import label, t
-from bot.stats_text import percent_text
+from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, progress_bar, truncate
 from db.models import GroupStatus, Role
 from db.store import Store

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from bot.core.i18n import Html
-from bot.stats_text import (
+from bot.figures.wording import (
     change_text,
     period_label,
     render_overview,

@@ -23,7 +23,7 @@ import pytest
 from bot.core import jalali
 from bot.digest.render import last_ended_week
 from bot.core.i18n import label
-from bot.stats_text import percent_text
+from bot.figures.wording import percent_text
 from bot.core.text import fmt_percent, progress_bar
 from db.channels import ChannelScope
 from simulator.testing import SimUser

@@ -22,7 +22,7 @@ from typing import Final
 from bot.core import jalali
 from bot.core.i18n import Html, t
 from db.province_map import ProvinceMap
-from bot.stats_text import (
+from bot.figures.wording import (
     campaign_line,
     campaign_unit,
     join_figures,

@@ -11,7 +11,7 @@ from bot.kit.buttons import Buttons, allow
 from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, copy_button, inline
 from bot.kit.principal import Principal
-from bot.stats_text import campaign_line, verdict_text
+from bot.figures.wording import campaign_line, verdict_text
 from bot.core.text import to_persian_digits
 from db.models import Report, Role
 from db.stats import Counting, Period
