@@ -29,8 +29,8 @@ from bench_peak import Person, Run, leaders, open_loop, pct, spread, token
 
 from bot.app import build_application
 from bot.core.config import parse_config
-from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runtime.updates import PersonUpdateProcessor
 from db.channels import ChannelScope
 from simulator.limits import Limits

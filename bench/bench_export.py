@@ -252,8 +252,8 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
 
     from bot.app import build_application
     from bot.core.config import parse_config
-    from bot.runner import start_polling, stop
     from bot.core.text import search_key
+    from bot.runner import start_polling, stop
     from db.models import GroupStatus
     from simulator.limits import Limits
     from simulator.server import SimulatorServer

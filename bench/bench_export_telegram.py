@@ -102,8 +102,8 @@ async def run(db: Path, latency: float) -> None:
     """Runs the bot on the filled database and measures one export asked for in Telegram."""
     from bot.app import build_application
     from bot.core.config import parse_config
-    from bot.runner import start_polling, stop
     from bot.core.text import search_key
+    from bot.runner import start_polling, stop
     from db.models import GroupStatus
     from simulator.limits import Limits
     from simulator.server import SimulatorServer

@@ -49,8 +49,8 @@ MODULES = {
 
 def rows(db: str) -> Iterator[list[Any]]:
     """The export's rows as bot.export.sheet makes its cells, with photo links."""
-    from bot.export.sheet import _Cells
     from bot.export.photo_links import PhotoLinks
+    from bot.export.sheet import _Cells
     from db.export import ExportReader
 
     cells = _Cells(PhotoLinks("khedmatyar_bot", b"k" * 32))
@@ -108,8 +108,8 @@ def write_openpyxl(db: str, out: str, links: bool) -> int:
 def write_xlsxwriter(db: str, out: str) -> int:
     """The bot's own export (bot.export.sheet.write_export): XlsxWriter in constant_memory mode,
     =HYPERLINK formulas with their values, and the two summary sheets."""
-    from bot.export.sheet import ExportFormat, write_export
     from bot.export.photo_links import PhotoLinks
+    from bot.export.sheet import ExportFormat, write_export
 
     links = PhotoLinks("khedmatyar_bot", b"k" * 32)
     return write_export(db, EVERYTHING, out, ExportFormat.XLSX, links=links).rows

@@ -46,9 +46,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import build_application
 from bot.core.config import parse_config
-from bot.runtime.ratelimit import PriorityRateLimiter
-from bot.runner import start_polling, stop
 from bot.core.text import search_key
+from bot.runner import start_polling, stop
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runtime.updates import PersonUpdateProcessor
 from db.database import Database, is_postgresql
 from db.models import GroupStatus

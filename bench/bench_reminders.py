@@ -31,8 +31,8 @@ from bench_peak import Run, leaders, open_loop, print_run, spread, token
 
 from bot.app import build_application
 from bot.core.config import parse_config
-from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runner import start_polling, stop
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runtime.updates import PersonUpdateProcessor
 from db.database import Database
 from db.store import Store

@@ -24,8 +24,8 @@ from stats import summary
 
 from bot.app import build_application
 from bot.core.config import parse_config
-from bot.runner import start_polling, stop
 from bot.core.text import search_key
+from bot.runner import start_polling, stop
 from db.models import GroupStatus
 from simulator.limits import Limits
 from simulator.server import SimulatorServer

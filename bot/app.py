@@ -19,20 +19,20 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.core.config import Config
+from bot.core.i18n import t
+from bot.core.jalali import TEHRAN
+from bot.digest.post import post_due_digests, resume_unfinished
 from bot.kit import outbox, screens
 from bot.kit.access import Policy
 from bot.kit.commands import changed, refresh, refresh_everyone, set_default
-from bot.core.config import Config
 from bot.kit.context import App, BotData, Context
-from bot.digest.post import post_due_digests, resume_unfinished
 from bot.kit.engine import BUTTONS as ENGINE_BUTTONS
 from bot.kit.engine import Engine, Flow
-from bot.core.i18n import t
-from bot.runtime.inbox import InboxQueue, StorageHealth, replay
-from bot.core.jalali import TEHRAN
-from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.reminders.send import TICK as REMINDERS_TICK
 from bot.reminders.send import remind_silent_groups
+from bot.runtime.inbox import InboxQueue, StorageHealth, replay
+from bot.runtime.ratelimit import PriorityRateLimiter
 from bot.runtime.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, is_storage_error, system_clock
 from db.instance import instance_lock
@@ -131,8 +131,8 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
     Updates of different people run concurrently (bot.runtime.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
     overlap another update of the same person. The commit writes the record that the update was
-    handled (bot.runtime.persistence); while the database takes no writes, it waits in memory and the
-    storage probe writes it when it does again.
+    handled (bot.runtime.persistence); while the database takes no writes, it waits in memory and
+    the storage probe writes it when it does again.
     """
 
     async def initialize(self) -> None:
@@ -182,8 +182,8 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
             storage.failed(exc)
 
     async def _skip(self, update: Update, *, tell: bool) -> None:
-        """Answers an update left out of a person's backlog (bot.runtime.updates.BACKLOG_MAX): a press
-        is answered, and the first left out of a backlog says so. Runs beside the person's
+        """Answers an update left out of a person's backlog (bot.runtime.updates.BACKLOG_MAX): a
+        press is answered, and the first left out of a backlog says so. Runs beside the person's
         next updates, so that leaving out a thousand takes no longer than reading them."""
         try:
             if update.callback_query is not None:

@@ -6,9 +6,9 @@ import argparse
 import asyncio
 
 from bot.core.config import Config, ConfigError
-from bot.digest_preview import parse_scope
 from bot.core.i18n import label
 from bot.core.text import to_latin_digits
+from bot.digest_preview import parse_scope
 from db.database import Database
 from db.store import Store
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from bot.channel_cli import add_parser as add_channel_parser
 from bot.core.config import Config, ConfigError, DatabaseConfig, load_config
+from bot.core.i18n import label
 from bot.digest_preview import add_parser as add_digest_parser
 from bot.export_cli import add_export_parser, run_export
-from bot.core.i18n import label
 from db.database import (
     BackupRefused,
     BackupUnsupported,

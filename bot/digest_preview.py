@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.core import jalali
 from bot.core.config import Config, ConfigError
-from bot.digest.render import WeekDigest, last_ended_week, render_messages, to_plain
 from bot.core.i18n import label
 from bot.core.text import search_key, to_latin_digits
+from bot.digest.render import WeekDigest, last_ended_week, render_messages, to_plain
 from db.channels import ChannelScope
 from db.database import Database, is_postgresql
 from db.digest_queries import week_digest

@@ -1,9 +1,9 @@
 """Computes one week's digest for a scope straight from the reports table.
 
 A deliberately small query layer: the statistics repository may replace it later, as long as it
-fills in the same bot.digest.render.WeekDigest. What counts follows [stats] counting: every live report
-(not deleted), or approved ones only, with the week's reports waiting for review counted apart;
-a report belongs to the week of its service date.
+fills in the same bot.digest.render.WeekDigest. What counts follows [stats] counting: every live
+report (not deleted), or approved ones only, with the week's reports waiting for review counted
+apart; a report belongs to the week of its service date.
 """
 
 from __future__ import annotations

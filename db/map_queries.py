@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core import jalali
-from db.province_map import ProvinceMap, per_group_map, share_map
 from db.campaigns import CampaignRepo
 from db.counting import Counting, counted
 from db.database import Database
 from db.models import Campaign
+from db.province_map import ProvinceMap, per_group_map, share_map
 from db.stats import Period, Scope, StatsRepo, campaign_shares
 
 

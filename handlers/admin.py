@@ -17,12 +17,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.i18n import Html, label, t
+from bot.core.text import normalize, search_key, to_persian_digits, truncate
 from bot.kit.access import admin, overseer, overseer_of_first_group
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.commands import Command, overseers
 from bot.kit.context import Context
 from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
@@ -37,7 +38,6 @@ from bot.kit.keyboards import (
 from bot.kit.menu import MenuEntry
 from bot.kit.outbox import kick, role_notice
 from bot.kit.principal import Principal
-from bot.core.text import normalize, search_key, to_persian_digits, truncate
 from db.models import Group, GroupRole, Role, Volunteer
 from db.store import Store
 from db.usecases import (

@@ -21,14 +21,14 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import NumberError, fmt_num, parse_count, truncate
 from bot.kit.access import overseer
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.context import Context
 from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, Paging, button, cb, confirm, grid, inline
 from bot.kit.principal import Principal
-from bot.core.text import NumberError, fmt_num, parse_count, truncate
 from db.models import Campaign, Province
 from db.stats import Counting
 from db.store import Store

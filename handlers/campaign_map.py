@@ -14,17 +14,17 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import fmt_percent, truncate
+from bot.digest.render import CAPTION_LIMIT, split_messages
 from bot.kit.access import anyone
 from bot.kit.buttons import Buttons, allow
 from bot.kit.context import Context
-from bot.digest.render import CAPTION_LIMIT, split_messages
 from bot.kit.engine import answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import button, cb, inline
-from db.province_map import MapBasis, ProvinceMap
-from bot.core.text import fmt_percent, truncate
 from db.map_queries import campaign_map
 from db.models import Campaign
+from db.province_map import MapBasis, ProvinceMap
 
 
 def map_rows(campaigns: list[Campaign]) -> list[list[InlineKeyboardButton]]:

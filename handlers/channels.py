@@ -20,14 +20,15 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
-from bot.kit.access import admin, admins_go_on
-from bot.kit.buttons import Buttons, Show, allow
 from bot.core.config import WEEKDAYS
-from bot.kit.context import Context
-from bot.digest.post import next_post
-from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.core.i18n import Html, label, t
 from bot.core.jalali import format_date, weekday_names
+from bot.core.text import to_latin_digits, to_persian_digits
+from bot.digest.post import next_post
+from bot.kit.access import admin, admins_go_on
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
 from bot.kit.keyboards import (
     PICK_CHANNEL,
     Callback,
@@ -39,7 +40,6 @@ from bot.kit.keyboards import (
     grid,
     inline,
 )
-from bot.core.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
 from handlers.common import edit_or_keep
 

@@ -8,9 +8,9 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, U
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
+from bot.core.i18n import label
 from bot.kit import screens
 from bot.kit.context import Context
-from bot.core.i18n import label
 from bot.kit.menu import main_menu
 from bot.kit.principal import Principal
 from bot.runtime.ratelimit import BULK, send_priority

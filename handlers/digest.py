@@ -9,18 +9,18 @@ from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.core import jalali
+from bot.core.config import ConfigError
+from bot.core.i18n import Html, label, t
+from bot.core.jalali import today
+from bot.digest.post import draw_async, post_week_now
+from bot.digest.render import last_ended_week, render_caption, render_messages
+from bot.digest_preview import parse_scope, parse_week
 from bot.kit import screens
 from bot.kit.access import admin
 from bot.kit.buttons import Buttons, allow
 from bot.kit.commands import Command, admins
-from bot.core.config import ConfigError
 from bot.kit.context import Context
-from bot.digest.render import last_ended_week, render_caption, render_messages
-from bot.digest_preview import parse_scope, parse_week
-from bot.digest.post import draw_async, post_week_now
 from bot.kit.engine import answer
-from bot.core.i18n import Html, label, t
-from bot.core.jalali import today
 from bot.kit.keyboards import button, cb, inline
 from db.digest_queries import week_digest
 from handlers.common import PRIVATE, reply

@@ -2,8 +2,8 @@
 
 A small engine flow asks for the Jalali range, the scope, a campaign, the statuses, the format
 and the HXL row, then shows a summary with «ساختن فایل». The build runs as a task of its own
-(bot.export.sheet.export_in_background, through a read-only connection) so the person keeps using the
-bot meanwhile: the summary's status line is edited as it goes, at low priority, and ends with
+(bot.export.sheet.export_in_background, through a read-only connection) so the person keeps using
+the bot meanwhile: the summary's status line is edited as it goes, at low priority, and ends with
 the last word; the file arrives as a document named with the range (and the province), its
 caption naming every filter. A range (or province) with no report is said at once. One export
 at a time per person. Who may export what is checked three times: by the button policy
@@ -34,18 +34,18 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtB
 from telegram.ext import filters as tg_filters
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import fmt_percent, normalize, progress_bar, to_persian_digits
+from bot.export.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
 from bot.kit.access import admin, overseer, overseer_of_first_province
 from bot.kit.buttons import Buttons, allow
 from bot.kit.commands import Command, overseers
 from bot.kit.context import Context
 from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, grid, inline
 from bot.kit.menu import MenuEntry
-from bot.export.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
 from bot.kit.principal import Principal, load_principal
 from bot.runtime.ratelimit import LOW, send_priority
-from bot.core.text import fmt_percent, normalize, progress_bar, to_persian_digits
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.export_jobs import ExportJobRepo
 from db.models import Campaign, ReportStatus
@@ -746,7 +746,10 @@ class Build:
 
     async def _build_and_send(self) -> Html:
         """Writes the file off the event loop and sends it as a document; returns the last word."""
-        from bot.export.sheet import ExportFormat, export_in_background  # openpyxl loads on first use
+        from bot.export.sheet import (  # openpyxl loads on first use
+            ExportFormat,
+            export_in_background,
+        )
 
         plan, flt = self.plan, self.plan.flt
         rows = await asyncio.to_thread(_count, self.db_path, flt)

@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.core.i18n import label, t
 from bot.kit import screens
 from bot.kit.access import anyone, leader_of_first, member_of_first
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.commands import Command, refresh, volunteers
 from bot.kit.context import Context
 from bot.kit.engine import answer
-from bot.core.i18n import label, t
 from bot.kit.keyboards import (
     Callback,
     Paging,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.figures.wording import campaign_unit, figures_text, percent_text
 from bot.kit.context import Context
 from bot.kit.engine import Bounded
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import button, cb, inline
-from bot.figures.wording import campaign_unit, figures_text, percent_text
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope, per_unit
 from db.store import Store

@@ -19,11 +19,11 @@ from telegram import (
 from telegram.ext import BaseHandler, InlineQueryHandler
 
 from bot.core import jalali
-from bot.kit.context import Context
 from bot.core.i18n import label, t
+from bot.figures.wording import render_progress
+from bot.kit.context import Context
 from bot.kit.keyboards import inline, url_button
 from bot.kit.principal import Principal
-from bot.figures.wording import render_progress
 from db.models import Campaign, Group, GroupStatus
 from handlers.group_view import group_card, place_text
 

@@ -18,11 +18,11 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
+from bot.core.i18n import Html, label, t
 from bot.kit.access import anyone, leader_of_first_request
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.context import Context
 from bot.kit.engine import answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, inline
 from bot.kit.outbox import kick, role_notice
 from db.join_requests import JoinRequest, RequestStatus

@@ -27,15 +27,8 @@ from telegram.ext import (
 )
 
 from bot.core import jalali
-from bot.kit.access import anyone, anyone_goes_on, overseer
-from bot.kit.buttons import Buttons, Show, allow
-from bot.kit.commands import Command, everyone, overseers
-from bot.kit.context import Context
-from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
 from bot.core.i18n import Html, label, t
-from bot.kit.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
-from bot.kit.menu import MenuEntry
-from bot.kit.principal import Principal
+from bot.core.text import normalize, search_key, truncate, utf16_len
 from bot.figures.wording import (
     campaign_unit,
     period_label,
@@ -49,7 +42,14 @@ from bot.figures.wording import (
     render_silent,
     share_schedule,
 )
-from bot.core.text import normalize, search_key, truncate, utf16_len
+from bot.kit.access import anyone, anyone_goes_on, overseer
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, everyone, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
+from bot.kit.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
+from bot.kit.menu import MenuEntry
+from bot.kit.principal import Principal
 from db.models import Campaign, County, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Counting, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store

@@ -9,15 +9,15 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import to_persian_digits
 from bot.kit.access import reporter_of_first_report
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.commands import Command, leaders
 from bot.kit.context import Context
 from bot.kit.engine import answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, confirm, inline
 from bot.kit.menu import MenuEntry
-from bot.core.text import to_persian_digits
 from db.models import Report, ReportStatus
 from db.usecases import can_edit
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply

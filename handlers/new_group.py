@@ -12,15 +12,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.core.i18n import Html, label, t
+from bot.core.text import search_key
 from bot.kit.access import anyone, anyone_goes_on, overseer_of_first_group
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.commands import Command, founders
 from bot.kit.context import Context
 from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, grid, inline
 from bot.kit.outbox import kick, role_notice
-from bot.core.text import search_key
 from db.models import Group, GroupStatus, Invite, Role
 from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group

@@ -15,15 +15,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.core.i18n import label, t
+from bot.core.text import to_latin_digits
 from bot.kit.access import anyone, anyone_goes_on, offered_to_join
 from bot.kit.buttons import Buttons, allow
 from bot.kit.commands import Command, volunteers
 from bot.kit.context import Context
 from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.core.i18n import label, t
 from bot.kit.keyboards import Callback, button, cb, inline
 from bot.kit.outbox import kick
-from bot.core.text import to_latin_digits
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
 from db.outbox import Notice

@@ -7,11 +7,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
+from bot.core.i18n import label
 from bot.kit.access import leader_of_first
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.context import Context
 from bot.kit.engine import answer
-from bot.core.i18n import label
 from bot.kit.keyboards import Callback
 from handlers.common import edit_or_keep
 

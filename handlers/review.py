@@ -29,6 +29,8 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.figures.wording import units_text
 from bot.kit.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.commands import Command, reviewers
@@ -46,13 +48,11 @@ from bot.kit.engine import (
     answer,
     strip_buttons,
 )
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, inline
 from bot.kit.menu import MenuEntry
 from bot.kit.outbox import kick
 from bot.kit.principal import Principal
 from bot.runtime.ratelimit import transient
-from bot.figures.wording import units_text
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store

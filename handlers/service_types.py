@@ -18,13 +18,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
+from bot.core.i18n import Html, label, t
+from bot.core.text import search_key, truncate
 from bot.kit.access import admin, admins_go_on
 from bot.kit.buttons import Buttons, Show, allow
 from bot.kit.context import Context
 from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, choices, confirm, inline
-from bot.core.text import search_key, truncate
 from db.models import Category
 from db.store import Store
 from db.usecases import (

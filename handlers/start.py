@@ -16,14 +16,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.i18n import Html, label, t
+from bot.core.text import and_list, escape, normalize, search_key
 from bot.kit.commands import NOBODY, Command, commands_for, everyone, refresh, role_of
 from bot.kit.context import Context
 from bot.kit.engine import stale
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import inline, url_button
 from bot.kit.menu import MenuEntry
 from bot.kit.principal import Principal
-from bot.core.text import and_list, escape, normalize, search_key
 from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding

@@ -16,8 +16,8 @@ import pytest
 
 from bot.app import FLOWS as ALL_FLOWS
 from bot.app import policy
-from bot.kit.engine import ENGINE
 from bot.core.i18n import label
+from bot.kit.engine import ENGINE
 from bot.kit.keyboards import parse_cb
 from bot.kit.principal import load_principal
 from db.models import Role

@@ -26,8 +26,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core import jalali
 from bot.app import FLOWS as APP_FLOWS
+from bot.core import jalali
 from bot.core.config import WEEKDAYS
 from bot.core.i18n import label, t
 from bot.core.text import truncate

@@ -12,8 +12,8 @@ import aiosqlite
 import pytest
 
 from bot.core.config import parse_config
-from bot.demo import Demo, demo_data, start_demo
 from bot.core.i18n import label
+from bot.demo import Demo, demo_data, start_demo
 from simulator.testing import CHROMIUM, CHROMIUM_ARGS
 
 # Outside CI a developer without chromium skips these; in CI (`make test` installs it) they run.

@@ -19,9 +19,9 @@ import pytest
 
 from bot.cli import main
 from bot.core.config import parse_config
-from bot.demo import demo_data, seed_demo, start_demo
 from bot.core.jalali import TEHRAN
 from bot.core.text import search_key
+from bot.demo import demo_data, seed_demo, start_demo
 from db.database import Database
 from db.store import Store
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.core import jalali
-from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.cli import main
+from bot.core import jalali
+from bot.core.text import fmt_num, utf16_len
 from bot.demo import seed_demo
+from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.digest.render import (
     MESSAGE_LIMIT,
     CampaignWeek,
@@ -35,7 +36,6 @@ from bot.digest.render import (
     split_messages,
     to_plain,
 )
-from bot.core.text import fmt_num, utf16_len
 from db.channels import ChannelScope
 from db.database import Database, is_postgresql
 from db.digest_queries import week_digest

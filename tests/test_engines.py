@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.demo import seed_demo
 from bot.core.i18n import label
 from bot.core.text import normalize, persian_sort_key, search_key
+from bot.demo import seed_demo
 from db import counting
 from db.counting import Counting
 from db.database import Database, SchemaMismatch

@@ -20,12 +20,12 @@ import jdatetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.kit.context import Context
-from bot.demo import seed_demo
 from bot.core.i18n import label, t
 from bot.core.jalali import month_of
-from bot.export.photo_links import PhotoLinks, report_of
 from bot.core.text import fmt_num, to_persian_digits
+from bot.demo import seed_demo
+from bot.export.photo_links import PhotoLinks, report_of
+from bot.kit.context import Context
 from db.export import ExportFilter
 from db.models import Photo, ReportInput, Role
 from handlers.export import (

@@ -15,8 +15,8 @@ import pytest
 
 from bot.core import jalali
 from bot.core.i18n import label
-from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, progress_bar
+from bot.figures.wording import percent_text
 from db.store import Store
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness

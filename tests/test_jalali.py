@@ -1,4 +1,5 @@
-"""Tests for bot.core.jalali: conversion (cross-checked), periods, parsing, formatting, Tehran time."""
+"""Tests for bot.core.jalali: conversion (cross-checked), periods, parsing, formatting, Tehran
+time."""
 
 from __future__ import annotations
 

@@ -17,12 +17,12 @@ import pytest
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
+from bot.core.i18n import label, t
 from bot.kit.access import Policy, admin, anyone, anyone_goes_on
 from bot.kit.buttons import Buttons, allow
 from bot.kit.commands import Command, everyone, overseers
 from bot.kit.context import Context
 from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.core.i18n import label, t
 from bot.kit.keyboards import Callback, Paging, choices, inline
 from bot.kit.menu import MenuEntry
 from simulator.server import SimulatorServer

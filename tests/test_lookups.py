@@ -14,8 +14,8 @@ import pytest
 
 from bot.core import jalali
 from bot.core.i18n import label
-from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, fmt_percent, progress_bar
+from bot.figures.wording import percent_text
 from db.models import Role
 from db.store import Store
 from simulator.testing import SimUser

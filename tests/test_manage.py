@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from bot.core import jalali
 from bot.core.i18n import label, t
-from bot.figures.wording import percent_text
 from bot.core.text import fmt_num, progress_bar, truncate
+from bot.figures.wording import percent_text
 from db.models import GroupStatus, Role
 from db.store import Store
 from db.usecases import (

@@ -14,8 +14,8 @@ from typing import Any
 from telegram import BotCommandScopeChat
 
 from bot.core import jalali
-from bot.digest.render import last_ended_week
 from bot.core.i18n import Html, label, t
+from bot.digest.render import last_ended_week
 from db.channels import ChannelScope
 from db.models import GroupRole, GroupStatus
 from db.usecases import create_campaign

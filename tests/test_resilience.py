@@ -30,8 +30,8 @@ import pytest
 from bot.app import build_application
 from bot.core.config import parse_config
 from bot.core.i18n import label, t
-from bot.runner import runtime_tasks, serve, start_polling
 from bot.core.text import TEXT_MAX, normalize
+from bot.runner import runtime_tasks, serve, start_polling
 from bot.runtime.updates import BACKLOG_MAX, person_lock
 from db.database import Database
 from db.engines.sqlite import BUSY_TIMEOUT_MS

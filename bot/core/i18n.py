@@ -11,7 +11,7 @@ from fluent.runtime import FluentBundle, FluentResource
 
 from bot.core.text import ZWNJ, fmt_num, isolate_ltr
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales" / "fa"
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales" / "fa"
 
 
 class Html(str):

@@ -25,12 +25,12 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from bot.core import jalali
-from bot.digest.render import Ranked, WeekDigest, week_range
 from bot.core.i18n import label
 from bot.core.text import fmt_num, truncate
+from bot.digest.render import Ranked, WeekDigest, week_range
 from db.models import ScopeKind
 
-FONT_DIR: Final = Path(__file__).resolve().parent / "fonts"
+FONT_DIR: Final = Path(__file__).resolve().parents[1] / "fonts"
 DPI: Final = 100
 WIDTH_PX: Final = 1080
 # The layout in pixels from the top; the height follows the number of area rows, at most

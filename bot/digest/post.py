@@ -32,9 +32,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core import jalali
 from bot.core.config import WEEKDAYS
-from bot.kit.context import Context
-from bot.digest.render import WeekDigest, content_hash, render_caption, render_messages
 from bot.core.i18n import t
+from bot.digest.render import WeekDigest, content_hash, render_caption, render_messages
+from bot.kit.context import Context
 from bot.runtime.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest

@@ -21,7 +21,7 @@ from typing import Final
 
 from bot.core import jalali
 from bot.core.i18n import Html, t
-from db.province_map import ProvinceMap
+from bot.core.text import escape, utf16_len
 from bot.figures.wording import (
     campaign_line,
     campaign_unit,
@@ -32,8 +32,8 @@ from bot.figures.wording import (
     verdict_text,
     waiting_text,
 )
-from bot.core.text import escape, utf16_len
 from db.models import ScopeKind
+from db.province_map import ProvinceMap
 from db.stats import CampaignProgress, Figures, ShareLine, _rank
 
 MESSAGE_LIMIT: Final = 4096

@@ -4,8 +4,8 @@ Every command and every button is checked here, before any feature handler runs
 (handlers.middleware calls check_access in a negative handler group). Callback data is client
 input: a button no feature declared (bot.kit.buttons) is refused, and a declared action's rule
 re-checks the ids it carries against the database. Handlers then look rows up by id and refuse
-what does not exist. Ids are range-checked once, in bot.kit.keyboards.parse_cb. Typed answers inside a
-flow are held to the flow's own rule (Flow.allowed): on every update, each open flow of the
+what does not exist. Ids are range-checked once, in bot.kit.keyboards.parse_cb. Typed answers inside
+a flow are held to the flow's own rule (Flow.allowed): on every update, each open flow of the
 person is checked against their role at that moment (handlers.middleware.guard_flows), so a role
 lost mid-flow ends the flow at the next update.
 
@@ -24,9 +24,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.core.i18n import label, t
 from bot.kit.buttons import Action, Buttons, FlowRule, Refusal, Rule
 from bot.kit.context import Context
-from bot.core.i18n import label, t
 from bot.kit.keyboards import Callback
 from bot.kit.menu import MenuEntry, entry_of, main_menu
 from bot.kit.principal import Principal

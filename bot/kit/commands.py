@@ -24,9 +24,9 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.core.i18n import label
 from bot.kit.buttons import Refusal, Rule
 from bot.kit.context import Context
-from bot.core.i18n import label
 from bot.kit.principal import Principal, load_principal
 
 log = logging.getLogger(__name__)

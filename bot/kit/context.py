@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.config import Config
-from bot.runtime.inbox import StorageHealth
 from bot.kit.keyboards import Callback, parse_cb
-from bot.runtime.persistence import HandledUpdates
 from bot.kit.principal import Principal
+from bot.runtime.inbox import StorageHealth
+from bot.runtime.persistence import HandledUpdates
 from db.instance import InstanceLock
 from db.store import Store
 

@@ -39,14 +39,14 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import escape, normalize, one_line
 from bot.kit.access import anyone
 from bot.kit.buttons import Buttons, FlowRule, Rule, allow
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import Callback, button, cb, inline
 from bot.kit.menu import entry_of
 from bot.kit.principal import load_principal
 from bot.runtime.ratelimit import LOW, send_priority
-from bot.core.text import escape, normalize, one_line
 from bot.runtime.updates import person_lock
 from db.outbox import Notice, NoticeButton
 
@@ -342,7 +342,8 @@ class Engine:
     @staticmethod
     def lock(context: Context, user_id: int) -> AbstractAsyncContextManager[None]:
         """Serialises everything that reads and writes one person's draft (updates and jobs):
-        the person's lock of the update processor (bot.runtime.updates), the one registry of them."""
+        the person's lock of the update processor (bot.runtime.updates), the one registry of
+        them."""
         return person_lock(context.application, user_id)
 
     async def open_flow(self, context: Context, user_id: int) -> tuple[Flow[Any], Draft] | None:

@@ -1,8 +1,8 @@
 """The main menu: the reply-keyboard buttons each feature declares beside its handlers (`MENU`).
 
 An entry names its button (a locale key), its place (row, then place in the row), who sees it (an
-audience of bot.kit.commands) and who may press it (a rule of bot.kit.access and the locale key of the
-refusal; no rule: anyone). bot.app collects every feature's entries; a person's menu is the
+audience of bot.kit.commands) and who may press it (a rule of bot.kit.access and the locale key of
+the refusal; no rule: anyone). bot.app collects every feature's entries; a person's menu is the
 entries their roles show, row by row. A press arrives as the button's text, so the entries also
 tell which typed text is a menu button: never an answer to a question, and works in any flow.
 """
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup
 
+from bot.core.i18n import label
 from bot.kit.buttons import Refusal, Rule
 from bot.kit.commands import NOBODY, Audience
-from bot.core.i18n import label
 from bot.kit.keyboards import kind_of
 from bot.kit.principal import Principal
 

@@ -20,9 +20,9 @@ from typing import Any, cast
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.core.i18n import Html, label, t
 from bot.kit.commands import changed, refresh_for
 from bot.kit.context import Context
-from bot.core.i18n import Html, label, t
 from bot.kit.keyboards import button, inline
 from bot.kit.principal import load_principal
 from bot.runtime.ratelimit import Priority, send_priority

@@ -30,10 +30,10 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboard
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.i18n import label
 from bot.kit.access import is_menu_or_command
 from bot.kit.context import Context
 from bot.kit.engine import ENGINE, answer, strip_later
-from bot.core.i18n import label
 from db.database import is_storage_error
 from db.screens import BUTTONS, FLOW, TEXT
 

@@ -1,9 +1,9 @@
 """The province map: a PNG of Iran's 31 provinces coloured by each one's figure (db.province_map).
 
-Drawn like the chart (bot/digest/chart.py): matplotlib's Agg canvas, no pyplot, the shipped Vazirmatn
-font, Persian text as typed (matplotlib >= 3.11 shapes it), Persian digits. The outlines are
-Natural Earth's (bot/maps/geo/README.md), projected plate carrée with longitudes shrunk by the cosine
-of Iran's middle latitude, so that the country keeps its shape. Rendering is CPU work: async
+Drawn like the chart (bot/digest/chart.py): matplotlib's Agg canvas, no pyplot, the shipped
+Vazirmatn font, Persian text as typed (matplotlib >= 3.11 shapes it), Persian digits. The outlines
+are Natural Earth's (bot/maps/geo/README.md), projected plate carrée with longitudes shrunk by the
+cosine of Iran's middle latitude, so that the country keeps its shape. Rendering is CPU work: async
 code calls render_map_async(), which runs it in a worker thread.
 """
 
@@ -30,10 +30,10 @@ from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 
 from bot.core import jalali
-from bot.digest.chart import BACKGROUND, DPI, INK, MUTED, SIDE_MARGIN, WIDTH_PX, _fit, _font, _y
 from bot.core.i18n import label
-from db.province_map import MapBasis, ProvinceFigure, ProvinceMap
 from bot.core.text import fmt_num, to_persian_digits
+from bot.digest.chart import BACKGROUND, DPI, INK, MUTED, SIDE_MARGIN, WIDTH_PX, _fit, _font, _y
+from db.province_map import MapBasis, ProvinceFigure, ProvinceMap
 
 GEO_DIR: Final = Path(__file__).resolve().parent / "geo"
 MIDDLE_LATITUDE: Final = 32.5

@@ -7,11 +7,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.core.i18n import label
 from bot.kit.access import reporter
 from bot.kit.commands import Command, leaders
 from bot.kit.context import Context
 from bot.kit.engine import answer, strip_buttons
-from bot.core.i18n import label
 from bot.kit.menu import MenuEntry
 from bot.kit.principal import Principal
 from db.models import ReportStatus

