@@ -13,10 +13,11 @@ from bot.core import jalali
 from bot.core.config import Config, ConfigError
 from bot.core.i18n import label
 from bot.core.text import search_key, to_latin_digits
-from bot.digest.render import WeekDigest, last_ended_week, render_messages, to_plain
+from bot.digest.render import last_ended_week, render_messages, to_plain
 from db.channels import ChannelScope
 from db.database import Database, is_postgresql
 from db.digest_queries import week_digest
+from db.digest_week import WeekDigest
 from db.stats import Counting
 
 _PAGE_HEAD = """<!doctype html>

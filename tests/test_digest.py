@@ -22,11 +22,6 @@ from bot.demo import seed_demo
 from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.digest.render import (
     MESSAGE_LIMIT,
-    CampaignWeek,
-    PlaceLevel,
-    Ranked,
-    ServiceTotal,
-    WeekDigest,
     content_hash,
     last_ended_week,
     render_caption,
@@ -39,6 +34,7 @@ from bot.digest.render import (
 from db.channels import ChannelScope
 from db.database import Database, is_postgresql
 from db.digest_queries import week_digest
+from db.digest_week import CampaignWeek, PlaceLevel, Ranked, ServiceTotal, WeekDigest
 from db.models import Campaign, GroupStatus, ScopeKind
 from db.stats import CampaignProgress, Figures, ShareLine
 from db.store import Store

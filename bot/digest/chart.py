@@ -27,7 +27,8 @@ from matplotlib.ticker import MaxNLocator
 from bot.core import jalali
 from bot.core.i18n import label
 from bot.core.text import fmt_num, truncate
-from bot.digest.render import Ranked, WeekDigest, week_range
+from bot.digest.render import week_range
+from db.digest_week import Ranked, WeekDigest
 from db.models import ScopeKind
 
 FONT_DIR: Final = Path(__file__).resolve().parents[1] / "fonts"

@@ -33,11 +33,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.core import jalali
 from bot.core.config import WEEKDAYS
 from bot.core.i18n import t
-from bot.digest.render import WeekDigest, content_hash, render_caption, render_messages
+from bot.digest.render import content_hash, render_caption, render_messages
 from bot.kit.context import Context
 from bot.runtime.ratelimit import BULK, at_most, send_priority
 from db.channels import Channel, DigestPost, PauseReason, PostState
 from db.digest_queries import week_digest
+from db.digest_week import WeekDigest
 
 log = logging.getLogger(__name__)
 
