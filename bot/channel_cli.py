@@ -8,7 +8,7 @@ import asyncio
 from bot.core.config import Config, ConfigError
 from bot.core.i18n import label
 from bot.core.text import to_latin_digits
-from bot.digest_preview import parse_scope
+from bot.digest.scope import parse_scope
 from db.database import Database
 from db.store import Store
 

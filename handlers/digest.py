@@ -14,7 +14,7 @@ from bot.core.i18n import Html, label, t
 from bot.core.jalali import today
 from bot.digest.post import draw_async, post_week_now
 from bot.digest.render import last_ended_week, render_caption, render_messages
-from bot.digest_preview import parse_scope, parse_week
+from bot.digest.scope import parse_scope, parse_week
 from bot.kit import screens
 from bot.kit.access import admin
 from bot.kit.buttons import Buttons, allow
