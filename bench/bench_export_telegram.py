@@ -37,7 +37,7 @@ from bot.core.i18n import label
 
 
 class ProgressEdits(logging.Handler):
-    """Counts the progress edits handlers.export logs, and keeps the build's peak memory that
+    """Counts the progress edits bot.export.build logs, and keeps the build's peak memory that
     bot.export.sheet logs."""
 
     def __init__(self) -> None:
@@ -131,7 +131,7 @@ async def run(db: Path, latency: float) -> None:
         app = build_application(config, clock=clock)
         tracker.track(app)
         edits = ProgressEdits()
-        for name in ("handlers.export", "bot.export.sheet"):
+        for name in ("bot.export.build", "bot.export.sheet"):
             logging.getLogger(name).addHandler(edits)
             logging.getLogger(name).setLevel(logging.DEBUG)
         await start_polling(app, poll_timeout=1)

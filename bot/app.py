@@ -23,6 +23,7 @@ from bot.core.config import Config
 from bot.core.i18n import t
 from bot.core.jalali import TEHRAN
 from bot.digest.post import post_due_digests, resume_unfinished
+from bot.export.build import resume_exports
 from bot.kit import outbox, screens
 from bot.kit.access import Policy
 from bot.kit.commands import changed, refresh, refresh_everyone, set_default
@@ -61,7 +62,6 @@ from handlers import (
     service_types,
     start,
 )
-from handlers.export import resume_exports
 from handlers.report.steps import resume_album_answers
 
 log = logging.getLogger(__name__)
