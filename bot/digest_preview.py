@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import jalali
-from bot.core.config import Config, ConfigError
+from bot.core.config import Config, ConfigError, is_postgresql
 from bot.core.i18n import label
 from bot.digest.render import render_messages, to_plain
 from bot.digest.scope import parse_scope, parse_week
-from db.database import Database, is_postgresql
+from db.database import Database
 from db.digest_queries import week_digest
 from db.digest_week import WeekDigest
 from db.stats import Counting

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.config import is_postgresql
 from bot.core.i18n import label
 from bot.core.jalali import DateError, format_numeric, parse_date
 from bot.core.text import NumberError, fmt_percent, parse_count, progress_bar, search_key
-from db.database import driver_errors, is_postgresql
+from db.database import driver_errors
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.models import ReportStatus
 

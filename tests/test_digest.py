@@ -17,6 +17,7 @@ from PIL import Image
 
 from bot.cli import main
 from bot.core import jalali
+from bot.core.config import is_postgresql
 from bot.core.text import fmt_num, utf16_len
 from bot.demo import seed_demo
 from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
@@ -32,7 +33,7 @@ from bot.digest.render import (
     to_plain,
 )
 from db.channels import ChannelScope
-from db.database import Database, is_postgresql
+from db.database import Database
 from db.digest_queries import week_digest
 from db.digest_week import CampaignWeek, PlaceLevel, Ranked, ServiceTotal, WeekDigest
 from db.models import Campaign, GroupStatus, ScopeKind

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.i18n import label
-from db.database import is_postgresql
 
 OFFICIAL_API = "https://api.telegram.org"
 TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
@@ -23,6 +22,14 @@ TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SECRET_BITS = 128
 WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgresql(target: str | Path) -> bool:
+    """True when a configured database is a PostgreSQL URL rather than an SQLite file."""
+    return str(target).startswith(POSTGRESQL_SCHEMES)
 
 
 class ConfigError(Exception):
