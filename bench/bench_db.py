@@ -19,7 +19,7 @@ from pathlib import Path
 
 from stats import summary
 
-from bot import jalali
+from bot.core import jalali
 from db.database import Database
 from db.models import Photo, ReportInput
 from db.store import Store

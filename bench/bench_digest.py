@@ -27,8 +27,8 @@ from pathlib import Path
 
 from stats import summary
 
-from bot import jalali
-from bot.digest import render_messages
+from bot.core import jalali
+from bot.digest.render import render_messages
 from db.channels import ChannelScope
 from db.database import Database
 from db.digest_queries import week_digest
@@ -148,7 +148,7 @@ async def main(reports: int, groups: int, samples: int) -> None:
     shown = digest.map
 
     t0 = time.perf_counter()
-    from bot.chart import render_chart
+    from bot.digest.chart import render_chart
 
     first = render_chart(digest)
     cold = (time.perf_counter() - t0) * 1000
@@ -157,7 +157,7 @@ async def main(reports: int, groups: int, samples: int) -> None:
         t0 = time.perf_counter()
         render_chart(digest)
         charts.append((time.perf_counter() - t0) * 1000)
-    from bot.map_render import render_map, render_map_async
+    from bot.maps.render import render_map, render_map_async
 
     wall, cpu = time.perf_counter(), time.process_time()
     drawn = render_map(shown)

@@ -28,10 +28,10 @@ from typing import Any
 from bench_peak import Person, Run, leaders, open_loop, pct, spread, token
 
 from bot.app import build_application
-from bot.config import parse_config
-from bot.ratelimit import PriorityRateLimiter
+from bot.core.config import parse_config
 from bot.runner import start_polling, stop
-from bot.updates import PersonUpdateProcessor
+from bot.runtime.ratelimit import PriorityRateLimiter
+from bot.runtime.updates import PersonUpdateProcessor
 from db.channels import ChannelScope
 from simulator.limits import Limits
 from simulator.server import SimulatorServer

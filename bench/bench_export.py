@@ -29,7 +29,7 @@ from typing import Any
 
 from stats import summary
 
-from bot.export import ExportFormat, export_in_background, write_export
+from bot.export.sheet import ExportFormat, export_in_background, write_export
 from db.database import Database
 from db.export import ExportFilter
 from db.models import ReportInput
@@ -251,9 +251,9 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
     # Imported here: the export's own figures are taken in interpreters that do not load them.
 
     from bot.app import build_application
-    from bot.config import parse_config
+    from bot.core.config import parse_config
+    from bot.core.text import search_key
     from bot.runner import start_polling, stop
-    from bot.text import search_key
     from db.models import GroupStatus
     from simulator.limits import Limits
     from simulator.server import SimulatorServer

@@ -33,12 +33,12 @@ from bench_export import file_report, fill
 from bench_export_writers import count_links
 from stats import summary
 
-from bot.i18n import label
+from bot.core.i18n import label
 
 
 class ProgressEdits(logging.Handler):
-    """Counts the progress edits handlers.export logs, and keeps the build's peak memory that
-    bot.export logs."""
+    """Counts the progress edits bot.export.build logs, and keeps the build's peak memory that
+    bot.export.sheet logs."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -49,7 +49,7 @@ class ProgressEdits(logging.Handler):
         """Counts one edit, or notes the peak."""
         if record.getMessage().startswith("export progress"):
             self.count += 1
-        elif record.name == "bot.export" and "peak memory" in record.getMessage():
+        elif record.name == "bot.export.sheet" and "peak memory" in record.getMessage():
             self.peak_kb = int(record.args[-1])  # type: ignore[index]
 
 
@@ -101,9 +101,9 @@ def _stats(values: list[float]) -> str:
 async def run(db: Path, latency: float) -> None:
     """Runs the bot on the filled database and measures one export asked for in Telegram."""
     from bot.app import build_application
-    from bot.config import parse_config
+    from bot.core.config import parse_config
+    from bot.core.text import search_key
     from bot.runner import start_polling, stop
-    from bot.text import search_key
     from db.models import GroupStatus
     from simulator.limits import Limits
     from simulator.server import SimulatorServer
@@ -131,7 +131,7 @@ async def run(db: Path, latency: float) -> None:
         app = build_application(config, clock=clock)
         tracker.track(app)
         edits = ProgressEdits()
-        for name in ("handlers.export", "bot.export"):
+        for name in ("bot.export.build", "bot.export.sheet"):
             logging.getLogger(name).addHandler(edits)
             logging.getLogger(name).setLevel(logging.DEBUG)
         await start_polling(app, poll_timeout=1)

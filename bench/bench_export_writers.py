@@ -1,14 +1,14 @@
 """Which XLSX writer for the national export: time, peak memory and links kept, writer by writer.
 
 Fills a database as bench_export.py does (100,000 reports with 0–3 photos each by default) and
-writes the same rows (bot.export's cells, photo links included) with each writer in a fresh
+writes the same rows (bot.export.sheet's cells, photo links included) with each writer in a fresh
 interpreter, so that each peak RSS (VmHWM) is its own:
 
 - openpyxl-links: openpyxl's write-only sheet with a cell hyperlink per photo count (what /export
   did before issue 24: Excel drops every link past 65,530 in a sheet, and openpyxl keeps each
   hyperlink object until it saves);
 - openpyxl-formulas: the same with a =HYPERLINK(url, n) formula per photo count;
-- xlsxwriter: bot.export.write_export itself, XlsxWriter in constant_memory mode with the same
+- xlsxwriter: bot.export.sheet.write_export itself, XlsxWriter in constant_memory mode with the same
   formulas and their values (and the two summary sheets);
 - rustpy-xlsxwriter and pyexcelerate, when installed (they are not the project's dependencies:
   `pip install --target DIR ...` and PYTHONPATH=DIR to include them).
@@ -48,9 +48,9 @@ MODULES = {
 
 
 def rows(db: str) -> Iterator[list[Any]]:
-    """The export's rows as bot.export makes its cells, with photo links."""
-    from bot.export import _Cells
-    from bot.photo_links import PhotoLinks
+    """The export's rows as bot.export.sheet makes its cells, with photo links."""
+    from bot.export.photo_links import PhotoLinks
+    from bot.export.sheet import _Cells
     from db.export import ExportReader
 
     cells = _Cells(PhotoLinks("khedmatyar_bot", b"k" * 32))
@@ -61,7 +61,7 @@ def rows(db: str) -> Iterator[list[Any]]:
 
 def headers() -> list[str]:
     """The reports sheet's header row."""
-    from bot.export import _headers
+    from bot.export.sheet import _headers
 
     return _headers()
 
@@ -76,7 +76,7 @@ def write_openpyxl(db: str, out: str, links: bool) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from bot.export import _Linked
+    from bot.export.sheet import _Linked
 
     book = Workbook(write_only=True)
     ws = book.create_sheet("reports")
@@ -106,10 +106,10 @@ def write_openpyxl(db: str, out: str, links: bool) -> int:
 
 
 def write_xlsxwriter(db: str, out: str) -> int:
-    """The bot's own export (bot.export.write_export): XlsxWriter in constant_memory mode,
+    """The bot's own export (bot.export.sheet.write_export): XlsxWriter in constant_memory mode,
     =HYPERLINK formulas with their values, and the two summary sheets."""
-    from bot.export import ExportFormat, write_export
-    from bot.photo_links import PhotoLinks
+    from bot.export.photo_links import PhotoLinks
+    from bot.export.sheet import ExportFormat, write_export
 
     links = PhotoLinks("khedmatyar_bot", b"k" * 32)
     return write_export(db, EVERYTHING, out, ExportFormat.XLSX, links=links).rows
@@ -119,7 +119,7 @@ def write_rustpy(db: str, out: str) -> int:
     """rustpy-xlsxwriter from a generator of dicts; the formula reads a hidden-ish URL column."""
     from rustpy_xlsxwriter import FastExcel
 
-    from bot.export import _Linked
+    from bot.export.sheet import _Linked
 
     names = headers()
     count = [0]
@@ -152,7 +152,7 @@ def write_pyexcelerate(db: str, out: str) -> int:
     """PyExcelerate: the whole sheet is built in memory, then written."""
     from pyexcelerate import Workbook
 
-    from bot.export import _Linked
+    from bot.export.sheet import _Linked
 
     data = [headers()]
     for values in rows(db):
@@ -165,7 +165,7 @@ def write_pyexcelerate(db: str, out: str) -> int:
 
 def child(writer: str, db: str, out: str) -> None:
     """Writes one file in this fresh interpreter and prints its figures as JSON."""
-    import bot.export  # noqa: F401  (the bot's imports count as the base, as in a real export)
+    import bot.export.sheet  # noqa: F401  (the bot's imports count as the base, as in a real export)
 
     jobs: dict[str, Callable[[], int]] = {
         "openpyxl-links": lambda: write_openpyxl(db, out, True),

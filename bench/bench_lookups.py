@@ -26,11 +26,12 @@ from pathlib import Path
 import psycopg
 from stats import summary
 
-from bot.text import persian_sort_text, search_key
+from bot.core.config import is_postgresql
+from bot.core.text import persian_sort_text, search_key
 from db import counting
 from db.audit import AuditRepo
 from db.channels import ChannelScope
-from db.database import Database, is_postgresql, utcnow
+from db.database import Database, utcnow
 from db.digest_queries import week_digest
 from db.models import Photo, ReportInput
 from db.reference import seed_reference_data

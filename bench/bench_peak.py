@@ -45,12 +45,12 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import build_application
-from bot.config import parse_config
-from bot.ratelimit import PriorityRateLimiter
+from bot.core.config import is_postgresql, parse_config
+from bot.core.text import search_key
 from bot.runner import start_polling, stop
-from bot.text import search_key
-from bot.updates import PersonUpdateProcessor
-from db.database import Database, is_postgresql
+from bot.runtime.ratelimit import PriorityRateLimiter
+from bot.runtime.updates import PersonUpdateProcessor
+from db.database import Database
 from db.models import GroupStatus
 from db.store import Store
 from simulator.limits import Limits

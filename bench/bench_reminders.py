@@ -30,10 +30,10 @@ from pathlib import Path
 from bench_peak import Run, leaders, open_loop, print_run, spread, token
 
 from bot.app import build_application
-from bot.config import parse_config
-from bot.ratelimit import PriorityRateLimiter
+from bot.core.config import parse_config
 from bot.runner import start_polling, stop
-from bot.updates import PersonUpdateProcessor
+from bot.runtime.ratelimit import PriorityRateLimiter
+from bot.runtime.updates import PersonUpdateProcessor
 from db.database import Database
 from db.store import Store
 from simulator.limits import Limits

@@ -23,9 +23,9 @@ from typing import Any
 from stats import summary
 
 from bot.app import build_application
-from bot.config import parse_config
+from bot.core.config import parse_config
+from bot.core.text import search_key
 from bot.runner import start_polling, stop
-from bot.text import search_key
 from db.models import GroupStatus
 from simulator.limits import Limits
 from simulator.server import SimulatorServer

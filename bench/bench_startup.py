@@ -30,8 +30,8 @@ PROBE = r"""
 import asyncio, json, resource, tempfile, time
 t0 = time.perf_counter()
 from bot.app import build_application
-from bot.config import parse_config
-from bot.text import normalize
+from bot.core.config import parse_config
+from bot.core.text import normalize
 t1 = time.perf_counter()
 tmp = tempfile.mkdtemp()
 app = build_application(parse_config({"database": {"path": tmp + "/s.db"},

@@ -19,21 +19,22 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot import outbox, screens
-from bot.access import Policy
-from bot.commands import changed, refresh, refresh_everyone, set_default
-from bot.config import Config
-from bot.context import App, BotData, Context
-from bot.digests import post_due_digests, resume_unfinished
-from bot.engine import BUTTONS as ENGINE_BUTTONS
-from bot.engine import Engine, Flow
-from bot.i18n import t
-from bot.inbox import InboxQueue, StorageHealth, replay
-from bot.jalali import TEHRAN
-from bot.ratelimit import PriorityRateLimiter
-from bot.reminders import TICK as REMINDERS_TICK
-from bot.reminders import remind_silent_groups
-from bot.updates import PersonJobQueue, PersonUpdateProcessor
+from bot.core.config import Config
+from bot.core.i18n import t
+from bot.core.jalali import TEHRAN
+from bot.digest.post import post_due_digests, resume_unfinished
+from bot.export.build import resume_exports
+from bot.kit import outbox, screens
+from bot.kit.access import Policy
+from bot.kit.commands import changed, refresh, refresh_everyone, set_default
+from bot.kit.context import App, BotData, Context
+from bot.kit.engine import BUTTONS as ENGINE_BUTTONS
+from bot.kit.engine import Engine, Flow
+from bot.reminders.send import TICK as REMINDERS_TICK
+from bot.reminders.send import remind_silent_groups
+from bot.runtime.inbox import InboxQueue, StorageHealth, replay
+from bot.runtime.ratelimit import PriorityRateLimiter
+from bot.runtime.updates import PersonJobQueue, PersonUpdateProcessor
 from db.database import Clock, Database, is_storage_error, system_clock
 from db.instance import instance_lock
 from db.stats import Counting
@@ -61,7 +62,6 @@ from handlers import (
     service_types,
     start,
 )
-from handlers.export import resume_exports
 from handlers.report.steps import resume_album_answers
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ FEATURES = (
 
 class Feature(Protocol):
     """A feature module: its handlers, and what it declares beside them (each optional):
-    BUTTONS (bot.buttons), COMMANDS (bot.commands) and MENU (bot.menu)."""
+    BUTTONS (bot.kit.buttons), COMMANDS (bot.kit.commands) and MENU (bot.kit.menu)."""
 
     def handlers(self) -> list[BaseHandler[Update, Context, Any]]:
         """Fresh handler objects for its commands, menu buttons and buttons outside flows."""
@@ -128,11 +128,11 @@ CONCURRENT_UPDATES = 64
 class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
     """Application that skips redelivered updates and records each one handled right after it.
 
-    Updates of different people run concurrently (bot.updates.PersonUpdateProcessor); one
+    Updates of different people run concurrently (bot.runtime.updates.PersonUpdateProcessor); one
     person's updates run one at a time, so the redelivery check, the update and its commit never
     overlap another update of the same person. The commit writes the record that the update was
-    handled (bot.persistence); while the database takes no writes, it waits in memory and the
-    storage probe writes it when it does again.
+    handled (bot.runtime.persistence); while the database takes no writes, it waits in memory and
+    the storage probe writes it when it does again.
     """
 
     async def initialize(self) -> None:
@@ -182,8 +182,8 @@ class KhedmatyarApplication(Application[Any, Context, Any, Any, BotData, Any]):
             storage.failed(exc)
 
     async def _skip(self, update: Update, *, tell: bool) -> None:
-        """Answers an update left out of a person's backlog (bot.updates.BACKLOG_MAX): a press
-        is answered, and the first left out of a backlog says so. Runs beside the person's
+        """Answers an update left out of a person's backlog (bot.runtime.updates.BACKLOG_MAX): a
+        press is answered, and the first left out of a backlog says so. Runs beside the person's
         next updates, so that leaving out a thousand takes no longer than reading them."""
         try:
             if update.callback_query is not None:
@@ -228,7 +228,7 @@ async def _post_init(app: App) -> None:
     )
     jobs.run_repeating(
         remind_silent_groups,
-        interval=REMINDERS_TICK,  # each tick sends its share of the window (bot.reminders)
+        interval=REMINDERS_TICK,  # each tick sends its share of the window (bot.reminders.send)
         first=timedelta(seconds=60),
         name="reminder-tick",
     )
@@ -356,9 +356,9 @@ def build_application(
     # Features in group 0: commands, menu buttons and buttons outside flows.
     for feature in features:
         app.add_handlers(feature.handlers())
-    # Each feature's commands, for the «/» menus and /help (bot.commands).
+    # Each feature's commands, for the «/» menus and /help (bot.kit.commands).
     app.bot_data.commands = tuple(c for f in features for c in getattr(f, "COMMANDS", ()))
-    # Each feature's main-menu buttons (bot.menu).
+    # Each feature's main-menu buttons (bot.kit.menu).
     app.bot_data.menu = tuple(e for f in features for e in getattr(f, "MENU", ()))
     # Last: whatever no feature took (a location outside any question finds the groups near it).
     app.add_handlers([*lookups.fallbacks(), *start.fallbacks()])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.config import Config, ConfigError
-from bot.digest_preview import parse_scope
-from bot.i18n import label
-from bot.text import to_latin_digits
+from bot.core.config import Config, ConfigError
+from bot.core.i18n import label
+from bot.core.text import to_latin_digits
+from bot.digest.scope import parse_scope
 from db.database import Database
 from db.store import Store
 

@@ -15,23 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.channel_cli import add_parser as add_channel_parser
-from bot.config import Config, ConfigError, DatabaseConfig, load_config
+from bot.core.config import Config, ConfigError, DatabaseConfig, is_postgresql, load_config
+from bot.core.i18n import label
 from bot.digest_preview import add_parser as add_digest_parser
 from bot.export_cli import add_export_parser, run_export
-from bot.i18n import label
-from db.database import (
-    BackupRefused,
-    BackupUnsupported,
-    Database,
-    SchemaMismatch,
-    driver_errors,
-    is_postgresql,
-)
+from db.database import BackupRefused, BackupUnsupported, Database, SchemaMismatch, driver_errors
 from db.instance import Holder, InstanceBusy, instance_lock, instances
 from db.store import Store
 
 if TYPE_CHECKING:
-    from bot.context import App
+    from bot.kit.context import App
 
 log = logging.getLogger("khedmatyar")
 

@@ -23,14 +23,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot import jalali
 from bot.app import build_application
-from bot.config import Config
-from bot.context import App
-from bot.i18n import LOCALE_DIR, label
-from bot.jalali import TEHRAN
+from bot.core import jalali
+from bot.core.config import Config
+from bot.core.i18n import LOCALE_DIR, label
+from bot.core.jalali import TEHRAN
+from bot.core.text import normalize, search_key
+from bot.kit.context import App
 from bot.runner import start_polling, stop
-from bot.text import normalize, search_key
 from db.channels import ChannelScope
 from db.database import Database
 from db.instance import instance_lock

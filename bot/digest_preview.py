@@ -6,17 +6,16 @@ import argparse
 import asyncio
 import html
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from bot import jalali
-from bot.config import Config, ConfigError
-from bot.digest import WeekDigest, last_ended_week, render_messages, to_plain
-from bot.i18n import label
-from bot.text import search_key, to_latin_digits
-from db.channels import ChannelScope
-from db.database import Database, is_postgresql
+from bot.core import jalali
+from bot.core.config import Config, ConfigError, is_postgresql
+from bot.core.i18n import label
+from bot.digest.render import render_messages, to_plain
+from bot.digest.scope import parse_scope, parse_week
+from db.database import Database
 from db.digest_queries import week_digest
+from db.digest_week import WeekDigest
 from db.stats import Counting
 
 _PAGE_HEAD = """<!doctype html>
@@ -61,43 +60,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     preview.add_argument("--config", default=argparse.SUPPRESS, help=label("cli-config-help"))
 
 
-def parse_week(text: str | None, today: date) -> date:
-    """The Saturday of the week holding a typed Jalali date; by default the last week ended."""
-    if not text:
-        return last_ended_week(today)
-    try:
-        return jalali.week_of(jalali.parse_date(text))[0]
-    except jalali.DateError as exc:
-        raise ConfigError(exc.describe(today)) from exc
-
-
-async def parse_scope(db: Database, text: str) -> ChannelScope:
-    """Reads national, province:<name> or campaign:<id> into a scope."""
-    kind, _, value = text.partition(":")
-    kind = kind.strip().lower()
-    value = value.strip()
-    if kind == "national" and not value:
-        return ChannelScope.national()
-    if kind == "province" and value:
-        key = search_key(value)
-        row = await db.fetchone(
-            "SELECT id FROM provinces WHERE search_key = ? OR code = ?", (key, value.upper())
-        )
-        if row is None:
-            raise ConfigError(label("cli-digest-no-province", name=value))
-        return ChannelScope.province(int(row["id"]))
-    if kind == "campaign" and to_latin_digits(value).isdigit():
-        campaign_id = int(to_latin_digits(value))
-        if await db.scalar("SELECT id FROM campaigns WHERE id = ?", (campaign_id,)) is None:
-            raise ConfigError(label("cli-digest-no-campaign", id=str(campaign_id)))
-        return ChannelScope.campaign(campaign_id)
-    raise ConfigError(label("cli-digest-bad-scope", scope=text))
-
-
 def write_preview(digest: WeekDigest, out: Path) -> Preview:
     """Writes digest.html (the Telegram HTML messages in a page), digest.txt, chart.png and, for
     a digest with a map (the national one), map.png."""
-    from bot.digests import draw  # matplotlib loads only when a picture is drawn
+    from bot.digest.post import draw  # matplotlib loads only when a picture is drawn
 
     out.mkdir(parents=True, exist_ok=True)
     messages = render_messages(digest)

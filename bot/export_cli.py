@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot.i18n import label
-from bot.jalali import DateError, format_numeric, parse_date
-from bot.text import NumberError, fmt_percent, parse_count, progress_bar, search_key
-from db.database import driver_errors, is_postgresql
+from bot.core.config import is_postgresql
+from bot.core.i18n import label
+from bot.core.jalali import DateError, format_numeric, parse_date
+from bot.core.text import NumberError, fmt_percent, parse_count, progress_bar, search_key
+from db.database import driver_errors
 from db.export import LIVE_STATUSES, ExportFilter, ExportReader
 from db.models import ReportStatus
 
@@ -146,8 +147,8 @@ def run_export(
 ) -> int:
     """Runs `khedmatyar export`; returns the exit status (2 with one Persian line on error).
 
-    With review on, reports not yet reviewed are named as the bot names them (bot.export)."""
-    from bot.export import ExportFormat, write_export  # xlsxwriter loads only when exporting
+    With review on, reports not yet reviewed are named as the bot names them (bot.export.sheet)."""
+    from bot.export.sheet import ExportFormat, write_export  # xlsxwriter loads only when exporting
 
     out = out or sys.stdout
     err = err or sys.stderr

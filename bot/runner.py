@@ -18,7 +18,7 @@ from functools import partial
 
 from telegram import Update
 
-from bot.context import App
+from bot.kit.context import App
 
 log = logging.getLogger(__name__)
 

@@ -288,7 +288,7 @@ class DigestLedger:
         if week_start.weekday() != 5:  # Python's Monday-based weekday: 5 is Saturday
             raise ValueError(f"a Jalali week starts on a Saturday, not on {week_start}")
         # The claimed row comes back with the claim: no read after it, in which another task
-        # could find the post "sending" before this one marks it as its own (bot.digests).
+        # could find the post "sending" before this one marks it as its own (bot.digest.post).
         row = await self.db.fetchone_write(
             "INSERT INTO digest_posts (chat_id, week_start, content_hash, late, claimed_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, week_start) DO NOTHING RETURNING *",

@@ -26,11 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from bot.core.config import is_postgresql
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 Params = Sequence[Any] | dict[str, Any]
-POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
 Clock = Callable[[], datetime]
@@ -45,11 +46,6 @@ def system_clock() -> datetime:
 def utcnow() -> str:
     """Returns the real current time as ISO 8601 UTC (migrations only; code uses Database.stamp)."""
     return system_clock().isoformat(timespec="seconds")
-
-
-def is_postgresql(target: str | Path) -> bool:
-    """True when a configured database is a PostgreSQL URL rather than an SQLite file."""
-    return str(target).startswith(POSTGRESQL_SCHEMES)
 
 
 class Row(Protocol):

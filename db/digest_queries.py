@@ -1,20 +1,20 @@
 """Computes one week's digest for a scope straight from the reports table.
 
 A deliberately small query layer: the statistics repository may replace it later, as long as it
-fills in the same bot.digest.WeekDigest. What counts follows [stats] counting: every live report
-(not deleted), or approved ones only, with the week's reports waiting for review counted apart;
-a report belongs to the week of its service date.
+fills in the same db.digest_week.WeekDigest. What counts follows [stats] counting: every live
+report (not deleted), or approved ones only, with the week's reports waiting for review counted
+apart; a report belongs to the week of its service date.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.digest import CampaignWeek, PlaceLevel, Ranked, Run, ServiceTotal, WeekDigest
 from db.campaigns import _campaign
 from db.channels import ChannelScope
 from db.counting import PENDING, Counting, columns, counted, in_campaign, pending
 from db.database import Database
+from db.digest_week import CampaignWeek, PlaceLevel, Ranked, Run, ServiceTotal, WeekDigest
 from db.map_queries import week_map
 from db.models import ScopeKind
 from db.stats import Figures, campaign_progress, campaign_shares

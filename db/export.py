@@ -23,7 +23,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-from db.database import Row, is_postgresql
+from bot.core.config import is_postgresql
+from db.database import Row
 from db.models import Province, ReportStatus
 
 LIVE_STATUSES: tuple[ReportStatus, ...] = (

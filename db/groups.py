@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from bot.text import persian_sort_text
+from bot.core.text import persian_sort_text
 from db.database import Database, Row
 from db.models import Group, GroupRole, GroupStatus, Invite, Member, Membership
 

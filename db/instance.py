@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from db.database import is_postgresql
+from bot.core.config import is_postgresql
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The province map's figures (bot.province_map): a campaign's now, or a digest week's.
+"""The province map's figures (db.province_map): a campaign's now, or a digest week's.
 
 A campaign whose target is split into province shares is measured by shares: each province's
 counted services against its share, from StatsRepo.shares() (what /campaign lists). Otherwise
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import jalali
-from bot.province_map import ProvinceMap, per_group_map, share_map
+from bot.core import jalali
 from db.campaigns import CampaignRepo
 from db.counting import Counting, counted
 from db.database import Database
 from db.models import Campaign
+from db.province_map import ProvinceMap, per_group_map, share_map
 from db.stats import Period, Scope, StatsRepo, campaign_shares
 
 

@@ -1,7 +1,7 @@
 """Repository of the outbox: notices to people, written with the change they tell of.
 
 A use case adds its notices inside its own transaction, so a change is never stored without
-them, nor a notice without its change; the outbox job (bot.outbox) sends them afterwards,
+them, nor a notice without its change; the outbox job (bot.kit.outbox) sends them afterwards,
 tries a failed one again later, and marks each sent once Telegram confirms it. Notices are kept
 as a locale key and its arguments, and are worded when they are sent.
 """
@@ -18,8 +18,8 @@ from db.database import Database
 
 Args = Mapping[str, str | int]
 
-BULK = 1  # bot.ratelimit.Priority.BULK: behind every answer to a person
-INTERACTIVE = 0  # bot.ratelimit.Priority.INTERACTIVE
+BULK = 1  # bot.runtime.ratelimit.Priority.BULK: behind every answer to a person
+INTERACTIVE = 0  # bot.runtime.ratelimit.Priority.INTERACTIVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.text import search_key
+from bot.core.text import search_key
 from db.database import Database
 from db.seed import load_categories, load_county_points, load_divisions
 

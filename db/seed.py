@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from bot.i18n import LOCALE_DIR
-from bot.text import persian_sort_key
+from bot.core.i18n import LOCALE_DIR
+from bot.core.text import persian_sort_key
 
 DIVISIONS_FILE: Final = LOCALE_DIR / "divisions.csv"
 CATEGORIES_FILE: Final = LOCALE_DIR / "categories.toml"

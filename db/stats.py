@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot import jalali
-from bot.text import search_key
+from bot.core import jalali
+from bot.core.text import search_key
 from db.campaigns import _campaign
 from db.counting import (
     PENDING,
@@ -342,7 +342,7 @@ class CampaignProgress:
     count of the last PACE_DAYS days up to as_of (fewer in a campaign's first weeks) per day;
     the projected finish is the day the rest is done at that pace; expected is what an even
     spread of the target over the campaign's days has done on its days already over (before
-    as_of; as_of too when day_over). Whether the pace reaches the target is bot.stats_text's
+    as_of; as_of too when day_over). Whether the pace reaches the target is bot.figures.wording's
     verdict.
     """
 

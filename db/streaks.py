@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import jalali
+from bot.core import jalali
 from db.counting import WAITING_COLUMNS, Counting, columns
 from db.database import Database
 

@@ -1,6 +1,6 @@
 """Writes as use cases: one function per action, one transaction each, its audit row inside it.
 
-Handlers decide who may act (bot.access); these functions re-check, inside the transaction,
+Handlers decide who may act (bot.kit.access); these functions re-check, inside the transaction,
 whatever a race between two people could break (the invite still valid, the group still active,
 the target still a member), so that the check and the write cannot be separated. A change
 that someone else must hear of takes its notices (db.outbox) and writes them in the same
@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.text import search_key
+from bot.core.text import search_key
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import (
     County,

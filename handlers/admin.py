@@ -17,13 +17,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.access import admin, overseer, overseer_of_first_group
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, overseers
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.keyboards import (
+from bot.core.i18n import Html, label, t
+from bot.core.text import normalize, search_key, to_persian_digits, truncate
+from bot.kit.access import admin, overseer, overseer_of_first_group
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.kit.keyboards import (
     PICK_REVIEW_CHAT,
     Callback,
     Paging,
@@ -34,10 +35,9 @@ from bot.keyboards import (
     inline,
     review_chat_picker,
 )
-from bot.menu import MenuEntry
-from bot.outbox import kick, role_notice
-from bot.principal import Principal
-from bot.text import normalize, search_key, to_persian_digits, truncate
+from bot.kit.menu import MenuEntry
+from bot.kit.outbox import kick, role_notice
+from bot.kit.principal import Principal
 from db.models import Group, GroupRole, Role, Volunteer
 from db.store import Store
 from db.usecases import (
@@ -671,7 +671,7 @@ async def picked_too_late(update: Update, context: Context) -> None:
     await reply(update, t("picker-closed"), menu_for(context, context.who))
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons).
 ADMIN = Buttons(
     "adm",
     allow(overseer, "menu", "pending", "search", "reviewchat"),
@@ -702,9 +702,9 @@ SCREENS: dict[str, Show] = {
 }
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("admin", "command-admin", "help-admin", 22, overseers, overseer),)
-# Its main-menu button (bot.menu): the last row, first, for the admins and coordinators.
+# Its main-menu button (bot.kit.menu): the last row, first, for the admins and coordinators.
 MENU = (MenuEntry("menu-admin", 5, 0, overseers, overseer),)
 
 

@@ -20,15 +20,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import jalali
-from bot.access import overseer
-from bot.buttons import Buttons, Show, allow
-from bot.context import Context
-from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, Paging, button, cb, confirm, grid, inline
-from bot.principal import Principal
-from bot.text import NumberError, fmt_num, parse_count, truncate
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import NumberError, fmt_num, parse_count, truncate
+from bot.kit.access import overseer
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.kit.keyboards import Callback, Paging, button, cb, confirm, grid, inline
+from bot.kit.principal import Principal
 from db.models import Campaign, Province
 from db.stats import Counting
 from db.store import Store
@@ -682,7 +682,7 @@ async def _closed(update: Update, context: Context, campaign: Campaign) -> None:
     await edit_or_keep(update.callback_query, f"{done}\n\n{text}", inline(rows))
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons):
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons):
 # overseers (the handler checks a coordinator closes only their province's), and what each shows.
 CAMPAIGN = Buttons(
     "cpn",

@@ -13,18 +13,18 @@ from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import jalali
-from bot.access import anyone
-from bot.buttons import Buttons, allow
-from bot.context import Context
-from bot.digest import CAPTION_LIMIT, split_messages
-from bot.engine import answer
-from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
-from bot.province_map import MapBasis, ProvinceMap
-from bot.text import fmt_percent, truncate
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import fmt_percent, truncate
+from bot.digest.render import CAPTION_LIMIT, split_messages
+from bot.kit.access import anyone
+from bot.kit.buttons import Buttons, allow
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import button, cb, inline
 from db.map_queries import campaign_map
 from db.models import Campaign
+from db.province_map import MapBasis, ProvinceMap
 
 
 def map_rows(campaigns: list[Campaign]) -> list[list[InlineKeyboardButton]]:
@@ -92,13 +92,13 @@ async def show_map(update: Update, context: Context) -> None:
     if who is not None and who.provinces:
         codes = {p.id: p.code for p in await store.places.provinces()}
         figures = figures.with_highlight(codes[p] for p in who.provinces if p in codes)
-    from bot.map_render import render_map_async  # matplotlib loads with the first map
+    from bot.maps.render import render_map_async  # matplotlib loads with the first map
 
     picture = await render_map_async(figures)
     await chat.send_photo(picture, caption=caption(figures), reply_markup=back)
 
 
-# The buttons this feature makes, and who may press them (bot.buttons).
+# The buttons this feature makes, and who may press them (bot.kit.buttons).
 BUTTONS = (Buttons("cmp", allow(anyone, "map", ids="campaign")),)
 
 

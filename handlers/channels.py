@@ -20,15 +20,16 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
-from bot.access import admin, admins_go_on
-from bot.buttons import Buttons, Show, allow
-from bot.config import WEEKDAYS
-from bot.context import Context
-from bot.digests import next_post
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.jalali import format_date, weekday_names
-from bot.keyboards import (
+from bot.core.config import WEEKDAYS
+from bot.core.i18n import Html, label, t
+from bot.core.jalali import format_date, weekday_names
+from bot.core.text import to_latin_digits, to_persian_digits
+from bot.digest.post import next_post
+from bot.kit.access import admin, admins_go_on
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.kit.keyboards import (
     PICK_CHANNEL,
     Callback,
     button,
@@ -39,7 +40,6 @@ from bot.keyboards import (
     grid,
     inline,
 )
-from bot.text import to_latin_digits, to_persian_digits
 from db.channels import Channel, ChannelScope, PauseReason
 from handlers.common import edit_or_keep
 
@@ -407,7 +407,7 @@ async def _schedule(update: Update, context: Context, data: Callback) -> None:
     await context.bot_data.engine.start(update, context, SCHEDULE, "start", data.id() or 0)
 
 
-# The buttons this feature makes outside its flows, and who may press them (bot.buttons), and
+# The buttons this feature makes outside its flows, and who may press them (bot.kit.buttons), and
 # the screen each shows.
 LIST = Buttons("adm", allow(admin, "chans", "addchan"))
 CARD = Buttons("chn", allow(admin, "card", "pause", "resume", "rm", "rmok", "sched", ids="channel"))

@@ -8,12 +8,12 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, U
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
-from bot import screens
-from bot.context import Context
-from bot.i18n import label
-from bot.menu import main_menu
-from bot.principal import Principal
-from bot.ratelimit import BULK, send_priority
+from bot.core.i18n import label
+from bot.kit import screens
+from bot.kit.context import Context
+from bot.kit.menu import main_menu
+from bot.kit.principal import Principal
+from bot.runtime.ratelimit import BULK, send_priority
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def menu_text(key: str) -> filters.MessageFilter:
 
 
 def menu_for(context: Context, who: Principal | None) -> ReplyKeyboardMarkup:
-    """The main menu keyboard for a person's roles, from every feature's entries (bot.menu)."""
+    """The main menu keyboard for a person's roles, from every feature's entries (bot.kit.menu)."""
     return main_menu(context.bot_data.menu, who)
 
 
@@ -38,7 +38,7 @@ async def reply(
     screen: bool = True,
 ) -> None:
     """Sends a message to the chat the update came from: in a private chat, the person's
-    screen now (bot.screens takes the buttons off the one it replaces). screen False: one of
+    screen now (bot.kit.screens takes the buttons off the one it replaces). screen False: one of
     several cards sent at once, each to act on, that keep their buttons like notices."""
     chat = update.effective_chat
     if chat is not None:
@@ -60,7 +60,7 @@ async def edit_or_keep(
 
 async def notify(context: Context, user_id: int, text: str) -> bool:
     """Messages someone other than the sender at once, about no change of data (an admin told of
-    an error): a notice of a change goes through the outbox (bot.outbox) with the change. A
+    an error): a notice of a change goes through the outbox (bot.kit.outbox) with the change. A
     user who blocked (or never started) the bot is noted and not written to again until they
     come back. Returns True when the message went out."""
     volunteer = await context.store.volunteers.get(user_id)

@@ -8,19 +8,20 @@ from typing import Any
 from telegram import InputMediaPhoto, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import jalali, screens
-from bot.access import admin
-from bot.buttons import Buttons, allow
-from bot.commands import Command, admins
-from bot.config import ConfigError
-from bot.context import Context
-from bot.digest import last_ended_week, render_caption, render_messages
-from bot.digest_preview import parse_scope, parse_week
-from bot.digests import draw_async, post_week_now
-from bot.engine import answer
-from bot.i18n import Html, label, t
-from bot.jalali import today
-from bot.keyboards import button, cb, inline
+from bot.core import jalali
+from bot.core.config import ConfigError
+from bot.core.i18n import Html, label, t
+from bot.core.jalali import today
+from bot.digest.post import draw_async, post_week_now
+from bot.digest.render import last_ended_week, render_caption, render_messages
+from bot.digest.scope import parse_scope, parse_week
+from bot.kit import screens
+from bot.kit.access import admin
+from bot.kit.buttons import Buttons, allow
+from bot.kit.commands import Command, admins
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import button, cb, inline
 from db.digest_queries import week_digest
 from handlers.common import PRIVATE, reply
 
@@ -81,11 +82,11 @@ async def post_now(update: Update, context: Context) -> None:
     await reply(update, Html("\n".join(lines)))
 
 
-# The buttons this feature makes, and who may press them (bot.buttons).
+# The buttons this feature makes, and who may press them (bot.kit.buttons).
 BUTTONS = (Buttons("dig", allow(admin, "post")),)
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("digest", "command-digest", "help-digest", 23, admins, admin),)
 
 

@@ -4,8 +4,8 @@ The network failing under an update (a dropped connection, a time-out) is no fau
 it is logged in one line, without a traceback, and the person is told that an answer may not
 have reached them, not that something went wrong. Nor is a storage failure (a full or read-only
 disk, a lock held too long): the person is told that saving is impossible for now, and the admins
-hear of it once per outage, from the storage probe (bot/inbox.py), which also notices when writes
-work again."""
+hear of it once per outage, from the storage probe (bot/runtime/inbox.py), which also notices when
+writes work again."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import Context
-from bot.i18n import t
-from bot.ratelimit import transient
+from bot.core.i18n import t
+from bot.kit.context import Context
+from bot.runtime.ratelimit import transient
 from db.database import is_storage_error
 from handlers.common import notify
 

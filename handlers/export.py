@@ -2,13 +2,12 @@
 
 A small engine flow asks for the Jalali range, the scope, a campaign, the statuses, the format
 and the HXL row, then shows a summary with «ساختن فایل». The build runs as a task of its own
-(bot.export.export_in_background, through a read-only connection) so the person keeps using the
-bot meanwhile: the summary's status line is edited as it goes, at low priority, and ends with
-the last word; the file arrives as a document named with the range (and the province), its
-caption naming every filter. A range (or province) with no report is said at once. One export
-at a time per person. Who may export what is checked three times: by the button policy
-(bot.access), by the flow's rule on every update, and again, from the database, when
-«ساختن فایل» is pressed.
+(bot/export/build.py) so the person keeps using the bot meanwhile: the summary's status line is
+edited as it goes, at low priority, and ends with the last word; the file arrives as a document
+named with the range (and the province), its caption naming every filter. A range (or province) with
+no report is said at once. One export at a time per person. Who may export what is checked three
+times: by the button policy (bot.kit.access), by the flow's rule on every update, and again, from
+the database, when «ساختن فایل» is pressed.
 
 The XLSX links each report's photo count (the CSV has a link column) to
 https://t.me/BOT?start=ph_ID_MAC; /start with that payload sends the report's photos as an album
@@ -18,39 +17,30 @@ to an admin or a coordinator of its province, and politely refuses anyone else.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-import shutil
-import tempfile
-from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtBot, MessageHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 from telegram.ext import filters as tg_filters
 
-from bot import jalali
-from bot.access import admin, overseer, overseer_of_first_province
-from bot.buttons import Buttons, allow
-from bot.commands import Command, overseers
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
-from bot.menu import MenuEntry
-from bot.photo_links import PREFIX, SECRET_NAME, PhotoLinks, report_of
-from bot.principal import Principal, load_principal
-from bot.ratelimit import LOW, send_priority
-from bot.text import fmt_percent, normalize, progress_bar, to_persian_digits
-from db.export import LIVE_STATUSES, ExportFilter, ExportReader
-from db.export_jobs import ExportJobRepo
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import normalize, to_persian_digits
+from bot.export.build import Plan, begin_build, count_rows, may_export
+from bot.export.photo_links import PREFIX, SECRET_NAME, report_of
+from bot.kit.access import admin, overseer, overseer_of_first_province
+from bot.kit.buttons import Buttons, allow
+from bot.kit.commands import Command, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
+from bot.kit.keyboards import Callback, grid
+from bot.kit.menu import MenuEntry
+from bot.kit.principal import Principal, load_principal
+from db.export import LIVE_STATUSES, ExportFilter
 from db.models import Campaign, ReportStatus
-from db.screens import BUTTONS as WITH_BUTTONS
-from db.screens import ScreenRepo
 from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.pickers import place_steps
@@ -58,17 +48,7 @@ from handlers.review_cards import send_photos
 
 log = logging.getLogger(__name__)
 
-# Exports up to this many rows are written in a worker thread (it starts at once); larger ones
-# in a child process, which keeps openpyxl's work off the bot's own interpreter
-# (bench/RESULTS.md, bench_export.py: a save's p95 grows tenfold beside a 100,000-row export in
-# a thread). A few thousand rows take a second or two either way.
-THREAD_ROWS = 5_000
-MAX_UPLOAD = 50 * 1000 * 1000  # bytes a bot may send as a document
-UPLOAD_SECONDS = 120.0  # a 12 MB file on a slow link takes longer than PTB's default 20 s
 CAMPAIGNS_SHOWN = 12
-PROGRESS_MIN_GAP = 1.0  # seconds: never edit the progress message more often
-PROGRESS_MAX_GAP = 2.0  # seconds: edit at least this often while rows come, tenth or not
-RESUME_ATTEMPTS = 3  # builds of one export begun (the first and after restarts) before giving up
 
 # The status choices, by the index their button carries.
 STATUSES: tuple[tuple[str, tuple[ReportStatus, ...]], ...] = (
@@ -97,49 +77,6 @@ class ExportDraft(Draft):
     status: int = 0  # index in STATUSES
     fmt: str = "xlsx"
     hxl: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
-class Plan:
-    """An export the person may have, checked against their roles at the build."""
-
-    flt: ExportFilter
-    fmt: str
-    hxl: bool
-    scope: str  # the scope in words, for the caption
-    campaign: str = ""  # the campaign filter in words
-    status: str = ""  # the status filter in words
-
-
-def plan_data(plan: Plan) -> dict[str, Any]:
-    """The plan as JSON-friendly data, kept while its build runs (db.export_jobs)."""
-    flt = plan.flt
-    return {
-        "start": flt.start.isoformat(),
-        "end": flt.end.isoformat(),
-        "provinces": list(flt.province_ids),
-        "campaign_id": flt.campaign_id,
-        "statuses": [s.value for s in flt.statuses],
-        "fmt": plan.fmt,
-        "hxl": plan.hxl,
-        "scope": plan.scope,
-        "campaign": plan.campaign,
-        "status": plan.status,
-    }
-
-
-def plan_from(data: dict[str, Any]) -> Plan:
-    """A kept plan back (see plan_data)."""
-    flt = ExportFilter(
-        date.fromisoformat(data["start"]),
-        date.fromisoformat(data["end"]),
-        tuple(int(p) for p in data["provinces"]),
-        data["campaign_id"],
-        tuple(ReportStatus(s) for s in data["statuses"]),
-    )
-    return Plan(
-        flt, data["fmt"], bool(data["hxl"]), data["scope"], data["campaign"], data["status"]
-    )
 
 
 # --- the range ---------------------------------------------------------------------------------
@@ -199,7 +136,7 @@ async def _reports_in(turn: Turn[ExportDraft], provinces: tuple[int, ...]) -> in
     """How many live reports the draft's range holds in these provinces (() : everywhere)."""
     draft = turn.draft
     flt = ExportFilter(date.fromisoformat(draft.start), date.fromisoformat(draft.end), provinces)
-    return await asyncio.to_thread(_count, turn.context.config.database.target, flt)
+    return await asyncio.to_thread(count_rows, turn.context.config.database.target, flt)
 
 
 async def _after_range(turn: Turn[ExportDraft]) -> Result:
@@ -483,17 +420,6 @@ async def ask_confirm(turn: Turn[ExportDraft]) -> Screen:
     return Screen(await _summary(turn), rows)
 
 
-def may_export(who: Principal, provinces: tuple[int, ...], campaign: Campaign | None) -> bool:
-    """Whether a person may have an export of these provinces (() for the whole country) and
-    campaign: an admin anything; a coordinator their provinces, with a national campaign or one
-    of theirs."""
-    if who.admin:
-        return True
-    if not who.coordinator or not provinces or not all(who.oversees(p) for p in provinces):
-        return False
-    return campaign is None or campaign.province_id is None or who.oversees(campaign.province_id)
-
-
 async def _plan(turn: Turn[ExportDraft], who: Principal) -> Plan | None:
     """The export the draft asks for, if this person may have it now (None if not)."""
     draft = turn.draft
@@ -540,254 +466,6 @@ async def build_pressed(turn: Turn[ExportDraft], data: Callback) -> Result:
         await begin_build(context, chat_id, plan, summary=summary, message_id=panel)
 
     return Done(t("export-requested", summary=summary), then=start)
-
-
-async def begin_build(
-    context: Context,
-    chat_id: int,
-    plan: Plan,
-    *,
-    summary: str = "",
-    message_id: int | None = None,
-    seen: int | None = None,
-) -> None:
-    """Starts the build as a task of its own; its progress and last word replace the status
-    line under the summary (the message the summary is in, or a new one). seen: a kept build's
-    attempts as read, when it is begun again (not at all, if another process began it since)."""
-    exports = context.bot_data.exports
-    if chat_id in exports:
-        await context.bot.send_message(chat_id, t("export-busy"))
-        return
-    exports.add(chat_id)  # before any await: a second build cannot slip in between
-    try:
-        if message_id is None:
-            message_id = (
-                await context.bot.send_message(chat_id, t("export-progress-start"))
-            ).message_id
-        links = PhotoLinks(context.bot.username, await context.store.secrets.get(SECRET_NAME))
-        # Kept until the build ends: a crash meanwhile costs a restart of the build, not the file.
-        if not await context.store.export_jobs.start(
-            chat_id, message_id, plan_data(plan), summary, seen=seen
-        ):
-            exports.discard(chat_id)
-            return
-    except BaseException:
-        exports.discard(chat_id)
-        raise
-    job = Build(
-        context.bot,
-        context.config.database.target,
-        chat_id,
-        message_id,
-        plan,
-        links,
-        head=summary,
-        jobs=context.store.export_jobs,
-        screens=context.store.screens,
-        review=context.config.report.review,
-    )
-    context.application.create_task(job.run(exports), name=f"export-{chat_id}")
-
-
-async def resume_exports(context: Context) -> int:
-    """Builds again the exports a stop cut off, in their status messages, for those who may
-    still have them; one that was begun RESUME_ATTEMPTS times is given up. Returns how many."""
-    store, resumed = context.store, 0
-    for kept in await store.export_jobs.unfinished():
-        last: str | None = None
-        try:
-            plan = plan_from(kept.plan)
-            who = await load_principal(store, context.config, kept.chat_id)
-            campaign = await store.campaigns.get(plan.flt.campaign_id or 0)
-            if not may_export(who, plan.flt.province_ids, campaign):
-                last = t("export-not-allowed")
-            elif kept.attempts >= RESUME_ATTEMPTS:
-                last = t("export-failed")
-            else:
-                log.info("resuming the export of %s cut off by a stop", kept.chat_id)
-                await begin_build(
-                    context,
-                    kept.chat_id,
-                    plan,
-                    summary=kept.head,
-                    message_id=kept.message_id,
-                    seen=kept.attempts,
-                )
-                resumed += 1
-        except Exception:  # one kept build that cannot be read must not hold up the others
-            log.exception("could not resume the export of %s", kept.chat_id)
-            last = t("export-failed")
-        if last is not None:
-            await store.export_jobs.end(kept.chat_id, kept.message_id)
-            with contextlib.suppress(TelegramError):
-                await context.bot.edit_message_text(
-                    last, chat_id=kept.chat_id, message_id=kept.message_id
-                )
-    return resumed
-
-
-class ProgressPacer:
-    """Decides when the progress message is worth editing: at each new tenth of the rows, or
-    every PROGRESS_MAX_GAP seconds while rows come, never within PROGRESS_MIN_GAP of the last."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self.at = clock()
-        self.tenth = 0
-        self.done = 0
-
-    def due(self, done: int, total: int) -> bool:
-        """True when (done, total) should be shown now; remembers it as shown."""
-        if total <= 0 or done >= total or done <= self.done:
-            return False
-        now = self.clock()
-        tenth = done * 10 // total
-        gap = now - self.at
-        if gap < PROGRESS_MIN_GAP or (tenth <= self.tenth and gap < PROGRESS_MAX_GAP):
-            return False
-        self.at, self.tenth, self.done = now, tenth, done
-        return True
-
-
-class Build:
-    """One export being built for one person, from the count to the document."""
-
-    def __init__(
-        self,
-        bot: ExtBot[None],
-        db_path: str | Path,
-        chat_id: int,
-        message_id: int,
-        plan: Plan,
-        links: PhotoLinks,
-        *,
-        head: str = "",
-        jobs: ExportJobRepo | None = None,
-        screens: ScreenRepo | None = None,
-        review: bool = False,
-    ) -> None:
-        self.bot = bot
-        self.db_path = db_path
-        self.chat_id = chat_id
-        self.message_id = message_id
-        self.plan = plan
-        self.links = links
-        self.edit: asyncio.Task[None] | None = None
-        self.folder: Path | None = None  # the temporary folder, once made
-        self.pacer = ProgressPacer(asyncio.get_running_loop().time)
-        self.head = head  # the summary the status line is shown under
-        self.jobs = jobs  # where the build is kept until it ends
-        self.screens = screens  # the person's screens: «خروجی دیگر» only on the live one
-        self.review = review  # names a report not yet reviewed as waiting for review
-
-    async def _show(self, text: str, *, again: bool = False) -> None:
-        """Edits the progress message at low priority; a failed edit is only logged."""
-        markup = inline([[button(label("export-again"), cb("expn", "new"))]]) if again else None
-        if self.head:
-            text = Html(f"{self.head}\n\n{text}")
-        try:
-            with send_priority(LOW):
-                await self.bot.edit_message_text(
-                    text, chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
-                )
-        except TelegramError as exc:
-            log.info("could not edit export progress of %s: %s", self.chat_id, exc)
-
-    def progress(self, done: int, total: int) -> None:
-        """Called (on the event loop) as rows are written: edits the message now and then."""
-        if (self.edit is None or self.edit.done()) and self.pacer.due(done, total):
-            text = t(
-                "export-tg-progress",
-                bar=progress_bar(done, total),
-                percent=fmt_percent(done, total),
-                done=done,
-                total=total,
-            )
-            self.edit = asyncio.get_running_loop().create_task(self._show(text))
-            log.debug("export progress %d/%d shown to %s", done, total, self.chat_id)
-
-    async def _settle(self) -> None:
-        """Waits for a progress edit under way, so no late edit overwrites the last word."""
-        if self.edit is not None:
-            with contextlib.suppress(Exception):
-                await self.edit
-
-    async def run(self, exports: set[int]) -> None:
-        """Counts, builds, sends; frees the person's slot and removes the temporary folder before
-        the last word, so that whatever it says is already true."""
-        try:
-            last = await self._build_and_send()
-        except Exception:
-            log.exception("export for %s failed", self.chat_id)
-            last = t("export-failed")
-        finally:
-            exports.discard(self.chat_id)
-            if self.folder is not None:
-                await asyncio.to_thread(shutil.rmtree, self.folder, True)
-        await self._forget()  # ended (not cancelled by a stop): nothing to resume
-        await self._settle()
-        await self._show(last, again=await self._still_shown())
-
-    async def _still_shown(self) -> bool:
-        """True when the status message is still the person's live screen (then it gets
-        «📤 خروجی دیگر», and loses it once replaced); a status another screen has replaced
-        since gets no button, so old ones never stack up."""
-        if self.screens is None:
-            return True
-        if not await self.screens.live(self.chat_id, self.message_id):
-            return False
-        await self.screens.show(self.chat_id, self.message_id, WITH_BUTTONS)
-        return True
-
-    async def _forget(self) -> None:
-        """Drops the kept build: it ended, or its document is out."""
-        if self.jobs is not None:
-            await self.jobs.end(self.chat_id, self.message_id)
-
-    async def _build_and_send(self) -> Html:
-        """Writes the file off the event loop and sends it as a document; returns the last word."""
-        from bot.export import ExportFormat, export_in_background  # openpyxl loads on first use
-
-        plan, flt = self.plan, self.plan.flt
-        rows = await asyncio.to_thread(_count, self.db_path, flt)
-        if rows == 0:
-            return t("export-empty-range")
-        self.folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="khedmatyar-export-"))
-        out = self.folder / f"export.{plan.fmt}"
-        result = await export_in_background(
-            self.db_path,
-            flt,
-            out,
-            ExportFormat(plan.fmt),
-            hxl=plan.hxl,
-            progress=self.progress,
-            process=rows > THREAD_ROWS,
-            links=self.links,
-            review=self.review,
-        )
-        if result.rows == 0:
-            return t("export-empty-range")
-        data = await asyncio.to_thread(out.read_bytes)
-        if len(data) > MAX_UPLOAD:
-            return t("export-too-big")
-        await self._settle()
-        await self._show(t("export-sending"))
-        period = jalali.format_range(flt.start, flt.end)
-        caption = t("export-caption", rows=result.rows)  # the summary is just above it
-        place = plan.scope if len(flt.province_ids) == 1 else ""
-        title = label("export-file-place", range=period, place=place) if place else ""
-        name = f"{title or label('export-file', range=period)}.{plan.fmt}"
-        await self.bot.send_document(
-            self.chat_id, data, filename=name, caption=caption, write_timeout=UPLOAD_SECONDS
-        )
-        await self._forget()  # at once: a crash from here on does not send it again
-        return t("export-ready", rows=result.rows)
-
-
-def _count(db_path: str | Path, flt: ExportFilter) -> int:
-    """How many reports the export holds (blocking: run in a thread)."""
-    with ExportReader(db_path) as reader:
-        return reader.count(flt)
 
 
 # --- the flow and its ways in ------------------------------------------------------------------
@@ -882,14 +560,14 @@ async def photos(update: Update, context: Context) -> None:
     await send_photos(context, who.user_id, report, caption)
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons); the
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons); the
 # flow's own rule and the build re-check the scope against the person's roles.
 BUTTONS = (Buttons("expn", allow(overseer, "new")),)
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("export", "command-export", "help-export", 21, overseers, overseer),)
-# Its main-menu button (bot.menu): beside «🎯 پویش‌ها», for the admins and coordinators.
+# Its main-menu button (bot.kit.menu): beside «🎯 پویش‌ها», for the admins and coordinators.
 MENU = (MenuEntry("menu-export", 4, 1, overseers, overseer),)
 
 

@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import screens
-from bot.access import anyone, leader_of_first, member_of_first
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, refresh, volunteers
-from bot.context import Context
-from bot.engine import answer
-from bot.i18n import label, t
-from bot.keyboards import (
+from bot.core.i18n import label, t
+from bot.kit import screens
+from bot.kit.access import anyone, leader_of_first, member_of_first
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, refresh, volunteers
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import (
     Callback,
     Paging,
     button,
@@ -30,9 +30,9 @@ from bot.keyboards import (
     share_button,
     url_button,
 )
-from bot.menu import MenuEntry
-from bot.outbox import kick, role_notice
-from bot.principal import Principal, load_principal
+from bot.kit.menu import MenuEntry
+from bot.kit.outbox import kick, role_notice
+from bot.kit.principal import Principal, load_principal
 from db.models import Group, GroupRole, GroupStatus, Member
 from db.usecases import remove_member, renew_invite, revoke_invites, set_member_role
 from handlers.common import (
@@ -358,7 +358,7 @@ async def _remind(update: Update, context: Context, group: Group, data: Callback
     await _render_card(update, context, group)
 
 
-# The buttons this feature makes, and who may press them (bot.buttons).
+# The buttons this feature makes, and who may press them (bot.kit.buttons).
 GROUP = Buttons(
     "grp",
     allow(member_of_first, "card", "leave", "leaveok", ids="group"),
@@ -395,9 +395,9 @@ SCREENS: dict[str, Show] = {
 }
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("group", "command-group", "help-group", 30, volunteers),)
-# Its main-menu button (bot.menu): for the people of the groups (an admin or a coordinator only
+# Its main-menu button (bot.kit.menu): for the people of the groups (an admin or a coordinator only
 # when they belong to one).
 MENU = (MenuEntry("menu-group", 2, 1, volunteers),)
 

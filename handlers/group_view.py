@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import jalali
-from bot.context import Context
-from bot.engine import Bounded
-from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, inline
-from bot.stats_text import campaign_unit, figures_text, percent_text
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.figures.wording import campaign_unit, figures_text, percent_text
+from bot.kit.context import Context
+from bot.kit.engine import Bounded
+from bot.kit.keyboards import button, cb, inline
 from db.models import Group, GroupRole, GroupStatus, Invite, Member
 from db.stats import Period, Scope, per_unit
 from db.store import Store

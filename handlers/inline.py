@@ -18,12 +18,12 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, InlineQueryHandler
 
-from bot import jalali
-from bot.context import Context
-from bot.i18n import label, t
-from bot.keyboards import inline, url_button
-from bot.principal import Principal
-from bot.stats_text import render_progress
+from bot.core import jalali
+from bot.core.i18n import label, t
+from bot.figures.wording import render_progress
+from bot.kit.context import Context
+from bot.kit.keyboards import inline, url_button
+from bot.kit.principal import Principal
 from db.models import Campaign, Group, GroupStatus
 from handlers.group_view import group_card, place_text
 

@@ -18,13 +18,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
-from bot.access import anyone, leader_of_first_request
-from bot.buttons import Buttons, Show, allow
-from bot.context import Context
-from bot.engine import answer
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline
-from bot.outbox import kick, role_notice
+from bot.core.i18n import Html, label, t
+from bot.kit.access import anyone, leader_of_first_request
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import Callback, button, cb, inline
+from bot.kit.outbox import kick, role_notice
 from db.join_requests import JoinRequest, RequestStatus
 from db.models import Group, GroupRole, GroupStatus
 from db.outbox import INTERACTIVE, Notice, NoticeButton
@@ -245,7 +245,7 @@ async def _answered_already(
     await _edit(update, t(key, name=name, group=group.name), [])
 
 
-# The buttons of asking to join a group from its public card (bot.buttons); its leaders answer.
+# The buttons of asking to join a group from its public card (bot.kit.buttons); its leaders answer.
 REQUESTS = Buttons(
     PREFIX,
     allow(anyone, "ask", "send", ids="group"),

@@ -1,6 +1,6 @@
 """«📊 آمار», /campaign, /top and /find: what the work adds up to, for whoever asks.
 
-Every figure comes from db/stats.py and is rendered by bot/stats_text.py; this module decides
+Every figure comes from db/stats.py and is rendered by bot/figures/wording.py; this module decides
 whose figures a person sees (their groups, a coordinator's provinces, the country for an admin)
 and offers the buttons that choose the period. A typed Jalali range and a typed search are two
 tiny engine flows. Buttons outside the flows carry a period code (0 week, 1 month, 2 year,
@@ -26,17 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import jalali
-from bot.access import anyone, anyone_goes_on, overseer
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, everyone, overseers
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
-from bot.menu import MenuEntry
-from bot.principal import Principal
-from bot.stats_text import (
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import normalize, search_key, truncate, utf16_len
+from bot.figures.wording import (
     campaign_unit,
     period_label,
     render_overview,
@@ -49,7 +42,14 @@ from bot.stats_text import (
     render_silent,
     share_schedule,
 )
-from bot.text import normalize, search_key, truncate, utf16_len
+from bot.kit.access import anyone, anyone_goes_on, overseer
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, everyone, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer, keep, recall
+from bot.kit.keyboards import Callback, Paging, button, cb, choices, grid, inline, share_button
+from bot.kit.menu import MenuEntry
+from bot.kit.principal import Principal
 from db.models import Campaign, County, Group, GroupStatus
 from db.stats import SILENT_WEEKS, Counting, Measure, Period, PeriodKind, Scope, ScopeKind
 from db.store import Store
@@ -1042,7 +1042,7 @@ FIND = Buttons(
     allow(anyone, "page", ids="page"),
     allow(anyone, "card", ids="group page"),
 )
-# The buttons this feature makes outside its flows, and who may press them (bot.buttons):
+# The buttons this feature makes outside its flows, and who may press them (bot.kit.buttons):
 # aggregate figures anyone may see (the handlers re-check periods and campaigns).
 BUTTONS = (
     Buttons(
@@ -1060,14 +1060,14 @@ BUTTONS = (
 FOUND: dict[str, Show] = {"page": on_find_page, "card": on_found_card}
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (
     Command("stats", "command-stats", "help-stats", 40),
     Command("campaign", "command-campaign", "help-campaign", 41),
     Command("top", "command-top", "help-top", 42),
     Command("find", "command-find", "help-find", 43),
 )
-# Its main-menu buttons (bot.menu): the figures for everyone, the campaigns for the overseers.
+# Its main-menu buttons (bot.kit.menu): the figures for everyone, the campaigns for the overseers.
 MENU = (
     MenuEntry("menu-campaigns", 4, 0, overseers),
     MenuEntry("menu-stats", 5, 1, everyone),

@@ -10,14 +10,14 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
-from bot import screens
-from bot.access import check_access, is_menu_or_command
-from bot.context import Context
-from bot.engine import answer, strip_buttons
-from bot.i18n import label, t
-from bot.keyboards import inline, url_button
-from bot.principal import load_principal
-from bot.text import TEXT_MAX, too_long
+from bot.core.i18n import label, t
+from bot.core.text import TEXT_MAX, too_long
+from bot.kit import screens
+from bot.kit.access import check_access, is_menu_or_command
+from bot.kit.context import Context
+from bot.kit.engine import answer, strip_buttons
+from bot.kit.keyboards import inline, url_button
+from bot.kit.principal import load_principal
 from db.database import is_storage_error
 from handlers.common import menu_for, reply
 from handlers.review_cards import PREFIX as REVIEW_PREFIX

@@ -8,16 +8,16 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
-from bot import jalali
-from bot.access import reporter_of_first_report
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, leaders
-from bot.context import Context
-from bot.engine import answer
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, confirm, inline
-from bot.menu import MenuEntry
-from bot.text import to_persian_digits
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import to_persian_digits
+from bot.kit.access import reporter_of_first_report
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, leaders
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import Callback, button, cb, confirm, inline
+from bot.kit.menu import MenuEntry
 from db.models import Report, ReportStatus
 from db.usecases import can_edit
 from handlers.common import PRIVATE, edit_or_keep, menu_for, menu_text, reply
@@ -139,7 +139,7 @@ async def _deleted(update: Update, context: Context, report: Report) -> None:
     await edit_or_keep(update.callback_query, text, markup)
 
 
-# The buttons on a saved report, and who may press them (bot.buttons): its reporter only.
+# The buttons on a saved report, and who may press them (bot.kit.buttons): its reporter only.
 REPORT = Buttons(
     "myr",
     allow(reporter_of_first_report, "edit", "del", "delok", "keep", ids="report"),
@@ -154,9 +154,9 @@ SCREENS: dict[str, Show] = {
 }
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("myreports", "command-myreports", "help-myreports", 11, leaders),)
-# Its main-menu button (bot.menu): beside «👥 گروه من», for those who report.
+# Its main-menu button (bot.kit.menu): beside «👥 گروه من», for those who report.
 MENU = (MenuEntry("menu-my-reports", 2, 0, leaders),)
 
 

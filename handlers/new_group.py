@@ -12,15 +12,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.access import anyone, anyone_goes_on, overseer_of_first_group
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, founders
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, grid, inline
-from bot.outbox import kick, role_notice
-from bot.text import search_key
+from bot.core.i18n import Html, label, t
+from bot.core.text import search_key
+from bot.kit.access import anyone, anyone_goes_on, overseer_of_first_group
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, founders
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.kit.keyboards import Callback, button, cb, grid, inline
+from bot.kit.outbox import kick, role_notice
 from db.models import Group, GroupStatus, Invite, Role
 from db.outbox import Notice, NoticeButton
 from db.usecases import create_group, decide_group
@@ -290,7 +290,7 @@ async def _decided(update: Update, context: Context, group: Group, *, approve: b
     )
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons).
 # A group waiting for approval: the coordinators of its province and the admins answer.
 APPROVAL = Buttons("apr", allow(overseer_of_first_group, "ok", "no", "noyes", "ask", ids="group"))
 BUTTONS = (Buttons("onb", allow(anyone, "create")), APPROVAL)
@@ -303,7 +303,7 @@ SCREENS: dict[str, Show] = {
 }
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("newgroup", "command-newgroup", "help-newgroup", 32, founders),)
 
 

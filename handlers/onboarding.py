@@ -15,15 +15,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.access import anyone, anyone_goes_on, offered_to_join
-from bot.buttons import Buttons, allow
-from bot.commands import Command, volunteers
-from bot.context import Context
-from bot.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import label, t
-from bot.keyboards import Callback, button, cb, inline
-from bot.outbox import kick
-from bot.text import to_latin_digits
+from bot.core.i18n import label, t
+from bot.core.text import to_latin_digits
+from bot.kit.access import anyone, anyone_goes_on, offered_to_join
+from bot.kit.buttons import Buttons, allow
+from bot.kit.commands import Command, volunteers
+from bot.kit.context import Context
+from bot.kit.engine import Done, Draft, Flow, Go, Result, Screen, Step, Turn
+from bot.kit.keyboards import Callback, button, cb, inline
+from bot.kit.outbox import kick
 from db.groups import CODE_ALPHABET, CODE_LENGTH
 from db.models import GroupRole, GroupStatus
 from db.outbox import Notice
@@ -199,11 +199,11 @@ async def deep_link(update: Update, context: Context) -> None:
     await offer_join(update, context, code)
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons).
 BUTTONS = (Buttons("onb", allow(anyone, "join")),)
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (Command("join", "command-join", "help-join", 31, volunteers),)
 
 

@@ -12,10 +12,10 @@ from typing import Any, Protocol
 
 from telegram import Message, MessageOriginUser
 
-from bot.engine import Ask, Back, Go, Result, Screen, Step, Turn
-from bot.i18n import Html, label, t
-from bot.keyboards import MAX_ID, PICK_PERSON, Callback, Paging, grid, people_picker
-from bot.text import normalize, search_key, to_latin_digits, truncate
+from bot.core.i18n import Html, label, t
+from bot.core.text import normalize, search_key, to_latin_digits, truncate
+from bot.kit.engine import Ask, Back, Go, Result, Screen, Step, Turn
+from bot.kit.keyboards import MAX_ID, PICK_PERSON, Callback, Paging, grid, people_picker
 from db.models import County, Province, Volunteer
 
 COUNTIES_PER_PAGE = 20

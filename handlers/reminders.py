@@ -7,12 +7,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.access import leader_of_first
-from bot.buttons import Buttons, Show, allow
-from bot.context import Context
-from bot.engine import answer
-from bot.i18n import label
-from bot.keyboards import Callback
+from bot.core.i18n import label
+from bot.kit.access import leader_of_first
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import answer
+from bot.kit.keyboards import Callback
 from handlers.common import edit_or_keep
 
 
@@ -31,7 +31,7 @@ async def _off(update: Update, context: Context, data: Callback) -> None:
     await edit_or_keep(query, label("reminder-turned-off"))
 
 
-# The buttons of the weekly reminder, and who may press them (bot.buttons), and what each does.
+# The buttons of the weekly reminder, and who may press them (bot.kit.buttons), and what each does.
 REMINDER = Buttons("rmd", allow(leader_of_first, "report", "off", ids="group"))
 BUTTONS = (REMINDER,)
 SCREENS: dict[str, Show] = {"report": _report, "off": _off}

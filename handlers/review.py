@@ -9,7 +9,7 @@ and admins count (the access policy refuses everyone else). A decision is one co
 (db.usecases.decide_report) bound to the version of the report the card showed: of two reviewers,
 one wins and the other is told who decided and how; a decision on a card older than the
 reporter's last edit is refused and the card shows the report as it is now (an edit refreshes
-every open card anyway). The reporter hears of it through the outbox (bot.outbox), written
+every open card anyway). The reporter hears of it through the outbox (bot.kit.outbox), written
 with the decision. The unflagged reports of one group may be approved together, after a
 confirmation that says how many. A typed reason is a one-step flow of the engine.
 """
@@ -28,12 +28,14 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import jalali
-from bot.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
-from bot.buttons import Buttons, Show, allow
-from bot.commands import Command, reviewers
-from bot.context import Context
-from bot.engine import (
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.figures.wording import units_text
+from bot.kit.access import overseer, overseer_of_first_report, overseer_of_report_and_origin
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.commands import Command, reviewers
+from bot.kit.context import Context
+from bot.kit.engine import (
     Bounded,
     Done,
     Draft,
@@ -46,13 +48,11 @@ from bot.engine import (
     answer,
     strip_buttons,
 )
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, inline
-from bot.menu import MenuEntry
-from bot.outbox import kick
-from bot.principal import Principal
-from bot.ratelimit import transient
-from bot.stats_text import units_text
+from bot.kit.keyboards import Callback, button, cb, inline
+from bot.kit.menu import MenuEntry
+from bot.kit.outbox import kick
+from bot.kit.principal import Principal
+from bot.runtime.ratelimit import transient
 from db.models import Report, ReportStatus, UnitTotal
 from db.outbox import Notice, NoticeButton
 from db.store import Store
@@ -737,7 +737,7 @@ async def link_group(update: Update, context: Context) -> None:
     await reply(update, t("review-chat-linked", scope=await scope_words(store, provinces)))
 
 
-# The buttons of the review and its cards, and who may press them (bot.buttons): the report's
+# The buttons of the review and its cards, and who may press them (bot.kit.buttons): the report's
 # province's coordinators and admins (in private and in their groups).
 REVIEW = Buttons(
     PREFIX,
@@ -767,12 +767,12 @@ SCREENS: dict[str, Show] = {
 }
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (
     Command("review", "command-review", "help-review", 20, reviewers, overseer),
     Command("review_off", "", "", 20, reviewers, overseer),  # in a review group only
 )
-# Its main-menu button (bot.menu): for the admins and coordinators while reports are reviewed.
+# Its main-menu button (bot.kit.menu): for the admins and coordinators while reports are reviewed.
 MENU = (MenuEntry("menu-review", 3, 0, reviewers, overseer),)
 
 

@@ -15,13 +15,13 @@ from datetime import date, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import jalali
-from bot.context import Context
-from bot.i18n import Html, label, t
-from bot.keyboards import button, cb, choices, inline
-from bot.principal import Principal, load_principal
-from bot.ratelimit import BULK, send_priority
-from bot.text import and_list, to_persian_digits, truncate
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import and_list, to_persian_digits, truncate
+from bot.kit.context import Context
+from bot.kit.keyboards import button, cb, choices, inline
+from bot.kit.principal import Principal, load_principal
+from bot.runtime.ratelimit import BULK, send_priority
 from db.models import Report, ReportStatus
 from db.review import Card, Flags, Verdict
 from db.store import Store

@@ -18,13 +18,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
-from bot.access import admin, admins_go_on
-from bot.buttons import Buttons, Show, allow
-from bot.context import Context
-from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, button, cb, choices, confirm, inline
-from bot.text import search_key, truncate
+from bot.core.i18n import Html, label, t
+from bot.core.text import search_key, truncate
+from bot.kit.access import admin, admins_go_on
+from bot.kit.buttons import Buttons, Show, allow
+from bot.kit.context import Context
+from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn, answer
+from bot.kit.keyboards import Callback, button, cb, choices, confirm, inline
 from db.models import Category
 from db.store import Store
 from db.usecases import (
@@ -452,7 +452,7 @@ async def _edit(update: Update, context: Context, data: Callback) -> None:
     await context.bot_data.engine.start(update, context, FLOW, data.action, item.id)
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons), and the
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons), and the
 # screen each shows.
 TYPES = Buttons(
     "typ",

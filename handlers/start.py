@@ -16,14 +16,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import NOBODY, Command, commands_for, everyone, refresh, role_of
-from bot.context import Context
-from bot.engine import stale
-from bot.i18n import Html, label, t
-from bot.keyboards import inline, url_button
-from bot.menu import MenuEntry
-from bot.principal import Principal
-from bot.text import and_list, escape, normalize, search_key
+from bot.core.i18n import Html, label, t
+from bot.core.text import and_list, escape, normalize, search_key
+from bot.kit.commands import NOBODY, Command, commands_for, everyone, refresh, role_of
+from bot.kit.context import Context
+from bot.kit.engine import stale
+from bot.kit.keyboards import inline, url_button
+from bot.kit.menu import MenuEntry
+from bot.kit.principal import Principal
 from db.store import Store
 from handlers.common import PRIVATE, menu_for, menu_text, reply
 from handlers.group_view import offer_onboarding
@@ -139,13 +139,13 @@ async def on_my_status(update: Update, context: Context) -> None:
         log.info("user %s blocked the bot", change.chat.id)
 
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (
     Command("start", "command-start", "", 0),
     Command("help", "command-help", "", 90),
     Command("cancel", "command-cancel", "", 91),
 )
-# Its main-menu button (bot.menu): the last row, for everyone.
+# Its main-menu button (bot.kit.menu): the last row, for everyone.
 MENU = (MenuEntry("menu-help", 5, 2, everyone),)
 
 

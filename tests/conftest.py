@@ -21,14 +21,14 @@ import psycopg
 import pytest
 
 from bot.app import FEATURES, FLOWS, Feature, build_application
-from bot.config import Config, parse_config
-from bot.context import App
-from bot.engine import Flow
-from bot.i18n import LOCALE_DIR, label
-from bot.jalali import TEHRAN
+from bot.core.config import Config, is_postgresql, parse_config
+from bot.core.i18n import LOCALE_DIR, label
+from bot.core.jalali import TEHRAN
+from bot.core.text import normalize, search_key
+from bot.kit.context import App
+from bot.kit.engine import Flow
 from bot.runner import start_polling, stop
-from bot.text import normalize, search_key
-from db.database import Database, is_postgresql
+from db.database import Database
 from db.models import GroupRole, GroupStatus, Photo, ReportInput, Role
 from db.reference import seed_reference_data
 from db.store import Store

@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import WEEKDAYS
-from bot.i18n import label, t
-from bot.jalali import TEHRAN
-from bot.text import search_key
+from bot.core.config import WEEKDAYS
+from bot.core.i18n import label, t
+from bot.core.jalali import TEHRAN
+from bot.core.text import search_key
 from db.channels import ChannelScope
 from db.database import Database
 from db.models import GroupStatus

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.text import search_key
+from bot.core.text import search_key
 from db.channels import ChannelScope
 from db.database import Database
 from db.models import GroupStatus

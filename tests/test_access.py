@@ -1,6 +1,6 @@
 """Who may do what: every button × every role × forged ids, generated from the policy table.
 
-The test knows, for each rule of bot.access, who holds it in a world of two groups in two
+The test knows, for each rule of bot.kit.access, who holds it in a world of two groups in two
 provinces; the matrix of presses is generated from what the features declare (bot.app.policy:
 each feature's BUTTONS and each flow's rules), so a new button is pressed by every role the day
 it is declared. A scan of the code finds every callback action the bot can emit, and fails when
@@ -16,10 +16,10 @@ import pytest
 
 from bot.app import FLOWS as ALL_FLOWS
 from bot.app import policy
-from bot.engine import ENGINE
-from bot.i18n import label
-from bot.keyboards import parse_cb
-from bot.principal import load_principal
+from bot.core.i18n import label
+from bot.kit.engine import ENGINE
+from bot.kit.keyboards import parse_cb
+from bot.kit.principal import load_principal
 from db.models import Role
 from simulator.testing import SimUser
 from tests.conftest import Harness, report_input

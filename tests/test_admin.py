@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import GroupRole, GroupStatus, Role
 from handlers.group_view import NAME_MAX, NAME_MIN
 from tests.conftest import Harness, report_input

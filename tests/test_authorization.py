@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import GroupRole, Role
 from tests.conftest import Harness
 

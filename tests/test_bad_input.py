@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from bot import jalali
 from bot.app import FLOWS as APP_FLOWS
-from bot.config import WEEKDAYS
-from bot.i18n import label, t
-from bot.text import truncate
+from bot.core import jalali
+from bot.core.config import WEEKDAYS
+from bot.core.i18n import label, t
+from bot.core.text import truncate
 from db.channels import ChannelScope
 from db.models import Role
 from handlers import campaign_admin, export, review, service_types

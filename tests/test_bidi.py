@@ -8,8 +8,8 @@ import re
 import pytest
 from bidi import get_display
 
-from bot.i18n import keys, label
-from bot.text import isolate_ltr
+from bot.core.i18n import keys, label
+from bot.core.text import isolate_ltr
 from tests.conftest import locale_messages
 
 VARIABLE = re.compile(r"\{\s*\$(\w+)")

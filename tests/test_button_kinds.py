@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import label
-from bot.keyboards import KINDS, Kind, button, inline, share_button, url_button
+from bot.core.i18n import label
+from bot.kit.keyboards import KINDS, Kind, button, inline, share_button, url_button
 from tests.conftest import Harness, locale_messages
 
 # A label that saves, approves or accepts starts with one of these; one that turns a report or

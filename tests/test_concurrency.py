@@ -22,7 +22,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 from telegram.ext import ExtBot
 
-from bot.ratelimit import (
+from bot.runtime.ratelimit import (
     BULK,
     INTERACTIVE,
     LOW,
@@ -31,7 +31,7 @@ from bot.ratelimit import (
     counted,
     current_priority,
 )
-from bot.updates import (
+from bot.runtime.updates import (
     KeyedLocks,
     PersonJobQueue,
     PersonUpdateProcessor,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import OFFICIAL_API, ConfigError, load_config, parse_config
+from bot.core.config import OFFICIAL_API, ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot.digest import render_html
-from bot.i18n import label
-from bot.stats_text import percent_text
-from bot.text import progress_bar
+from bot.core.i18n import label
+from bot.core.text import progress_bar
+from bot.digest.render import render_html
+from bot.figures.wording import percent_text
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from db.stats import Counting

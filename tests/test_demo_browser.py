@@ -11,9 +11,9 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.config import parse_config
+from bot.core.config import parse_config
+from bot.core.i18n import label
 from bot.demo import Demo, demo_data, start_demo
-from bot.i18n import label
 from simulator.testing import CHROMIUM, CHROMIUM_ARGS
 
 # Outside CI a developer without chromium skips these; in CI (`make test` installs it) they run.
@@ -180,7 +180,7 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await page.locator(".pick-item", has_text="گروه جهادی امید اراک").click()
             await expect(page.locator("#chat-title")).to_have_text(volunteers)
             shared = page.locator(".bubble", has_text="گروه جهادی امید اراک").last
-            await expect(shared).to_contain_text(f"@{world.bot.username}")
+            await expect(shared).to_contain_text(f"@{world.bot.username}", timeout=15_000)
             await expect(page.locator(".kb-btn", has_text=label("share-open-bot"))).to_be_visible()
             await page.screenshot(path=str(tmp_path / "phone-shared-card.png"))
 
@@ -193,7 +193,8 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
             await page.locator(".pick-item", has_text="پویش ۱۱ هزار خدمت").click()
             await expect(page.locator("#chat-title")).to_have_text(leaders)
             progress = page.locator(".bubble", has_text="پویش ۱۱ هزار خدمت").last
-            await expect(progress).to_contain_text(f"@{world.bot.username}")
+            # the inline query's card, sent through the bot: on a loaded machine, seconds
+            await expect(progress).to_contain_text(f"@{world.bot.username}", timeout=15_000)
             await page.screenshot(path=str(tmp_path / "phone-shared-progress.png"))
         finally:
             await browser.close()

@@ -18,10 +18,10 @@ import aiosqlite
 import pytest
 
 from bot.cli import main
-from bot.config import parse_config
+from bot.core.config import parse_config
+from bot.core.jalali import TEHRAN
+from bot.core.text import search_key
 from bot.demo import demo_data, seed_demo, start_demo
-from bot.jalali import TEHRAN
-from bot.text import search_key
 from db.database import Database
 from db.store import Store
 

@@ -15,17 +15,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot import jalali
-from bot.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
 from bot.cli import main
+from bot.core import jalali
+from bot.core.config import is_postgresql
+from bot.core.text import fmt_num, utf16_len
 from bot.demo import seed_demo
-from bot.digest import (
+from bot.digest.chart import MAX_AREAS, render_chart, render_chart_async, shown_areas
+from bot.digest.render import (
     MESSAGE_LIMIT,
-    CampaignWeek,
-    PlaceLevel,
-    Ranked,
-    ServiceTotal,
-    WeekDigest,
     content_hash,
     last_ended_week,
     render_caption,
@@ -35,10 +32,10 @@ from bot.digest import (
     split_messages,
     to_plain,
 )
-from bot.text import fmt_num, utf16_len
 from db.channels import ChannelScope
-from db.database import Database, is_postgresql
+from db.database import Database
 from db.digest_queries import week_digest
+from db.digest_week import CampaignWeek, PlaceLevel, Ranked, ServiceTotal, WeekDigest
 from db.models import Campaign, GroupStatus, ScopeKind
 from db.stats import CampaignProgress, Figures, ShareLine
 from db.store import Store
@@ -308,7 +305,7 @@ def test_long_names_are_shortened_to_fit_the_chart() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from bot.chart import _fit
+    from bot.digest.chart import _fit
 
     fig = Figure(figsize=(4, 1), dpi=100)
     FigureCanvasAgg(fig)

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.digest import content_hash, render_messages
-from bot.digests import due_at
-from bot.i18n import label, t
-from bot.jalali import TEHRAN, format_date, format_range, weekday_names
-from bot.ratelimit import PriorityRateLimiter
+from bot.core.i18n import label, t
+from bot.core.jalali import TEHRAN, format_date, format_range, weekday_names
+from bot.digest.post import due_at
+from bot.digest.render import content_hash, render_messages
+from bot.runtime.ratelimit import PriorityRateLimiter
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from tests.conftest import Harness, report_input

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label, t
-from bot.text import to_persian_digits
+from bot.core.i18n import label, t
+from bot.core.text import to_persian_digits
 from db.channels import ChannelScope
 from simulator.testing import SimChannel, SimUser
 from tests.conftest import TODAY, Harness, every_row, report_input

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.core.i18n import label
+from bot.core.text import normalize, persian_sort_key, search_key
 from bot.demo import seed_demo
-from bot.i18n import label
-from bot.text import normalize, persian_sort_key, search_key
 from db import counting
 from db.counting import Counting
 from db.database import Database, SchemaMismatch
@@ -69,7 +69,7 @@ def test_placeholders_become_psycopgs_and_leave_quoted_text_alone() -> None:
 
 async def test_groups_are_listed_in_persian_order(store: Store) -> None:
     """The stored sort key orders names the same on both engines: Persian alphabetical order
-    (bot.text.persian_sort_key), not code-point order."""
+    (bot.core.text.persian_sort_key), not code-point order."""
     county = (await store.places.search_counties("اراک"))[0]
     await store.volunteers.seen(9, "سرگروه", "", "")
     shuffled = NAMES[:]

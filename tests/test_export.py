@@ -17,10 +17,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot import cli
+from bot.core.i18n import label
 from bot.demo import seed_demo
-from bot.export import ExportFormat, export_in_background, write_export
+from bot.export.sheet import ExportFormat, export_in_background, write_export
 from bot.export_cli import TerminalProgress
-from bot.i18n import label
 from db.export import ExportFilter
 from db.models import Photo, ReportInput, ReportStatus
 from db.store import Store

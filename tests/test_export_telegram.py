@@ -20,24 +20,24 @@ import jdatetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.context import Context
+from bot.core.i18n import label, t
+from bot.core.jalali import month_of
+from bot.core.text import fmt_num, to_persian_digits
 from bot.demo import seed_demo
-from bot.i18n import label, t
-from bot.jalali import month_of
-from bot.photo_links import PhotoLinks, report_of
-from bot.text import fmt_num, to_persian_digits
-from db.export import ExportFilter
-from db.models import Photo, ReportInput, Role
-from handlers.export import (
+from bot.export.build import (
     PROGRESS_MAX_GAP,
     RESUME_ATTEMPTS,
     Plan,
     ProgressPacer,
-    parse_range,
     plan_data,
     plan_from,
     resume_exports,
 )
+from bot.export.photo_links import PhotoLinks, report_of
+from bot.kit.context import Context
+from db.export import ExportFilter
+from db.models import Photo, ReportInput, Role
+from handlers.export import parse_range
 from simulator.testing import SimMessage, SimUser
 from tests.conftest import TODAY, Harness, eventually, report_input
 

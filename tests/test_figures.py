@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import jalali
-from bot.i18n import label
-from bot.stats_text import percent_text
-from bot.text import fmt_num, progress_bar
+from bot.core import jalali
+from bot.core.i18n import label
+from bot.core.text import fmt_num, progress_bar
+from bot.figures.wording import percent_text
 from db.store import Store
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot import jalali
-from bot.i18n import keys, label, t
+from bot.core import jalali
+from bot.core.i18n import keys, label, t
 from db.models import Role
 from simulator.media import make_png
 from simulator.testing import SimUser

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import FLOWS as ALL_FLOWS
-from bot.engine import Draft
-from bot.i18n import label, t
+from bot.core.i18n import label, t
+from bot.kit.engine import Draft
 from db.models import Role
 from simulator.testing import SimUser
 from tests.conftest import Harness

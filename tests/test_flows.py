@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import GroupRole, Role
 from db.usecases import save_report
 from simulator.testing import SimUser

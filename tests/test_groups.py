@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import GroupRole, GroupStatus
 from tests.conftest import Harness
 

@@ -29,4 +29,4 @@ def _loaded(imports: str) -> list[str]:
 def test_importing_the_bot_loads_no_matplotlib_numpy_or_pil() -> None:
     assert _loaded("import bot.cli, bot.app, bot.demo") == []
     # Sanity of the probe: drawing a map does load them.
-    assert _loaded("import bot.map_render") == sorted(HEAVY)
+    assert _loaded("import bot.maps.render") == sorted(HEAVY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.i18n import t
+from bot.core.i18n import t
 from tests.conftest import Harness
 
 

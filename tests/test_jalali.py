@@ -1,4 +1,5 @@
-"""Tests for bot.jalali: conversion (cross-checked), periods, parsing, formatting, Tehran time."""
+"""Tests for bot.core.jalali: conversion (cross-checked), periods, parsing, formatting, Tehran
+time."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from persiantools.jdatetime import JalaliDate
 
-from bot import jalali
-from bot.i18n import LOCALE_DIR, label
-from bot.jalali import (
+from bot.core import jalali
+from bot.core.i18n import LOCALE_DIR, label
+from bot.core.jalali import (
     TEHRAN,
     DateError,
     DateReason,
@@ -37,7 +38,7 @@ from bot.jalali import (
     weekday_names,
     year_of,
 )
-from bot.text import to_latin_digits
+from bot.core.text import to_latin_digits
 
 FIRST = from_jalali(1390, 1, 1)
 END = from_jalali(1411, 1, 1)  # exclusive

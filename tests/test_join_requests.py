@@ -7,7 +7,7 @@ import sqlite3
 from contextlib import closing
 from typing import Any
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.models import GroupRole
 from handlers.join_requests import OPEN_DAYS, OPEN_MAX
 from simulator.testing import SimMessage, SimUser

@@ -17,14 +17,14 @@ import pytest
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.access import Policy, admin, anyone, anyone_goes_on
-from bot.buttons import Buttons, allow
-from bot.commands import Command, everyone, overseers
-from bot.context import Context
-from bot.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn
-from bot.i18n import label, t
-from bot.keyboards import Callback, Paging, choices, inline
-from bot.menu import MenuEntry
+from bot.core.i18n import label, t
+from bot.kit.access import Policy, admin, anyone, anyone_goes_on
+from bot.kit.buttons import Buttons, allow
+from bot.kit.commands import Command, everyone, overseers
+from bot.kit.context import Context
+from bot.kit.engine import Bounded, Done, Draft, Flow, Go, Result, Screen, Step, Turn
+from bot.kit.keyboards import Callback, Paging, choices, inline
+from bot.kit.menu import MenuEntry
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient
 from tests.conftest import Harness

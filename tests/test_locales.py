@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Html, keys, label, t
+from bot.core.i18n import Html, keys, label, t
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [p for d in ("bot", "handlers", "db") for p in (ROOT / d).rglob("*.py")]

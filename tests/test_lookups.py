@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import jalali
-from bot.i18n import label
-from bot.stats_text import percent_text
-from bot.text import fmt_num, fmt_percent, progress_bar
+from bot.core import jalali
+from bot.core.i18n import label
+from bot.core.text import fmt_num, fmt_percent, progress_bar
+from bot.figures.wording import percent_text
 from db.models import Role
 from db.store import Store
 from simulator.testing import SimUser

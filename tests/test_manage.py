@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from bot import jalali
-from bot.i18n import label, t
-from bot.stats_text import percent_text
-from bot.text import fmt_num, progress_bar, truncate
+from bot.core import jalali
+from bot.core.i18n import label, t
+from bot.core.text import fmt_num, progress_bar, truncate
+from bot.figures.wording import percent_text
 from db.models import GroupStatus, Role
 from db.store import Store
 from db.usecases import (

@@ -13,15 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 from PIL import Image
 
+from bot.core.i18n import LOCALE_DIR, label
+from bot.core.text import fmt_num, fmt_percent
 from bot.demo import seed_demo
-from bot.i18n import LOCALE_DIR, label
-from bot.map_render import GEO_DIR, HIGHLIGHT, legend_labels, outlines, render_map, steps_for
-from bot.province_map import MapBasis, ProvinceFigure, ProvinceMap
-from bot.text import fmt_num, fmt_percent
+from bot.maps.render import GEO_DIR, HIGHLIGHT, legend_labels, outlines, render_map, steps_for
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from db.map_queries import campaign_map
 from db.models import Role
+from db.province_map import MapBasis, ProvinceFigure, ProvinceMap
 from db.stats import Counting
 from db.store import Store
 from simulator.testing import SimMessage, SimUser

@@ -13,9 +13,9 @@ from typing import Any
 
 from telegram import BotCommandScopeChat
 
-from bot import jalali
-from bot.digest import last_ended_week
-from bot.i18n import Html, label, t
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.digest.render import last_ended_week
 from db.channels import ChannelScope
 from db.models import GroupRole, GroupStatus
 from db.usecases import create_campaign

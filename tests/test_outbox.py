@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label, t
-from bot.text import search_key, to_persian_digits
+from bot.core.i18n import label, t
+from bot.core.text import search_key, to_persian_digits
 from db.database import Database
 from db.models import GroupStatus, Role
 from db.store import Store

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.i18n import label
+from bot.core.i18n import label
 from db.models import Photo
 from simulator.testing import SimUser
 from tests.conftest import SAME_PLACE, TODAY, Harness, report_input

@@ -15,8 +15,8 @@ import pytest
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.export import ExportFormat, export_in_background
-from bot.i18n import label, t
+from bot.core.i18n import label, t
+from bot.export.sheet import ExportFormat, export_in_background
 from db.export import ExportFilter
 from db.models import GroupRole, GroupStatus
 from db.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from tests.conftest import Harness, report_input
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot import jalali
-from bot.i18n import label, t
-from bot.text import to_persian_digits
+from bot.core import jalali
+from bot.core.i18n import label, t
+from bot.core.text import to_persian_digits
 from db.models import ReportStatus
 from simulator.testing import SimUser
 from tests.conftest import SAME_PLACE, TODAY, Harness, eventually

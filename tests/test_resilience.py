@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.config import parse_config
-from bot.i18n import label, t
+from bot.core.config import parse_config
+from bot.core.i18n import label, t
+from bot.core.text import TEXT_MAX, normalize
 from bot.runner import runtime_tasks, serve, start_polling
-from bot.text import TEXT_MAX, normalize
-from bot.updates import BACKLOG_MAX, person_lock
+from bot.runtime.updates import BACKLOG_MAX, person_lock
 from db.database import Database
 from db.engines.sqlite import BUSY_TIMEOUT_MS
 from db.instance import FileInstanceLock

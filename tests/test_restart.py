@@ -10,8 +10,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.i18n import label
-from bot.text import search_key
+from bot.core.i18n import label
+from bot.core.text import search_key
 from db.database import Database
 from db.models import GroupStatus
 from db.store import Store

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, parse_config
-from bot.i18n import label, t
-from bot.text import to_persian_digits
+from bot.core.config import ConfigError, parse_config
+from bot.core.i18n import label, t
+from bot.core.text import to_persian_digits
 from db.models import GroupRole, Photo, Report, ReportStatus
 from db.stats import Counting, Period, Scope
 from simulator.testing import SimChat, SimMessage, SimUser

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import label, t
-from bot.text import to_persian_digits
+from bot.core.i18n import label, t
+from bot.core.text import to_persian_digits
 from db.models import Report
 from simulator.testing import SimTimeout, SimUser
 from tests.conftest import Harness, report_input

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.text import normalize, persian_sort_key, search_key
+from bot.core.text import normalize, persian_sort_key, search_key
 from db.places import in_iran
 from db.seed import (
     CATEGORIES_FILE,

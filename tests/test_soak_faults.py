@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from db.channels import ChannelScope
 from simulator.testing import SimTimeout, SimUser
 from tests.conftest import Harness

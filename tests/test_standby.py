@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from bot.cli import main
-from bot.i18n import label
+from bot.core.i18n import label
 from bot.runner import FENCED
 from db.engines.postgresql import INSTANCE_LOCK_ID, LOCK_SPACE
 from db.instance import FileInstanceLock

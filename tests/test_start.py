@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.i18n import label
+from bot.core.i18n import label
 from tests.conftest import Harness, eventually
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot import jalali
-from bot.text import normalize, search_key
+from bot.core import jalali
+from bot.core.text import normalize, search_key
 from db import stat_columns
 from db.database import Database
 from db.models import GroupStatus, Photo, ReportInput

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.i18n import Html
-from bot.stats_text import (
+from bot.core.i18n import Html
+from bot.figures.wording import (
     change_text,
     period_label,
     render_overview,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.digest import render_html, to_plain
-from bot.i18n import label, t
+from bot.core.i18n import label, t
+from bot.digest.render import render_html, to_plain
 from db.channels import ChannelScope
 from db.digest_queries import week_digest
 from db.models import ReportStatus

@@ -1,4 +1,4 @@
-"""Tests for bot.text: normalisation, search keys, sorting, counts and Telegram-safe text."""
+"""Tests for bot.core.text: normalisation, search keys, sorting, counts and Telegram-safe text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import (
+from bot.core.text import (
     NumberError,
     NumberReason,
     _hazm,

@@ -20,11 +20,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import jalali
-from bot.digest import last_ended_week
-from bot.i18n import label
-from bot.stats_text import percent_text
-from bot.text import fmt_percent, progress_bar
+from bot.core import jalali
+from bot.core.i18n import label
+from bot.core.text import fmt_percent, progress_bar
+from bot.digest.render import last_ended_week
+from bot.figures.wording import percent_text
 from db.channels import ChannelScope
 from simulator.testing import SimUser
 from tests.conftest import TODAY, Harness

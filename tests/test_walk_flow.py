@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from telegram import BotCommandScopeChat
 
-from bot import jalali
-from bot.i18n import Html, label, t
-from bot.text import to_persian_digits
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import to_persian_digits
 from db.channels import ChannelScope
 from db.models import Photo, Role
 from simulator.testing import SimMessage, SimUser

@@ -22,8 +22,8 @@ import aiohttp
 import pytest
 
 from bot.app import build_application
-from bot.config import parse_config
-from bot.i18n import t
+from bot.core.config import parse_config
+from bot.core.i18n import t
 from bot.runner import start_webhook
 from simulator.server import SimulatorServer
 from simulator.testing import ProcessedTracker, SimClient

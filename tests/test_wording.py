@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.i18n import label, t
+from bot.core.i18n import label, t
 from simulator.testing import SimMessage
 from tests.conftest import Harness, locale_messages
 from tests.test_report import leader_with_campaign, to_quantity

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from bot.text import persian_sort_text
+from bot.core.text import persian_sort_text
 from db.database import (
     BackupRefused,
     Clock,

@@ -7,13 +7,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.access import reporter
-from bot.commands import Command, leaders
-from bot.context import Context
-from bot.engine import answer, strip_buttons
-from bot.i18n import label
-from bot.menu import MenuEntry
-from bot.principal import Principal
+from bot.core.i18n import label
+from bot.kit.access import reporter
+from bot.kit.commands import Command, leaders
+from bot.kit.context import Context
+from bot.kit.engine import answer, strip_buttons
+from bot.kit.menu import MenuEntry
+from bot.kit.principal import Principal
 from db.models import ReportStatus
 from db.usecases import can_edit
 from handlers.common import PRIVATE, menu_text
@@ -78,14 +78,14 @@ def report_refusal(who: Principal | None) -> str:
     return "report-only-newcomers"
 
 
-# The buttons this feature makes outside its flow, and who may press them (bot.buttons).
+# The buttons this feature makes outside its flow, and who may press them (bot.kit.buttons).
 BUTTONS = (REPEAT,)
 
-# The commands this feature answers: its «/» menu entries and /help lines (bot.commands).
+# The commands this feature answers: its «/» menu entries and /help lines (bot.kit.commands).
 COMMANDS = (
     Command("report", "command-report", "help-report", 10, leaders, reporter, report_refusal),
 )
-# Its main-menu button (bot.menu): the first row, for those who report.
+# Its main-menu button (bot.kit.menu): the first row, for those who report.
 MENU = (MenuEntry("menu-report", 1, 0, leaders, reporter, report_refusal),)
 
 

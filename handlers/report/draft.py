@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.engine import Draft
+from bot.kit.engine import Draft
 from db.models import Photo, Report, ReportInput
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import handlers.report.steps as s
-from bot.access import leader_of_first, reporter
-from bot.engine import Flow, Go, Result, Step
-from bot.i18n import t
-from bot.principal import Principal
+from bot.core.i18n import t
+from bot.kit.access import leader_of_first, reporter
+from bot.kit.engine import Flow, Go, Result, Step
+from bot.kit.principal import Principal
 from db.models import ReportStatus
 from db.store import Store
 from handlers.pickers import place_steps

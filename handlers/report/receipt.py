@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot import jalali
-from bot.buttons import Buttons, allow
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, copy_button, inline
-from bot.principal import Principal
-from bot.stats_text import campaign_line, verdict_text
-from bot.text import to_persian_digits
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import to_persian_digits
+from bot.figures.wording import campaign_line, verdict_text
+from bot.kit.buttons import Buttons, allow
+from bot.kit.keyboards import Callback, copy_button, inline
+from bot.kit.principal import Principal
 from db.models import Report, Role
 from db.stats import Counting, Period
 from db.store import Store

@@ -7,12 +7,12 @@ from typing import Any, cast
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 
-from bot import jalali
-from bot.engine import Bounded, Done, Go, Hold, Result, Screen, Turn
-from bot.i18n import Html, label, t
-from bot.keyboards import Callback, Paging, grid
-from bot.ratelimit import INTERACTIVE, send_priority
-from bot.text import NumberError, NumberReason, parse_count_with_words, truncate
+from bot.core import jalali
+from bot.core.i18n import Html, label, t
+from bot.core.text import NumberError, NumberReason, parse_count_with_words, truncate
+from bot.kit.engine import Bounded, Done, Go, Hold, Result, Screen, Turn
+from bot.kit.keyboards import Callback, Paging, grid
+from bot.runtime.ratelimit import INTERACTIVE, send_priority
 from db.models import Campaign, Membership, ReportStatus
 from db.usecases import save_report
 from handlers.group_view import place_text

@@ -1,4 +1,4 @@
-## Jalali calendar: month and weekday names, date formats, date-input errors (bot/jalali.py).
+## Jalali calendar: month and weekday names, date formats, date-input errors (bot/core/jalali.py).
 
 # The twelve Jalali months, Farvardin first, separated by spaces.
 calendar-months = فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند

@@ -27,7 +27,7 @@ start-welcome-admin =
        *[no] {""}
     }
 help-title = <b>راهنمای خدمت‌یار</b>
-# One line for each command this person has (bot.commands); $role: admin, coordinator, leader,
+# One line for each command this person has (bot.kit.commands); $role: admin, coordinator, leader,
 # member or newcomer.
 help-report = 📝 /report — ثبت گزارش خدمت گروه، قدم‌به‌قدم
 help-myreports = 🗂 /myreports — گزارش‌های اخیر شما؛ ویرایش و حذف تا مدتی پس از ثبت
@@ -84,7 +84,7 @@ menu-placeholder = یکی از گزینه‌ها را انتخاب کنید
 command-start = شروع و منوی اصلی
 command-report = ثبت گزارش خدمت
 command-myreports = گزارش‌های اخیر من
-# The «/» menu's descriptions, given $role as the /help lines are (bot.commands); a newcomer's
+# The «/» menu's descriptions, given $role as the /help lines are (bot.kit.commands); a newcomer's
 # and a member's are the same (the default list).
 command-group = { $role ->
     [leader] گروه من، اعضا و لینک دعوت

@@ -1,5 +1,5 @@
 ## What counts ([stats] counting), since joining, and reports waiting for review
-## (handlers/lookups.py, bot/stats_text.py, bot/digest.py, the report receipt).
+## (handlers/lookups.py, bot/figures/wording.py, bot/digest/render.py, the report receipt).
 
 # The period button of a member or leader: their group's figures since the day they joined it.
 counting-joined = از زمان پیوستن

@@ -1,4 +1,4 @@
-## The weekly digest posted to channels (bot/digest.py) and its chart (bot/chart.py).
+## The weekly digest posted to channels (bot/digest/render.py) and its chart (bot/digest/chart.py).
 ## Text messages are HTML; $-arguments are escaped by the code, numbers get Persian digits.
 
 # The first line; $week is a Jalali range such as «۲۳ تا ۲۹ آبان ۱۴۰۵».
@@ -64,7 +64,7 @@ chart-empty = این هفته گزارش خدمتی ثبت نشد
 chart-day = { $weekday }
     { $date }
 
-## The province map (plain text, drawn by matplotlib; bot/map_render.py).
+## The province map (plain text, drawn by matplotlib; bot/maps/render.py).
 
 # $campaign: the campaign's title.
 map-title-shares = پیشرفت استان‌ها در «{ $campaign }»

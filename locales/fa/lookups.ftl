@@ -58,7 +58,7 @@ lookups-campaign-none = اکنون پویش فعالی در جریان نیست.
 lookups-campaign-top = 🏆 برترین‌های { $title }
 lookups-campaign-map = 🗺 نقشه
 lookups-campaign-map-named = 🗺 نقشهٔ { $title }
-# The map's caption (bot/map_render.py draws the picture).
+# The map's caption (bot/maps/render.py draws the picture).
 lookups-map-title = 🗺 <b>{ $title }</b> در استان‌ها
 lookups-map-shares = رنگ هر استان: چند درصد از سهمش از هدف پویش انجام شده است.
 lookups-map-per-group = سهم استان‌ها تعیین نشده است؛ رنگ هر استان: خدمات پویش به ازای هر گروه فعال آن.

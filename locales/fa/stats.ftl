@@ -1,4 +1,4 @@
-## Figures for /stats, /campaign, /top and /find, rendered by bot/stats_text.py (HTML).
+## Figures for /stats, /campaign, /top and /find, rendered by bot/figures/wording.py (HTML).
 ## Numbers arrive already in Persian digits; names arrive escaped.
 
 # Periods: «هفتهٔ ۲۳ تا ۲۹ آبان ۱۴۰۵», «آبان ۱۴۰۵», «سال ۱۴۰۵», a campaign's title, a typed range.
@@ -19,7 +19,7 @@ stats-heading = 📊 <b>{ $scope }</b> — { $period }
 # (299 پرس + 49 بسته is not «۳۴۸ خدمت»); they are listed by type below, each in its unit.
 stats-totals = { $reports } گزارش از { $groups } گروه
 stats-totals-groups = { $reports } گزارش
-# The one separator between figures side by side (bot/stats_text.py join_figures): «۵۱ گزارش
+# The one separator between figures side by side (bot/figures/wording.py join_figures): «۵۱ گزارش
 # (۲۹۹ پرس، ۴۹ بسته)، ۴۵۰ بهره‌مند». Not «·», which reads as a Persian zero beside digits.
 stats-join = {"، "}
 # A count of reports with its quantities per unit (the group card, the receipt).
@@ -64,7 +64,7 @@ stats-more = … و { $count } مورد دیگر
 # A campaign: «🎯 پویش ۱۱ هزار خدمت: ۷٬۸۴۲ از ۱۱٬۰۰۰ خدمت (۷۱٪) ▓▓▓▓▓▓▓░░░». A campaign counts
 # in its own unit, as its target does. The same lines serve /campaign, the receipt and the digest.
 stats-campaign-progress = 🎯 <b>{ $title }</b>: { $count } از { $target } { $unit } ({ $percent }) { $bar }
-# A campaign's one verdict, one sentence (the rules: bot/stats_text.py): on schedule or behind by
+# A campaign's one verdict, one sentence (the rules: bot/figures/wording.py): on schedule or behind by
 # the count, then where the pace leads; «اما» when the two point different ways.
 # «✅ طبق برنامه است (باید تا امروز ۵٬۵۴۵ خدمت انجام می‌شد)، اما سرعت چهار هفتهٔ گذشته (روزانه
 # حدود ۸۵ خدمت) کمتر از روزی ۸۸ خدمت است که برای رسیدن به هدف تا ۱۵ بهمن لازم است.»
