@@ -55,7 +55,10 @@ async def main(reports: int, groups: int) -> None:
                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (g, f"گروه {g}", f"گروه{g}", county[1], county[0], g, now, now),
                 )
-                await db.execute("INSERT INTO memberships VALUES (?, ?, 'leader', ?)", (g, g, now))
+                await db.execute(
+                    "INSERT INTO memberships (group_id, volunteer_id, role, joined_at) VALUES (?, ?, 'leader', ?)",
+                    (g, g, now),
+                )
         fill_start = time.perf_counter()
         rows = []
         for n in range(reports):
