@@ -115,7 +115,7 @@ async def test_approving_and_returning_one_version(stores: tuple[Store, Store]) 
             "SELECT status, reviewed_by FROM reports WHERE id = ?", (report,)
         )
         assert row is not None
-        assert (row[0], row[1]) == (winner.verdict.status.value, winner.verdict.by)  # type: ignore[union-attr]
+        assert (row[0], row[1]) == (winner.verdict.status.value, winner.verdict.by)
         decided = await store.db.scalar(
             "SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND action IN"
             " ('report.approve', 'report.return')",

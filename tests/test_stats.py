@@ -745,7 +745,7 @@ async def test_retired_and_renamed_types_keep_old_reports(world: World) -> None:
     assert await store.categories.retire(retired)
     assert not await store.categories.retire(retired)
     assert await store.categories.rename(world.types[1], "نام تازه", "سبد")
-    area = (await store.categories.get(retired)).parent_id  # type: ignore[union-attr]
+    area = (await store.categories.get(retired)).parent_id
     assert area is not None
     assert retired not in {c.id for c in await store.categories.types(area)}
     assert retired in {c.id for c in await store.categories.all_types(retired=True)}
