@@ -81,7 +81,7 @@ async def fill(path: Path, reports: int, groups: int) -> float:
                 (g, f"گروه جهادی {g}", f"گروه{g}", county[1], county[0], g, now, now),
             )
     rows = []
-    photos = []
+    photos: list[tuple[int, int, str, str]] = []
     for n in range(1, reports + 1):
         g = rng.randint(1, groups)
         county = rng.choice(counties)

@@ -50,7 +50,8 @@ class ProgressEdits(logging.Handler):
         if record.getMessage().startswith("export progress"):
             self.count += 1
         elif record.name == "bot.export.sheet" and "peak memory" in record.getMessage():
-            self.peak_kb = int(record.args[-1])  # type: ignore[index]
+            assert isinstance(record.args, tuple) and isinstance(record.args[-1], int)
+            self.peak_kb = record.args[-1]
 
 
 def _reads(path: Path) -> tuple[int, float]:

@@ -175,13 +175,13 @@ async def seed(target: str, reports: int, groups: int, rng: random.Random) -> di
     statuses = ("approved",) * 6 + ("submitted",) * 3 + ("returned", "deleted")
     batch = 100_000
     for first in range(0, reports, batch):
-        rows = []
+        batch_rows = []
         for n in range(first, min(first + batch, reports)):
             g = rng.randint(1, groups)
             county, province = homes[g - 1] if rng.random() < 0.9 else rng.choice(counties)
             day = TODAY - timedelta(days=int(rng.triangular(0, DAYS, 0)))
             campaign = 1 if day >= date(2026, 3, 21) and rng.random() < 0.7 else None
-            rows.append(
+            batch_rows.append(
                 (
                     f"r{n:07d}",
                     f"k{n:07d}",
@@ -206,7 +206,7 @@ async def seed(target: str, reports: int, groups: int, rng: random.Random) -> di
                 " campaign_id, category_id, quantity, beneficiaries, volunteers, province_id,"
                 " county_id, service_date, status, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                batch_rows,
             )
     times["insert groups and reports (no counting triggers)"] = time.perf_counter() - start
     if db.kind == "sqlite":
@@ -271,11 +271,11 @@ async def main(reports: int, groups: int, samples: int, engines: list[str]) -> N
         print(f"{label:<62} {cells}")
     print(f"{'lookup (median / p95 ms)':<62} " + " ".join(f"{e:>22}" for e in engines))
     for i, (label, _, _) in enumerate(results[engines[0]][2]):
-        cells = []
+        timings = []
         for e in engines:
             _, median, p95 = results[e][2][i]
-            cells.append(f"{median:8.2f} / {p95:7.2f}{'!' if p95 >= 50 else ' '}   ")
-        print(f"{label:<62} {' '.join(cells)}")
+            timings.append(f"{median:8.2f} / {p95:7.2f}{'!' if p95 >= 50 else ' '}   ")
+        print(f"{label:<62} {' '.join(timings)}")
 
 
 async def run(target: str, reports: int, groups: int, samples: int) -> Timed:

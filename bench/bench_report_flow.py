@@ -53,7 +53,7 @@ async def file_report(user: SimUser, step_times: list[float]) -> float:
         t0 = time.perf_counter()
         await (user.send(what) if how == "send" else user.press(what))
         step_times.append(time.perf_counter() - t0)
-    assert "ثبت شد" in user.last.text, user.last.text
+    assert "ثبت شد" in (user.last.text or ""), user.last.text
     return time.perf_counter() - start
 
 

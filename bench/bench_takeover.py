@@ -90,7 +90,7 @@ async def rounds(server: SimulatorServer, folder: Path, url: str, args: argparse
     finally:
         await fleet.end()
     with psycopg.connect(url) as conn:
-        stored = dict(
+        stored: dict[int, int] = dict(
             conn.execute("SELECT quantity, count(*) FROM reports GROUP BY quantity").fetchall()
         )
     receipts = sum(

@@ -281,7 +281,7 @@ class Harness:
 
 
 def every_row(
-    path: Path,
+    path: Path | str,
     skip_tables: Collection[str] = (),
     skip_column: Callable[[str], bool] = lambda name: False,
 ) -> dict[str, list[tuple[Any, ...]]]:

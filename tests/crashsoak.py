@@ -398,7 +398,7 @@ class Soak:
                 break
             await asyncio.sleep(0.02)
         self.out.startups.append(loop.time() - spawned)
-        waits = [asyncio.ensure_future(self.kill_asked.wait())]
+        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(self.kill_asked.wait())]
         waits.append(asyncio.ensure_future(self.drivers_done.wait()))
         if seconds is not None:
             waits.append(asyncio.ensure_future(asyncio.sleep(seconds)))

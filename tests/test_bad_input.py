@@ -270,7 +270,9 @@ def _valid_draft(kind: str, data: dict[str, Any]) -> None:
         _unit(data["unit"], empty=True)
     elif kind == "export":
         first, last = _day_or_none(data["start"]), _day_or_none(data["end"])
-        assert (first is None) == (last is None) and (first is None or first <= last)
+        assert (first is None) == (last is None) and (
+            first is None or last is None or first <= last
+        )
         assert data["scope"] in ("", "all", "one") and data["fmt"] in export.FORMATS
         assert 0 <= data["status"] < len(export.STATUSES)
     elif kind == "chsched":
@@ -940,7 +942,7 @@ def test_every_step_got_bad_input(seen: Seen, request: pytest.FixtureRequest) ->
     ran = {
         i.originalname
         for i in request.session.items
-        if i.module is request.module  # type: ignore[attr-defined]
+        if isinstance(i, pytest.Function) and i.module is request.module
     }
     if not walks <= ran:
         pytest.skip("runs after all the walks of this module")
@@ -953,6 +955,6 @@ def test_every_step_got_bad_input(seen: Seen, request: pytest.FixtureRequest) ->
         flows[flow] += n
     print(f"bad inputs: {total}; by flow: {dict(flows)}; by kind: {dict(seen.kinds)}")
     print(f"steps: {len(seen.steps)}; errors logged: {len(seen.errors)}")
-    for test, walks in seen.walks.items():
+    for test, count in seen.walks.items():
         mine = {(flow, step): n for (name, flow, step), n in seen.by_test.items() if name == test}
-        print(f"{test}: {walks} walks, {sum(mine.values())} bad inputs, {len(mine)} steps")
+        print(f"{test}: {count} walks, {sum(mine.values())} bad inputs, {len(mine)} steps")

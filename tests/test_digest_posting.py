@@ -150,7 +150,7 @@ async def test_an_admin_adds_pauses_and_removes_a_channel_in_the_bot(harness: Ha
     await admin.press(label("channel-list-back"))
     await admin.press("📢 اخبار خدمت")
     await admin.press(label("channel-pause"))
-    assert (await store.channels.by_chat(news.id)).paused  # type: ignore[union-attr]
+    assert (await store.channels.by_chat(news.id)).paused
     await admin.press(label("channel-remove"))
     await admin.press(label("button-yes"))
     assert await store.channels.by_chat(news.id) is None
@@ -317,7 +317,7 @@ async def test_three_hundred_channels_while_a_leader_reports(harness: Harness) -
     assert len(posts) == 900  # the text, then the chart and the map as one album, once each
     limiter = harness.app.bot.rate_limiter
     assert isinstance(limiter, PriorityRateLimiter) and limiter.stats.gave_up == 0
-    assert not [c for c in ids if (await store.channels.by_chat(c)).paused]  # type: ignore[union-attr]
+    assert not [c for c in ids if (await store.channels.by_chat(c)).paused]
 
 
 async def test_three_scopes_post_their_own_figures(harness: Harness) -> None:

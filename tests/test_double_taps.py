@@ -152,6 +152,7 @@ async def _coordinator(harness: Harness, cast: Cast) -> dict[str, str]:
 
 async def _channel(harness: Harness, cast: Cast) -> dict[str, str]:
     """The channel exists at Telegram, with the bot as one of its admins."""
+    assert cast.channel.title is not None
     return {"channel": cast.channel.title}
 
 

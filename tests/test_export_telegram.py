@@ -421,7 +421,7 @@ async def test_a_kept_export_is_not_built_again_when_not_allowed_or_tried_enough
     tried = admin.last
     for _ in range(RESUME_ATTEMPTS):  # the first build, then a start after each restart
         await harness.store.export_jobs.start(admin.id, tried.message_id, data, "")
-    context = Context(harness.app)  # type: ignore[arg-type]
+    context = Context(harness.app)
     assert await resume_exports(context) == 0
     await harness.sim.refresh()
     assert zahra.last.message_id == status.message_id

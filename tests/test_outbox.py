@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def _notices(user: SimUser, receipt: str) -> int:
     return sum(
         1
         for m in user.messages
-        if receipt in (m.text or "") and (APPROVED in m.text or RETURNED in m.text)
+        if m.text is not None and receipt in m.text and (APPROVED in m.text or RETURNED in m.text)
     )
 
 
@@ -103,17 +104,17 @@ async def test_a_kill_after_the_decision_commits_loses_no_notice(
 
     sim_server.api.call = call  # type: ignore[method-assign]
     presses = (label("review-approve"), label("review-return"), label("review-approve"))
+    reasons = label("review-reason-photo")
     for number, press in enumerate(presses):
         await bot.start()
         if number == 0:
             await reza.send("/start")  # a bot may not write first
         await zahra.send("/review")
-        await eventually(sim, lambda c=codes[number]: _card_of(zahra, c), limit=20)
+        await eventually(sim, partial(_card_of, zahra, codes[number]), limit=20)
         aim[:], acted[0] = [codes[number]], number == 2
         await zahra.press(press, wait=False)
         if press == label("review-return"):
-            reasons = label("review-reason-photo")
-            await eventually(sim, lambda r=reasons: r in str(zahra.last.buttons), limit=20)
+            await eventually(sim, lambda: reasons in str(zahra.last.buttons), limit=20)
             await zahra.press(reasons, wait=False)
         await asyncio.wait_for(bot.wait(), 30)
         assert bot.proc is not None and bot.proc.returncode == -signal.SIGKILL

@@ -198,7 +198,7 @@ async def test_reviewers_get_beneficiaries_photos_protected(
     zahra = await started(harness, "زهرا")
     await harness.coordinator(zahra, "مرکزی")
     await zahra.send("/start")
-    sent = await harness.app.bot.send_photo(reza.id, "https://example.org/family.jpg")  # type: ignore[union-attr]
+    sent = await harness.app.bot.send_photo(reza.id, "https://example.org/family.jpg")
     data = await report_input(harness.store, group_id)
     photo = Photo(sent.photo[-1].file_id, sent.photo[-1].file_unique_id)
     data = dataclasses.replace(data, photos=(photo,))

@@ -49,11 +49,11 @@ async def stores(database: str) -> AsyncIterator[tuple[Store, Store]]:
     await second.close()
 
 
-async def both[T](
-    stores: tuple[Store, Store], action: Callable[[Store], Awaitable[T]]
+async def both[T, *Ts](
+    stores: tuple[Store, Store], action: Callable[[Store, *Ts], Awaitable[T]], *args: *Ts
 ) -> tuple[T, T]:
-    """The same action on both stores at once."""
-    first, second = await asyncio.gather(action(stores[0]), action(stores[1]))
+    """The same action on both stores at once (and the same arguments after the store)."""
+    first, second = await asyncio.gather(action(stores[0], *args), action(stores[1], *args))
     return first, second
 
 
@@ -78,9 +78,10 @@ async def test_saving_a_report_twice_with_one_key(stores: tuple[Store, Store]) -
     for n in range(ROUNDS):
         saved = await both(
             stores,
-            lambda s, n=n: save_report(
-                s, data, 1, key=f"k{n}", receipt_year=1405, report_id=None, edit_hours=48
+            lambda s, key: save_report(
+                s, data, 1, key=key, receipt_year=1405, report_id=None, edit_hours=48
             ),
+            f"k{n}",
         )
         assert saved[0][0] is not None and saved[1][0] is not None
         assert saved[0][0].id == saved[1][0].id
@@ -114,7 +115,7 @@ async def test_approving_and_returning_one_version(stores: tuple[Store, Store]) 
             "SELECT status, reviewed_by FROM reports WHERE id = ?", (report,)
         )
         assert row is not None
-        assert (row[0], row[1]) == (winner.verdict.status.value, winner.verdict.by)  # type: ignore[union-attr]
+        assert (row[0], row[1]) == (winner.verdict.status.value, winner.verdict.by)
         decided = await store.db.scalar(
             "SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND action IN"
             " ('report.approve', 'report.return')",
@@ -153,7 +154,7 @@ async def test_joining_by_one_invite(stores: tuple[Store, Store]) -> None:
     invite = await store.groups.new_invite(group, 1)
     for person in range(10, 10 + ROUNDS):
         await store.volunteers.seen(person, "x", "", "")
-        joined = await both(stores, lambda s, p=person: join_group(s, p, invite.id))
+        joined = await both(stores, lambda s, p: join_group(s, p, invite.id), person)
         assert sorted(j.joined for j in joined) == [False, True]
     assert await store.db.scalar("SELECT uses FROM invites WHERE id = ?", (invite.id,)) == ROUNDS
     members = await store.db.scalar(
@@ -169,7 +170,7 @@ async def test_merging_one_group_twice(stores: tuple[Store, Store]) -> None:
         source = await _group(store, 20 + n, f"گروه {n}")
         for i in range(3):
             await _report(store, source, f"m{n}-{i}")
-        moved = await both(stores, lambda s, src=source: merge_groups(s, 1, src, target))
+        moved = await both(stores, lambda s, src: merge_groups(s, 1, src, target), source)
         assert sorted(moved) == [0, 3]
         assert (
             await store.db.scalar("SELECT COUNT(*) FROM reports WHERE group_id = ?", (source,)) == 0
@@ -188,10 +189,10 @@ async def test_claiming_a_digest_week_and_a_reminder(stores: tuple[Store, Store]
     saturday = TODAY - timedelta(days=(TODAY.weekday() + 2) % 7)
     for n in range(ROUNDS):
         week = saturday - timedelta(weeks=n)
-        posts = await both(stores, lambda s, w=week: s.digest_posts.claim(-100, w, "h"))
+        posts = await both(stores, lambda s, w: s.digest_posts.claim(-100, w, "h"), week)
         assert sorted(p is not None for p in posts) == [False, True]
         due = [DueReminder(1, group, "")]
-        reminded = await both(stores, lambda s, w=week, d=due: s.reminders.claim_all(d, w))
+        reminded = await both(stores, lambda s, w, d: s.reminders.claim_all(d, w), week, due)
         assert sorted(len(r) for r in reminded) == [0, 1]
     assert await store.db.scalar("SELECT COUNT(*) FROM digest_posts") == ROUNDS
     assert await store.db.scalar("SELECT COUNT(*) FROM reminders_sent") == ROUNDS
@@ -204,15 +205,17 @@ async def test_claiming_a_kept_export_and_a_notice(stores: tuple[Store, Store]) 
         await store.export_jobs.start(500 + n, 7, {"n": n}, "")
         kept = next(j for j in await store.export_jobs.unfinished() if j.chat_id == 500 + n)
         began = await both(
-            stores, lambda s, k=kept: s.export_jobs.start(k.chat_id, 7, k.plan, "", seen=k.attempts)
+            stores,
+            lambda s, k: s.export_jobs.start(k.chat_id, 7, k.plan, "", seen=k.attempts),
+            kept,
         )
         assert sorted(began) == [False, True]
         assert (await store.export_jobs.unfinished())[n].attempts == 2
         await store.outbox.add([Notice(600 + n, "x")])
         due = next(o for o in await store.outbox.due() if o.notice.chat_id == 600 + n)
-        claimed = await both(stores, lambda s, o=due: s.outbox.claim(o))
+        claimed = await both(stores, lambda s, o: s.outbox.claim(o), due)
         assert sorted(claimed) == [False, True]
-        marked = await both(stores, lambda s, o=due: s.outbox.sent(o.id, 9))
+        marked = await both(stores, lambda s, o: s.outbox.sent(o.id, 9), due)
         assert sorted(marked) == [False, True]
         row = await store.db.fetchone("SELECT state, attempts FROM outbox WHERE id = ?", (due.id,))
         assert row is not None and tuple(row) == ("sent", 1)

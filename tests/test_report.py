@@ -590,7 +590,7 @@ async def test_idle_draft_is_reminded_once_then_expires(harness: Harness) -> Non
     await reza.press(label("report-no-campaign"))
     harness.clock.advance(minutes=31)
     assert harness.app is not None
-    jobs = harness.app.job_queue.get_jobs_by_name("idle-flows")  # type: ignore[union-attr]
+    jobs = harness.app.job_queue.get_jobs_by_name("idle-flows")
     await jobs[0].run(harness.app)
     await jobs[0].run(harness.app)
     await harness.sim.refresh()

@@ -67,7 +67,7 @@ def _report_draft(harness: Harness, person: SimUser) -> tuple[object, ...]:
     return rows[0]
 
 
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+def _rows(path: Path | str, sql: str) -> list[tuple[object, ...]]:
     """Rows of a query, read with a connection of the test's own."""
     with closing(sqlite3.connect(path)) as db:
         return db.execute(sql).fetchall()
@@ -225,7 +225,7 @@ async def test_a_full_disk_is_told_and_the_bot_recovers_when_space_is_freed(
     await maryam.send("/start")
     # The WAL emptied (as after a checkpoint), then the disk filled to the last byte.
     assert _rows(harness.db_path, "PRAGMA wal_checkpoint(TRUNCATE)")[0][0] == 0
-    filler = _fill(harness.db_path.parent)
+    filler = _fill(Path(harness.db_path).parent)
 
     await reza.send("/report")
     assert reza.last.text == label("error-storage")

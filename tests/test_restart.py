@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -165,7 +166,7 @@ async def test_an_export_cut_off_by_a_kill_is_built_again_and_sent_once(
         "export-format-csv",
         "export-hxl-no",
     ):
-        await eventually(sim, lambda s=step: _shown(admin, label(s)), limit=10)
+        await eventually(sim, partial(_shown, admin, label(step)), limit=10)
         await admin.press(label(step))
     await eventually(sim, lambda: _shown(admin, label("export-build")), limit=10)
     sim_server.faults.timeout(method="sendDocument")  # the upload never reaches Telegram

@@ -83,7 +83,7 @@ def _notices(user: SimUser, receipt: str) -> int:
     return sum(
         1
         for m in user.messages
-        if receipt in (m.text or "") and (APPROVED in m.text or RETURNED in m.text)
+        if m.text is not None and receipt in m.text and (APPROVED in m.text or RETURNED in m.text)
     )
 
 
@@ -158,7 +158,8 @@ async def test_review_and_commands_under_dropped_connections(
         f" told the network failed {told}"
     )
     for record in tracebacks:
-        print("TRACEBACK", record.name, record.getMessage()[:200], repr(record.exc_info[1])[:200])
+        error = record.exc_info[1] if record.exc_info else None
+        print("TRACEBACK", record.name, record.getMessage()[:200], repr(error)[:200])
     assert len(decided) == len(reports)
     assert missing == []
     assert tracebacks == [], [r.getMessage() for r in tracebacks]

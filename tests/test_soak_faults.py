@@ -152,8 +152,8 @@ async def test_ten_percent_of_calls_failing_lose_or_double_nothing(
     harness.clock.time = FRIDAY_EVENING
     leaders = [await sim.user(f"سرگروه{n}") for n in range(8)]
     members = [await sim.user(f"عضو{n}") for n in range(4)]
-    for n, leader in enumerate(leaders):
-        await harness.group(leader, name=f"گروه نمونه {n}", members=(members[n % 4],))
+    for n, user in enumerate(leaders):
+        await harness.group(user, name=f"گروه نمونه {n}", members=(members[n % 4],))
     for person in [*leaders, *members]:
         await person.send("/start")
     channels = [await sim.channel(f"کانال {n}", owner=admin) for n in range(2)]
@@ -257,7 +257,7 @@ async def test_ten_percent_of_calls_failing_lose_or_double_nothing(
     assert unanswered == [], [server.world.callbacks[c] for c in unanswered]
     # No unhandled exception: what reached the error handler is the network failing.
     failures = [r for r in caplog.records if r.exc_info and r.levelno >= logging.ERROR]
-    unexpected = [r for r in failures if not isinstance(r.exc_info[1], NetworkError)]
+    unexpected = [r for r in failures if r.exc_info and not isinstance(r.exc_info[1], NetworkError)]
     assert unexpected == [], [r.getMessage() for r in unexpected]
     apologies = sum(
         1

@@ -34,7 +34,7 @@ async def test_help_and_cancel(harness: Harness) -> None:
 
 
 async def test_commands_registered_in_persian(harness: Harness) -> None:
-    commands = await harness.app.bot.get_my_commands()  # type: ignore[union-attr]
+    commands = await harness.app.bot.get_my_commands()
     names = {c.command: c.description for c in commands}
     assert names["find"] == "جستجوی گروه یا شهر"
     # The default list is a newcomer's (and a member's): reporting is for leaders only.

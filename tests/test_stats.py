@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -60,7 +61,7 @@ async def _group(store: Store, name: str, province: int, county: int, leader: in
     )
 
 
-async def _insert(store: Store, rows: list[tuple[object, ...]]) -> None:
+async def _insert(store: Store, rows: Sequence[tuple[object, ...]]) -> None:
     await store.db.executemany(
         "INSERT INTO reports (receipt, idempotency_key, group_id, reporter_id, campaign_id,"
         " category_id, quantity, beneficiaries, volunteers, province_id, county_id, service_date,"
@@ -393,19 +394,20 @@ async def _check_by_type_and_place(world: World, counting: Counting) -> None:
                 tuple(r) for r in rows
             }
             assert [t.services for t in lines] == sorted((t.services for t in lines), reverse=True)
-            units = dict(await db.fetchall("SELECT id, unit FROM categories"))
+            units = {k: v for k, v in await db.fetchall("SELECT id, unit FROM categories")}
             assert all(t.unit == units[t.category_id] for t in lines)
             if scope.kind not in (ScopeKind.NATIONAL, ScopeKind.PROVINCE):
                 assert await stats.by_place(scope, period, counting=counting) == []
                 continue
             column = "province_id" if scope.kind is ScopeKind.NATIONAL else "county_id"
-            expected = dict(
-                await db.fetchall(
+            expected = {
+                k: v
+                for k, v in await db.fetchall(
                     f"SELECT {column}, SUM(quantity) FROM reports WHERE {where} AND {when}"
                     f" AND {_status(counting)} GROUP BY {column}",
                     [*params, *when_params],
                 )
-            )
+            }
             places = await stats.by_place(scope, period, counting=counting)
             assert {p.place_id: p.services for p in places if p.services} == expected
             values = [p.services for p in places]
@@ -449,14 +451,15 @@ async def test_tehran_week_boundary(store: Store) -> None:
     # Two minutes apart, and the same day in UTC (Friday 20:29 and 20:31).
     assert friday.astimezone(UTC).date() == saturday.astimezone(UTC).date()
     for n, moment in enumerate((friday, saturday)):
-        day = jalali.today(lambda moment=moment: moment.astimezone(UTC))
+        day = jalali.today(functools.partial(moment.astimezone, UTC))
         data = ReportInput(
             group, None, category, 5 + n, None, None, arak.province_id, arak.id, "", None, None,
             day, "", (Photo("f", f"u{n}"),),
         )  # fmt: skip
         await store.reports.create(data, 1, f"k{n}", 1405)
     weeks = [
-        Period.current(PeriodKind.WEEK, lambda m=m: m.astimezone(UTC)) for m in (friday, saturday)
+        Period.current(PeriodKind.WEEK, functools.partial(m.astimezone, UTC))
+        for m in (friday, saturday)
     ]
     assert weeks[0] != weeks[1]
     assert weeks[0].last == date(2026, 11, 27) and weeks[1].start == date(2026, 11, 28)
@@ -480,7 +483,7 @@ async def test_a_coordinators_province_scope_sees_only_its_province(world: World
     }
     assert {p.place_id for p in places} == county_ids
     top = await world.store.stats.top_groups(period, scope=scope, limit=50)
-    homes = dict(await world.store.db.fetchall("SELECT id, province_id FROM groups"))
+    homes = {k: v for k, v in await world.store.db.fetchall("SELECT id, province_id FROM groups")}
     assert top.lines and all(homes[line.group_id] == province for line in top.lines)
     outsider = next(g for g in world.groups if homes[g] in others)
     assert (
@@ -549,7 +552,7 @@ async def _check_leaderboards(world: World, measure: Measure, counting: Counting
             own = ranking.own
             mine = next((r for r in rows if r[0] == world.groups[-1]), None)
             if own is None:  # only when the group is outside the scope
-                homes = dict(await db.fetchall("SELECT id, province_id FROM groups"))
+                homes = {k: v for k, v in await db.fetchall("SELECT id, province_id FROM groups")}
                 assert scope.kind is ScopeKind.PROVINCE
                 assert homes[world.groups[-1]] != scope.ids[0]
             elif mine is None:
@@ -669,13 +672,14 @@ async def test_campaign_progress_pace_and_shares(world: World) -> None:
     )
     for as_of in (TODAY, TODAY - timedelta(days=40)):  # now (summaries) and back then (reports)
         lines = await store.stats.shares(campaign, as_of)
-        by_province = dict(
-            await store.db.fetchall(
+        by_province = {
+            k: v
+            for k, v in await store.db.fetchall(
                 "SELECT province_id, SUM(quantity) FROM reports WHERE campaign_id = ?"
                 " AND status != 'deleted' AND service_date <= ? GROUP BY province_id",
                 (campaign.id, as_of.isoformat()),
             )
-        )
+        }
         elapsed = (as_of - campaign.starts_on).days
         assert {(s.province_id, s.counted, s.expected) for s in lines} == {
             (p, by_province.get(p, 0), 400 * (i + 1) * elapsed // days)
@@ -741,7 +745,7 @@ async def test_retired_and_renamed_types_keep_old_reports(world: World) -> None:
     assert await store.categories.retire(retired)
     assert not await store.categories.retire(retired)
     assert await store.categories.rename(world.types[1], "نام تازه", "سبد")
-    area = (await store.categories.get(retired)).parent_id  # type: ignore[union-attr]
+    area = (await store.categories.get(retired)).parent_id
     assert area is not None
     assert retired not in {c.id for c in await store.categories.types(area)}
     assert retired in {c.id for c in await store.categories.all_types(retired=True)}
@@ -785,7 +789,7 @@ async def test_search_groups_by_any_spelling_and_with_a_typo(
     monkeypatch.undo()
     province = world.provinces[1]
     local = await stats.search_groups("گروه", province_id=province, limit=50)
-    homes = dict(await world.store.db.fetchall("SELECT id, province_id FROM groups"))
+    homes = {k: v for k, v in await world.store.db.fetchall("SELECT id, province_id FROM groups")}
     assert local.items and all(homes[h.group_id] == province for h in local.items)
     await world.store.groups.rename(world.groups[1], "گروه ستاره", search_key("گروه ستاره"))
     assert (await stats.search_groups("ستاره")).items[0].group_id == world.groups[1]

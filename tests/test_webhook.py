@@ -102,7 +102,7 @@ def _forged(update_id: int, user_id: int) -> dict[str, Any]:
 
 
 async def test_updates_arrive_by_webhook_and_are_answered(hooked: WebhookHarness) -> None:
-    info = await hooked.app.bot.get_webhook_info()  # type: ignore[union-attr]
+    info = await hooked.app.bot.get_webhook_info()
     assert info.url == hooked.url
     maryam = await hooked.sim.user("مریم")
     await maryam.send("/start")

@@ -167,7 +167,8 @@ async def test_edit_message_media_replaces_an_albums_photo(
     )
     assert edited["caption"] == "بعد" and edited["edit_date"]
     assert edited["media_group_id"] == first["media_group_id"]
-    assert image_size(await download(bot, edited["photo"][-1]["file_id"]))[:2] == (300, 200)
+    size = image_size(await download(bot, edited["photo"][-1]["file_id"]))
+    assert size is not None and size[:2] == (300, 200)
     same = {"type": "photo", "media": edited["photo"][-1]["file_id"], "caption": "بعد"}
     assert await bot.error("editMessageMedia", {**target, "media": same}) == (
         400,
