@@ -56,7 +56,8 @@ async def main(reports: int, groups: int) -> None:
                     (g, f"گروه {g}", f"گروه{g}", county[1], county[0], g, now, now),
                 )
                 await db.execute(
-                    "INSERT INTO memberships (group_id, volunteer_id, role, joined_at) VALUES (?, ?, 'leader', ?)",
+                    "INSERT INTO memberships (group_id, volunteer_id, role, joined_at)"
+                    " VALUES (?, ?, 'leader', ?)",
                     (g, g, now),
                 )
         fill_start = time.perf_counter()
