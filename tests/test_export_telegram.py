@@ -516,8 +516,8 @@ def _photo_links(book: Path) -> list[str]:
     return re.findall(r'<f>HYPERLINK\("([^"]+)",1\)</f>', sheet)
 
 
-def _linked_reports(harness: Harness, links: list[str]) -> set[int]:
-    """The reports the links open, read back with the bot's secret."""
+def _linked_reports(harness: Harness, links: list[str]) -> set[int | None]:
+    """The reports the links open, read back with the bot's secret (None for a link it refuses)."""
     secret = _sql(harness, "SELECT value FROM secrets WHERE name = 'photo-links'")[0][0]
     return {report_of(parse_qs(urlparse(url).query)["start"][0], secret) for url in links}
 
