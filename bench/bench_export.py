@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +269,12 @@ async def flow(db: Path, out: Path) -> dict[str, tuple[list[float], float]]:
                 "database": {"path": str(db)},
             }
         )
-        app = build_application(config)
+        shift = datetime(2026, 11, 22, 8, 30, tzinfo=UTC) - datetime.now(UTC)
+
+        def clock() -> datetime:  # the day fill()'s campaign runs to: it is offered
+            return datetime.now(UTC) + shift
+
+        app = build_application(config, clock=clock)
         tracker.track(app)
         await start_polling(app, poll_timeout=1)
         try:
