@@ -26,7 +26,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.config import WEEKDAYS
 from bot.core.i18n import label, t
@@ -174,6 +174,28 @@ def answer_to(question: int, conv: Conversation) -> tuple[str, str]:
     ][question]
 
 
+class Armed(Protocol):
+    """What kill_at_trigger reads: the trigger that names the call to die at, if any."""
+
+    trigger: Trigger | None
+
+
+def kill_at_trigger(server: SimulatorServer, armed: Armed, kill: Callable[[str], None]) -> None:
+    """Makes the simulator kill the bot (kill(why)) at the call armed.trigger names, before that
+    call takes effect; the trigger is spent then."""
+    original = server.api.call
+
+    async def call(method: str, params: Any, files: Any) -> Any:
+        why = None if armed.trigger is None else armed.trigger(method, dict(params))
+        if why is not None:
+            armed.trigger = None
+            kill(why)
+            raise ApiError(500, KILLED)  # the call never takes effect; nobody hears this
+        return await original(method, params, files)
+
+    server.api.call = call  # type: ignore[method-assign]
+
+
 class Soak:
     """One crash soak over a simulator, a database file and a bot process."""
 
@@ -237,17 +259,7 @@ class Soak:
             f'[digest]\nweekday = "{weekday}"\ntime = "00:00"\n',
             encoding="utf-8",
         )
-        original = self.server.api.call
-
-        async def call(method: str, params: Any, files: Any) -> Any:
-            why = None if self.trigger is None else self.trigger(method, dict(params))
-            if why is not None:
-                self.trigger = None
-                self.ask_kill(why)
-                raise ApiError(500, KILLED)  # the call never takes effect; nobody hears this
-            return await original(method, params, files)
-
-        self.server.api.call = call  # type: ignore[method-assign]
+        kill_at_trigger(self.server, self, self.ask_kill)
         self.admin = admin
         return leaders, idle, admin
 

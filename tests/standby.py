@@ -19,11 +19,17 @@ from db.channels import ChannelScope
 from db.database import Database
 from db.models import GroupStatus
 from db.store import Store
-from simulator.errors import ApiError
 from simulator.server import SimulatorServer
 from simulator.state import Chat
 from simulator.testing import SimUser
-from tests.crashsoak import KILLED, QUESTIONS, BotProcess, Conversation, Trigger, answer_to
+from tests.crashsoak import (
+    QUESTIONS,
+    BotProcess,
+    Conversation,
+    Trigger,
+    answer_to,
+    kill_at_trigger,
+)
 
 WAITING = "waiting (standby): the database is served by"
 SERVING = "serving: this instance holds the database's instance lock"
@@ -85,17 +91,7 @@ class Fleet:
             '[digest]\nweekday = "saturday"\ntime = "00:00"\ngrace_days = 0\n',
             encoding="utf-8",
         )
-        original = self.server.api.call
-
-        async def call(method: str, params: Any, files: Any) -> Any:
-            why = None if self.trigger is None else self.trigger(method, dict(params))
-            if why is not None:
-                self.trigger = None
-                self.kill(why)
-                raise ApiError(500, KILLED)  # the call never takes effect; nobody hears this
-            return await original(method, params, files)
-
-        self.server.api.call = call  # type: ignore[method-assign]
+        kill_at_trigger(self.server, self, self.kill)
 
     async def spawn(self) -> Instance:
         """Starts one more `python -m bot run`."""
