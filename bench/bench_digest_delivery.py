@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench_peak import Person, Run, leaders, open_loop, pct, spread, token
+from bench_peak import Person, Run, backlog, leaders, open_loop, pct, spread, token
 
 from bot.app import build_application
 from bot.core.config import parse_config
@@ -52,12 +52,10 @@ async def deliver(
     """Subscribes the channels, runs one digest tick and prints how it went."""
     store = app.bot_data.store
     limiter = app.bot.rate_limiter
-    processor = app.update_processor
     for number, chat_id in enumerate(channels):
         await store.channels.add(chat_id, f"کانال {number}", ChannelScope.national())
 
-    def sample() -> tuple[int, int]:
-        return app.update_queue.qsize() + processor.waiting, limiter.queued
+    sample = backlog(app)
 
     await sim.clear_records()
     retries = limiter.stats.retries

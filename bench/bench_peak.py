@@ -221,6 +221,19 @@ async def open_loop(
         task.cancel()
 
 
+def backlog(app: Any) -> Callable[[], tuple[int, int]]:
+    """What the bot has yet to do, sampled during a run: the updates waiting (queued and behind
+    a person's lock) and the calls waiting in the rate limiter."""
+    processor, limiter = app.update_processor, app.bot.rate_limiter
+    assert isinstance(processor, PersonUpdateProcessor)
+    assert isinstance(limiter, PriorityRateLimiter)
+
+    def sample() -> tuple[int, int]:
+        return app.update_queue.qsize() + processor.waiting, limiter.queued
+
+    return sample
+
+
 async def leaders(sim: SimClient, store: Store, count: int) -> list[Person]:
     """Leaders of one active group each (in Arak), to file reports step by step."""
     place = (await store.places.search_counties(search_key("اراک")))[0]
@@ -293,9 +306,7 @@ async def ours(args: argparse.Namespace, database: str) -> tuple[list[Run], floa
         limiter = app.bot.rate_limiter
         assert isinstance(processor, PersonUpdateProcessor)
         assert isinstance(limiter, PriorityRateLimiter)
-
-        def sample() -> tuple[int, int]:
-            return app.update_queue.qsize() + processor.waiting, limiter.queued
+        sample = backlog(app)
 
         async with SimClient(
             server.control_url, wait_processed=tracker.wait, timeout=60, refresh_all=False

@@ -27,13 +27,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench_peak import Run, leaders, open_loop, print_run, spread, token
+from bench_peak import Run, backlog, leaders, open_loop, print_run, spread, token
 
 from bot.app import build_application
 from bot.core.config import parse_config
 from bot.runner import start_polling, stop
 from bot.runtime.ratelimit import PriorityRateLimiter
-from bot.runtime.updates import PersonUpdateProcessor
 from db.database import Database
 from db.store import Store
 from simulator.limits import Limits
@@ -109,12 +108,8 @@ async def main(args: argparse.Namespace) -> None:
             await start_polling(app, poll_timeout=10)
             store = app.bot_data.store
             limiter = app.bot.rate_limiter
-            processor = app.update_processor
             assert isinstance(limiter, PriorityRateLimiter)
-            assert isinstance(processor, PersonUpdateProcessor)
-
-            def sample() -> tuple[int, int]:
-                return app.update_queue.qsize() + processor.waiting, limiter.queued
+            sample = backlog(app)
 
             async with SimClient(
                 server.control_url, wait_processed=tracker.wait, timeout=60, refresh_all=False
