@@ -196,6 +196,17 @@ def kill_at_trigger(server: SimulatorServer, armed: Armed, kill: Callable[[str],
     server.api.call = call  # type: ignore[method-assign]
 
 
+async def groups_in_arak(store: Store, leaders: list[SimUser]) -> None:
+    """Each person leads an active group of their own in Arak («گروه 0», «گروه 1», …)."""
+    place = (await store.places.search_counties(search_key("اراک")))[0]
+    for n, person in enumerate(leaders):
+        await store.volunteers.seen(person.id, person.first_name, "", "")
+        name = f"گروه {n}"
+        await store.groups.create(
+            name, search_key(name), place.province_id, place.id, None, person.id, GroupStatus.ACTIVE
+        )
+
+
 class Soak:
     """One crash soak over a simulator, a database file and a bot process."""
 
@@ -236,19 +247,7 @@ class Soak:
         self.channel_ids = [c.id for c in channels]
         store = Store(Database(self.db_path))
         await store.open()
-        place = (await store.places.search_counties(search_key("اراک")))[0]
-        for n, person in enumerate([*leaders, *idle]):
-            await store.volunteers.seen(person.id, person.first_name, "", "")
-            name = f"گروه {n}"
-            await store.groups.create(
-                name,
-                search_key(name),
-                place.province_id,
-                place.id,
-                None,
-                person.id,
-                GroupStatus.ACTIVE,
-            )
+        await groups_in_arak(store, [*leaders, *idle])
         await store.close()
         # Due today at 00:00 in Tehran, whatever the real date: the first tick posts it (late).
         weekday = WEEKDAYS[(datetime.now(TEHRAN).date().weekday() + 2) % 7]

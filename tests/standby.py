@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.text import search_key
 from db.channels import ChannelScope
 from db.database import Database
-from db.models import GroupStatus
 from db.store import Store
 from simulator.server import SimulatorServer
 from simulator.state import Chat
@@ -28,6 +26,7 @@ from tests.crashsoak import (
     Conversation,
     Trigger,
     answer_to,
+    groups_in_arak,
     kill_at_trigger,
 )
 
@@ -164,19 +163,7 @@ async def seed(url: str, leaders: list[SimUser], channels: list[int]) -> None:
     store = Store(Database(url))
     await store.open()
     try:
-        place = (await store.places.search_counties(search_key("اراک")))[0]
-        for n, person in enumerate(leaders):
-            await store.volunteers.seen(person.id, person.first_name, "", "")
-            name = f"گروه {n}"
-            await store.groups.create(
-                name,
-                search_key(name),
-                place.province_id,
-                place.id,
-                None,
-                person.id,
-                GroupStatus.ACTIVE,
-            )
+        await groups_in_arak(store, leaders)
         for n, chat_id in enumerate(channels):
             await store.channels.add(chat_id, f"کانال {n}", ChannelScope.national())
     finally:
