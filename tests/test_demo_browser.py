@@ -203,6 +203,52 @@ async def test_phone_pickers_colours_copy_and_a_shared_card(demo: Demo, tmp_path
     assert demo.server.violations == []
 
 
+async def test_a_slow_answer_about_the_chat_left_does_not_replace_the_one_opened(
+    demo: Demo,
+) -> None:
+    """The page reloads the open chat on every change the long poll hears; a tap on another
+    chat while such a load is on its way keeps the chat tapped (CI once saw the header go
+    back to the bot's chat after a shared card, with nothing later to put it right)."""
+    import asyncio
+
+    from playwright.async_api import async_playwright, expect
+
+    leader = demo.people["leader"]
+    volunteers = label("demo-group-chat-title")
+    bot_name = demo.server.world.bot.first_name
+    arrived, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        arrived.set()
+        await release.wait()
+        await route.continue_()
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1000, "height": 800}, locale="fa-IR")
+            await page.goto(demo.server.web_url)
+            await page.wait_for_selector("body[data-ready='1']")
+            await page.get_by_test_id("user-select").select_option(str(leader))
+            await expect(page.locator("#chat-title")).to_have_text(bot_name)
+            await page.route(f"**/_sim/chats/{leader}", hold)
+            chats = page.get_by_test_id("chat-list")
+            await chats.locator(f".chat-item[data-chat-id='{leader}']").click()
+            await asyncio.wait_for(arrived.wait(), 10)  # the bot's chat is on its way
+            await chats.locator(".chat-item", has_text=volunteers).click()
+            await expect(page.locator("#chat-title")).to_have_text(volunteers)
+            async with page.expect_response(f"**/_sim/chats/{leader}") as answered:
+                release.set()
+            await (await answered.value).finished()
+            await page.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+            await expect(page.locator("#chat-title")).to_have_text(volunteers)
+            await expect(page.locator("#chat-list .chat-item.active")).to_have_text(
+                re.compile(volunteers)
+            )
+        finally:
+            await browser.close()
+
+
 async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
     demo: Demo, tmp_path: Path
 ) -> None:

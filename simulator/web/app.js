@@ -34,6 +34,7 @@
     chats: [],
     chatId: null,
     chat: null,
+    loads: 0,
     version: 0,
     seenAnswer: {},
     pendingButton: null,
@@ -551,9 +552,14 @@
 
   // -- data flow --------------------------------------------------------------------------------
 
+  // Loads overlap (the long poll's refresh, a tap on another chat): only the newest one
+  // started may draw, or a slow answer about the chat just left would replace the open one.
   async function loadChat() {
     if (state.chatId === null) return;
-    state.chat = await api("GET", `/chats/${state.chatId}`);
+    const ticket = ++state.loads;
+    const chat = await api("GET", `/chats/${state.chatId}`);
+    if (ticket !== state.loads) return;
+    state.chat = chat;
     renderHeader();
     renderMessages();
     renderReplyKeyboard();
