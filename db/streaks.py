@@ -41,12 +41,16 @@ class GroupStreak:
 
 def _walk(db: Database, reported: str, seed: str) -> str:
     """A recursive query of (group_id, weeks) rows: from each seed row (group_id, the Saturday
-    before the week found, 1), one row more for every earlier week with a report that keeps it."""
+    before the week found, 1), one row more for every earlier week with a report that keeps it.
+
+    Each step looks its week up by primary key in a subquery, not a join: PostgreSQL guesses a
+    step's rows at ten times the seed's and would hash the whole weekly table on every step
+    (3.3 s of the national digest at 50,000 groups, against 0.1 s looked up)."""
     return (
         f"WITH RECURSIVE run(group_id, start, weeks) AS ({seed}"
         f" UNION ALL SELECT run.group_id, {db.days_before('run.start', 7)}, run.weeks + 1"
-        " FROM run JOIN stat_group_period s ON s.kind = 'w' AND s.start = run.start"
-        f" AND s.group_id = run.group_id AND {reported} > 0)"
+        f" FROM run WHERE (SELECT {reported} FROM stat_group_period s WHERE s.kind = 'w'"
+        " AND s.start = run.start AND s.group_id = run.group_id) > 0)"
     )
 
 
