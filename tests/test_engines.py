@@ -434,6 +434,13 @@ def test_db_backup_on_postgresql_says_to_use_its_own_tools(
         assert not target.exists()
 
 
+async def test_the_bots_postgresql_connections_run_without_jit(pg_cluster: Cluster) -> None:
+    """Compiling cost more than it saved on the bot's queries (bench/RESULTS.md)."""
+    with new_pg_database(pg_cluster) as url:
+        async with Database(url) as db:
+            assert await db.scalar("SHOW jit") == "off"
+
+
 # --- keeping the engines alike ------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -137,11 +137,15 @@ def blocking_connection(url: str) -> psycopg.Connection[Any]:
 
 
 async def _connect(url: str) -> AsyncConnection[Any]:
-    """One autocommit connection with the application's row and number types."""
+    """One autocommit connection with the application's row and number types, without JIT:
+    compiling took longer than it saved on the bot's mid-sized queries (a province's weekly
+    digest at 1,000,000 reports: p95 506 ms with it, 75 ms without; the national one 729 against
+    546 ms median; bench/RESULTS.md)."""
     conn: AsyncConnection[Any] = await psycopg.AsyncConnection.connect(
         url, autocommit=True, row_factory=row_factory, application_name="khedmatyar"
     )
     conn.adapters.register_loader("numeric", _WholeNumeric)
+    await conn.execute("SET jit = off")
     return conn
 
 
