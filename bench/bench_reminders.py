@@ -150,11 +150,14 @@ async def main(args: argparse.Namespace) -> None:
                 seconds = args.window * 60 + 60
                 await open_loop(during, people, seconds=seconds, think=1.5, seed=2, sample=sample)
                 print_run(during)
-                for _ in range(600):
+                for _ in range(600):  # until every reminder is claimed and the outbox empty
                     sent = await store.db.scalar(
                         "SELECT COUNT(*) FROM reminders_sent WHERE week_start = ?", (WEEK,)
                     )
-                    if sent >= args.leaders_reminded and not limiter.queued:
+                    waiting = await store.db.scalar(
+                        "SELECT COUNT(*) FROM outbox WHERE state = 'pending'"
+                    )
+                    if sent >= args.leaders_reminded and not waiting and not limiter.queued:
                         break
                     await asyncio.sleep(1)
                 watcher.cancel()

@@ -45,7 +45,7 @@ def _walk(db: Database, reported: str, seed: str) -> str:
 
     Each step looks its week up by primary key in a subquery, not a join: PostgreSQL guesses a
     step's rows at ten times the seed's and would hash the whole weekly table on every step
-    (3.3 s of the national digest at 50,000 groups, against 0.1 s looked up)."""
+    (2.8 s of the national digest's 3.1 s at 50,000 groups, against 0.25 s looked up)."""
     return (
         f"WITH RECURSIVE run(group_id, start, weeks) AS ({seed}"
         f" UNION ALL SELECT run.group_id, {db.days_before('run.start', 7)}, run.weeks + 1"

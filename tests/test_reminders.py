@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.core.i18n import label, t
+from bot.kit.outbox import send_now
 from tests.conftest import Harness, report_input
 
 
@@ -98,3 +102,34 @@ async def test_reminders_are_spread_over_their_window(harness: Harness) -> None:
     assert all(
         len([m for m in u.messages if "هنوز گزارشی" in (m.text or "")]) == 1 for u in leaders
     )
+
+
+async def test_a_tick_whose_sending_outlasts_the_minute_goes_on_with_the_next_share(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sent one at a time, a share of thousands takes minutes and the tick's next runs are
+    skipped; the tick claims the share due by the time one has gone out instead of leaving
+    the sending idle until its next run (a 50,000-leader run delivered 15 a second, not 18).
+    Here each share's sending takes 20 minutes of a 101-minute window: one tick sends all."""
+    harness.settings["reminders"] = {"window_minutes": 101}
+    await harness.restart()
+    sim = harness.sim
+    leaders = [await sim.user(f"سرگروه {n}") for n in range(10)]
+    for n, leader in enumerate(leaders):
+        await leader.send("/start")
+        await harness.group(leader, f"گروه {n}")
+    shares: list[int] = []
+
+    async def slow_send_now(context: Any) -> int:
+        shares.append(
+            await harness.store.db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+        )
+        harness.clock.advance(minutes=20)
+        return await send_now(context)
+
+    monkeypatch.setattr("bot.reminders.send.send_now", slow_send_now)
+    harness.clock.time = datetime(2026, 11, 19, 14, 40, tzinfo=UTC)  # 10 minutes in: a tenth
+    await _tick(harness)
+    assert shares == [1, 2, 2, 2, 2, 1]  # 10 %, then what 30, 50, 70, 90 and 110 minutes call for
+    for leader in leaders:
+        assert len([m for m in leader.messages if "هنوز گزارشی" in (m.text or "")]) == 1

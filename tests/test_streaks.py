@@ -1,5 +1,6 @@
 """Streaks: a group's run of Saturday–Friday weeks with a report, on the receipt, the group card,
-the digest and the weekly reminder; every run checked against the test's own SQL."""
+the digest and the weekly reminder; every run checked against the test's own count, on both
+engines."""
 
 from __future__ import annotations
 

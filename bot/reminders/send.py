@@ -43,7 +43,21 @@ def share_due(now: datetime, moment: datetime, window: timedelta, week_end: date
 async def remind_silent_groups(context: Context) -> int:
     """One reminder a week to each leader of a group with no report this week (unless they
     turned it off), spread over the window from the configured weekday and time. Returns how
-    many were queued this tick."""
+    many were queued.
+
+    Sent one at a time, a large share outlasts the minute, and the tick's runs meanwhile are
+    skipped: when a share has gone out, the next one due by then is claimed at once rather
+    than at the next tick, so the sending never idles while it is behind the window."""
+    queued = 0
+    while claimed := await _claim_share(context):
+        queued += claimed
+        await send_now(context)
+    return queued
+
+
+async def _claim_share(context: Context) -> int:
+    """Claims the reminders the window's elapsed part calls for and puts them in the outbox;
+    how many."""
     settings, store = context.config.reminders, context.store
     zone = ZoneInfo(context.config.digest.timezone)
     now = store.db.now().astimezone(zone)
@@ -67,8 +81,6 @@ async def remind_silent_groups(context: Context) -> int:
     async with store.db.transaction():
         claimed = await store.reminders.claim_all(picked, start)
         await store.outbox.add([notices[(d.volunteer_id, d.group_id)] for d in claimed])
-    if claimed:
-        await send_now(context)
     return len(claimed)
 
 
