@@ -274,7 +274,9 @@ async def test_phone_chart_whole_panels_unmarked_menu_by_scope_and_personas(
 
             await _say(page, "/digest")  # the national digest: its chart and map, one album
             chart = page.locator(".photo-grid.n2").last.locator("img").first
-            await expect(chart).to_be_visible()
+            # The text comes first; the chart and map are drawn after it (matplotlib loads on the
+            # first drawing): on a loaded machine, seconds (CI once took more than 5)
+            await expect(chart).to_be_visible(timeout=30_000)
             await chart.evaluate("img => img.decode()")
             box = await chart.bounding_box()
             natural = await chart.evaluate("img => img.naturalHeight / img.naturalWidth")
