@@ -28,6 +28,7 @@ from bot.demo import seed_demo
 from bot.export.build import (
     PROGRESS_MAX_GAP,
     RESUME_ATTEMPTS,
+    Build,
     Plan,
     ProgressPacer,
     plan_data,
@@ -352,6 +353,45 @@ async def test_a_failed_send_says_so_and_leaves_no_file(
     await _answer_after_range_without_campaigns(admin)
     await admin.press(label("export-build"))
     await eventually(harness.sim, lambda: bool(_documents(admin)), limit=30)
+
+
+async def test_the_resume_job_leaves_a_build_of_this_process_alone(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """resume_exports runs a second after start-up. Landing as a build of this process ended
+    (its slot freed, its kept row not yet dropped), it began that build again: CI saw the last
+    words twice and the second build's temporary folder after the first said it had failed."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert harness.app is not None and harness.admin is not None
+    admin, context = harness.admin, Context(harness.app)
+    leader = await harness.sim.user("رضا")
+    group = await harness.group(leader)
+    await harness.store.reports.create(
+        await report_input(harness.store, group), leader.id, "one", 1405
+    )
+    before = _export_folders()
+    resumed: list[int] = []
+    forget = Build._forget
+
+    async def resume_job_first(build: Build) -> None:  # the job lands in the build's last step
+        resumed.append(await resume_exports(context))
+        await forget(build)
+
+    monkeypatch.setattr(Build, "_forget", resume_job_first)
+    await harness.sim.add_fault("error", method="sendDocument")
+    await admin.send("/export")
+    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
+    await _answer_after_range_without_campaigns(admin)
+    await admin.press(label("export-build"))
+    await eventually(
+        harness.sim, lambda: (admin.last.text or "").endswith(label("export-failed")), limit=30
+    )
+    await asyncio.sleep(0.5)  # a second build would have edited or sent by now
+    await harness.sim.refresh()
+    assert resumed == [0]
+    assert (admin.last.text or "").endswith(label("export-failed"))
+    assert not [m for m in admin.messages if m.text == t("export-busy")]
+    assert _export_folders() <= before
 
 
 async def _answer_after_range_without_campaigns(user: SimUser) -> None:

@@ -155,6 +155,8 @@ async def resume_exports(context: Context) -> int:
     still have them; one that was begun RESUME_ATTEMPTS times is given up. Returns how many."""
     store, resumed = context.store, 0
     for kept in await store.export_jobs.unfinished():
+        if kept.chat_id in context.bot_data.exports:  # this process's own build, under way
+            continue
         last: str | None = None
         try:
             plan = plan_from(kept.plan)
@@ -281,11 +283,18 @@ class Build:
         except Exception:
             log.exception("export for %s failed", self.chat_id)
             last = t("export-failed")
-        finally:
+        except BaseException:  # cancelled by a stop: the kept build is for resume_exports
             exports.discard(self.chat_id)
+            raise
+        finally:
             if self.folder is not None:
                 await asyncio.to_thread(shutil.rmtree, self.folder, True)
-        await self._forget()  # ended (not cancelled by a stop): nothing to resume
+        try:
+            await self._forget()  # ended (not cancelled by a stop): nothing to resume
+        finally:
+            # Only now: a slot free while its build is still kept looked cut off by a stop, and
+            # resume_exports (a second after start-up) began it again beside its own last word.
+            exports.discard(self.chat_id)
         await self._settle()
         await self._show(last, again=await self._still_shown())
 
