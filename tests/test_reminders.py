@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.i18n import label, t
 from bot.kit.outbox import send_now
+from simulator.testing import SimUser
 from tests.conftest import Harness, report_input
 
 
@@ -77,17 +78,22 @@ async def test_the_reminder_of_one_group_reports_for_that_group(harness: Harness
     assert reza.last.text == "حوزهٔ خدمت را انتخاب کنید:"  # not «which group?»: it is that one
 
 
+async def _ten_silent_groups(harness: Harness) -> list[SimUser]:
+    """Reminders over a window of 101 minutes, and ten leaders of groups with no report."""
+    harness.settings["reminders"] = {"window_minutes": 101}
+    await harness.restart()
+    leaders = [await harness.sim.user(f"سرگروه {n}") for n in range(10)]
+    for n, leader in enumerate(leaders):
+        await leader.send("/start")
+        await harness.group(leader, f"گروه {n}")
+    return leaders
+
+
 async def test_reminders_are_spread_over_their_window(harness: Harness) -> None:
     """Ten silent groups, a window of 101 minutes from Thursday 18:00: a tenth of them every ten
     minutes, each leader once, the last at the window's last tick (a national network's 50,000
     would otherwise take Telegram's whole budget for half an hour)."""
-    harness.settings["reminders"] = {"window_minutes": 101}
-    await harness.restart()
-    sim = harness.sim
-    leaders = [await sim.user(f"سرگروه {n}") for n in range(10)]
-    for n, leader in enumerate(leaders):
-        await leader.send("/start")
-        await harness.group(leader, f"گروه {n}")
+    leaders = await _ten_silent_groups(harness)
 
     def reminded() -> int:
         return sum(1 for u in leaders for m in u.messages if "هنوز گزارشی" in (m.text or ""))
@@ -111,13 +117,7 @@ async def test_a_tick_whose_sending_outlasts_the_minute_goes_on_with_the_next_sh
     skipped; the tick claims the share due by the time one has gone out instead of leaving
     the sending idle until its next run (a 50,000-leader run delivered 15 a second, not 18).
     Here each share's sending takes 20 minutes of a 101-minute window: one tick sends all."""
-    harness.settings["reminders"] = {"window_minutes": 101}
-    await harness.restart()
-    sim = harness.sim
-    leaders = [await sim.user(f"سرگروه {n}") for n in range(10)]
-    for n, leader in enumerate(leaders):
-        await leader.send("/start")
-        await harness.group(leader, f"گروه {n}")
+    leaders = await _ten_silent_groups(harness)
     shares: list[int] = []
 
     async def slow_send_now(context: Any) -> int:
