@@ -329,20 +329,7 @@ async def test_a_failed_send_says_so_and_leaves_no_file(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert harness.admin is not None
     admin = harness.admin
-    leader = await harness.sim.user("رضا")
-    group = await harness.group(leader)
-    await harness.store.reports.create(
-        await report_input(harness.store, group), leader.id, "one", 1405
-    )
-    before = _export_folders()
-    await harness.sim.add_fault("error", method="sendDocument")
-    await admin.send("/export")
-    await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
-    await _answer_after_range_without_campaigns(admin)
-    await admin.press(label("export-build"))
-    await eventually(
-        harness.sim, lambda: (admin.last.text or "").endswith(label("export-failed")), limit=30
-    )
+    before = await _an_export_whose_send_fails(harness, admin)
     assert admin.last.buttons == [[label("export-again")]] and not _documents(admin)
     assert _export_folders() <= before
     assert harness.app is not None and admin.id not in harness.app.bot_data.exports
@@ -364,12 +351,6 @@ async def test_the_resume_job_leaves_a_build_of_this_process_alone(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert harness.app is not None and harness.admin is not None
     admin, context = harness.admin, Context(harness.app)
-    leader = await harness.sim.user("رضا")
-    group = await harness.group(leader)
-    await harness.store.reports.create(
-        await report_input(harness.store, group), leader.id, "one", 1405
-    )
-    before = _export_folders()
     resumed: list[int] = []
     forget = Build._forget
 
@@ -378,6 +359,24 @@ async def test_the_resume_job_leaves_a_build_of_this_process_alone(
         await forget(build)
 
     monkeypatch.setattr(Build, "_forget", resume_job_first)
+    before = await _an_export_whose_send_fails(harness, admin)
+    await asyncio.sleep(0.5)  # a second build would have edited or sent by now
+    await harness.sim.refresh()
+    assert resumed == [0]
+    assert (admin.last.text or "").endswith(label("export-failed"))
+    assert not [m for m in admin.messages if m.text == t("export-busy")]
+    assert _export_folders() <= before
+
+
+async def _an_export_whose_send_fails(harness: Harness, admin: SimUser) -> set[Path]:
+    """One report this month and sendDocument failing: the admin asks for this month's export,
+    which says it failed. Returns the export folders on disk before it."""
+    leader = await harness.sim.user("رضا")
+    group = await harness.group(leader)
+    await harness.store.reports.create(
+        await report_input(harness.store, group), leader.id, "one", 1405
+    )
+    before = _export_folders()
     await harness.sim.add_fault("error", method="sendDocument")
     await admin.send("/export")
     await admin.press(label("export-this-month", month="آبان ۱۴۰۵"))
@@ -386,12 +385,7 @@ async def test_the_resume_job_leaves_a_build_of_this_process_alone(
     await eventually(
         harness.sim, lambda: (admin.last.text or "").endswith(label("export-failed")), limit=30
     )
-    await asyncio.sleep(0.5)  # a second build would have edited or sent by now
-    await harness.sim.refresh()
-    assert resumed == [0]
-    assert (admin.last.text or "").endswith(label("export-failed"))
-    assert not [m for m in admin.messages if m.text == t("export-busy")]
-    assert _export_folders() <= before
+    return before
 
 
 async def _answer_after_range_without_campaigns(user: SimUser) -> None:
